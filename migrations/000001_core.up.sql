@@ -1,0 +1,314 @@
+-- Core storage (SPEC.md section 2): the registry of resource types, one table and one history
+-- table per type in schema public (Aidbox-compatible, so users' SQL keeps working), and the
+-- functions the REST API calls to read and write single resources.
+--
+-- Errors raised here use SQLSTATE 'SL' || <HTTP status> (the PostgREST 'PT404' convention), so
+-- the proxy maps them without a table: SL404 unknown type or id, SL409 conflict, SL422 invalid.
+
+create extension if not exists pgcrypto with schema public;
+
+create schema sluice;
+
+create type public.resource_status as enum ('created', 'updated', 'deleted', 'recreated');
+
+-- One global sequence: a resource's versionId is the txid of the write that made it.
+create sequence public.transaction_id_seq;
+
+create table sluice.resource_type (
+  name       text primary key,
+  table_name text not null unique,
+  -- 'fhir' for FHIR R4 resource types, 'system' for sluice's own (Client, AccessPolicy, ...).
+  kind       text not null check (kind in ('fhir', 'system'))
+);
+
+-- Registers a resource type and creates its table and history table. Tables have no foreign
+-- keys and every unique constraint includes id, so Citus can distribute them by id (SPEC 7).
+create function sluice.create_resource_tables(p_name text, p_kind text) returns void
+language plpgsql as $$
+declare
+  v_table text := lower(p_name);
+begin
+  insert into sluice.resource_type (name, table_name, kind) values (p_name, v_table, p_kind);
+  execute format($ddl$
+    create table public.%1$I (
+      id            text primary key,
+      txid          bigint not null,
+      cts           timestamptz not null default current_timestamp,
+      ts            timestamptz not null default current_timestamp,
+      resource_type text not null default %3$L,
+      status        public.resource_status not null,
+      resource      jsonb not null
+    );
+    create table public.%2$I (
+      id            text not null,
+      txid          bigint not null,
+      cts           timestamptz not null,
+      ts            timestamptz not null,
+      resource_type text not null default %3$L,
+      status        public.resource_status not null,
+      resource      jsonb not null,
+      primary key (id, txid)
+    )$ddl$, v_table, v_table || '_history', p_name);
+end $$;
+
+-- The system types sluice itself needs. FHIR R4 types are registered by the generated
+-- fhir_types file.
+select sluice.create_resource_tables(t, 'system')
+from unnest(array['Client', 'AccessPolicy', 'Attribute', 'BulkImportStatus']) as t;
+
+-- The table of a resource type, or SL404 when the type is unknown.
+create function sluice.table_of(p_type text) returns text
+language plpgsql stable parallel safe as $$
+declare
+  v_table text;
+begin
+  select table_name into v_table from sluice.resource_type where name = p_type;
+  if v_table is null then
+    raise exception using errcode = 'SL404',
+      message = format('unknown resource type %s', coalesce(p_type, 'null'));
+  end if;
+  return v_table;
+end $$;
+
+-- FHIR's id rule: [A-Za-z0-9\-\.]{1,64}.
+create function sluice.is_valid_id(p_id text) returns boolean
+language sql immutable parallel safe
+return p_id ~ '^[A-Za-z0-9.-]{1,64}$';
+
+-- ISO 8601 in UTC with a Z, whatever the session's TimeZone (to_jsonb would use it).
+create function sluice.iso_instant(p_ts timestamptz) returns text
+language sql immutable parallel safe
+return to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
+
+-- A stored row as the full Aidbox-format resource: id, resourceType and meta (versionId as a
+-- string, lastUpdated, createdAt) put back. A Client's (hashed) secret never leaves the
+-- database through here.
+create function sluice.resource_full(
+  p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
+) returns jsonb
+language sql immutable parallel safe
+return jsonb_build_object(
+    'resourceType', p_type,
+    'id', p_id,
+    'meta', coalesce(p_resource -> 'meta', '{}') || jsonb_build_object(
+      'versionId', p_txid::text,
+      'lastUpdated', sluice.iso_instant(p_ts),
+      'createdAt', sluice.iso_instant(p_cts)))
+  || case when p_type = 'Client' then p_resource - 'meta' - 'secret' else p_resource - 'meta' end;
+
+-- What a resource body becomes in the resource column: without the keys the row's columns
+-- hold (id, resourceType, meta.versionId, meta.lastUpdated, meta.createdAt).
+create function sluice.resource_body(p_resource jsonb) returns jsonb
+language sql immutable parallel safe
+return case
+  when p_resource -> 'meta' is null then p_resource - 'id' - 'resourceType'
+  when jsonb_typeof(p_resource -> 'meta') = 'object'
+    and (p_resource -> 'meta') - 'versionId' - 'lastUpdated' - 'createdAt' <> '{}'
+    then jsonb_set(p_resource - 'id' - 'resourceType', '{meta}',
+                   (p_resource -> 'meta') - 'versionId' - 'lastUpdated' - 'createdAt')
+  else p_resource - 'id' - 'resourceType' - 'meta'
+end;
+
+-- Checks a resource body for a write of type p_type and returns its id (generated when the
+-- body has none and p_allow_new_id). Raises SL422 naming the problem.
+create function sluice.resource_check(p_type text, p_resource jsonb, p_allow_new_id boolean)
+returns text
+language plpgsql immutable parallel safe as $$
+declare
+  v_id jsonb := p_resource -> 'id';
+begin
+  if p_resource is null or jsonb_typeof(p_resource) <> 'object' then
+    raise exception using errcode = 'SL422',
+      message = format('a %s resource must be a JSON object, got %s', p_type,
+                       coalesce(jsonb_typeof(p_resource), 'nothing'));
+  end if;
+  if p_resource ? 'resourceType' and p_resource -> 'resourceType' <> to_jsonb(p_type) then
+    raise exception using errcode = 'SL422',
+      message = format('resourceType %s does not match %s', p_resource -> 'resourceType', p_type);
+  end if;
+  if v_id is null and p_allow_new_id then
+    return gen_random_uuid()::text;
+  end if;
+  if v_id is null or jsonb_typeof(v_id) <> 'string' or not sluice.is_valid_id(v_id #>> '{}') then
+    raise exception using errcode = 'SL422',
+      message = format('invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."',
+                       coalesce(v_id::text, '(missing)'));
+  end if;
+  return v_id #>> '{}';
+end $$;
+
+-- Reads one resource in full Aidbox format; SL404 when it does not exist.
+create function sluice.resource_read(p_type text, p_id text) returns jsonb
+language plpgsql stable as $$
+declare
+  v_result jsonb;
+begin
+  execute format('select sluice.resource_full(resource_type, id, txid, cts, ts, resource)
+                    from public.%I where id = $1', sluice.table_of(p_type))
+    into v_result using p_id;
+  if v_result is null then
+    raise exception using errcode = 'SL404', message = format('%s/%s not found', p_type, p_id);
+  end if;
+  return v_result;
+end $$;
+
+-- Writes one resource and returns it in full Aidbox format.
+--   p_mode 'create': POST; the body's id is kept (a new one is generated when it has none);
+--                    SL409 when a resource with that id exists.
+--   p_mode 'update': PUT; creates or replaces, the previous version goes to history.
+-- p_id, when not null, is the id from the URL and wins over (must equal) the body's.
+create function sluice.resource_write(p_type text, p_id text, p_resource jsonb, p_mode text)
+returns jsonb
+language plpgsql volatile as $$
+declare
+  v_table   text := sluice.table_of(p_type);
+  v_id      text;
+  v_body    jsonb;
+  v_txid    bigint := nextval('public.transaction_id_seq');
+  v_exists  boolean;
+  v_deleted boolean;
+  v_row     record;
+begin
+  if p_mode not in ('create', 'update') then
+    raise exception 'resource_write: unknown mode %', p_mode;
+  end if;
+  if p_id is not null then
+    if not sluice.is_valid_id(p_id) then
+      raise exception using errcode = 'SL422', message = format(
+        'invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."', p_id);
+    end if;
+    if p_resource ? 'id' and p_resource -> 'id' <> to_jsonb(p_id) then
+      raise exception using errcode = 'SL422',
+        message = format('the body''s id %s does not match the URL''s id %s', p_resource -> 'id', p_id);
+    end if;
+    p_resource := p_resource || jsonb_build_object('id', p_id);
+  end if;
+  v_id := sluice.resource_check(p_type, p_resource, p_mode = 'create');
+  v_body := sluice.resource_body(p_resource);
+
+  -- Lock the live row, if any, so concurrent writers of one id serialise.
+  execute format('select true from public.%I where id = $1 for update', v_table)
+    into v_exists using v_id;
+  if v_exists and p_mode = 'create' then
+    raise exception using errcode = 'SL409', message = format('%s/%s already exists', p_type, v_id);
+  end if;
+
+  if v_exists then
+    execute format('insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
+                      select id, txid, cts, ts, resource_type, status, resource
+                      from public.%I where id = $1', v_table || '_history', v_table)
+      using v_id;
+    execute format('update public.%I set txid = $2, ts = current_timestamp, status = ''updated'',
+                      resource = $3 where id = $1
+                    returning id, txid, cts, ts, resource', v_table)
+      into v_row using v_id, v_txid, v_body;
+  else
+    execute format('select exists (select from public.%I where id = $1 and status = ''deleted'')',
+                   v_table || '_history')
+      into v_deleted using v_id;
+    execute format('insert into public.%I (id, txid, status, resource) values ($1, $2, $3, $4)
+                    returning id, txid, cts, ts, resource', v_table)
+      into v_row
+      using v_id, v_txid,
+            case when v_deleted then 'recreated' else 'created' end::public.resource_status, v_body;
+  end if;
+  return sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
+end $$;
+
+-- Deletes one resource: its last version and a 'deleted' tombstone go to history. Returns the
+-- deleted resource; SL404 when it does not exist.
+create function sluice.resource_delete(p_type text, p_id text) returns jsonb
+language plpgsql volatile as $$
+declare
+  v_table text := sluice.table_of(p_type);
+  v_row   record;
+begin
+  execute format('delete from public.%I where id = $1 returning *', v_table) into v_row using p_id;
+  if v_row is null then
+    raise exception using errcode = 'SL404', message = format('%s/%s not found', p_type, p_id);
+  end if;
+  execute format('insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
+                  values ($1, $2, $3, $4, $5, $6, $7), ($1, $8, $3, current_timestamp, $5, ''deleted'', $7)',
+                 v_table || '_history')
+    using v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource_type, v_row.status,
+          v_row.resource, nextval('public.transaction_id_seq');
+  return sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
+end $$;
+
+-- PUT / : upserts every resource of a JSON array (each with resourceType and id) in the
+-- caller's transaction, and returns them as stored.
+create function sluice.resources_put(p_resources jsonb) returns jsonb
+language plpgsql volatile as $$
+declare
+  v_result jsonb := '[]';
+  v_item   jsonb;
+  v_index  int := 0;
+begin
+  if jsonb_typeof(p_resources) is distinct from 'array' then
+    raise exception using errcode = 'SL422',
+      message = format('PUT / takes an array of resources, got %s', coalesce(jsonb_typeof(p_resources), 'nothing'));
+  end if;
+  for v_item in select value from jsonb_array_elements(p_resources) loop
+    if jsonb_typeof(v_item) <> 'object' or jsonb_typeof(v_item -> 'resourceType') is distinct from 'string' then
+      raise exception using errcode = 'SL422',
+        message = format('item %s: a resource needs a string resourceType', v_index);
+    end if;
+    v_result := v_result || jsonb_build_array(
+      sluice.resource_write(v_item ->> 'resourceType', null, v_item, 'update'));
+    v_index := v_index + 1;
+  end loop;
+  return v_result;
+end $$;
+
+-- One entry of a transaction or batch Bundle: {request: {method, url}, resource}. Returns the
+-- response entry {resource, response: {status, location}}. The caller decides atomicity: a
+-- transaction runs every entry in one database transaction, a batch each in its own.
+create function sluice.bundle_entry(p_entry jsonb) returns jsonb
+language plpgsql volatile as $$
+declare
+  v_method   text := upper(p_entry #>> '{request,method}');
+  v_url      text := p_entry #>> '{request,url}';
+  v_parts    text[];
+  v_type     text;
+  v_id       text;
+  v_resource jsonb := p_entry -> 'resource';
+  v_result   jsonb;
+  v_status   text;
+begin
+  if v_method is null or v_url is null then
+    raise exception using errcode = 'SL422', message = 'an entry needs request.method and request.url';
+  end if;
+  -- '/Patient/pt-1?x=y' -> {Patient, pt-1}
+  v_parts := string_to_array(trim(both '/' from split_part(v_url, '?', 1)), '/');
+  v_type := v_parts[1];
+  v_id := v_parts[2];
+  if cardinality(v_parts) > 2 or v_type = '' then
+    raise exception using errcode = 'SL422', message = format('unsupported request.url %s', v_url);
+  end if;
+  if v_method in ('PUT', 'POST') and (v_resource is null or jsonb_typeof(v_resource) <> 'object') then
+    raise exception using errcode = 'SL422', message = format('%s %s needs a resource object', v_method, v_url);
+  end if;
+
+  case
+    when v_method = 'POST' and v_id is null then
+      v_result := sluice.resource_write(v_type, null, v_resource, 'create');
+      v_status := '201 Created';
+    when v_method = 'PUT' and v_id is not null then
+      v_result := sluice.resource_write(v_type, v_id, v_resource, 'update');
+      v_status := case when v_result #>> '{meta,createdAt}' = v_result #>> '{meta,lastUpdated}'
+                       then '201 Created' else '200 OK' end;
+    when v_method = 'DELETE' and v_id is not null then
+      v_result := sluice.resource_delete(v_type, v_id);
+      v_status := '200 OK';
+    when v_method = 'GET' and v_id is not null then
+      v_result := sluice.resource_read(v_type, v_id);
+      v_status := '200 OK';
+    else
+      raise exception using errcode = 'SL422', message = format('unsupported request %s %s', v_method, v_url);
+  end case;
+  return jsonb_build_object(
+    'resource', v_result,
+    'response', jsonb_build_object(
+      'status', v_status,
+      'location', format('%s/%s/_history/%s', v_type, v_result ->> 'id', v_result #>> '{meta,versionId}')));
+end $$;
