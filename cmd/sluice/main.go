@@ -1,0 +1,279 @@
+// Command sluice is the sluice server and its migration tool.
+//
+//	sluice serve                       run the HTTP API (migrates the database up first)
+//	sluice migrate up                  apply every pending migration
+//	sluice migrate down N | -all       undo N migrations, or all of them
+//	sluice migrate goto V              migrate up or down to version V
+//	sluice migrate version             print the current version (and whether it is dirty)
+//	sluice migrate force V             mark version V clean after fixing a failed migration by hand
+//
+// With DATABASE_URL set it uses that database; without it, a private PostgreSQL cluster in
+// the data folder (SLUICE_DATA, default ./.sluice), started and stopped by sluice itself.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/golang-migrate/migrate/v4"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sluice-fhir/sluice/migrations"
+	"github.com/sluice-fhir/sluice/proxy"
+	"github.com/sluice-fhir/sluice/proxy/pgcluster"
+)
+
+const usage = `usage:
+  sluice serve
+  sluice migrate up | down N | down -all | goto V | version | force V
+
+environment:
+  DATABASE_URL           postgres:// URL; unset: a private cluster in the data folder
+  SLUICE_DATA            data folder (default ./.sluice): embedded cluster, admin secret
+  SLUICE_LISTEN          HTTP listen address (default 127.0.0.1:8080)
+  SLUICE_ADMIN_ID        operator client id (default admin)
+  SLUICE_ADMIN_SECRET    operator secret (default: generated into <data>/admin-secret)
+  SLUICE_MAX_BODY_BYTES  REST body limit in bytes (default 33554432)
+  SLUICE_PG_BIN          PostgreSQL programs for the embedded cluster (default /usr/lib/postgresql/15/bin)
+`
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx)
+	case "migrate":
+		err = migrateCommand(ctx, os.Args[2:])
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "sluice:", err)
+		os.Exit(1)
+	}
+}
+
+func env(name, fallback string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return fallback
+}
+
+// database returns the URL of the database to use and a function that releases it: with
+// DATABASE_URL that database, else the embedded cluster (started here, stopped by release).
+func database(ctx context.Context) (url string, release func(), err error) {
+	if url := os.Getenv("DATABASE_URL"); url != "" {
+		return url, func() {}, nil
+	}
+	dataDir := env("SLUICE_DATA", ".sluice")
+	// Others must be able to enter the data folder: the cluster inside runs as postgres.
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return "", nil, err
+	}
+	if err := os.Chmod(dataDir, 0o755); err != nil {
+		return "", nil, err
+	}
+	cluster, err := pgcluster.Start(ctx, filepath.Join(dataDir, "pg"), pgcluster.Options{
+		BinDir: env("SLUICE_PG_BIN", pgcluster.DefaultBinDir),
+		Settings: map[string]string{
+			"shared_buffers":       "1GB",
+			"max_wal_size":         "4GB",
+			"maintenance_work_mem": "256MB",
+		},
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	slog.Info("embedded PostgreSQL started", "dir", cluster.Dir())
+	release = func() {
+		if err := cluster.Stop(); err != nil {
+			slog.Error("stopping the embedded PostgreSQL", "err", err)
+		} else {
+			slog.Info("embedded PostgreSQL stopped")
+		}
+	}
+	if err := createDatabase(ctx, cluster, "sluice"); err != nil {
+		release()
+		return "", nil, err
+	}
+	return cluster.URL("sluice"), release, nil
+}
+
+// createDatabase creates the embedded cluster's database the first time.
+func createDatabase(ctx context.Context, cluster *pgcluster.Cluster, name string) error {
+	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	var exists bool
+	if err := conn.QueryRow(ctx, "select exists (select from pg_database where datname = $1)", name).Scan(&exists); err != nil {
+		return err
+	}
+	if !exists {
+		_, err = conn.Exec(ctx, "create database "+pgx.Identifier{name}.Sanitize())
+	}
+	return err
+}
+
+func serve(ctx context.Context) error {
+	maxBody, err := strconv.ParseInt(env("SLUICE_MAX_BODY_BYTES", strconv.Itoa(proxy.DefaultMaxBodyBytes)), 10, 64)
+	if err != nil {
+		return fmt.Errorf("SLUICE_MAX_BODY_BYTES: %w", err)
+	}
+	adminSecret, err := adminSecret()
+	if err != nil {
+		return err
+	}
+	url, release, err := database(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	if err := migrations.Up(url); err != nil {
+		return err
+	}
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	server := &http.Server{
+		Handler:           proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody}),
+		ReadHeaderTimeout: 30 * time.Second,
+	}
+	listener, err := net.Listen("tcp", env("SLUICE_LISTEN", "127.0.0.1:8080"))
+	if err != nil {
+		return err
+	}
+	slog.Info("sluice serving", "url", "http://"+listener.Addr().String(), "admin", env("SLUICE_ADMIN_ID", "admin"))
+	served := make(chan error, 1)
+	go func() { served <- server.Serve(listener) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := server.Shutdown(shutdownCtx); err != nil {
+		server.Close()
+	}
+	return nil
+}
+
+// adminSecret is SLUICE_ADMIN_SECRET, or a secret generated once and kept in the data folder
+// (mode 0600), whose path is printed so the operator can read it.
+func adminSecret() (string, error) {
+	if s := os.Getenv("SLUICE_ADMIN_SECRET"); s != "" {
+		return s, nil
+	}
+	dataDir := env("SLUICE_DATA", ".sluice")
+	path := filepath.Join(dataDir, "admin-secret")
+	if data, err := os.ReadFile(path); err == nil {
+		slog.Info("operator secret", "file", path)
+		return strings.TrimSpace(string(data)), nil
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	random := make([]byte, 24)
+	rand.Read(random)
+	secret := hex.EncodeToString(random)
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	slog.Info("generated the operator secret", "file", path)
+	return secret, nil
+}
+
+func migrateCommand(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New(usage)
+	}
+	url, release, err := database(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	m, err := migrations.New(url)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	number := func() (int, error) {
+		if len(args) != 2 {
+			return 0, fmt.Errorf("migrate %s needs a number", args[0])
+		}
+		return strconv.Atoi(args[1])
+	}
+	switch args[0] {
+	case "up":
+		err = m.Up()
+	case "down":
+		if len(args) == 2 && args[1] == "-all" {
+			err = m.Down()
+		} else if n, nerr := number(); nerr != nil {
+			return errors.New("migrate down needs N (how many) or -all")
+		} else {
+			err = m.Steps(-n)
+		}
+	case "goto":
+		n, nerr := number()
+		if nerr != nil {
+			return nerr
+		}
+		err = m.Migrate(uint(n))
+	case "force":
+		n, nerr := number()
+		if nerr != nil {
+			return nerr
+		}
+		err = m.Force(n)
+	case "version":
+	default:
+		return errors.New(usage)
+	}
+	if err != nil && !errors.Is(err, migrate.ErrNoChange) {
+		return err
+	}
+	version, dirty, err := m.Version()
+	switch {
+	case errors.Is(err, migrate.ErrNilVersion):
+		fmt.Println("version: none (empty database)")
+	case err != nil:
+		return err
+	case dirty:
+		fmt.Printf("version: %d (dirty: the last migration failed part-way; fix the database, then `sluice migrate force %d`)\n", version, version)
+	default:
+		fmt.Printf("version: %d\n", version)
+	}
+	return nil
+}

@@ -1,0 +1,150 @@
+package proxy
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluice-fhir/sluice/gen"
+)
+
+// resourceRequest serves POST /<type> and GET|PUT|DELETE /<type>/<id> through
+// sluice.bundle_entry, the same function a Bundle entry goes through.
+func (s *Server) resourceRequest(w http.ResponseWriter, r *http.Request, rt route) error {
+	if rt.fhir {
+		return errorf(http.StatusNotImplemented, "the /fhir endpoints arrive with the FHIR conversion")
+	}
+	var body []byte
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+		var err error
+		if body, err = readBody(r, w, s.cfg.MaxBodyBytes); err != nil {
+			return err
+		}
+	}
+	url := "/" + rt.resourceType
+	if rt.id != "" {
+		url += "/" + rt.id
+	}
+	row, err := s.q.RequestRun(r.Context(), s.pool, gen.RequestRunParams{Method: r.Method, Url: url, Resource: body})
+	if err != nil {
+		return err
+	}
+	status, err := strconv.Atoi(strings.Fields(row.Status)[0])
+	if err != nil {
+		return fmt.Errorf("bundle_entry status %q: %w", row.Status, err)
+	}
+	if status == http.StatusCreated {
+		w.Header().Set("Location", "/"+row.Location)
+	}
+	writeJSON(w, status, row.Resource)
+	return nil
+}
+
+// putResources serves PUT /: an array of resources upserted in one transaction.
+func (s *Server) putResources(w http.ResponseWriter, r *http.Request, rt route) error {
+	if rt.fhir {
+		return errorf(http.StatusNotImplemented, "the /fhir endpoints arrive with the FHIR conversion")
+	}
+	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	result, err := s.q.ResourcesPut(r.Context(), s.pool, body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, result)
+	return nil
+}
+
+// bundle is the part of a Bundle that POST / reads; entries stay raw for the database.
+type bundle struct {
+	ResourceType string            `json:"resourceType"`
+	Type         string            `json:"type"`
+	Entry        []json.RawMessage `json:"entry"`
+}
+
+// postBundle serves POST /: a transaction Bundle runs all its entries in one database
+// transaction (all or nothing); a batch runs each entry on its own and reports each result.
+func (s *Server) postBundle(w http.ResponseWriter, r *http.Request, rt route) error {
+	if rt.fhir {
+		return errorf(http.StatusNotImplemented, "the /fhir endpoints arrive with the FHIR conversion")
+	}
+	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	var b bundle
+	if err := json.Unmarshal(body, &b); err != nil {
+		return errorf(http.StatusUnprocessableEntity, "POST / takes a Bundle object: %v", err)
+	}
+	if b.ResourceType != "Bundle" && b.ResourceType != "bundle" {
+		return errorf(http.StatusUnprocessableEntity, "POST / takes a Bundle, got resourceType %q", b.ResourceType)
+	}
+	var entries [][]byte
+	switch b.Type {
+	case "transaction":
+		entries, err = s.runTransaction(r.Context(), b.Entry)
+	case "batch":
+		entries = s.runBatch(r.Context(), b.Entry)
+	default:
+		return errorf(http.StatusUnprocessableEntity, "Bundle.type must be transaction or batch, got %q", b.Type)
+	}
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	fmt.Fprintf(&out, `{"resourceType":"Bundle","type":"%s-response","entry":[`, b.Type)
+	out.Write(bytes.Join(entries, []byte(",")))
+	out.WriteString("]}")
+	writeJSON(w, http.StatusOK, out.Bytes())
+	return nil
+}
+
+// runTransaction runs every entry in one transaction; the first failure rolls all back.
+func (s *Server) runTransaction(ctx context.Context, entries []json.RawMessage) ([][]byte, error) {
+	var results [][]byte
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for i, entry := range entries {
+			result, err := s.q.BundleEntry(ctx, tx, entry)
+			if err != nil {
+				return entryError(i, err)
+			}
+			results = append(results, result)
+		}
+		return nil
+	})
+	return results, err
+}
+
+// runBatch runs each entry in its own transaction; a failed entry answers with its outcome.
+func (s *Server) runBatch(ctx context.Context, entries []json.RawMessage) [][]byte {
+	results := make([][]byte, len(entries))
+	for i, entry := range entries {
+		result, err := s.q.BundleEntry(ctx, s.pool, entry)
+		if err != nil {
+			status, message := statusOf(err)
+			result, _ = json.Marshal(map[string]any{"response": map[string]any{
+				"status":  fmt.Sprintf("%d %s", status, http.StatusText(status)),
+				"outcome": json.RawMessage(outcome(status, message)),
+			}})
+		}
+		results[i] = result
+	}
+	return results
+}
+
+// entryError names the failing entry of a transaction, keeping the error's status.
+func entryError(index int, err error) error {
+	status, message := statusOf(err)
+	if status == http.StatusInternalServerError {
+		return err
+	}
+	return errorf(status, "entry %d: %s", index, message)
+}

@@ -1,0 +1,195 @@
+// Package proxy is sluice's HTTP side: a thin pipe that authenticates a request, calls the SQL
+// functions that do the work (sql/), and streams between the HTTP connection and PostgreSQL.
+package proxy
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sluice-fhir/sluice/gen"
+)
+
+// Config is what the server needs to know beyond its database.
+type Config struct {
+	// AdminID and AdminSecret are the operator credential, which bypasses access policies.
+	AdminID     string
+	AdminSecret string
+	// MaxBodyBytes bounds REST request bodies; larger ones get 413.
+	MaxBodyBytes int64
+}
+
+// Server answers sluice's HTTP API.
+type Server struct {
+	pool *pgxpool.Pool
+	q    *gen.Queries
+	cfg  Config
+}
+
+// New returns a Server on a migrated database.
+func New(pool *pgxpool.Pool, cfg Config) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	return &Server{pool: pool, q: gen.New(), cfg: cfg}
+}
+
+// DefaultMaxBodyBytes is the REST body limit when none is configured (bulk data comes by URL).
+const DefaultMaxBodyBytes = 32 << 20
+
+// route is what a request's path names: /[fhir/][<type>[/<id>|/$op]] or /[fhir/]$op.
+type route struct {
+	fhir         bool   // under /fhir: FHIR format in and out
+	resourceType string // e.g. Patient
+	id           string // e.g. pt-1
+	operation    string // e.g. $dump, $load
+}
+
+// parseRoute splits a path into its route; ok is false for shapes sluice does not serve.
+func parseRoute(path string) (rt route, ok bool) {
+	segments := strings.Split(strings.Trim(path, "/"), "/")
+	if segments[0] == "fhir" {
+		rt.fhir = true
+		segments = segments[1:]
+	}
+	if len(segments) == 1 && segments[0] == "" {
+		segments = nil
+	}
+	for _, s := range segments {
+		if s == "" {
+			return rt, false
+		}
+	}
+	switch len(segments) {
+	case 0:
+	case 1:
+		if strings.HasPrefix(segments[0], "$") {
+			rt.operation = segments[0]
+		} else {
+			rt.resourceType = segments[0]
+		}
+	case 2:
+		if strings.HasPrefix(segments[0], "$") {
+			return rt, false
+		}
+		rt.resourceType = segments[0]
+		if strings.HasPrefix(segments[1], "$") {
+			rt.operation = segments[1]
+		} else {
+			rt.id = segments[1]
+		}
+	default:
+		return rt, false
+	}
+	return rt, true
+}
+
+// ServeHTTP authenticates, then dispatches on the route and method.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	s.serve(rec, r)
+	slog.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/health" && r.Method == http.MethodGet {
+		s.health(w, r)
+		return
+	}
+	rt, ok := parseRoute(r.URL.Path)
+	if !ok {
+		writeError(w, r, errorf(http.StatusNotFound, "no such endpoint: %s", r.URL.Path))
+		return
+	}
+	if err := s.authorize(r, rt); err != nil {
+		writeError(w, r, err)
+		return
+	}
+	handler := s.handler(r.Method, rt)
+	if handler == nil {
+		writeError(w, r, errorf(http.StatusMethodNotAllowed, "%s is not supported on %s", r.Method, r.URL.Path))
+		return
+	}
+	if err := handler(w, r, rt); err != nil {
+		writeError(w, r, err)
+	}
+}
+
+// handlerFunc serves one kind of request; an error it returns becomes an OperationOutcome
+// (a handler that has begun streaming handles its own errors).
+type handlerFunc func(w http.ResponseWriter, r *http.Request, rt route) error
+
+// handler picks the handler for a method and route, or nil.
+func (s *Server) handler(method string, rt route) handlerFunc {
+	switch {
+	case rt.operation != "":
+		return s.operationHandler(method, rt)
+	case rt.resourceType == "":
+		switch method {
+		case http.MethodPut:
+			return s.putResources
+		case http.MethodPost:
+			return s.postBundle
+		}
+	case rt.id == "":
+		if method == http.MethodPost {
+			return s.resourceRequest
+		}
+	default:
+		switch method {
+		case http.MethodGet, http.MethodPut, http.MethodDelete:
+			return s.resourceRequest
+		}
+	}
+	return nil
+}
+
+// operationHandler serves the $-operations of the bulk API.
+func (s *Server) operationHandler(method string, rt route) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rt route) error {
+		return errorf(http.StatusNotImplemented, "%s is not implemented yet", rt.operation)
+	}
+}
+
+// health answers 200 when the database answers (the server listens only once migrated).
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	if err := s.pool.Ping(r.Context()); err != nil {
+		writeError(w, r, errorf(http.StatusServiceUnavailable, "database unreachable: %v", err))
+		return
+	}
+	writeJSON(w, http.StatusOK, []byte(`{"status":"ok"}`))
+}
+
+// statusRecorder remembers the status for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(status int) {
+	if s.status == 0 {
+		s.status = status
+	}
+	s.ResponseWriter.WriteHeader(status)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(b)
+}
+
+// Flush lets streaming handlers flush through the recorder.
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap gives http.ResponseController the underlying writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
