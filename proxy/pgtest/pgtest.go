@@ -5,9 +5,12 @@ package pgtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -104,4 +107,30 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 	}
 	t.Cleanup(pool.Close)
 	return pool
+}
+
+// SchemaDump is `pg_dump --schema-only` of a database of the cluster, without owners,
+// privileges, golang-migrate's bookkeeping table and the lines that vary from run to run,
+// so two databases built the same way dump the same text.
+func SchemaDump(t testing.TB, dbURL string) string {
+	t.Helper()
+	out, err := exec.Command(filepath.Join(pgcluster.DefaultBinDir, "pg_dump"), "--schema-only", "--no-owner",
+		"--no-privileges", "--exclude-table=public.schema_migrations", "--dbname="+dbURL).Output()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			t.Fatalf("pg_dump: %v: %s", err, exit.Stderr)
+		}
+		t.Fatal(err)
+	}
+	var kept []string
+	for _, line := range strings.Split(string(out), "\n") {
+		// \restrict and \unrestrict carry a random key that changes with every run.
+		if strings.HasPrefix(line, "-- Dumped from") || strings.HasPrefix(line, "-- Dumped by") ||
+			strings.HasPrefix(line, `\restrict `) || strings.HasPrefix(line, `\unrestrict `) {
+			continue
+		}
+		kept = append(kept, line)
+	}
+	return strings.Join(kept, "\n")
 }
