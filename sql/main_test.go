@@ -1,0 +1,11 @@
+// SQL-level tests: the functions of sql/ called directly, as a psql user would, on a real
+// PostgreSQL built by the migrations.
+package sql_test
+
+import (
+	"testing"
+
+	"github.com/sluice-fhir/sluice/proxy/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
