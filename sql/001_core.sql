@@ -76,8 +76,9 @@ language sql immutable parallel safe
 return p_id ~ '^[A-Za-z0-9.-]{1,64}$';
 
 -- ISO 8601 in UTC with a Z, whatever the session's TimeZone (to_jsonb would use it).
+-- Stable, not immutable: to_char is stable.
 create function sluice.iso_instant(p_ts timestamptz) returns text
-language sql immutable parallel safe
+language sql stable parallel safe
 return to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 
 -- A stored row as the full Aidbox-format resource: id, resourceType and meta (versionId as a
@@ -86,7 +87,7 @@ return to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 create function sluice.resource_full(
   p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
 ) returns jsonb
-language sql immutable parallel safe
+language sql stable parallel safe
 return jsonb_build_object(
     'resourceType', p_type,
     'id', p_id,
@@ -110,10 +111,11 @@ return case
 end;
 
 -- Checks a resource body for a write of type p_type and returns its id (generated when the
--- body has none and p_allow_new_id). Raises SL422 naming the problem.
+-- body has none and p_allow_new_id). Raises SL422 naming the problem. Volatile: it may
+-- generate an id.
 create function sluice.resource_check(p_type text, p_resource jsonb, p_allow_new_id boolean)
 returns text
-language plpgsql immutable parallel safe as $$
+language plpgsql volatile as $$
 declare
   v_id jsonb := p_resource -> 'id';
 begin
@@ -186,7 +188,8 @@ begin
   v_id := sluice.resource_check(p_type, p_resource, p_mode = 'create');
   v_body := sluice.resource_body(p_resource);
 
-  -- Lock the live row, if any, so concurrent writers of one id serialise.
+  -- Lock the live row, if any, so concurrent writers of one id serialise. Two concurrent
+  -- creates of a new id both find nothing to lock: the loser gets unique_violation (409).
   execute format('select true from public.%I where id = $1 for update', v_table)
     into v_exists using v_id;
   if v_exists and p_mode = 'create' then
