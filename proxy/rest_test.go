@@ -4,134 +4,26 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/sluice-fhir/sluice/proxy"
 )
 
-// The seed's two requests (shared/seed/bulk-api.md), verbatim.
-const seedPolicy = `
-- resourceType: Client
-  id: bulk-client
-  secret: secret
-  grant_types: ['basic']
+// The seed's two requests (testdata/seed, from shared/seed/bulk-api.md), verbatim.
+var (
+	seedPolicy = mustRead("../testdata/seed/access-policy.yaml")
+	seedData   = mustRead("../testdata/seed/sample-data.yaml")
+)
 
-- resourceType: AccessPolicy
-  id: bulk-client-dump
-  engine: matcho
-  matcho:
-    $one-of:
-    - uri: /$dump-sql
-      request-method: post
-    - uri: "#/.*/\\$dump$"
-      request-method: get
-    - uri: "#/.*/\\$dump-csv$"
-      request-method: get
-    - uri:
-        $one-of:
-          - /$import
-          - /fhir/$import
-      request-method: post
-    - uri:
-        $one-of:
-          - /$load
-          - /fhir/$load
-          - "#/.*/\\$load$"
-  link:
-  - {id: 'bulk-client', resourceType: 'Client'}
-`
-
-const seedData = `
-resourceType: bundle
-type: transaction
-entry:
-
-- request:
-    method: PUT
-    url: "/Attribute/Patient.citizenship"
-  resource:
-    resourceType: Attribute
-    description: "The patient's legal status as citizen of a country."
-    resource:
-      id: Patient
-      resourceType: Entity
-    path: [citizenship]
-    id: Patient.citizenship
-    isCollection: true
-    extensionUrl: "http://hl7.org/fhir/StructureDefinition/patient-citizenship"
-- request:
-    method: PUT
-    url: "/Attribute/Patient.citizenship.code"
-  resource:
-    resourceType: Attribute
-    description: "Nation code representing the citizenship of patient."
-    resource:
-      id: Patient
-      resourceType: Entity
-    path: [citizenship, code]
-    id: Patient.citizenship.code
-    type: {id: CodeableConcept, resourceType: Entity}
-    extensionUrl: "code"
-
-- request:
-    method: POST
-    url: "/Patient"
-  resource:
-    id: pt-1
-    name:
-      - given: ["Alice"]
-- request:
-    method: POST
-    url: "/Patient"
-  resource:
-    id: pt-2
-    name:
-      - given: ["Bob"]
-- request:
-    method: POST
-    url: "/Patient"
-  resource:
-    id: pt-3
-    name:
-      - given: ["Charles"]
-    citizenship:
-      - code: {text: "ru"}
-
-- request:
-    method: POST
-    url: "/Appointment"
-  resource:
-    id: ap-1
-    status: fulfilled
-    participant:
-      - status: accepted
-        actor: 
-          resourceType: Patient
-          id: pt-1
-- request:
-    method: POST
-    url: "/Appointment"
-  resource:
-    id: ap-2
-    status: booked
-    participant:
-      - status: accepted
-        actor: 
-          resourceType: Patient
-          id: pt-1
-- request:
-    method: POST
-    url: "/Appointment"
-  resource:
-    id: ap-3
-    status: fulfilled
-    participant:
-      - status: accepted
-        actor: 
-          resourceType: Patient
-          id: pt-2
-`
+func mustRead(path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}
 
 const yamlType = "application/yaml"
 
