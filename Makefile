@@ -46,6 +46,27 @@ lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; exit 1; }
 	go vet ./...
 
+# make bench: sluice's bulk operations against raw PostgreSQL COPY, side by side (BENCHMARKS.md).
+# SCALE copies the Synthea 100-patient set (10: about 500 MB of NDJSON; 1: a quick run);
+# RUNS per side; ONLY a regexp of operation names (a partial run does not write BENCHMARKS.md).
+SCALE ?= 10
+RUNS ?= 3
+ONLY ?=
+SCALING_SCALE ?= 2
+BENCH := go run ./cmd/bench -sluice $(TOOLS)/bin/sluice -scaledata $(TOOLS)/bin/scaledata -runs $(RUNS) -only '$(ONLY)'
+
+.PHONY: bench
+bench: ## sluice vs raw PostgreSQL COPY on SCALE x the Synthea set (default 10, ~500 MB); writes BENCHMARKS.md
+	go build -o $(TOOLS)/bin/sluice ./cmd/sluice
+	go build -o $(TOOLS)/bin/scaledata ./cmd/scaledata
+	$(BENCH) -scale $(SCALE)
+
+.PHONY: bench-scaling
+bench-scaling: ## the bench at SCALING_SCALE (2) and 4x that, to show cost grows linearly
+	go build -o $(TOOLS)/bin/sluice ./cmd/sluice
+	go build -o $(TOOLS)/bin/scaledata ./cmd/scaledata
+	$(BENCH) -scaling -scale $(SCALING_SCALE)
+
 $(SQLC):
 	mkdir -p $(TOOLS)/bin
 	GOBIN=$(TOOLS)/bin go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// operation is one row of the table: sluice's way of doing something and the baseline it is
+// compared with, on the same data and database.
+type operation struct {
+	group     string // load, export, conversion
+	name      string
+	resources int64 // how many resources one run moves
+	sluice    side
+	base      side
+	// target is the least acceptable ratio, baseline time / sluice time (0: none stated);
+	// targetFrom names the issue that states it.
+	target     float64
+	targetFrom string
+	memTarget  int64 // the most the sluice process may hold during the run, bytes (0: none)
+}
+
+// side is one way of doing an operation.
+type side struct {
+	name    string
+	prepare func(context.Context) error          // untimed, before every run
+	run     func(context.Context) (int64, error) // timed; returns the bytes moved
+	server  bool                                 // sample the sluice process's memory
+}
+
+const mb = 1 << 20
+
+// bench is one suite run: a data set, a fresh sluice on it, and what the operations need.
+type bench struct {
+	data    *dataset
+	sluice  *sluiceServer
+	files   string   // base URL of the loopback file server over .bench
+	root    string   // .bench
+	aidbox  *aidbox  // Aidbox-format copies of the data, made from the database
+	types   []string // the types of the per-type operations (the largest ones)
+	convert string   // SQL converting a row of a table to FHIR JSON
+}
+
+// operations is the table of everything measured, in the order it is printed.
+func (b *bench) operations() []*operation {
+	var ops []*operation
+	// Loads. Each sluice run starts from empty tables, each raw run from an empty bench_raw.
+	for _, t := range b.types {
+		ops = append(ops, &operation{
+			group: "load", name: "/fhir/" + t + "/$load", resources: b.data.Files[t].Lines,
+			sluice: b.loadSide(t, "/fhir/"+t+"/$load", b.dataURL(t), b.data.Files[t]),
+			base:   b.rawCopySide(b.data.tsv(t), b.data.Files[t].Bytes),
+			target: 0.7, targetFrom: "#6", memTarget: 100 * mb,
+		})
+	}
+	for _, t := range b.types {
+		ops = append(ops, &operation{
+			group: "load", name: "/" + t + "/$load (Aidbox format)", resources: b.aidbox.files[t].Lines,
+			sluice: b.loadSide(t, "/"+t+"/$load", b.aidboxURL(t), b.aidbox.files[t]),
+			base:   b.rawCopySide(b.aidbox.tsv(t), b.aidbox.files[t].Bytes),
+			target: 0.8, targetFrom: "#6", memTarget: 100 * mb,
+		})
+	}
+	all := b.data.Files[allTypes]
+	ops = append(ops,
+		&operation{
+			group: "load", name: "/$load (Aidbox format, all types)", resources: b.aidbox.files[allTypes].Lines,
+			sluice:    b.loadSide(allTypes, "/$load", b.aidboxURL(allTypes), b.aidbox.files[allTypes]),
+			base:      b.rawCopySide(b.aidbox.tsv(allTypes), b.aidbox.files[allTypes].Bytes),
+			memTarget: 100 * mb,
+		},
+		&operation{
+			group: "load", name: "/fhir/$load (all types)", resources: all.Lines,
+			sluice:    b.loadSide(allTypes, "/fhir/$load", b.dataURL(allTypes), all),
+			base:      b.rawCopySide(b.data.tsv(allTypes), all.Bytes),
+			memTarget: 100 * mb,
+		},
+		&operation{
+			group: "load", name: "/fhir/$import (all types, 2 workers)", resources: all.Lines,
+			sluice: side{name: "sluice", prepare: b.truncate(allTypes), run: b.importAll, server: true},
+			base:   b.rawCopySide(b.data.tsv(allTypes), all.Bytes),
+			target: 1.2, targetFrom: "#6", memTarget: 100 * mb,
+		},
+	)
+
+	// Exports read the tables the suite filled before any operation ran.
+	for _, t := range b.types {
+		n := b.data.Files[t].Lines
+		table := pgx.Identifier{"public", strings.ToLower(t)}.Sanitize()
+		copyResource := b.copyOutSide(fmt.Sprintf("copy (select resource from %s) to stdout", table), n)
+		plainDump := b.dumpSide("/"+t+"/$dump", n)
+		ops = append(ops,
+			&operation{group: "export", name: "/" + t + "/$dump", resources: n,
+				sluice: plainDump, base: copyResource,
+				target: 0.8, targetFrom: "#5", memTarget: 100 * mb},
+			&operation{group: "export", name: "/" + t + "/$dump?fhir=true", resources: n,
+				sluice: b.dumpSide("/"+t+"/$dump?fhir=true", n), base: copyResource,
+				target: 0.5, targetFrom: "#5", memTarget: 100 * mb},
+			&operation{group: "export", name: "/" + t + "/$dump?gzip=true", resources: n,
+				sluice: b.dumpSide("/"+t+"/$dump?gzip=true", -1), base: plainDump,
+				target: 0.6, targetFrom: "#5", memTarget: 100 * mb},
+			&operation{group: "export", name: "/" + t + "/$dump-csv", resources: n,
+				sluice: b.dumpSide("/"+t+"/$dump-csv", -1), base: copyResource,
+				memTarget: 100 * mb},
+		)
+	}
+	if obs, ok := b.data.Files["Observation"]; ok {
+		query := "select id, resource from observation"
+		ops = append(ops, &operation{
+			group: "export", name: "/$dump-sql `" + query + "`", resources: obs.Lines,
+			sluice: side{name: "sluice", prepare: b.checkpoint, server: true, run: func(ctx context.Context) (int64, error) {
+				c, err := b.sluice.fetch(ctx, http.MethodPost, "/$dump-sql", map[string]string{"query": query})
+				return c.bytes, checkLines(c, obs.Lines, err)
+			}},
+			base:   b.copyOutSide("copy ("+query+") to stdout", obs.Lines),
+			target: 0.9, targetFrom: "#5", memTarget: 100 * mb,
+		})
+	}
+
+	// Conversion inside PostgreSQL, both sides through psql: the sluice process takes no part.
+	for _, t := range b.types {
+		n := b.data.Files[t].Lines
+		table := pgx.Identifier{"public", strings.ToLower(t)}.Sanitize()
+		convert := b.copyOutSide(fmt.Sprintf("copy (select %s from %s) to stdout", b.convert, table), n)
+		convert.name = "psql COPY (select fhir...)"
+		if b.convert == "" {
+			convert.run = func(context.Context) (int64, error) {
+				return 0, &missingError{"neither fhir.row_to_fhir nor fhir.to_fhir exists"}
+			}
+		}
+		ops = append(ops, &operation{
+			group: "conversion", name: "to FHIR in SQL: " + t, resources: n,
+			sluice: convert,
+			base:   b.copyOutSide(fmt.Sprintf("copy (select resource from %s) to stdout", table), n),
+			target: 0.5, targetFrom: "#4",
+		})
+	}
+	return ops
+}
+
+// runOrder puts exports and conversions first: they read the tables as the suite filled them,
+// and the loads that follow empty and refill them.
+func runOrder(ops []*operation) []*operation {
+	var first, loads []*operation
+	for _, op := range ops {
+		if op.group == "load" {
+			loads = append(loads, op)
+		} else {
+			first = append(first, op)
+		}
+	}
+	return append(first, loads...)
+}
+
+func (b *bench) dataURL(name string) string {
+	return b.files + "/" + relPath(b.root, b.data.plain(name))
+}
+
+func (b *bench) aidboxURL(name string) string {
+	return b.files + "/" + relPath(b.root, b.aidbox.plain(name))
+}
+
+// loadSide posts {source} to a $load path; the answer must count every line of the file.
+func (b *bench) loadSide(tables, path, source string, file fileInfo) side {
+	return side{name: "sluice", prepare: b.truncate(tables), server: true, run: func(ctx context.Context) (int64, error) {
+		// /<type>/$load answers {"total": N}, /$load {"Patient": N, ...}.
+		var answer map[string]any
+		if err := b.sluice.call(ctx, http.MethodPost, path, map[string]any{"source": source}, http.StatusOK, &answer); err != nil {
+			return 0, err
+		}
+		var sum int64
+		for _, v := range answer {
+			if n, ok := v.(float64); ok {
+				sum += int64(n)
+			}
+		}
+		if total, ok := answer["total"].(float64); ok {
+			sum = int64(total)
+		}
+		if sum != file.Lines {
+			return 0, fmt.Errorf("%s answered %d resources, want %d", path, sum, file.Lines)
+		}
+		return file.Bytes, nil
+	}}
+}
+
+// importAll runs /fhir/$import of every type file and polls BulkImportStatus until it ends.
+func (b *bench) importAll(ctx context.Context) (int64, error) {
+	id := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+	type input struct {
+		ResourceType string `json:"resourceType"`
+		URL          string `json:"url"`
+	}
+	var inputs []input
+	for _, t := range b.data.Types {
+		inputs = append(inputs, input{t, b.dataURL(t)})
+	}
+	body := map[string]any{"id": id, "contentEncoding": "plain", "inputs": inputs}
+	if err := b.sluice.call(ctx, http.MethodPost, "/fhir/$import", body, http.StatusAccepted, nil); err != nil {
+		return 0, err
+	}
+	for {
+		var status struct {
+			Status string `json:"status"`
+			Inputs []struct {
+				ResourceType string `json:"resourceType"`
+				Status       string `json:"status"`
+				Total        int64  `json:"total"`
+				Error        any    `json:"error"`
+			} `json:"inputs"`
+		}
+		if err := b.sluice.call(ctx, http.MethodGet, "/BulkImportStatus/"+id, nil, http.StatusOK, &status); err != nil {
+			return 0, err
+		}
+		switch status.Status {
+		case "finished":
+			var total int64
+			for _, in := range status.Inputs {
+				total += in.Total
+			}
+			if want := b.data.Files[allTypes].Lines; total != want {
+				return 0, fmt.Errorf("import %s finished with %d resources, want %d", id, total, want)
+			}
+			return b.data.Files[allTypes].Bytes, nil
+		case "failed", "cancelled":
+			var errs []string
+			for _, in := range status.Inputs {
+				if in.Status != "finished" {
+					errs = append(errs, fmt.Sprintf("%s %s: %v", in.ResourceType, in.Status, in.Error))
+				}
+			}
+			return 0, fmt.Errorf("import %s %s: %s", id, status.Status, strings.Join(errs, "; "))
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// rawCopySide is the load limit of PERF-NOTES: psql \copy of "<id>\t<line>" into
+// bench_raw (id text primary key, resource jsonb).
+func (b *bench) rawCopySide(tsv string, size int64) side {
+	command := fmt.Sprintf(`\copy bench_raw (id, resource) from '%s' with (format csv, delimiter e'\t', quote e'\x01')`, tsv)
+	return side{
+		name: "psql \\copy (id, resource)",
+		prepare: func(ctx context.Context) error {
+			if _, err := b.sluice.psql(ctx, "truncate bench_raw", nil); err != nil {
+				return err
+			}
+			return b.checkpoint(ctx)
+		},
+		run: func(ctx context.Context) (int64, error) {
+			_, err := b.sluice.psql(ctx, command, nil)
+			return size, err
+		},
+	}
+}
+
+// copyOutSide runs COPY ... TO STDOUT through psql and reads all it writes.
+func (b *bench) copyOutSide(copySQL string, rows int64) side {
+	name := "psql COPY (select resource)"
+	if strings.Contains(copySQL, "select id, resource") {
+		name = "psql COPY (select id, resource)"
+	}
+	return side{name: name, prepare: b.checkpoint, run: func(ctx context.Context) (int64, error) {
+		c := &countingWriter{}
+		_, err := b.sluice.psql(ctx, copySQL, c)
+		return c.bytes, checkLines(*c, rows, err)
+	}}
+}
+
+// dumpSide GETs a dump; lines >= 0 checks the response has that many lines.
+func (b *bench) dumpSide(path string, lines int64) side {
+	return side{name: "sluice " + path[strings.LastIndex(path, "/")+1:], prepare: b.checkpoint, server: true,
+		run: func(ctx context.Context) (int64, error) {
+			c, err := b.sluice.fetch(ctx, http.MethodGet, path, nil)
+			return c.bytes, checkLines(c, lines, err)
+		}}
+}
+
+func checkLines(c countingWriter, want int64, err error) error {
+	if err == nil && want >= 0 && c.lines != want {
+		return fmt.Errorf("got %d lines, want %d", c.lines, want)
+	}
+	return err
+}
+
+// truncate empties the tables of a type (or of every type) and checkpoints, so that a load
+// starts from empty tables and does not pay for the previous run's dirty pages.
+func (b *bench) truncate(name string) func(context.Context) error {
+	types := []string{name}
+	if name == allTypes {
+		types = b.data.Types
+	}
+	var tables []string
+	for _, t := range types {
+		tables = append(tables,
+			pgx.Identifier{"public", strings.ToLower(t)}.Sanitize(),
+			pgx.Identifier{"public", strings.ToLower(t) + "_history"}.Sanitize())
+	}
+	return func(ctx context.Context) error {
+		if _, err := b.sluice.psql(ctx, "truncate "+strings.Join(tables, ", "), nil); err != nil {
+			return err
+		}
+		return b.checkpoint(ctx)
+	}
+}
+
+func (b *bench) checkpoint(ctx context.Context) error {
+	_, err := b.sluice.psql(ctx, "checkpoint", nil)
+	return err
+}

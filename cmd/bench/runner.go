@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// result is what the runs of one operation gave.
+type result struct {
+	op      *operation
+	sluice  []sample
+	base    []sample
+	missing string // why sluice cannot do it yet; empty when it can
+	failed  string // what went wrong; empty when nothing did
+}
+
+// measure runs both sides of an operation runs times, alternating which goes first, so slow
+// drift on a shared machine hits both alike.
+func (b *bench) measure(ctx context.Context, op *operation, runs int) *result {
+	r := &result{op: op}
+	for i := 0; i < runs; i++ {
+		order := []bool{true, false}
+		if i%2 == 1 {
+			order = []bool{false, true}
+		}
+		for _, isSluice := range order {
+			s := op.base
+			if isSluice {
+				s = op.sluice
+			}
+			if err := s.prepare(ctx); err != nil {
+				r.failed = fmt.Sprintf("preparing %s: %v", s.name, err)
+				return r
+			}
+			pid := 0
+			if s.server {
+				pid = b.sluice.pid()
+			}
+			smp, err := timed(ctx, pid, s.run)
+			var missing *missingError
+			switch {
+			case err != nil && isSluice && errors.As(err, &missing):
+				r.missing = missing.msg
+				logf("  missing: %s", r.missing)
+				return r
+			case err != nil:
+				r.failed = fmt.Sprintf("%s: %v", s.name, err)
+				select {
+				case <-b.sluice.exited:
+					r.failed += fmt.Sprintf(" (sluice exited, see %s)", b.sluice.logPath)
+				default:
+				}
+				logf("  failed: %s", r.failed)
+				return r
+			case isSluice:
+				r.sluice = append(r.sluice, smp)
+			default:
+				r.base = append(r.base, smp)
+			}
+		}
+		logf("  run %d/%d: sluice %.2f s, baseline %.2f s", i+1, runs,
+			r.sluice[i].dur.Seconds(), r.base[i].dur.Seconds())
+	}
+	return r
+}
+
+func (r *result) ok() bool { return r.missing == "" && r.failed == "" && len(r.sluice) > 0 }
+
+// sluiceTime and baseTime are the medians of the runs.
+func (r *result) sluiceTime() time.Duration { return medianDur(r.sluice) }
+func (r *result) baseTime() time.Duration   { return medianDur(r.base) }
+
+// ratio is the median over runs of baseline time / sluice time: a throughput ratio, 1.0 when
+// sluice is as fast as its baseline. Each run's pair ran back to back.
+func (r *result) ratio() float64 {
+	var xs []float64
+	for i := range min(len(r.sluice), len(r.base)) {
+		xs = append(xs, r.base[i].dur.Seconds()/r.sluice[i].dur.Seconds())
+	}
+	return median(xs)
+}
+
+// peakRSS is the largest resident size of the sluice process seen during its runs.
+func (r *result) peakRSS() int64 {
+	var peak int64
+	for _, s := range r.sluice {
+		peak = max(peak, s.rss)
+	}
+	return peak
+}
+
+// met tells whether the targets hold, and which does not.
+func (r *result) met() string {
+	var misses []string
+	if r.op.target > 0 && r.ratio() < r.op.target {
+		misses = append(misses, "ratio")
+	}
+	if r.op.memTarget > 0 && r.op.sluice.server && r.peakRSS() > r.op.memTarget {
+		misses = append(misses, "memory")
+	}
+	switch {
+	case r.op.target == 0 && r.op.memTarget == 0:
+		return "—"
+	case len(misses) == 0:
+		return "yes"
+	case len(misses) == 1:
+		return "**no** (" + misses[0] + ")"
+	}
+	return "**no** (ratio, memory)"
+}
+
+func medianDur(samples []sample) time.Duration {
+	var xs []float64
+	for _, s := range samples {
+		xs = append(xs, s.dur.Seconds())
+	}
+	return time.Duration(median(xs) * float64(time.Second))
+}
+
+func medianBytes(samples []sample) int64 {
+	var xs []float64
+	for _, s := range samples {
+		xs = append(xs, float64(s.bytes))
+	}
+	return int64(median(xs))
+}
