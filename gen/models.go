@@ -7,6 +7,8 @@ package gen
 import (
 	"database/sql/driver"
 	"fmt"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 type ResourceStatus string
@@ -51,6 +53,29 @@ func (ns NullResourceStatus) Value() (driver.Value, error) {
 		return nil, nil
 	}
 	return string(ns.ResourceStatus), nil
+}
+
+type SluiceImportInput struct {
+	Key          int64
+	JobID        string
+	Position     int32
+	ResourceType string
+	Url          string
+	Status       string
+	Total        pgtype.Int8
+	Duration     pgtype.Int8
+	Ts           pgtype.Timestamptz
+	Error        pgtype.Text
+}
+
+type SluiceImportJob struct {
+	ID              string
+	Type            string
+	ContentEncoding pgtype.Text
+	Update          bool
+	Request         []byte
+	Created         pgtype.Timestamptz
+	Cancelled       pgtype.Timestamptz
 }
 
 type SluiceResourceType struct {

@@ -1,23 +1,169 @@
 package proxy
 
-import "net/http"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
 
-// load serves POST /[fhir/][<type>/]$load (SPEC.md section 6).
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sluice-fhir/sluice/gen"
+)
+
+// loadRequest is the body of POST /[fhir/][<type>/]$load.
+type loadRequest struct {
+	Source     string          `json:"source"`
+	Update     bool            `json:"update"`
+	StripNulls bool            `json:"strip-nulls"`
+	Merge      json.RawMessage `json:"merge"`
+}
+
+// loadSpec is what one load does, for $load and for an $import input alike.
+type loadSpec struct {
+	resourceType string // "" for /$load: each line names its type
+	fhir         bool
+	update       bool
+	stripNulls   bool
+	merge        []byte // a JSON object, or nil
+}
+
+// load serves POST /[fhir/][<type>/]$load (SPEC.md section 6): the source streams through the
+// stager into COPY, and sluice.load_merge writes the staged lines, all in one transaction.
 func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "$load is not implemented yet")
+	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	var req loadRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return errorf(http.StatusUnprocessableEntity, "$load body: %v", err)
+	}
+	if req.Source == "" {
+		return errorf(http.StatusUnprocessableEntity, "$load needs a source: the URL of an NDJSON file")
+	}
+	spec := loadSpec{resourceType: rt.resourceType, fhir: rt.fhir, update: req.Update, stripNulls: req.StripNulls}
+	if len(req.Merge) > 0 && string(req.Merge) != "null" {
+		if req.Merge[0] != '{' {
+			return errorf(http.StatusUnprocessableEntity, "merge must be an object")
+		}
+		spec.merge = req.Merge
+	}
+	if err := s.loadPreflight(r.Context(), spec); err != nil {
+		return err
+	}
+	src, err := s.openSource(r.Context(), req.Source)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+
+	var counts []byte
+	err = pgx.BeginFunc(r.Context(), s.pool, func(tx pgx.Tx) error {
+		counts, err = s.loadInto(r.Context(), tx, spec, src, nil)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if spec.resourceType == "" {
+		writeJSON(w, http.StatusOK, counts)
+		return nil
+	}
+	var byType map[string]int64
+	if err := json.Unmarshal(counts, &byType); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, fmt.Appendf(nil, `{"total":%d}`, byType[spec.resourceType]))
+	return nil
 }
 
-// importStart serves POST /[fhir/]$import.
-func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "$import is not implemented yet")
+// loadPreflight answers what can be known before fetching: an unknown type (404), and a FHIR
+// load on a database without the conversion (501).
+func (s *Server) loadPreflight(ctx context.Context, spec loadSpec) error {
+	if spec.resourceType != "" {
+		known, err := s.q.LoadTypeKnown(ctx, s.pool, spec.resourceType)
+		if err != nil {
+			return err
+		}
+		if !known {
+			return errorf(http.StatusNotFound, "unknown resource type %s", spec.resourceType)
+		}
+	}
+	if spec.fhir {
+		ready, err := s.q.LoadFHIRReady(ctx, s.pool)
+		if err != nil {
+			return err
+		}
+		if !ready {
+			return errorf(http.StatusNotImplemented, "FHIR-format loads need the FHIR conversion (fhir.from_fhir), which is not installed yet: load Aidbox format through /$load or /<type>/$load")
+		}
+	}
+	return nil
 }
 
-// importStatus serves GET /BulkImportStatus/<id>.
-func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "BulkImportStatus is not implemented yet")
+// loadInto runs one load in tx: stage the source's lines with COPY, then merge them. It
+// returns the counts per type as JSON. staged, when not nil, is told how many lines were
+// staged once the COPY is done.
+func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.Reader, staged func(lines int64) error) ([]byte, error) {
+	if err := s.q.LoadStage(ctx, tx); err != nil {
+		return nil, err
+	}
+	st := newStager(src, spec.resourceType, spec.fhir)
+	_, err := tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL)
+	if failure := st.failure(); failure != nil {
+		var le *lineError
+		if errors.As(failure, &le) {
+			return nil, errorf(http.StatusUnprocessableEntity, "%s", le.Error())
+		}
+		return nil, failure
+	}
+	if err != nil {
+		return nil, copyError(err)
+	}
+	if staged != nil {
+		if err := staged(st.resource); err != nil {
+			return nil, err
+		}
+	}
+	return s.q.LoadMerge(ctx, tx, gen.LoadMergeParams{
+		Types:      st.typeList(),
+		Fhir:       spec.fhir,
+		Update:     spec.update,
+		StripNulls: spec.stripNulls,
+		Merge:      spec.merge,
+	})
 }
 
-// importCancel serves DELETE /BulkImportStatus/<id>.
-func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "BulkImportStatus is not implemented yet")
+// copyWhere is the line and column of a COPY error's context.
+var copyWhere = regexp.MustCompile(`COPY sluice_load, line (\d+)(?:, column (\w+))?`)
+
+// copyError names the source line of a COPY error (the stager keeps COPY's line numbers equal
+// to the source's): a line PostgreSQL could not take as jsonb is "not JSON".
+func copyError(err error) error {
+	var pg *pgconn.PgError
+	if !errors.As(err, &pg) {
+		return err
+	}
+	m := copyWhere.FindStringSubmatch(pg.Where)
+	if m == nil {
+		return err
+	}
+	line, _ := strconv.ParseInt(m[1], 10, 64)
+	message := pg.Message
+	if pg.Detail != "" {
+		message += " (" + pg.Detail + ")"
+	}
+	switch m[2] {
+	case "resource":
+		message = "not JSON: " + message
+	case "cts":
+		message = "meta.createdAt is not a date-time: " + message
+	}
+	return errorf(http.StatusUnprocessableEntity, "%s", (&lineError{line: line, message: message}).Error())
 }

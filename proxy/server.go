@@ -20,6 +20,12 @@ type Config struct {
 	AdminSecret string
 	// MaxBodyBytes bounds REST request bodies; larger ones get 413.
 	MaxBodyBytes int64
+	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch.
+	SourceAllow []string
+	// SourceDir, when set, lets file:// sources read files inside it (and nowhere else).
+	SourceDir string
+	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
+	ImportWorkers int
 }
 
 // Server answers sluice's HTTP API.
@@ -27,6 +33,8 @@ type Server struct {
 	pool *pgxpool.Pool
 	q    *gen.Queries
 	cfg  Config
+	// imports wakes this server's $import workers (zero value ready).
+	imports importWake
 }
 
 // New returns a Server on a migrated database.

@@ -48,6 +48,9 @@ environment:
   SLUICE_ADMIN_ID        operator client id (default admin)
   SLUICE_ADMIN_SECRET    operator secret (default: generated into <data>/admin-secret)
   SLUICE_MAX_BODY_BYTES  REST body limit in bytes (default 33554432)
+  SLUICE_SOURCE_ALLOW    comma-separated URL prefixes $load/$import may fetch (default: any http/https)
+  SLUICE_SOURCE_DIR      folder file:// sources may read (default: file:// refused)
+  SLUICE_IMPORT_WORKERS  $import inputs loaded at once by this server (default 2)
   SLUICE_PG_BIN          PostgreSQL programs for the embedded cluster (default /usr/lib/postgresql/15/bin)
 `
 
@@ -162,8 +165,24 @@ func serve(ctx context.Context) error {
 	}
 	defer pool.Close()
 
+	importWorkers, err := strconv.Atoi(env("SLUICE_IMPORT_WORKERS", strconv.Itoa(proxy.DefaultImportWorkers)))
+	if err != nil {
+		return fmt.Errorf("SLUICE_IMPORT_WORKERS: %w", err)
+	}
+	var sourceAllow []string
+	for _, prefix := range strings.Split(os.Getenv("SLUICE_SOURCE_ALLOW"), ",") {
+		if prefix = strings.TrimSpace(prefix); prefix != "" {
+			sourceAllow = append(sourceAllow, prefix)
+		}
+	}
+	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
+		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers})
+	workersCtx, stopWorkers := context.WithCancel(ctx)
+	waitWorkers := api.StartImportWorkers(workersCtx)
+	defer waitWorkers()
+	defer stopWorkers()
 	server := &http.Server{
-		Handler:           proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody}),
+		Handler:           api,
 		ReadHeaderTimeout: 30 * time.Second,
 	}
 	listener, err := net.Listen("tcp", env("SLUICE_LISTEN", "127.0.0.1:8080"))

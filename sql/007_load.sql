@@ -1,0 +1,329 @@
+-- Bulk load (SPEC.md section 6): the staging table and merge behind $load, and the job and
+-- input tables behind the asynchronous $import.
+--
+-- A load is one transaction:
+--   select sluice.load_stage();                       -- pg_temp.sluice_load, dropped at commit
+--   copy pg_temp.sluice_load (line_no, resource_type, id, cts, resource) from stdin ...;
+--   select sluice.load_merge(null, false, false, false, null);   -- {"Patient": 10, ...}
+-- The proxy fills the staging table from the source's lines: it takes each line apart once
+-- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
+-- `resource` exactly the body the resource table stores, so PostgreSQL parses every line into
+-- jsonb once and never rewrites it. A psql user can fill the table the same way.
+
+-- Creates the staging table of one load in the caller's transaction (dropped at its end).
+-- line_no is the line of the source (COPY's own line numbers match it, so a COPY error names
+-- the same line); rows of blank lines have only line_no.
+create function sluice.load_stage() returns void
+language plpgsql volatile as $$
+begin
+  if to_regclass('pg_temp.sluice_load') is not null then
+    drop table pg_temp.sluice_load;
+  end if;
+  create temp table sluice_load (
+    line_no       bigint not null,
+    resource_type text,
+    id            text,
+    cts           timestamptz,
+    resource      jsonb
+  ) on commit drop;
+  -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
+  alter table pg_temp.sluice_load alter column resource set statistics 0;
+end $$;
+
+-- The stored body of a converted FHIR resource: without id and resourceType (one rewrite),
+-- and without meta.versionId/lastUpdated/createdAt when it has a meta (sluice.resource_body).
+create function sluice.load_body(p_resource jsonb) returns jsonb
+language sql immutable parallel safe
+return case when p_resource ? 'meta' then sluice.resource_body(p_resource)
+            else p_resource - '{id,resourceType}'::text[] end;
+
+-- Writes the staged rows of one type into its table and returns how many were written.
+-- p_expr is the SQL expression of the stored body over the staging row `s` ($2 is the merge
+-- object). Raises cardinality_violation when an id appears on more than one line.
+create function sluice.load_merge_type(p_type text, p_expr text, p_merge jsonb, p_txid bigint,
+                                       p_update boolean) returns bigint
+language plpgsql volatile as $$
+declare
+  v_table text := sluice.table_of(p_type);
+  v_count bigint;
+begin
+  if p_update then
+    execute format($sql$
+      insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
+      select t.id, t.txid, t.cts, t.ts, t.resource_type, t.status, t.resource
+      from public.%I t
+      where t.id in (select s.id from pg_temp.sluice_load s where s.resource_type = $1)$sql$,
+      v_table || '_history', v_table)
+      using p_type;
+  end if;
+  execute format($sql$
+    insert into public.%I as t (id, txid, cts, ts, status, resource)
+    select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp, 'created', %s
+    from pg_temp.sluice_load s
+    where s.resource_type = $1
+    on conflict (id) do update
+      set txid = excluded.txid, ts = excluded.ts, status = 'updated', resource = excluded.resource$sql$,
+    v_table, p_expr)
+    using p_type, p_merge, p_txid;
+  get diagnostics v_count = row_count;
+  return v_count;
+end $$;
+
+-- Validates and merges the staged lines into the resource tables, and returns the number of
+-- resources written per type ({"Patient": 10, ...}).
+--   p_types        the types on the staged lines, when the caller knows them (null: found here)
+--   p_fhir         the lines are FHIR format: converted with fhir.from_fhir
+--   p_update       the previous version of an existing resource goes to <type>_history
+--   p_strip_nulls  null values are removed (jsonb_strip_nulls) before anything else
+--   p_merge        an object shallow-merged into every resource (its keys win)
+-- Within the load the last line of an id wins. Raises SL422 naming the line of the problem.
+create function sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean,
+                                  p_strip_nulls boolean, p_merge jsonb) returns jsonb
+language plpgsql volatile as $$
+declare
+  v_type    text;
+  v_line    bigint;
+  v_expr    text := 's.resource';
+  v_txid    bigint := nextval('public.transaction_id_seq');
+  v_count   bigint;
+  v_result  jsonb := '{}';
+  v_message text;
+  v_row     record;
+begin
+  if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
+    raise exception using errcode = 'SL422',
+      message = format('merge must be an object, got %s', jsonb_typeof(p_merge));
+  end if;
+  if p_types is null then
+    select coalesce(array_agg(distinct resource_type), '{}') into p_types
+    from pg_temp.sluice_load where resource_type is not null;
+  end if;
+  foreach v_type in array p_types loop
+    if not exists (select from sluice.resource_type where name = v_type) then
+      select min(line_no) into v_line from pg_temp.sluice_load where resource_type = v_type;
+      raise exception using errcode = 'SL422',
+        message = format('line %s: unknown resourceType %s', v_line, v_type);
+    end if;
+  end loop;
+  if p_fhir and to_regprocedure('fhir.from_fhir(jsonb)') is null then
+    raise exception using errcode = 'SL501', message = 'FHIR-format loads need fhir.from_fhir, which this database does not have yet';
+  end if;
+  if cardinality(p_types) > 1 then
+    create index on pg_temp.sluice_load (resource_type);
+  end if;
+  if cardinality(p_types) > 1 or p_update then
+    analyze pg_temp.sluice_load;
+  end if;
+
+  -- The body expression: as staged for the Aidbox format (the proxy already took id,
+  -- resourceType and the server's meta fields out), converted for FHIR.
+  if p_strip_nulls then
+    v_expr := format('jsonb_strip_nulls(%s)', v_expr);
+  end if;
+  if p_merge is not null then
+    v_expr := format('(%s || $2)', v_expr);
+    if not p_fhir then
+      p_merge := p_merge - '{id,resourceType}'::text[];
+    end if;
+  end if;
+  if p_fhir then
+    v_expr := format('sluice.load_body(fhir.from_fhir(%s))', v_expr);
+  end if;
+
+  foreach v_type in array p_types loop
+    begin
+      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update);
+    exception
+      when cardinality_violation then
+        -- An id on several lines: keep each id's last line, then write again.
+        delete from pg_temp.sluice_load s
+        using (select id, max(line_no) as last_line from pg_temp.sluice_load
+               where resource_type = v_type group by id having count(*) > 1) d
+        where s.resource_type = v_type and s.id = d.id and s.line_no < d.last_line;
+        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update);
+      when others then
+        if not p_fhir then
+          raise;
+        end if;
+        -- A line the conversion refuses: find it, so the error can name it.
+        v_message := sqlerrm;
+        for v_row in execute format(
+            'select s.line_no, s.resource from pg_temp.sluice_load s where s.resource_type = $1 order by s.line_no')
+            using v_type loop
+          begin
+            execute format('select %s from (select $1 as resource) s', v_expr) using v_row.resource, p_merge;
+          exception when others then
+            raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
+          end;
+        end loop;
+        raise;
+    end;
+    v_result := v_result || jsonb_build_object(v_type, v_count);
+  end loop;
+  return v_result;
+end $$;
+
+-- $import: one job row per POST, one input row per file. Workers claim waiting inputs with
+-- FOR UPDATE SKIP LOCKED in the transaction that loads them and mark them finished in that same
+-- transaction, so an input is loaded exactly once even when a server dies mid-way: its lock
+-- goes with its connection and the input, still waiting, is claimed again.
+create table sluice.import_job (
+  id               text primary key,
+  type             text not null check (type in ('aidbox', 'fhir')),
+  content_encoding text,
+  update           boolean not null default false,
+  request          jsonb not null,
+  created          timestamptz not null default current_timestamp,
+  cancelled        timestamptz
+);
+
+create table sluice.import_input (
+  key           bigint generated always as identity primary key,
+  job_id        text not null references sluice.import_job (id) on delete cascade,
+  position      int not null,
+  resource_type text not null,
+  url           text not null,
+  -- 'in-progress' is not stored: an input is in progress while a backend holds it (see
+  -- sluice.import_status), which no crash can leave stale.
+  status        text not null default 'waiting'
+                check (status in ('waiting', 'finished', 'failed', 'cancelled')),
+  total         bigint,
+  duration      bigint,
+  ts            timestamptz,
+  error         text,
+  unique (job_id, position)
+);
+
+create index import_input_waiting on sluice.import_input (key) where status = 'waiting';
+
+-- The backend loading an input sets application_name to 'sluice-import:<key>' for its
+-- transaction, and to 'sluice-import:<key>:<lines>' once the lines are staged; that and
+-- pg_stat_progress_copy give the running count without a single extra write.
+create function sluice.import_running(p_key bigint) returns bigint
+language sql stable as $$
+  select coalesce(nullif(split_part(a.application_name, ':', 3), '')::bigint, p.tuples_processed, 0)
+  from pg_catalog.pg_stat_activity a
+  left join pg_catalog.pg_stat_progress_copy p on p.pid = a.pid
+  where a.application_name = 'sluice-import:' || p_key
+     or a.application_name like 'sluice-import:' || p_key || ':%'
+  limit 1
+$$;
+
+-- A job as its BulkImportStatus resource (SPEC.md section 6); SL404 when there is none.
+create function sluice.import_status(p_id text) returns jsonb
+language plpgsql stable as $$
+declare
+  v_job    sluice.import_job;
+  v_inputs jsonb;
+  v_status text;
+  v_end    timestamptz;
+begin
+  select * into v_job from sluice.import_job where id = p_id;
+  if v_job.id is null then
+    raise exception using errcode = 'SL404', message = format('BulkImportStatus/%s not found', p_id);
+  end if;
+  select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+           'resourceType', i.resource_type,
+           'url', i.url,
+           'status', i.shown,
+           'total', coalesce(i.total, i.running),
+           'duration', i.duration,
+           'ts', sluice.iso_instant(i.ts),
+           'error', i.error)) order by i.position),
+         case
+           when v_job.cancelled is not null then 'cancelled'
+           when bool_or(i.shown in ('waiting', 'in-progress')) then 'active'
+           when bool_or(i.shown = 'failed') then 'failed'
+           else 'finished'
+         end,
+         max(i.ts)
+    into v_inputs, v_status, v_end
+  from (select r.*,
+               case when r.running is not null then 'in-progress'
+                    when r.status = 'waiting' and v_job.cancelled is not null then 'cancelled'
+                    else r.status end as shown
+        from (select x.*, case when x.status = 'waiting' then sluice.import_running(x.key) end as running
+              from sluice.import_input x
+              where x.job_id = p_id) r) i;
+  return jsonb_strip_nulls(jsonb_build_object(
+    'resourceType', 'BulkImportStatus',
+    'id', v_job.id,
+    'type', v_job.type,
+    'status', v_status,
+    'time', jsonb_build_object(
+      'start', sluice.iso_instant(v_job.created),
+      'end', case when v_status <> 'active' then sluice.iso_instant(coalesce(v_job.cancelled, v_end)) end),
+    'contentEncoding', v_job.content_encoding,
+    'update', v_job.update,
+    'inputs', coalesce(v_inputs, '[]')));
+end $$;
+
+-- Creates a job from a $import body ({id, contentEncoding, inputs: [{resourceType, url}],
+-- update, inputFormat, mode}) and returns its status. A missing id is generated; an id in use
+-- is SL409; a body the workers could not run is SL422.
+create function sluice.import_create(p_type text, p_request jsonb) returns jsonb
+language plpgsql volatile as $$
+declare
+  v_id    text := p_request ->> 'id';
+  v_input jsonb;
+  v_index int := 0;
+begin
+  if jsonb_typeof(p_request) is distinct from 'object' then
+    raise exception using errcode = 'SL422', message = '$import takes an object';
+  end if;
+  if v_id is null then
+    v_id := gen_random_uuid()::text;
+  elsif jsonb_typeof(p_request -> 'id') <> 'string' or not sluice.is_valid_id(v_id) then
+    raise exception using errcode = 'SL422', message = format(
+      'invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."', p_request -> 'id');
+  end if;
+  if jsonb_typeof(p_request -> 'inputs') is distinct from 'array' or p_request -> 'inputs' = '[]' then
+    raise exception using errcode = 'SL422', message = '$import needs inputs: [{resourceType, url}, ...]';
+  end if;
+  if p_request ? 'update' and jsonb_typeof(p_request -> 'update') <> 'boolean' then
+    raise exception using errcode = 'SL422', message = 'update must be true or false';
+  end if;
+  insert into sluice.import_job (id, type, content_encoding, update, request)
+  values (v_id, p_type, p_request ->> 'contentEncoding', coalesce((p_request ->> 'update')::boolean, false),
+          p_request)
+  on conflict (id) do nothing;
+  if not found then
+    raise exception using errcode = 'SL409', message = format('BulkImportStatus/%s already exists', v_id);
+  end if;
+  for v_input in select value from jsonb_array_elements(p_request -> 'inputs') loop
+    if jsonb_typeof(v_input -> 'resourceType') is distinct from 'string'
+       or jsonb_typeof(v_input -> 'url') is distinct from 'string' then
+      raise exception using errcode = 'SL422',
+        message = format('inputs[%s] needs a resourceType and a url', v_index);
+    end if;
+    if not exists (select from sluice.resource_type where name = v_input ->> 'resourceType') then
+      raise exception using errcode = 'SL422',
+        message = format('inputs[%s]: unknown resourceType %s', v_index, v_input ->> 'resourceType');
+    end if;
+    insert into sluice.import_input (job_id, position, resource_type, url)
+    values (v_id, v_index, v_input ->> 'resourceType', v_input ->> 'url');
+    v_index := v_index + 1;
+  end loop;
+  return sluice.import_status(v_id);
+end $$;
+
+-- Cancels a job: its waiting inputs become cancelled; a running one is rolled back by its
+-- worker, which sees the job cancelled (it checks the job, FOR SHARE, before it commits, so
+-- this waits for a worker that is committing). SL404 when there is no such job; SL409 when it
+-- has already ended.
+create function sluice.import_cancel(p_id text) returns jsonb
+language plpgsql volatile as $$
+declare
+  v_status jsonb := sluice.import_status(p_id);
+begin
+  if v_status ->> 'status' in ('finished', 'failed') then
+    raise exception using errcode = 'SL409',
+      message = format('BulkImportStatus/%s has already %s', p_id, v_status ->> 'status');
+  end if;
+  update sluice.import_job set cancelled = current_timestamp where id = p_id and cancelled is null;
+  update sluice.import_input set status = 'cancelled', ts = current_timestamp
+  where key in (select key from sluice.import_input
+                where job_id = p_id and status = 'waiting'
+                for update skip locked);
+  return sluice.import_status(p_id);
+end $$;
