@@ -52,6 +52,19 @@ func main() {
 	if err := os.WriteFile(filepath.Join(*out, "003_fhir_types.sql"), []byte(header+typesSQL(types)), 0o644); err != nil {
 		log.Fatal(err)
 	}
+
+	var full []fullDefinition
+	for _, f := range []string{"profiles-types.json", "profiles-resources.json"} {
+		defs, err := readFullDefinitions(filepath.Join(*defs, f))
+		if err != nil {
+			log.Fatal(err)
+		}
+		full = append(full, defs...)
+	}
+	owners := buildOwners(full)
+	if err := os.WriteFile(filepath.Join(*out, "004_fhir_meta.sql"), []byte(header+metaSQL(owners)), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // readDefinitions returns the StructureDefinitions of a definitions bundle.

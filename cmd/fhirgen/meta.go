@@ -1,0 +1,568 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Element kinds that the format conversion acts on. Everything else passes through.
+const (
+	kindRef      = "reference" // type Reference: {"reference": "T/id"} <-> {"resourceType": T, "id": id}
+	kindChoice   = "choice"    // value[x]: "valueQuantity" <-> "value": {"Quantity": ...}
+	kindComplex  = "complex"   // a data type or backbone element that has something to convert inside
+	kindResource = "resource"  // a whole resource (contained, Bundle.entry.resource): converted by its own type
+)
+
+// element is one element of a type or backbone element as the conversion sees it.
+type element struct {
+	Name    string   // the JSON key (without [x])
+	Kind    string   // one of the kind constants, or "" for elements the conversion leaves alone
+	Target  string   // kindComplex: the owner whose function converts the value
+	Types   []string // kindChoice: the allowed type codes, in definition order
+	Repeats bool     // max is not 0 or 1: the value is an array
+}
+
+// owner is a resource type, data type or backbone element (named by its path) with its elements.
+type owner struct {
+	Name       string
+	IsResource bool
+	Elements   []element
+}
+
+// fullDefinition is the part of a StructureDefinition the metadata needs.
+type fullDefinition struct {
+	structureDefinition
+	Type     string `json:"type"`
+	Snapshot struct {
+		Element []struct {
+			Path             string `json:"path"`
+			Max              string `json:"max"`
+			ContentReference string `json:"contentReference"`
+			Type             []struct {
+				Code string `json:"code"`
+			} `json:"type"`
+		} `json:"element"`
+	} `json:"snapshot"`
+}
+
+// readFullDefinitions returns the R4 specialisations (resources and complex data types) of a
+// definitions bundle, snapshots included.
+func readFullDefinitions(path string) ([]fullDefinition, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var b bundle
+	if err := json.Unmarshal(data, &b); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var defs []fullDefinition
+	for _, e := range b.Entry {
+		var head structureDefinition
+		if err := json.Unmarshal(e.Resource, &head); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if head.ResourceType != "StructureDefinition" || head.Derivation != "specialization" || head.Abstract ||
+			head.FHIRVersion != "4.0.1" || head.URL != "http://hl7.org/fhir/StructureDefinition/"+head.Name {
+			continue
+		}
+		var sd fullDefinition
+		if err := json.Unmarshal(e.Resource, &sd); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if sd.Kind == "resource" || sd.Kind == "complex-type" {
+			defs = append(defs, sd)
+		}
+	}
+	return defs, nil
+}
+
+// isPrimitive tells FHIR primitive type codes (lower case: string, dateTime, ...) from complex
+// ones; only primitives have the `_name` sibling for their id and extensions.
+func isPrimitive(code string) bool { return code != "" && code[0] >= 'a' && code[0] <= 'z' }
+
+// buildOwners turns the definitions into owners holding only the elements the conversion must
+// visit: references, choices, resources, and complex elements whose type (transitively) holds
+// one of those. Extension and its value[x] are left alone: unknown extensions pass through
+// unchanged (SPEC 1), first-class ones are handled from Attribute rows at run time.
+func buildOwners(defs []fullDefinition) map[string]*owner {
+	all := map[string]*owner{}
+	dataTypes := map[string]bool{}
+	for _, sd := range defs {
+		if sd.Kind == "complex-type" {
+			dataTypes[sd.Type] = true
+		}
+	}
+	for _, sd := range defs {
+		if sd.Type == "Extension" || sd.Type == "Reference" {
+			continue // Extension passes through; Reference has its own hand-written conversion
+		}
+		root := &owner{Name: sd.Type, IsResource: sd.Kind == "resource"}
+		all[sd.Type] = root
+		for _, el := range sd.Snapshot.Element {
+			i := strings.LastIndex(el.Path, ".")
+			if i < 0 {
+				continue
+			}
+			parent, name := el.Path[:i], el.Path[i+1:]
+			o := all[parent]
+			if o == nil {
+				o = &owner{Name: parent}
+				all[parent] = o
+			}
+			e := element{Name: name, Repeats: el.Max != "0" && el.Max != "1"}
+			var codes []string
+			for _, t := range el.Type {
+				codes = append(codes, t.Code)
+			}
+			switch {
+			case strings.HasSuffix(name, "[x]"):
+				e.Name = strings.TrimSuffix(name, "[x]")
+				e.Kind, e.Types = kindChoice, codes
+			case el.ContentReference != "":
+				e.Kind, e.Target = kindComplex, sd.Type+el.ContentReference[strings.Index(el.ContentReference, "."):]
+			case len(codes) != 1:
+			case codes[0] == "Reference":
+				e.Kind = kindRef
+			case codes[0] == "Resource":
+				e.Kind = kindResource
+			case codes[0] == "BackboneElement" || codes[0] == "Element":
+				e.Kind, e.Target = kindComplex, el.Path
+			case codes[0] == "Extension" || codes[0] == "Meta":
+				// Extension: see above. Meta: resource meta is handled by the hand-written code.
+			case dataTypes[codes[0]]:
+				e.Kind, e.Target = kindComplex, codes[0]
+			}
+			if e.Kind != "" {
+				o.Elements = append(o.Elements, e)
+			}
+		}
+	}
+	// Keep complex elements only when their target has something to convert (fixed point).
+	for changed := true; changed; {
+		changed = false
+		for _, o := range all {
+			for i := 0; i < len(o.Elements); i++ {
+				e := o.Elements[i]
+				if e.Kind == kindComplex && !convertible(all[e.Target]) {
+					o.Elements = append(o.Elements[:i], o.Elements[i+1:]...)
+					i--
+					changed = true
+				}
+			}
+		}
+	}
+	for name, o := range all {
+		if !o.IsResource && len(o.Elements) == 0 {
+			delete(all, name)
+		}
+	}
+	return all
+}
+
+// convertible says whether an owner holds anything to convert. Resources always do (meta).
+func convertible(o *owner) bool { return o != nil && (o.IsResource || len(o.Elements) > 0) }
+
+// cap is FHIR's choice suffix of a type code: value + dateTime -> valueDateTime.
+func cap(code string) string { return strings.ToUpper(code[:1]) + code[1:] }
+
+// sqlString quotes a string as an SQL literal.
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// sqlArray is a text[] literal of plain names (FHIR names need no escaping inside braces).
+func sqlArray(items []string) string { return "'{" + strings.Join(items, ",") + "}'" }
+
+// funcName is the quoted name of an owner's generated function in schema fhir_meta.
+func funcName(dir, name string) string {
+	prefix := strings.TrimSuffix(dir, "_fhir") + ":"
+	n := prefix + name
+	// PostgreSQL names hold 63 bytes: a few deep backbone paths lose letters from their middle
+	// segments (MedicationKnowledge.administrationGuidelines.patientCharacteristics becomes
+	// MedicationKnowledge.admGui.patientCharacteristics); the comment above keeps the full path.
+	segs := strings.Split(name, ".")
+	for i := 1; len(n) > 63 && i < len(segs)-1; i++ {
+		segs[i] = abbreviate(segs[i])
+		n = prefix + strings.Join(segs, ".")
+	}
+	if len(n) > 63 {
+		panic("identifier too long: " + n)
+	}
+	if p, ok := funcNames[n]; ok && p != name {
+		panic("identifier clash: " + n + " for " + p + " and " + name)
+	}
+	funcNames[n] = name
+	return `fhir_meta."` + n + `"`
+}
+
+// funcNames maps generated names back to paths, to catch two paths abbreviated alike.
+var funcNames = map[string]string{}
+
+// abbreviate keeps the first three letters of each camelCase word: administrationGuidelines ->
+// admGui.
+func abbreviate(seg string) string {
+	var b strings.Builder
+	n := 0
+	for i, r := range seg {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			n = 0
+		}
+		if n < 3 {
+			b.WriteRune(r)
+		}
+		n++
+	}
+	return b.String()
+}
+
+// stableOwners marks owners whose conversion reaches resource meta (which reads the configurable
+// createdAt URL setting): their functions are stable, all others immutable.
+func stableOwners(all map[string]*owner) map[string]bool {
+	st := map[string]bool{}
+	for name, o := range all {
+		if o.IsResource {
+			st[name] = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for name, o := range all {
+			if st[name] {
+				continue
+			}
+			for _, e := range o.Elements {
+				if e.Kind == kindResource || (e.Kind == kindComplex && st[e.Target]) ||
+					(e.Kind == kindChoice && anyStable(e.Types, st)) {
+					st[name] = true
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return st
+}
+
+func anyStable(types []string, st map[string]bool) bool {
+	for _, t := range types {
+		if st[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// fhirKeys lists the FHIR JSON keys of an owner's converted elements (choices expanded).
+func fhirKeys(o *owner) (keys, renamed []string) {
+	for _, e := range o.Elements {
+		if e.Kind != kindChoice {
+			keys = append(keys, e.Name)
+			continue
+		}
+		for _, t := range e.Types {
+			keys = append(keys, e.Name+cap(t))
+			renamed = append(renamed, e.Name+cap(t))
+			if isPrimitive(t) {
+				keys = append(keys, "_"+e.Name+cap(t))
+				renamed = append(renamed, "_"+e.Name+cap(t))
+			}
+		}
+	}
+	return keys, renamed
+}
+
+// aidboxKeys lists the Aidbox-format keys of an owner's converted elements.
+func aidboxKeys(o *owner) (keys, renamed []string) {
+	for _, e := range o.Elements {
+		keys = append(keys, e.Name)
+		if e.Kind == kindChoice {
+			renamed = append(renamed, e.Name)
+		}
+	}
+	return keys, renamed
+}
+
+// trigger is a jsonpath that is true when a value of the owner (or an array of them) has any
+// key that needs converting: arrays of elements are only rebuilt when it matches.
+func trigger(keys []string) string {
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, "exists(@."+strconv.Quote(k)+")")
+	}
+	return "$ ? (" + strings.Join(parts, " || ") + ")"
+}
+
+// describe is the comment line of a generated function: what it converts.
+func describe(o *owner) string {
+	var parts []string
+	for _, e := range o.Elements {
+		s := e.Name
+		switch e.Kind {
+		case kindRef:
+			s += " Reference"
+		case kindChoice:
+			s += "[x] " + strings.Join(e.Types, "|")
+		case kindResource:
+			s += " Resource"
+		case kindComplex:
+			s += " " + e.Target
+		}
+		if e.Repeats {
+			s += " *"
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "meta only"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// toFHIRExpr is the expression giving an element's converted FHIR pairs as an object ('{}' when
+// the key is absent or unchanged, so the original key is kept by the caller's `p || pairs`).
+func toFHIRExpr(e element, all map[string]*owner) string {
+	v := "p -> " + sqlString(e.Name)
+	switch e.Kind {
+	case kindRef:
+		if e.Repeats {
+			return fmt.Sprintf("fhir.pair(%s, fhir.refs_to_fhir(%s))", sqlString(e.Name), v)
+		}
+		return fmt.Sprintf("fhir.pair(%s, fhir.ref_to_fhir(%s))", sqlString(e.Name), v)
+	case kindResource:
+		if e.Repeats {
+			return fmt.Sprintf("fhir.pair(%s, fhir.resources_to_fhir(%s))", sqlString(e.Name), v)
+		}
+		return fmt.Sprintf("fhir.pair(%s, fhir.resource_to_fhir(%s))", sqlString(e.Name), v)
+	case kindChoice:
+		return fmt.Sprintf("coalesce(fhir.choice_to_fhir(%s, %s, %s), fhir.pair(%s, %s))",
+			sqlString(e.Name), v, sqlArray(e.Types), sqlString(e.Name), v)
+	}
+	f := funcName("to_fhir", e.Target)
+	if !e.Repeats {
+		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), f, v)
+	}
+	keys, _ := aidboxKeys(all[e.Target])
+	return fmt.Sprintf("case when jsonb_typeof(%s) = 'array' and %s @? %s then fhir.pair(%s, (select jsonb_agg(%s(e)) from jsonb_array_elements(%s) e)) else '{}' end",
+		v, v, sqlString(trigger(keys)), sqlString(e.Name), f, v)
+}
+
+// fromFHIRExpr is toFHIRExpr's reverse.
+func fromFHIRExpr(e element, all map[string]*owner) string {
+	v := "p -> " + sqlString(e.Name)
+	switch e.Kind {
+	case kindRef:
+		if e.Repeats {
+			return fmt.Sprintf("fhir.pair(%s, fhir.refs_from_fhir(%s))", sqlString(e.Name), v)
+		}
+		return fmt.Sprintf("fhir.pair(%s, fhir.ref_from_fhir(%s))", sqlString(e.Name), v)
+	case kindResource:
+		if e.Repeats {
+			return fmt.Sprintf("fhir.pair(%s, fhir.resources_from_fhir(%s))", sqlString(e.Name), v)
+		}
+		return fmt.Sprintf("fhir.pair(%s, fhir.resource_from_fhir(%s))", sqlString(e.Name), v)
+	case kindChoice:
+		var variants, parts []string
+		for _, t := range e.Types {
+			k := e.Name + cap(t)
+			variants = append(variants, k)
+			val := "p -> " + sqlString(k)
+			switch {
+			case t == "Reference":
+				val = "fhir.ref_from_fhir(" + val + ")"
+			case all[t] != nil:
+				val = funcName("from_fhir", t) + "(" + val + ")"
+			}
+			parts = append(parts, fmt.Sprintf("fhir.pair(%s, %s)", sqlString(t), val))
+			if isPrimitive(t) {
+				variants = append(variants, "_"+k)
+				parts = append(parts, fmt.Sprintf("fhir.pair(%s, p -> %s)", sqlString("_"+t), sqlString("_"+k)))
+			}
+		}
+		return fmt.Sprintf("case when p ?| %s then jsonb_build_object(%s,\n        %s) else '{}' end",
+			sqlArray(variants), sqlString(e.Name), strings.Join(parts, "\n        || "))
+	}
+	f := funcName("from_fhir", e.Target)
+	if !e.Repeats {
+		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), f, v)
+	}
+	keys, _ := fhirKeys(all[e.Target])
+	return fmt.Sprintf("case when jsonb_typeof(%s) = 'array' and %s @? %s then fhir.pair(%s, (select jsonb_agg(%s(e)) from jsonb_array_elements(%s) e)) else '{}' end",
+		v, v, sqlString(trigger(keys)), sqlString(e.Name), f, v)
+}
+
+// ownerSQL writes the two functions of one owner.
+func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable bool) {
+	vol := "immutable"
+	if stable {
+		vol = "stable"
+	}
+	for _, dir := range []string{"to_fhir", "from_fhir"} {
+		var keys, renamed, exprs []string
+		if dir == "to_fhir" {
+			keys, renamed = aidboxKeys(o)
+			for _, e := range o.Elements {
+				exprs = append(exprs, toFHIRExpr(e, all))
+			}
+		} else {
+			keys, renamed = fhirKeys(o)
+			for _, e := range o.Elements {
+				exprs = append(exprs, fromFHIRExpr(e, all))
+			}
+		}
+		pairs := "'{}'::jsonb"
+		if len(exprs) > 0 {
+			pairs = strings.Join(exprs, "\n      || ")
+		}
+		fmt.Fprintf(b, "\n-- %s: %s\n", o.Name, describe(o))
+		if o.IsResource {
+			// Resources also take p_head: keys that replace the body's (resourceType, id and an
+			// already converted meta, from the row helpers), or null to convert the body's meta.
+			renamed = append([]string{"meta"}, renamed...)
+			meta := "fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))"
+			if dir == "from_fhir" {
+				meta = "fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))"
+			}
+			fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage sql %s parallel safe as $$\n", funcName(dir, o.Name), vol)
+			fmt.Fprintf(b, "  select (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
+			fmt.Fprintf(b, "    || (coalesce(p_head, %s)\n      || %s)\n$$;\n", meta, pairs)
+			continue
+		}
+		fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage sql %s parallel safe as $$\n", funcName(dir, o.Name), vol)
+		fmt.Fprintf(b, "  select case when jsonb_typeof(p) = 'object' and p ?| %s then\n", sqlArray(keys))
+		if len(renamed) > 0 {
+			fmt.Fprintf(b, "    (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
+		} else {
+			b.WriteString("    p\n")
+		}
+		fmt.Fprintf(b, "    || (%s)\n  else p end\n$$;\n", pairs)
+	}
+}
+
+// dispatch writes a function that calls the per-type function named by p_type with a binary
+// search over the sorted names (a flat case would compare up to 146 strings per call).
+func dispatch(b *strings.Builder, names []string, call func(name string) string, fallback string, depth int) {
+	ind := strings.Repeat("  ", depth+1)
+	if len(names) <= 6 {
+		fmt.Fprintf(b, "%scase p_type\n", ind)
+		for _, n := range names {
+			fmt.Fprintf(b, "%s  when %s then %s\n", ind, sqlString(n), call(n))
+		}
+		fmt.Fprintf(b, "%s  else %s\n%send", ind, fallback, ind)
+		return
+	}
+	mid := len(names) / 2
+	fmt.Fprintf(b, "%scase when p_type < %s collate \"C\" then\n", ind, sqlString(names[mid]))
+	dispatch(b, names[:mid], call, fallback, depth+1)
+	fmt.Fprintf(b, "\n%selse\n", ind)
+	dispatch(b, names[mid:], call, fallback, depth+1)
+	fmt.Fprintf(b, "\n%send", ind)
+}
+
+// metaSQL is the whole of 004_fhir_meta.sql after its header.
+func metaSQL(all map[string]*owner) string {
+	var b strings.Builder
+	b.WriteString(`
+-- The element metadata of the FHIR <-> Aidbox format conversion (SPEC 1), compiled into one pair
+-- of SQL functions per resource type, data type and backbone element that holds something to
+-- convert: fhir_meta."to:<path>" (to FHIR) and fhir_meta."from:<path>" (from FHIR). Each touches only the
+-- keys the definitions say need converting (references, choice types [x], contained resources,
+-- and complex elements holding those), with one rebuild of the object, and returns objects with
+-- nothing to convert untouched: generated code avoids the per-key loop of a generic walker,
+-- which costs several times more (see PERF-NOTES.md). The helpers they call (fhir.pair,
+-- fhir.ref_to_fhir, fhir.choice_to_fhir, ...) and the public functions are in 005_fhir.sql.
+--
+-- The same metadata as a table, for people and tools: fhir_meta.element.
+--
+-- Function bodies refer to each other recursively (Identifier.assigner is a Reference whose
+-- identifier is an Identifier) and to 005's helpers, so their checking at creation is off here.
+
+set check_function_bodies = off;
+
+create schema fhir_meta;
+
+create table fhir_meta.element (
+  owner   text not null,    -- resource type, data type, or backbone element path
+  name    text not null,    -- the element's JSON name (without [x])
+  kind    text not null check (kind in ('reference', 'choice', 'complex', 'resource')),
+  target  text,             -- complex: the owner of the element's type
+  types   text[],           -- choice: the allowed type codes
+  repeats boolean not null, -- the value is an array
+  primary key (owner, name)
+);
+
+insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
+`)
+	var names, resources []string
+	for n, o := range all {
+		names = append(names, n)
+		if o.IsResource {
+			resources = append(resources, n)
+		}
+	}
+	sort.Strings(names)
+	sort.Strings(resources)
+	var rows []string
+	for _, n := range names {
+		for _, e := range all[n].Elements {
+			target, types := "null", "null"
+			if e.Target != "" {
+				target = sqlString(e.Target)
+			}
+			if e.Types != nil {
+				types = sqlArray(e.Types)
+			}
+			rows = append(rows, fmt.Sprintf("  (%s, %s, %s, %s, %s, %t)", sqlString(n), sqlString(e.Name), sqlString(e.Kind), target, types, e.Repeats))
+		}
+	}
+	b.WriteString(strings.Join(rows, ",\n") + ";\n")
+
+	st := stableOwners(all)
+	for _, n := range names {
+		ownerSQL(&b, all[n], all, st[n])
+	}
+
+	b.WriteString(`
+-- A resource of type p_type to FHIR format (resource types without definitions: meta only).
+create function fhir_meta.resource_to_fhir(p_type text, p jsonb, p_head jsonb) returns jsonb
+language sql stable parallel safe as $$
+  select
+`)
+	dispatch(&b, resources, func(n string) string { return funcName("to_fhir", n) + "(p, p_head)" },
+		"(case when p ? 'meta' then p - 'meta' else p end) || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))", 1)
+	b.WriteString("\n$$;\n")
+	b.WriteString(`
+-- A resource of type p_type from FHIR format (resource types without definitions: meta only).
+create function fhir_meta.resource_from_fhir(p_type text, p jsonb) returns jsonb
+language sql stable parallel safe as $$
+  select
+`)
+	dispatch(&b, resources, func(n string) string { return funcName("from_fhir", n) + "(p, null)" },
+		"(case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))", 1)
+	b.WriteString("\n$$;\n")
+
+	var dts []string
+	for _, n := range names {
+		if !all[n].IsResource && !strings.Contains(n, ".") {
+			dts = append(dts, n)
+		}
+	}
+	for _, dir := range []string{"to_fhir", "from_fhir"} {
+		fmt.Fprintf(&b, `
+-- A value of data type p_type (a choice type's value) %s format: references and the data
+-- types that hold something to convert; anything else is returned as is.
+create function fhir_meta.type_%s(p_type text, p jsonb) returns jsonb
+language sql stable parallel safe as $$
+  select case p_type
+    when 'Reference' then fhir.ref_%s(p)
+`, map[string]string{"to_fhir": "to FHIR", "from_fhir": "from FHIR"}[dir], dir, dir)
+		for _, n := range dts {
+			fmt.Fprintf(&b, "    when %s then %s(p)\n", sqlString(n), funcName(dir, n))
+		}
+		b.WriteString("    else p end\n$$;\n")
+	}
+	b.WriteString("\nreset check_function_bodies;\n")
+	return b.String()
+}

@@ -1,0 +1,2 @@
+-- Undoes 000004: the generated conversion metadata and functions.
+drop schema fhir_meta cascade;

@@ -1,0 +1,472 @@
+-- FHIR R4 <-> Aidbox format conversion (SPEC.md section 1), the functions psql users and the
+-- /fhir endpoints call:
+--
+--   fhir.to_fhir(resource jsonb)     a whole Aidbox-format resource -> FHIR JSON
+--   fhir.from_fhir(resource jsonb)   FHIR JSON -> Aidbox format
+--   fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource)
+--                                    a stored row -> FHIR JSON, in one pass:
+--                                    select fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource) from patient;
+--
+-- Which keys are references, choice types and contained resources comes from the generated
+-- per-type functions of 004_fhir_meta.sql (schema fhir_meta); this file holds the rules for
+-- one reference, one choice value and meta, first-class extensions (Attribute rows), and the
+-- public entry points.
+--
+-- Decisions (ours):
+-- * Literal references are exactly `Type/id` (Type starts with an upper-case letter, id has no
+--   `/`, `?` or `#`). A versioned reference `Patient/1/_history/2` is NOT split: it stays
+--   {"reference": "Patient/1/_history/2"} in Aidbox format, like a conditional reference
+--   (`Patient?identifier=...`) and any other relative URL, so nothing is lost and it
+--   round-trips; only the plain `Type/id` form becomes {"resourceType", "id"}.
+-- * Absolute references are those with a URI scheme (`http:`, `https:`, `urn:`, ...): {"uri"}.
+-- * A Reference that already mixes the forms (e.g. FHIR {"reference", "id"} where id is the
+--   element id, or Aidbox {"reference", "resourceType"}) is left as it is in both directions.
+-- * Extensions other than first-class ones are left exactly as they are, value[x] included.
+-- * First-class extensions (Attribute rows with an extensionUrl) apply to the top-level
+--   resource; their extensions come after the resource's other extensions in FHIR format.
+-- * The createdAt extension URL is the setting sluice.created_at_url (default ex:createdAt).
+--
+-- Errors: SQLSTATE SL422 (the proxy answers 422 with an OperationOutcome).
+
+create schema fhir;
+
+-- An index for the per-type Attribute lookup the conversion makes on every call.
+create index attribute_entity_idx on public.attribute ((resource #>> '{resource,id}'));
+
+-- {key: value}, or {} when value is null: lets generated code build "the pairs that changed"
+-- with `||` (which returns the other side as is when one side is empty) and no null keys.
+create function fhir.pair(p_key text, p_value jsonb) returns jsonb
+language sql immutable parallel safe
+return case when p_value is null then '{}'::jsonb else jsonb_build_object(p_key, p_value) end;
+
+-- Raises SL422 for a value that is not a resource; returns jsonb so it can sit in a case.
+-- Stable, not immutable, so the planner never folds a call with constant arguments.
+create function fhir.invalid_resource(p_function text, p_resource jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+begin
+  if p_resource is null or jsonb_typeof(p_resource) <> 'object' then
+    raise exception using errcode = 'SL422',
+      message = format('%s: a resource must be a JSON object, got %s', p_function,
+                       coalesce(jsonb_typeof(p_resource), 'nothing')),
+      hint = 'pass one resource such as {"resourceType": "Patient", "id": "pt-1"}';
+  end if;
+  if not p_resource ? 'resourceType' then
+    raise exception using errcode = 'SL422',
+      message = format('%s: the resource has no resourceType', p_function),
+      hint = 'every resource needs "resourceType", e.g. "Patient"';
+  end if;
+  raise exception using errcode = 'SL422',
+    message = format('%s: resourceType must be a string, got %s %s', p_function,
+                     jsonb_typeof(p_resource -> 'resourceType'), p_resource -> 'resourceType');
+end $$;
+
+-- The url of the meta extension that carries meta.createdAt in FHIR format (SPEC 1: it is
+-- configurable). Reading a setting makes everything that converts meta stable.
+create function fhir.created_at_url() returns text
+language sql stable parallel safe
+return coalesce(nullif(current_setting('sluice.created_at_url', true), ''), 'ex:createdAt');
+
+-- ---------------------------------------------------------------------------------------------
+-- References
+
+-- Aidbox -> FHIR for one Reference value: {resourceType, id} -> "Type/id", {uri} -> the URL,
+-- {localRef} -> "#id"; anything else (a conditional or versioned reference kept as
+-- {"reference"}, a display-only reference) is returned as is. Reference.identifier may hold a
+-- reference of its own (Identifier.assigner).
+create function fhir.ref_to_fhir(p jsonb) returns jsonb
+language sql immutable parallel safe
+return case
+  when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p
+  when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
+    and not p ?| '{uri,localRef}' then
+    (p - '{resourceType,id}'::text[])
+    || (jsonb_build_object('reference', (p ->> 'resourceType') || '/' || (p ->> 'id'))
+        || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier')))
+  when jsonb_typeof(p -> 'uri') = 'string' and not p ?| '{resourceType,id,localRef}' then
+    (p - 'uri') || (jsonb_build_object('reference', p -> 'uri')
+                    || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier')))
+  when jsonb_typeof(p -> 'localRef') = 'string' and not p ?| '{resourceType,id,uri}' then
+    (p - 'localRef') || (jsonb_build_object('reference', '#' || (p ->> 'localRef'))
+                         || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier')))
+  when p ? 'identifier' then p || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
+  else p
+end;
+
+-- FHIR -> Aidbox for one Reference value: the reverse of fhir.ref_to_fhir.
+create function fhir.ref_from_fhir(p jsonb) returns jsonb
+language sql immutable parallel safe
+return case
+  when jsonb_typeof(p) is distinct from 'object' then p
+  when jsonb_typeof(p -> 'reference') <> 'string' or p ?| '{resourceType,id,uri,localRef}' then
+    case when p ? 'identifier'
+      then p || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')) else p end
+  when p ->> 'reference' ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$' then
+    (p - 'reference')
+    || (jsonb_build_object('resourceType', split_part(p ->> 'reference', '/', 1),
+                           'id', split_part(p ->> 'reference', '/', 2))
+        || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')))
+  when left(p ->> 'reference', 1) = '#' then
+    (p - 'reference')
+    || (jsonb_build_object('localRef', substr(p ->> 'reference', 2))
+        || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')))
+  when p ->> 'reference' ~ '^[A-Za-z][A-Za-z0-9+.-]*:' then
+    (p - 'reference')
+    || (jsonb_build_object('uri', p -> 'reference')
+        || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')))
+  when p ? 'identifier' then p || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
+  else p
+end;
+
+-- An array of references to FHIR; null (keep the value as is) when it is not a non-empty array.
+create function fhir.refs_to_fhir(p jsonb) returns jsonb
+language sql immutable parallel safe
+return case when jsonb_typeof(p) = 'array' then
+  (select jsonb_agg(fhir.ref_to_fhir(e)) from jsonb_array_elements(p) e) end;
+
+-- An array of references from FHIR; null when it is not a non-empty array.
+create function fhir.refs_from_fhir(p jsonb) returns jsonb
+language sql immutable parallel safe
+return case when jsonb_typeof(p) = 'array' then
+  (select jsonb_agg(fhir.ref_from_fhir(e)) from jsonb_array_elements(p) e) end;
+
+-- ---------------------------------------------------------------------------------------------
+-- Choice types
+
+-- Aidbox -> FHIR for one choice element: "value": {"Quantity": {...}, "_string": {...}} gives
+-- {"valueQuantity": {...}, "_valueString": {...}}. Returns null, so that the caller keeps the
+-- value as it is, when it is not an object of allowed type names (nothing would round-trip).
+-- PL/pgSQL: a loop with early exits, called once per choice element present.
+create function fhir.choice_to_fhir(p_name text, p_value jsonb, p_types text[]) returns jsonb
+language plpgsql stable parallel safe as $$
+declare
+  v_result jsonb := '{}';
+  v_key    text;
+  v_item   jsonb;
+  v_type   text;
+begin
+  if jsonb_typeof(p_value) is distinct from 'object' or p_value = '{}' then
+    return null;
+  end if;
+  for v_key, v_item in select key, value from jsonb_each(p_value) loop
+    v_type := case when left(v_key, 1) = '_' then substr(v_key, 2) else v_key end;
+    if not v_type = any (p_types) then
+      return null;
+    end if;
+    if v_key <> v_type then
+      -- a primitive's id/extensions (only primitives, lower-case codes, have them)
+      if not left(v_type, 1) between 'a' and 'z' then
+        return null;
+      end if;
+      v_result := v_result || jsonb_build_object('_' || p_name || upper(left(v_type, 1)) || substr(v_type, 2), v_item);
+    else
+      v_result := v_result || jsonb_build_object(p_name || upper(left(v_type, 1)) || substr(v_type, 2),
+                                                 fhir_meta.type_to_fhir(v_type, v_item));
+    end if;
+  end loop;
+  return v_result;
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Resources and meta
+
+-- meta to FHIR: createdAt becomes the createdAt extension (appended to meta.extension) and a
+-- numeric versionId a string. Anything else in meta is kept.
+create function fhir.meta_to_fhir(p jsonb) returns jsonb
+language sql stable parallel safe
+return case
+  when jsonb_typeof(p) is distinct from 'object'
+    or not (p ? 'createdAt' or jsonb_typeof(p -> 'versionId') = 'number') then p
+  else (p - 'createdAt')
+    || (fhir.pair('versionId', case when jsonb_typeof(p -> 'versionId') = 'number'
+                                    then to_jsonb(p ->> 'versionId') end)
+        || case when p ? 'createdAt' then jsonb_build_object('extension',
+             coalesce(case when jsonb_typeof(p -> 'extension') = 'array' then p -> 'extension' end, '[]')
+             || jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', p -> 'createdAt')))
+           else '{}' end)
+end;
+
+-- meta from FHIR: the createdAt extension becomes meta.createdAt (the extension array goes
+-- when it held nothing else).
+create function fhir.meta_from_fhir(p jsonb) returns jsonb
+language sql stable parallel safe
+return case
+  when jsonb_typeof(p) is distinct from 'object' or jsonb_typeof(p -> 'extension') is distinct from 'array'
+    or not p -> 'extension' @> jsonb_build_array(jsonb_build_object('url', fhir.created_at_url())) then p
+  else (p - 'extension')
+    || (select fhir.pair('createdAt', (array_agg(e -> 'valueInstant') filter (where e ->> 'url' = fhir.created_at_url()))[1])
+               || fhir.pair('extension', jsonb_agg(e) filter (where e ->> 'url' is distinct from fhir.created_at_url()))
+        from jsonb_array_elements(p -> 'extension') e)
+end;
+
+-- A nested resource (contained, Bundle.entry.resource) to FHIR, by its own resourceType.
+create function fhir.resource_to_fhir(p jsonb) returns jsonb
+language sql stable parallel safe
+return case when jsonb_typeof(p -> 'resourceType') = 'string'
+  then fhir_meta.resource_to_fhir(p ->> 'resourceType', p, null) else p end;
+
+-- A nested resource from FHIR, by its own resourceType.
+create function fhir.resource_from_fhir(p jsonb) returns jsonb
+language sql stable parallel safe
+return case when jsonb_typeof(p -> 'resourceType') = 'string'
+  then fhir_meta.resource_from_fhir(p ->> 'resourceType', p) else p end;
+
+-- An array of resources (contained) to FHIR; null when it is not a non-empty array.
+create function fhir.resources_to_fhir(p jsonb) returns jsonb
+language sql stable parallel safe
+return case when jsonb_typeof(p) = 'array' then
+  (select jsonb_agg(fhir.resource_to_fhir(e)) from jsonb_array_elements(p) e) end;
+
+-- An array of resources from FHIR; null when it is not a non-empty array.
+create function fhir.resources_from_fhir(p jsonb) returns jsonb
+language sql stable parallel safe
+return case when jsonb_typeof(p) = 'array' then
+  (select jsonb_agg(fhir.resource_from_fhir(e)) from jsonb_array_elements(p) e) end;
+
+-- ---------------------------------------------------------------------------------------------
+-- First-class extensions (SPEC 1.1)
+
+-- The Attribute rows of a resource type that declare an extension, as a JSON array of
+-- {path, url, collection, type}, or null when there are none. Read on every call: an Attribute
+-- takes effect as soon as it is written, with no cache to go stale.
+create function fhir.attributes(p_type text) returns jsonb
+language sql stable parallel safe
+return (
+  select jsonb_agg(jsonb_build_object(
+           'path', a.resource -> 'path',
+           'url', a.resource -> 'extensionUrl',
+           'collection', coalesce(a.resource -> 'isCollection', 'false') = 'true',
+           'type', a.resource #>> '{type,id}')
+         order by a.id)
+  from public.attribute a
+  where a.resource #>> '{resource,id}' = p_type
+    and jsonb_typeof(a.resource -> 'extensionUrl') = 'string'
+    and jsonb_typeof(a.resource -> 'path') = 'array');
+
+-- The extensions (a JSON array) that one first-class value becomes: one per element when the
+-- Attribute is a collection. A typed Attribute gives {url, value<Type>}; an untyped one gives
+-- {url, extension: [...]} from its child Attributes (keys without one are kept as they are).
+create function fhir.extension_to_fhir(p_value jsonb, p_attr jsonb, p_attrs jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+declare
+  v_result jsonb := '[]';
+  v_item   jsonb;
+  v_inner  jsonb;
+  v_child  jsonb;
+  v_key    text;
+  v_value  jsonb;
+  v_type   text := p_attr ->> 'type';
+begin
+  for v_item in
+    select e from jsonb_array_elements(case when (p_attr -> 'collection')::boolean
+                                              and jsonb_typeof(p_value) = 'array'
+                                            then p_value else jsonb_build_array(p_value) end) e
+  loop
+    if v_type is not null then
+      v_result := v_result || jsonb_build_array(jsonb_build_object(
+        'url', p_attr -> 'url',
+        'value' || upper(left(v_type, 1)) || substr(v_type, 2), fhir_meta.type_to_fhir(v_type, v_item)));
+    elsif jsonb_typeof(v_item) = 'object' then
+      v_inner := '[]';
+      v_child := '{}';
+      for v_key, v_value in select key, value from jsonb_each(v_item) loop
+        select a into v_child from jsonb_array_elements(p_attrs) a
+        where a -> 'path' = (p_attr -> 'path') || to_jsonb(v_key);
+        if v_child is not null then
+          v_inner := v_inner || fhir.extension_to_fhir(v_value, v_child, p_attrs);
+          v_item := v_item - v_key;
+        end if;
+      end loop;
+      v_result := v_result || jsonb_build_array(
+        v_item || jsonb_build_object('url', p_attr -> 'url')
+               || case when v_inner <> '[]' then jsonb_build_object('extension', v_inner) else '{}' end);
+    else
+      v_result := v_result || jsonb_build_array(jsonb_build_object('url', p_attr -> 'url', 'value', v_item));
+    end if;
+  end loop;
+  return v_result;
+end $$;
+
+-- Moves a resource's first-class keys into `extension` (FHIR format). p_attrs: fhir.attributes.
+create function fhir.extensions_to_fhir(p jsonb, p_attrs jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+declare
+  v_attr jsonb;
+  v_key  text;
+  v_ext  jsonb := '[]';
+begin
+  for v_attr in select a from jsonb_array_elements(p_attrs) a where jsonb_array_length(a -> 'path') = 1 loop
+    v_key := v_attr #>> '{path,0}';
+    if p ? v_key then
+      v_ext := v_ext || fhir.extension_to_fhir(p -> v_key, v_attr, p_attrs);
+      p := p - v_key;
+    end if;
+  end loop;
+  if v_ext = '[]' then
+    return p;
+  end if;
+  return p || jsonb_build_object('extension',
+    coalesce(case when jsonb_typeof(p -> 'extension') = 'array' then p -> 'extension' end, '[]') || v_ext);
+end $$;
+
+-- The first-class value one extension gives back (the reverse of fhir.extension_to_fhir for
+-- one element), or null when the extension does not have the shape its Attribute declares.
+create function fhir.extension_from_fhir(p_ext jsonb, p_attr jsonb, p_attrs jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+declare
+  v_type   text := p_attr ->> 'type';
+  v_result jsonb;
+  v_sub    jsonb;
+  v_child  jsonb;
+  v_key    text;
+  v_value  jsonb;
+begin
+  if jsonb_typeof(p_ext) is distinct from 'object' then
+    return null;
+  end if;
+  if v_type is not null then
+    return fhir_meta.type_from_fhir(v_type, p_ext -> ('value' || upper(left(v_type, 1)) || substr(v_type, 2)));
+  end if;
+  if p_ext ? 'value' then
+    return p_ext -> 'value';
+  end if;
+  v_result := p_ext - 'url' - 'extension';
+  v_sub := '[]';
+  for v_value in select e from jsonb_array_elements(coalesce(p_ext -> 'extension', '[]')) e loop
+    v_child := null;
+    select a into v_child from jsonb_array_elements(p_attrs) a
+    where a -> 'url' = v_value -> 'url'
+      and jsonb_array_length(a -> 'path') = jsonb_array_length(p_attr -> 'path') + 1
+      and a -> 'path' @> (p_attr -> 'path') and (a -> 'path') - (-1) = p_attr -> 'path';
+    if v_child is not null and fhir.extension_from_fhir(v_value, v_child, p_attrs) is not null then
+      v_key := v_child #>> array['path', (jsonb_array_length(v_child -> 'path') - 1)::text];
+      if (v_child -> 'collection')::boolean then
+        v_result := v_result || jsonb_build_object(v_key,
+          coalesce(v_result -> v_key, '[]') || jsonb_build_array(fhir.extension_from_fhir(v_value, v_child, p_attrs)));
+      else
+        v_result := v_result || jsonb_build_object(v_key, fhir.extension_from_fhir(v_value, v_child, p_attrs));
+      end if;
+    else
+      v_sub := v_sub || jsonb_build_array(v_value);
+    end if;
+  end loop;
+  if v_sub <> '[]' then
+    v_result := v_result || jsonb_build_object('extension', v_sub);
+  end if;
+  return v_result;
+end $$;
+
+-- Moves a resource's extensions that Attributes declare out of `extension` into their
+-- first-class keys (Aidbox format). Other extensions stay, in their order.
+create function fhir.extensions_from_fhir(p jsonb, p_attrs jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+declare
+  v_ext   jsonb;
+  v_attr  jsonb;
+  v_key   text;
+  v_value jsonb;
+  v_rest  jsonb := '[]';
+begin
+  if jsonb_typeof(p -> 'extension') is distinct from 'array' then
+    return p;
+  end if;
+  for v_ext in select e from jsonb_array_elements(p -> 'extension') e loop
+    v_attr := null;
+    select a into v_attr from jsonb_array_elements(p_attrs) a
+    where jsonb_array_length(a -> 'path') = 1 and a -> 'url' = v_ext -> 'url';
+    v_value := case when v_attr is not null then fhir.extension_from_fhir(v_ext, v_attr, p_attrs) end;
+    if v_value is null then
+      v_rest := v_rest || jsonb_build_array(v_ext);
+      continue;
+    end if;
+    v_key := v_attr #>> '{path,0}';
+    if (v_attr -> 'collection')::boolean then
+      p := p || jsonb_build_object(v_key, coalesce(p -> v_key, '[]') || jsonb_build_array(v_value));
+    else
+      p := p || jsonb_build_object(v_key, v_value);
+    end if;
+  end loop;
+  if v_rest = '[]' then
+    return p - 'extension';
+  end if;
+  return p || jsonb_build_object('extension', v_rest);
+end $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- Entry points
+
+-- A whole Aidbox-format resource (resourceType, id, meta included) to FHIR, with the given
+-- first-class extension Attributes (fhir.attributes of its type; null for none). Lets a caller
+-- read the Attributes once for many rows.
+create function fhir.to_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
+language sql stable parallel safe
+return case
+  when jsonb_typeof(p_resource) is distinct from 'object'
+    or jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string'
+    then fhir.invalid_resource('to_fhir', p_resource)
+  when p_attributes is null
+    then fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null)
+  else fhir.extensions_to_fhir(
+    fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null), p_attributes)
+end;
+
+-- A whole Aidbox-format resource to FHIR JSON. Stable: it reads the Attribute table.
+create function fhir.to_fhir(p_resource jsonb) returns jsonb
+language sql stable parallel safe
+return fhir.to_fhir(p_resource, fhir.attributes(p_resource ->> 'resourceType'));
+
+-- FHIR JSON to Aidbox format, with the given Attributes (null for none).
+create function fhir.from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
+language sql stable parallel safe
+return case
+  when jsonb_typeof(p_resource) is distinct from 'object'
+    or jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string'
+    then fhir.invalid_resource('from_fhir', p_resource)
+  when p_attributes is null or not p_resource ? 'extension'
+    then fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource)
+  else fhir_meta.resource_from_fhir(p_resource ->> 'resourceType',
+                                    fhir.extensions_from_fhir(p_resource, p_attributes))
+end;
+
+-- FHIR JSON to Aidbox format. Raises SL422 for a non-object or a missing or non-string
+-- resourceType. Stable: it reads the Attribute table.
+create function fhir.from_fhir(p_resource jsonb) returns jsonb
+language sql stable parallel safe
+return fhir.from_fhir(p_resource,
+  case when jsonb_typeof(p_resource -> 'resourceType') = 'string'
+       then fhir.attributes(p_resource ->> 'resourceType') end);
+
+-- A stored row's body converted to FHIR with its columns put back (resourceType, id, meta with
+-- versionId, lastUpdated and the createdAt extension), in one rebuild of the body.
+create function fhir.row_body_to_fhir(
+  p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
+) returns jsonb
+language sql stable parallel safe
+return fhir_meta.resource_to_fhir(p_type,
+  case when p_type = 'Client' then p_resource - 'secret' else p_resource end,
+  jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta',
+    fhir.meta_to_fhir(coalesce(p_resource -> 'meta', '{}') || jsonb_build_object(
+      'versionId', p_txid::text,
+      'lastUpdated', sluice.iso_instant(p_ts),
+      'createdAt', sluice.iso_instant(p_cts)))));
+
+-- A stored row (the columns of public.<type>) as FHIR JSON: the same as
+-- fhir.to_fhir(sluice.resource_full(...)) without building the Aidbox resource first (a Client's
+-- secret is left out there too). With the Attributes given, for dumps that read them once:
+--   select fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, a.attrs)
+--   from public.patient t, (select fhir.attributes('Patient') attrs) a;
+create function fhir.row_to_fhir(
+  p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb,
+  p_attributes jsonb
+) returns jsonb
+language sql stable parallel safe
+return case
+  when p_attributes is null then fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource)
+  else fhir.extensions_to_fhir(fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource), p_attributes)
+end;
+
+-- A stored row as FHIR JSON: select fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource) from patient;
+create function fhir.row_to_fhir(
+  p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
+) returns jsonb
+language sql stable parallel safe
+return fhir.row_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource, fhir.attributes(p_type));
