@@ -39,9 +39,11 @@ return case when p_resource ? 'meta' then sluice.resource_body(p_resource)
 
 -- Writes the staged rows of one type into its table and returns how many were written.
 -- p_expr is the SQL expression of the stored body over the staging row `s` ($2 is the merge
--- object). Raises cardinality_violation when an id appears on more than one line.
+-- object). p_plain, for a table that was empty, inserts without ON CONFLICT (cheaper per
+-- row). Raises cardinality_violation (or unique_violation when p_plain) when an id appears on
+-- more than one line.
 create function sluice.load_merge_type(p_type text, p_expr text, p_merge jsonb, p_txid bigint,
-                                       p_update boolean) returns bigint
+                                       p_update boolean, p_plain boolean) returns bigint
 language plpgsql volatile as $$
 declare
   v_table text := sluice.table_of(p_type);
@@ -61,9 +63,10 @@ begin
     select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp, 'created', %s
     from pg_temp.sluice_load s
     where s.resource_type = $1
-    on conflict (id) do update
-      set txid = excluded.txid, ts = excluded.ts, status = 'updated', resource = excluded.resource$sql$,
-    v_table, p_expr)
+    %s$sql$,
+    v_table, p_expr,
+    case when not p_plain then 'on conflict (id) do update
+      set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
     using p_type, p_merge, p_txid;
   get diagnostics v_count = row_count;
   return v_count;
@@ -89,6 +92,7 @@ declare
   v_result  jsonb := '{}';
   v_message text;
   v_row     record;
+  v_plain   boolean;
 begin
   if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
     raise exception using errcode = 'SL422',
@@ -131,16 +135,18 @@ begin
   end if;
 
   foreach v_type in array p_types loop
+    execute format('select not exists (select from public.%I)', sluice.table_of(v_type)) into v_plain;
     begin
-      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update);
+      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, v_plain);
     exception
-      when cardinality_violation then
-        -- An id on several lines: keep each id's last line, then write again.
+      when cardinality_violation or unique_violation then
+        -- An id on several lines (or written meanwhile by another transaction, when the
+        -- table was empty): keep each id's last line, then upsert.
         delete from pg_temp.sluice_load s
         using (select id, max(line_no) as last_line from pg_temp.sluice_load
                where resource_type = v_type group by id having count(*) > 1) d
         where s.resource_type = v_type and s.id = d.id and s.line_no < d.last_line;
-        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update);
+        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, false);
       when others then
         if not p_fhir then
           raise;
