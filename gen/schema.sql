@@ -445,6 +445,67 @@ end $_$;
 
 
 --
+-- Name: dump_csv_paths(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_csv_paths(p_type text) RETURNS SETOF text
+    LANGUAGE plpgsql STABLE
+    AS $$
+begin
+  return query execute format(
+    'select distinct p.path
+       from public.%I as t cross join lateral sluice.json_leaf_paths(t.resource) as p(path)
+      where t.status <> ''deleted''
+     union
+     select unnest(array[''id'', ''resourceType''])', sluice.table_of(p_type));
+end $$;
+
+
+--
+-- Name: iso_instant(timestamp with time zone); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.iso_instant(p_ts timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text);
+
+
+--
+-- Name: resource_full(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.resource_full(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', (COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', sluice.iso_instant(p_ts), 'createdAt', sluice.iso_instant(p_cts)))) || CASE WHEN (p_type = 'Client'::text) THEN ((p_resource - 'meta'::text) - 'secret'::text) ELSE (p_resource - 'meta'::text) END);
+
+
+--
+-- Name: dump_line(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_line(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((p_type = 'Client'::text) OR (jsonb_typeof(p_resource) <> 'object'::text) OR (p_resource ? 'meta'::text)) THEN (sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource))::text ELSE ((((((((((('{"resourceType": '::text || (to_json(p_type))::text) || ', "id": '::text) || (to_json(p_id))::text) || ', "meta": {"versionId": "'::text) || (p_txid)::text) || '", "lastUpdated": "'::text) || sluice.iso_instant(p_ts)) || '", "createdAt": "'::text) || sluice.iso_instant(p_cts)) || '"}'::text) || CASE WHEN (p_resource = '{}'::jsonb) THEN '}'::text ELSE (', '::text || convert_from(SUBSTRING(convert_to((p_resource)::text, 'UTF8'::name) FROM 2), 'UTF8'::name)) END) END;
+
+
+--
+-- Name: dump_sql_grant(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_sql_grant() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_table text;
+begin
+  execute 'grant usage on schema public to sluice_reader';
+  for v_table in select table_name from sluice.resource_type where name <> 'Client' order by 1 loop
+    execute format('grant select on public.%I, public.%I to sluice_reader', v_table, v_table || '_history');
+  end loop;
+end $$;
+
+
+--
 -- Name: import_cancel(text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -599,12 +660,39 @@ CREATE FUNCTION sluice.is_valid_id(p_id text) RETURNS boolean
 
 
 --
--- Name: iso_instant(timestamp with time zone); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: json_leaf_paths(jsonb); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.iso_instant(p_ts timestamp with time zone) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text);
+CREATE FUNCTION sluice.json_leaf_paths(p_doc jsonb) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ WITH RECURSIVE walk(path, value) AS (
+          SELECT NULL::text AS text,
+             json_leaf_paths.p_doc AS p_doc
+         UNION ALL
+          SELECT concat_ws('.'::text, w.path, e.key) AS concat_ws,
+             e.value
+            FROM (walk w
+              CROSS JOIN LATERAL ( SELECT o.key,
+                     o.value
+                    FROM jsonb_each(
+                         CASE
+                             WHEN (jsonb_typeof(w.value) = 'object'::text) THEN w.value
+                             ELSE NULL::jsonb
+                         END) o(key, value)
+                 UNION ALL
+                  SELECT ((a.n - 1))::text AS text,
+                     a.value
+                    FROM jsonb_array_elements(
+                         CASE
+                             WHEN (jsonb_typeof(w.value) = 'array'::text) THEN w.value
+                             ELSE NULL::jsonb
+                         END) WITH ORDINALITY a(value, n)) e)
+         )
+  SELECT walk.path
+    FROM walk
+   WHERE (jsonb_typeof(walk.value) = ANY (ARRAY['string'::text, 'number'::text, 'boolean'::text]));
+END;
 
 
 --
@@ -830,15 +918,6 @@ begin
           v_row.resource, nextval('public.transaction_id_seq');
   return sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
 end $_$;
-
-
---
--- Name: resource_full(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
---
-
-CREATE FUNCTION sluice.resource_full(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN (jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', (COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', sluice.iso_instant(p_ts), 'createdAt', sluice.iso_instant(p_cts)))) || CASE WHEN (p_type = 'Client'::text) THEN ((p_resource - 'meta'::text) - 'secret'::text) ELSE (p_resource - 'meta'::text) END);
 
 
 --

@@ -1,18 +1,171 @@
 package proxy
 
-import "net/http"
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
 
-// dump serves GET /[fhir/]<type>/$dump (SPEC.md section 5).
+	"github.com/jackc/pgx/v5"
+)
+
+// Bulk export (SPEC.md section 5). The rows come from `COPY (...) TO STDOUT` on a pool
+// connection, streamed into the chunked response as they arrive (dumpstream.go). The only
+// statements built by hand are these COPYs: sqlc cannot express COPY or a table name, so they
+// are made of fixed text and pgx.Identifier{...}.Sanitize() of a table name that
+// sluice.table_of has just validated.
+
+// copyJSONLines is the COPY format that lets one JSON text column through byte for byte:
+// CSV with a quote and a delimiter that JSON text never holds raw (it escapes control
+// characters), so no value is ever quoted or escaped (PERF-NOTES "Dumping"). Text format would
+// double every backslash.
+const copyJSONLines = ` to stdout with (format csv, quote e'\x01', delimiter e'\x02')`
+
+// dump serves GET /[fhir/]<type>/$dump: one resource per line, Aidbox format (FHIR format
+// under /fhir or with fhir=true), _since (created after), gzip.
 func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "$dump is not implemented yet")
+	query := r.URL.Query()
+	fhir := rt.fhir
+	if v := query.Get("fhir"); v != "" && !rt.fhir {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errorf(http.StatusBadRequest, "fhir must be true or false, got %q", v)
+		}
+		fhir = b
+	}
+	since, err := parseSince(query.Get("_since"))
+	if err != nil {
+		return err
+	}
+	compress, err := wantsGzip(r)
+	if err != nil {
+		return err
+	}
+	if fhir {
+		return errorf(http.StatusNotImplemented, "$dump in FHIR format (fhir=true, /fhir/<type>/$dump) needs the FHIR conversion (fhir.row_to_fhir), which this server does not have yet; dump in Aidbox format and convert with fhir.to_fhir")
+	}
+
+	ctx := r.Context()
+	var stream *exportStream
+	err = s.exportTx(ctx, func(tx pgx.Tx) error {
+		table, err := s.q.DumpTable(ctx, tx, rt.resourceType)
+		if err != nil {
+			return err // 404 for an unknown type: nothing is sent yet
+		}
+		line := "sluice.dump_line(resource_type, id, txid, cts, ts, resource)"
+		sql := "copy (select " + line + " from " + pgx.Identifier{"public", table}.Sanitize() +
+			" where status <> 'deleted'" + sinceCondition(since) + ")" + copyJSONLines
+		stream = newExportStream(w, "application/ndjson", compress)
+		_, err = tx.Conn().PgConn().CopyTo(ctx, stream, sql)
+		return err
+	})
+	if stream == nil {
+		return err
+	}
+	stream.finish(w, r, err)
+	return nil
 }
 
-// dumpCSV serves GET /<type>/$dump-csv.
-func (s *Server) dumpCSV(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "$dump-csv is not implemented yet")
+// exportTx runs an export in a read-only repeatable-read transaction (one snapshot for all its
+// statements) on a connection of its own, committed when fn succeeds. The backend checks every
+// second that its client is still there, so a disconnect also stops a query that is busy
+// without writing; pgx closes a connection whose COPY is cancelled mid-way, and the pool
+// destroys a closed connection (or one left inside a transaction) on release.
+func (s *Server) exportTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cctx, cancel := cleanupContext()
+		defer cancel()
+		tx.Rollback(cctx) // a no-op after Commit
+	}()
+	if _, err := tx.Exec(ctx, "set local client_connection_check_interval = '1s'"); err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
 }
 
-// dumpSQL serves POST /$dump-sql.
-func (s *Server) dumpSQL(w http.ResponseWriter, r *http.Request, rt route) error {
-	return errorf(http.StatusNotImplemented, "$dump-sql is not implemented yet")
+// sinceCondition is the SQL condition of _since: created after it. The time was parsed by
+// parseSince and is written as a fixed-format literal (COPY takes no parameters).
+func sinceCondition(since time.Time) string {
+	if since.IsZero() {
+		return ""
+	}
+	return " and cts > '" + since.UTC().Format("2006-01-02T15:04:05.999999999Z") + "'::timestamptz"
 }
+
+// sinceLayouts are the ISO 8601 forms _since accepts: a date-time with or without a zone
+// (UTC when none), with or without seconds and fractions, or a date (its start, UTC).
+var sinceLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02T15:04",
+	"2006-01-02",
+	"2006-01",
+	"2006",
+}
+
+// parseSince reads _since; the zero time when it is absent.
+func parseSince(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	candidates := []string{strings.TrimSpace(v)}
+	// An unencoded '+' in a query string arrives as a space: 2021-06-09T11:07:23+03:00.
+	if strings.Contains(candidates[0], " ") {
+		candidates = append(candidates, strings.ReplaceAll(candidates[0], " ", "+"))
+	}
+	for _, c := range candidates {
+		for _, layout := range sinceLayouts {
+			if t, err := time.Parse(layout, c); err == nil {
+				return t, nil
+			}
+		}
+	}
+	return time.Time{}, errorf(http.StatusBadRequest, "_since must be an ISO 8601 date or date-time (2021-06-09 or 2021-06-09T11:07:23Z), got %q", v)
+}
+
+// lineWriter splits what COPY sends into lines (PostgreSQL sends one row per message; this
+// does not rely on it) and hands each, without its newline, to fn. Memory: one row.
+type lineWriter struct {
+	fn      func(line []byte) error
+	pending []byte
+}
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			l.pending = append(l.pending, p...)
+			break
+		}
+		line := p[:i]
+		if len(l.pending) > 0 {
+			l.pending = append(l.pending, line...)
+			line = l.pending
+		}
+		if err := l.fn(line); err != nil {
+			return 0, err
+		}
+		l.pending = l.pending[:0]
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
+var _ io.Writer = (*lineWriter)(nil)

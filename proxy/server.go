@@ -20,6 +20,13 @@ type Config struct {
 	AdminSecret string
 	// MaxBodyBytes bounds REST request bodies; larger ones get 413.
 	MaxBodyBytes int64
+	// DumpSQLURL is the database URL $dump-sql logs in with, as a role that may only read
+	// resource tables (DumpSQLRole). Empty: the server's own settings with user DumpSQLRole
+	// and no password, which the embedded cluster allows; elsewhere the DBA must allow it.
+	DumpSQLURL string
+	// DumpSQLTimeout is the statement timeout of a $dump-sql query (DefaultDumpSQLTimeout
+	// when zero).
+	DumpSQLTimeout time.Duration
 	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch.
 	SourceAllow []string
 	// SourceDir, when set, lets file:// sources read files inside it (and nowhere else).

@@ -52,6 +52,9 @@ environment:
   SLUICE_SOURCE_DIR      folder file:// sources may read (default: file:// refused)
   SLUICE_IMPORT_WORKERS  $import inputs loaded at once by this server (default 2)
   SLUICE_PG_BIN          PostgreSQL programs for the embedded cluster (default /usr/lib/postgresql/15/bin)
+  SLUICE_DUMP_SQL_URL    postgres:// URL $dump-sql logs in with (default: the database's settings as
+                         user sluice_reader, no password; the embedded cluster allows that login)
+  SLUICE_DUMP_SQL_TIMEOUT  statement timeout of a $dump-sql query, e.g. 30s or 5m (default 5m)
 `
 
 func main() {
@@ -147,6 +150,10 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("SLUICE_MAX_BODY_BYTES: %w", err)
 	}
+	dumpSQLTimeout, err := time.ParseDuration(env("SLUICE_DUMP_SQL_TIMEOUT", proxy.DefaultDumpSQLTimeout.String()))
+	if err != nil || dumpSQLTimeout <= 0 {
+		return fmt.Errorf("SLUICE_DUMP_SQL_TIMEOUT: want a positive duration such as 30s or 5m, got %q", os.Getenv("SLUICE_DUMP_SQL_TIMEOUT"))
+	}
 	adminSecret, err := adminSecret()
 	if err != nil {
 		return err
@@ -176,6 +183,7 @@ func serve(ctx context.Context) error {
 		}
 	}
 	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
+		DumpSQLURL: os.Getenv("SLUICE_DUMP_SQL_URL"), DumpSQLTimeout: dumpSQLTimeout,
 		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers})
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)

@@ -1,0 +1,10 @@
+-- name: DumpTable :one
+-- The table of a resource type before an export streams from it; SL404 for an unknown type.
+-- The name is checked here, then quoted as an identifier into the COPY (which sqlc cannot
+-- express).
+select sluice.table_of(@resource_type::text)::text as table_name;
+
+-- name: DumpCSVPaths :many
+-- Every column of a $dump-csv (leaf paths, id, resourceType), unsorted; SL404 for an unknown
+-- type. Run in the same repeatable-read transaction as the COPY of the rows.
+select p.path::text as path from sluice.dump_csv_paths(@resource_type::text) as p(path);
