@@ -117,17 +117,36 @@ return case
   else p
 end;
 
--- An array of references to FHIR; null (keep the value as is) when it is not a non-empty array.
+-- An array of references to FHIR; null (keep the value as is) when it is not an array.
+-- PL/pgSQL loops over arrays here and in 004: a subquery would be re-planned on every call.
 create function fhir.refs_to_fhir(p jsonb) returns jsonb
-language sql immutable parallel safe
-return case when jsonb_typeof(p) = 'array' then
-  (select jsonb_agg(fhir.ref_to_fhir(e)) from jsonb_array_elements(p) e) end;
+language plpgsql immutable parallel safe as $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.ref_to_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
 
--- An array of references from FHIR; null when it is not a non-empty array.
+-- An array of references from FHIR; null when it is not an array.
 create function fhir.refs_from_fhir(p jsonb) returns jsonb
-language sql immutable parallel safe
-return case when jsonb_typeof(p) = 'array' then
-  (select jsonb_agg(fhir.ref_from_fhir(e)) from jsonb_array_elements(p) e) end;
+language plpgsql immutable parallel safe as $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.ref_from_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Choice types
@@ -135,34 +154,35 @@ return case when jsonb_typeof(p) = 'array' then
 -- Aidbox -> FHIR for one choice element: "value": {"Quantity": {...}, "_string": {...}} gives
 -- {"valueQuantity": {...}, "_valueString": {...}}. Returns null, so that the caller keeps the
 -- value as it is, when it is not an object of allowed type names (nothing would round-trip).
--- PL/pgSQL: a loop with early exits, called once per choice element present.
+-- PL/pgSQL: a loop over the few allowed types, called once per choice element present.
 create function fhir.choice_to_fhir(p_name text, p_value jsonb, p_types text[]) returns jsonb
 language plpgsql stable parallel safe as $$
 declare
   v_result jsonb := '{}';
-  v_key    text;
-  v_item   jsonb;
+  v_rest   jsonb;
   v_type   text;
+  v_suffix text;
 begin
   if jsonb_typeof(p_value) is distinct from 'object' or p_value = '{}' then
     return null;
   end if;
-  for v_key, v_item in select key, value from jsonb_each(p_value) loop
-    v_type := case when left(v_key, 1) = '_' then substr(v_key, 2) else v_key end;
-    if not v_type = any (p_types) then
-      return null;
+  -- No query per call: walk the allowed types, then check that nothing else was in the object.
+  v_rest := p_value - p_types;
+  foreach v_type in array p_types loop
+    v_suffix := upper(left(v_type, 1)) || substr(v_type, 2);
+    if p_value ? v_type then
+      v_result := v_result || jsonb_build_object(p_name || v_suffix,
+                                                 fhir_meta.type_to_fhir(v_type, p_value -> v_type));
     end if;
-    if v_key <> v_type then
-      -- a primitive's id/extensions (only primitives, lower-case codes, have them)
-      if not left(v_type, 1) between 'a' and 'z' then
-        return null;
-      end if;
-      v_result := v_result || jsonb_build_object('_' || p_name || upper(left(v_type, 1)) || substr(v_type, 2), v_item);
-    else
-      v_result := v_result || jsonb_build_object(p_name || upper(left(v_type, 1)) || substr(v_type, 2),
-                                                 fhir_meta.type_to_fhir(v_type, v_item));
+    -- a primitive's id/extensions (only primitives, lower-case codes, have them)
+    if v_rest <> '{}' and left(v_type, 1) between 'a' and 'z' and v_rest ? ('_' || v_type) then
+      v_result := v_result || jsonb_build_object('_' || p_name || v_suffix, v_rest -> ('_' || v_type));
+      v_rest := v_rest - ('_' || v_type);
     end if;
   end loop;
+  if v_rest <> '{}' then
+    return null;
+  end if;
   return v_result;
 end $$;
 
@@ -188,15 +208,28 @@ end;
 -- meta from FHIR: the createdAt extension becomes meta.createdAt (the extension array goes
 -- when it held nothing else).
 create function fhir.meta_from_fhir(p jsonb) returns jsonb
-language sql stable parallel safe
-return case
-  when jsonb_typeof(p) is distinct from 'object' or jsonb_typeof(p -> 'extension') is distinct from 'array'
-    or not p -> 'extension' @> jsonb_build_array(jsonb_build_object('url', fhir.created_at_url())) then p
-  else (p - 'extension')
-    || (select fhir.pair('createdAt', (array_agg(e -> 'valueInstant') filter (where e ->> 'url' = fhir.created_at_url()))[1])
-               || fhir.pair('extension', jsonb_agg(e) filter (where e ->> 'url' is distinct from fhir.created_at_url()))
-        from jsonb_array_elements(p -> 'extension') e)
-end;
+language plpgsql stable parallel safe as $$
+declare
+  v_url     text := fhir.created_at_url();
+  v_rest    jsonb[] := '{}';
+  v_created jsonb;
+  v_ext     jsonb;
+begin
+  if jsonb_typeof(p) is distinct from 'object' or jsonb_typeof(p -> 'extension') is distinct from 'array'
+    or not p -> 'extension' @> jsonb_build_array(jsonb_build_object('url', v_url)) then
+    return p;
+  end if;
+  for i in 0 .. jsonb_array_length(p -> 'extension') - 1 loop
+    v_ext := p -> 'extension' -> i;
+    if v_created is null and v_ext ->> 'url' = v_url and v_ext ? 'valueInstant' then
+      v_created := v_ext -> 'valueInstant';
+    else
+      v_rest := array_append(v_rest, v_ext);
+    end if;
+  end loop;
+  return (p - 'extension') || fhir.pair('createdAt', v_created)
+    || case when cardinality(v_rest) > 0 then jsonb_build_object('extension', to_jsonb(v_rest)) else '{}' end;
+end $$;
 
 -- A nested resource (contained, Bundle.entry.resource) to FHIR, by its own resourceType.
 create function fhir.resource_to_fhir(p jsonb) returns jsonb
@@ -210,17 +243,35 @@ language sql stable parallel safe
 return case when jsonb_typeof(p -> 'resourceType') = 'string'
   then fhir_meta.resource_from_fhir(p ->> 'resourceType', p) else p end;
 
--- An array of resources (contained) to FHIR; null when it is not a non-empty array.
+-- An array of resources (contained) to FHIR; null when it is not an array.
 create function fhir.resources_to_fhir(p jsonb) returns jsonb
-language sql stable parallel safe
-return case when jsonb_typeof(p) = 'array' then
-  (select jsonb_agg(fhir.resource_to_fhir(e)) from jsonb_array_elements(p) e) end;
+language plpgsql stable parallel safe as $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.resource_to_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
 
--- An array of resources from FHIR; null when it is not a non-empty array.
+-- An array of resources from FHIR; null when it is not an array.
 create function fhir.resources_from_fhir(p jsonb) returns jsonb
-language sql stable parallel safe
-return case when jsonb_typeof(p) = 'array' then
-  (select jsonb_agg(fhir.resource_from_fhir(e)) from jsonb_array_elements(p) e) end;
+language plpgsql stable parallel safe as $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.resource_from_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- First-class extensions (SPEC 1.1)

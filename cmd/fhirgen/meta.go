@@ -178,13 +178,13 @@ func sqlArray(items []string) string { return "'{" + strings.Join(items, ",") + 
 
 // funcName is the quoted name of an owner's generated function in schema fhir_meta.
 func funcName(dir, name string) string {
-	prefix := strings.TrimSuffix(dir, "_fhir") + ":"
+	prefix := strings.Replace(dir, "_fhir", "", 1) + ":"
 	n := prefix + name
-	// PostgreSQL names hold 63 bytes: a few deep backbone paths lose letters from their middle
-	// segments (MedicationKnowledge.administrationGuidelines.patientCharacteristics becomes
+	// PostgreSQL names hold 63 bytes: a few deep backbone paths lose letters from their
+	// segments after the type, first to last, (MedicationKnowledge.administrationGuidelines.patientCharacteristics becomes
 	// MedicationKnowledge.admGui.patientCharacteristics); the comment above keeps the full path.
 	segs := strings.Split(name, ".")
-	for i := 1; len(n) > 63 && i < len(segs)-1; i++ {
+	for i := 1; len(n) > 63 && i < len(segs); i++ {
 		segs[i] = abbreviate(segs[i])
 		n = prefix + strings.Join(segs, ".")
 	}
@@ -340,13 +340,12 @@ func toFHIRExpr(e element, all map[string]*owner) string {
 		return fmt.Sprintf("coalesce(fhir.choice_to_fhir(%s, %s, %s), fhir.pair(%s, %s))",
 			sqlString(e.Name), v, sqlArray(e.Types), sqlString(e.Name), v)
 	}
-	f := funcName("to_fhir", e.Target)
 	if !e.Repeats {
-		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), f, v)
+		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), funcName("to_fhir", e.Target), v)
 	}
 	keys, _ := aidboxKeys(all[e.Target])
-	return fmt.Sprintf("case when jsonb_typeof(%s) = 'array' and %s @? %s then fhir.pair(%s, (select jsonb_agg(%s(e)) from jsonb_array_elements(%s) e)) else '{}' end",
-		v, v, sqlString(trigger(keys)), sqlString(e.Name), f, v)
+	return fmt.Sprintf("fhir.pair(%s, case when %s @? %s then %s(%s) end)",
+		sqlString(e.Name), v, sqlString(trigger(keys)), funcName("to_fhir[]", e.Target), v)
 }
 
 // fromFHIRExpr is toFHIRExpr's reverse.
@@ -384,17 +383,20 @@ func fromFHIRExpr(e element, all map[string]*owner) string {
 		return fmt.Sprintf("case when p ?| %s then jsonb_build_object(%s,\n        %s) else '{}' end",
 			sqlArray(variants), sqlString(e.Name), strings.Join(parts, "\n        || "))
 	}
-	f := funcName("from_fhir", e.Target)
 	if !e.Repeats {
-		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), f, v)
+		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), funcName("from_fhir", e.Target), v)
 	}
 	keys, _ := fhirKeys(all[e.Target])
-	return fmt.Sprintf("case when jsonb_typeof(%s) = 'array' and %s @? %s then fhir.pair(%s, (select jsonb_agg(%s(e)) from jsonb_array_elements(%s) e)) else '{}' end",
-		v, v, sqlString(trigger(keys)), sqlString(e.Name), f, v)
+	return fmt.Sprintf("fhir.pair(%s, case when %s @? %s then %s(%s) end)",
+		sqlString(e.Name), v, sqlString(trigger(keys)), funcName("from_fhir[]", e.Target), v)
 }
 
-// ownerSQL writes the two functions of one owner.
-func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable bool) {
+// ownerSQL writes the functions of one owner: to and from FHIR, and their array forms when
+// the owner is the type of a repeating element. They are PL/pgSQL functions whose work is one
+// "simple expression" (no subquery): PostgreSQL plans it once per session and then evaluates it
+// directly, and calls between them are plain function calls. (Nested SQL-language functions
+// that cannot be inlined are re-planned on every call of their caller: far slower.)
+func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable, arrays bool) {
 	vol := "immutable"
 	if stable {
 		vol = "stable"
@@ -425,19 +427,36 @@ func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable bool) 
 			if dir == "from_fhir" {
 				meta = "fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))"
 			}
-			fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage sql %s parallel safe as $$\n", funcName(dir, o.Name), vol)
-			fmt.Fprintf(b, "  select (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
-			fmt.Fprintf(b, "    || (coalesce(p_head, %s)\n      || %s)\n$$;\n", meta, pairs)
-			continue
-		}
-		fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage sql %s parallel safe as $$\n", funcName(dir, o.Name), vol)
-		fmt.Fprintf(b, "  select case when jsonb_typeof(p) = 'object' and p ?| %s then\n", sqlArray(keys))
-		if len(renamed) > 0 {
-			fmt.Fprintf(b, "    (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
+			fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage plpgsql %s parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
+			fmt.Fprintf(b, "  return (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
+			fmt.Fprintf(b, "    || (coalesce(p_head, %s)\n      || %s);\nend $$;\n", meta, pairs)
 		} else {
-			b.WriteString("    p\n")
+			fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage plpgsql %s parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
+			fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p;\n  end if;\n", sqlArray(keys))
+			base := "p"
+			if len(renamed) > 0 {
+				base = fmt.Sprintf("(case when p ?| %s then p - %s::text[] else p end)", sqlArray(renamed), sqlArray(renamed))
+			}
+			fmt.Fprintf(b, "  return %s\n    || (%s);\nend $$;\n", base, pairs)
 		}
-		fmt.Fprintf(b, "    || (%s)\n  else p end\n$$;\n", pairs)
+		if arrays {
+			fmt.Fprintf(b, `
+-- An array of %[1]s %[2]s format; null (the caller keeps the value) when it is not an array.
+create function %[3]s(p jsonb) returns jsonb
+language plpgsql %[4]s parallel safe as $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, %[5]s(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
+`, o.Name, map[string]string{"to_fhir": "to FHIR", "from_fhir": "from FHIR"}[dir], funcName(dir+"[]", o.Name), vol, funcName(dir, o.Name))
+		}
 	}
 }
 
@@ -476,8 +495,9 @@ func metaSQL(all map[string]*owner) string {
 --
 -- The same metadata as a table, for people and tools: fhir_meta.element.
 --
--- Function bodies refer to each other recursively (Identifier.assigner is a Reference whose
--- identifier is an Identifier) and to 005's helpers, so their checking at creation is off here.
+-- The functions are PL/pgSQL with one simple expression each (see cmd/fhirgen ownerSQL for why).
+-- They refer to each other recursively (Identifier.assigner is a Reference whose identifier is an
+-- Identifier) and to 005's helpers, so checking bodies at creation is off for this file.
 
 set check_function_bodies = off;
 
@@ -520,28 +540,38 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 	b.WriteString(strings.Join(rows, ",\n") + ";\n")
 
 	st := stableOwners(all)
+	arrays := map[string]bool{}
+	for _, o := range all {
+		for _, e := range o.Elements {
+			if e.Kind == kindComplex && e.Repeats {
+				arrays[e.Target] = true
+			}
+		}
+	}
 	for _, n := range names {
-		ownerSQL(&b, all[n], all, st[n])
+		ownerSQL(&b, all[n], all, st[n], arrays[n])
 	}
 
 	b.WriteString(`
 -- A resource of type p_type to FHIR format (resource types without definitions: meta only).
 create function fhir_meta.resource_to_fhir(p_type text, p jsonb, p_head jsonb) returns jsonb
-language sql stable parallel safe as $$
-  select
+language plpgsql stable parallel safe as $$
+begin
+  return
 `)
 	dispatch(&b, resources, func(n string) string { return funcName("to_fhir", n) + "(p, p_head)" },
 		"(case when p ? 'meta' then p - 'meta' else p end) || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))", 1)
-	b.WriteString("\n$$;\n")
+	b.WriteString(";\nend $$;\n")
 	b.WriteString(`
 -- A resource of type p_type from FHIR format (resource types without definitions: meta only).
 create function fhir_meta.resource_from_fhir(p_type text, p jsonb) returns jsonb
-language sql stable parallel safe as $$
-  select
+language plpgsql stable parallel safe as $$
+begin
+  return
 `)
 	dispatch(&b, resources, func(n string) string { return funcName("from_fhir", n) + "(p, null)" },
 		"(case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))", 1)
-	b.WriteString("\n$$;\n")
+	b.WriteString(";\nend $$;\n")
 
 	var dts []string
 	for _, n := range names {
@@ -554,14 +584,15 @@ language sql stable parallel safe as $$
 -- A value of data type p_type (a choice type's value) %s format: references and the data
 -- types that hold something to convert; anything else is returned as is.
 create function fhir_meta.type_%s(p_type text, p jsonb) returns jsonb
-language sql stable parallel safe as $$
-  select case p_type
+language plpgsql stable parallel safe as $$
+begin
+  return case p_type
     when 'Reference' then fhir.ref_%s(p)
 `, map[string]string{"to_fhir": "to FHIR", "from_fhir": "from FHIR"}[dir], dir, dir)
 		for _, n := range dts {
 			fmt.Fprintf(&b, "    when %s then %s(p)\n", sqlString(n), funcName(dir, n))
 		}
-		b.WriteString("    else p end\n$$;\n")
+		b.WriteString("    else p end;\nend $$;\n")
 	}
 	b.WriteString("\nreset check_function_bodies;\n")
 	return b.String()
