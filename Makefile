@@ -13,7 +13,7 @@ FHIR_DEFS_SHA256 := 57a2f32c86ad26a1e677f8af4ca77ec3dadf4cf023884b4367e11780376d
 FHIR_DEFS := $(TOOLS)/fhir/package/dist/fhir/r4
 # Generated SQL ships as migrations too. Until the first release they are rewritten in place;
 # after it, a change to generated SQL becomes a new migration.
-GENERATED_MIGRATIONS := 003_fhir_types:000003_fhir_types
+GENERATED_MIGRATIONS := 003_fhir_types:000003_fhir_types 004_fhir_meta:000004_fhir_meta
 
 .PHONY: help
 help: ## list the targets

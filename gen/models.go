@@ -55,6 +55,15 @@ func (ns NullResourceStatus) Value() (driver.Value, error) {
 	return string(ns.ResourceStatus), nil
 }
 
+type FhirMetaElement struct {
+	Owner   string
+	Name    string
+	Kind    string
+	Target  pgtype.Text
+	Types   []string
+	Repeats bool
+}
+
 type SluiceImportInput struct {
 	Key          int64
 	JobID        string

@@ -10,12 +10,18 @@ import (
 )
 
 const bundleEntry = `-- name: BundleEntry :one
-select sluice.bundle_entry($1::jsonb)::jsonb as response
+select case when $1::boolean then fhir.bundle_entry($2::jsonb)
+            else sluice.bundle_entry($2::jsonb) end::jsonb as response
 `
 
+type BundleEntryParams struct {
+	Fhir  bool
+	Entry []byte
+}
+
 // One entry of a transaction or batch Bundle; the caller holds the transaction.
-func (q *Queries) BundleEntry(ctx context.Context, db DBTX, entry []byte) ([]byte, error) {
-	row := db.QueryRow(ctx, bundleEntry, entry)
+func (q *Queries) BundleEntry(ctx context.Context, db DBTX, arg BundleEntryParams) ([]byte, error) {
+	row := db.QueryRow(ctx, bundleEntry, arg.Fhir, arg.Entry)
 	var response []byte
 	err := row.Scan(&response)
 	return response, err
@@ -25,12 +31,14 @@ const requestRun = `-- name: RequestRun :one
 select (r.e -> 'resource')::jsonb as resource,
        (r.e #>> '{response,status}')::text as status,
        (r.e #>> '{response,location}')::text as location
-from (select sluice.bundle_entry(jsonb_build_object(
-        'request', jsonb_build_object('method', $1::text, 'url', $2::text),
-        'resource', $3::jsonb)) as e) as r
+from (select case when $1::boolean then fhir.bundle_entry(x.entry) else sluice.bundle_entry(x.entry) end as e
+      from (select jsonb_build_object(
+              'request', jsonb_build_object('method', $2::text, 'url', $3::text),
+              'resource', $4::jsonb) as entry) as x) as r
 `
 
 type RequestRunParams struct {
+	Fhir     bool
 	Method   string
 	Url      string
 	Resource []byte
@@ -43,9 +51,15 @@ type RequestRunRow struct {
 }
 
 // One REST request on one resource (POST /<type>, GET|PUT|DELETE /<type>/<id>), run as a
-// one-entry batch so plain REST and Bundles share sluice.bundle_entry's semantics.
+// one-entry batch so plain REST and Bundles share sluice.bundle_entry's semantics. With
+// fhir, the resource goes in and comes out in FHIR format (fhir.bundle_entry).
 func (q *Queries) RequestRun(ctx context.Context, db DBTX, arg RequestRunParams) (RequestRunRow, error) {
-	row := db.QueryRow(ctx, requestRun, arg.Method, arg.Url, arg.Resource)
+	row := db.QueryRow(ctx, requestRun,
+		arg.Fhir,
+		arg.Method,
+		arg.Url,
+		arg.Resource,
+	)
 	var i RequestRunRow
 	err := row.Scan(&i.Resource, &i.Status, &i.Location)
 	return i, err

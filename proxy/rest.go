@@ -17,9 +17,6 @@ import (
 // resourceRequest serves POST /<type> and GET|PUT|DELETE /<type>/<id> through
 // sluice.bundle_entry, the same function a Bundle entry goes through.
 func (s *Server) resourceRequest(w http.ResponseWriter, r *http.Request, rt route) error {
-	if rt.fhir {
-		return errorf(http.StatusNotImplemented, "the /fhir endpoints arrive with the FHIR conversion")
-	}
 	var body []byte
 	if r.Method == http.MethodPost || r.Method == http.MethodPut {
 		var err error
@@ -31,7 +28,7 @@ func (s *Server) resourceRequest(w http.ResponseWriter, r *http.Request, rt rout
 	if rt.id != "" {
 		url += "/" + rt.id
 	}
-	row, err := s.q.RequestRun(r.Context(), s.pool, gen.RequestRunParams{Method: r.Method, Url: url, Resource: body})
+	row, err := s.q.RequestRun(r.Context(), s.pool, gen.RequestRunParams{Fhir: rt.fhir, Method: r.Method, Url: url, Resource: body})
 	if err != nil {
 		return err
 	}
@@ -40,17 +37,33 @@ func (s *Server) resourceRequest(w http.ResponseWriter, r *http.Request, rt rout
 		return fmt.Errorf("bundle_entry status %q: %w", row.Status, err)
 	}
 	if status == http.StatusCreated {
-		w.Header().Set("Location", "/"+row.Location)
+		w.Header().Set("Location", locationPrefix(rt)+row.Location)
 	}
-	writeJSON(w, status, row.Resource)
+	writeResource(w, rt, status, row.Resource)
 	return nil
+}
+
+// locationPrefix is where a route's resources live: / or /fhir/.
+func locationPrefix(rt route) string {
+	if rt.fhir {
+		return "/fhir/"
+	}
+	return "/"
+}
+
+// writeResource answers with a resource or bundle: FHIR JSON under /fhir, else Aidbox JSON.
+func writeResource(w http.ResponseWriter, rt route, status int, body []byte) {
+	if rt.fhir {
+		w.Header().Set("Content-Type", "application/fhir+json")
+		w.WriteHeader(status)
+		w.Write(body)
+		return
+	}
+	writeJSON(w, status, body)
 }
 
 // putResources serves PUT /: an array of resources upserted in one transaction.
 func (s *Server) putResources(w http.ResponseWriter, r *http.Request, rt route) error {
-	if rt.fhir {
-		return errorf(http.StatusNotImplemented, "the /fhir endpoints arrive with the FHIR conversion")
-	}
 	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
 	if err != nil {
 		return err
@@ -70,12 +83,10 @@ type bundle struct {
 	Entry        []json.RawMessage `json:"entry"`
 }
 
-// postBundle serves POST /: a transaction Bundle runs all its entries in one database
-// transaction (all or nothing); a batch runs each entry on its own and reports each result.
+// postBundle serves POST / and POST /fhir: a transaction Bundle runs all its entries in one
+// database transaction (all or nothing); a batch runs each entry on its own and reports each
+// result.
 func (s *Server) postBundle(w http.ResponseWriter, r *http.Request, rt route) error {
-	if rt.fhir {
-		return errorf(http.StatusNotImplemented, "the /fhir endpoints arrive with the FHIR conversion")
-	}
 	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
 	if err != nil {
 		return err
@@ -90,9 +101,9 @@ func (s *Server) postBundle(w http.ResponseWriter, r *http.Request, rt route) er
 	var entries [][]byte
 	switch b.Type {
 	case "transaction":
-		entries, err = s.runTransaction(r.Context(), b.Entry)
+		entries, err = s.runTransaction(r.Context(), rt.fhir, b.Entry)
 	case "batch":
-		entries = s.runBatch(r.Context(), b.Entry)
+		entries = s.runBatch(r.Context(), rt.fhir, b.Entry)
 	default:
 		return errorf(http.StatusUnprocessableEntity, "Bundle.type must be transaction or batch, got %q", b.Type)
 	}
@@ -103,16 +114,16 @@ func (s *Server) postBundle(w http.ResponseWriter, r *http.Request, rt route) er
 	fmt.Fprintf(&out, `{"resourceType":"Bundle","type":"%s-response","entry":[`, b.Type)
 	out.Write(bytes.Join(entries, []byte(",")))
 	out.WriteString("]}")
-	writeJSON(w, http.StatusOK, out.Bytes())
+	writeResource(w, rt, http.StatusOK, out.Bytes())
 	return nil
 }
 
 // runTransaction runs every entry in one transaction; the first failure rolls all back.
-func (s *Server) runTransaction(ctx context.Context, entries []json.RawMessage) ([][]byte, error) {
+func (s *Server) runTransaction(ctx context.Context, fhir bool, entries []json.RawMessage) ([][]byte, error) {
 	var results [][]byte
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for i, entry := range entries {
-			result, err := s.q.BundleEntry(ctx, tx, entry)
+			result, err := s.q.BundleEntry(ctx, tx, gen.BundleEntryParams{Fhir: fhir, Entry: entry})
 			if err != nil {
 				return entryError(i, err)
 			}
@@ -124,10 +135,10 @@ func (s *Server) runTransaction(ctx context.Context, entries []json.RawMessage) 
 }
 
 // runBatch runs each entry in its own transaction; a failed entry answers with its outcome.
-func (s *Server) runBatch(ctx context.Context, entries []json.RawMessage) [][]byte {
+func (s *Server) runBatch(ctx context.Context, fhir bool, entries []json.RawMessage) [][]byte {
 	results := make([][]byte, len(entries))
 	for i, entry := range entries {
-		result, err := s.q.BundleEntry(ctx, s.pool, entry)
+		result, err := s.q.BundleEntry(ctx, s.pool, gen.BundleEntryParams{Fhir: fhir, Entry: entry})
 		if err != nil {
 			status, message := statusOf(err)
 			result, _ = json.Marshal(map[string]any{"response": map[string]any{

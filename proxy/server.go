@@ -152,10 +152,10 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 		}
 		return nil
 	case rt.resourceType == "":
-		switch method {
-		case http.MethodPut:
+		switch {
+		case method == http.MethodPut && !rt.fhir: // an Aidbox-format operation only
 			return s.putResources
-		case http.MethodPost:
+		case method == http.MethodPost:
 			return s.postBundle
 		}
 	case rt.id == "":

@@ -1,0 +1,1 @@
+drop function fhir.bundle_entry(jsonb);
