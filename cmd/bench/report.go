@@ -15,6 +15,7 @@ import (
 type report struct {
 	Scale      int
 	Runs       int
+	Budget     time.Duration
 	Started    time.Time
 	Elapsed    time.Duration
 	Data       *dataset
@@ -89,8 +90,8 @@ func (r *report) markdown() string {
 	}
 	fmt.Fprintf(&b, "- Data: the Synthea 100-patient set scaled %d times: %s resources, %.1f MB of NDJSON (%d types); per-type rows use %s.\n",
 		r.Scale, thousands(all.Lines), float64(all.Bytes)/1e6, len(r.Data.Types), strings.Join(sizes, "; "))
-	fmt.Fprintf(&b, "- Runs: %d of each side, alternating which goes first; times and ratios are medians. Load average before / after: %s / %s. Whole suite: %s.\n",
-		r.Runs, r.LoadBefore, r.LoadAfter, r.Elapsed.Round(time.Second))
+	fmt.Fprintf(&b, "- Runs: up to %d of each side, alternating which goes first, fewer when an operation would overrun its time budget (%s); times and ratios are medians. Load average before / after: %s / %s. Whole suite: %s.\n",
+		r.Runs, r.Budget, r.LoadBefore, r.LoadAfter, r.Elapsed.Round(time.Second))
 	fmt.Fprintf(&b, "- Tables filled for the exports by %s.\n", r.Filled)
 	if r.Convert != "" {
 		fmt.Fprintf(&b, "- Conversion measured as `copy (select %s from <table>) to stdout`.\n", r.Convert)
@@ -102,8 +103,8 @@ func (r *report) markdown() string {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s\n\n", g.title)
-		b.WriteString("| operation | sluice s | res/s | MB/s | baseline | baseline s | baseline res/s | ratio | target | met | sluice peak RSS |\n")
-		b.WriteString("|---|--:|--:|--:|---|--:|--:|--:|---|---|--:|\n")
+		b.WriteString("| operation | runs | sluice s | res/s | MB/s | baseline | baseline s | baseline res/s | ratio | target | met | sluice peak RSS |\n")
+		b.WriteString("|---|--:|--:|--:|--:|---|--:|--:|--:|---|---|--:|\n")
 		for _, res := range rows {
 			b.WriteString(res.row())
 		}
@@ -169,7 +170,7 @@ func (r *result) row() string {
 	if op.targetFrom != "" {
 		target += " (" + op.targetFrom + ")"
 	}
-	cells := []string{cell(op.name)}
+	cells := []string{cell(op.name), fmt.Sprint(len(r.sluice))}
 	switch {
 	case r.missing != "":
 		cells = append(cells, "**missing**", "", "", cell(op.base.name), "", "", "", target, "—", "")

@@ -17,10 +17,16 @@ type result struct {
 }
 
 // measure runs both sides of an operation runs times, alternating which goes first, so slow
-// drift on a shared machine hits both alike.
-func (b *bench) measure(ctx context.Context, op *operation, runs int) *result {
+// drift on a shared machine hits both alike. A slow operation gets fewer runs: another run is
+// started only when, at the pace of the runs so far, it would end within budget.
+func (b *bench) measure(ctx context.Context, op *operation, runs int, budget time.Duration) *result {
 	r := &result{op: op}
+	start := time.Now()
 	for i := 0; i < runs; i++ {
+		if spent := time.Since(start); i > 0 && spent+spent/time.Duration(i) > budget {
+			logf("  %d run(s) took %s: no more within the budget of %s", i, spent.Round(time.Second), budget)
+			break
+		}
 		order := []bool{true, false}
 		if i%2 == 1 {
 			order = []bool{false, true}

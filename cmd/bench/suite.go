@@ -20,7 +20,7 @@ import (
 // runSuite measures every operation at one scale: it prepares the data, starts a loopback
 // file server over .bench and a fresh sluice, fills the tables, and runs the operations.
 func runSuite(ctx context.Context, cfg config, scale int) (*report, error) {
-	rep := &report{Scale: scale, Runs: cfg.runs, Started: time.Now(), LoadBefore: loadAverage()}
+	rep := &report{Scale: scale, Runs: cfg.runs, Budget: cfg.budget, Started: time.Now(), LoadBefore: loadAverage()}
 	data, err := prepareData(ctx, cfg.root, cfg.scaledata, cfg.input, scale)
 	if err != nil {
 		return nil, err
@@ -61,7 +61,7 @@ func runSuite(ctx context.Context, cfg config, scale int) (*report, error) {
 	results := map[*operation]*result{}
 	for _, op := range runOrder(ops) {
 		logf("%s: %s", op.group, op.name)
-		results[op] = b.measure(ctx, op, cfg.runs)
+		results[op] = b.measure(ctx, op, cfg.runs, cfg.budget)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
