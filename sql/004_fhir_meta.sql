@@ -1629,7 +1629,7 @@ end $$;
 
 -- Account.coverage: coverage Reference
 create function fhir_meta."to:Account.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
     return p;
@@ -1640,7 +1640,7 @@ end $$;
 
 -- An array of Account.coverage to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Account.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1655,7 +1655,7 @@ end $$;
 
 -- Account.coverage: coverage Reference
 create function fhir_meta."from:Account.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
     return p;
@@ -1666,7 +1666,7 @@ end $$;
 
 -- An array of Account.coverage from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Account.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1681,7 +1681,7 @@ end $$;
 
 -- Account.guarantor: party Reference
 create function fhir_meta."to:Account.guarantor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -1692,7 +1692,7 @@ end $$;
 
 -- An array of Account.guarantor to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Account.guarantor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1707,7 +1707,7 @@ end $$;
 
 -- Account.guarantor: party Reference
 create function fhir_meta."from:Account.guarantor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -1718,7 +1718,7 @@ end $$;
 
 -- An array of Account.guarantor from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Account.guarantor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1739,11 +1739,27 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,dateTime,Age,Period,Range,Duration}'), fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        when p -> 'timing' ? 'Age' and (p -> 'timing') - 'Age' = '{}' then jsonb_build_object('timingAge', p -> 'timing' -> 'Age')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'Range' and (p -> 'timing') - 'Range' = '{}' then jsonb_build_object('timingRange', p -> 'timing' -> 'Range')
+        when p -> 'timing' ? 'Duration' and (p -> 'timing') - 'Duration' = '{}' then jsonb_build_object('timingDuration', p -> 'timing' -> 'Duration')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,dateTime,Age,Period,Range,Duration}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
-      || coalesce(fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}'), fhir.pair('product', p -> 'product'))
+      || coalesce(case when jsonb_typeof(p -> 'product') = 'object' then case
+        when p -> 'product' ? 'Reference' and (p -> 'product') - 'Reference' = '{}' then jsonb_build_object('productReference', fhir.ref_to_fhir(p -> 'product' -> 'Reference'))
+        when p -> 'product' ? 'CodeableConcept' and (p -> 'product') - 'CodeableConcept' = '{}' then jsonb_build_object('productCodeableConcept', p -> 'product' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}') end end,
+        fhir.pair('product', p -> 'product'))
       || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end)
       || fhir.pair('specimenRequirement', fhir.refs_to_fhir(p -> 'specimenRequirement'))
       || fhir.pair('observationRequirement', fhir.refs_to_fhir(p -> 'observationRequirement'))
@@ -1822,7 +1838,7 @@ end $$;
 
 -- AdverseEvent.suspectEntity: instance Reference; causality AdverseEvent.suspectEntity.causality *
 create function fhir_meta."to:AdverseEvent.suspectEntity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then
     return p;
@@ -1834,7 +1850,7 @@ end $$;
 
 -- An array of AdverseEvent.suspectEntity to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:AdverseEvent.suspectEntity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1849,7 +1865,7 @@ end $$;
 
 -- AdverseEvent.suspectEntity: instance Reference; causality AdverseEvent.suspectEntity.causality *
 create function fhir_meta."from:AdverseEvent.suspectEntity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then
     return p;
@@ -1861,7 +1877,7 @@ end $$;
 
 -- An array of AdverseEvent.suspectEntity from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:AdverseEvent.suspectEntity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1876,7 +1892,7 @@ end $$;
 
 -- AdverseEvent.suspectEntity.causality: author Reference
 create function fhir_meta."to:AdverseEvent.suspectEntity.causality"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
     return p;
@@ -1887,7 +1903,7 @@ end $$;
 
 -- An array of AdverseEvent.suspectEntity.causality to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1902,7 +1918,7 @@ end $$;
 
 -- AdverseEvent.suspectEntity.causality: author Reference
 create function fhir_meta."from:AdverseEvent.suspectEntity.causality"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
     return p;
@@ -1913,7 +1929,7 @@ end $$;
 
 -- An array of AdverseEvent.suspectEntity.causality from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:AdverseEvent.suspectEntity.causality"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1936,7 +1952,14 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}'), fhir.pair('onset', p -> 'onset'))
+      || coalesce(case when jsonb_typeof(p -> 'onset') = 'object' then case
+        when p -> 'onset' ? 'dateTime' and (p -> 'onset') - 'dateTime' = '{}' then jsonb_build_object('onsetDateTime', p -> 'onset' -> 'dateTime')
+        when p -> 'onset' ? 'Age' and (p -> 'onset') - 'Age' = '{}' then jsonb_build_object('onsetAge', p -> 'onset' -> 'Age')
+        when p -> 'onset' ? 'Period' and (p -> 'onset') - 'Period' = '{}' then jsonb_build_object('onsetPeriod', p -> 'onset' -> 'Period')
+        when p -> 'onset' ? 'Range' and (p -> 'onset') - 'Range' = '{}' then jsonb_build_object('onsetRange', p -> 'onset' -> 'Range')
+        when p -> 'onset' ? 'string' and (p -> 'onset') - 'string' = '{}' then jsonb_build_object('onsetString', p -> 'onset' -> 'string')
+        else fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}') end end,
+        fhir.pair('onset', p -> 'onset'))
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
@@ -1969,7 +1992,7 @@ end $$;
 
 -- AllergyIntolerance.reaction: note Annotation *
 create function fhir_meta."to:AllergyIntolerance.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -1980,7 +2003,7 @@ end $$;
 
 -- An array of AllergyIntolerance.reaction to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:AllergyIntolerance.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -1995,7 +2018,7 @@ end $$;
 
 -- AllergyIntolerance.reaction: note Annotation *
 create function fhir_meta."from:AllergyIntolerance.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -2006,7 +2029,7 @@ end $$;
 
 -- An array of AllergyIntolerance.reaction from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:AllergyIntolerance.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2021,18 +2044,22 @@ end $$;
 
 -- Annotation: author[x] Reference|string
 create function fhir_meta."to:Annotation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
     return p;
   end if;
   return (case when p ?| '{author}' then p - '{author}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('author', p -> 'author', '{Reference,string}'), fhir.pair('author', p -> 'author')));
+    || (coalesce(case when jsonb_typeof(p -> 'author') = 'object' then case
+        when p -> 'author' ? 'Reference' and (p -> 'author') - 'Reference' = '{}' then jsonb_build_object('authorReference', fhir.ref_to_fhir(p -> 'author' -> 'Reference'))
+        when p -> 'author' ? 'string' and (p -> 'author') - 'string' = '{}' then jsonb_build_object('authorString', p -> 'author' -> 'string')
+        else fhir.choice_to_fhir('author', p -> 'author', '{Reference,string}') end end,
+        fhir.pair('author', p -> 'author')));
 end $$;
 
 -- An array of Annotation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Annotation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2047,7 +2074,7 @@ end $$;
 
 -- Annotation: author[x] Reference|string
 create function fhir_meta."from:Annotation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorReference,authorString,_authorString}' then
     return p;
@@ -2061,7 +2088,7 @@ end $$;
 
 -- An array of Annotation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Annotation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2106,7 +2133,7 @@ end $$;
 
 -- Appointment.participant: actor Reference
 create function fhir_meta."to:Appointment.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -2117,7 +2144,7 @@ end $$;
 
 -- An array of Appointment.participant to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Appointment.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2132,7 +2159,7 @@ end $$;
 
 -- Appointment.participant: actor Reference
 create function fhir_meta."from:Appointment.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -2143,7 +2170,7 @@ end $$;
 
 -- An array of Appointment.participant from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Appointment.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2206,7 +2233,7 @@ end $$;
 
 -- AuditEvent.agent: who Reference; location Reference
 create function fhir_meta."to:AuditEvent.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then
     return p;
@@ -2218,7 +2245,7 @@ end $$;
 
 -- An array of AuditEvent.agent to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:AuditEvent.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2233,7 +2260,7 @@ end $$;
 
 -- AuditEvent.agent: who Reference; location Reference
 create function fhir_meta."from:AuditEvent.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then
     return p;
@@ -2245,7 +2272,7 @@ end $$;
 
 -- An array of AuditEvent.agent from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:AuditEvent.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2260,7 +2287,7 @@ end $$;
 
 -- AuditEvent.entity: what Reference; detail AuditEvent.entity.detail *
 create function fhir_meta."to:AuditEvent.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then
     return p;
@@ -2272,7 +2299,7 @@ end $$;
 
 -- An array of AuditEvent.entity to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:AuditEvent.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2287,7 +2314,7 @@ end $$;
 
 -- AuditEvent.entity: what Reference; detail AuditEvent.entity.detail *
 create function fhir_meta."from:AuditEvent.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then
     return p;
@@ -2299,7 +2326,7 @@ end $$;
 
 -- An array of AuditEvent.entity from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:AuditEvent.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2314,18 +2341,22 @@ end $$;
 
 -- AuditEvent.entity.detail: value[x] string|base64Binary
 create function fhir_meta."to:AuditEvent.entity.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{string,base64Binary}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        else fhir.choice_to_fhir('value', p -> 'value', '{string,base64Binary}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of AuditEvent.entity.detail to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:AuditEvent.entity.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2340,7 +2371,7 @@ end $$;
 
 -- AuditEvent.entity.detail: value[x] string|base64Binary
 create function fhir_meta."from:AuditEvent.entity.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueString,_valueString,valueBase64Binary,_valueBase64Binary}' then
     return p;
@@ -2355,7 +2386,7 @@ end $$;
 
 -- An array of AuditEvent.entity.detail from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:AuditEvent.entity.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2370,7 +2401,7 @@ end $$;
 
 -- AuditEvent.source: observer Reference
 create function fhir_meta."to:AuditEvent.source"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then
     return p;
@@ -2381,7 +2412,7 @@ end $$;
 
 -- AuditEvent.source: observer Reference
 create function fhir_meta."from:AuditEvent.source"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then
     return p;
@@ -2464,7 +2495,7 @@ end $$;
 
 -- BiologicallyDerivedProduct.collection: collector Reference; source Reference; collected[x] dateTime|Period
 create function fhir_meta."to:BiologicallyDerivedProduct.collection"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collected}' then
     return p;
@@ -2472,12 +2503,16 @@ begin
   return (case when p ?| '{collected}' then p - '{collected}'::text[] else p end)
     || (fhir.pair('collector', fhir.ref_to_fhir(p -> 'collector'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
-      || coalesce(fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}'), fhir.pair('collected', p -> 'collected')));
+      || coalesce(case when jsonb_typeof(p -> 'collected') = 'object' then case
+        when p -> 'collected' ? 'dateTime' and (p -> 'collected') - 'dateTime' = '{}' then jsonb_build_object('collectedDateTime', p -> 'collected' -> 'dateTime')
+        when p -> 'collected' ? 'Period' and (p -> 'collected') - 'Period' = '{}' then jsonb_build_object('collectedPeriod', p -> 'collected' -> 'Period')
+        else fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}') end end,
+        fhir.pair('collected', p -> 'collected')));
 end $$;
 
 -- BiologicallyDerivedProduct.collection: collector Reference; source Reference; collected[x] dateTime|Period
 create function fhir_meta."from:BiologicallyDerivedProduct.collection"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collectedDateTime,_collectedDateTime,collectedPeriod}' then
     return p;
@@ -2493,18 +2528,22 @@ end $$;
 
 -- BiologicallyDerivedProduct.manipulation: time[x] dateTime|Period
 create function fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{time}' then
     return p;
   end if;
   return (case when p ?| '{time}' then p - '{time}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}'), fhir.pair('time', p -> 'time')));
+    || (coalesce(case when jsonb_typeof(p -> 'time') = 'object' then case
+        when p -> 'time' ? 'dateTime' and (p -> 'time') - 'dateTime' = '{}' then jsonb_build_object('timeDateTime', p -> 'time' -> 'dateTime')
+        when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then jsonb_build_object('timePeriod', p -> 'time' -> 'Period')
+        else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
+        fhir.pair('time', p -> 'time')));
 end $$;
 
 -- BiologicallyDerivedProduct.manipulation: time[x] dateTime|Period
 create function fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timeDateTime,_timeDateTime,timePeriod}' then
     return p;
@@ -2518,19 +2557,23 @@ end $$;
 
 -- BiologicallyDerivedProduct.processing: additive Reference; time[x] dateTime|Period
 create function fhir_meta."to:BiologicallyDerivedProduct.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
     return p;
   end if;
   return (case when p ?| '{time}' then p - '{time}'::text[] else p end)
     || (fhir.pair('additive', fhir.ref_to_fhir(p -> 'additive'))
-      || coalesce(fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}'), fhir.pair('time', p -> 'time')));
+      || coalesce(case when jsonb_typeof(p -> 'time') = 'object' then case
+        when p -> 'time' ? 'dateTime' and (p -> 'time') - 'dateTime' = '{}' then jsonb_build_object('timeDateTime', p -> 'time' -> 'dateTime')
+        when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then jsonb_build_object('timePeriod', p -> 'time' -> 'Period')
+        else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
+        fhir.pair('time', p -> 'time')));
 end $$;
 
 -- An array of BiologicallyDerivedProduct.processing to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2545,7 +2588,7 @@ end $$;
 
 -- BiologicallyDerivedProduct.processing: additive Reference; time[x] dateTime|Period
 create function fhir_meta."from:BiologicallyDerivedProduct.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then
     return p;
@@ -2560,7 +2603,7 @@ end $$;
 
 -- An array of BiologicallyDerivedProduct.processing from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:BiologicallyDerivedProduct.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2619,7 +2662,7 @@ end $$;
 
 -- Bundle.entry: resource Resource
 create function fhir_meta."to:Bundle.entry"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -2630,7 +2673,7 @@ end $$;
 
 -- An array of Bundle.entry to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Bundle.entry"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2645,7 +2688,7 @@ end $$;
 
 -- Bundle.entry: resource Resource
 create function fhir_meta."from:Bundle.entry"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -2656,7 +2699,7 @@ end $$;
 
 -- An array of Bundle.entry from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Bundle.entry"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2693,7 +2736,7 @@ end $$;
 
 -- CapabilityStatement.implementation: custodian Reference
 create function fhir_meta."to:CapabilityStatement.implementation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then
     return p;
@@ -2704,7 +2747,7 @@ end $$;
 
 -- CapabilityStatement.implementation: custodian Reference
 create function fhir_meta."from:CapabilityStatement.implementation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then
     return p;
@@ -2761,7 +2804,7 @@ end $$;
 
 -- CarePlan.activity: outcomeReference Reference *; progress Annotation *; reference Reference; detail CarePlan.activity.detail
 create function fhir_meta."to:CarePlan.activity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then
     return p;
@@ -2775,7 +2818,7 @@ end $$;
 
 -- An array of CarePlan.activity to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CarePlan.activity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2790,7 +2833,7 @@ end $$;
 
 -- CarePlan.activity: outcomeReference Reference *; progress Annotation *; reference Reference; detail CarePlan.activity.detail
 create function fhir_meta."from:CarePlan.activity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then
     return p;
@@ -2804,7 +2847,7 @@ end $$;
 
 -- An array of CarePlan.activity from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CarePlan.activity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2819,7 +2862,7 @@ end $$;
 
 -- CarePlan.activity.detail: reasonReference Reference *; goal Reference *; scheduled[x] Timing|Period|string; location Reference; performer Reference *; product[x] CodeableConcept|Reference
 create function fhir_meta."to:CarePlan.activity.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduled,location,performer,product}' then
     return p;
@@ -2827,15 +2870,24 @@ begin
   return (case when p ?| '{scheduled,product}' then p - '{scheduled,product}'::text[] else p end)
     || (fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('goal', fhir.refs_to_fhir(p -> 'goal'))
-      || coalesce(fhir.choice_to_fhir('scheduled', p -> 'scheduled', '{Timing,Period,string}'), fhir.pair('scheduled', p -> 'scheduled'))
+      || coalesce(case when jsonb_typeof(p -> 'scheduled') = 'object' then case
+        when p -> 'scheduled' ? 'Timing' and (p -> 'scheduled') - 'Timing' = '{}' then jsonb_build_object('scheduledTiming', fhir_meta."to:Timing"(p -> 'scheduled' -> 'Timing'))
+        when p -> 'scheduled' ? 'Period' and (p -> 'scheduled') - 'Period' = '{}' then jsonb_build_object('scheduledPeriod', p -> 'scheduled' -> 'Period')
+        when p -> 'scheduled' ? 'string' and (p -> 'scheduled') - 'string' = '{}' then jsonb_build_object('scheduledString', p -> 'scheduled' -> 'string')
+        else fhir.choice_to_fhir('scheduled', p -> 'scheduled', '{Timing,Period,string}') end end,
+        fhir.pair('scheduled', p -> 'scheduled'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
-      || coalesce(fhir.choice_to_fhir('product', p -> 'product', '{CodeableConcept,Reference}'), fhir.pair('product', p -> 'product')));
+      || coalesce(case when jsonb_typeof(p -> 'product') = 'object' then case
+        when p -> 'product' ? 'CodeableConcept' and (p -> 'product') - 'CodeableConcept' = '{}' then jsonb_build_object('productCodeableConcept', p -> 'product' -> 'CodeableConcept')
+        when p -> 'product' ? 'Reference' and (p -> 'product') - 'Reference' = '{}' then jsonb_build_object('productReference', fhir.ref_to_fhir(p -> 'product' -> 'Reference'))
+        else fhir.choice_to_fhir('product', p -> 'product', '{CodeableConcept,Reference}') end end,
+        fhir.pair('product', p -> 'product')));
 end $$;
 
 -- CarePlan.activity.detail: reasonReference Reference *; goal Reference *; scheduled[x] Timing|Period|string; location Reference; performer Reference *; product[x] CodeableConcept|Reference
 create function fhir_meta."from:CarePlan.activity.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduledTiming,scheduledPeriod,scheduledString,_scheduledString,location,performer,productCodeableConcept,productReference}' then
     return p;
@@ -2889,7 +2941,7 @@ end $$;
 
 -- CareTeam.participant: member Reference; onBehalfOf Reference
 create function fhir_meta."to:CareTeam.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then
     return p;
@@ -2901,7 +2953,7 @@ end $$;
 
 -- An array of CareTeam.participant to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CareTeam.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2916,7 +2968,7 @@ end $$;
 
 -- CareTeam.participant: member Reference; onBehalfOf Reference
 create function fhir_meta."from:CareTeam.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then
     return p;
@@ -2928,7 +2980,7 @@ end $$;
 
 -- An array of CareTeam.participant from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CareTeam.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2969,7 +3021,7 @@ end $$;
 
 -- CatalogEntry.relatedEntry: item Reference
 create function fhir_meta."to:CatalogEntry.relatedEntry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
@@ -2980,7 +3032,7 @@ end $$;
 
 -- An array of CatalogEntry.relatedEntry to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CatalogEntry.relatedEntry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -2995,7 +3047,7 @@ end $$;
 
 -- CatalogEntry.relatedEntry: item Reference
 create function fhir_meta."from:CatalogEntry.relatedEntry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
@@ -3006,7 +3058,7 @@ end $$;
 
 -- An array of CatalogEntry.relatedEntry from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CatalogEntry.relatedEntry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3030,14 +3082,23 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:ChargeItem.performer"(p -> 'performer') end)
       || fhir.pair('performingOrganization', fhir.ref_to_fhir(p -> 'performingOrganization'))
       || fhir.pair('requestingOrganization', fhir.ref_to_fhir(p -> 'requestingOrganization'))
       || fhir.pair('costCenter', fhir.ref_to_fhir(p -> 'costCenter'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
       || fhir.pair('service', fhir.refs_to_fhir(p -> 'service'))
-      || coalesce(fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}'), fhir.pair('product', p -> 'product'))
+      || coalesce(case when jsonb_typeof(p -> 'product') = 'object' then case
+        when p -> 'product' ? 'Reference' and (p -> 'product') - 'Reference' = '{}' then jsonb_build_object('productReference', fhir.ref_to_fhir(p -> 'product' -> 'Reference'))
+        when p -> 'product' ? 'CodeableConcept' and (p -> 'product') - 'CodeableConcept' = '{}' then jsonb_build_object('productCodeableConcept', p -> 'product' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}') end end,
+        fhir.pair('product', p -> 'product'))
       || fhir.pair('account', fhir.refs_to_fhir(p -> 'account'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation')));
@@ -3075,7 +3136,7 @@ end $$;
 
 -- ChargeItem.performer: actor Reference
 create function fhir_meta."to:ChargeItem.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -3086,7 +3147,7 @@ end $$;
 
 -- An array of ChargeItem.performer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ChargeItem.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3101,7 +3162,7 @@ end $$;
 
 -- ChargeItem.performer: actor Reference
 create function fhir_meta."from:ChargeItem.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -3112,7 +3173,7 @@ end $$;
 
 -- An array of ChargeItem.performer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ChargeItem.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3205,18 +3266,22 @@ end $$;
 
 -- Claim.accident: location[x] Address|Reference
 create function fhir_meta."to:Claim.accident"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
     return p;
   end if;
   return (case when p ?| '{location}' then p - '{location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}'), fhir.pair('location', p -> 'location')));
+    || (coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 -- Claim.accident: location[x] Address|Reference
 create function fhir_meta."from:Claim.accident"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{locationAddress,locationReference}' then
     return p;
@@ -3229,7 +3294,7 @@ end $$;
 
 -- Claim.careTeam: provider Reference
 create function fhir_meta."to:Claim.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
     return p;
@@ -3240,7 +3305,7 @@ end $$;
 
 -- An array of Claim.careTeam to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3255,7 +3320,7 @@ end $$;
 
 -- Claim.careTeam: provider Reference
 create function fhir_meta."from:Claim.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
     return p;
@@ -3266,7 +3331,7 @@ end $$;
 
 -- An array of Claim.careTeam from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3281,18 +3346,22 @@ end $$;
 
 -- Claim.diagnosis: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."to:Claim.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
     return p;
   end if;
   return (case when p ?| '{diagnosis}' then p - '{diagnosis}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}'), fhir.pair('diagnosis', p -> 'diagnosis')));
+    || (coalesce(case when jsonb_typeof(p -> 'diagnosis') = 'object' then case
+        when p -> 'diagnosis' ? 'CodeableConcept' and (p -> 'diagnosis') - 'CodeableConcept' = '{}' then jsonb_build_object('diagnosisCodeableConcept', p -> 'diagnosis' -> 'CodeableConcept')
+        when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then jsonb_build_object('diagnosisReference', fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference'))
+        else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
+        fhir.pair('diagnosis', p -> 'diagnosis')));
 end $$;
 
 -- An array of Claim.diagnosis to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3307,7 +3376,7 @@ end $$;
 
 -- Claim.diagnosis: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."from:Claim.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosisCodeableConcept,diagnosisReference}' then
     return p;
@@ -3320,7 +3389,7 @@ end $$;
 
 -- An array of Claim.diagnosis from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3335,7 +3404,7 @@ end $$;
 
 -- Claim.insurance: identifier Identifier; coverage Reference; claimResponse Reference
 create function fhir_meta."to:Claim.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then
     return p;
@@ -3348,7 +3417,7 @@ end $$;
 
 -- An array of Claim.insurance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3363,7 +3432,7 @@ end $$;
 
 -- Claim.insurance: identifier Identifier; coverage Reference; claimResponse Reference
 create function fhir_meta."from:Claim.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then
     return p;
@@ -3376,7 +3445,7 @@ end $$;
 
 -- An array of Claim.insurance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3391,14 +3460,23 @@ end $$;
 
 -- Claim.item: serviced[x] date|Period; location[x] CodeableConcept|Address|Reference; udi Reference *; encounter Reference *; detail Claim.item.detail *
 create function fhir_meta."to:Claim.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
     return p;
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location'))
+    || (coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi'))
       || fhir.pair('encounter', fhir.refs_to_fhir(p -> 'encounter'))
       || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:Claim.item.detail"(p -> 'detail') end));
@@ -3406,7 +3484,7 @@ end $$;
 
 -- An array of Claim.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3421,7 +3499,7 @@ end $$;
 
 -- Claim.item: serviced[x] date|Period; location[x] CodeableConcept|Address|Reference; udi Reference *; encounter Reference *; detail Claim.item.detail *
 create function fhir_meta."from:Claim.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then
     return p;
@@ -3442,7 +3520,7 @@ end $$;
 
 -- An array of Claim.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3457,7 +3535,7 @@ end $$;
 
 -- Claim.item.detail: udi Reference *; subDetail Claim.item.detail.subDetail *
 create function fhir_meta."to:Claim.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
     return p;
@@ -3469,7 +3547,7 @@ end $$;
 
 -- An array of Claim.item.detail to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3484,7 +3562,7 @@ end $$;
 
 -- Claim.item.detail: udi Reference *; subDetail Claim.item.detail.subDetail *
 create function fhir_meta."from:Claim.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
     return p;
@@ -3496,7 +3574,7 @@ end $$;
 
 -- An array of Claim.item.detail from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3511,7 +3589,7 @@ end $$;
 
 -- Claim.item.detail.subDetail: udi Reference *
 create function fhir_meta."to:Claim.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
     return p;
@@ -3522,7 +3600,7 @@ end $$;
 
 -- An array of Claim.item.detail.subDetail to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3537,7 +3615,7 @@ end $$;
 
 -- Claim.item.detail.subDetail: udi Reference *
 create function fhir_meta."from:Claim.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
     return p;
@@ -3548,7 +3626,7 @@ end $$;
 
 -- An array of Claim.item.detail.subDetail from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3563,7 +3641,7 @@ end $$;
 
 -- Claim.payee: party Reference
 create function fhir_meta."to:Claim.payee"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -3574,7 +3652,7 @@ end $$;
 
 -- Claim.payee: party Reference
 create function fhir_meta."from:Claim.payee"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -3585,19 +3663,23 @@ end $$;
 
 -- Claim.procedure: procedure[x] CodeableConcept|Reference; udi Reference *
 create function fhir_meta."to:Claim.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
     return p;
   end if;
   return (case when p ?| '{procedure}' then p - '{procedure}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}'), fhir.pair('procedure', p -> 'procedure'))
+    || (coalesce(case when jsonb_typeof(p -> 'procedure') = 'object' then case
+        when p -> 'procedure' ? 'CodeableConcept' and (p -> 'procedure') - 'CodeableConcept' = '{}' then jsonb_build_object('procedureCodeableConcept', p -> 'procedure' -> 'CodeableConcept')
+        when p -> 'procedure' ? 'Reference' and (p -> 'procedure') - 'Reference' = '{}' then jsonb_build_object('procedureReference', fhir.ref_to_fhir(p -> 'procedure' -> 'Reference'))
+        else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
+        fhir.pair('procedure', p -> 'procedure'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi')));
 end $$;
 
 -- An array of Claim.procedure to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3612,7 +3694,7 @@ end $$;
 
 -- Claim.procedure: procedure[x] CodeableConcept|Reference; udi Reference *
 create function fhir_meta."from:Claim.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedureCodeableConcept,procedureReference,udi}' then
     return p;
@@ -3626,7 +3708,7 @@ end $$;
 
 -- An array of Claim.procedure from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3641,7 +3723,7 @@ end $$;
 
 -- Claim.related: claim Reference; reference Identifier
 create function fhir_meta."to:Claim.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
     return p;
@@ -3653,7 +3735,7 @@ end $$;
 
 -- An array of Claim.related to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3668,7 +3750,7 @@ end $$;
 
 -- Claim.related: claim Reference; reference Identifier
 create function fhir_meta."from:Claim.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
     return p;
@@ -3680,7 +3762,7 @@ end $$;
 
 -- An array of Claim.related from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3695,19 +3777,30 @@ end $$;
 
 -- Claim.supportingInfo: timing[x] date|Period; value[x] boolean|string|Quantity|Attachment|Reference
 create function fhir_meta."to:Claim.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
     return p;
   end if;
   return (case when p ?| '{timing,value}' then p - '{timing,value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}'), fhir.pair('timing', p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'date' and (p -> 'timing') - 'date' = '{}' then jsonb_build_object('timingDate', p -> 'timing' -> 'date')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}') end end,
+        fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Claim.supportingInfo to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Claim.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3722,7 +3815,7 @@ end $$;
 
 -- Claim.supportingInfo: timing[x] date|Period; value[x] boolean|string|Quantity|Attachment|Reference
 create function fhir_meta."from:Claim.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then
     return p;
@@ -3744,7 +3837,7 @@ end $$;
 
 -- An array of Claim.supportingInfo from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Claim.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3795,20 +3888,29 @@ end $$;
 
 -- ClaimResponse.addItem: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
 create function fhir_meta."to:ClaimResponse.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
     return p;
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
     || (fhir.pair('provider', fhir.refs_to_fhir(p -> 'provider'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location')));
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 -- An array of ClaimResponse.addItem to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ClaimResponse.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3823,7 +3925,7 @@ end $$;
 
 -- ClaimResponse.addItem: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
 create function fhir_meta."from:ClaimResponse.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then
     return p;
@@ -3842,7 +3944,7 @@ end $$;
 
 -- An array of ClaimResponse.addItem from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ClaimResponse.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3857,7 +3959,7 @@ end $$;
 
 -- ClaimResponse.insurance: coverage Reference; claimResponse Reference
 create function fhir_meta."to:ClaimResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then
     return p;
@@ -3869,7 +3971,7 @@ end $$;
 
 -- An array of ClaimResponse.insurance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ClaimResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3884,7 +3986,7 @@ end $$;
 
 -- ClaimResponse.insurance: coverage Reference; claimResponse Reference
 create function fhir_meta."from:ClaimResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then
     return p;
@@ -3896,7 +3998,7 @@ end $$;
 
 -- An array of ClaimResponse.insurance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ClaimResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -3911,7 +4013,7 @@ end $$;
 
 -- ClaimResponse.payment: identifier Identifier
 create function fhir_meta."to:ClaimResponse.payment"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -3922,7 +4024,7 @@ end $$;
 
 -- ClaimResponse.payment: identifier Identifier
 create function fhir_meta."from:ClaimResponse.payment"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -3941,7 +4043,11 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('assessor', fhir.ref_to_fhir(p -> 'assessor'))
       || fhir.pair('previous', fhir.ref_to_fhir(p -> 'previous'))
       || fhir.pair('problem', fhir.refs_to_fhir(p -> 'problem'))
@@ -3978,7 +4084,7 @@ end $$;
 
 -- ClinicalImpression.finding: itemReference Reference
 create function fhir_meta."to:ClinicalImpression.finding"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then
     return p;
@@ -3989,7 +4095,7 @@ end $$;
 
 -- An array of ClinicalImpression.finding to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ClinicalImpression.finding"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4004,7 +4110,7 @@ end $$;
 
 -- ClinicalImpression.finding: itemReference Reference
 create function fhir_meta."from:ClinicalImpression.finding"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then
     return p;
@@ -4015,7 +4121,7 @@ end $$;
 
 -- An array of ClinicalImpression.finding from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ClinicalImpression.finding"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4030,7 +4136,7 @@ end $$;
 
 -- ClinicalImpression.investigation: item Reference *
 create function fhir_meta."to:ClinicalImpression.investigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
@@ -4041,7 +4147,7 @@ end $$;
 
 -- An array of ClinicalImpression.investigation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ClinicalImpression.investigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4056,7 +4162,7 @@ end $$;
 
 -- ClinicalImpression.investigation: item Reference *
 create function fhir_meta."from:ClinicalImpression.investigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
@@ -4067,7 +4173,7 @@ end $$;
 
 -- An array of ClinicalImpression.investigation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ClinicalImpression.investigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4106,7 +4212,7 @@ end $$;
 
 -- CodeSystem.concept: property CodeSystem.concept.property *; concept CodeSystem.concept *
 create function fhir_meta."to:CodeSystem.concept"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then
     return p;
@@ -4118,7 +4224,7 @@ end $$;
 
 -- An array of CodeSystem.concept to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CodeSystem.concept"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4133,7 +4239,7 @@ end $$;
 
 -- CodeSystem.concept: property CodeSystem.concept.property *; concept CodeSystem.concept *
 create function fhir_meta."from:CodeSystem.concept"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then
     return p;
@@ -4145,7 +4251,7 @@ end $$;
 
 -- An array of CodeSystem.concept from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CodeSystem.concept"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4160,18 +4266,27 @@ end $$;
 
 -- CodeSystem.concept.property: value[x] code|Coding|string|integer|boolean|dateTime|decimal
 create function fhir_meta."to:CodeSystem.concept.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{code,Coding,string,integer,boolean,dateTime,decimal}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        else fhir.choice_to_fhir('value', p -> 'value', '{code,Coding,string,integer,boolean,dateTime,decimal}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of CodeSystem.concept.property to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CodeSystem.concept.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4186,7 +4301,7 @@ end $$;
 
 -- CodeSystem.concept.property: value[x] code|Coding|string|integer|boolean|dateTime|decimal
 create function fhir_meta."from:CodeSystem.concept.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCode,_valueCode,valueCoding,valueString,_valueString,valueInteger,_valueInteger,valueBoolean,_valueBoolean,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal}' then
     return p;
@@ -4210,7 +4325,7 @@ end $$;
 
 -- An array of CodeSystem.concept.property from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CodeSystem.concept.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4267,18 +4382,23 @@ end $$;
 
 -- Communication.payload: content[x] string|Attachment|Reference
 create function fhir_meta."to:Communication.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'string' and (p -> 'content') - 'string' = '{}' then jsonb_build_object('contentString', p -> 'content' -> 'string')
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 -- An array of Communication.payload to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Communication.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4293,7 +4413,7 @@ end $$;
 
 -- Communication.payload: content[x] string|Attachment|Reference
 create function fhir_meta."from:Communication.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentString,_contentString,contentAttachment,contentReference}' then
     return p;
@@ -4308,7 +4428,7 @@ end $$;
 
 -- An array of Communication.payload from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Communication.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4336,7 +4456,11 @@ begin
       || fhir.pair('about', fhir.refs_to_fhir(p -> 'about'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('payload', case when p -> 'payload' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:CommunicationRequest.payload"(p -> 'payload') end)
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('recipient', fhir.refs_to_fhir(p -> 'recipient'))
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
@@ -4372,18 +4496,23 @@ end $$;
 
 -- CommunicationRequest.payload: content[x] string|Attachment|Reference
 create function fhir_meta."to:CommunicationRequest.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'string' and (p -> 'content') - 'string' = '{}' then jsonb_build_object('contentString', p -> 'content' -> 'string')
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 -- An array of CommunicationRequest.payload to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CommunicationRequest.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4398,7 +4527,7 @@ end $$;
 
 -- CommunicationRequest.payload: content[x] string|Attachment|Reference
 create function fhir_meta."from:CommunicationRequest.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentString,_contentString,contentAttachment,contentReference}' then
     return p;
@@ -4413,7 +4542,7 @@ end $$;
 
 -- An array of CommunicationRequest.payload from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CommunicationRequest.payload"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4484,7 +4613,7 @@ end $$;
 
 -- Composition.attester: party Reference
 create function fhir_meta."to:Composition.attester"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -4495,7 +4624,7 @@ end $$;
 
 -- An array of Composition.attester to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Composition.attester"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4510,7 +4639,7 @@ end $$;
 
 -- Composition.attester: party Reference
 create function fhir_meta."from:Composition.attester"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -4521,7 +4650,7 @@ end $$;
 
 -- An array of Composition.attester from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Composition.attester"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4536,7 +4665,7 @@ end $$;
 
 -- Composition.event: detail Reference *
 create function fhir_meta."to:Composition.event"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -4547,7 +4676,7 @@ end $$;
 
 -- An array of Composition.event to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Composition.event"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4562,7 +4691,7 @@ end $$;
 
 -- Composition.event: detail Reference *
 create function fhir_meta."from:Composition.event"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -4573,7 +4702,7 @@ end $$;
 
 -- An array of Composition.event from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Composition.event"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4588,18 +4717,22 @@ end $$;
 
 -- Composition.relatesTo: target[x] Identifier|Reference
 create function fhir_meta."to:Composition.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
   end if;
   return (case when p ?| '{target}' then p - '{target}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('target', p -> 'target', '{Identifier,Reference}'), fhir.pair('target', p -> 'target')));
+    || (coalesce(case when jsonb_typeof(p -> 'target') = 'object' then case
+        when p -> 'target' ? 'Identifier' and (p -> 'target') - 'Identifier' = '{}' then jsonb_build_object('targetIdentifier', fhir_meta."to:Identifier"(p -> 'target' -> 'Identifier'))
+        when p -> 'target' ? 'Reference' and (p -> 'target') - 'Reference' = '{}' then jsonb_build_object('targetReference', fhir.ref_to_fhir(p -> 'target' -> 'Reference'))
+        else fhir.choice_to_fhir('target', p -> 'target', '{Identifier,Reference}') end end,
+        fhir.pair('target', p -> 'target')));
 end $$;
 
 -- An array of Composition.relatesTo to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Composition.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4614,7 +4747,7 @@ end $$;
 
 -- Composition.relatesTo: target[x] Identifier|Reference
 create function fhir_meta."from:Composition.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{targetIdentifier,targetReference}' then
     return p;
@@ -4627,7 +4760,7 @@ end $$;
 
 -- An array of Composition.relatesTo from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Composition.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4642,7 +4775,7 @@ end $$;
 
 -- Composition.section: author Reference *; focus Reference; entry Reference *; section Composition.section *
 create function fhir_meta."to:Composition.section"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then
     return p;
@@ -4656,7 +4789,7 @@ end $$;
 
 -- An array of Composition.section to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Composition.section"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4671,7 +4804,7 @@ end $$;
 
 -- Composition.section: author Reference *; focus Reference; entry Reference *; section Composition.section *
 create function fhir_meta."from:Composition.section"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then
     return p;
@@ -4685,7 +4818,7 @@ end $$;
 
 -- An array of Composition.section from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Composition.section"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4707,8 +4840,16 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || coalesce(fhir.choice_to_fhir('source', p -> 'source', '{uri,canonical}'), fhir.pair('source', p -> 'source'))
-      || coalesce(fhir.choice_to_fhir('target', p -> 'target', '{uri,canonical}'), fhir.pair('target', p -> 'target')));
+      || coalesce(case when jsonb_typeof(p -> 'source') = 'object' then case
+        when p -> 'source' ? 'uri' and (p -> 'source') - 'uri' = '{}' then jsonb_build_object('sourceUri', p -> 'source' -> 'uri')
+        when p -> 'source' ? 'canonical' and (p -> 'source') - 'canonical' = '{}' then jsonb_build_object('sourceCanonical', p -> 'source' -> 'canonical')
+        else fhir.choice_to_fhir('source', p -> 'source', '{uri,canonical}') end end,
+        fhir.pair('source', p -> 'source'))
+      || coalesce(case when jsonb_typeof(p -> 'target') = 'object' then case
+        when p -> 'target' ? 'uri' and (p -> 'target') - 'uri' = '{}' then jsonb_build_object('targetUri', p -> 'target' -> 'uri')
+        when p -> 'target' ? 'canonical' and (p -> 'target') - 'canonical' = '{}' then jsonb_build_object('targetCanonical', p -> 'target' -> 'canonical')
+        else fhir.choice_to_fhir('target', p -> 'target', '{uri,canonical}') end end,
+        fhir.pair('target', p -> 'target')));
 end $$;
 
 -- ConceptMap: contained Resource *; identifier Identifier; useContext UsageContext *; source[x] uri|canonical; target[x] uri|canonical
@@ -4742,8 +4883,22 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}'), fhir.pair('onset', p -> 'onset'))
-      || coalesce(fhir.choice_to_fhir('abatement', p -> 'abatement', '{dateTime,Age,Period,Range,string}'), fhir.pair('abatement', p -> 'abatement'))
+      || coalesce(case when jsonb_typeof(p -> 'onset') = 'object' then case
+        when p -> 'onset' ? 'dateTime' and (p -> 'onset') - 'dateTime' = '{}' then jsonb_build_object('onsetDateTime', p -> 'onset' -> 'dateTime')
+        when p -> 'onset' ? 'Age' and (p -> 'onset') - 'Age' = '{}' then jsonb_build_object('onsetAge', p -> 'onset' -> 'Age')
+        when p -> 'onset' ? 'Period' and (p -> 'onset') - 'Period' = '{}' then jsonb_build_object('onsetPeriod', p -> 'onset' -> 'Period')
+        when p -> 'onset' ? 'Range' and (p -> 'onset') - 'Range' = '{}' then jsonb_build_object('onsetRange', p -> 'onset' -> 'Range')
+        when p -> 'onset' ? 'string' and (p -> 'onset') - 'string' = '{}' then jsonb_build_object('onsetString', p -> 'onset' -> 'string')
+        else fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}') end end,
+        fhir.pair('onset', p -> 'onset'))
+      || coalesce(case when jsonb_typeof(p -> 'abatement') = 'object' then case
+        when p -> 'abatement' ? 'dateTime' and (p -> 'abatement') - 'dateTime' = '{}' then jsonb_build_object('abatementDateTime', p -> 'abatement' -> 'dateTime')
+        when p -> 'abatement' ? 'Age' and (p -> 'abatement') - 'Age' = '{}' then jsonb_build_object('abatementAge', p -> 'abatement' -> 'Age')
+        when p -> 'abatement' ? 'Period' and (p -> 'abatement') - 'Period' = '{}' then jsonb_build_object('abatementPeriod', p -> 'abatement' -> 'Period')
+        when p -> 'abatement' ? 'Range' and (p -> 'abatement') - 'Range' = '{}' then jsonb_build_object('abatementRange', p -> 'abatement' -> 'Range')
+        when p -> 'abatement' ? 'string' and (p -> 'abatement') - 'string' = '{}' then jsonb_build_object('abatementString', p -> 'abatement' -> 'string')
+        else fhir.choice_to_fhir('abatement', p -> 'abatement', '{dateTime,Age,Period,Range,string}') end end,
+        fhir.pair('abatement', p -> 'abatement'))
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('stage', case when p -> 'stage' @? '$ ? (exists(@."assessment"))' then fhir_meta."to[]:Condition.stage"(p -> 'stage') end)
@@ -4786,7 +4941,7 @@ end $$;
 
 -- Condition.evidence: detail Reference *
 create function fhir_meta."to:Condition.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -4797,7 +4952,7 @@ end $$;
 
 -- An array of Condition.evidence to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Condition.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4812,7 +4967,7 @@ end $$;
 
 -- Condition.evidence: detail Reference *
 create function fhir_meta."from:Condition.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -4823,7 +4978,7 @@ end $$;
 
 -- An array of Condition.evidence from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Condition.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4838,7 +4993,7 @@ end $$;
 
 -- Condition.stage: assessment Reference *
 create function fhir_meta."to:Condition.stage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then
     return p;
@@ -4849,7 +5004,7 @@ end $$;
 
 -- An array of Condition.stage to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Condition.stage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4864,7 +5019,7 @@ end $$;
 
 -- Condition.stage: assessment Reference *
 create function fhir_meta."from:Condition.stage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then
     return p;
@@ -4875,7 +5030,7 @@ end $$;
 
 -- An array of Condition.stage from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Condition.stage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4899,7 +5054,11 @@ begin
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
       || fhir.pair('organization', fhir.refs_to_fhir(p -> 'organization'))
-      || coalesce(fhir.choice_to_fhir('source', p -> 'source', '{Attachment,Reference}'), fhir.pair('source', p -> 'source'))
+      || coalesce(case when jsonb_typeof(p -> 'source') = 'object' then case
+        when p -> 'source' ? 'Attachment' and (p -> 'source') - 'Attachment' = '{}' then jsonb_build_object('sourceAttachment', p -> 'source' -> 'Attachment')
+        when p -> 'source' ? 'Reference' and (p -> 'source') - 'Reference' = '{}' then jsonb_build_object('sourceReference', fhir.ref_to_fhir(p -> 'source' -> 'Reference'))
+        else fhir.choice_to_fhir('source', p -> 'source', '{Attachment,Reference}') end end,
+        fhir.pair('source', p -> 'source'))
       || fhir.pair('verification', case when p -> 'verification' @? '$ ? (exists(@."verifiedWith"))' then fhir_meta."to[]:Consent.verification"(p -> 'verification') end)
       || fhir.pair('provision', fhir_meta."to:Consent.provision"(p -> 'provision')));
 end $$;
@@ -4924,7 +5083,7 @@ end $$;
 
 -- Consent.provision: actor Consent.provision.actor *; data Consent.provision.data *; provision Consent.provision *
 create function fhir_meta."to:Consent.provision"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then
     return p;
@@ -4937,7 +5096,7 @@ end $$;
 
 -- An array of Consent.provision to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Consent.provision"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4952,7 +5111,7 @@ end $$;
 
 -- Consent.provision: actor Consent.provision.actor *; data Consent.provision.data *; provision Consent.provision *
 create function fhir_meta."from:Consent.provision"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then
     return p;
@@ -4965,7 +5124,7 @@ end $$;
 
 -- An array of Consent.provision from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Consent.provision"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -4980,7 +5139,7 @@ end $$;
 
 -- Consent.provision.actor: reference Reference
 create function fhir_meta."to:Consent.provision.actor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -4991,7 +5150,7 @@ end $$;
 
 -- An array of Consent.provision.actor to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Consent.provision.actor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5006,7 +5165,7 @@ end $$;
 
 -- Consent.provision.actor: reference Reference
 create function fhir_meta."from:Consent.provision.actor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5017,7 +5176,7 @@ end $$;
 
 -- An array of Consent.provision.actor from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Consent.provision.actor"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5032,7 +5191,7 @@ end $$;
 
 -- Consent.provision.data: reference Reference
 create function fhir_meta."to:Consent.provision.data"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5043,7 +5202,7 @@ end $$;
 
 -- An array of Consent.provision.data to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Consent.provision.data"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5058,7 +5217,7 @@ end $$;
 
 -- Consent.provision.data: reference Reference
 create function fhir_meta."from:Consent.provision.data"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5069,7 +5228,7 @@ end $$;
 
 -- An array of Consent.provision.data from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Consent.provision.data"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5084,7 +5243,7 @@ end $$;
 
 -- Consent.verification: verifiedWith Reference
 create function fhir_meta."to:Consent.verification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then
     return p;
@@ -5095,7 +5254,7 @@ end $$;
 
 -- An array of Consent.verification to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Consent.verification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5110,7 +5269,7 @@ end $$;
 
 -- Consent.verification: verifiedWith Reference
 create function fhir_meta."from:Consent.verification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then
     return p;
@@ -5121,7 +5280,7 @@ end $$;
 
 -- An array of Consent.verification from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Consent.verification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5148,7 +5307,11 @@ begin
       || fhir.pair('domain', fhir.refs_to_fhir(p -> 'domain'))
       || fhir.pair('site', fhir.refs_to_fhir(p -> 'site'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
-      || coalesce(fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}'), fhir.pair('topic', p -> 'topic'))
+      || coalesce(case when jsonb_typeof(p -> 'topic') = 'object' then case
+        when p -> 'topic' ? 'CodeableConcept' and (p -> 'topic') - 'CodeableConcept' = '{}' then jsonb_build_object('topicCodeableConcept', p -> 'topic' -> 'CodeableConcept')
+        when p -> 'topic' ? 'Reference' and (p -> 'topic') - 'Reference' = '{}' then jsonb_build_object('topicReference', fhir.ref_to_fhir(p -> 'topic' -> 'Reference'))
+        else fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}') end end,
+        fhir.pair('topic', p -> 'topic'))
       || fhir.pair('contentDefinition', fhir_meta."to:Contract.contentDefinition"(p -> 'contentDefinition'))
       || fhir.pair('term', case when p -> 'term' @? '$ ? (exists(@."identifier") || exists(@."topic") || exists(@."offer") || exists(@."asset") || exists(@."action") || exists(@."group"))' then fhir_meta."to[]:Contract.term"(p -> 'term') end)
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
@@ -5157,7 +5320,11 @@ begin
       || fhir.pair('friendly', case when p -> 'friendly' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Contract.friendly"(p -> 'friendly') end)
       || fhir.pair('legal', case when p -> 'legal' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Contract.legal"(p -> 'legal') end)
       || fhir.pair('rule', case when p -> 'rule' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Contract.rule"(p -> 'rule') end)
-      || coalesce(fhir.choice_to_fhir('legallyBinding', p -> 'legallyBinding', '{Attachment,Reference}'), fhir.pair('legallyBinding', p -> 'legallyBinding')));
+      || coalesce(case when jsonb_typeof(p -> 'legallyBinding') = 'object' then case
+        when p -> 'legallyBinding' ? 'Attachment' and (p -> 'legallyBinding') - 'Attachment' = '{}' then jsonb_build_object('legallyBindingAttachment', p -> 'legallyBinding' -> 'Attachment')
+        when p -> 'legallyBinding' ? 'Reference' and (p -> 'legallyBinding') - 'Reference' = '{}' then jsonb_build_object('legallyBindingReference', fhir.ref_to_fhir(p -> 'legallyBinding' -> 'Reference'))
+        else fhir.choice_to_fhir('legallyBinding', p -> 'legallyBinding', '{Attachment,Reference}') end end,
+        fhir.pair('legallyBinding', p -> 'legallyBinding')));
 end $$;
 
 -- Contract: contained Resource *; identifier Identifier *; instantiatesCanonical Reference; subject Reference *; authority Reference *; domain Reference *; site Reference *; author Reference; topic[x] CodeableConcept|Reference; contentDefinition Contract.contentDefinition; term Contract.term *; supportingInfo Reference *; relevantHistory Reference *; signer Contract.signer *; friendly Contract.friendly *; legal Contract.legal *; rule Contract.rule *; legallyBinding[x] Attachment|Reference
@@ -5192,7 +5359,7 @@ end $$;
 
 -- Contract.contentDefinition: publisher Reference
 create function fhir_meta."to:Contract.contentDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then
     return p;
@@ -5203,7 +5370,7 @@ end $$;
 
 -- Contract.contentDefinition: publisher Reference
 create function fhir_meta."from:Contract.contentDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then
     return p;
@@ -5214,18 +5381,22 @@ end $$;
 
 -- Contract.friendly: content[x] Attachment|Reference
 create function fhir_meta."to:Contract.friendly"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 -- An array of Contract.friendly to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.friendly"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5240,7 +5411,7 @@ end $$;
 
 -- Contract.friendly: content[x] Attachment|Reference
 create function fhir_meta."from:Contract.friendly"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentAttachment,contentReference}' then
     return p;
@@ -5253,7 +5424,7 @@ end $$;
 
 -- An array of Contract.friendly from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.friendly"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5268,18 +5439,22 @@ end $$;
 
 -- Contract.legal: content[x] Attachment|Reference
 create function fhir_meta."to:Contract.legal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 -- An array of Contract.legal to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.legal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5294,7 +5469,7 @@ end $$;
 
 -- Contract.legal: content[x] Attachment|Reference
 create function fhir_meta."from:Contract.legal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentAttachment,contentReference}' then
     return p;
@@ -5307,7 +5482,7 @@ end $$;
 
 -- An array of Contract.legal from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.legal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5322,18 +5497,22 @@ end $$;
 
 -- Contract.rule: content[x] Attachment|Reference
 create function fhir_meta."to:Contract.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 -- An array of Contract.rule to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5348,7 +5527,7 @@ end $$;
 
 -- Contract.rule: content[x] Attachment|Reference
 create function fhir_meta."from:Contract.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentAttachment,contentReference}' then
     return p;
@@ -5361,7 +5540,7 @@ end $$;
 
 -- An array of Contract.rule from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5376,7 +5555,7 @@ end $$;
 
 -- Contract.signer: party Reference; signature Signature *
 create function fhir_meta."to:Contract.signer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then
     return p;
@@ -5388,7 +5567,7 @@ end $$;
 
 -- An array of Contract.signer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.signer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5403,7 +5582,7 @@ end $$;
 
 -- Contract.signer: party Reference; signature Signature *
 create function fhir_meta."from:Contract.signer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then
     return p;
@@ -5415,7 +5594,7 @@ end $$;
 
 -- An array of Contract.signer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.signer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5430,14 +5609,18 @@ end $$;
 
 -- Contract.term: identifier Identifier; topic[x] CodeableConcept|Reference; offer Contract.term.offer; asset Contract.term.asset *; action Contract.term.action *; group Contract.term *
 create function fhir_meta."to:Contract.term"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topic,offer,asset,action,group}' then
     return p;
   end if;
   return (case when p ?| '{topic}' then p - '{topic}'::text[] else p end)
     || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || coalesce(fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}'), fhir.pair('topic', p -> 'topic'))
+      || coalesce(case when jsonb_typeof(p -> 'topic') = 'object' then case
+        when p -> 'topic' ? 'CodeableConcept' and (p -> 'topic') - 'CodeableConcept' = '{}' then jsonb_build_object('topicCodeableConcept', p -> 'topic' -> 'CodeableConcept')
+        when p -> 'topic' ? 'Reference' and (p -> 'topic') - 'Reference' = '{}' then jsonb_build_object('topicReference', fhir.ref_to_fhir(p -> 'topic' -> 'Reference'))
+        else fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}') end end,
+        fhir.pair('topic', p -> 'topic'))
       || fhir.pair('offer', fhir_meta."to:Contract.term.offer"(p -> 'offer'))
       || fhir.pair('asset', case when p -> 'asset' @? '$ ? (exists(@."typeReference") || exists(@."context") || exists(@."answer") || exists(@."valuedItem"))' then fhir_meta."to[]:Contract.term.asset"(p -> 'asset') end)
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."context") || exists(@."occurrence") || exists(@."requester") || exists(@."performer") || exists(@."reasonReference") || exists(@."note"))' then fhir_meta."to[]:Contract.term.action"(p -> 'action') end)
@@ -5446,7 +5629,7 @@ end $$;
 
 -- An array of Contract.term to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5461,7 +5644,7 @@ end $$;
 
 -- Contract.term: identifier Identifier; topic[x] CodeableConcept|Reference; offer Contract.term.offer; asset Contract.term.asset *; action Contract.term.action *; group Contract.term *
 create function fhir_meta."from:Contract.term"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topicCodeableConcept,topicReference,offer,asset,action,group}' then
     return p;
@@ -5479,7 +5662,7 @@ end $$;
 
 -- An array of Contract.term from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5494,7 +5677,7 @@ end $$;
 
 -- Contract.term.action: subject Contract.term.action.subject *; context Reference; occurrence[x] dateTime|Period|Timing; requester Reference *; performer Reference; reasonReference Reference *; note Annotation *
 create function fhir_meta."to:Contract.term.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then
     return p;
@@ -5502,7 +5685,12 @@ begin
   return (case when p ?| '{occurrence}' then p - '{occurrence}'::text[] else p end)
     || (fhir.pair('subject', case when p -> 'subject' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:Contract.term.action.subject"(p -> 'subject') end)
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.refs_to_fhir(p -> 'requester'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -5511,7 +5699,7 @@ end $$;
 
 -- An array of Contract.term.action to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5526,7 +5714,7 @@ end $$;
 
 -- Contract.term.action: subject Contract.term.action.subject *; context Reference; occurrence[x] dateTime|Period|Timing; requester Reference *; performer Reference; reasonReference Reference *; note Annotation *
 create function fhir_meta."from:Contract.term.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,requester,performer,reasonReference,note}' then
     return p;
@@ -5547,7 +5735,7 @@ end $$;
 
 -- An array of Contract.term.action from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5562,7 +5750,7 @@ end $$;
 
 -- Contract.term.action.subject: reference Reference *
 create function fhir_meta."to:Contract.term.action.subject"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5573,7 +5761,7 @@ end $$;
 
 -- An array of Contract.term.action.subject to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.action.subject"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5588,7 +5776,7 @@ end $$;
 
 -- Contract.term.action.subject: reference Reference *
 create function fhir_meta."from:Contract.term.action.subject"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5599,7 +5787,7 @@ end $$;
 
 -- An array of Contract.term.action.subject from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.action.subject"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5614,7 +5802,7 @@ end $$;
 
 -- Contract.term.asset: typeReference Reference *; context Contract.term.asset.context *; answer Contract.term.offer.answer *; valuedItem Contract.term.asset.valuedItem *
 create function fhir_meta."to:Contract.term.asset"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then
     return p;
@@ -5628,7 +5816,7 @@ end $$;
 
 -- An array of Contract.term.asset to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.asset"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5643,7 +5831,7 @@ end $$;
 
 -- Contract.term.asset: typeReference Reference *; context Contract.term.asset.context *; answer Contract.term.offer.answer *; valuedItem Contract.term.asset.valuedItem *
 create function fhir_meta."from:Contract.term.asset"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then
     return p;
@@ -5657,7 +5845,7 @@ end $$;
 
 -- An array of Contract.term.asset from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.asset"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5672,7 +5860,7 @@ end $$;
 
 -- Contract.term.asset.context: reference Reference
 create function fhir_meta."to:Contract.term.asset.context"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5683,7 +5871,7 @@ end $$;
 
 -- An array of Contract.term.asset.context to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.asset.context"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5698,7 +5886,7 @@ end $$;
 
 -- Contract.term.asset.context: reference Reference
 create function fhir_meta."from:Contract.term.asset.context"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5709,7 +5897,7 @@ end $$;
 
 -- An array of Contract.term.asset.context from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.asset.context"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5724,13 +5912,17 @@ end $$;
 
 -- Contract.term.asset.valuedItem: entity[x] CodeableConcept|Reference; identifier Identifier; responsible Reference; recipient Reference
 create function fhir_meta."to:Contract.term.asset.valuedItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity,identifier,responsible,recipient}' then
     return p;
   end if;
   return (case when p ?| '{entity}' then p - '{entity}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('entity', p -> 'entity', '{CodeableConcept,Reference}'), fhir.pair('entity', p -> 'entity'))
+    || (coalesce(case when jsonb_typeof(p -> 'entity') = 'object' then case
+        when p -> 'entity' ? 'CodeableConcept' and (p -> 'entity') - 'CodeableConcept' = '{}' then jsonb_build_object('entityCodeableConcept', p -> 'entity' -> 'CodeableConcept')
+        when p -> 'entity' ? 'Reference' and (p -> 'entity') - 'Reference' = '{}' then jsonb_build_object('entityReference', fhir.ref_to_fhir(p -> 'entity' -> 'Reference'))
+        else fhir.choice_to_fhir('entity', p -> 'entity', '{CodeableConcept,Reference}') end end,
+        fhir.pair('entity', p -> 'entity'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('responsible', fhir.ref_to_fhir(p -> 'responsible'))
       || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient')));
@@ -5738,7 +5930,7 @@ end $$;
 
 -- An array of Contract.term.asset.valuedItem to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.asset.valuedItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5753,7 +5945,7 @@ end $$;
 
 -- Contract.term.asset.valuedItem: entity[x] CodeableConcept|Reference; identifier Identifier; responsible Reference; recipient Reference
 create function fhir_meta."from:Contract.term.asset.valuedItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entityCodeableConcept,entityReference,identifier,responsible,recipient}' then
     return p;
@@ -5769,7 +5961,7 @@ end $$;
 
 -- An array of Contract.term.asset.valuedItem from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.asset.valuedItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5784,7 +5976,7 @@ end $$;
 
 -- Contract.term.offer: identifier Identifier *; party Contract.term.offer.party *; topic Reference; answer Contract.term.offer.answer *
 create function fhir_meta."to:Contract.term.offer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then
     return p;
@@ -5798,7 +5990,7 @@ end $$;
 
 -- Contract.term.offer: identifier Identifier *; party Contract.term.offer.party *; topic Reference; answer Contract.term.offer.answer *
 create function fhir_meta."from:Contract.term.offer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then
     return p;
@@ -5812,18 +6004,32 @@ end $$;
 
 -- Contract.term.offer.answer: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference
 create function fhir_meta."to:Contract.term.offer.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Contract.term.offer.answer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.offer.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5838,7 +6044,7 @@ end $$;
 
 -- Contract.term.offer.answer: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference
 create function fhir_meta."from:Contract.term.offer.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then
     return p;
@@ -5869,7 +6075,7 @@ end $$;
 
 -- An array of Contract.term.offer.answer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.offer.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5884,7 +6090,7 @@ end $$;
 
 -- Contract.term.offer.party: reference Reference *
 create function fhir_meta."to:Contract.term.offer.party"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5895,7 +6101,7 @@ end $$;
 
 -- An array of Contract.term.offer.party to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Contract.term.offer.party"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5910,7 +6116,7 @@ end $$;
 
 -- Contract.term.offer.party: reference Reference *
 create function fhir_meta."from:Contract.term.offer.party"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -5921,7 +6127,7 @@ end $$;
 
 -- An array of Contract.term.offer.party from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Contract.term.offer.party"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5968,18 +6174,22 @@ end $$;
 
 -- Coverage.costToBeneficiary: value[x] Quantity|Money
 create function fhir_meta."to:Coverage.costToBeneficiary"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{Quantity,Money}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,Money}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Coverage.costToBeneficiary to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Coverage.costToBeneficiary"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -5994,7 +6204,7 @@ end $$;
 
 -- Coverage.costToBeneficiary: value[x] Quantity|Money
 create function fhir_meta."from:Coverage.costToBeneficiary"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueQuantity,valueMoney}' then
     return p;
@@ -6007,7 +6217,7 @@ end $$;
 
 -- An array of Coverage.costToBeneficiary from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Coverage.costToBeneficiary"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6029,7 +6239,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
       || fhir.pair('provider', fhir.ref_to_fhir(p -> 'provider'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
@@ -6063,7 +6277,7 @@ end $$;
 
 -- CoverageEligibilityRequest.insurance: coverage Reference
 create function fhir_meta."to:CoverageEligibilityRequest.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
     return p;
@@ -6074,7 +6288,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.insurance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6089,7 +6303,7 @@ end $$;
 
 -- CoverageEligibilityRequest.insurance: coverage Reference
 create function fhir_meta."from:CoverageEligibilityRequest.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
     return p;
@@ -6100,7 +6314,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.insurance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityRequest.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6115,7 +6329,7 @@ end $$;
 
 -- CoverageEligibilityRequest.item: provider Reference; facility Reference; diagnosis CoverageEligibilityRequest.item.diagnosis *; detail Reference *
 create function fhir_meta."to:CoverageEligibilityRequest.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then
     return p;
@@ -6129,7 +6343,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityRequest.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6144,7 +6358,7 @@ end $$;
 
 -- CoverageEligibilityRequest.item: provider Reference; facility Reference; diagnosis CoverageEligibilityRequest.item.diagnosis *; detail Reference *
 create function fhir_meta."from:CoverageEligibilityRequest.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then
     return p;
@@ -6158,7 +6372,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityRequest.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6173,18 +6387,22 @@ end $$;
 
 -- CoverageEligibilityRequest.item.diagnosis: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
     return p;
   end if;
   return (case when p ?| '{diagnosis}' then p - '{diagnosis}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}'), fhir.pair('diagnosis', p -> 'diagnosis')));
+    || (coalesce(case when jsonb_typeof(p -> 'diagnosis') = 'object' then case
+        when p -> 'diagnosis' ? 'CodeableConcept' and (p -> 'diagnosis') - 'CodeableConcept' = '{}' then jsonb_build_object('diagnosisCodeableConcept', p -> 'diagnosis' -> 'CodeableConcept')
+        when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then jsonb_build_object('diagnosisReference', fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference'))
+        else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
+        fhir.pair('diagnosis', p -> 'diagnosis')));
 end $$;
 
 -- An array of CoverageEligibilityRequest.item.diagnosis to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6199,7 +6417,7 @@ end $$;
 
 -- CoverageEligibilityRequest.item.diagnosis: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."from:CoverageEligibilityRequest.item.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosisCodeableConcept,diagnosisReference}' then
     return p;
@@ -6212,7 +6430,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.item.diagnosis from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityRequest.item.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6227,7 +6445,7 @@ end $$;
 
 -- CoverageEligibilityRequest.supportingInfo: information Reference
 create function fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then
     return p;
@@ -6238,7 +6456,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.supportingInfo to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6253,7 +6471,7 @@ end $$;
 
 -- CoverageEligibilityRequest.supportingInfo: information Reference
 create function fhir_meta."from:CoverageEligibilityRequest.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then
     return p;
@@ -6264,7 +6482,7 @@ end $$;
 
 -- An array of CoverageEligibilityRequest.supportingInfo from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityRequest.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6286,7 +6504,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
       || fhir.pair('requestor', fhir.ref_to_fhir(p -> 'requestor'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
@@ -6314,7 +6536,7 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance: coverage Reference; item CoverageEligibilityResponse.insurance.item *
 create function fhir_meta."to:CoverageEligibilityResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then
     return p;
@@ -6326,7 +6548,7 @@ end $$;
 
 -- An array of CoverageEligibilityResponse.insurance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6341,7 +6563,7 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance: coverage Reference; item CoverageEligibilityResponse.insurance.item *
 create function fhir_meta."from:CoverageEligibilityResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then
     return p;
@@ -6353,7 +6575,7 @@ end $$;
 
 -- An array of CoverageEligibilityResponse.insurance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6368,7 +6590,7 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance.item: provider Reference; benefit CoverageEligibilityResponse.insurance.item.benefit *
 create function fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then
     return p;
@@ -6380,7 +6602,7 @@ end $$;
 
 -- An array of CoverageEligibilityResponse.insurance.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6395,7 +6617,7 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance.item: provider Reference; benefit CoverageEligibilityResponse.insurance.item.benefit *
 create function fhir_meta."from:CoverageEligibilityResponse.insurance.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then
     return p;
@@ -6407,7 +6629,7 @@ end $$;
 
 -- An array of CoverageEligibilityResponse.insurance.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityResponse.insurance.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6422,19 +6644,29 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance.item.benefit: allowed[x] unsignedInt|string|Money; used[x] unsignedInt|string|Money
 create function fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
     return p;
   end if;
   return (case when p ?| '{allowed,used}' then p - '{allowed,used}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}'), fhir.pair('allowed', p -> 'allowed'))
-      || coalesce(fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,string,Money}'), fhir.pair('used', p -> 'used')));
+    || (coalesce(case when jsonb_typeof(p -> 'allowed') = 'object' then case
+        when p -> 'allowed' ? 'unsignedInt' and (p -> 'allowed') - 'unsignedInt' = '{}' then jsonb_build_object('allowedUnsignedInt', p -> 'allowed' -> 'unsignedInt')
+        when p -> 'allowed' ? 'string' and (p -> 'allowed') - 'string' = '{}' then jsonb_build_object('allowedString', p -> 'allowed' -> 'string')
+        when p -> 'allowed' ? 'Money' and (p -> 'allowed') - 'Money' = '{}' then jsonb_build_object('allowedMoney', p -> 'allowed' -> 'Money')
+        else fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}') end end,
+        fhir.pair('allowed', p -> 'allowed'))
+      || coalesce(case when jsonb_typeof(p -> 'used') = 'object' then case
+        when p -> 'used' ? 'unsignedInt' and (p -> 'used') - 'unsignedInt' = '{}' then jsonb_build_object('usedUnsignedInt', p -> 'used' -> 'unsignedInt')
+        when p -> 'used' ? 'string' and (p -> 'used') - 'string' = '{}' then jsonb_build_object('usedString', p -> 'used' -> 'string')
+        when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then jsonb_build_object('usedMoney', p -> 'used' -> 'Money')
+        else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,string,Money}') end end,
+        fhir.pair('used', p -> 'used')));
 end $$;
 
 -- An array of CoverageEligibilityResponse.insurance.item.benefit to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6449,7 +6681,7 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance.item.benefit: allowed[x] unsignedInt|string|Money; used[x] unsignedInt|string|Money
 create function fhir_meta."from:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedString,_usedString,usedMoney}' then
     return p;
@@ -6471,7 +6703,7 @@ end $$;
 
 -- An array of CoverageEligibilityResponse.insurance.item.benefit from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6486,19 +6718,23 @@ end $$;
 
 -- DataRequirement: subject[x] CodeableConcept|Reference; dateFilter DataRequirement.dateFilter *
 create function fhir_meta."to:DataRequirement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,dateFilter}' then
     return p;
   end if;
   return (case when p ?| '{subject}' then p - '{subject}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+    || (coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('dateFilter', case when p -> 'dateFilter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:DataRequirement.dateFilter"(p -> 'dateFilter') end));
 end $$;
 
 -- An array of DataRequirement to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DataRequirement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6513,7 +6749,7 @@ end $$;
 
 -- DataRequirement: subject[x] CodeableConcept|Reference; dateFilter DataRequirement.dateFilter *
 create function fhir_meta."from:DataRequirement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectCodeableConcept,subjectReference,dateFilter}' then
     return p;
@@ -6527,7 +6763,7 @@ end $$;
 
 -- An array of DataRequirement from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DataRequirement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6542,18 +6778,23 @@ end $$;
 
 -- DataRequirement.dateFilter: value[x] dateTime|Period|Duration
 create function fhir_meta."to:DataRequirement.dateFilter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{dateTime,Period,Duration}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        else fhir.choice_to_fhir('value', p -> 'value', '{dateTime,Period,Duration}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of DataRequirement.dateFilter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DataRequirement.dateFilter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6568,7 +6809,7 @@ end $$;
 
 -- DataRequirement.dateFilter: value[x] dateTime|Period|Duration
 create function fhir_meta."from:DataRequirement.dateFilter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueDateTime,_valueDateTime,valuePeriod,valueDuration}' then
     return p;
@@ -6583,7 +6824,7 @@ end $$;
 
 -- An array of DataRequirement.dateFilter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DataRequirement.dateFilter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6605,7 +6846,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('identified', p -> 'identified', '{dateTime,Period}'), fhir.pair('identified', p -> 'identified'))
+      || coalesce(case when jsonb_typeof(p -> 'identified') = 'object' then case
+        when p -> 'identified' ? 'dateTime' and (p -> 'identified') - 'dateTime' = '{}' then jsonb_build_object('identifiedDateTime', p -> 'identified' -> 'dateTime')
+        when p -> 'identified' ? 'Period' and (p -> 'identified') - 'Period' = '{}' then jsonb_build_object('identifiedPeriod', p -> 'identified' -> 'Period')
+        else fhir.choice_to_fhir('identified', p -> 'identified', '{dateTime,Period}') end end,
+        fhir.pair('identified', p -> 'identified'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('implicated', fhir.refs_to_fhir(p -> 'implicated'))
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:DetectedIssue.evidence"(p -> 'evidence') end)
@@ -6633,7 +6878,7 @@ end $$;
 
 -- DetectedIssue.evidence: detail Reference *
 create function fhir_meta."to:DetectedIssue.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -6644,7 +6889,7 @@ end $$;
 
 -- An array of DetectedIssue.evidence to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DetectedIssue.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6659,7 +6904,7 @@ end $$;
 
 -- DetectedIssue.evidence: detail Reference *
 create function fhir_meta."from:DetectedIssue.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -6670,7 +6915,7 @@ end $$;
 
 -- An array of DetectedIssue.evidence from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DetectedIssue.evidence"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6685,7 +6930,7 @@ end $$;
 
 -- DetectedIssue.mitigation: author Reference
 create function fhir_meta."to:DetectedIssue.mitigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
     return p;
@@ -6696,7 +6941,7 @@ end $$;
 
 -- An array of DetectedIssue.mitigation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DetectedIssue.mitigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6711,7 +6956,7 @@ end $$;
 
 -- DetectedIssue.mitigation: author Reference
 create function fhir_meta."from:DetectedIssue.mitigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
     return p;
@@ -6722,7 +6967,7 @@ end $$;
 
 -- An array of DetectedIssue.mitigation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DetectedIssue.mitigation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6771,7 +7016,7 @@ end $$;
 
 -- Device.version: component Identifier
 create function fhir_meta."to:Device.version"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then
     return p;
@@ -6782,7 +7027,7 @@ end $$;
 
 -- An array of Device.version to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Device.version"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6797,7 +7042,7 @@ end $$;
 
 -- Device.version: component Identifier
 create function fhir_meta."from:Device.version"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then
     return p;
@@ -6808,7 +7053,7 @@ end $$;
 
 -- An array of Device.version from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Device.version"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6829,7 +7074,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('manufacturer', p -> 'manufacturer', '{string,Reference}'), fhir.pair('manufacturer', p -> 'manufacturer'))
+      || coalesce(case when jsonb_typeof(p -> 'manufacturer') = 'object' then case
+        when p -> 'manufacturer' ? 'string' and (p -> 'manufacturer') - 'string' = '{}' then jsonb_build_object('manufacturerString', p -> 'manufacturer' -> 'string')
+        when p -> 'manufacturer' ? 'Reference' and (p -> 'manufacturer') - 'Reference' = '{}' then jsonb_build_object('manufacturerReference', fhir.ref_to_fhir(p -> 'manufacturer' -> 'Reference'))
+        else fhir.choice_to_fhir('manufacturer', p -> 'manufacturer', '{string,Reference}') end end,
+        fhir.pair('manufacturer', p -> 'manufacturer'))
       || fhir.pair('shelfLifeStorage', case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:ProductShelfLife"(p -> 'shelfLifeStorage') end)
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
@@ -6891,11 +7140,20 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('priorRequest', fhir.refs_to_fhir(p -> 'priorRequest'))
       || fhir.pair('groupIdentifier', fhir_meta."to:Identifier"(p -> 'groupIdentifier'))
-      || coalesce(fhir.choice_to_fhir('code', p -> 'code', '{Reference,CodeableConcept}'), fhir.pair('code', p -> 'code'))
+      || coalesce(case when jsonb_typeof(p -> 'code') = 'object' then case
+        when p -> 'code' ? 'Reference' and (p -> 'code') - 'Reference' = '{}' then jsonb_build_object('codeReference', fhir.ref_to_fhir(p -> 'code' -> 'Reference'))
+        when p -> 'code' ? 'CodeableConcept' and (p -> 'code') - 'CodeableConcept' = '{}' then jsonb_build_object('codeCodeableConcept', p -> 'code' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('code', p -> 'code', '{Reference,CodeableConcept}') end end,
+        fhir.pair('code', p -> 'code'))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:DeviceRequest.parameter"(p -> 'parameter') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -6938,18 +7196,24 @@ end $$;
 
 -- DeviceRequest.parameter: value[x] CodeableConcept|Quantity|Range|boolean
 create function fhir_meta."to:DeviceRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of DeviceRequest.parameter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DeviceRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -6964,7 +7228,7 @@ end $$;
 
 -- DeviceRequest.parameter: value[x] CodeableConcept|Quantity|Range|boolean
 create function fhir_meta."from:DeviceRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then
     return p;
@@ -6980,7 +7244,7 @@ end $$;
 
 -- An array of DeviceRequest.parameter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DeviceRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7004,7 +7268,12 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Period,dateTime}'), fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Period,dateTime}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -7044,7 +7313,11 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
       || fhir.pair('resultsInterpreter', fhir.refs_to_fhir(p -> 'resultsInterpreter'))
       || fhir.pair('specimen', fhir.refs_to_fhir(p -> 'specimen'))
@@ -7078,7 +7351,7 @@ end $$;
 
 -- DiagnosticReport.media: link Reference
 create function fhir_meta."to:DiagnosticReport.media"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
     return p;
@@ -7089,7 +7362,7 @@ end $$;
 
 -- An array of DiagnosticReport.media to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DiagnosticReport.media"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7104,7 +7377,7 @@ end $$;
 
 -- DiagnosticReport.media: link Reference
 create function fhir_meta."from:DiagnosticReport.media"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
     return p;
@@ -7115,7 +7388,7 @@ end $$;
 
 -- An array of DiagnosticReport.media from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DiagnosticReport.media"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7162,7 +7435,7 @@ end $$;
 
 -- DocumentManifest.related: identifier Identifier; ref Reference
 create function fhir_meta."to:DocumentManifest.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then
     return p;
@@ -7174,7 +7447,7 @@ end $$;
 
 -- An array of DocumentManifest.related to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DocumentManifest.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7189,7 +7462,7 @@ end $$;
 
 -- DocumentManifest.related: identifier Identifier; ref Reference
 create function fhir_meta."from:DocumentManifest.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then
     return p;
@@ -7201,7 +7474,7 @@ end $$;
 
 -- An array of DocumentManifest.related from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DocumentManifest.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7250,7 +7523,7 @@ end $$;
 
 -- DocumentReference.context: encounter Reference *; sourcePatientInfo Reference; related Reference *
 create function fhir_meta."to:DocumentReference.context"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then
     return p;
@@ -7263,7 +7536,7 @@ end $$;
 
 -- DocumentReference.context: encounter Reference *; sourcePatientInfo Reference; related Reference *
 create function fhir_meta."from:DocumentReference.context"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then
     return p;
@@ -7276,7 +7549,7 @@ end $$;
 
 -- DocumentReference.relatesTo: target Reference
 create function fhir_meta."to:DocumentReference.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -7287,7 +7560,7 @@ end $$;
 
 -- An array of DocumentReference.relatesTo to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:DocumentReference.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7302,7 +7575,7 @@ end $$;
 
 -- DocumentReference.relatesTo: target Reference
 create function fhir_meta."from:DocumentReference.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -7313,7 +7586,7 @@ end $$;
 
 -- An array of DocumentReference.relatesTo from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:DocumentReference.relatesTo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7328,20 +7601,24 @@ end $$;
 
 -- Dosage: timing Timing; asNeeded[x] boolean|CodeableConcept; doseAndRate Dosage.doseAndRate *
 create function fhir_meta."to:Dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeeded,doseAndRate}' then
     return p;
   end if;
   return (case when p ?| '{asNeeded}' then p - '{asNeeded}'::text[] else p end)
     || (fhir.pair('timing', fhir_meta."to:Timing"(p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}'), fhir.pair('asNeeded', p -> 'asNeeded'))
+      || coalesce(case when jsonb_typeof(p -> 'asNeeded') = 'object' then case
+        when p -> 'asNeeded' ? 'boolean' and (p -> 'asNeeded') - 'boolean' = '{}' then jsonb_build_object('asNeededBoolean', p -> 'asNeeded' -> 'boolean')
+        when p -> 'asNeeded' ? 'CodeableConcept' and (p -> 'asNeeded') - 'CodeableConcept' = '{}' then jsonb_build_object('asNeededCodeableConcept', p -> 'asNeeded' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}') end end,
+        fhir.pair('asNeeded', p -> 'asNeeded'))
       || fhir.pair('doseAndRate', case when p -> 'doseAndRate' @? '$ ? (exists(@."dose") || exists(@."rate"))' then fhir_meta."to[]:Dosage.doseAndRate"(p -> 'doseAndRate') end));
 end $$;
 
 -- An array of Dosage to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7356,7 +7633,7 @@ end $$;
 
 -- Dosage: timing Timing; asNeeded[x] boolean|CodeableConcept; doseAndRate Dosage.doseAndRate *
 create function fhir_meta."from:Dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept,doseAndRate}' then
     return p;
@@ -7372,7 +7649,7 @@ end $$;
 
 -- An array of Dosage from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7387,19 +7664,28 @@ end $$;
 
 -- Dosage.doseAndRate: dose[x] Range|Quantity; rate[x] Ratio|Range|Quantity
 create function fhir_meta."to:Dosage.doseAndRate"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dose,rate}' then
     return p;
   end if;
   return (case when p ?| '{dose,rate}' then p - '{dose,rate}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('dose', p -> 'dose', '{Range,Quantity}'), fhir.pair('dose', p -> 'dose'))
-      || coalesce(fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Range,Quantity}'), fhir.pair('rate', p -> 'rate')));
+    || (coalesce(case when jsonb_typeof(p -> 'dose') = 'object' then case
+        when p -> 'dose' ? 'Range' and (p -> 'dose') - 'Range' = '{}' then jsonb_build_object('doseRange', p -> 'dose' -> 'Range')
+        when p -> 'dose' ? 'Quantity' and (p -> 'dose') - 'Quantity' = '{}' then jsonb_build_object('doseQuantity', p -> 'dose' -> 'Quantity')
+        else fhir.choice_to_fhir('dose', p -> 'dose', '{Range,Quantity}') end end,
+        fhir.pair('dose', p -> 'dose'))
+      || coalesce(case when jsonb_typeof(p -> 'rate') = 'object' then case
+        when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then jsonb_build_object('rateRatio', p -> 'rate' -> 'Ratio')
+        when p -> 'rate' ? 'Range' and (p -> 'rate') - 'Range' = '{}' then jsonb_build_object('rateRange', p -> 'rate' -> 'Range')
+        when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then jsonb_build_object('rateQuantity', p -> 'rate' -> 'Quantity')
+        else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Range,Quantity}') end end,
+        fhir.pair('rate', p -> 'rate')));
 end $$;
 
 -- An array of Dosage.doseAndRate to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Dosage.doseAndRate"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7414,7 +7700,7 @@ end $$;
 
 -- Dosage.doseAndRate: dose[x] Range|Quantity; rate[x] Ratio|Range|Quantity
 create function fhir_meta."from:Dosage.doseAndRate"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseRange,doseQuantity,rateRatio,rateRange,rateQuantity}' then
     return p;
@@ -7431,7 +7717,7 @@ end $$;
 
 -- An array of Dosage.doseAndRate from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Dosage.doseAndRate"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7482,7 +7768,7 @@ end $$;
 
 -- EffectEvidenceSynthesis.certainty: note Annotation *; certaintySubcomponent EffectEvidenceSynthesis.certainty.certaintySubcomponent *
 create function fhir_meta."to:EffectEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
     return p;
@@ -7494,7 +7780,7 @@ end $$;
 
 -- An array of EffectEvidenceSynthesis.certainty to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7509,7 +7795,7 @@ end $$;
 
 -- EffectEvidenceSynthesis.certainty: note Annotation *; certaintySubcomponent EffectEvidenceSynthesis.certainty.certaintySubcomponent *
 create function fhir_meta."from:EffectEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
     return p;
@@ -7521,7 +7807,7 @@ end $$;
 
 -- An array of EffectEvidenceSynthesis.certainty from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7536,7 +7822,7 @@ end $$;
 
 -- EffectEvidenceSynthesis.certainty.certaintySubcomponent: note Annotation *
 create function fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -7547,7 +7833,7 @@ end $$;
 
 -- An array of EffectEvidenceSynthesis.certainty.certaintySubcomponent to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7562,7 +7848,7 @@ end $$;
 
 -- EffectEvidenceSynthesis.certainty.certaintySubcomponent: note Annotation *
 create function fhir_meta."from:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -7573,7 +7859,7 @@ end $$;
 
 -- An array of EffectEvidenceSynthesis.certainty.certaintySubcomponent from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7588,7 +7874,7 @@ end $$;
 
 -- EffectEvidenceSynthesis.resultsByExposure: riskEvidenceSynthesis Reference
 create function fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then
     return p;
@@ -7599,7 +7885,7 @@ end $$;
 
 -- An array of EffectEvidenceSynthesis.resultsByExposure to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7614,7 +7900,7 @@ end $$;
 
 -- EffectEvidenceSynthesis.resultsByExposure: riskEvidenceSynthesis Reference
 create function fhir_meta."from:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then
     return p;
@@ -7625,7 +7911,7 @@ end $$;
 
 -- An array of EffectEvidenceSynthesis.resultsByExposure from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7640,23 +7926,201 @@ end $$;
 
 -- ElementDefinition: defaultValue[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; fixed[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; pattern[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; example ElementDefinition.example *; minValue[x] date|dateTime|instant|time|decimal|integer|positiveInt|unsignedInt|Quantity; maxValue[x] date|dateTime|instant|time|decimal|integer|positiveInt|unsignedInt|Quantity
 create function fhir_meta."to:ElementDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then
     return p;
   end if;
   return (case when p ?| '{defaultValue,fixed,pattern,minValue,maxValue}' then p - '{defaultValue,fixed,pattern,minValue,maxValue}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('defaultValue', p -> 'defaultValue'))
-      || coalesce(fhir.choice_to_fhir('fixed', p -> 'fixed', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('fixed', p -> 'fixed'))
-      || coalesce(fhir.choice_to_fhir('pattern', p -> 'pattern', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('pattern', p -> 'pattern'))
+    || (coalesce(case when jsonb_typeof(p -> 'defaultValue') = 'object' then case
+        when p -> 'defaultValue' ? 'base64Binary' and (p -> 'defaultValue') - 'base64Binary' = '{}' then jsonb_build_object('defaultValueBase64Binary', p -> 'defaultValue' -> 'base64Binary')
+        when p -> 'defaultValue' ? 'boolean' and (p -> 'defaultValue') - 'boolean' = '{}' then jsonb_build_object('defaultValueBoolean', p -> 'defaultValue' -> 'boolean')
+        when p -> 'defaultValue' ? 'canonical' and (p -> 'defaultValue') - 'canonical' = '{}' then jsonb_build_object('defaultValueCanonical', p -> 'defaultValue' -> 'canonical')
+        when p -> 'defaultValue' ? 'code' and (p -> 'defaultValue') - 'code' = '{}' then jsonb_build_object('defaultValueCode', p -> 'defaultValue' -> 'code')
+        when p -> 'defaultValue' ? 'date' and (p -> 'defaultValue') - 'date' = '{}' then jsonb_build_object('defaultValueDate', p -> 'defaultValue' -> 'date')
+        when p -> 'defaultValue' ? 'dateTime' and (p -> 'defaultValue') - 'dateTime' = '{}' then jsonb_build_object('defaultValueDateTime', p -> 'defaultValue' -> 'dateTime')
+        when p -> 'defaultValue' ? 'decimal' and (p -> 'defaultValue') - 'decimal' = '{}' then jsonb_build_object('defaultValueDecimal', p -> 'defaultValue' -> 'decimal')
+        when p -> 'defaultValue' ? 'id' and (p -> 'defaultValue') - 'id' = '{}' then jsonb_build_object('defaultValueId', p -> 'defaultValue' -> 'id')
+        when p -> 'defaultValue' ? 'instant' and (p -> 'defaultValue') - 'instant' = '{}' then jsonb_build_object('defaultValueInstant', p -> 'defaultValue' -> 'instant')
+        when p -> 'defaultValue' ? 'integer' and (p -> 'defaultValue') - 'integer' = '{}' then jsonb_build_object('defaultValueInteger', p -> 'defaultValue' -> 'integer')
+        when p -> 'defaultValue' ? 'markdown' and (p -> 'defaultValue') - 'markdown' = '{}' then jsonb_build_object('defaultValueMarkdown', p -> 'defaultValue' -> 'markdown')
+        when p -> 'defaultValue' ? 'oid' and (p -> 'defaultValue') - 'oid' = '{}' then jsonb_build_object('defaultValueOid', p -> 'defaultValue' -> 'oid')
+        when p -> 'defaultValue' ? 'positiveInt' and (p -> 'defaultValue') - 'positiveInt' = '{}' then jsonb_build_object('defaultValuePositiveInt', p -> 'defaultValue' -> 'positiveInt')
+        when p -> 'defaultValue' ? 'string' and (p -> 'defaultValue') - 'string' = '{}' then jsonb_build_object('defaultValueString', p -> 'defaultValue' -> 'string')
+        when p -> 'defaultValue' ? 'time' and (p -> 'defaultValue') - 'time' = '{}' then jsonb_build_object('defaultValueTime', p -> 'defaultValue' -> 'time')
+        when p -> 'defaultValue' ? 'unsignedInt' and (p -> 'defaultValue') - 'unsignedInt' = '{}' then jsonb_build_object('defaultValueUnsignedInt', p -> 'defaultValue' -> 'unsignedInt')
+        when p -> 'defaultValue' ? 'uri' and (p -> 'defaultValue') - 'uri' = '{}' then jsonb_build_object('defaultValueUri', p -> 'defaultValue' -> 'uri')
+        when p -> 'defaultValue' ? 'url' and (p -> 'defaultValue') - 'url' = '{}' then jsonb_build_object('defaultValueUrl', p -> 'defaultValue' -> 'url')
+        when p -> 'defaultValue' ? 'uuid' and (p -> 'defaultValue') - 'uuid' = '{}' then jsonb_build_object('defaultValueUuid', p -> 'defaultValue' -> 'uuid')
+        when p -> 'defaultValue' ? 'Address' and (p -> 'defaultValue') - 'Address' = '{}' then jsonb_build_object('defaultValueAddress', p -> 'defaultValue' -> 'Address')
+        when p -> 'defaultValue' ? 'Age' and (p -> 'defaultValue') - 'Age' = '{}' then jsonb_build_object('defaultValueAge', p -> 'defaultValue' -> 'Age')
+        when p -> 'defaultValue' ? 'Annotation' and (p -> 'defaultValue') - 'Annotation' = '{}' then jsonb_build_object('defaultValueAnnotation', fhir_meta."to:Annotation"(p -> 'defaultValue' -> 'Annotation'))
+        when p -> 'defaultValue' ? 'Attachment' and (p -> 'defaultValue') - 'Attachment' = '{}' then jsonb_build_object('defaultValueAttachment', p -> 'defaultValue' -> 'Attachment')
+        when p -> 'defaultValue' ? 'CodeableConcept' and (p -> 'defaultValue') - 'CodeableConcept' = '{}' then jsonb_build_object('defaultValueCodeableConcept', p -> 'defaultValue' -> 'CodeableConcept')
+        when p -> 'defaultValue' ? 'Coding' and (p -> 'defaultValue') - 'Coding' = '{}' then jsonb_build_object('defaultValueCoding', p -> 'defaultValue' -> 'Coding')
+        when p -> 'defaultValue' ? 'ContactPoint' and (p -> 'defaultValue') - 'ContactPoint' = '{}' then jsonb_build_object('defaultValueContactPoint', p -> 'defaultValue' -> 'ContactPoint')
+        when p -> 'defaultValue' ? 'Count' and (p -> 'defaultValue') - 'Count' = '{}' then jsonb_build_object('defaultValueCount', p -> 'defaultValue' -> 'Count')
+        when p -> 'defaultValue' ? 'Distance' and (p -> 'defaultValue') - 'Distance' = '{}' then jsonb_build_object('defaultValueDistance', p -> 'defaultValue' -> 'Distance')
+        when p -> 'defaultValue' ? 'Duration' and (p -> 'defaultValue') - 'Duration' = '{}' then jsonb_build_object('defaultValueDuration', p -> 'defaultValue' -> 'Duration')
+        when p -> 'defaultValue' ? 'HumanName' and (p -> 'defaultValue') - 'HumanName' = '{}' then jsonb_build_object('defaultValueHumanName', p -> 'defaultValue' -> 'HumanName')
+        when p -> 'defaultValue' ? 'Identifier' and (p -> 'defaultValue') - 'Identifier' = '{}' then jsonb_build_object('defaultValueIdentifier', fhir_meta."to:Identifier"(p -> 'defaultValue' -> 'Identifier'))
+        when p -> 'defaultValue' ? 'Money' and (p -> 'defaultValue') - 'Money' = '{}' then jsonb_build_object('defaultValueMoney', p -> 'defaultValue' -> 'Money')
+        when p -> 'defaultValue' ? 'Period' and (p -> 'defaultValue') - 'Period' = '{}' then jsonb_build_object('defaultValuePeriod', p -> 'defaultValue' -> 'Period')
+        when p -> 'defaultValue' ? 'Quantity' and (p -> 'defaultValue') - 'Quantity' = '{}' then jsonb_build_object('defaultValueQuantity', p -> 'defaultValue' -> 'Quantity')
+        when p -> 'defaultValue' ? 'Range' and (p -> 'defaultValue') - 'Range' = '{}' then jsonb_build_object('defaultValueRange', p -> 'defaultValue' -> 'Range')
+        when p -> 'defaultValue' ? 'Ratio' and (p -> 'defaultValue') - 'Ratio' = '{}' then jsonb_build_object('defaultValueRatio', p -> 'defaultValue' -> 'Ratio')
+        when p -> 'defaultValue' ? 'Reference' and (p -> 'defaultValue') - 'Reference' = '{}' then jsonb_build_object('defaultValueReference', fhir.ref_to_fhir(p -> 'defaultValue' -> 'Reference'))
+        when p -> 'defaultValue' ? 'SampledData' and (p -> 'defaultValue') - 'SampledData' = '{}' then jsonb_build_object('defaultValueSampledData', p -> 'defaultValue' -> 'SampledData')
+        when p -> 'defaultValue' ? 'Signature' and (p -> 'defaultValue') - 'Signature' = '{}' then jsonb_build_object('defaultValueSignature', fhir_meta."to:Signature"(p -> 'defaultValue' -> 'Signature'))
+        when p -> 'defaultValue' ? 'Timing' and (p -> 'defaultValue') - 'Timing' = '{}' then jsonb_build_object('defaultValueTiming', fhir_meta."to:Timing"(p -> 'defaultValue' -> 'Timing'))
+        when p -> 'defaultValue' ? 'ContactDetail' and (p -> 'defaultValue') - 'ContactDetail' = '{}' then jsonb_build_object('defaultValueContactDetail', p -> 'defaultValue' -> 'ContactDetail')
+        when p -> 'defaultValue' ? 'Contributor' and (p -> 'defaultValue') - 'Contributor' = '{}' then jsonb_build_object('defaultValueContributor', p -> 'defaultValue' -> 'Contributor')
+        when p -> 'defaultValue' ? 'DataRequirement' and (p -> 'defaultValue') - 'DataRequirement' = '{}' then jsonb_build_object('defaultValueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'defaultValue' -> 'DataRequirement'))
+        when p -> 'defaultValue' ? 'Expression' and (p -> 'defaultValue') - 'Expression' = '{}' then jsonb_build_object('defaultValueExpression', p -> 'defaultValue' -> 'Expression')
+        when p -> 'defaultValue' ? 'ParameterDefinition' and (p -> 'defaultValue') - 'ParameterDefinition' = '{}' then jsonb_build_object('defaultValueParameterDefinition', p -> 'defaultValue' -> 'ParameterDefinition')
+        when p -> 'defaultValue' ? 'RelatedArtifact' and (p -> 'defaultValue') - 'RelatedArtifact' = '{}' then jsonb_build_object('defaultValueRelatedArtifact', p -> 'defaultValue' -> 'RelatedArtifact')
+        when p -> 'defaultValue' ? 'TriggerDefinition' and (p -> 'defaultValue') - 'TriggerDefinition' = '{}' then jsonb_build_object('defaultValueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'defaultValue' -> 'TriggerDefinition'))
+        when p -> 'defaultValue' ? 'UsageContext' and (p -> 'defaultValue') - 'UsageContext' = '{}' then jsonb_build_object('defaultValueUsageContext', fhir_meta."to:UsageContext"(p -> 'defaultValue' -> 'UsageContext'))
+        when p -> 'defaultValue' ? 'Dosage' and (p -> 'defaultValue') - 'Dosage' = '{}' then jsonb_build_object('defaultValueDosage', fhir_meta."to:Dosage"(p -> 'defaultValue' -> 'Dosage'))
+        when p -> 'defaultValue' ? 'Meta' and (p -> 'defaultValue') - 'Meta' = '{}' then jsonb_build_object('defaultValueMeta', fhir_meta."to:Meta"(p -> 'defaultValue' -> 'Meta'))
+        else fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('defaultValue', p -> 'defaultValue'))
+      || coalesce(case when jsonb_typeof(p -> 'fixed') = 'object' then case
+        when p -> 'fixed' ? 'base64Binary' and (p -> 'fixed') - 'base64Binary' = '{}' then jsonb_build_object('fixedBase64Binary', p -> 'fixed' -> 'base64Binary')
+        when p -> 'fixed' ? 'boolean' and (p -> 'fixed') - 'boolean' = '{}' then jsonb_build_object('fixedBoolean', p -> 'fixed' -> 'boolean')
+        when p -> 'fixed' ? 'canonical' and (p -> 'fixed') - 'canonical' = '{}' then jsonb_build_object('fixedCanonical', p -> 'fixed' -> 'canonical')
+        when p -> 'fixed' ? 'code' and (p -> 'fixed') - 'code' = '{}' then jsonb_build_object('fixedCode', p -> 'fixed' -> 'code')
+        when p -> 'fixed' ? 'date' and (p -> 'fixed') - 'date' = '{}' then jsonb_build_object('fixedDate', p -> 'fixed' -> 'date')
+        when p -> 'fixed' ? 'dateTime' and (p -> 'fixed') - 'dateTime' = '{}' then jsonb_build_object('fixedDateTime', p -> 'fixed' -> 'dateTime')
+        when p -> 'fixed' ? 'decimal' and (p -> 'fixed') - 'decimal' = '{}' then jsonb_build_object('fixedDecimal', p -> 'fixed' -> 'decimal')
+        when p -> 'fixed' ? 'id' and (p -> 'fixed') - 'id' = '{}' then jsonb_build_object('fixedId', p -> 'fixed' -> 'id')
+        when p -> 'fixed' ? 'instant' and (p -> 'fixed') - 'instant' = '{}' then jsonb_build_object('fixedInstant', p -> 'fixed' -> 'instant')
+        when p -> 'fixed' ? 'integer' and (p -> 'fixed') - 'integer' = '{}' then jsonb_build_object('fixedInteger', p -> 'fixed' -> 'integer')
+        when p -> 'fixed' ? 'markdown' and (p -> 'fixed') - 'markdown' = '{}' then jsonb_build_object('fixedMarkdown', p -> 'fixed' -> 'markdown')
+        when p -> 'fixed' ? 'oid' and (p -> 'fixed') - 'oid' = '{}' then jsonb_build_object('fixedOid', p -> 'fixed' -> 'oid')
+        when p -> 'fixed' ? 'positiveInt' and (p -> 'fixed') - 'positiveInt' = '{}' then jsonb_build_object('fixedPositiveInt', p -> 'fixed' -> 'positiveInt')
+        when p -> 'fixed' ? 'string' and (p -> 'fixed') - 'string' = '{}' then jsonb_build_object('fixedString', p -> 'fixed' -> 'string')
+        when p -> 'fixed' ? 'time' and (p -> 'fixed') - 'time' = '{}' then jsonb_build_object('fixedTime', p -> 'fixed' -> 'time')
+        when p -> 'fixed' ? 'unsignedInt' and (p -> 'fixed') - 'unsignedInt' = '{}' then jsonb_build_object('fixedUnsignedInt', p -> 'fixed' -> 'unsignedInt')
+        when p -> 'fixed' ? 'uri' and (p -> 'fixed') - 'uri' = '{}' then jsonb_build_object('fixedUri', p -> 'fixed' -> 'uri')
+        when p -> 'fixed' ? 'url' and (p -> 'fixed') - 'url' = '{}' then jsonb_build_object('fixedUrl', p -> 'fixed' -> 'url')
+        when p -> 'fixed' ? 'uuid' and (p -> 'fixed') - 'uuid' = '{}' then jsonb_build_object('fixedUuid', p -> 'fixed' -> 'uuid')
+        when p -> 'fixed' ? 'Address' and (p -> 'fixed') - 'Address' = '{}' then jsonb_build_object('fixedAddress', p -> 'fixed' -> 'Address')
+        when p -> 'fixed' ? 'Age' and (p -> 'fixed') - 'Age' = '{}' then jsonb_build_object('fixedAge', p -> 'fixed' -> 'Age')
+        when p -> 'fixed' ? 'Annotation' and (p -> 'fixed') - 'Annotation' = '{}' then jsonb_build_object('fixedAnnotation', fhir_meta."to:Annotation"(p -> 'fixed' -> 'Annotation'))
+        when p -> 'fixed' ? 'Attachment' and (p -> 'fixed') - 'Attachment' = '{}' then jsonb_build_object('fixedAttachment', p -> 'fixed' -> 'Attachment')
+        when p -> 'fixed' ? 'CodeableConcept' and (p -> 'fixed') - 'CodeableConcept' = '{}' then jsonb_build_object('fixedCodeableConcept', p -> 'fixed' -> 'CodeableConcept')
+        when p -> 'fixed' ? 'Coding' and (p -> 'fixed') - 'Coding' = '{}' then jsonb_build_object('fixedCoding', p -> 'fixed' -> 'Coding')
+        when p -> 'fixed' ? 'ContactPoint' and (p -> 'fixed') - 'ContactPoint' = '{}' then jsonb_build_object('fixedContactPoint', p -> 'fixed' -> 'ContactPoint')
+        when p -> 'fixed' ? 'Count' and (p -> 'fixed') - 'Count' = '{}' then jsonb_build_object('fixedCount', p -> 'fixed' -> 'Count')
+        when p -> 'fixed' ? 'Distance' and (p -> 'fixed') - 'Distance' = '{}' then jsonb_build_object('fixedDistance', p -> 'fixed' -> 'Distance')
+        when p -> 'fixed' ? 'Duration' and (p -> 'fixed') - 'Duration' = '{}' then jsonb_build_object('fixedDuration', p -> 'fixed' -> 'Duration')
+        when p -> 'fixed' ? 'HumanName' and (p -> 'fixed') - 'HumanName' = '{}' then jsonb_build_object('fixedHumanName', p -> 'fixed' -> 'HumanName')
+        when p -> 'fixed' ? 'Identifier' and (p -> 'fixed') - 'Identifier' = '{}' then jsonb_build_object('fixedIdentifier', fhir_meta."to:Identifier"(p -> 'fixed' -> 'Identifier'))
+        when p -> 'fixed' ? 'Money' and (p -> 'fixed') - 'Money' = '{}' then jsonb_build_object('fixedMoney', p -> 'fixed' -> 'Money')
+        when p -> 'fixed' ? 'Period' and (p -> 'fixed') - 'Period' = '{}' then jsonb_build_object('fixedPeriod', p -> 'fixed' -> 'Period')
+        when p -> 'fixed' ? 'Quantity' and (p -> 'fixed') - 'Quantity' = '{}' then jsonb_build_object('fixedQuantity', p -> 'fixed' -> 'Quantity')
+        when p -> 'fixed' ? 'Range' and (p -> 'fixed') - 'Range' = '{}' then jsonb_build_object('fixedRange', p -> 'fixed' -> 'Range')
+        when p -> 'fixed' ? 'Ratio' and (p -> 'fixed') - 'Ratio' = '{}' then jsonb_build_object('fixedRatio', p -> 'fixed' -> 'Ratio')
+        when p -> 'fixed' ? 'Reference' and (p -> 'fixed') - 'Reference' = '{}' then jsonb_build_object('fixedReference', fhir.ref_to_fhir(p -> 'fixed' -> 'Reference'))
+        when p -> 'fixed' ? 'SampledData' and (p -> 'fixed') - 'SampledData' = '{}' then jsonb_build_object('fixedSampledData', p -> 'fixed' -> 'SampledData')
+        when p -> 'fixed' ? 'Signature' and (p -> 'fixed') - 'Signature' = '{}' then jsonb_build_object('fixedSignature', fhir_meta."to:Signature"(p -> 'fixed' -> 'Signature'))
+        when p -> 'fixed' ? 'Timing' and (p -> 'fixed') - 'Timing' = '{}' then jsonb_build_object('fixedTiming', fhir_meta."to:Timing"(p -> 'fixed' -> 'Timing'))
+        when p -> 'fixed' ? 'ContactDetail' and (p -> 'fixed') - 'ContactDetail' = '{}' then jsonb_build_object('fixedContactDetail', p -> 'fixed' -> 'ContactDetail')
+        when p -> 'fixed' ? 'Contributor' and (p -> 'fixed') - 'Contributor' = '{}' then jsonb_build_object('fixedContributor', p -> 'fixed' -> 'Contributor')
+        when p -> 'fixed' ? 'DataRequirement' and (p -> 'fixed') - 'DataRequirement' = '{}' then jsonb_build_object('fixedDataRequirement', fhir_meta."to:DataRequirement"(p -> 'fixed' -> 'DataRequirement'))
+        when p -> 'fixed' ? 'Expression' and (p -> 'fixed') - 'Expression' = '{}' then jsonb_build_object('fixedExpression', p -> 'fixed' -> 'Expression')
+        when p -> 'fixed' ? 'ParameterDefinition' and (p -> 'fixed') - 'ParameterDefinition' = '{}' then jsonb_build_object('fixedParameterDefinition', p -> 'fixed' -> 'ParameterDefinition')
+        when p -> 'fixed' ? 'RelatedArtifact' and (p -> 'fixed') - 'RelatedArtifact' = '{}' then jsonb_build_object('fixedRelatedArtifact', p -> 'fixed' -> 'RelatedArtifact')
+        when p -> 'fixed' ? 'TriggerDefinition' and (p -> 'fixed') - 'TriggerDefinition' = '{}' then jsonb_build_object('fixedTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'fixed' -> 'TriggerDefinition'))
+        when p -> 'fixed' ? 'UsageContext' and (p -> 'fixed') - 'UsageContext' = '{}' then jsonb_build_object('fixedUsageContext', fhir_meta."to:UsageContext"(p -> 'fixed' -> 'UsageContext'))
+        when p -> 'fixed' ? 'Dosage' and (p -> 'fixed') - 'Dosage' = '{}' then jsonb_build_object('fixedDosage', fhir_meta."to:Dosage"(p -> 'fixed' -> 'Dosage'))
+        when p -> 'fixed' ? 'Meta' and (p -> 'fixed') - 'Meta' = '{}' then jsonb_build_object('fixedMeta', fhir_meta."to:Meta"(p -> 'fixed' -> 'Meta'))
+        else fhir.choice_to_fhir('fixed', p -> 'fixed', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('fixed', p -> 'fixed'))
+      || coalesce(case when jsonb_typeof(p -> 'pattern') = 'object' then case
+        when p -> 'pattern' ? 'base64Binary' and (p -> 'pattern') - 'base64Binary' = '{}' then jsonb_build_object('patternBase64Binary', p -> 'pattern' -> 'base64Binary')
+        when p -> 'pattern' ? 'boolean' and (p -> 'pattern') - 'boolean' = '{}' then jsonb_build_object('patternBoolean', p -> 'pattern' -> 'boolean')
+        when p -> 'pattern' ? 'canonical' and (p -> 'pattern') - 'canonical' = '{}' then jsonb_build_object('patternCanonical', p -> 'pattern' -> 'canonical')
+        when p -> 'pattern' ? 'code' and (p -> 'pattern') - 'code' = '{}' then jsonb_build_object('patternCode', p -> 'pattern' -> 'code')
+        when p -> 'pattern' ? 'date' and (p -> 'pattern') - 'date' = '{}' then jsonb_build_object('patternDate', p -> 'pattern' -> 'date')
+        when p -> 'pattern' ? 'dateTime' and (p -> 'pattern') - 'dateTime' = '{}' then jsonb_build_object('patternDateTime', p -> 'pattern' -> 'dateTime')
+        when p -> 'pattern' ? 'decimal' and (p -> 'pattern') - 'decimal' = '{}' then jsonb_build_object('patternDecimal', p -> 'pattern' -> 'decimal')
+        when p -> 'pattern' ? 'id' and (p -> 'pattern') - 'id' = '{}' then jsonb_build_object('patternId', p -> 'pattern' -> 'id')
+        when p -> 'pattern' ? 'instant' and (p -> 'pattern') - 'instant' = '{}' then jsonb_build_object('patternInstant', p -> 'pattern' -> 'instant')
+        when p -> 'pattern' ? 'integer' and (p -> 'pattern') - 'integer' = '{}' then jsonb_build_object('patternInteger', p -> 'pattern' -> 'integer')
+        when p -> 'pattern' ? 'markdown' and (p -> 'pattern') - 'markdown' = '{}' then jsonb_build_object('patternMarkdown', p -> 'pattern' -> 'markdown')
+        when p -> 'pattern' ? 'oid' and (p -> 'pattern') - 'oid' = '{}' then jsonb_build_object('patternOid', p -> 'pattern' -> 'oid')
+        when p -> 'pattern' ? 'positiveInt' and (p -> 'pattern') - 'positiveInt' = '{}' then jsonb_build_object('patternPositiveInt', p -> 'pattern' -> 'positiveInt')
+        when p -> 'pattern' ? 'string' and (p -> 'pattern') - 'string' = '{}' then jsonb_build_object('patternString', p -> 'pattern' -> 'string')
+        when p -> 'pattern' ? 'time' and (p -> 'pattern') - 'time' = '{}' then jsonb_build_object('patternTime', p -> 'pattern' -> 'time')
+        when p -> 'pattern' ? 'unsignedInt' and (p -> 'pattern') - 'unsignedInt' = '{}' then jsonb_build_object('patternUnsignedInt', p -> 'pattern' -> 'unsignedInt')
+        when p -> 'pattern' ? 'uri' and (p -> 'pattern') - 'uri' = '{}' then jsonb_build_object('patternUri', p -> 'pattern' -> 'uri')
+        when p -> 'pattern' ? 'url' and (p -> 'pattern') - 'url' = '{}' then jsonb_build_object('patternUrl', p -> 'pattern' -> 'url')
+        when p -> 'pattern' ? 'uuid' and (p -> 'pattern') - 'uuid' = '{}' then jsonb_build_object('patternUuid', p -> 'pattern' -> 'uuid')
+        when p -> 'pattern' ? 'Address' and (p -> 'pattern') - 'Address' = '{}' then jsonb_build_object('patternAddress', p -> 'pattern' -> 'Address')
+        when p -> 'pattern' ? 'Age' and (p -> 'pattern') - 'Age' = '{}' then jsonb_build_object('patternAge', p -> 'pattern' -> 'Age')
+        when p -> 'pattern' ? 'Annotation' and (p -> 'pattern') - 'Annotation' = '{}' then jsonb_build_object('patternAnnotation', fhir_meta."to:Annotation"(p -> 'pattern' -> 'Annotation'))
+        when p -> 'pattern' ? 'Attachment' and (p -> 'pattern') - 'Attachment' = '{}' then jsonb_build_object('patternAttachment', p -> 'pattern' -> 'Attachment')
+        when p -> 'pattern' ? 'CodeableConcept' and (p -> 'pattern') - 'CodeableConcept' = '{}' then jsonb_build_object('patternCodeableConcept', p -> 'pattern' -> 'CodeableConcept')
+        when p -> 'pattern' ? 'Coding' and (p -> 'pattern') - 'Coding' = '{}' then jsonb_build_object('patternCoding', p -> 'pattern' -> 'Coding')
+        when p -> 'pattern' ? 'ContactPoint' and (p -> 'pattern') - 'ContactPoint' = '{}' then jsonb_build_object('patternContactPoint', p -> 'pattern' -> 'ContactPoint')
+        when p -> 'pattern' ? 'Count' and (p -> 'pattern') - 'Count' = '{}' then jsonb_build_object('patternCount', p -> 'pattern' -> 'Count')
+        when p -> 'pattern' ? 'Distance' and (p -> 'pattern') - 'Distance' = '{}' then jsonb_build_object('patternDistance', p -> 'pattern' -> 'Distance')
+        when p -> 'pattern' ? 'Duration' and (p -> 'pattern') - 'Duration' = '{}' then jsonb_build_object('patternDuration', p -> 'pattern' -> 'Duration')
+        when p -> 'pattern' ? 'HumanName' and (p -> 'pattern') - 'HumanName' = '{}' then jsonb_build_object('patternHumanName', p -> 'pattern' -> 'HumanName')
+        when p -> 'pattern' ? 'Identifier' and (p -> 'pattern') - 'Identifier' = '{}' then jsonb_build_object('patternIdentifier', fhir_meta."to:Identifier"(p -> 'pattern' -> 'Identifier'))
+        when p -> 'pattern' ? 'Money' and (p -> 'pattern') - 'Money' = '{}' then jsonb_build_object('patternMoney', p -> 'pattern' -> 'Money')
+        when p -> 'pattern' ? 'Period' and (p -> 'pattern') - 'Period' = '{}' then jsonb_build_object('patternPeriod', p -> 'pattern' -> 'Period')
+        when p -> 'pattern' ? 'Quantity' and (p -> 'pattern') - 'Quantity' = '{}' then jsonb_build_object('patternQuantity', p -> 'pattern' -> 'Quantity')
+        when p -> 'pattern' ? 'Range' and (p -> 'pattern') - 'Range' = '{}' then jsonb_build_object('patternRange', p -> 'pattern' -> 'Range')
+        when p -> 'pattern' ? 'Ratio' and (p -> 'pattern') - 'Ratio' = '{}' then jsonb_build_object('patternRatio', p -> 'pattern' -> 'Ratio')
+        when p -> 'pattern' ? 'Reference' and (p -> 'pattern') - 'Reference' = '{}' then jsonb_build_object('patternReference', fhir.ref_to_fhir(p -> 'pattern' -> 'Reference'))
+        when p -> 'pattern' ? 'SampledData' and (p -> 'pattern') - 'SampledData' = '{}' then jsonb_build_object('patternSampledData', p -> 'pattern' -> 'SampledData')
+        when p -> 'pattern' ? 'Signature' and (p -> 'pattern') - 'Signature' = '{}' then jsonb_build_object('patternSignature', fhir_meta."to:Signature"(p -> 'pattern' -> 'Signature'))
+        when p -> 'pattern' ? 'Timing' and (p -> 'pattern') - 'Timing' = '{}' then jsonb_build_object('patternTiming', fhir_meta."to:Timing"(p -> 'pattern' -> 'Timing'))
+        when p -> 'pattern' ? 'ContactDetail' and (p -> 'pattern') - 'ContactDetail' = '{}' then jsonb_build_object('patternContactDetail', p -> 'pattern' -> 'ContactDetail')
+        when p -> 'pattern' ? 'Contributor' and (p -> 'pattern') - 'Contributor' = '{}' then jsonb_build_object('patternContributor', p -> 'pattern' -> 'Contributor')
+        when p -> 'pattern' ? 'DataRequirement' and (p -> 'pattern') - 'DataRequirement' = '{}' then jsonb_build_object('patternDataRequirement', fhir_meta."to:DataRequirement"(p -> 'pattern' -> 'DataRequirement'))
+        when p -> 'pattern' ? 'Expression' and (p -> 'pattern') - 'Expression' = '{}' then jsonb_build_object('patternExpression', p -> 'pattern' -> 'Expression')
+        when p -> 'pattern' ? 'ParameterDefinition' and (p -> 'pattern') - 'ParameterDefinition' = '{}' then jsonb_build_object('patternParameterDefinition', p -> 'pattern' -> 'ParameterDefinition')
+        when p -> 'pattern' ? 'RelatedArtifact' and (p -> 'pattern') - 'RelatedArtifact' = '{}' then jsonb_build_object('patternRelatedArtifact', p -> 'pattern' -> 'RelatedArtifact')
+        when p -> 'pattern' ? 'TriggerDefinition' and (p -> 'pattern') - 'TriggerDefinition' = '{}' then jsonb_build_object('patternTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'pattern' -> 'TriggerDefinition'))
+        when p -> 'pattern' ? 'UsageContext' and (p -> 'pattern') - 'UsageContext' = '{}' then jsonb_build_object('patternUsageContext', fhir_meta."to:UsageContext"(p -> 'pattern' -> 'UsageContext'))
+        when p -> 'pattern' ? 'Dosage' and (p -> 'pattern') - 'Dosage' = '{}' then jsonb_build_object('patternDosage', fhir_meta."to:Dosage"(p -> 'pattern' -> 'Dosage'))
+        when p -> 'pattern' ? 'Meta' and (p -> 'pattern') - 'Meta' = '{}' then jsonb_build_object('patternMeta', fhir_meta."to:Meta"(p -> 'pattern' -> 'Meta'))
+        else fhir.choice_to_fhir('pattern', p -> 'pattern', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('pattern', p -> 'pattern'))
       || fhir.pair('example', case when p -> 'example' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:ElementDefinition.example"(p -> 'example') end)
-      || coalesce(fhir.choice_to_fhir('minValue', p -> 'minValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}'), fhir.pair('minValue', p -> 'minValue'))
-      || coalesce(fhir.choice_to_fhir('maxValue', p -> 'maxValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}'), fhir.pair('maxValue', p -> 'maxValue')));
+      || coalesce(case when jsonb_typeof(p -> 'minValue') = 'object' then case
+        when p -> 'minValue' ? 'date' and (p -> 'minValue') - 'date' = '{}' then jsonb_build_object('minValueDate', p -> 'minValue' -> 'date')
+        when p -> 'minValue' ? 'dateTime' and (p -> 'minValue') - 'dateTime' = '{}' then jsonb_build_object('minValueDateTime', p -> 'minValue' -> 'dateTime')
+        when p -> 'minValue' ? 'instant' and (p -> 'minValue') - 'instant' = '{}' then jsonb_build_object('minValueInstant', p -> 'minValue' -> 'instant')
+        when p -> 'minValue' ? 'time' and (p -> 'minValue') - 'time' = '{}' then jsonb_build_object('minValueTime', p -> 'minValue' -> 'time')
+        when p -> 'minValue' ? 'decimal' and (p -> 'minValue') - 'decimal' = '{}' then jsonb_build_object('minValueDecimal', p -> 'minValue' -> 'decimal')
+        when p -> 'minValue' ? 'integer' and (p -> 'minValue') - 'integer' = '{}' then jsonb_build_object('minValueInteger', p -> 'minValue' -> 'integer')
+        when p -> 'minValue' ? 'positiveInt' and (p -> 'minValue') - 'positiveInt' = '{}' then jsonb_build_object('minValuePositiveInt', p -> 'minValue' -> 'positiveInt')
+        when p -> 'minValue' ? 'unsignedInt' and (p -> 'minValue') - 'unsignedInt' = '{}' then jsonb_build_object('minValueUnsignedInt', p -> 'minValue' -> 'unsignedInt')
+        when p -> 'minValue' ? 'Quantity' and (p -> 'minValue') - 'Quantity' = '{}' then jsonb_build_object('minValueQuantity', p -> 'minValue' -> 'Quantity')
+        else fhir.choice_to_fhir('minValue', p -> 'minValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}') end end,
+        fhir.pair('minValue', p -> 'minValue'))
+      || coalesce(case when jsonb_typeof(p -> 'maxValue') = 'object' then case
+        when p -> 'maxValue' ? 'date' and (p -> 'maxValue') - 'date' = '{}' then jsonb_build_object('maxValueDate', p -> 'maxValue' -> 'date')
+        when p -> 'maxValue' ? 'dateTime' and (p -> 'maxValue') - 'dateTime' = '{}' then jsonb_build_object('maxValueDateTime', p -> 'maxValue' -> 'dateTime')
+        when p -> 'maxValue' ? 'instant' and (p -> 'maxValue') - 'instant' = '{}' then jsonb_build_object('maxValueInstant', p -> 'maxValue' -> 'instant')
+        when p -> 'maxValue' ? 'time' and (p -> 'maxValue') - 'time' = '{}' then jsonb_build_object('maxValueTime', p -> 'maxValue' -> 'time')
+        when p -> 'maxValue' ? 'decimal' and (p -> 'maxValue') - 'decimal' = '{}' then jsonb_build_object('maxValueDecimal', p -> 'maxValue' -> 'decimal')
+        when p -> 'maxValue' ? 'integer' and (p -> 'maxValue') - 'integer' = '{}' then jsonb_build_object('maxValueInteger', p -> 'maxValue' -> 'integer')
+        when p -> 'maxValue' ? 'positiveInt' and (p -> 'maxValue') - 'positiveInt' = '{}' then jsonb_build_object('maxValuePositiveInt', p -> 'maxValue' -> 'positiveInt')
+        when p -> 'maxValue' ? 'unsignedInt' and (p -> 'maxValue') - 'unsignedInt' = '{}' then jsonb_build_object('maxValueUnsignedInt', p -> 'maxValue' -> 'unsignedInt')
+        when p -> 'maxValue' ? 'Quantity' and (p -> 'maxValue') - 'Quantity' = '{}' then jsonb_build_object('maxValueQuantity', p -> 'maxValue' -> 'Quantity')
+        else fhir.choice_to_fhir('maxValue', p -> 'maxValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}') end end,
+        fhir.pair('maxValue', p -> 'maxValue')));
 end $$;
 
 -- An array of ElementDefinition to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ElementDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7671,7 +8135,7 @@ end $$;
 
 -- ElementDefinition: defaultValue[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; fixed[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; pattern[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; example ElementDefinition.example *; minValue[x] date|dateTime|instant|time|decimal|integer|positiveInt|unsignedInt|Quantity; maxValue[x] date|dateTime|instant|time|decimal|integer|positiveInt|unsignedInt|Quantity
 create function fhir_meta."from:ElementDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta,fixedBase64Binary,_fixedBase64Binary,fixedBoolean,_fixedBoolean,fixedCanonical,_fixedCanonical,fixedCode,_fixedCode,fixedDate,_fixedDate,fixedDateTime,_fixedDateTime,fixedDecimal,_fixedDecimal,fixedId,_fixedId,fixedInstant,_fixedInstant,fixedInteger,_fixedInteger,fixedMarkdown,_fixedMarkdown,fixedOid,_fixedOid,fixedPositiveInt,_fixedPositiveInt,fixedString,_fixedString,fixedTime,_fixedTime,fixedUnsignedInt,_fixedUnsignedInt,fixedUri,_fixedUri,fixedUrl,_fixedUrl,fixedUuid,_fixedUuid,fixedAddress,fixedAge,fixedAnnotation,fixedAttachment,fixedCodeableConcept,fixedCoding,fixedContactPoint,fixedCount,fixedDistance,fixedDuration,fixedHumanName,fixedIdentifier,fixedMoney,fixedPeriod,fixedQuantity,fixedRange,fixedRatio,fixedReference,fixedSampledData,fixedSignature,fixedTiming,fixedContactDetail,fixedContributor,fixedDataRequirement,fixedExpression,fixedParameterDefinition,fixedRelatedArtifact,fixedTriggerDefinition,fixedUsageContext,fixedDosage,fixedMeta,patternBase64Binary,_patternBase64Binary,patternBoolean,_patternBoolean,patternCanonical,_patternCanonical,patternCode,_patternCode,patternDate,_patternDate,patternDateTime,_patternDateTime,patternDecimal,_patternDecimal,patternId,_patternId,patternInstant,_patternInstant,patternInteger,_patternInteger,patternMarkdown,_patternMarkdown,patternOid,_patternOid,patternPositiveInt,_patternPositiveInt,patternString,_patternString,patternTime,_patternTime,patternUnsignedInt,_patternUnsignedInt,patternUri,_patternUri,patternUrl,_patternUrl,patternUuid,_patternUuid,patternAddress,patternAge,patternAnnotation,patternAttachment,patternCodeableConcept,patternCoding,patternContactPoint,patternCount,patternDistance,patternDuration,patternHumanName,patternIdentifier,patternMoney,patternPeriod,patternQuantity,patternRange,patternRatio,patternReference,patternSampledData,patternSignature,patternTiming,patternContactDetail,patternContributor,patternDataRequirement,patternExpression,patternParameterDefinition,patternRelatedArtifact,patternTriggerDefinition,patternUsageContext,patternDosage,patternMeta,example,minValueDate,_minValueDate,minValueDateTime,_minValueDateTime,minValueInstant,_minValueInstant,minValueTime,_minValueTime,minValueDecimal,_minValueDecimal,minValueInteger,_minValueInteger,minValuePositiveInt,_minValuePositiveInt,minValueUnsignedInt,_minValueUnsignedInt,minValueQuantity,maxValueDate,_maxValueDate,maxValueDateTime,_maxValueDateTime,maxValueInstant,_maxValueInstant,maxValueTime,_maxValueTime,maxValueDecimal,_maxValueDecimal,maxValueInteger,_maxValueInteger,maxValuePositiveInt,_maxValuePositiveInt,maxValueUnsignedInt,_maxValueUnsignedInt,maxValueQuantity}' then
     return p;
@@ -7928,7 +8392,7 @@ end $$;
 
 -- An array of ElementDefinition from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ElementDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7943,18 +8407,70 @@ end $$;
 
 -- ElementDefinition.example: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:ElementDefinition.example"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of ElementDefinition.example to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ElementDefinition.example"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -7969,7 +8485,7 @@ end $$;
 
 -- ElementDefinition.example: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."from:ElementDefinition.example"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then
     return p;
@@ -8049,7 +8565,7 @@ end $$;
 
 -- An array of ElementDefinition.example from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ElementDefinition.example"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8108,7 +8624,7 @@ end $$;
 
 -- Encounter.diagnosis: condition Reference
 create function fhir_meta."to:Encounter.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
     return p;
@@ -8119,7 +8635,7 @@ end $$;
 
 -- An array of Encounter.diagnosis to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Encounter.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8134,7 +8650,7 @@ end $$;
 
 -- Encounter.diagnosis: condition Reference
 create function fhir_meta."from:Encounter.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
     return p;
@@ -8145,7 +8661,7 @@ end $$;
 
 -- An array of Encounter.diagnosis from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Encounter.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8160,7 +8676,7 @@ end $$;
 
 -- Encounter.hospitalization: preAdmissionIdentifier Identifier; origin Reference; destination Reference
 create function fhir_meta."to:Encounter.hospitalization"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then
     return p;
@@ -8173,7 +8689,7 @@ end $$;
 
 -- Encounter.hospitalization: preAdmissionIdentifier Identifier; origin Reference; destination Reference
 create function fhir_meta."from:Encounter.hospitalization"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then
     return p;
@@ -8186,7 +8702,7 @@ end $$;
 
 -- Encounter.location: location Reference
 create function fhir_meta."to:Encounter.location"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
     return p;
@@ -8197,7 +8713,7 @@ end $$;
 
 -- An array of Encounter.location to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Encounter.location"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8212,7 +8728,7 @@ end $$;
 
 -- Encounter.location: location Reference
 create function fhir_meta."from:Encounter.location"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
     return p;
@@ -8223,7 +8739,7 @@ end $$;
 
 -- An array of Encounter.location from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Encounter.location"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8238,7 +8754,7 @@ end $$;
 
 -- Encounter.participant: individual Reference
 create function fhir_meta."to:Encounter.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then
     return p;
@@ -8249,7 +8765,7 @@ end $$;
 
 -- An array of Encounter.participant to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Encounter.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8264,7 +8780,7 @@ end $$;
 
 -- Encounter.participant: individual Reference
 create function fhir_meta."from:Encounter.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then
     return p;
@@ -8275,7 +8791,7 @@ end $$;
 
 -- An array of Encounter.participant from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Encounter.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8400,7 +8916,7 @@ end $$;
 
 -- EpisodeOfCare.diagnosis: condition Reference
 create function fhir_meta."to:EpisodeOfCare.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
     return p;
@@ -8411,7 +8927,7 @@ end $$;
 
 -- An array of EpisodeOfCare.diagnosis to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:EpisodeOfCare.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8426,7 +8942,7 @@ end $$;
 
 -- EpisodeOfCare.diagnosis: condition Reference
 create function fhir_meta."from:EpisodeOfCare.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
     return p;
@@ -8437,7 +8953,7 @@ end $$;
 
 -- An array of EpisodeOfCare.diagnosis from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:EpisodeOfCare.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8458,7 +8974,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end));
 end $$;
@@ -8536,7 +9056,7 @@ end $$;
 
 -- EvidenceVariable.characteristic: note Annotation *; definitionReference Reference; definitionByTypeAndValue EvidenceVariable.characteristic.definitionByTypeAndValue; definitionByCombination EvidenceVariable.characteristic.definitionByCombination; instances[x] Quantity|Range; duration[x] Quantity|Range; timeFromEvent EvidenceVariable.characteristic.timeFromEvent *
 create function fhir_meta."to:EvidenceVariable.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then
     return p;
@@ -8546,14 +9066,22 @@ begin
       || fhir.pair('definitionReference', fhir.ref_to_fhir(p -> 'definitionReference'))
       || fhir.pair('definitionByTypeAndValue', fhir_meta."to:EvidenceVariable.characteristic.definitionByTypeAndValue"(p -> 'definitionByTypeAndValue'))
       || fhir.pair('definitionByCombination', fhir_meta."to:EvidenceVariable.characteristic.definitionByCombination"(p -> 'definitionByCombination'))
-      || coalesce(fhir.choice_to_fhir('instances', p -> 'instances', '{Quantity,Range}'), fhir.pair('instances', p -> 'instances'))
-      || coalesce(fhir.choice_to_fhir('duration', p -> 'duration', '{Quantity,Range}'), fhir.pair('duration', p -> 'duration'))
+      || coalesce(case when jsonb_typeof(p -> 'instances') = 'object' then case
+        when p -> 'instances' ? 'Quantity' and (p -> 'instances') - 'Quantity' = '{}' then jsonb_build_object('instancesQuantity', p -> 'instances' -> 'Quantity')
+        when p -> 'instances' ? 'Range' and (p -> 'instances') - 'Range' = '{}' then jsonb_build_object('instancesRange', p -> 'instances' -> 'Range')
+        else fhir.choice_to_fhir('instances', p -> 'instances', '{Quantity,Range}') end end,
+        fhir.pair('instances', p -> 'instances'))
+      || coalesce(case when jsonb_typeof(p -> 'duration') = 'object' then case
+        when p -> 'duration' ? 'Quantity' and (p -> 'duration') - 'Quantity' = '{}' then jsonb_build_object('durationQuantity', p -> 'duration' -> 'Quantity')
+        when p -> 'duration' ? 'Range' and (p -> 'duration') - 'Range' = '{}' then jsonb_build_object('durationRange', p -> 'duration' -> 'Range')
+        else fhir.choice_to_fhir('duration', p -> 'duration', '{Quantity,Range}') end end,
+        fhir.pair('duration', p -> 'duration'))
       || fhir.pair('timeFromEvent', case when p -> 'timeFromEvent' @? '$ ? (exists(@."note") || exists(@."event"))' then fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p -> 'timeFromEvent') end));
 end $$;
 
 -- An array of EvidenceVariable.characteristic to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:EvidenceVariable.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8568,7 +9096,7 @@ end $$;
 
 -- EvidenceVariable.characteristic: note Annotation *; definitionReference Reference; definitionByTypeAndValue EvidenceVariable.characteristic.definitionByTypeAndValue; definitionByCombination EvidenceVariable.characteristic.definitionByCombination; instances[x] Quantity|Range; duration[x] Quantity|Range; timeFromEvent EvidenceVariable.characteristic.timeFromEvent *
 create function fhir_meta."from:EvidenceVariable.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instancesQuantity,instancesRange,durationQuantity,durationRange,timeFromEvent}' then
     return p;
@@ -8589,7 +9117,7 @@ end $$;
 
 -- An array of EvidenceVariable.characteristic from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:EvidenceVariable.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8604,7 +9132,7 @@ end $$;
 
 -- EvidenceVariable.characteristic.definitionByCombination: characteristic EvidenceVariable.characteristic *
 create function fhir_meta."to:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
     return p;
@@ -8615,7 +9143,7 @@ end $$;
 
 -- EvidenceVariable.characteristic.definitionByCombination: characteristic EvidenceVariable.characteristic *
 create function fhir_meta."from:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
     return p;
@@ -8626,19 +9154,27 @@ end $$;
 
 -- EvidenceVariable.characteristic.definitionByTypeAndValue: device Reference; value[x] CodeableConcept|boolean|Quantity|Range|Reference|id
 create function fhir_meta."to:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
     || (fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference,id}'), fhir.pair('value', p -> 'value')));
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference,id}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- EvidenceVariable.characteristic.definitionByTypeAndValue: device Reference; value[x] CodeableConcept|boolean|Quantity|Range|Reference|id
 create function fhir_meta."from:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference,valueId,_valueId}' then
     return p;
@@ -8658,19 +9194,25 @@ end $$;
 
 -- EvidenceVariable.characteristic.timeFromEvent: note Annotation *; event[x] CodeableConcept|Reference|dateTime|id
 create function fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,event}' then
     return p;
   end if;
   return (case when p ?| '{event}' then p - '{event}'::text[] else p end)
     || (fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || coalesce(fhir.choice_to_fhir('event', p -> 'event', '{CodeableConcept,Reference,dateTime,id}'), fhir.pair('event', p -> 'event')));
+      || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
+        when p -> 'event' ? 'CodeableConcept' and (p -> 'event') - 'CodeableConcept' = '{}' then jsonb_build_object('eventCodeableConcept', p -> 'event' -> 'CodeableConcept')
+        when p -> 'event' ? 'Reference' and (p -> 'event') - 'Reference' = '{}' then jsonb_build_object('eventReference', fhir.ref_to_fhir(p -> 'event' -> 'Reference'))
+        when p -> 'event' ? 'dateTime' and (p -> 'event') - 'dateTime' = '{}' then jsonb_build_object('eventDateTime', p -> 'event' -> 'dateTime')
+        when p -> 'event' ? 'id' and (p -> 'event') - 'id' = '{}' then jsonb_build_object('eventId', p -> 'event' -> 'id')
+        else fhir.choice_to_fhir('event', p -> 'event', '{CodeableConcept,Reference,dateTime,id}') end end,
+        fhir.pair('event', p -> 'event')));
 end $$;
 
 -- An array of EvidenceVariable.characteristic.timeFromEvent to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8685,7 +9227,7 @@ end $$;
 
 -- EvidenceVariable.characteristic.timeFromEvent: note Annotation *; event[x] CodeableConcept|Reference|dateTime|id
 create function fhir_meta."from:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,eventCodeableConcept,eventReference,eventDateTime,_eventDateTime,eventId,_eventId}' then
     return p;
@@ -8703,7 +9245,7 @@ end $$;
 
 -- An array of EvidenceVariable.characteristic.timeFromEvent from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8742,7 +9284,7 @@ end $$;
 
 -- ExampleScenario.process: step ExampleScenario.process.step *
 create function fhir_meta."to:ExampleScenario.process"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
     return p;
@@ -8753,7 +9295,7 @@ end $$;
 
 -- An array of ExampleScenario.process to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExampleScenario.process"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8768,7 +9310,7 @@ end $$;
 
 -- ExampleScenario.process: step ExampleScenario.process.step *
 create function fhir_meta."from:ExampleScenario.process"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
     return p;
@@ -8779,7 +9321,7 @@ end $$;
 
 -- An array of ExampleScenario.process from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExampleScenario.process"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8794,7 +9336,7 @@ end $$;
 
 -- ExampleScenario.process.step: process ExampleScenario.process *; alternative ExampleScenario.process.step.alternative *
 create function fhir_meta."to:ExampleScenario.process.step"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then
     return p;
@@ -8806,7 +9348,7 @@ end $$;
 
 -- An array of ExampleScenario.process.step to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExampleScenario.process.step"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8821,7 +9363,7 @@ end $$;
 
 -- ExampleScenario.process.step: process ExampleScenario.process *; alternative ExampleScenario.process.step.alternative *
 create function fhir_meta."from:ExampleScenario.process.step"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then
     return p;
@@ -8833,7 +9375,7 @@ end $$;
 
 -- An array of ExampleScenario.process.step from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExampleScenario.process.step"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8848,7 +9390,7 @@ end $$;
 
 -- ExampleScenario.process.step.alternative: step ExampleScenario.process.step *
 create function fhir_meta."to:ExampleScenario.process.step.alternative"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
     return p;
@@ -8859,7 +9401,7 @@ end $$;
 
 -- An array of ExampleScenario.process.step.alternative to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExampleScenario.process.step.alternative"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8874,7 +9416,7 @@ end $$;
 
 -- ExampleScenario.process.step.alternative: step ExampleScenario.process.step *
 create function fhir_meta."from:ExampleScenario.process.step.alternative"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
     return p;
@@ -8885,7 +9427,7 @@ end $$;
 
 -- An array of ExampleScenario.process.step.alternative from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExampleScenario.process.step.alternative"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -8964,18 +9506,22 @@ end $$;
 
 -- ExplanationOfBenefit.accident: location[x] Address|Reference
 create function fhir_meta."to:ExplanationOfBenefit.accident"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
     return p;
   end if;
   return (case when p ?| '{location}' then p - '{location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}'), fhir.pair('location', p -> 'location')));
+    || (coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 -- ExplanationOfBenefit.accident: location[x] Address|Reference
 create function fhir_meta."from:ExplanationOfBenefit.accident"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{locationAddress,locationReference}' then
     return p;
@@ -8988,20 +9534,29 @@ end $$;
 
 -- ExplanationOfBenefit.addItem: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
 create function fhir_meta."to:ExplanationOfBenefit.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
     return p;
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
     || (fhir.pair('provider', fhir.refs_to_fhir(p -> 'provider'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location')));
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 -- An array of ExplanationOfBenefit.addItem to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9016,7 +9571,7 @@ end $$;
 
 -- ExplanationOfBenefit.addItem: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
 create function fhir_meta."from:ExplanationOfBenefit.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then
     return p;
@@ -9035,7 +9590,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.addItem from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.addItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9050,7 +9605,7 @@ end $$;
 
 -- ExplanationOfBenefit.benefitBalance: financial ExplanationOfBenefit.benefitBalance.financial *
 create function fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then
     return p;
@@ -9061,7 +9616,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.benefitBalance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9076,7 +9631,7 @@ end $$;
 
 -- ExplanationOfBenefit.benefitBalance: financial ExplanationOfBenefit.benefitBalance.financial *
 create function fhir_meta."from:ExplanationOfBenefit.benefitBalance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then
     return p;
@@ -9087,7 +9642,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.benefitBalance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9102,19 +9657,28 @@ end $$;
 
 -- ExplanationOfBenefit.benefitBalance.financial: allowed[x] unsignedInt|string|Money; used[x] unsignedInt|Money
 create function fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
     return p;
   end if;
   return (case when p ?| '{allowed,used}' then p - '{allowed,used}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}'), fhir.pair('allowed', p -> 'allowed'))
-      || coalesce(fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,Money}'), fhir.pair('used', p -> 'used')));
+    || (coalesce(case when jsonb_typeof(p -> 'allowed') = 'object' then case
+        when p -> 'allowed' ? 'unsignedInt' and (p -> 'allowed') - 'unsignedInt' = '{}' then jsonb_build_object('allowedUnsignedInt', p -> 'allowed' -> 'unsignedInt')
+        when p -> 'allowed' ? 'string' and (p -> 'allowed') - 'string' = '{}' then jsonb_build_object('allowedString', p -> 'allowed' -> 'string')
+        when p -> 'allowed' ? 'Money' and (p -> 'allowed') - 'Money' = '{}' then jsonb_build_object('allowedMoney', p -> 'allowed' -> 'Money')
+        else fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}') end end,
+        fhir.pair('allowed', p -> 'allowed'))
+      || coalesce(case when jsonb_typeof(p -> 'used') = 'object' then case
+        when p -> 'used' ? 'unsignedInt' and (p -> 'used') - 'unsignedInt' = '{}' then jsonb_build_object('usedUnsignedInt', p -> 'used' -> 'unsignedInt')
+        when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then jsonb_build_object('usedMoney', p -> 'used' -> 'Money')
+        else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,Money}') end end,
+        fhir.pair('used', p -> 'used')));
 end $$;
 
 -- An array of ExplanationOfBenefit.benefitBalance.financial to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9129,7 +9693,7 @@ end $$;
 
 -- ExplanationOfBenefit.benefitBalance.financial: allowed[x] unsignedInt|string|Money; used[x] unsignedInt|Money
 create function fhir_meta."from:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedMoney}' then
     return p;
@@ -9149,7 +9713,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.benefitBalance.financial from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9164,7 +9728,7 @@ end $$;
 
 -- ExplanationOfBenefit.careTeam: provider Reference
 create function fhir_meta."to:ExplanationOfBenefit.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
     return p;
@@ -9175,7 +9739,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.careTeam to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9190,7 +9754,7 @@ end $$;
 
 -- ExplanationOfBenefit.careTeam: provider Reference
 create function fhir_meta."from:ExplanationOfBenefit.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
     return p;
@@ -9201,7 +9765,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.careTeam from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.careTeam"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9216,18 +9780,22 @@ end $$;
 
 -- ExplanationOfBenefit.diagnosis: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."to:ExplanationOfBenefit.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
     return p;
   end if;
   return (case when p ?| '{diagnosis}' then p - '{diagnosis}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}'), fhir.pair('diagnosis', p -> 'diagnosis')));
+    || (coalesce(case when jsonb_typeof(p -> 'diagnosis') = 'object' then case
+        when p -> 'diagnosis' ? 'CodeableConcept' and (p -> 'diagnosis') - 'CodeableConcept' = '{}' then jsonb_build_object('diagnosisCodeableConcept', p -> 'diagnosis' -> 'CodeableConcept')
+        when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then jsonb_build_object('diagnosisReference', fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference'))
+        else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
+        fhir.pair('diagnosis', p -> 'diagnosis')));
 end $$;
 
 -- An array of ExplanationOfBenefit.diagnosis to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9242,7 +9810,7 @@ end $$;
 
 -- ExplanationOfBenefit.diagnosis: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."from:ExplanationOfBenefit.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosisCodeableConcept,diagnosisReference}' then
     return p;
@@ -9255,7 +9823,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.diagnosis from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.diagnosis"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9270,7 +9838,7 @@ end $$;
 
 -- ExplanationOfBenefit.insurance: coverage Reference
 create function fhir_meta."to:ExplanationOfBenefit.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
     return p;
@@ -9281,7 +9849,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.insurance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9296,7 +9864,7 @@ end $$;
 
 -- ExplanationOfBenefit.insurance: coverage Reference
 create function fhir_meta."from:ExplanationOfBenefit.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
     return p;
@@ -9307,7 +9875,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.insurance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.insurance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9322,14 +9890,23 @@ end $$;
 
 -- ExplanationOfBenefit.item: serviced[x] date|Period; location[x] CodeableConcept|Address|Reference; udi Reference *; encounter Reference *; detail ExplanationOfBenefit.item.detail *
 create function fhir_meta."to:ExplanationOfBenefit.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
     return p;
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location'))
+    || (coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi'))
       || fhir.pair('encounter', fhir.refs_to_fhir(p -> 'encounter'))
       || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p -> 'detail') end));
@@ -9337,7 +9914,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9352,7 +9929,7 @@ end $$;
 
 -- ExplanationOfBenefit.item: serviced[x] date|Period; location[x] CodeableConcept|Address|Reference; udi Reference *; encounter Reference *; detail ExplanationOfBenefit.item.detail *
 create function fhir_meta."from:ExplanationOfBenefit.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then
     return p;
@@ -9373,7 +9950,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9388,7 +9965,7 @@ end $$;
 
 -- ExplanationOfBenefit.item.detail: udi Reference *; subDetail ExplanationOfBenefit.item.detail.subDetail *
 create function fhir_meta."to:ExplanationOfBenefit.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
     return p;
@@ -9400,7 +9977,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.item.detail to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9415,7 +9992,7 @@ end $$;
 
 -- ExplanationOfBenefit.item.detail: udi Reference *; subDetail ExplanationOfBenefit.item.detail.subDetail *
 create function fhir_meta."from:ExplanationOfBenefit.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
     return p;
@@ -9427,7 +10004,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.item.detail from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.item.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9442,7 +10019,7 @@ end $$;
 
 -- ExplanationOfBenefit.item.detail.subDetail: udi Reference *
 create function fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
     return p;
@@ -9453,7 +10030,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.item.detail.subDetail to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9468,7 +10045,7 @@ end $$;
 
 -- ExplanationOfBenefit.item.detail.subDetail: udi Reference *
 create function fhir_meta."from:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
     return p;
@@ -9479,7 +10056,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.item.detail.subDetail from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9494,7 +10071,7 @@ end $$;
 
 -- ExplanationOfBenefit.payee: party Reference
 create function fhir_meta."to:ExplanationOfBenefit.payee"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -9505,7 +10082,7 @@ end $$;
 
 -- ExplanationOfBenefit.payee: party Reference
 create function fhir_meta."from:ExplanationOfBenefit.payee"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -9516,7 +10093,7 @@ end $$;
 
 -- ExplanationOfBenefit.payment: identifier Identifier
 create function fhir_meta."to:ExplanationOfBenefit.payment"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -9527,7 +10104,7 @@ end $$;
 
 -- ExplanationOfBenefit.payment: identifier Identifier
 create function fhir_meta."from:ExplanationOfBenefit.payment"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -9538,19 +10115,23 @@ end $$;
 
 -- ExplanationOfBenefit.procedure: procedure[x] CodeableConcept|Reference; udi Reference *
 create function fhir_meta."to:ExplanationOfBenefit.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
     return p;
   end if;
   return (case when p ?| '{procedure}' then p - '{procedure}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}'), fhir.pair('procedure', p -> 'procedure'))
+    || (coalesce(case when jsonb_typeof(p -> 'procedure') = 'object' then case
+        when p -> 'procedure' ? 'CodeableConcept' and (p -> 'procedure') - 'CodeableConcept' = '{}' then jsonb_build_object('procedureCodeableConcept', p -> 'procedure' -> 'CodeableConcept')
+        when p -> 'procedure' ? 'Reference' and (p -> 'procedure') - 'Reference' = '{}' then jsonb_build_object('procedureReference', fhir.ref_to_fhir(p -> 'procedure' -> 'Reference'))
+        else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
+        fhir.pair('procedure', p -> 'procedure'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi')));
 end $$;
 
 -- An array of ExplanationOfBenefit.procedure to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9565,7 +10146,7 @@ end $$;
 
 -- ExplanationOfBenefit.procedure: procedure[x] CodeableConcept|Reference; udi Reference *
 create function fhir_meta."from:ExplanationOfBenefit.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedureCodeableConcept,procedureReference,udi}' then
     return p;
@@ -9579,7 +10160,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.procedure from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9594,7 +10175,7 @@ end $$;
 
 -- ExplanationOfBenefit.related: claim Reference; reference Identifier
 create function fhir_meta."to:ExplanationOfBenefit.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
     return p;
@@ -9606,7 +10187,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.related to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9621,7 +10202,7 @@ end $$;
 
 -- ExplanationOfBenefit.related: claim Reference; reference Identifier
 create function fhir_meta."from:ExplanationOfBenefit.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
     return p;
@@ -9633,7 +10214,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.related from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.related"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9648,19 +10229,30 @@ end $$;
 
 -- ExplanationOfBenefit.supportingInfo: timing[x] date|Period; value[x] boolean|string|Quantity|Attachment|Reference
 create function fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
     return p;
   end if;
   return (case when p ?| '{timing,value}' then p - '{timing,value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}'), fhir.pair('timing', p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'date' and (p -> 'timing') - 'date' = '{}' then jsonb_build_object('timingDate', p -> 'timing' -> 'date')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}') end end,
+        fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of ExplanationOfBenefit.supportingInfo to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ExplanationOfBenefit.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9675,7 +10267,7 @@ end $$;
 
 -- ExplanationOfBenefit.supportingInfo: timing[x] date|Period; value[x] boolean|string|Quantity|Attachment|Reference
 create function fhir_meta."from:ExplanationOfBenefit.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then
     return p;
@@ -9697,7 +10289,7 @@ end $$;
 
 -- An array of ExplanationOfBenefit.supportingInfo from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ExplanationOfBenefit.supportingInfo"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9719,9 +10311,26 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('born', p -> 'born', '{Period,date,string}'), fhir.pair('born', p -> 'born'))
-      || coalesce(fhir.choice_to_fhir('age', p -> 'age', '{Age,Range,string}'), fhir.pair('age', p -> 'age'))
-      || coalesce(fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,Age,Range,date,string}'), fhir.pair('deceased', p -> 'deceased'))
+      || coalesce(case when jsonb_typeof(p -> 'born') = 'object' then case
+        when p -> 'born' ? 'Period' and (p -> 'born') - 'Period' = '{}' then jsonb_build_object('bornPeriod', p -> 'born' -> 'Period')
+        when p -> 'born' ? 'date' and (p -> 'born') - 'date' = '{}' then jsonb_build_object('bornDate', p -> 'born' -> 'date')
+        when p -> 'born' ? 'string' and (p -> 'born') - 'string' = '{}' then jsonb_build_object('bornString', p -> 'born' -> 'string')
+        else fhir.choice_to_fhir('born', p -> 'born', '{Period,date,string}') end end,
+        fhir.pair('born', p -> 'born'))
+      || coalesce(case when jsonb_typeof(p -> 'age') = 'object' then case
+        when p -> 'age' ? 'Age' and (p -> 'age') - 'Age' = '{}' then jsonb_build_object('ageAge', p -> 'age' -> 'Age')
+        when p -> 'age' ? 'Range' and (p -> 'age') - 'Range' = '{}' then jsonb_build_object('ageRange', p -> 'age' -> 'Range')
+        when p -> 'age' ? 'string' and (p -> 'age') - 'string' = '{}' then jsonb_build_object('ageString', p -> 'age' -> 'string')
+        else fhir.choice_to_fhir('age', p -> 'age', '{Age,Range,string}') end end,
+        fhir.pair('age', p -> 'age'))
+      || coalesce(case when jsonb_typeof(p -> 'deceased') = 'object' then case
+        when p -> 'deceased' ? 'boolean' and (p -> 'deceased') - 'boolean' = '{}' then jsonb_build_object('deceasedBoolean', p -> 'deceased' -> 'boolean')
+        when p -> 'deceased' ? 'Age' and (p -> 'deceased') - 'Age' = '{}' then jsonb_build_object('deceasedAge', p -> 'deceased' -> 'Age')
+        when p -> 'deceased' ? 'Range' and (p -> 'deceased') - 'Range' = '{}' then jsonb_build_object('deceasedRange', p -> 'deceased' -> 'Range')
+        when p -> 'deceased' ? 'date' and (p -> 'deceased') - 'date' = '{}' then jsonb_build_object('deceasedDate', p -> 'deceased' -> 'date')
+        when p -> 'deceased' ? 'string' and (p -> 'deceased') - 'string' = '{}' then jsonb_build_object('deceasedString', p -> 'deceased' -> 'string')
+        else fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,Age,Range,date,string}') end end,
+        fhir.pair('deceased', p -> 'deceased'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onset") || exists(@."note"))' then fhir_meta."to[]:FamilyMemberHistory.condition"(p -> 'condition') end));
@@ -9763,19 +10372,25 @@ end $$;
 
 -- FamilyMemberHistory.condition: onset[x] Age|Range|Period|string; note Annotation *
 create function fhir_meta."to:FamilyMemberHistory.condition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{onset,note}' then
     return p;
   end if;
   return (case when p ?| '{onset}' then p - '{onset}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('onset', p -> 'onset', '{Age,Range,Period,string}'), fhir.pair('onset', p -> 'onset'))
+    || (coalesce(case when jsonb_typeof(p -> 'onset') = 'object' then case
+        when p -> 'onset' ? 'Age' and (p -> 'onset') - 'Age' = '{}' then jsonb_build_object('onsetAge', p -> 'onset' -> 'Age')
+        when p -> 'onset' ? 'Range' and (p -> 'onset') - 'Range' = '{}' then jsonb_build_object('onsetRange', p -> 'onset' -> 'Range')
+        when p -> 'onset' ? 'Period' and (p -> 'onset') - 'Period' = '{}' then jsonb_build_object('onsetPeriod', p -> 'onset' -> 'Period')
+        when p -> 'onset' ? 'string' and (p -> 'onset') - 'string' = '{}' then jsonb_build_object('onsetString', p -> 'onset' -> 'string')
+        else fhir.choice_to_fhir('onset', p -> 'onset', '{Age,Range,Period,string}') end end,
+        fhir.pair('onset', p -> 'onset'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
 end $$;
 
 -- An array of FamilyMemberHistory.condition to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:FamilyMemberHistory.condition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9790,7 +10405,7 @@ end $$;
 
 -- FamilyMemberHistory.condition: onset[x] Age|Range|Period|string; note Annotation *
 create function fhir_meta."from:FamilyMemberHistory.condition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{onsetAge,onsetRange,onsetPeriod,onsetString,_onsetString,note}' then
     return p;
@@ -9807,7 +10422,7 @@ end $$;
 
 -- An array of FamilyMemberHistory.condition from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:FamilyMemberHistory.condition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9855,7 +10470,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
-      || coalesce(fhir.choice_to_fhir('start', p -> 'start', '{date,CodeableConcept}'), fhir.pair('start', p -> 'start'))
+      || coalesce(case when jsonb_typeof(p -> 'start') = 'object' then case
+        when p -> 'start' ? 'date' and (p -> 'start') - 'date' = '{}' then jsonb_build_object('startDate', p -> 'start' -> 'date')
+        when p -> 'start' ? 'CodeableConcept' and (p -> 'start') - 'CodeableConcept' = '{}' then jsonb_build_object('startCodeableConcept', p -> 'start' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('start', p -> 'start', '{date,CodeableConcept}') end end,
+        fhir.pair('start', p -> 'start'))
       || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."detail") || exists(@."due"))' then fhir_meta."to[]:Goal.target"(p -> 'target') end)
       || fhir.pair('expressedBy', fhir.ref_to_fhir(p -> 'expressedBy'))
       || fhir.pair('addresses', fhir.refs_to_fhir(p -> 'addresses'))
@@ -9885,19 +10504,32 @@ end $$;
 
 -- Goal.target: detail[x] Quantity|Range|CodeableConcept|string|boolean|integer|Ratio; due[x] date|Duration
 create function fhir_meta."to:Goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail,due}' then
     return p;
   end if;
   return (case when p ?| '{detail,due}' then p - '{detail,due}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept,string,boolean,integer,Ratio}'), fhir.pair('detail', p -> 'detail'))
-      || coalesce(fhir.choice_to_fhir('due', p -> 'due', '{date,Duration}'), fhir.pair('due', p -> 'due')));
+    || (coalesce(case when jsonb_typeof(p -> 'detail') = 'object' then case
+        when p -> 'detail' ? 'Quantity' and (p -> 'detail') - 'Quantity' = '{}' then jsonb_build_object('detailQuantity', p -> 'detail' -> 'Quantity')
+        when p -> 'detail' ? 'Range' and (p -> 'detail') - 'Range' = '{}' then jsonb_build_object('detailRange', p -> 'detail' -> 'Range')
+        when p -> 'detail' ? 'CodeableConcept' and (p -> 'detail') - 'CodeableConcept' = '{}' then jsonb_build_object('detailCodeableConcept', p -> 'detail' -> 'CodeableConcept')
+        when p -> 'detail' ? 'string' and (p -> 'detail') - 'string' = '{}' then jsonb_build_object('detailString', p -> 'detail' -> 'string')
+        when p -> 'detail' ? 'boolean' and (p -> 'detail') - 'boolean' = '{}' then jsonb_build_object('detailBoolean', p -> 'detail' -> 'boolean')
+        when p -> 'detail' ? 'integer' and (p -> 'detail') - 'integer' = '{}' then jsonb_build_object('detailInteger', p -> 'detail' -> 'integer')
+        when p -> 'detail' ? 'Ratio' and (p -> 'detail') - 'Ratio' = '{}' then jsonb_build_object('detailRatio', p -> 'detail' -> 'Ratio')
+        else fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept,string,boolean,integer,Ratio}') end end,
+        fhir.pair('detail', p -> 'detail'))
+      || coalesce(case when jsonb_typeof(p -> 'due') = 'object' then case
+        when p -> 'due' ? 'date' and (p -> 'due') - 'date' = '{}' then jsonb_build_object('dueDate', p -> 'due' -> 'date')
+        when p -> 'due' ? 'Duration' and (p -> 'due') - 'Duration' = '{}' then jsonb_build_object('dueDuration', p -> 'due' -> 'Duration')
+        else fhir.choice_to_fhir('due', p -> 'due', '{date,Duration}') end end,
+        fhir.pair('due', p -> 'due')));
 end $$;
 
 -- An array of Goal.target to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9912,7 +10544,7 @@ end $$;
 
 -- Goal.target: detail[x] Quantity|Range|CodeableConcept|string|boolean|integer|Ratio; due[x] date|Duration
 create function fhir_meta."from:Goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detailQuantity,detailRange,detailCodeableConcept,detailString,_detailString,detailBoolean,_detailBoolean,detailInteger,_detailInteger,detailRatio,dueDate,_dueDate,dueDuration}' then
     return p;
@@ -9937,7 +10569,7 @@ end $$;
 
 -- An array of Goal.target from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -9974,7 +10606,7 @@ end $$;
 
 -- GraphDefinition.link: target GraphDefinition.link.target *
 create function fhir_meta."to:GraphDefinition.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -9985,7 +10617,7 @@ end $$;
 
 -- An array of GraphDefinition.link to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:GraphDefinition.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10000,7 +10632,7 @@ end $$;
 
 -- GraphDefinition.link: target GraphDefinition.link.target *
 create function fhir_meta."from:GraphDefinition.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -10011,7 +10643,7 @@ end $$;
 
 -- An array of GraphDefinition.link from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:GraphDefinition.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10026,7 +10658,7 @@ end $$;
 
 -- GraphDefinition.link.target: link GraphDefinition.link *
 create function fhir_meta."to:GraphDefinition.link.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
     return p;
@@ -10037,7 +10669,7 @@ end $$;
 
 -- An array of GraphDefinition.link.target to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:GraphDefinition.link.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10052,7 +10684,7 @@ end $$;
 
 -- GraphDefinition.link.target: link GraphDefinition.link *
 create function fhir_meta."from:GraphDefinition.link.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
     return p;
@@ -10063,7 +10695,7 @@ end $$;
 
 -- An array of GraphDefinition.link.target from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:GraphDefinition.link.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10104,18 +10736,25 @@ end $$;
 
 -- Group.characteristic: value[x] CodeableConcept|boolean|Quantity|Range|Reference
 create function fhir_meta."to:Group.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Group.characteristic to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Group.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10130,7 +10769,7 @@ end $$;
 
 -- Group.characteristic: value[x] CodeableConcept|boolean|Quantity|Range|Reference
 create function fhir_meta."from:Group.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference}' then
     return p;
@@ -10147,7 +10786,7 @@ end $$;
 
 -- An array of Group.characteristic from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Group.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10162,7 +10801,7 @@ end $$;
 
 -- Group.member: entity Reference
 create function fhir_meta."to:Group.member"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then
     return p;
@@ -10173,7 +10812,7 @@ end $$;
 
 -- An array of Group.member to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Group.member"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10188,7 +10827,7 @@ end $$;
 
 -- Group.member: entity Reference
 create function fhir_meta."from:Group.member"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then
     return p;
@@ -10199,7 +10838,7 @@ end $$;
 
 -- An array of Group.member from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Group.member"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10221,7 +10860,12 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('requestIdentifier', fhir_meta."to:Identifier"(p -> 'requestIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('module', p -> 'module', '{uri,canonical,CodeableConcept}'), fhir.pair('module', p -> 'module'))
+      || coalesce(case when jsonb_typeof(p -> 'module') = 'object' then case
+        when p -> 'module' ? 'uri' and (p -> 'module') - 'uri' = '{}' then jsonb_build_object('moduleUri', p -> 'module' -> 'uri')
+        when p -> 'module' ? 'canonical' and (p -> 'module') - 'canonical' = '{}' then jsonb_build_object('moduleCanonical', p -> 'module' -> 'canonical')
+        when p -> 'module' ? 'CodeableConcept' and (p -> 'module') - 'CodeableConcept' = '{}' then jsonb_build_object('moduleCodeableConcept', p -> 'module' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('module', p -> 'module', '{uri,canonical,CodeableConcept}') end end,
+        fhir.pair('module', p -> 'module'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
@@ -10291,7 +10935,7 @@ end $$;
 
 -- Identifier: assigner Reference
 create function fhir_meta."to:Identifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
     return p;
@@ -10302,7 +10946,7 @@ end $$;
 
 -- An array of Identifier to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Identifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10317,7 +10961,7 @@ end $$;
 
 -- Identifier: assigner Reference
 create function fhir_meta."from:Identifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
     return p;
@@ -10328,7 +10972,7 @@ end $$;
 
 -- An array of Identifier from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Identifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10385,7 +11029,7 @@ end $$;
 
 -- ImagingStudy.series: endpoint Reference *; specimen Reference *; performer ImagingStudy.series.performer *
 create function fhir_meta."to:ImagingStudy.series"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then
     return p;
@@ -10398,7 +11042,7 @@ end $$;
 
 -- An array of ImagingStudy.series to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ImagingStudy.series"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10413,7 +11057,7 @@ end $$;
 
 -- ImagingStudy.series: endpoint Reference *; specimen Reference *; performer ImagingStudy.series.performer *
 create function fhir_meta."from:ImagingStudy.series"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then
     return p;
@@ -10426,7 +11070,7 @@ end $$;
 
 -- An array of ImagingStudy.series from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ImagingStudy.series"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10441,7 +11085,7 @@ end $$;
 
 -- ImagingStudy.series.performer: actor Reference
 create function fhir_meta."to:ImagingStudy.series.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -10452,7 +11096,7 @@ end $$;
 
 -- An array of ImagingStudy.series.performer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ImagingStudy.series.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10467,7 +11111,7 @@ end $$;
 
 -- ImagingStudy.series.performer: actor Reference
 create function fhir_meta."from:ImagingStudy.series.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -10478,7 +11122,7 @@ end $$;
 
 -- An array of ImagingStudy.series.performer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ImagingStudy.series.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10501,7 +11145,11 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,string}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'string' and (p -> 'occurrence') - 'string' = '{}' then jsonb_build_object('occurrenceString', p -> 'occurrence' -> 'string')
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,string}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('manufacturer', fhir.ref_to_fhir(p -> 'manufacturer'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:Immunization.performer"(p -> 'performer') end)
@@ -10537,7 +11185,7 @@ end $$;
 
 -- Immunization.performer: actor Reference
 create function fhir_meta."to:Immunization.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -10548,7 +11196,7 @@ end $$;
 
 -- An array of Immunization.performer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Immunization.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10563,7 +11211,7 @@ end $$;
 
 -- Immunization.performer: actor Reference
 create function fhir_meta."from:Immunization.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -10574,7 +11222,7 @@ end $$;
 
 -- An array of Immunization.performer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Immunization.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10589,20 +11237,28 @@ end $$;
 
 -- Immunization.protocolApplied: authority Reference; doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string
 create function fhir_meta."to:Immunization.protocolApplied"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumber,seriesDoses}' then
     return p;
   end if;
   return (case when p ?| '{doseNumber,seriesDoses}' then p - '{doseNumber,seriesDoses}'::text[] else p end)
     || (fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
-      || coalesce(fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}'), fhir.pair('doseNumber', p -> 'doseNumber'))
-      || coalesce(fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}'), fhir.pair('seriesDoses', p -> 'seriesDoses')));
+      || coalesce(case when jsonb_typeof(p -> 'doseNumber') = 'object' then case
+        when p -> 'doseNumber' ? 'positiveInt' and (p -> 'doseNumber') - 'positiveInt' = '{}' then jsonb_build_object('doseNumberPositiveInt', p -> 'doseNumber' -> 'positiveInt')
+        when p -> 'doseNumber' ? 'string' and (p -> 'doseNumber') - 'string' = '{}' then jsonb_build_object('doseNumberString', p -> 'doseNumber' -> 'string')
+        else fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}') end end,
+        fhir.pair('doseNumber', p -> 'doseNumber'))
+      || coalesce(case when jsonb_typeof(p -> 'seriesDoses') = 'object' then case
+        when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
+        when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
+        else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
+        fhir.pair('seriesDoses', p -> 'seriesDoses')));
 end $$;
 
 -- An array of Immunization.protocolApplied to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Immunization.protocolApplied"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10617,7 +11273,7 @@ end $$;
 
 -- Immunization.protocolApplied: authority Reference; doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string
 create function fhir_meta."from:Immunization.protocolApplied"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then
     return p;
@@ -10638,7 +11294,7 @@ end $$;
 
 -- An array of Immunization.protocolApplied from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Immunization.protocolApplied"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10653,7 +11309,7 @@ end $$;
 
 -- Immunization.reaction: detail Reference
 create function fhir_meta."to:Immunization.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -10664,7 +11320,7 @@ end $$;
 
 -- An array of Immunization.reaction to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Immunization.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10679,7 +11335,7 @@ end $$;
 
 -- Immunization.reaction: detail Reference
 create function fhir_meta."from:Immunization.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
@@ -10690,7 +11346,7 @@ end $$;
 
 -- An array of Immunization.reaction from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Immunization.reaction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10714,8 +11370,16 @@ begin
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
       || fhir.pair('immunizationEvent', fhir.ref_to_fhir(p -> 'immunizationEvent'))
-      || coalesce(fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}'), fhir.pair('doseNumber', p -> 'doseNumber'))
-      || coalesce(fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}'), fhir.pair('seriesDoses', p -> 'seriesDoses')));
+      || coalesce(case when jsonb_typeof(p -> 'doseNumber') = 'object' then case
+        when p -> 'doseNumber' ? 'positiveInt' and (p -> 'doseNumber') - 'positiveInt' = '{}' then jsonb_build_object('doseNumberPositiveInt', p -> 'doseNumber' -> 'positiveInt')
+        when p -> 'doseNumber' ? 'string' and (p -> 'doseNumber') - 'string' = '{}' then jsonb_build_object('doseNumberString', p -> 'doseNumber' -> 'string')
+        else fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}') end end,
+        fhir.pair('doseNumber', p -> 'doseNumber'))
+      || coalesce(case when jsonb_typeof(p -> 'seriesDoses') = 'object' then case
+        when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
+        when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
+        else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
+        fhir.pair('seriesDoses', p -> 'seriesDoses')));
 end $$;
 
 -- ImmunizationEvaluation: contained Resource *; identifier Identifier *; patient Reference; authority Reference; immunizationEvent Reference; doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string
@@ -10769,21 +11433,29 @@ end $$;
 
 -- ImmunizationRecommendation.recommendation: doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string; supportingImmunization Reference *; supportingPatientInformation Reference *
 create function fhir_meta."to:ImmunizationRecommendation.recommendation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then
     return p;
   end if;
   return (case when p ?| '{doseNumber,seriesDoses}' then p - '{doseNumber,seriesDoses}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}'), fhir.pair('doseNumber', p -> 'doseNumber'))
-      || coalesce(fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}'), fhir.pair('seriesDoses', p -> 'seriesDoses'))
+    || (coalesce(case when jsonb_typeof(p -> 'doseNumber') = 'object' then case
+        when p -> 'doseNumber' ? 'positiveInt' and (p -> 'doseNumber') - 'positiveInt' = '{}' then jsonb_build_object('doseNumberPositiveInt', p -> 'doseNumber' -> 'positiveInt')
+        when p -> 'doseNumber' ? 'string' and (p -> 'doseNumber') - 'string' = '{}' then jsonb_build_object('doseNumberString', p -> 'doseNumber' -> 'string')
+        else fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}') end end,
+        fhir.pair('doseNumber', p -> 'doseNumber'))
+      || coalesce(case when jsonb_typeof(p -> 'seriesDoses') = 'object' then case
+        when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
+        when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
+        else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
+        fhir.pair('seriesDoses', p -> 'seriesDoses'))
       || fhir.pair('supportingImmunization', fhir.refs_to_fhir(p -> 'supportingImmunization'))
       || fhir.pair('supportingPatientInformation', fhir.refs_to_fhir(p -> 'supportingPatientInformation')));
 end $$;
 
 -- An array of ImmunizationRecommendation.recommendation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10798,7 +11470,7 @@ end $$;
 
 -- ImmunizationRecommendation.recommendation: doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string; supportingImmunization Reference *; supportingPatientInformation Reference *
 create function fhir_meta."from:ImmunizationRecommendation.recommendation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString,supportingImmunization,supportingPatientInformation}' then
     return p;
@@ -10820,7 +11492,7 @@ end $$;
 
 -- An array of ImmunizationRecommendation.recommendation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10859,7 +11531,7 @@ end $$;
 
 -- ImplementationGuide.definition: resource ImplementationGuide.definition.resource *; page ImplementationGuide.definition.page
 create function fhir_meta."to:ImplementationGuide.definition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then
     return p;
@@ -10871,7 +11543,7 @@ end $$;
 
 -- ImplementationGuide.definition: resource ImplementationGuide.definition.resource *; page ImplementationGuide.definition.page
 create function fhir_meta."from:ImplementationGuide.definition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then
     return p;
@@ -10883,19 +11555,23 @@ end $$;
 
 -- ImplementationGuide.definition.page: name[x] url|Reference; page ImplementationGuide.definition.page *
 create function fhir_meta."to:ImplementationGuide.definition.page"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{name,page}' then
     return p;
   end if;
   return (case when p ?| '{name}' then p - '{name}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('name', p -> 'name', '{url,Reference}'), fhir.pair('name', p -> 'name'))
+    || (coalesce(case when jsonb_typeof(p -> 'name') = 'object' then case
+        when p -> 'name' ? 'url' and (p -> 'name') - 'url' = '{}' then jsonb_build_object('nameUrl', p -> 'name' -> 'url')
+        when p -> 'name' ? 'Reference' and (p -> 'name') - 'Reference' = '{}' then jsonb_build_object('nameReference', fhir.ref_to_fhir(p -> 'name' -> 'Reference'))
+        else fhir.choice_to_fhir('name', p -> 'name', '{url,Reference}') end end,
+        fhir.pair('name', p -> 'name'))
       || fhir.pair('page', case when p -> 'page' @? '$ ? (exists(@."name") || exists(@."page"))' then fhir_meta."to[]:ImplementationGuide.definition.page"(p -> 'page') end));
 end $$;
 
 -- An array of ImplementationGuide.definition.page to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ImplementationGuide.definition.page"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10910,7 +11586,7 @@ end $$;
 
 -- ImplementationGuide.definition.page: name[x] url|Reference; page ImplementationGuide.definition.page *
 create function fhir_meta."from:ImplementationGuide.definition.page"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nameUrl,_nameUrl,nameReference,page}' then
     return p;
@@ -10925,7 +11601,7 @@ end $$;
 
 -- An array of ImplementationGuide.definition.page from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ImplementationGuide.definition.page"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10940,19 +11616,23 @@ end $$;
 
 -- ImplementationGuide.definition.resource: reference Reference; example[x] boolean|canonical
 create function fhir_meta."to:ImplementationGuide.definition.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
     return p;
   end if;
   return (case when p ?| '{example}' then p - '{example}'::text[] else p end)
     || (fhir.pair('reference', fhir.ref_to_fhir(p -> 'reference'))
-      || coalesce(fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}'), fhir.pair('example', p -> 'example')));
+      || coalesce(case when jsonb_typeof(p -> 'example') = 'object' then case
+        when p -> 'example' ? 'boolean' and (p -> 'example') - 'boolean' = '{}' then jsonb_build_object('exampleBoolean', p -> 'example' -> 'boolean')
+        when p -> 'example' ? 'canonical' and (p -> 'example') - 'canonical' = '{}' then jsonb_build_object('exampleCanonical', p -> 'example' -> 'canonical')
+        else fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}') end end,
+        fhir.pair('example', p -> 'example')));
 end $$;
 
 -- An array of ImplementationGuide.definition.resource to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ImplementationGuide.definition.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10967,7 +11647,7 @@ end $$;
 
 -- ImplementationGuide.definition.resource: reference Reference; example[x] boolean|canonical
 create function fhir_meta."from:ImplementationGuide.definition.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then
     return p;
@@ -10983,7 +11663,7 @@ end $$;
 
 -- An array of ImplementationGuide.definition.resource from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ImplementationGuide.definition.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -10998,7 +11678,7 @@ end $$;
 
 -- ImplementationGuide.manifest: resource ImplementationGuide.manifest.resource *
 create function fhir_meta."to:ImplementationGuide.manifest"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -11009,7 +11689,7 @@ end $$;
 
 -- ImplementationGuide.manifest: resource ImplementationGuide.manifest.resource *
 create function fhir_meta."from:ImplementationGuide.manifest"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -11020,19 +11700,23 @@ end $$;
 
 -- ImplementationGuide.manifest.resource: reference Reference; example[x] boolean|canonical
 create function fhir_meta."to:ImplementationGuide.manifest.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
     return p;
   end if;
   return (case when p ?| '{example}' then p - '{example}'::text[] else p end)
     || (fhir.pair('reference', fhir.ref_to_fhir(p -> 'reference'))
-      || coalesce(fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}'), fhir.pair('example', p -> 'example')));
+      || coalesce(case when jsonb_typeof(p -> 'example') = 'object' then case
+        when p -> 'example' ? 'boolean' and (p -> 'example') - 'boolean' = '{}' then jsonb_build_object('exampleBoolean', p -> 'example' -> 'boolean')
+        when p -> 'example' ? 'canonical' and (p -> 'example') - 'canonical' = '{}' then jsonb_build_object('exampleCanonical', p -> 'example' -> 'canonical')
+        else fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}') end end,
+        fhir.pair('example', p -> 'example')));
 end $$;
 
 -- An array of ImplementationGuide.manifest.resource to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ImplementationGuide.manifest.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11047,7 +11731,7 @@ end $$;
 
 -- ImplementationGuide.manifest.resource: reference Reference; example[x] boolean|canonical
 create function fhir_meta."from:ImplementationGuide.manifest.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then
     return p;
@@ -11063,7 +11747,7 @@ end $$;
 
 -- An array of ImplementationGuide.manifest.resource from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ImplementationGuide.manifest.resource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11112,7 +11796,7 @@ end $$;
 
 -- InsurancePlan.coverage: network Reference *
 create function fhir_meta."to:InsurancePlan.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then
     return p;
@@ -11123,7 +11807,7 @@ end $$;
 
 -- An array of InsurancePlan.coverage to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:InsurancePlan.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11138,7 +11822,7 @@ end $$;
 
 -- InsurancePlan.coverage: network Reference *
 create function fhir_meta."from:InsurancePlan.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then
     return p;
@@ -11149,7 +11833,7 @@ end $$;
 
 -- An array of InsurancePlan.coverage from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:InsurancePlan.coverage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11164,7 +11848,7 @@ end $$;
 
 -- InsurancePlan.plan: identifier Identifier *; coverageArea Reference *; network Reference *
 create function fhir_meta."to:InsurancePlan.plan"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then
     return p;
@@ -11177,7 +11861,7 @@ end $$;
 
 -- An array of InsurancePlan.plan to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:InsurancePlan.plan"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11192,7 +11876,7 @@ end $$;
 
 -- InsurancePlan.plan: identifier Identifier *; coverageArea Reference *; network Reference *
 create function fhir_meta."from:InsurancePlan.plan"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then
     return p;
@@ -11205,7 +11889,7 @@ end $$;
 
 -- An array of InsurancePlan.plan from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:InsurancePlan.plan"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11254,18 +11938,22 @@ end $$;
 
 -- Invoice.lineItem: chargeItem[x] Reference|CodeableConcept
 create function fhir_meta."to:Invoice.lineItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItem}' then
     return p;
   end if;
   return (case when p ?| '{chargeItem}' then p - '{chargeItem}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('chargeItem', p -> 'chargeItem', '{Reference,CodeableConcept}'), fhir.pair('chargeItem', p -> 'chargeItem')));
+    || (coalesce(case when jsonb_typeof(p -> 'chargeItem') = 'object' then case
+        when p -> 'chargeItem' ? 'Reference' and (p -> 'chargeItem') - 'Reference' = '{}' then jsonb_build_object('chargeItemReference', fhir.ref_to_fhir(p -> 'chargeItem' -> 'Reference'))
+        when p -> 'chargeItem' ? 'CodeableConcept' and (p -> 'chargeItem') - 'CodeableConcept' = '{}' then jsonb_build_object('chargeItemCodeableConcept', p -> 'chargeItem' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('chargeItem', p -> 'chargeItem', '{Reference,CodeableConcept}') end end,
+        fhir.pair('chargeItem', p -> 'chargeItem')));
 end $$;
 
 -- An array of Invoice.lineItem to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Invoice.lineItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11280,7 +11968,7 @@ end $$;
 
 -- Invoice.lineItem: chargeItem[x] Reference|CodeableConcept
 create function fhir_meta."from:Invoice.lineItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItemReference,chargeItemCodeableConcept}' then
     return p;
@@ -11293,7 +11981,7 @@ end $$;
 
 -- An array of Invoice.lineItem from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Invoice.lineItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11308,7 +11996,7 @@ end $$;
 
 -- Invoice.participant: actor Reference
 create function fhir_meta."to:Invoice.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -11319,7 +12007,7 @@ end $$;
 
 -- An array of Invoice.participant to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Invoice.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11334,7 +12022,7 @@ end $$;
 
 -- Invoice.participant: actor Reference
 create function fhir_meta."from:Invoice.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -11345,7 +12033,7 @@ end $$;
 
 -- An array of Invoice.participant from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Invoice.participant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11366,7 +12054,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end));
 end $$;
@@ -11410,7 +12102,7 @@ end $$;
 
 -- Linkage.item: resource Reference
 create function fhir_meta."to:Linkage.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -11421,7 +12113,7 @@ end $$;
 
 -- An array of Linkage.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Linkage.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11436,7 +12128,7 @@ end $$;
 
 -- Linkage.item: resource Reference
 create function fhir_meta."from:Linkage.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -11447,7 +12139,7 @@ end $$;
 
 -- An array of Linkage.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Linkage.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11492,7 +12184,7 @@ end $$;
 
 -- List.entry: item Reference
 create function fhir_meta."to:List.entry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
@@ -11503,7 +12195,7 @@ end $$;
 
 -- An array of List.entry to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:List.entry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11518,7 +12210,7 @@ end $$;
 
 -- List.entry: item Reference
 create function fhir_meta."from:List.entry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
@@ -11529,7 +12221,7 @@ end $$;
 
 -- An array of List.entry from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:List.entry"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11576,7 +12268,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
 end $$;
 
@@ -11624,7 +12320,7 @@ end $$;
 
 -- MeasureReport.group: population MeasureReport.group.population *; stratifier MeasureReport.group.stratifier *
 create function fhir_meta."to:MeasureReport.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then
     return p;
@@ -11636,7 +12332,7 @@ end $$;
 
 -- An array of MeasureReport.group to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MeasureReport.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11651,7 +12347,7 @@ end $$;
 
 -- MeasureReport.group: population MeasureReport.group.population *; stratifier MeasureReport.group.stratifier *
 create function fhir_meta."from:MeasureReport.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then
     return p;
@@ -11663,7 +12359,7 @@ end $$;
 
 -- An array of MeasureReport.group from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MeasureReport.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11678,7 +12374,7 @@ end $$;
 
 -- MeasureReport.group.population: subjectResults Reference
 create function fhir_meta."to:MeasureReport.group.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
     return p;
@@ -11689,7 +12385,7 @@ end $$;
 
 -- An array of MeasureReport.group.population to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MeasureReport.group.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11704,7 +12400,7 @@ end $$;
 
 -- MeasureReport.group.population: subjectResults Reference
 create function fhir_meta."from:MeasureReport.group.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
     return p;
@@ -11715,7 +12411,7 @@ end $$;
 
 -- An array of MeasureReport.group.population from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MeasureReport.group.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11730,7 +12426,7 @@ end $$;
 
 -- MeasureReport.group.stratifier: stratum MeasureReport.group.stratifier.stratum *
 create function fhir_meta."to:MeasureReport.group.stratifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then
     return p;
@@ -11741,7 +12437,7 @@ end $$;
 
 -- An array of MeasureReport.group.stratifier to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MeasureReport.group.stratifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11756,7 +12452,7 @@ end $$;
 
 -- MeasureReport.group.stratifier: stratum MeasureReport.group.stratifier.stratum *
 create function fhir_meta."from:MeasureReport.group.stratifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then
     return p;
@@ -11767,7 +12463,7 @@ end $$;
 
 -- An array of MeasureReport.group.stratifier from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MeasureReport.group.stratifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11782,7 +12478,7 @@ end $$;
 
 -- MeasureReport.group.stratifier.stratum: population MeasureReport.group.stratifier.stratum.population *
 create function fhir_meta."to:MeasureReport.group.stratifier.stratum"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then
     return p;
@@ -11793,7 +12489,7 @@ end $$;
 
 -- An array of MeasureReport.group.stratifier.stratum to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11808,7 +12504,7 @@ end $$;
 
 -- MeasureReport.group.stratifier.stratum: population MeasureReport.group.stratifier.stratum.population *
 create function fhir_meta."from:MeasureReport.group.stratifier.stratum"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then
     return p;
@@ -11819,7 +12515,7 @@ end $$;
 
 -- An array of MeasureReport.group.stratifier.stratum from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MeasureReport.group.stratifier.stratum"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11834,7 +12530,7 @@ end $$;
 
 -- MeasureReport.group.stratifier.stratum.population: subjectResults Reference
 create function fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
     return p;
@@ -11845,7 +12541,7 @@ end $$;
 
 -- An array of MeasureReport.group.stratifier.stratum.population to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MeasureReport.group.stratifier.stratum.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11860,7 +12556,7 @@ end $$;
 
 -- MeasureReport.group.stratifier.stratum.population: subjectResults Reference
 create function fhir_meta."from:MeasureReport.group.stratifier.stratum.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
     return p;
@@ -11871,7 +12567,7 @@ end $$;
 
 -- An array of MeasureReport.group.stratifier.stratum.population from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MeasureReport.group.stratifier.stratum.population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11896,7 +12592,11 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('created', p -> 'created', '{dateTime,Period}'), fhir.pair('created', p -> 'created'))
+      || coalesce(case when jsonb_typeof(p -> 'created') = 'object' then case
+        when p -> 'created' ? 'dateTime' and (p -> 'created') - 'dateTime' = '{}' then jsonb_build_object('createdDateTime', p -> 'created' -> 'dateTime')
+        when p -> 'created' ? 'Period' and (p -> 'created') - 'Period' = '{}' then jsonb_build_object('createdPeriod', p -> 'created' -> 'Period')
+        else fhir.choice_to_fhir('created', p -> 'created', '{dateTime,Period}') end end,
+        fhir.pair('created', p -> 'created'))
       || fhir.pair('operator', fhir.ref_to_fhir(p -> 'operator'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
@@ -11949,18 +12649,22 @@ end $$;
 
 -- Medication.ingredient: item[x] CodeableConcept|Reference
 create function fhir_meta."to:Medication.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 -- An array of Medication.ingredient to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Medication.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -11975,7 +12679,7 @@ end $$;
 
 -- Medication.ingredient: item[x] CodeableConcept|Reference
 create function fhir_meta."from:Medication.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemCodeableConcept,itemReference}' then
     return p;
@@ -11988,7 +12692,7 @@ end $$;
 
 -- An array of Medication.ingredient from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Medication.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12010,11 +12714,19 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:MedicationAdministration.performer"(p -> 'performer') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
@@ -12054,18 +12766,22 @@ end $$;
 
 -- MedicationAdministration.dosage: rate[x] Ratio|Quantity
 create function fhir_meta."to:MedicationAdministration.dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rate}' then
     return p;
   end if;
   return (case when p ?| '{rate}' then p - '{rate}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Quantity}'), fhir.pair('rate', p -> 'rate')));
+    || (coalesce(case when jsonb_typeof(p -> 'rate') = 'object' then case
+        when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then jsonb_build_object('rateRatio', p -> 'rate' -> 'Ratio')
+        when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then jsonb_build_object('rateQuantity', p -> 'rate' -> 'Quantity')
+        else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Quantity}') end end,
+        fhir.pair('rate', p -> 'rate')));
 end $$;
 
 -- MedicationAdministration.dosage: rate[x] Ratio|Quantity
 create function fhir_meta."from:MedicationAdministration.dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rateRatio,rateQuantity}' then
     return p;
@@ -12078,7 +12794,7 @@ end $$;
 
 -- MedicationAdministration.performer: actor Reference
 create function fhir_meta."to:MedicationAdministration.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -12089,7 +12805,7 @@ end $$;
 
 -- An array of MedicationAdministration.performer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationAdministration.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12104,7 +12820,7 @@ end $$;
 
 -- MedicationAdministration.performer: actor Reference
 create function fhir_meta."from:MedicationAdministration.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -12115,7 +12831,7 @@ end $$;
 
 -- An array of MedicationAdministration.performer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationAdministration.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12137,8 +12853,16 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
-      || coalesce(fhir.choice_to_fhir('statusReason', p -> 'statusReason', '{CodeableConcept,Reference}'), fhir.pair('statusReason', p -> 'statusReason'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'statusReason') = 'object' then case
+        when p -> 'statusReason' ? 'CodeableConcept' and (p -> 'statusReason') - 'CodeableConcept' = '{}' then jsonb_build_object('statusReasonCodeableConcept', p -> 'statusReason' -> 'CodeableConcept')
+        when p -> 'statusReason' ? 'Reference' and (p -> 'statusReason') - 'Reference' = '{}' then jsonb_build_object('statusReasonReference', fhir.ref_to_fhir(p -> 'statusReason' -> 'Reference'))
+        else fhir.choice_to_fhir('statusReason', p -> 'statusReason', '{CodeableConcept,Reference}') end end,
+        fhir.pair('statusReason', p -> 'statusReason'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
@@ -12186,7 +12910,7 @@ end $$;
 
 -- MedicationDispense.performer: actor Reference
 create function fhir_meta."to:MedicationDispense.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -12197,7 +12921,7 @@ end $$;
 
 -- An array of MedicationDispense.performer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationDispense.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12212,7 +12936,7 @@ end $$;
 
 -- MedicationDispense.performer: actor Reference
 create function fhir_meta."from:MedicationDispense.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
     return p;
@@ -12223,7 +12947,7 @@ end $$;
 
 -- An array of MedicationDispense.performer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationDispense.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12238,7 +12962,7 @@ end $$;
 
 -- MedicationDispense.substitution: responsibleParty Reference *
 create function fhir_meta."to:MedicationDispense.substitution"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then
     return p;
@@ -12249,7 +12973,7 @@ end $$;
 
 -- MedicationDispense.substitution: responsibleParty Reference *
 create function fhir_meta."from:MedicationDispense.substitution"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then
     return p;
@@ -12296,20 +13020,24 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines: dosage MedicationKnowledge.administrationGuidelines.dosage *; indication[x] CodeableConcept|Reference; patientCharacteristics MedicationKnowledge.administrationGuidelines.patientCharacteristics *
 create function fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indication,patientCharacteristics}' then
     return p;
   end if;
   return (case when p ?| '{indication}' then p - '{indication}'::text[] else p end)
     || (fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."dosage"))' then fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dosage"(p -> 'dosage') end)
-      || coalesce(fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}'), fhir.pair('indication', p -> 'indication'))
+      || coalesce(case when jsonb_typeof(p -> 'indication') = 'object' then case
+        when p -> 'indication' ? 'CodeableConcept' and (p -> 'indication') - 'CodeableConcept' = '{}' then jsonb_build_object('indicationCodeableConcept', p -> 'indication' -> 'CodeableConcept')
+        when p -> 'indication' ? 'Reference' and (p -> 'indication') - 'Reference' = '{}' then jsonb_build_object('indicationReference', fhir.ref_to_fhir(p -> 'indication' -> 'Reference'))
+        else fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('indication', p -> 'indication'))
       || fhir.pair('patientCharacteristics', case when p -> 'patientCharacteristics' @? '$ ? (exists(@."characteristic"))' then fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p -> 'patientCharacteristics') end));
 end $$;
 
 -- An array of MedicationKnowledge.administrationGuidelines to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12324,7 +13052,7 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines: dosage MedicationKnowledge.administrationGuidelines.dosage *; indication[x] CodeableConcept|Reference; patientCharacteristics MedicationKnowledge.administrationGuidelines.patientCharacteristics *
 create function fhir_meta."from:MedicationKnowledge.administrationGuidelines"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indicationCodeableConcept,indicationReference,patientCharacteristics}' then
     return p;
@@ -12339,7 +13067,7 @@ end $$;
 
 -- An array of MedicationKnowledge.administrationGuidelines from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.administrationGuidelines"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12354,7 +13082,7 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines.dosage: dosage Dosage *
 create function fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then
     return p;
@@ -12365,7 +13093,7 @@ end $$;
 
 -- An array of MedicationKnowledge.administrationGuidelines.dosage to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12380,7 +13108,7 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines.dosage: dosage Dosage *
 create function fhir_meta."from:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then
     return p;
@@ -12391,7 +13119,7 @@ end $$;
 
 -- An array of MedicationKnowledge.administrationGuidelines.dosage from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12406,18 +13134,22 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines.patientCharacteristics: characteristic[x] CodeableConcept|Quantity
 create function fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
     return p;
   end if;
   return (case when p ?| '{characteristic}' then p - '{characteristic}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('characteristic', p -> 'characteristic', '{CodeableConcept,Quantity}'), fhir.pair('characteristic', p -> 'characteristic')));
+    || (coalesce(case when jsonb_typeof(p -> 'characteristic') = 'object' then case
+        when p -> 'characteristic' ? 'CodeableConcept' and (p -> 'characteristic') - 'CodeableConcept' = '{}' then jsonb_build_object('characteristicCodeableConcept', p -> 'characteristic' -> 'CodeableConcept')
+        when p -> 'characteristic' ? 'Quantity' and (p -> 'characteristic') - 'Quantity' = '{}' then jsonb_build_object('characteristicQuantity', p -> 'characteristic' -> 'Quantity')
+        else fhir.choice_to_fhir('characteristic', p -> 'characteristic', '{CodeableConcept,Quantity}') end end,
+        fhir.pair('characteristic', p -> 'characteristic')));
 end $$;
 
 -- An array of MedicationKnowledge.administrationGuidelines.patientCharacteristics to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12432,7 +13164,7 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines.patientCharacteristics: characteristic[x] CodeableConcept|Quantity
 create function fhir_meta."from:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristicCodeableConcept,characteristicQuantity}' then
     return p;
@@ -12445,7 +13177,7 @@ end $$;
 
 -- An array of MedicationKnowledge.administrationGuidelines.patientCharacteristics from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12460,18 +13192,24 @@ end $$;
 
 -- MedicationKnowledge.drugCharacteristic: value[x] CodeableConcept|string|Quantity|base64Binary
 create function fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,string,Quantity,base64Binary}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,string,Quantity,base64Binary}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of MedicationKnowledge.drugCharacteristic to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12486,7 +13224,7 @@ end $$;
 
 -- MedicationKnowledge.drugCharacteristic: value[x] CodeableConcept|string|Quantity|base64Binary
 create function fhir_meta."from:MedicationKnowledge.drugCharacteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueString,_valueString,valueQuantity,valueBase64Binary,_valueBase64Binary}' then
     return p;
@@ -12503,7 +13241,7 @@ end $$;
 
 -- An array of MedicationKnowledge.drugCharacteristic from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.drugCharacteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12518,18 +13256,22 @@ end $$;
 
 -- MedicationKnowledge.ingredient: item[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicationKnowledge.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 -- An array of MedicationKnowledge.ingredient to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12544,7 +13286,7 @@ end $$;
 
 -- MedicationKnowledge.ingredient: item[x] CodeableConcept|Reference
 create function fhir_meta."from:MedicationKnowledge.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemCodeableConcept,itemReference}' then
     return p;
@@ -12557,7 +13299,7 @@ end $$;
 
 -- An array of MedicationKnowledge.ingredient from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12572,7 +13314,7 @@ end $$;
 
 -- MedicationKnowledge.monograph: source Reference
 create function fhir_meta."to:MedicationKnowledge.monograph"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -12583,7 +13325,7 @@ end $$;
 
 -- An array of MedicationKnowledge.monograph to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.monograph"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12598,7 +13340,7 @@ end $$;
 
 -- MedicationKnowledge.monograph: source Reference
 create function fhir_meta."from:MedicationKnowledge.monograph"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -12609,7 +13351,7 @@ end $$;
 
 -- An array of MedicationKnowledge.monograph from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.monograph"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12624,7 +13366,7 @@ end $$;
 
 -- MedicationKnowledge.regulatory: regulatoryAuthority Reference
 create function fhir_meta."to:MedicationKnowledge.regulatory"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then
     return p;
@@ -12635,7 +13377,7 @@ end $$;
 
 -- An array of MedicationKnowledge.regulatory to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.regulatory"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12650,7 +13392,7 @@ end $$;
 
 -- MedicationKnowledge.regulatory: regulatoryAuthority Reference
 create function fhir_meta."from:MedicationKnowledge.regulatory"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then
     return p;
@@ -12661,7 +13403,7 @@ end $$;
 
 -- An array of MedicationKnowledge.regulatory from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.regulatory"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12676,7 +13418,7 @@ end $$;
 
 -- MedicationKnowledge.relatedMedicationKnowledge: reference Reference *
 create function fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -12687,7 +13429,7 @@ end $$;
 
 -- An array of MedicationKnowledge.relatedMedicationKnowledge to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12702,7 +13444,7 @@ end $$;
 
 -- MedicationKnowledge.relatedMedicationKnowledge: reference Reference *
 create function fhir_meta."from:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -12713,7 +13455,7 @@ end $$;
 
 -- An array of MedicationKnowledge.relatedMedicationKnowledge from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12734,8 +13476,16 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('reported', p -> 'reported', '{boolean,Reference}'), fhir.pair('reported', p -> 'reported'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'reported') = 'object' then case
+        when p -> 'reported' ? 'boolean' and (p -> 'reported') - 'boolean' = '{}' then jsonb_build_object('reportedBoolean', p -> 'reported' -> 'boolean')
+        when p -> 'reported' ? 'Reference' and (p -> 'reported') - 'Reference' = '{}' then jsonb_build_object('reportedReference', fhir.ref_to_fhir(p -> 'reported' -> 'Reference'))
+        else fhir.choice_to_fhir('reported', p -> 'reported', '{boolean,Reference}') end end,
+        fhir.pair('reported', p -> 'reported'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
@@ -12791,7 +13541,7 @@ end $$;
 
 -- MedicationRequest.dispenseRequest: performer Reference
 create function fhir_meta."to:MedicationRequest.dispenseRequest"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then
     return p;
@@ -12802,7 +13552,7 @@ end $$;
 
 -- MedicationRequest.dispenseRequest: performer Reference
 create function fhir_meta."from:MedicationRequest.dispenseRequest"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then
     return p;
@@ -12813,18 +13563,22 @@ end $$;
 
 -- MedicationRequest.substitution: allowed[x] boolean|CodeableConcept
 create function fhir_meta."to:MedicationRequest.substitution"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed}' then
     return p;
   end if;
   return (case when p ?| '{allowed}' then p - '{allowed}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('allowed', p -> 'allowed', '{boolean,CodeableConcept}'), fhir.pair('allowed', p -> 'allowed')));
+    || (coalesce(case when jsonb_typeof(p -> 'allowed') = 'object' then case
+        when p -> 'allowed' ? 'boolean' and (p -> 'allowed') - 'boolean' = '{}' then jsonb_build_object('allowedBoolean', p -> 'allowed' -> 'boolean')
+        when p -> 'allowed' ? 'CodeableConcept' and (p -> 'allowed') - 'CodeableConcept' = '{}' then jsonb_build_object('allowedCodeableConcept', p -> 'allowed' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('allowed', p -> 'allowed', '{boolean,CodeableConcept}') end end,
+        fhir.pair('allowed', p -> 'allowed')));
 end $$;
 
 -- MedicationRequest.substitution: allowed[x] boolean|CodeableConcept
 create function fhir_meta."from:MedicationRequest.substitution"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowedBoolean,_allowedBoolean,allowedCodeableConcept}' then
     return p;
@@ -12846,10 +13600,18 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('informationSource', fhir.ref_to_fhir(p -> 'informationSource'))
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -12923,7 +13685,7 @@ end $$;
 
 -- MedicinalProduct.manufacturingBusinessOperation: authorisationReferenceNumber Identifier; manufacturer Reference *; regulator Reference
 create function fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then
     return p;
@@ -12936,7 +13698,7 @@ end $$;
 
 -- An array of MedicinalProduct.manufacturingBusinessOperation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12951,7 +13713,7 @@ end $$;
 
 -- MedicinalProduct.manufacturingBusinessOperation: authorisationReferenceNumber Identifier; manufacturer Reference *; regulator Reference
 create function fhir_meta."from:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then
     return p;
@@ -12964,7 +13726,7 @@ end $$;
 
 -- An array of MedicinalProduct.manufacturingBusinessOperation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -12979,19 +13741,23 @@ end $$;
 
 -- MedicinalProduct.specialDesignation: identifier Identifier *; indication[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicinalProduct.specialDesignation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indication}' then
     return p;
   end if;
   return (case when p ?| '{indication}' then p - '{indication}'::text[] else p end)
     || (fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}'), fhir.pair('indication', p -> 'indication')));
+      || coalesce(case when jsonb_typeof(p -> 'indication') = 'object' then case
+        when p -> 'indication' ? 'CodeableConcept' and (p -> 'indication') - 'CodeableConcept' = '{}' then jsonb_build_object('indicationCodeableConcept', p -> 'indication' -> 'CodeableConcept')
+        when p -> 'indication' ? 'Reference' and (p -> 'indication') - 'Reference' = '{}' then jsonb_build_object('indicationReference', fhir.ref_to_fhir(p -> 'indication' -> 'Reference'))
+        else fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('indication', p -> 'indication')));
 end $$;
 
 -- An array of MedicinalProduct.specialDesignation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProduct.specialDesignation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13006,7 +13772,7 @@ end $$;
 
 -- MedicinalProduct.specialDesignation: identifier Identifier *; indication[x] CodeableConcept|Reference
 create function fhir_meta."from:MedicinalProduct.specialDesignation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indicationCodeableConcept,indicationReference}' then
     return p;
@@ -13020,7 +13786,7 @@ end $$;
 
 -- An array of MedicinalProduct.specialDesignation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProduct.specialDesignation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13065,7 +13831,7 @@ end $$;
 
 -- MedicinalProductAuthorization.jurisdictionalAuthorization: identifier Identifier *
 create function fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -13076,7 +13842,7 @@ end $$;
 
 -- An array of MedicinalProductAuthorization.jurisdictionalAuthorization to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13091,7 +13857,7 @@ end $$;
 
 -- MedicinalProductAuthorization.jurisdictionalAuthorization: identifier Identifier *
 create function fhir_meta."from:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -13102,7 +13868,7 @@ end $$;
 
 -- An array of MedicinalProductAuthorization.jurisdictionalAuthorization from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductAuthorization.jurAut"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13117,20 +13883,24 @@ end $$;
 
 -- MedicinalProductAuthorization.procedure: identifier Identifier; date[x] Period|dateTime; application MedicinalProductAuthorization.procedure *
 create function fhir_meta."to:MedicinalProductAuthorization.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,date,application}' then
     return p;
   end if;
   return (case when p ?| '{date}' then p - '{date}'::text[] else p end)
     || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || coalesce(fhir.choice_to_fhir('date', p -> 'date', '{Period,dateTime}'), fhir.pair('date', p -> 'date'))
+      || coalesce(case when jsonb_typeof(p -> 'date') = 'object' then case
+        when p -> 'date' ? 'Period' and (p -> 'date') - 'Period' = '{}' then jsonb_build_object('datePeriod', p -> 'date' -> 'Period')
+        when p -> 'date' ? 'dateTime' and (p -> 'date') - 'dateTime' = '{}' then jsonb_build_object('dateDateTime', p -> 'date' -> 'dateTime')
+        else fhir.choice_to_fhir('date', p -> 'date', '{Period,dateTime}') end end,
+        fhir.pair('date', p -> 'date'))
       || fhir.pair('application', case when p -> 'application' @? '$ ? (exists(@."identifier") || exists(@."date") || exists(@."application"))' then fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p -> 'application') end));
 end $$;
 
 -- An array of MedicinalProductAuthorization.procedure to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13145,7 +13915,7 @@ end $$;
 
 -- MedicinalProductAuthorization.procedure: identifier Identifier; date[x] Period|dateTime; application MedicinalProductAuthorization.procedure *
 create function fhir_meta."from:MedicinalProductAuthorization.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,datePeriod,dateDateTime,_dateDateTime,application}' then
     return p;
@@ -13161,7 +13931,7 @@ end $$;
 
 -- An array of MedicinalProductAuthorization.procedure from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductAuthorization.procedure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13202,18 +13972,22 @@ end $$;
 
 -- MedicinalProductContraindication.otherTherapy: medication[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
     return p;
   end if;
   return (case when p ?| '{medication}' then p - '{medication}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication')));
+    || (coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication')));
 end $$;
 
 -- An array of MedicinalProductContraindication.otherTherapy to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13228,7 +14002,7 @@ end $$;
 
 -- MedicinalProductContraindication.otherTherapy: medication[x] CodeableConcept|Reference
 create function fhir_meta."from:MedicinalProductContraindication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medicationCodeableConcept,medicationReference}' then
     return p;
@@ -13241,7 +14015,7 @@ end $$;
 
 -- An array of MedicinalProductContraindication.otherTherapy from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductContraindication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13282,18 +14056,22 @@ end $$;
 
 -- MedicinalProductIndication.otherTherapy: medication[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicinalProductIndication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
     return p;
   end if;
   return (case when p ?| '{medication}' then p - '{medication}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication')));
+    || (coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication')));
 end $$;
 
 -- An array of MedicinalProductIndication.otherTherapy to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13308,7 +14086,7 @@ end $$;
 
 -- MedicinalProductIndication.otherTherapy: medication[x] CodeableConcept|Reference
 create function fhir_meta."from:MedicinalProductIndication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medicationCodeableConcept,medicationReference}' then
     return p;
@@ -13321,7 +14099,7 @@ end $$;
 
 -- An array of MedicinalProductIndication.otherTherapy from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductIndication.otherTherapy"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13380,18 +14158,22 @@ end $$;
 
 -- MedicinalProductInteraction.interactant: item[x] Reference|CodeableConcept
 create function fhir_meta."to:MedicinalProductInteraction.interactant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{Reference,CodeableConcept}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('item', p -> 'item', '{Reference,CodeableConcept}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 -- An array of MedicinalProductInteraction.interactant to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductInteraction.interactant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13406,7 +14188,7 @@ end $$;
 
 -- MedicinalProductInteraction.interactant: item[x] Reference|CodeableConcept
 create function fhir_meta."from:MedicinalProductInteraction.interactant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference,itemCodeableConcept}' then
     return p;
@@ -13419,7 +14201,7 @@ end $$;
 
 -- An array of MedicinalProductInteraction.interactant from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductInteraction.interactant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13486,7 +14268,7 @@ end $$;
 
 -- MedicinalProductPackaged.batchIdentifier: outerPackaging Identifier; immediatePackaging Identifier
 create function fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then
     return p;
@@ -13498,7 +14280,7 @@ end $$;
 
 -- An array of MedicinalProductPackaged.batchIdentifier to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13513,7 +14295,7 @@ end $$;
 
 -- MedicinalProductPackaged.batchIdentifier: outerPackaging Identifier; immediatePackaging Identifier
 create function fhir_meta."from:MedicinalProductPackaged.batchIdentifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then
     return p;
@@ -13525,7 +14307,7 @@ end $$;
 
 -- An array of MedicinalProductPackaged.batchIdentifier from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductPackaged.batchIdentifier"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13540,7 +14322,7 @@ end $$;
 
 -- MedicinalProductPackaged.packageItem: identifier Identifier *; device Reference *; manufacturedItem Reference *; packageItem MedicinalProductPackaged.packageItem *; shelfLifeStorage ProductShelfLife *; manufacturer Reference *
 create function fhir_meta."to:MedicinalProductPackaged.packageItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then
     return p;
@@ -13556,7 +14338,7 @@ end $$;
 
 -- An array of MedicinalProductPackaged.packageItem to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13571,7 +14353,7 @@ end $$;
 
 -- MedicinalProductPackaged.packageItem: identifier Identifier *; device Reference *; manufacturedItem Reference *; packageItem MedicinalProductPackaged.packageItem *; shelfLifeStorage ProductShelfLife *; manufacturer Reference *
 create function fhir_meta."from:MedicinalProductPackaged.packageItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then
     return p;
@@ -13587,7 +14369,7 @@ end $$;
 
 -- An array of MedicinalProductPackaged.packageItem from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13655,7 +14437,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || coalesce(fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}'), fhir.pair('event', p -> 'event')));
+      || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
+        when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
+        when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
+        else fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}') end end,
+        fhir.pair('event', p -> 'event')));
 end $$;
 
 -- MessageDefinition: contained Resource *; identifier Identifier *; useContext UsageContext *; event[x] Coding|uri
@@ -13680,7 +14466,11 @@ begin
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || coalesce(fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}'), fhir.pair('event', p -> 'event'))
+      || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
+        when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
+        when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
+        else fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}') end end,
+        fhir.pair('event', p -> 'event'))
       || fhir.pair('destination', case when p -> 'destination' @? '$ ? (exists(@."target") || exists(@."receiver"))' then fhir_meta."to[]:MessageHeader.destination"(p -> 'destination') end)
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
@@ -13712,7 +14502,7 @@ end $$;
 
 -- MessageHeader.destination: target Reference; receiver Reference
 create function fhir_meta."to:MessageHeader.destination"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then
     return p;
@@ -13724,7 +14514,7 @@ end $$;
 
 -- An array of MessageHeader.destination to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MessageHeader.destination"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13739,7 +14529,7 @@ end $$;
 
 -- MessageHeader.destination: target Reference; receiver Reference
 create function fhir_meta."from:MessageHeader.destination"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then
     return p;
@@ -13751,7 +14541,7 @@ end $$;
 
 -- An array of MessageHeader.destination from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MessageHeader.destination"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13766,7 +14556,7 @@ end $$;
 
 -- MessageHeader.response: details Reference
 create function fhir_meta."to:MessageHeader.response"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then
     return p;
@@ -13777,7 +14567,7 @@ end $$;
 
 -- MessageHeader.response: details Reference
 create function fhir_meta."from:MessageHeader.response"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then
     return p;
@@ -13788,7 +14578,7 @@ end $$;
 
 -- Meta: author Reference; onBehalfOf Reference; account Reference; accounts Reference *; compartment Reference *
 create function fhir_meta."to:Meta"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then
     return p;
@@ -13803,7 +14593,7 @@ end $$;
 
 -- Meta: author Reference; onBehalfOf Reference; account Reference; accounts Reference *; compartment Reference *
 create function fhir_meta."from:Meta"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then
     return p;
@@ -13852,7 +14642,7 @@ end $$;
 
 -- MolecularSequence.referenceSeq: referenceSeqPointer Reference
 create function fhir_meta."to:MolecularSequence.referenceSeq"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then
     return p;
@@ -13863,7 +14653,7 @@ end $$;
 
 -- MolecularSequence.referenceSeq: referenceSeqPointer Reference
 create function fhir_meta."from:MolecularSequence.referenceSeq"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then
     return p;
@@ -13874,7 +14664,7 @@ end $$;
 
 -- MolecularSequence.variant: variantPointer Reference
 create function fhir_meta."to:MolecularSequence.variant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then
     return p;
@@ -13885,7 +14675,7 @@ end $$;
 
 -- An array of MolecularSequence.variant to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:MolecularSequence.variant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13900,7 +14690,7 @@ end $$;
 
 -- MolecularSequence.variant: variantPointer Reference
 create function fhir_meta."from:MolecularSequence.variant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then
     return p;
@@ -13911,7 +14701,7 @@ end $$;
 
 -- An array of MolecularSequence.variant from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:MolecularSequence.variant"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -13982,7 +14772,7 @@ end $$;
 
 -- NutritionOrder.enteralFormula: administration NutritionOrder.enteralFormula.administration *
 create function fhir_meta."to:NutritionOrder.enteralFormula"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then
     return p;
@@ -13993,7 +14783,7 @@ end $$;
 
 -- NutritionOrder.enteralFormula: administration NutritionOrder.enteralFormula.administration *
 create function fhir_meta."from:NutritionOrder.enteralFormula"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then
     return p;
@@ -14004,19 +14794,23 @@ end $$;
 
 -- NutritionOrder.enteralFormula.administration: schedule Timing; rate[x] Quantity|Ratio
 create function fhir_meta."to:NutritionOrder.enteralFormula.administration"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rate}' then
     return p;
   end if;
   return (case when p ?| '{rate}' then p - '{rate}'::text[] else p end)
     || (fhir.pair('schedule', fhir_meta."to:Timing"(p -> 'schedule'))
-      || coalesce(fhir.choice_to_fhir('rate', p -> 'rate', '{Quantity,Ratio}'), fhir.pair('rate', p -> 'rate')));
+      || coalesce(case when jsonb_typeof(p -> 'rate') = 'object' then case
+        when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then jsonb_build_object('rateQuantity', p -> 'rate' -> 'Quantity')
+        when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then jsonb_build_object('rateRatio', p -> 'rate' -> 'Ratio')
+        else fhir.choice_to_fhir('rate', p -> 'rate', '{Quantity,Ratio}') end end,
+        fhir.pair('rate', p -> 'rate')));
 end $$;
 
 -- An array of NutritionOrder.enteralFormula.administration to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:NutritionOrder.enteralFormula.administration"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14031,7 +14825,7 @@ end $$;
 
 -- NutritionOrder.enteralFormula.administration: schedule Timing; rate[x] Quantity|Ratio
 create function fhir_meta."from:NutritionOrder.enteralFormula.administration"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rateQuantity,rateRatio}' then
     return p;
@@ -14045,7 +14839,7 @@ end $$;
 
 -- An array of NutritionOrder.enteralFormula.administration from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:NutritionOrder.enteralFormula.administration"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14060,7 +14854,7 @@ end $$;
 
 -- NutritionOrder.oralDiet: schedule Timing *
 create function fhir_meta."to:NutritionOrder.oralDiet"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
     return p;
@@ -14071,7 +14865,7 @@ end $$;
 
 -- NutritionOrder.oralDiet: schedule Timing *
 create function fhir_meta."from:NutritionOrder.oralDiet"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
     return p;
@@ -14082,7 +14876,7 @@ end $$;
 
 -- NutritionOrder.supplement: schedule Timing *
 create function fhir_meta."to:NutritionOrder.supplement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
     return p;
@@ -14093,7 +14887,7 @@ end $$;
 
 -- An array of NutritionOrder.supplement to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:NutritionOrder.supplement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14108,7 +14902,7 @@ end $$;
 
 -- NutritionOrder.supplement: schedule Timing *
 create function fhir_meta."from:NutritionOrder.supplement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
     return p;
@@ -14119,7 +14913,7 @@ end $$;
 
 -- An array of NutritionOrder.supplement from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:NutritionOrder.supplement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14145,9 +14939,28 @@ begin
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('focus', fhir.refs_to_fhir(p -> 'focus'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period,Timing,instant}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        when p -> 'effective' ? 'Timing' and (p -> 'effective') - 'Timing' = '{}' then jsonb_build_object('effectiveTiming', fhir_meta."to:Timing"(p -> 'effective' -> 'Timing'))
+        when p -> 'effective' ? 'instant' and (p -> 'effective') - 'instant' = '{}' then jsonb_build_object('effectiveInstant', p -> 'effective' -> 'instant')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period,Timing,instant}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}'), fhir.pair('value', p -> 'value'))
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}') end end,
+        fhir.pair('value', p -> 'value'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('specimen', fhir.ref_to_fhir(p -> 'specimen'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
@@ -14204,18 +15017,31 @@ end $$;
 
 -- Observation.component: value[x] Quantity|CodeableConcept|string|boolean|integer|Range|Ratio|SampledData|time|dateTime|Period
 create function fhir_meta."to:Observation.component"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Observation.component to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Observation.component"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14230,7 +15056,7 @@ end $$;
 
 -- Observation.component: value[x] Quantity|CodeableConcept|string|boolean|integer|Range|Ratio|SampledData|time|dateTime|Period
 create function fhir_meta."from:Observation.component"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then
     return p;
@@ -14257,7 +15083,7 @@ end $$;
 
 -- An array of Observation.component from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Observation.component"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14324,7 +15150,7 @@ end $$;
 
 -- OperationDefinition.parameter: part OperationDefinition.parameter *
 create function fhir_meta."to:OperationDefinition.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then
     return p;
@@ -14335,7 +15161,7 @@ end $$;
 
 -- An array of OperationDefinition.parameter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:OperationDefinition.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14350,7 +15176,7 @@ end $$;
 
 -- OperationDefinition.parameter: part OperationDefinition.parameter *
 create function fhir_meta."from:OperationDefinition.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then
     return p;
@@ -14361,7 +15187,7 @@ end $$;
 
 -- An array of OperationDefinition.parameter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:OperationDefinition.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14468,20 +15294,72 @@ end $$;
 
 -- Parameters.parameter: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; resource Resource; part Parameters.parameter *
 create function fhir_meta."to:Parameters.parameter"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,resource,part}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value'))
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value'))
       || fhir.pair('resource', fhir.resource_to_fhir(p -> 'resource'))
       || fhir.pair('part', case when p -> 'part' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'part') end));
 end $$;
 
 -- An array of Parameters.parameter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Parameters.parameter"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14496,7 +15374,7 @@ end $$;
 
 -- Parameters.parameter: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; resource Resource; part Parameters.parameter *
 create function fhir_meta."from:Parameters.parameter"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta,resource,part}' then
     return p;
@@ -14578,7 +15456,7 @@ end $$;
 
 -- An array of Parameters.parameter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Parameters.parameter"(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14599,8 +15477,16 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,dateTime}'), fhir.pair('deceased', p -> 'deceased'))
-      || coalesce(fhir.choice_to_fhir('multipleBirth', p -> 'multipleBirth', '{boolean,integer}'), fhir.pair('multipleBirth', p -> 'multipleBirth'))
+      || coalesce(case when jsonb_typeof(p -> 'deceased') = 'object' then case
+        when p -> 'deceased' ? 'boolean' and (p -> 'deceased') - 'boolean' = '{}' then jsonb_build_object('deceasedBoolean', p -> 'deceased' -> 'boolean')
+        when p -> 'deceased' ? 'dateTime' and (p -> 'deceased') - 'dateTime' = '{}' then jsonb_build_object('deceasedDateTime', p -> 'deceased' -> 'dateTime')
+        else fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,dateTime}') end end,
+        fhir.pair('deceased', p -> 'deceased'))
+      || coalesce(case when jsonb_typeof(p -> 'multipleBirth') = 'object' then case
+        when p -> 'multipleBirth' ? 'boolean' and (p -> 'multipleBirth') - 'boolean' = '{}' then jsonb_build_object('multipleBirthBoolean', p -> 'multipleBirth' -> 'boolean')
+        when p -> 'multipleBirth' ? 'integer' and (p -> 'multipleBirth') - 'integer' = '{}' then jsonb_build_object('multipleBirthInteger', p -> 'multipleBirth' -> 'integer')
+        else fhir.choice_to_fhir('multipleBirth', p -> 'multipleBirth', '{boolean,integer}') end end,
+        fhir.pair('multipleBirth', p -> 'multipleBirth'))
       || fhir.pair('contact', case when p -> 'contact' @? '$ ? (exists(@."organization"))' then fhir_meta."to[]:Patient.contact"(p -> 'contact') end)
       || fhir.pair('generalPractitioner', fhir.refs_to_fhir(p -> 'generalPractitioner'))
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
@@ -14633,7 +15519,7 @@ end $$;
 
 -- Patient.contact: organization Reference
 create function fhir_meta."to:Patient.contact"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then
     return p;
@@ -14644,7 +15530,7 @@ end $$;
 
 -- An array of Patient.contact to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Patient.contact"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14659,7 +15545,7 @@ end $$;
 
 -- Patient.contact: organization Reference
 create function fhir_meta."from:Patient.contact"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then
     return p;
@@ -14670,7 +15556,7 @@ end $$;
 
 -- An array of Patient.contact from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Patient.contact"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14685,7 +15571,7 @@ end $$;
 
 -- Patient.link: other Reference
 create function fhir_meta."to:Patient.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then
     return p;
@@ -14696,7 +15582,7 @@ end $$;
 
 -- An array of Patient.link to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Patient.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14711,7 +15597,7 @@ end $$;
 
 -- Patient.link: other Reference
 create function fhir_meta."from:Patient.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then
     return p;
@@ -14722,7 +15608,7 @@ end $$;
 
 -- An array of Patient.link from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Patient.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14799,7 +15685,7 @@ end $$;
 
 -- PaymentReconciliation.detail: identifier Identifier; predecessor Identifier; request Reference; submitter Reference; response Reference; responsible Reference; payee Reference
 create function fhir_meta."to:PaymentReconciliation.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then
     return p;
@@ -14816,7 +15702,7 @@ end $$;
 
 -- An array of PaymentReconciliation.detail to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:PaymentReconciliation.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14831,7 +15717,7 @@ end $$;
 
 -- PaymentReconciliation.detail: identifier Identifier; predecessor Identifier; request Reference; submitter Reference; response Reference; responsible Reference; payee Reference
 create function fhir_meta."from:PaymentReconciliation.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then
     return p;
@@ -14848,7 +15734,7 @@ end $$;
 
 -- An array of PaymentReconciliation.detail from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:PaymentReconciliation.detail"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14887,7 +15773,7 @@ end $$;
 
 -- Person.link: target Reference
 create function fhir_meta."to:Person.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -14898,7 +15784,7 @@ end $$;
 
 -- An array of Person.link to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Person.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14913,7 +15799,7 @@ end $$;
 
 -- Person.link: target Reference
 create function fhir_meta."from:Person.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -14924,7 +15810,7 @@ end $$;
 
 -- An array of Person.link from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Person.link"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -14945,7 +15831,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('goal', case when p -> 'goal' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:PlanDefinition.goal"(p -> 'goal') end)
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end));
@@ -14969,25 +15859,41 @@ end $$;
 
 -- PlanDefinition.action: subject[x] CodeableConcept|Reference; trigger TriggerDefinition *; input DataRequirement *; output DataRequirement *; relatedAction PlanDefinition.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; definition[x] canonical|uri; action PlanDefinition.action *
 create function fhir_meta."to:PlanDefinition.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then
     return p;
   end if;
   return (case when p ?| '{subject,timing,definition}' then p - '{subject,timing,definition}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+    || (coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end)
       || fhir.pair('input', case when p -> 'input' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'input') end)
       || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'output') end)
       || fhir.pair('relatedAction', case when p -> 'relatedAction' @? '$ ? (exists(@."offset"))' then fhir_meta."to[]:PlanDefinition.action.relatedAction"(p -> 'relatedAction') end)
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}'), fhir.pair('timing', p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('definition', p -> 'definition', '{canonical,uri}'), fhir.pair('definition', p -> 'definition'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        when p -> 'timing' ? 'Age' and (p -> 'timing') - 'Age' = '{}' then jsonb_build_object('timingAge', p -> 'timing' -> 'Age')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'Duration' and (p -> 'timing') - 'Duration' = '{}' then jsonb_build_object('timingDuration', p -> 'timing' -> 'Duration')
+        when p -> 'timing' ? 'Range' and (p -> 'timing') - 'Range' = '{}' then jsonb_build_object('timingRange', p -> 'timing' -> 'Range')
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}') end end,
+        fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'definition') = 'object' then case
+        when p -> 'definition' ? 'canonical' and (p -> 'definition') - 'canonical' = '{}' then jsonb_build_object('definitionCanonical', p -> 'definition' -> 'canonical')
+        when p -> 'definition' ? 'uri' and (p -> 'definition') - 'uri' = '{}' then jsonb_build_object('definitionUri', p -> 'definition' -> 'uri')
+        else fhir.choice_to_fhir('definition', p -> 'definition', '{canonical,uri}') end end,
+        fhir.pair('definition', p -> 'definition'))
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end));
 end $$;
 
 -- An array of PlanDefinition.action to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:PlanDefinition.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15002,7 +15908,7 @@ end $$;
 
 -- PlanDefinition.action: subject[x] CodeableConcept|Reference; trigger TriggerDefinition *; input DataRequirement *; output DataRequirement *; relatedAction PlanDefinition.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; definition[x] canonical|uri; action PlanDefinition.action *
 create function fhir_meta."from:PlanDefinition.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectCodeableConcept,subjectReference,trigger,input,output,relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,definitionCanonical,_definitionCanonical,definitionUri,_definitionUri,action}' then
     return p;
@@ -15033,7 +15939,7 @@ end $$;
 
 -- An array of PlanDefinition.action from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:PlanDefinition.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15048,18 +15954,22 @@ end $$;
 
 -- PlanDefinition.action.relatedAction: offset[x] Duration|Range
 create function fhir_meta."to:PlanDefinition.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
     return p;
   end if;
   return (case when p ?| '{offset}' then p - '{offset}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}'), fhir.pair('offset', p -> 'offset')));
+    || (coalesce(case when jsonb_typeof(p -> 'offset') = 'object' then case
+        when p -> 'offset' ? 'Duration' and (p -> 'offset') - 'Duration' = '{}' then jsonb_build_object('offsetDuration', p -> 'offset' -> 'Duration')
+        when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then jsonb_build_object('offsetRange', p -> 'offset' -> 'Range')
+        else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
+        fhir.pair('offset', p -> 'offset')));
 end $$;
 
 -- An array of PlanDefinition.action.relatedAction to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:PlanDefinition.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15074,7 +15984,7 @@ end $$;
 
 -- PlanDefinition.action.relatedAction: offset[x] Duration|Range
 create function fhir_meta."from:PlanDefinition.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offsetDuration,offsetRange}' then
     return p;
@@ -15087,7 +15997,7 @@ end $$;
 
 -- An array of PlanDefinition.action.relatedAction from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:PlanDefinition.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15102,7 +16012,7 @@ end $$;
 
 -- PlanDefinition.goal: target PlanDefinition.goal.target *
 create function fhir_meta."to:PlanDefinition.goal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -15113,7 +16023,7 @@ end $$;
 
 -- An array of PlanDefinition.goal to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:PlanDefinition.goal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15128,7 +16038,7 @@ end $$;
 
 -- PlanDefinition.goal: target PlanDefinition.goal.target *
 create function fhir_meta."from:PlanDefinition.goal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
@@ -15139,7 +16049,7 @@ end $$;
 
 -- An array of PlanDefinition.goal from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:PlanDefinition.goal"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15154,18 +16064,23 @@ end $$;
 
 -- PlanDefinition.goal.target: detail[x] Quantity|Range|CodeableConcept
 create function fhir_meta."to:PlanDefinition.goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
   end if;
   return (case when p ?| '{detail}' then p - '{detail}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept}'), fhir.pair('detail', p -> 'detail')));
+    || (coalesce(case when jsonb_typeof(p -> 'detail') = 'object' then case
+        when p -> 'detail' ? 'Quantity' and (p -> 'detail') - 'Quantity' = '{}' then jsonb_build_object('detailQuantity', p -> 'detail' -> 'Quantity')
+        when p -> 'detail' ? 'Range' and (p -> 'detail') - 'Range' = '{}' then jsonb_build_object('detailRange', p -> 'detail' -> 'Range')
+        when p -> 'detail' ? 'CodeableConcept' and (p -> 'detail') - 'CodeableConcept' = '{}' then jsonb_build_object('detailCodeableConcept', p -> 'detail' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept}') end end,
+        fhir.pair('detail', p -> 'detail')));
 end $$;
 
 -- An array of PlanDefinition.goal.target to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:PlanDefinition.goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15180,7 +16095,7 @@ end $$;
 
 -- PlanDefinition.goal.target: detail[x] Quantity|Range|CodeableConcept
 create function fhir_meta."from:PlanDefinition.goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detailQuantity,detailRange,detailCodeableConcept}' then
     return p;
@@ -15194,7 +16109,7 @@ end $$;
 
 -- An array of PlanDefinition.goal.target from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:PlanDefinition.goal.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15209,18 +16124,22 @@ end $$;
 
 -- Population: age[x] Range|CodeableConcept
 create function fhir_meta."to:Population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{age}' then
     return p;
   end if;
   return (case when p ?| '{age}' then p - '{age}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('age', p -> 'age', '{Range,CodeableConcept}'), fhir.pair('age', p -> 'age')));
+    || (coalesce(case when jsonb_typeof(p -> 'age') = 'object' then case
+        when p -> 'age' ? 'Range' and (p -> 'age') - 'Range' = '{}' then jsonb_build_object('ageRange', p -> 'age' -> 'Range')
+        when p -> 'age' ? 'CodeableConcept' and (p -> 'age') - 'CodeableConcept' = '{}' then jsonb_build_object('ageCodeableConcept', p -> 'age' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('age', p -> 'age', '{Range,CodeableConcept}') end end,
+        fhir.pair('age', p -> 'age')));
 end $$;
 
 -- An array of Population to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15235,7 +16154,7 @@ end $$;
 
 -- Population: age[x] Range|CodeableConcept
 create function fhir_meta."from:Population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{ageRange,ageCodeableConcept}' then
     return p;
@@ -15248,7 +16167,7 @@ end $$;
 
 -- An array of Population from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Population"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15285,7 +16204,7 @@ end $$;
 
 -- Practitioner.qualification: identifier Identifier *; issuer Reference
 create function fhir_meta."to:Practitioner.qualification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then
     return p;
@@ -15297,7 +16216,7 @@ end $$;
 
 -- An array of Practitioner.qualification to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Practitioner.qualification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15312,7 +16231,7 @@ end $$;
 
 -- Practitioner.qualification: identifier Identifier *; issuer Reference
 create function fhir_meta."from:Practitioner.qualification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then
     return p;
@@ -15324,7 +16243,7 @@ end $$;
 
 -- An array of Practitioner.qualification from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Practitioner.qualification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15379,7 +16298,14 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('performed', p -> 'performed', '{dateTime,Period,string,Age,Range}'), fhir.pair('performed', p -> 'performed'))
+      || coalesce(case when jsonb_typeof(p -> 'performed') = 'object' then case
+        when p -> 'performed' ? 'dateTime' and (p -> 'performed') - 'dateTime' = '{}' then jsonb_build_object('performedDateTime', p -> 'performed' -> 'dateTime')
+        when p -> 'performed' ? 'Period' and (p -> 'performed') - 'Period' = '{}' then jsonb_build_object('performedPeriod', p -> 'performed' -> 'Period')
+        when p -> 'performed' ? 'string' and (p -> 'performed') - 'string' = '{}' then jsonb_build_object('performedString', p -> 'performed' -> 'string')
+        when p -> 'performed' ? 'Age' and (p -> 'performed') - 'Age' = '{}' then jsonb_build_object('performedAge', p -> 'performed' -> 'Age')
+        when p -> 'performed' ? 'Range' and (p -> 'performed') - 'Range' = '{}' then jsonb_build_object('performedRange', p -> 'performed' -> 'Range')
+        else fhir.choice_to_fhir('performed', p -> 'performed', '{dateTime,Period,string,Age,Range}') end end,
+        fhir.pair('performed', p -> 'performed'))
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Procedure.performer"(p -> 'performer') end)
@@ -15426,7 +16352,7 @@ end $$;
 
 -- Procedure.focalDevice: manipulated Reference
 create function fhir_meta."to:Procedure.focalDevice"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then
     return p;
@@ -15437,7 +16363,7 @@ end $$;
 
 -- An array of Procedure.focalDevice to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Procedure.focalDevice"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15452,7 +16378,7 @@ end $$;
 
 -- Procedure.focalDevice: manipulated Reference
 create function fhir_meta."from:Procedure.focalDevice"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then
     return p;
@@ -15463,7 +16389,7 @@ end $$;
 
 -- An array of Procedure.focalDevice from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Procedure.focalDevice"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15478,7 +16404,7 @@ end $$;
 
 -- Procedure.performer: actor Reference; onBehalfOf Reference
 create function fhir_meta."to:Procedure.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then
     return p;
@@ -15490,7 +16416,7 @@ end $$;
 
 -- An array of Procedure.performer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Procedure.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15505,7 +16431,7 @@ end $$;
 
 -- Procedure.performer: actor Reference; onBehalfOf Reference
 create function fhir_meta."from:Procedure.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then
     return p;
@@ -15517,7 +16443,7 @@ end $$;
 
 -- An array of Procedure.performer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Procedure.performer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15532,7 +16458,7 @@ end $$;
 
 -- ProductShelfLife: identifier Identifier
 create function fhir_meta."to:ProductShelfLife"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -15543,7 +16469,7 @@ end $$;
 
 -- An array of ProductShelfLife to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ProductShelfLife"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15558,7 +16484,7 @@ end $$;
 
 -- ProductShelfLife: identifier Identifier
 create function fhir_meta."from:ProductShelfLife"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -15569,7 +16495,7 @@ end $$;
 
 -- An array of ProductShelfLife from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ProductShelfLife"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15590,7 +16516,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_to_fhir(p -> 'target'))
-      || coalesce(fhir.choice_to_fhir('occurred', p -> 'occurred', '{Period,dateTime}'), fhir.pair('occurred', p -> 'occurred'))
+      || coalesce(case when jsonb_typeof(p -> 'occurred') = 'object' then case
+        when p -> 'occurred' ? 'Period' and (p -> 'occurred') - 'Period' = '{}' then jsonb_build_object('occurredPeriod', p -> 'occurred' -> 'Period')
+        when p -> 'occurred' ? 'dateTime' and (p -> 'occurred') - 'dateTime' = '{}' then jsonb_build_object('occurredDateTime', p -> 'occurred' -> 'dateTime')
+        else fhir.choice_to_fhir('occurred', p -> 'occurred', '{Period,dateTime}') end end,
+        fhir.pair('occurred', p -> 'occurred'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Provenance.agent"(p -> 'agent') end)
       || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."agent"))' then fhir_meta."to[]:Provenance.entity"(p -> 'entity') end)
@@ -15617,7 +16547,7 @@ end $$;
 
 -- Provenance.agent: who Reference; onBehalfOf Reference
 create function fhir_meta."to:Provenance.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
     return p;
@@ -15629,7 +16559,7 @@ end $$;
 
 -- An array of Provenance.agent to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Provenance.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15644,7 +16574,7 @@ end $$;
 
 -- Provenance.agent: who Reference; onBehalfOf Reference
 create function fhir_meta."from:Provenance.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
     return p;
@@ -15656,7 +16586,7 @@ end $$;
 
 -- An array of Provenance.agent from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Provenance.agent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15671,7 +16601,7 @@ end $$;
 
 -- Provenance.entity: what Reference; agent Provenance.agent *
 create function fhir_meta."to:Provenance.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then
     return p;
@@ -15683,7 +16613,7 @@ end $$;
 
 -- An array of Provenance.entity to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Provenance.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15698,7 +16628,7 @@ end $$;
 
 -- Provenance.entity: what Reference; agent Provenance.agent *
 create function fhir_meta."from:Provenance.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then
     return p;
@@ -15710,7 +16640,7 @@ end $$;
 
 -- An array of Provenance.entity from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Provenance.entity"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15749,7 +16679,7 @@ end $$;
 
 -- Questionnaire.item: enableWhen Questionnaire.item.enableWhen *; answerOption Questionnaire.item.answerOption *; initial Questionnaire.item.initial *; item Questionnaire.item *
 create function fhir_meta."to:Questionnaire.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then
     return p;
@@ -15763,7 +16693,7 @@ end $$;
 
 -- An array of Questionnaire.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Questionnaire.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15778,7 +16708,7 @@ end $$;
 
 -- Questionnaire.item: enableWhen Questionnaire.item.enableWhen *; answerOption Questionnaire.item.answerOption *; initial Questionnaire.item.initial *; item Questionnaire.item *
 create function fhir_meta."from:Questionnaire.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then
     return p;
@@ -15792,7 +16722,7 @@ end $$;
 
 -- An array of Questionnaire.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Questionnaire.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15807,18 +16737,26 @@ end $$;
 
 -- Questionnaire.item.answerOption: value[x] integer|date|time|string|Coding|Reference
 create function fhir_meta."to:Questionnaire.item.answerOption"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{integer,date,time,string,Coding,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{integer,date,time,string,Coding,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Questionnaire.item.answerOption to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Questionnaire.item.answerOption"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15833,7 +16771,7 @@ end $$;
 
 -- Questionnaire.item.answerOption: value[x] integer|date|time|string|Coding|Reference
 create function fhir_meta."from:Questionnaire.item.answerOption"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueInteger,_valueInteger,valueDate,_valueDate,valueTime,_valueTime,valueString,_valueString,valueCoding,valueReference}' then
     return p;
@@ -15854,7 +16792,7 @@ end $$;
 
 -- An array of Questionnaire.item.answerOption from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Questionnaire.item.answerOption"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15869,18 +16807,30 @@ end $$;
 
 -- Questionnaire.item.enableWhen: answer[x] boolean|decimal|integer|date|dateTime|time|string|Coding|Quantity|Reference
 create function fhir_meta."to:Questionnaire.item.enableWhen"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer}' then
     return p;
   end if;
   return (case when p ?| '{answer}' then p - '{answer}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('answer', p -> 'answer', '{boolean,decimal,integer,date,dateTime,time,string,Coding,Quantity,Reference}'), fhir.pair('answer', p -> 'answer')));
+    || (coalesce(case when jsonb_typeof(p -> 'answer') = 'object' then case
+        when p -> 'answer' ? 'boolean' and (p -> 'answer') - 'boolean' = '{}' then jsonb_build_object('answerBoolean', p -> 'answer' -> 'boolean')
+        when p -> 'answer' ? 'decimal' and (p -> 'answer') - 'decimal' = '{}' then jsonb_build_object('answerDecimal', p -> 'answer' -> 'decimal')
+        when p -> 'answer' ? 'integer' and (p -> 'answer') - 'integer' = '{}' then jsonb_build_object('answerInteger', p -> 'answer' -> 'integer')
+        when p -> 'answer' ? 'date' and (p -> 'answer') - 'date' = '{}' then jsonb_build_object('answerDate', p -> 'answer' -> 'date')
+        when p -> 'answer' ? 'dateTime' and (p -> 'answer') - 'dateTime' = '{}' then jsonb_build_object('answerDateTime', p -> 'answer' -> 'dateTime')
+        when p -> 'answer' ? 'time' and (p -> 'answer') - 'time' = '{}' then jsonb_build_object('answerTime', p -> 'answer' -> 'time')
+        when p -> 'answer' ? 'string' and (p -> 'answer') - 'string' = '{}' then jsonb_build_object('answerString', p -> 'answer' -> 'string')
+        when p -> 'answer' ? 'Coding' and (p -> 'answer') - 'Coding' = '{}' then jsonb_build_object('answerCoding', p -> 'answer' -> 'Coding')
+        when p -> 'answer' ? 'Quantity' and (p -> 'answer') - 'Quantity' = '{}' then jsonb_build_object('answerQuantity', p -> 'answer' -> 'Quantity')
+        when p -> 'answer' ? 'Reference' and (p -> 'answer') - 'Reference' = '{}' then jsonb_build_object('answerReference', fhir.ref_to_fhir(p -> 'answer' -> 'Reference'))
+        else fhir.choice_to_fhir('answer', p -> 'answer', '{boolean,decimal,integer,date,dateTime,time,string,Coding,Quantity,Reference}') end end,
+        fhir.pair('answer', p -> 'answer')));
 end $$;
 
 -- An array of Questionnaire.item.enableWhen to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Questionnaire.item.enableWhen"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15895,7 +16845,7 @@ end $$;
 
 -- Questionnaire.item.enableWhen: answer[x] boolean|decimal|integer|date|dateTime|time|string|Coding|Quantity|Reference
 create function fhir_meta."from:Questionnaire.item.enableWhen"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answerBoolean,_answerBoolean,answerDecimal,_answerDecimal,answerInteger,_answerInteger,answerDate,_answerDate,answerDateTime,_answerDateTime,answerTime,_answerTime,answerString,_answerString,answerCoding,answerQuantity,answerReference}' then
     return p;
@@ -15923,7 +16873,7 @@ end $$;
 
 -- An array of Questionnaire.item.enableWhen from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Questionnaire.item.enableWhen"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15938,18 +16888,32 @@ end $$;
 
 -- Questionnaire.item.initial: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference
 create function fhir_meta."to:Questionnaire.item.initial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Questionnaire.item.initial to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Questionnaire.item.initial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -15964,7 +16928,7 @@ end $$;
 
 -- Questionnaire.item.initial: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference
 create function fhir_meta."from:Questionnaire.item.initial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then
     return p;
@@ -15995,7 +16959,7 @@ end $$;
 
 -- An array of Questionnaire.item.initial from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Questionnaire.item.initial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16044,7 +17008,7 @@ end $$;
 
 -- QuestionnaireResponse.item: answer QuestionnaireResponse.item.answer *; item QuestionnaireResponse.item *
 create function fhir_meta."to:QuestionnaireResponse.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then
     return p;
@@ -16056,7 +17020,7 @@ end $$;
 
 -- An array of QuestionnaireResponse.item to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:QuestionnaireResponse.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16071,7 +17035,7 @@ end $$;
 
 -- QuestionnaireResponse.item: answer QuestionnaireResponse.item.answer *; item QuestionnaireResponse.item *
 create function fhir_meta."from:QuestionnaireResponse.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then
     return p;
@@ -16083,7 +17047,7 @@ end $$;
 
 -- An array of QuestionnaireResponse.item from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:QuestionnaireResponse.item"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16098,19 +17062,33 @@ end $$;
 
 -- QuestionnaireResponse.item.answer: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference; item QuestionnaireResponse.item *
 create function fhir_meta."to:QuestionnaireResponse.item.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,item}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}'), fhir.pair('value', p -> 'value'))
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
+        fhir.pair('value', p -> 'value'))
       || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') end));
 end $$;
 
 -- An array of QuestionnaireResponse.item.answer to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:QuestionnaireResponse.item.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16125,7 +17103,7 @@ end $$;
 
 -- QuestionnaireResponse.item.answer: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference; item QuestionnaireResponse.item *
 create function fhir_meta."from:QuestionnaireResponse.item.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference,item}' then
     return p;
@@ -16157,7 +17135,7 @@ end $$;
 
 -- An array of QuestionnaireResponse.item.answer from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:QuestionnaireResponse.item.answer"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16232,14 +17210,22 @@ end $$;
 
 -- RequestGroup.action: relatedAction RequestGroup.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; participant Reference *; resource Reference; action RequestGroup.action *
 create function fhir_meta."to:RequestGroup.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timing,participant,resource,action}' then
     return p;
   end if;
   return (case when p ?| '{timing}' then p - '{timing}'::text[] else p end)
     || (fhir.pair('relatedAction', case when p -> 'relatedAction' @? '$ ? (exists(@."offset"))' then fhir_meta."to[]:RequestGroup.action.relatedAction"(p -> 'relatedAction') end)
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}'), fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        when p -> 'timing' ? 'Age' and (p -> 'timing') - 'Age' = '{}' then jsonb_build_object('timingAge', p -> 'timing' -> 'Age')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'Duration' and (p -> 'timing') - 'Duration' = '{}' then jsonb_build_object('timingDuration', p -> 'timing' -> 'Duration')
+        when p -> 'timing' ? 'Range' and (p -> 'timing') - 'Range' = '{}' then jsonb_build_object('timingRange', p -> 'timing' -> 'Range')
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('participant', fhir.refs_to_fhir(p -> 'participant'))
       || fhir.pair('resource', fhir.ref_to_fhir(p -> 'resource'))
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') end));
@@ -16247,7 +17233,7 @@ end $$;
 
 -- An array of RequestGroup.action to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:RequestGroup.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16262,7 +17248,7 @@ end $$;
 
 -- RequestGroup.action: relatedAction RequestGroup.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; participant Reference *; resource Reference; action RequestGroup.action *
 create function fhir_meta."from:RequestGroup.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,participant,resource,action}' then
     return p;
@@ -16284,7 +17270,7 @@ end $$;
 
 -- An array of RequestGroup.action from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:RequestGroup.action"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16299,18 +17285,22 @@ end $$;
 
 -- RequestGroup.action.relatedAction: offset[x] Duration|Range
 create function fhir_meta."to:RequestGroup.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
     return p;
   end if;
   return (case when p ?| '{offset}' then p - '{offset}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}'), fhir.pair('offset', p -> 'offset')));
+    || (coalesce(case when jsonb_typeof(p -> 'offset') = 'object' then case
+        when p -> 'offset' ? 'Duration' and (p -> 'offset') - 'Duration' = '{}' then jsonb_build_object('offsetDuration', p -> 'offset' -> 'Duration')
+        when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then jsonb_build_object('offsetRange', p -> 'offset' -> 'Range')
+        else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
+        fhir.pair('offset', p -> 'offset')));
 end $$;
 
 -- An array of RequestGroup.action.relatedAction to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:RequestGroup.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16325,7 +17315,7 @@ end $$;
 
 -- RequestGroup.action.relatedAction: offset[x] Duration|Range
 create function fhir_meta."from:RequestGroup.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offsetDuration,offsetRange}' then
     return p;
@@ -16338,7 +17328,7 @@ end $$;
 
 -- An array of RequestGroup.action.relatedAction from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:RequestGroup.action.relatedAction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16359,7 +17349,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('population', fhir.ref_to_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_to_fhir(p -> 'exposure'))
@@ -16393,7 +17387,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definition") || exists(@."usageContext") || exists(@."studyEffective") || exists(@."participantEffective"))' then fhir_meta."to[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end));
 end $$;
@@ -16415,21 +17413,39 @@ end $$;
 
 -- ResearchElementDefinition.characteristic: definition[x] CodeableConcept|canonical|Expression|DataRequirement; usageContext UsageContext *; studyEffective[x] dateTime|Period|Duration|Timing; participantEffective[x] dateTime|Period|Duration|Timing
 create function fhir_meta."to:ResearchElementDefinition.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definition,usageContext,studyEffective,participantEffective}' then
     return p;
   end if;
   return (case when p ?| '{definition,studyEffective,participantEffective}' then p - '{definition,studyEffective,participantEffective}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('definition', p -> 'definition', '{CodeableConcept,canonical,Expression,DataRequirement}'), fhir.pair('definition', p -> 'definition'))
+    || (coalesce(case when jsonb_typeof(p -> 'definition') = 'object' then case
+        when p -> 'definition' ? 'CodeableConcept' and (p -> 'definition') - 'CodeableConcept' = '{}' then jsonb_build_object('definitionCodeableConcept', p -> 'definition' -> 'CodeableConcept')
+        when p -> 'definition' ? 'canonical' and (p -> 'definition') - 'canonical' = '{}' then jsonb_build_object('definitionCanonical', p -> 'definition' -> 'canonical')
+        when p -> 'definition' ? 'Expression' and (p -> 'definition') - 'Expression' = '{}' then jsonb_build_object('definitionExpression', p -> 'definition' -> 'Expression')
+        when p -> 'definition' ? 'DataRequirement' and (p -> 'definition') - 'DataRequirement' = '{}' then jsonb_build_object('definitionDataRequirement', fhir_meta."to:DataRequirement"(p -> 'definition' -> 'DataRequirement'))
+        else fhir.choice_to_fhir('definition', p -> 'definition', '{CodeableConcept,canonical,Expression,DataRequirement}') end end,
+        fhir.pair('definition', p -> 'definition'))
       || fhir.pair('usageContext', case when p -> 'usageContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'usageContext') end)
-      || coalesce(fhir.choice_to_fhir('studyEffective', p -> 'studyEffective', '{dateTime,Period,Duration,Timing}'), fhir.pair('studyEffective', p -> 'studyEffective'))
-      || coalesce(fhir.choice_to_fhir('participantEffective', p -> 'participantEffective', '{dateTime,Period,Duration,Timing}'), fhir.pair('participantEffective', p -> 'participantEffective')));
+      || coalesce(case when jsonb_typeof(p -> 'studyEffective') = 'object' then case
+        when p -> 'studyEffective' ? 'dateTime' and (p -> 'studyEffective') - 'dateTime' = '{}' then jsonb_build_object('studyEffectiveDateTime', p -> 'studyEffective' -> 'dateTime')
+        when p -> 'studyEffective' ? 'Period' and (p -> 'studyEffective') - 'Period' = '{}' then jsonb_build_object('studyEffectivePeriod', p -> 'studyEffective' -> 'Period')
+        when p -> 'studyEffective' ? 'Duration' and (p -> 'studyEffective') - 'Duration' = '{}' then jsonb_build_object('studyEffectiveDuration', p -> 'studyEffective' -> 'Duration')
+        when p -> 'studyEffective' ? 'Timing' and (p -> 'studyEffective') - 'Timing' = '{}' then jsonb_build_object('studyEffectiveTiming', fhir_meta."to:Timing"(p -> 'studyEffective' -> 'Timing'))
+        else fhir.choice_to_fhir('studyEffective', p -> 'studyEffective', '{dateTime,Period,Duration,Timing}') end end,
+        fhir.pair('studyEffective', p -> 'studyEffective'))
+      || coalesce(case when jsonb_typeof(p -> 'participantEffective') = 'object' then case
+        when p -> 'participantEffective' ? 'dateTime' and (p -> 'participantEffective') - 'dateTime' = '{}' then jsonb_build_object('participantEffectiveDateTime', p -> 'participantEffective' -> 'dateTime')
+        when p -> 'participantEffective' ? 'Period' and (p -> 'participantEffective') - 'Period' = '{}' then jsonb_build_object('participantEffectivePeriod', p -> 'participantEffective' -> 'Period')
+        when p -> 'participantEffective' ? 'Duration' and (p -> 'participantEffective') - 'Duration' = '{}' then jsonb_build_object('participantEffectiveDuration', p -> 'participantEffective' -> 'Duration')
+        when p -> 'participantEffective' ? 'Timing' and (p -> 'participantEffective') - 'Timing' = '{}' then jsonb_build_object('participantEffectiveTiming', fhir_meta."to:Timing"(p -> 'participantEffective' -> 'Timing'))
+        else fhir.choice_to_fhir('participantEffective', p -> 'participantEffective', '{dateTime,Period,Duration,Timing}') end end,
+        fhir.pair('participantEffective', p -> 'participantEffective')));
 end $$;
 
 -- An array of ResearchElementDefinition.characteristic to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ResearchElementDefinition.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16444,7 +17460,7 @@ end $$;
 
 -- ResearchElementDefinition.characteristic: definition[x] CodeableConcept|canonical|Expression|DataRequirement; usageContext UsageContext *; studyEffective[x] dateTime|Period|Duration|Timing; participantEffective[x] dateTime|Period|Duration|Timing
 create function fhir_meta."from:ResearchElementDefinition.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definitionCodeableConcept,definitionCanonical,_definitionCanonical,definitionExpression,definitionDataRequirement,usageContext,studyEffectiveDateTime,_studyEffectiveDateTime,studyEffectivePeriod,studyEffectiveDuration,studyEffectiveTiming,participantEffectiveDateTime,_participantEffectiveDateTime,participantEffectivePeriod,participantEffectiveDuration,participantEffectiveTiming}' then
     return p;
@@ -16473,7 +17489,7 @@ end $$;
 
 -- An array of ResearchElementDefinition.characteristic from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ResearchElementDefinition.characteristic"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16532,7 +17548,7 @@ end $$;
 
 -- ResearchStudy.associatedParty: party Reference
 create function fhir_meta."to:ResearchStudy.associatedParty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -16543,7 +17559,7 @@ end $$;
 
 -- An array of ResearchStudy.associatedParty to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ResearchStudy.associatedParty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16558,7 +17574,7 @@ end $$;
 
 -- ResearchStudy.associatedParty: party Reference
 create function fhir_meta."from:ResearchStudy.associatedParty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
     return p;
@@ -16569,7 +17585,7 @@ end $$;
 
 -- An array of ResearchStudy.associatedParty from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ResearchStudy.associatedParty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16584,7 +17600,7 @@ end $$;
 
 -- ResearchStudy.comparisonGroup: intendedExposure Reference *; observedGroup Reference
 create function fhir_meta."to:ResearchStudy.comparisonGroup"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then
     return p;
@@ -16596,7 +17612,7 @@ end $$;
 
 -- An array of ResearchStudy.comparisonGroup to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ResearchStudy.comparisonGroup"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16611,7 +17627,7 @@ end $$;
 
 -- ResearchStudy.comparisonGroup: intendedExposure Reference *; observedGroup Reference
 create function fhir_meta."from:ResearchStudy.comparisonGroup"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then
     return p;
@@ -16623,7 +17639,7 @@ end $$;
 
 -- An array of ResearchStudy.comparisonGroup from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ResearchStudy.comparisonGroup"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16638,7 +17654,7 @@ end $$;
 
 -- ResearchStudy.outcomeMeasure: reference Reference
 create function fhir_meta."to:ResearchStudy.outcomeMeasure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -16649,7 +17665,7 @@ end $$;
 
 -- An array of ResearchStudy.outcomeMeasure to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16664,7 +17680,7 @@ end $$;
 
 -- ResearchStudy.outcomeMeasure: reference Reference
 create function fhir_meta."from:ResearchStudy.outcomeMeasure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
     return p;
@@ -16675,7 +17691,7 @@ end $$;
 
 -- An array of ResearchStudy.outcomeMeasure from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ResearchStudy.outcomeMeasure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16690,7 +17706,7 @@ end $$;
 
 -- ResearchStudy.recruitment: eligibility Reference; actualGroup Reference
 create function fhir_meta."to:ResearchStudy.recruitment"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then
     return p;
@@ -16702,7 +17718,7 @@ end $$;
 
 -- ResearchStudy.recruitment: eligibility Reference; actualGroup Reference
 create function fhir_meta."from:ResearchStudy.recruitment"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then
     return p;
@@ -16750,7 +17766,11 @@ begin
       || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('condition', fhir.ref_to_fhir(p -> 'condition'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -16785,19 +17805,27 @@ end $$;
 
 -- RiskAssessment.prediction: probability[x] decimal|Range; when[x] Period|Range
 create function fhir_meta."to:RiskAssessment.prediction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{probability,when}' then
     return p;
   end if;
   return (case when p ?| '{probability,when}' then p - '{probability,when}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('probability', p -> 'probability', '{decimal,Range}'), fhir.pair('probability', p -> 'probability'))
-      || coalesce(fhir.choice_to_fhir('when', p -> 'when', '{Period,Range}'), fhir.pair('when', p -> 'when')));
+    || (coalesce(case when jsonb_typeof(p -> 'probability') = 'object' then case
+        when p -> 'probability' ? 'decimal' and (p -> 'probability') - 'decimal' = '{}' then jsonb_build_object('probabilityDecimal', p -> 'probability' -> 'decimal')
+        when p -> 'probability' ? 'Range' and (p -> 'probability') - 'Range' = '{}' then jsonb_build_object('probabilityRange', p -> 'probability' -> 'Range')
+        else fhir.choice_to_fhir('probability', p -> 'probability', '{decimal,Range}') end end,
+        fhir.pair('probability', p -> 'probability'))
+      || coalesce(case when jsonb_typeof(p -> 'when') = 'object' then case
+        when p -> 'when' ? 'Period' and (p -> 'when') - 'Period' = '{}' then jsonb_build_object('whenPeriod', p -> 'when' -> 'Period')
+        when p -> 'when' ? 'Range' and (p -> 'when') - 'Range' = '{}' then jsonb_build_object('whenRange', p -> 'when' -> 'Range')
+        else fhir.choice_to_fhir('when', p -> 'when', '{Period,Range}') end end,
+        fhir.pair('when', p -> 'when')));
 end $$;
 
 -- An array of RiskAssessment.prediction to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:RiskAssessment.prediction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16812,7 +17840,7 @@ end $$;
 
 -- RiskAssessment.prediction: probability[x] decimal|Range; when[x] Period|Range
 create function fhir_meta."from:RiskAssessment.prediction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{probabilityDecimal,_probabilityDecimal,probabilityRange,whenPeriod,whenRange}' then
     return p;
@@ -16829,7 +17857,7 @@ end $$;
 
 -- An array of RiskAssessment.prediction from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:RiskAssessment.prediction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16876,7 +17904,7 @@ end $$;
 
 -- RiskEvidenceSynthesis.certainty: note Annotation *; certaintySubcomponent RiskEvidenceSynthesis.certainty.certaintySubcomponent *
 create function fhir_meta."to:RiskEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
     return p;
@@ -16888,7 +17916,7 @@ end $$;
 
 -- An array of RiskEvidenceSynthesis.certainty to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16903,7 +17931,7 @@ end $$;
 
 -- RiskEvidenceSynthesis.certainty: note Annotation *; certaintySubcomponent RiskEvidenceSynthesis.certainty.certaintySubcomponent *
 create function fhir_meta."from:RiskEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
     return p;
@@ -16915,7 +17943,7 @@ end $$;
 
 -- An array of RiskEvidenceSynthesis.certainty from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16930,7 +17958,7 @@ end $$;
 
 -- RiskEvidenceSynthesis.certainty.certaintySubcomponent: note Annotation *
 create function fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -16941,7 +17969,7 @@ end $$;
 
 -- An array of RiskEvidenceSynthesis.certainty.certaintySubcomponent to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -16956,7 +17984,7 @@ end $$;
 
 -- RiskEvidenceSynthesis.certainty.certaintySubcomponent: note Annotation *
 create function fhir_meta."from:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -16967,7 +17995,7 @@ end $$;
 
 -- An array of RiskEvidenceSynthesis.certainty.certaintySubcomponent from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17033,11 +18061,25 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
       || fhir.pair('requisition', fhir_meta."to:Identifier"(p -> 'requisition'))
-      || coalesce(fhir.choice_to_fhir('quantity', p -> 'quantity', '{Quantity,Ratio,Range}'), fhir.pair('quantity', p -> 'quantity'))
+      || coalesce(case when jsonb_typeof(p -> 'quantity') = 'object' then case
+        when p -> 'quantity' ? 'Quantity' and (p -> 'quantity') - 'Quantity' = '{}' then jsonb_build_object('quantityQuantity', p -> 'quantity' -> 'Quantity')
+        when p -> 'quantity' ? 'Ratio' and (p -> 'quantity') - 'Ratio' = '{}' then jsonb_build_object('quantityRatio', p -> 'quantity' -> 'Ratio')
+        when p -> 'quantity' ? 'Range' and (p -> 'quantity') - 'Range' = '{}' then jsonb_build_object('quantityRange', p -> 'quantity' -> 'Range')
+        else fhir.choice_to_fhir('quantity', p -> 'quantity', '{Quantity,Ratio,Range}') end end,
+        fhir.pair('quantity', p -> 'quantity'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
-      || coalesce(fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}'), fhir.pair('asNeeded', p -> 'asNeeded'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'asNeeded') = 'object' then case
+        when p -> 'asNeeded' ? 'boolean' and (p -> 'asNeeded') - 'boolean' = '{}' then jsonb_build_object('asNeededBoolean', p -> 'asNeeded' -> 'boolean')
+        when p -> 'asNeeded' ? 'CodeableConcept' and (p -> 'asNeeded') - 'CodeableConcept' = '{}' then jsonb_build_object('asNeededCodeableConcept', p -> 'asNeeded' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}') end end,
+        fhir.pair('asNeeded', p -> 'asNeeded'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
       || fhir.pair('locationReference', fhir.refs_to_fhir(p -> 'locationReference'))
@@ -17088,7 +18130,7 @@ end $$;
 
 -- Signature: who Reference; onBehalfOf Reference
 create function fhir_meta."to:Signature"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
     return p;
@@ -17100,7 +18142,7 @@ end $$;
 
 -- An array of Signature to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Signature"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17115,7 +18157,7 @@ end $$;
 
 -- Signature: who Reference; onBehalfOf Reference
 create function fhir_meta."from:Signature"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
     return p;
@@ -17127,7 +18169,7 @@ end $$;
 
 -- An array of Signature from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Signature"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17200,20 +18242,28 @@ end $$;
 
 -- Specimen.collection: collector Reference; collected[x] dateTime|Period; fastingStatus[x] CodeableConcept|Duration
 create function fhir_meta."to:Specimen.collection"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collected,fastingStatus}' then
     return p;
   end if;
   return (case when p ?| '{collected,fastingStatus}' then p - '{collected,fastingStatus}'::text[] else p end)
     || (fhir.pair('collector', fhir.ref_to_fhir(p -> 'collector'))
-      || coalesce(fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}'), fhir.pair('collected', p -> 'collected'))
-      || coalesce(fhir.choice_to_fhir('fastingStatus', p -> 'fastingStatus', '{CodeableConcept,Duration}'), fhir.pair('fastingStatus', p -> 'fastingStatus')));
+      || coalesce(case when jsonb_typeof(p -> 'collected') = 'object' then case
+        when p -> 'collected' ? 'dateTime' and (p -> 'collected') - 'dateTime' = '{}' then jsonb_build_object('collectedDateTime', p -> 'collected' -> 'dateTime')
+        when p -> 'collected' ? 'Period' and (p -> 'collected') - 'Period' = '{}' then jsonb_build_object('collectedPeriod', p -> 'collected' -> 'Period')
+        else fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}') end end,
+        fhir.pair('collected', p -> 'collected'))
+      || coalesce(case when jsonb_typeof(p -> 'fastingStatus') = 'object' then case
+        when p -> 'fastingStatus' ? 'CodeableConcept' and (p -> 'fastingStatus') - 'CodeableConcept' = '{}' then jsonb_build_object('fastingStatusCodeableConcept', p -> 'fastingStatus' -> 'CodeableConcept')
+        when p -> 'fastingStatus' ? 'Duration' and (p -> 'fastingStatus') - 'Duration' = '{}' then jsonb_build_object('fastingStatusDuration', p -> 'fastingStatus' -> 'Duration')
+        else fhir.choice_to_fhir('fastingStatus', p -> 'fastingStatus', '{CodeableConcept,Duration}') end end,
+        fhir.pair('fastingStatus', p -> 'fastingStatus')));
 end $$;
 
 -- Specimen.collection: collector Reference; collected[x] dateTime|Period; fastingStatus[x] CodeableConcept|Duration
 create function fhir_meta."from:Specimen.collection"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collectedDateTime,_collectedDateTime,collectedPeriod,fastingStatusCodeableConcept,fastingStatusDuration}' then
     return p;
@@ -17231,19 +18281,23 @@ end $$;
 
 -- Specimen.container: identifier Identifier *; additive[x] CodeableConcept|Reference
 create function fhir_meta."to:Specimen.container"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additive}' then
     return p;
   end if;
   return (case when p ?| '{additive}' then p - '{additive}'::text[] else p end)
     || (fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}'), fhir.pair('additive', p -> 'additive')));
+      || coalesce(case when jsonb_typeof(p -> 'additive') = 'object' then case
+        when p -> 'additive' ? 'CodeableConcept' and (p -> 'additive') - 'CodeableConcept' = '{}' then jsonb_build_object('additiveCodeableConcept', p -> 'additive' -> 'CodeableConcept')
+        when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then jsonb_build_object('additiveReference', fhir.ref_to_fhir(p -> 'additive' -> 'Reference'))
+        else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
+        fhir.pair('additive', p -> 'additive')));
 end $$;
 
 -- An array of Specimen.container to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Specimen.container"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17258,7 +18312,7 @@ end $$;
 
 -- Specimen.container: identifier Identifier *; additive[x] CodeableConcept|Reference
 create function fhir_meta."from:Specimen.container"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additiveCodeableConcept,additiveReference}' then
     return p;
@@ -17272,7 +18326,7 @@ end $$;
 
 -- An array of Specimen.container from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Specimen.container"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17287,19 +18341,23 @@ end $$;
 
 -- Specimen.processing: additive Reference *; time[x] dateTime|Period
 create function fhir_meta."to:Specimen.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
     return p;
   end if;
   return (case when p ?| '{time}' then p - '{time}'::text[] else p end)
     || (fhir.pair('additive', fhir.refs_to_fhir(p -> 'additive'))
-      || coalesce(fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}'), fhir.pair('time', p -> 'time')));
+      || coalesce(case when jsonb_typeof(p -> 'time') = 'object' then case
+        when p -> 'time' ? 'dateTime' and (p -> 'time') - 'dateTime' = '{}' then jsonb_build_object('timeDateTime', p -> 'time' -> 'dateTime')
+        when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then jsonb_build_object('timePeriod', p -> 'time' -> 'Period')
+        else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
+        fhir.pair('time', p -> 'time')));
 end $$;
 
 -- An array of Specimen.processing to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Specimen.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17314,7 +18372,7 @@ end $$;
 
 -- Specimen.processing: additive Reference *; time[x] dateTime|Period
 create function fhir_meta."from:Specimen.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then
     return p;
@@ -17329,7 +18387,7 @@ end $$;
 
 -- An array of Specimen.processing from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Specimen.processing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17366,7 +18424,7 @@ end $$;
 
 -- SpecimenDefinition.typeTested: container SpecimenDefinition.typeTested.container
 create function fhir_meta."to:SpecimenDefinition.typeTested"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then
     return p;
@@ -17377,7 +18435,7 @@ end $$;
 
 -- An array of SpecimenDefinition.typeTested to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SpecimenDefinition.typeTested"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17392,7 +18450,7 @@ end $$;
 
 -- SpecimenDefinition.typeTested: container SpecimenDefinition.typeTested.container
 create function fhir_meta."from:SpecimenDefinition.typeTested"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then
     return p;
@@ -17403,7 +18461,7 @@ end $$;
 
 -- An array of SpecimenDefinition.typeTested from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SpecimenDefinition.typeTested"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17418,19 +18476,23 @@ end $$;
 
 -- SpecimenDefinition.typeTested.container: minimumVolume[x] Quantity|string; additive SpecimenDefinition.typeTested.container.additive *
 create function fhir_meta."to:SpecimenDefinition.typeTested.container"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolume,additive}' then
     return p;
   end if;
   return (case when p ?| '{minimumVolume}' then p - '{minimumVolume}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('minimumVolume', p -> 'minimumVolume', '{Quantity,string}'), fhir.pair('minimumVolume', p -> 'minimumVolume'))
+    || (coalesce(case when jsonb_typeof(p -> 'minimumVolume') = 'object' then case
+        when p -> 'minimumVolume' ? 'Quantity' and (p -> 'minimumVolume') - 'Quantity' = '{}' then jsonb_build_object('minimumVolumeQuantity', p -> 'minimumVolume' -> 'Quantity')
+        when p -> 'minimumVolume' ? 'string' and (p -> 'minimumVolume') - 'string' = '{}' then jsonb_build_object('minimumVolumeString', p -> 'minimumVolume' -> 'string')
+        else fhir.choice_to_fhir('minimumVolume', p -> 'minimumVolume', '{Quantity,string}') end end,
+        fhir.pair('minimumVolume', p -> 'minimumVolume'))
       || fhir.pair('additive', case when p -> 'additive' @? '$ ? (exists(@."additive"))' then fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p -> 'additive') end));
 end $$;
 
 -- SpecimenDefinition.typeTested.container: minimumVolume[x] Quantity|string; additive SpecimenDefinition.typeTested.container.additive *
 create function fhir_meta."from:SpecimenDefinition.typeTested.container"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolumeQuantity,minimumVolumeString,_minimumVolumeString,additive}' then
     return p;
@@ -17445,18 +18507,22 @@ end $$;
 
 -- SpecimenDefinition.typeTested.container.additive: additive[x] CodeableConcept|Reference
 create function fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive}' then
     return p;
   end if;
   return (case when p ?| '{additive}' then p - '{additive}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}'), fhir.pair('additive', p -> 'additive')));
+    || (coalesce(case when jsonb_typeof(p -> 'additive') = 'object' then case
+        when p -> 'additive' ? 'CodeableConcept' and (p -> 'additive') - 'CodeableConcept' = '{}' then jsonb_build_object('additiveCodeableConcept', p -> 'additive' -> 'CodeableConcept')
+        when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then jsonb_build_object('additiveReference', fhir.ref_to_fhir(p -> 'additive' -> 'Reference'))
+        else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
+        fhir.pair('additive', p -> 'additive')));
 end $$;
 
 -- An array of SpecimenDefinition.typeTested.container.additive to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17471,7 +18537,7 @@ end $$;
 
 -- SpecimenDefinition.typeTested.container.additive: additive[x] CodeableConcept|Reference
 create function fhir_meta."from:SpecimenDefinition.typeTested.container.additive"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additiveCodeableConcept,additiveReference}' then
     return p;
@@ -17484,7 +18550,7 @@ end $$;
 
 -- An array of SpecimenDefinition.typeTested.container.additive from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SpecimenDefinition.typeTested.container.additive"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17525,7 +18591,7 @@ end $$;
 
 -- StructureDefinition.differential: element ElementDefinition *
 create function fhir_meta."to:StructureDefinition.differential"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
     return p;
@@ -17536,7 +18602,7 @@ end $$;
 
 -- StructureDefinition.differential: element ElementDefinition *
 create function fhir_meta."from:StructureDefinition.differential"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
     return p;
@@ -17547,7 +18613,7 @@ end $$;
 
 -- StructureDefinition.snapshot: element ElementDefinition *
 create function fhir_meta."to:StructureDefinition.snapshot"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
     return p;
@@ -17558,7 +18624,7 @@ end $$;
 
 -- StructureDefinition.snapshot: element ElementDefinition *
 create function fhir_meta."from:StructureDefinition.snapshot"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
     return p;
@@ -17593,7 +18659,7 @@ end $$;
 
 -- StructureMap.group: rule StructureMap.group.rule *
 create function fhir_meta."to:StructureMap.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then
     return p;
@@ -17604,7 +18670,7 @@ end $$;
 
 -- An array of StructureMap.group to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:StructureMap.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17619,7 +18685,7 @@ end $$;
 
 -- StructureMap.group: rule StructureMap.group.rule *
 create function fhir_meta."from:StructureMap.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then
     return p;
@@ -17630,7 +18696,7 @@ end $$;
 
 -- An array of StructureMap.group from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:StructureMap.group"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17645,7 +18711,7 @@ end $$;
 
 -- StructureMap.group.rule: source StructureMap.group.rule.source *; target StructureMap.group.rule.target *; rule StructureMap.group.rule *
 create function fhir_meta."to:StructureMap.group.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then
     return p;
@@ -17658,7 +18724,7 @@ end $$;
 
 -- An array of StructureMap.group.rule to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:StructureMap.group.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17673,7 +18739,7 @@ end $$;
 
 -- StructureMap.group.rule: source StructureMap.group.rule.source *; target StructureMap.group.rule.target *; rule StructureMap.group.rule *
 create function fhir_meta."from:StructureMap.group.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then
     return p;
@@ -17686,7 +18752,7 @@ end $$;
 
 -- An array of StructureMap.group.rule from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:StructureMap.group.rule"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17701,18 +18767,70 @@ end $$;
 
 -- StructureMap.group.rule.source: defaultValue[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:StructureMap.group.rule.source"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue}' then
     return p;
   end if;
   return (case when p ?| '{defaultValue}' then p - '{defaultValue}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('defaultValue', p -> 'defaultValue')));
+    || (coalesce(case when jsonb_typeof(p -> 'defaultValue') = 'object' then case
+        when p -> 'defaultValue' ? 'base64Binary' and (p -> 'defaultValue') - 'base64Binary' = '{}' then jsonb_build_object('defaultValueBase64Binary', p -> 'defaultValue' -> 'base64Binary')
+        when p -> 'defaultValue' ? 'boolean' and (p -> 'defaultValue') - 'boolean' = '{}' then jsonb_build_object('defaultValueBoolean', p -> 'defaultValue' -> 'boolean')
+        when p -> 'defaultValue' ? 'canonical' and (p -> 'defaultValue') - 'canonical' = '{}' then jsonb_build_object('defaultValueCanonical', p -> 'defaultValue' -> 'canonical')
+        when p -> 'defaultValue' ? 'code' and (p -> 'defaultValue') - 'code' = '{}' then jsonb_build_object('defaultValueCode', p -> 'defaultValue' -> 'code')
+        when p -> 'defaultValue' ? 'date' and (p -> 'defaultValue') - 'date' = '{}' then jsonb_build_object('defaultValueDate', p -> 'defaultValue' -> 'date')
+        when p -> 'defaultValue' ? 'dateTime' and (p -> 'defaultValue') - 'dateTime' = '{}' then jsonb_build_object('defaultValueDateTime', p -> 'defaultValue' -> 'dateTime')
+        when p -> 'defaultValue' ? 'decimal' and (p -> 'defaultValue') - 'decimal' = '{}' then jsonb_build_object('defaultValueDecimal', p -> 'defaultValue' -> 'decimal')
+        when p -> 'defaultValue' ? 'id' and (p -> 'defaultValue') - 'id' = '{}' then jsonb_build_object('defaultValueId', p -> 'defaultValue' -> 'id')
+        when p -> 'defaultValue' ? 'instant' and (p -> 'defaultValue') - 'instant' = '{}' then jsonb_build_object('defaultValueInstant', p -> 'defaultValue' -> 'instant')
+        when p -> 'defaultValue' ? 'integer' and (p -> 'defaultValue') - 'integer' = '{}' then jsonb_build_object('defaultValueInteger', p -> 'defaultValue' -> 'integer')
+        when p -> 'defaultValue' ? 'markdown' and (p -> 'defaultValue') - 'markdown' = '{}' then jsonb_build_object('defaultValueMarkdown', p -> 'defaultValue' -> 'markdown')
+        when p -> 'defaultValue' ? 'oid' and (p -> 'defaultValue') - 'oid' = '{}' then jsonb_build_object('defaultValueOid', p -> 'defaultValue' -> 'oid')
+        when p -> 'defaultValue' ? 'positiveInt' and (p -> 'defaultValue') - 'positiveInt' = '{}' then jsonb_build_object('defaultValuePositiveInt', p -> 'defaultValue' -> 'positiveInt')
+        when p -> 'defaultValue' ? 'string' and (p -> 'defaultValue') - 'string' = '{}' then jsonb_build_object('defaultValueString', p -> 'defaultValue' -> 'string')
+        when p -> 'defaultValue' ? 'time' and (p -> 'defaultValue') - 'time' = '{}' then jsonb_build_object('defaultValueTime', p -> 'defaultValue' -> 'time')
+        when p -> 'defaultValue' ? 'unsignedInt' and (p -> 'defaultValue') - 'unsignedInt' = '{}' then jsonb_build_object('defaultValueUnsignedInt', p -> 'defaultValue' -> 'unsignedInt')
+        when p -> 'defaultValue' ? 'uri' and (p -> 'defaultValue') - 'uri' = '{}' then jsonb_build_object('defaultValueUri', p -> 'defaultValue' -> 'uri')
+        when p -> 'defaultValue' ? 'url' and (p -> 'defaultValue') - 'url' = '{}' then jsonb_build_object('defaultValueUrl', p -> 'defaultValue' -> 'url')
+        when p -> 'defaultValue' ? 'uuid' and (p -> 'defaultValue') - 'uuid' = '{}' then jsonb_build_object('defaultValueUuid', p -> 'defaultValue' -> 'uuid')
+        when p -> 'defaultValue' ? 'Address' and (p -> 'defaultValue') - 'Address' = '{}' then jsonb_build_object('defaultValueAddress', p -> 'defaultValue' -> 'Address')
+        when p -> 'defaultValue' ? 'Age' and (p -> 'defaultValue') - 'Age' = '{}' then jsonb_build_object('defaultValueAge', p -> 'defaultValue' -> 'Age')
+        when p -> 'defaultValue' ? 'Annotation' and (p -> 'defaultValue') - 'Annotation' = '{}' then jsonb_build_object('defaultValueAnnotation', fhir_meta."to:Annotation"(p -> 'defaultValue' -> 'Annotation'))
+        when p -> 'defaultValue' ? 'Attachment' and (p -> 'defaultValue') - 'Attachment' = '{}' then jsonb_build_object('defaultValueAttachment', p -> 'defaultValue' -> 'Attachment')
+        when p -> 'defaultValue' ? 'CodeableConcept' and (p -> 'defaultValue') - 'CodeableConcept' = '{}' then jsonb_build_object('defaultValueCodeableConcept', p -> 'defaultValue' -> 'CodeableConcept')
+        when p -> 'defaultValue' ? 'Coding' and (p -> 'defaultValue') - 'Coding' = '{}' then jsonb_build_object('defaultValueCoding', p -> 'defaultValue' -> 'Coding')
+        when p -> 'defaultValue' ? 'ContactPoint' and (p -> 'defaultValue') - 'ContactPoint' = '{}' then jsonb_build_object('defaultValueContactPoint', p -> 'defaultValue' -> 'ContactPoint')
+        when p -> 'defaultValue' ? 'Count' and (p -> 'defaultValue') - 'Count' = '{}' then jsonb_build_object('defaultValueCount', p -> 'defaultValue' -> 'Count')
+        when p -> 'defaultValue' ? 'Distance' and (p -> 'defaultValue') - 'Distance' = '{}' then jsonb_build_object('defaultValueDistance', p -> 'defaultValue' -> 'Distance')
+        when p -> 'defaultValue' ? 'Duration' and (p -> 'defaultValue') - 'Duration' = '{}' then jsonb_build_object('defaultValueDuration', p -> 'defaultValue' -> 'Duration')
+        when p -> 'defaultValue' ? 'HumanName' and (p -> 'defaultValue') - 'HumanName' = '{}' then jsonb_build_object('defaultValueHumanName', p -> 'defaultValue' -> 'HumanName')
+        when p -> 'defaultValue' ? 'Identifier' and (p -> 'defaultValue') - 'Identifier' = '{}' then jsonb_build_object('defaultValueIdentifier', fhir_meta."to:Identifier"(p -> 'defaultValue' -> 'Identifier'))
+        when p -> 'defaultValue' ? 'Money' and (p -> 'defaultValue') - 'Money' = '{}' then jsonb_build_object('defaultValueMoney', p -> 'defaultValue' -> 'Money')
+        when p -> 'defaultValue' ? 'Period' and (p -> 'defaultValue') - 'Period' = '{}' then jsonb_build_object('defaultValuePeriod', p -> 'defaultValue' -> 'Period')
+        when p -> 'defaultValue' ? 'Quantity' and (p -> 'defaultValue') - 'Quantity' = '{}' then jsonb_build_object('defaultValueQuantity', p -> 'defaultValue' -> 'Quantity')
+        when p -> 'defaultValue' ? 'Range' and (p -> 'defaultValue') - 'Range' = '{}' then jsonb_build_object('defaultValueRange', p -> 'defaultValue' -> 'Range')
+        when p -> 'defaultValue' ? 'Ratio' and (p -> 'defaultValue') - 'Ratio' = '{}' then jsonb_build_object('defaultValueRatio', p -> 'defaultValue' -> 'Ratio')
+        when p -> 'defaultValue' ? 'Reference' and (p -> 'defaultValue') - 'Reference' = '{}' then jsonb_build_object('defaultValueReference', fhir.ref_to_fhir(p -> 'defaultValue' -> 'Reference'))
+        when p -> 'defaultValue' ? 'SampledData' and (p -> 'defaultValue') - 'SampledData' = '{}' then jsonb_build_object('defaultValueSampledData', p -> 'defaultValue' -> 'SampledData')
+        when p -> 'defaultValue' ? 'Signature' and (p -> 'defaultValue') - 'Signature' = '{}' then jsonb_build_object('defaultValueSignature', fhir_meta."to:Signature"(p -> 'defaultValue' -> 'Signature'))
+        when p -> 'defaultValue' ? 'Timing' and (p -> 'defaultValue') - 'Timing' = '{}' then jsonb_build_object('defaultValueTiming', fhir_meta."to:Timing"(p -> 'defaultValue' -> 'Timing'))
+        when p -> 'defaultValue' ? 'ContactDetail' and (p -> 'defaultValue') - 'ContactDetail' = '{}' then jsonb_build_object('defaultValueContactDetail', p -> 'defaultValue' -> 'ContactDetail')
+        when p -> 'defaultValue' ? 'Contributor' and (p -> 'defaultValue') - 'Contributor' = '{}' then jsonb_build_object('defaultValueContributor', p -> 'defaultValue' -> 'Contributor')
+        when p -> 'defaultValue' ? 'DataRequirement' and (p -> 'defaultValue') - 'DataRequirement' = '{}' then jsonb_build_object('defaultValueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'defaultValue' -> 'DataRequirement'))
+        when p -> 'defaultValue' ? 'Expression' and (p -> 'defaultValue') - 'Expression' = '{}' then jsonb_build_object('defaultValueExpression', p -> 'defaultValue' -> 'Expression')
+        when p -> 'defaultValue' ? 'ParameterDefinition' and (p -> 'defaultValue') - 'ParameterDefinition' = '{}' then jsonb_build_object('defaultValueParameterDefinition', p -> 'defaultValue' -> 'ParameterDefinition')
+        when p -> 'defaultValue' ? 'RelatedArtifact' and (p -> 'defaultValue') - 'RelatedArtifact' = '{}' then jsonb_build_object('defaultValueRelatedArtifact', p -> 'defaultValue' -> 'RelatedArtifact')
+        when p -> 'defaultValue' ? 'TriggerDefinition' and (p -> 'defaultValue') - 'TriggerDefinition' = '{}' then jsonb_build_object('defaultValueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'defaultValue' -> 'TriggerDefinition'))
+        when p -> 'defaultValue' ? 'UsageContext' and (p -> 'defaultValue') - 'UsageContext' = '{}' then jsonb_build_object('defaultValueUsageContext', fhir_meta."to:UsageContext"(p -> 'defaultValue' -> 'UsageContext'))
+        when p -> 'defaultValue' ? 'Dosage' and (p -> 'defaultValue') - 'Dosage' = '{}' then jsonb_build_object('defaultValueDosage', fhir_meta."to:Dosage"(p -> 'defaultValue' -> 'Dosage'))
+        when p -> 'defaultValue' ? 'Meta' and (p -> 'defaultValue') - 'Meta' = '{}' then jsonb_build_object('defaultValueMeta', fhir_meta."to:Meta"(p -> 'defaultValue' -> 'Meta'))
+        else fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('defaultValue', p -> 'defaultValue')));
 end $$;
 
 -- An array of StructureMap.group.rule.source to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:StructureMap.group.rule.source"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17727,7 +18845,7 @@ end $$;
 
 -- StructureMap.group.rule.source: defaultValue[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."from:StructureMap.group.rule.source"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta}' then
     return p;
@@ -17807,7 +18925,7 @@ end $$;
 
 -- An array of StructureMap.group.rule.source from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:StructureMap.group.rule.source"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17822,7 +18940,7 @@ end $$;
 
 -- StructureMap.group.rule.target: parameter StructureMap.group.rule.target.parameter *
 create function fhir_meta."to:StructureMap.group.rule.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then
     return p;
@@ -17833,7 +18951,7 @@ end $$;
 
 -- An array of StructureMap.group.rule.target to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:StructureMap.group.rule.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17848,7 +18966,7 @@ end $$;
 
 -- StructureMap.group.rule.target: parameter StructureMap.group.rule.target.parameter *
 create function fhir_meta."from:StructureMap.group.rule.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then
     return p;
@@ -17859,7 +18977,7 @@ end $$;
 
 -- An array of StructureMap.group.rule.target from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:StructureMap.group.rule.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17874,18 +18992,25 @@ end $$;
 
 -- StructureMap.group.rule.target.parameter: value[x] id|string|boolean|integer|decimal
 create function fhir_meta."to:StructureMap.group.rule.target.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{id,string,boolean,integer,decimal}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        else fhir.choice_to_fhir('value', p -> 'value', '{id,string,boolean,integer,decimal}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of StructureMap.group.rule.target.parameter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17900,7 +19025,7 @@ end $$;
 
 -- StructureMap.group.rule.target.parameter: value[x] id|string|boolean|integer|decimal
 create function fhir_meta."from:StructureMap.group.rule.target.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueId,_valueId,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal}' then
     return p;
@@ -17921,7 +19046,7 @@ end $$;
 
 -- An array of StructureMap.group.rule.target.parameter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:StructureMap.group.rule.target.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -17978,18 +19103,22 @@ end $$;
 
 -- Substance.ingredient: substance[x] CodeableConcept|Reference
 create function fhir_meta."to:Substance.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance}' then
     return p;
   end if;
   return (case when p ?| '{substance}' then p - '{substance}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('substance', p -> 'substance', '{CodeableConcept,Reference}'), fhir.pair('substance', p -> 'substance')));
+    || (coalesce(case when jsonb_typeof(p -> 'substance') = 'object' then case
+        when p -> 'substance' ? 'CodeableConcept' and (p -> 'substance') - 'CodeableConcept' = '{}' then jsonb_build_object('substanceCodeableConcept', p -> 'substance' -> 'CodeableConcept')
+        when p -> 'substance' ? 'Reference' and (p -> 'substance') - 'Reference' = '{}' then jsonb_build_object('substanceReference', fhir.ref_to_fhir(p -> 'substance' -> 'Reference'))
+        else fhir.choice_to_fhir('substance', p -> 'substance', '{CodeableConcept,Reference}') end end,
+        fhir.pair('substance', p -> 'substance')));
 end $$;
 
 -- An array of Substance.ingredient to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Substance.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18004,7 +19133,7 @@ end $$;
 
 -- Substance.ingredient: substance[x] CodeableConcept|Reference
 create function fhir_meta."from:Substance.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substanceCodeableConcept,substanceReference}' then
     return p;
@@ -18017,7 +19146,7 @@ end $$;
 
 -- An array of Substance.ingredient from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Substance.ingredient"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18032,7 +19161,7 @@ end $$;
 
 -- Substance.instance: identifier Identifier
 create function fhir_meta."to:Substance.instance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -18043,7 +19172,7 @@ end $$;
 
 -- An array of Substance.instance to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Substance.instance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18058,7 +19187,7 @@ end $$;
 
 -- Substance.instance: identifier Identifier
 create function fhir_meta."from:Substance.instance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -18069,7 +19198,7 @@ end $$;
 
 -- An array of Substance.instance from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Substance.instance"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18084,18 +19213,23 @@ end $$;
 
 -- SubstanceAmount: amount[x] Quantity|Range|string
 create function fhir_meta."to:SubstanceAmount"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
     return p;
   end if;
   return (case when p ?| '{amount}' then p - '{amount}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}'), fhir.pair('amount', p -> 'amount')));
+    || (coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'Range' and (p -> 'amount') - 'Range' = '{}' then jsonb_build_object('amountRange', p -> 'amount' -> 'Range')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}') end end,
+        fhir.pair('amount', p -> 'amount')));
 end $$;
 
 -- SubstanceAmount: amount[x] Quantity|Range|string
 create function fhir_meta."from:SubstanceAmount"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amountQuantity,amountRange,amountString,_amountString}' then
     return p;
@@ -18130,7 +19264,7 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit: linkage SubstanceNucleicAcid.subunit.linkage *; sugar SubstanceNucleicAcid.subunit.sugar *
 create function fhir_meta."to:SubstanceNucleicAcid.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then
     return p;
@@ -18142,7 +19276,7 @@ end $$;
 
 -- An array of SubstanceNucleicAcid.subunit to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18157,7 +19291,7 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit: linkage SubstanceNucleicAcid.subunit.linkage *; sugar SubstanceNucleicAcid.subunit.sugar *
 create function fhir_meta."from:SubstanceNucleicAcid.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then
     return p;
@@ -18169,7 +19303,7 @@ end $$;
 
 -- An array of SubstanceNucleicAcid.subunit from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18184,7 +19318,7 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit.linkage: identifier Identifier
 create function fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -18195,7 +19329,7 @@ end $$;
 
 -- An array of SubstanceNucleicAcid.subunit.linkage to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18210,7 +19344,7 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit.linkage: identifier Identifier
 create function fhir_meta."from:SubstanceNucleicAcid.subunit.linkage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -18221,7 +19355,7 @@ end $$;
 
 -- An array of SubstanceNucleicAcid.subunit.linkage from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18236,7 +19370,7 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit.sugar: identifier Identifier
 create function fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -18247,7 +19381,7 @@ end $$;
 
 -- An array of SubstanceNucleicAcid.subunit.sugar to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18262,7 +19396,7 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit.sugar: identifier Identifier
 create function fhir_meta."from:SubstanceNucleicAcid.subunit.sugar"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -18273,7 +19407,7 @@ end $$;
 
 -- An array of SubstanceNucleicAcid.subunit.sugar from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18310,7 +19444,7 @@ end $$;
 
 -- SubstancePolymer.monomerSet: startingMaterial SubstancePolymer.monomerSet.startingMaterial *
 create function fhir_meta."to:SubstancePolymer.monomerSet"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then
     return p;
@@ -18321,7 +19455,7 @@ end $$;
 
 -- An array of SubstancePolymer.monomerSet to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstancePolymer.monomerSet"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18336,7 +19470,7 @@ end $$;
 
 -- SubstancePolymer.monomerSet: startingMaterial SubstancePolymer.monomerSet.startingMaterial *
 create function fhir_meta."from:SubstancePolymer.monomerSet"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then
     return p;
@@ -18347,7 +19481,7 @@ end $$;
 
 -- An array of SubstancePolymer.monomerSet from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstancePolymer.monomerSet"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18362,7 +19496,7 @@ end $$;
 
 -- SubstancePolymer.monomerSet.startingMaterial: amount SubstanceAmount
 create function fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
     return p;
@@ -18373,7 +19507,7 @@ end $$;
 
 -- An array of SubstancePolymer.monomerSet.startingMaterial to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18388,7 +19522,7 @@ end $$;
 
 -- SubstancePolymer.monomerSet.startingMaterial: amount SubstanceAmount
 create function fhir_meta."from:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
     return p;
@@ -18399,7 +19533,7 @@ end $$;
 
 -- An array of SubstancePolymer.monomerSet.startingMaterial from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18414,7 +19548,7 @@ end $$;
 
 -- SubstancePolymer.repeat: repeatUnit SubstancePolymer.repeat.repeatUnit *
 create function fhir_meta."to:SubstancePolymer.repeat"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then
     return p;
@@ -18425,7 +19559,7 @@ end $$;
 
 -- An array of SubstancePolymer.repeat to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstancePolymer.repeat"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18440,7 +19574,7 @@ end $$;
 
 -- SubstancePolymer.repeat: repeatUnit SubstancePolymer.repeat.repeatUnit *
 create function fhir_meta."from:SubstancePolymer.repeat"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then
     return p;
@@ -18451,7 +19585,7 @@ end $$;
 
 -- An array of SubstancePolymer.repeat from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstancePolymer.repeat"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18466,7 +19600,7 @@ end $$;
 
 -- SubstancePolymer.repeat.repeatUnit: amount SubstanceAmount; degreeOfPolymerisation SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation *
 create function fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then
     return p;
@@ -18478,7 +19612,7 @@ end $$;
 
 -- An array of SubstancePolymer.repeat.repeatUnit to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18493,7 +19627,7 @@ end $$;
 
 -- SubstancePolymer.repeat.repeatUnit: amount SubstanceAmount; degreeOfPolymerisation SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation *
 create function fhir_meta."from:SubstancePolymer.repeat.repeatUnit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then
     return p;
@@ -18505,7 +19639,7 @@ end $$;
 
 -- An array of SubstancePolymer.repeat.repeatUnit from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18520,7 +19654,7 @@ end $$;
 
 -- SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation: amount SubstanceAmount
 create function fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
     return p;
@@ -18531,7 +19665,7 @@ end $$;
 
 -- An array of SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18546,7 +19680,7 @@ end $$;
 
 -- SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation: amount SubstanceAmount
 create function fhir_meta."from:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
     return p;
@@ -18557,7 +19691,7 @@ end $$;
 
 -- An array of SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstancePolymer.rep.repeatUnit.degreeOfPolymerisation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18592,7 +19726,7 @@ end $$;
 
 -- SubstanceProtein.subunit: nTerminalModificationId Identifier; cTerminalModificationId Identifier
 create function fhir_meta."to:SubstanceProtein.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then
     return p;
@@ -18604,7 +19738,7 @@ end $$;
 
 -- An array of SubstanceProtein.subunit to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceProtein.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18619,7 +19753,7 @@ end $$;
 
 -- SubstanceProtein.subunit: nTerminalModificationId Identifier; cTerminalModificationId Identifier
 create function fhir_meta."from:SubstanceProtein.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then
     return p;
@@ -18631,7 +19765,7 @@ end $$;
 
 -- An array of SubstanceProtein.subunit from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceProtein.subunit"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18672,7 +19806,7 @@ end $$;
 
 -- SubstanceReferenceInformation.classification: source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.classification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -18683,7 +19817,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.classification to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceReferenceInformation.classification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18698,7 +19832,7 @@ end $$;
 
 -- SubstanceReferenceInformation.classification: source Reference *
 create function fhir_meta."from:SubstanceReferenceInformation.classification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -18709,7 +19843,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.classification from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceReferenceInformation.classification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18724,7 +19858,7 @@ end $$;
 
 -- SubstanceReferenceInformation.gene: source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.gene"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -18735,7 +19869,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.gene to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceReferenceInformation.gene"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18750,7 +19884,7 @@ end $$;
 
 -- SubstanceReferenceInformation.gene: source Reference *
 create function fhir_meta."from:SubstanceReferenceInformation.gene"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -18761,7 +19895,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.gene from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceReferenceInformation.gene"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18776,7 +19910,7 @@ end $$;
 
 -- SubstanceReferenceInformation.geneElement: element Identifier; source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.geneElement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then
     return p;
@@ -18788,7 +19922,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.geneElement to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18803,7 +19937,7 @@ end $$;
 
 -- SubstanceReferenceInformation.geneElement: element Identifier; source Reference *
 create function fhir_meta."from:SubstanceReferenceInformation.geneElement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then
     return p;
@@ -18815,7 +19949,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.geneElement from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceReferenceInformation.geneElement"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18830,20 +19964,25 @@ end $$;
 
 -- SubstanceReferenceInformation.target: target Identifier; amount[x] Quantity|Range|string; source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amount,source}' then
     return p;
   end if;
   return (case when p ?| '{amount}' then p - '{amount}'::text[] else p end)
     || (fhir.pair('target', fhir_meta."to:Identifier"(p -> 'target'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}'), fhir.pair('amount', p -> 'amount'))
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'Range' and (p -> 'amount') - 'Range' = '{}' then jsonb_build_object('amountRange', p -> 'amount' -> 'Range')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}') end end,
+        fhir.pair('amount', p -> 'amount'))
       || fhir.pair('source', fhir.refs_to_fhir(p -> 'source')));
 end $$;
 
 -- An array of SubstanceReferenceInformation.target to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceReferenceInformation.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18858,7 +19997,7 @@ end $$;
 
 -- SubstanceReferenceInformation.target: target Identifier; amount[x] Quantity|Range|string; source Reference *
 create function fhir_meta."from:SubstanceReferenceInformation.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amountQuantity,amountRange,amountString,_amountString,source}' then
     return p;
@@ -18875,7 +20014,7 @@ end $$;
 
 -- An array of SubstanceReferenceInformation.target from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceReferenceInformation.target"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18956,7 +20095,7 @@ end $$;
 
 -- SubstanceSpecification.code: source Reference *
 create function fhir_meta."to:SubstanceSpecification.code"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -18967,7 +20106,7 @@ end $$;
 
 -- An array of SubstanceSpecification.code to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceSpecification.code"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -18982,7 +20121,7 @@ end $$;
 
 -- SubstanceSpecification.code: source Reference *
 create function fhir_meta."from:SubstanceSpecification.code"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
     return p;
@@ -18993,7 +20132,7 @@ end $$;
 
 -- An array of SubstanceSpecification.code from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceSpecification.code"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19008,19 +20147,23 @@ end $$;
 
 -- SubstanceSpecification.moiety: identifier Identifier; amount[x] Quantity|string
 create function fhir_meta."to:SubstanceSpecification.moiety"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amount}' then
     return p;
   end if;
   return (case when p ?| '{amount}' then p - '{amount}'::text[] else p end)
     || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}'), fhir.pair('amount', p -> 'amount')));
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
+        fhir.pair('amount', p -> 'amount')));
 end $$;
 
 -- An array of SubstanceSpecification.moiety to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceSpecification.moiety"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19035,7 +20178,7 @@ end $$;
 
 -- SubstanceSpecification.moiety: identifier Identifier; amount[x] Quantity|string
 create function fhir_meta."from:SubstanceSpecification.moiety"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amountQuantity,amountString,_amountString}' then
     return p;
@@ -19050,7 +20193,7 @@ end $$;
 
 -- An array of SubstanceSpecification.moiety from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceSpecification.moiety"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19065,7 +20208,7 @@ end $$;
 
 -- SubstanceSpecification.name: synonym SubstanceSpecification.name *; translation SubstanceSpecification.name *; source Reference *
 create function fhir_meta."to:SubstanceSpecification.name"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then
     return p;
@@ -19078,7 +20221,7 @@ end $$;
 
 -- An array of SubstanceSpecification.name to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceSpecification.name"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19093,7 +20236,7 @@ end $$;
 
 -- SubstanceSpecification.name: synonym SubstanceSpecification.name *; translation SubstanceSpecification.name *; source Reference *
 create function fhir_meta."from:SubstanceSpecification.name"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then
     return p;
@@ -19106,7 +20249,7 @@ end $$;
 
 -- An array of SubstanceSpecification.name from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceSpecification.name"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19121,19 +20264,27 @@ end $$;
 
 -- SubstanceSpecification.property: definingSubstance[x] Reference|CodeableConcept; amount[x] Quantity|string
 create function fhir_meta."to:SubstanceSpecification.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstance,amount}' then
     return p;
   end if;
   return (case when p ?| '{definingSubstance,amount}' then p - '{definingSubstance,amount}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('definingSubstance', p -> 'definingSubstance', '{Reference,CodeableConcept}'), fhir.pair('definingSubstance', p -> 'definingSubstance'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}'), fhir.pair('amount', p -> 'amount')));
+    || (coalesce(case when jsonb_typeof(p -> 'definingSubstance') = 'object' then case
+        when p -> 'definingSubstance' ? 'Reference' and (p -> 'definingSubstance') - 'Reference' = '{}' then jsonb_build_object('definingSubstanceReference', fhir.ref_to_fhir(p -> 'definingSubstance' -> 'Reference'))
+        when p -> 'definingSubstance' ? 'CodeableConcept' and (p -> 'definingSubstance') - 'CodeableConcept' = '{}' then jsonb_build_object('definingSubstanceCodeableConcept', p -> 'definingSubstance' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('definingSubstance', p -> 'definingSubstance', '{Reference,CodeableConcept}') end end,
+        fhir.pair('definingSubstance', p -> 'definingSubstance'))
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
+        fhir.pair('amount', p -> 'amount')));
 end $$;
 
 -- An array of SubstanceSpecification.property to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceSpecification.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19148,7 +20299,7 @@ end $$;
 
 -- SubstanceSpecification.property: definingSubstance[x] Reference|CodeableConcept; amount[x] Quantity|string
 create function fhir_meta."from:SubstanceSpecification.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstanceReference,definingSubstanceCodeableConcept,amountQuantity,amountString,_amountString}' then
     return p;
@@ -19165,7 +20316,7 @@ end $$;
 
 -- An array of SubstanceSpecification.property from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceSpecification.property"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19180,20 +20331,30 @@ end $$;
 
 -- SubstanceSpecification.relationship: substance[x] Reference|CodeableConcept; amount[x] Quantity|Range|Ratio|string; source Reference *
 create function fhir_meta."to:SubstanceSpecification.relationship"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance,amount,source}' then
     return p;
   end if;
   return (case when p ?| '{substance,amount}' then p - '{substance,amount}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('substance', p -> 'substance', '{Reference,CodeableConcept}'), fhir.pair('substance', p -> 'substance'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,Ratio,string}'), fhir.pair('amount', p -> 'amount'))
+    || (coalesce(case when jsonb_typeof(p -> 'substance') = 'object' then case
+        when p -> 'substance' ? 'Reference' and (p -> 'substance') - 'Reference' = '{}' then jsonb_build_object('substanceReference', fhir.ref_to_fhir(p -> 'substance' -> 'Reference'))
+        when p -> 'substance' ? 'CodeableConcept' and (p -> 'substance') - 'CodeableConcept' = '{}' then jsonb_build_object('substanceCodeableConcept', p -> 'substance' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('substance', p -> 'substance', '{Reference,CodeableConcept}') end end,
+        fhir.pair('substance', p -> 'substance'))
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'Range' and (p -> 'amount') - 'Range' = '{}' then jsonb_build_object('amountRange', p -> 'amount' -> 'Range')
+        when p -> 'amount' ? 'Ratio' and (p -> 'amount') - 'Ratio' = '{}' then jsonb_build_object('amountRatio', p -> 'amount' -> 'Ratio')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,Ratio,string}') end end,
+        fhir.pair('amount', p -> 'amount'))
       || fhir.pair('source', fhir.refs_to_fhir(p -> 'source')));
 end $$;
 
 -- An array of SubstanceSpecification.relationship to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceSpecification.relationship"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19208,7 +20369,7 @@ end $$;
 
 -- SubstanceSpecification.relationship: substance[x] Reference|CodeableConcept; amount[x] Quantity|Range|Ratio|string; source Reference *
 create function fhir_meta."from:SubstanceSpecification.relationship"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substanceReference,substanceCodeableConcept,amountQuantity,amountRange,amountRatio,amountString,_amountString,source}' then
     return p;
@@ -19228,7 +20389,7 @@ end $$;
 
 -- An array of SubstanceSpecification.relationship from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceSpecification.relationship"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19243,7 +20404,7 @@ end $$;
 
 -- SubstanceSpecification.structure: isotope SubstanceSpecification.structure.isotope *; source Reference *
 create function fhir_meta."to:SubstanceSpecification.structure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then
     return p;
@@ -19255,7 +20416,7 @@ end $$;
 
 -- SubstanceSpecification.structure: isotope SubstanceSpecification.structure.isotope *; source Reference *
 create function fhir_meta."from:SubstanceSpecification.structure"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then
     return p;
@@ -19267,7 +20428,7 @@ end $$;
 
 -- SubstanceSpecification.structure.isotope: identifier Identifier
 create function fhir_meta."to:SubstanceSpecification.structure.isotope"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -19278,7 +20439,7 @@ end $$;
 
 -- An array of SubstanceSpecification.structure.isotope to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SubstanceSpecification.structure.isotope"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19293,7 +20454,7 @@ end $$;
 
 -- SubstanceSpecification.structure.isotope: identifier Identifier
 create function fhir_meta."from:SubstanceSpecification.structure.isotope"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
     return p;
@@ -19304,7 +20465,7 @@ end $$;
 
 -- An array of SubstanceSpecification.structure.isotope from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SubstanceSpecification.structure.isotope"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19329,7 +20490,12 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('suppliedItem', fhir_meta."to:SupplyDelivery.suppliedItem"(p -> 'suppliedItem'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('supplier', fhir.ref_to_fhir(p -> 'supplier'))
       || fhir.pair('destination', fhir.ref_to_fhir(p -> 'destination'))
       || fhir.pair('receiver', fhir.refs_to_fhir(p -> 'receiver')));
@@ -19359,18 +20525,22 @@ end $$;
 
 -- SupplyDelivery.suppliedItem: item[x] CodeableConcept|Reference
 create function fhir_meta."to:SupplyDelivery.suppliedItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 -- SupplyDelivery.suppliedItem: item[x] CodeableConcept|Reference
 create function fhir_meta."from:SupplyDelivery.suppliedItem"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemCodeableConcept,itemReference}' then
     return p;
@@ -19389,9 +20559,18 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item'))
+      || coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item'))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:SupplyRequest.parameter"(p -> 'parameter') end)
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('supplier', fhir.refs_to_fhir(p -> 'supplier'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -19425,18 +20604,24 @@ end $$;
 
 -- SupplyRequest.parameter: value[x] CodeableConcept|Quantity|Range|boolean
 create function fhir_meta."to:SupplyRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of SupplyRequest.parameter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:SupplyRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19451,7 +20636,7 @@ end $$;
 
 -- SupplyRequest.parameter: value[x] CodeableConcept|Quantity|Range|boolean
 create function fhir_meta."from:SupplyRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then
     return p;
@@ -19467,7 +20652,7 @@ end $$;
 
 -- An array of SupplyRequest.parameter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:SupplyRequest.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19534,18 +20719,70 @@ end $$;
 
 -- Task.input: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:Task.input"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Task.input to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Task.input"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19560,7 +20797,7 @@ end $$;
 
 -- Task.input: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."from:Task.input"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then
     return p;
@@ -19640,7 +20877,7 @@ end $$;
 
 -- An array of Task.input from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Task.input"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19655,18 +20892,70 @@ end $$;
 
 -- Task.output: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:Task.output"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of Task.output to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Task.output"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19681,7 +20970,7 @@ end $$;
 
 -- Task.output: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."from:Task.output"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then
     return p;
@@ -19761,7 +21050,7 @@ end $$;
 
 -- An array of Task.output from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Task.output"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19776,7 +21065,7 @@ end $$;
 
 -- Task.restriction: recipient Reference *
 create function fhir_meta."to:Task.restriction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then
     return p;
@@ -19787,7 +21076,7 @@ end $$;
 
 -- Task.restriction: recipient Reference *
 create function fhir_meta."from:Task.restriction"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then
     return p;
@@ -19866,7 +21155,7 @@ end $$;
 
 -- TestScript.fixture: resource Reference
 create function fhir_meta."to:TestScript.fixture"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -19877,7 +21166,7 @@ end $$;
 
 -- An array of TestScript.fixture to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:TestScript.fixture"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19892,7 +21181,7 @@ end $$;
 
 -- TestScript.fixture: resource Reference
 create function fhir_meta."from:TestScript.fixture"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
     return p;
@@ -19903,7 +21192,7 @@ end $$;
 
 -- An array of TestScript.fixture from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:TestScript.fixture"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19918,7 +21207,7 @@ end $$;
 
 -- Timing: repeat Timing.repeat
 create function fhir_meta."to:Timing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then
     return p;
@@ -19929,7 +21218,7 @@ end $$;
 
 -- An array of Timing to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:Timing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19944,7 +21233,7 @@ end $$;
 
 -- Timing: repeat Timing.repeat
 create function fhir_meta."from:Timing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then
     return p;
@@ -19955,7 +21244,7 @@ end $$;
 
 -- An array of Timing from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:Timing"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -19970,18 +21259,23 @@ end $$;
 
 -- Timing.repeat: bounds[x] Duration|Range|Period
 create function fhir_meta."to:Timing.repeat"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{bounds}' then
     return p;
   end if;
   return (case when p ?| '{bounds}' then p - '{bounds}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('bounds', p -> 'bounds', '{Duration,Range,Period}'), fhir.pair('bounds', p -> 'bounds')));
+    || (coalesce(case when jsonb_typeof(p -> 'bounds') = 'object' then case
+        when p -> 'bounds' ? 'Duration' and (p -> 'bounds') - 'Duration' = '{}' then jsonb_build_object('boundsDuration', p -> 'bounds' -> 'Duration')
+        when p -> 'bounds' ? 'Range' and (p -> 'bounds') - 'Range' = '{}' then jsonb_build_object('boundsRange', p -> 'bounds' -> 'Range')
+        when p -> 'bounds' ? 'Period' and (p -> 'bounds') - 'Period' = '{}' then jsonb_build_object('boundsPeriod', p -> 'bounds' -> 'Period')
+        else fhir.choice_to_fhir('bounds', p -> 'bounds', '{Duration,Range,Period}') end end,
+        fhir.pair('bounds', p -> 'bounds')));
 end $$;
 
 -- Timing.repeat: bounds[x] Duration|Range|Period
 create function fhir_meta."from:Timing.repeat"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{boundsDuration,boundsRange,boundsPeriod}' then
     return p;
@@ -19995,19 +21289,25 @@ end $$;
 
 -- TriggerDefinition: timing[x] Timing|Reference|date|dateTime; data DataRequirement *
 create function fhir_meta."to:TriggerDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,data}' then
     return p;
   end if;
   return (case when p ?| '{timing}' then p - '{timing}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Reference,date,dateTime}'), fhir.pair('timing', p -> 'timing'))
+    || (coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        when p -> 'timing' ? 'Reference' and (p -> 'timing') - 'Reference' = '{}' then jsonb_build_object('timingReference', fhir.ref_to_fhir(p -> 'timing' -> 'Reference'))
+        when p -> 'timing' ? 'date' and (p -> 'timing') - 'date' = '{}' then jsonb_build_object('timingDate', p -> 'timing' -> 'date')
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Reference,date,dateTime}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('data', case when p -> 'data' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'data') end));
 end $$;
 
 -- An array of TriggerDefinition to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:TriggerDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20022,7 +21322,7 @@ end $$;
 
 -- TriggerDefinition: timing[x] Timing|Reference|date|dateTime; data DataRequirement *
 create function fhir_meta."from:TriggerDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timingTiming,timingReference,timingDate,_timingDate,timingDateTime,_timingDateTime,data}' then
     return p;
@@ -20040,7 +21340,7 @@ end $$;
 
 -- An array of TriggerDefinition from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:TriggerDefinition"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20055,18 +21355,24 @@ end $$;
 
 -- UsageContext: value[x] CodeableConcept|Quantity|Range|Reference
 create function fhir_meta."to:UsageContext"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of UsageContext to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:UsageContext"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20081,7 +21387,7 @@ end $$;
 
 -- UsageContext: value[x] CodeableConcept|Quantity|Range|Reference
 create function fhir_meta."from:UsageContext"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueQuantity,valueRange,valueReference}' then
     return p;
@@ -20096,7 +21402,7 @@ end $$;
 
 -- An array of UsageContext from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:UsageContext"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20135,7 +21441,7 @@ end $$;
 
 -- ValueSet.expansion: parameter ValueSet.expansion.parameter *; contains ValueSet.expansion.contains *
 create function fhir_meta."to:ValueSet.expansion"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then
     return p;
@@ -20147,7 +21453,7 @@ end $$;
 
 -- ValueSet.expansion: parameter ValueSet.expansion.parameter *; contains ValueSet.expansion.contains *
 create function fhir_meta."from:ValueSet.expansion"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then
     return p;
@@ -20159,7 +21465,7 @@ end $$;
 
 -- ValueSet.expansion.contains: contains ValueSet.expansion.contains *
 create function fhir_meta."to:ValueSet.expansion.contains"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then
     return p;
@@ -20170,7 +21476,7 @@ end $$;
 
 -- An array of ValueSet.expansion.contains to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ValueSet.expansion.contains"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20185,7 +21491,7 @@ end $$;
 
 -- ValueSet.expansion.contains: contains ValueSet.expansion.contains *
 create function fhir_meta."from:ValueSet.expansion.contains"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then
     return p;
@@ -20196,7 +21502,7 @@ end $$;
 
 -- An array of ValueSet.expansion.contains from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ValueSet.expansion.contains"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20211,18 +21517,27 @@ end $$;
 
 -- ValueSet.expansion.parameter: value[x] string|boolean|integer|decimal|uri|code|dateTime
 create function fhir_meta."to:ValueSet.expansion.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{string,boolean,integer,decimal,uri,code,dateTime}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        else fhir.choice_to_fhir('value', p -> 'value', '{string,boolean,integer,decimal,uri,code,dateTime}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 -- An array of ValueSet.expansion.parameter to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:ValueSet.expansion.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20237,7 +21552,7 @@ end $$;
 
 -- ValueSet.expansion.parameter: value[x] string|boolean|integer|decimal|uri|code|dateTime
 create function fhir_meta."from:ValueSet.expansion.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal,valueUri,_valueUri,valueCode,_valueCode,valueDateTime,_valueDateTime}' then
     return p;
@@ -20262,7 +21577,7 @@ end $$;
 
 -- An array of ValueSet.expansion.parameter from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:ValueSet.expansion.parameter"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20305,7 +21620,7 @@ end $$;
 
 -- VerificationResult.attestation: who Reference; onBehalfOf Reference; proxySignature Signature; sourceSignature Signature
 create function fhir_meta."to:VerificationResult.attestation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then
     return p;
@@ -20319,7 +21634,7 @@ end $$;
 
 -- VerificationResult.attestation: who Reference; onBehalfOf Reference; proxySignature Signature; sourceSignature Signature
 create function fhir_meta."from:VerificationResult.attestation"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then
     return p;
@@ -20333,7 +21648,7 @@ end $$;
 
 -- VerificationResult.primarySource: who Reference
 create function fhir_meta."to:VerificationResult.primarySource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then
     return p;
@@ -20344,7 +21659,7 @@ end $$;
 
 -- An array of VerificationResult.primarySource to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:VerificationResult.primarySource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20359,7 +21674,7 @@ end $$;
 
 -- VerificationResult.primarySource: who Reference
 create function fhir_meta."from:VerificationResult.primarySource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then
     return p;
@@ -20370,7 +21685,7 @@ end $$;
 
 -- An array of VerificationResult.primarySource from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:VerificationResult.primarySource"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20385,7 +21700,7 @@ end $$;
 
 -- VerificationResult.validator: organization Reference; attestationSignature Signature
 create function fhir_meta."to:VerificationResult.validator"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then
     return p;
@@ -20397,7 +21712,7 @@ end $$;
 
 -- An array of VerificationResult.validator to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:VerificationResult.validator"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20412,7 +21727,7 @@ end $$;
 
 -- VerificationResult.validator: organization Reference; attestationSignature Signature
 create function fhir_meta."from:VerificationResult.validator"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then
     return p;
@@ -20424,7 +21739,7 @@ end $$;
 
 -- An array of VerificationResult.validator from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:VerificationResult.validator"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20467,7 +21782,7 @@ end $$;
 
 -- VisionPrescription.lensSpecification: note Annotation *
 create function fhir_meta."to:VisionPrescription.lensSpecification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -20478,7 +21793,7 @@ end $$;
 
 -- An array of VisionPrescription.lensSpecification to FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."to[]:VisionPrescription.lensSpecification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -20493,7 +21808,7 @@ end $$;
 
 -- VisionPrescription.lensSpecification: note Annotation *
 create function fhir_meta."from:VisionPrescription.lensSpecification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
     return p;
@@ -20504,7 +21819,7 @@ end $$;
 
 -- An array of VisionPrescription.lensSpecification from FHIR format; null (the caller keeps the value) when it is not an array.
 create function fhir_meta."from[]:VisionPrescription.lensSpecification"(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -21204,7 +22519,7 @@ end $$;
 -- A value of data type p_type (a choice type's value) to FHIR format: references and the data
 -- types that hold something to convert; anything else is returned as is.
 create function fhir_meta.type_to_fhir(p_type text, p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   return case p_type
     when 'Reference' then fhir.ref_to_fhir(p)
@@ -21227,7 +22542,7 @@ end $$;
 -- A value of data type p_type (a choice type's value) from FHIR format: references and the data
 -- types that hold something to convert; anything else is returned as is.
 create function fhir_meta.type_from_fhir(p_type text, p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   return case p_type
     when 'Reference' then fhir.ref_from_fhir(p)

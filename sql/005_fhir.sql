@@ -35,9 +35,16 @@ create index attribute_entity_idx on public.attribute ((resource #>> '{resource,
 
 -- {key: value}, or {} when value is null: lets generated code build "the pairs that changed"
 -- with `||` (which returns the other side as is when one side is empty) and no null keys.
+-- Written with jsonb_set_lax so that p_value appears once: PostgreSQL inlines a SQL function
+-- whose parameter is used twice only when the argument is cheap, and the arguments here are
+-- conversions (a non-inlined SQL function call costs several microseconds).
 create function fhir.pair(p_key text, p_value jsonb) returns jsonb
 language sql immutable parallel safe
-return case when p_value is null then '{}'::jsonb else jsonb_build_object(p_key, p_value) end;
+return jsonb_set_lax('{}', array[p_key], p_value, true, 'delete_key');
+
+-- Volatility: PostgreSQL marks jsonb_build_object and to_jsonb stable, and inlines a SQL
+-- function into its caller only when it is marked no stricter than its body; so the functions
+-- here that build jsonb are stable (inlining them is what makes the conversion fast).
 
 -- Raises SL422 for a value that is not a resource; returns jsonb so it can sit in a case.
 -- Stable, not immutable, so the planner never folds a call with constant arguments.
@@ -74,7 +81,7 @@ return coalesce(nullif(current_setting('sluice.created_at_url', true), ''), 'ex:
 -- {"reference"}, a display-only reference) is returned as is. Reference.identifier may hold a
 -- reference of its own (Identifier.assigner).
 create function fhir.ref_to_fhir(p jsonb) returns jsonb
-language sql immutable parallel safe
+language sql stable parallel safe
 return case
   when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p
   when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
@@ -94,7 +101,7 @@ end;
 
 -- FHIR -> Aidbox for one Reference value: the reverse of fhir.ref_to_fhir.
 create function fhir.ref_from_fhir(p jsonb) returns jsonb
-language sql immutable parallel safe
+language sql stable parallel safe
 return case
   when jsonb_typeof(p) is distinct from 'object' then p
   when jsonb_typeof(p -> 'reference') <> 'string' or p ?| '{resourceType,id,uri,localRef}' then
@@ -119,8 +126,9 @@ end;
 
 -- An array of references to FHIR; null (keep the value as is) when it is not an array.
 -- PL/pgSQL loops over arrays here and in 004: a subquery would be re-planned on every call.
+-- Strict, like every PL/pgSQL helper here: an absent element costs no call.
 create function fhir.refs_to_fhir(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -135,7 +143,7 @@ end $$;
 
 -- An array of references from FHIR; null when it is not an array.
 create function fhir.refs_from_fhir(p jsonb) returns jsonb
-language plpgsql immutable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -156,7 +164,7 @@ end $$;
 -- value as it is, when it is not an object of allowed type names (nothing would round-trip).
 -- PL/pgSQL: a loop over the few allowed types, called once per choice element present.
 create function fhir.choice_to_fhir(p_name text, p_value jsonb, p_types text[]) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_result jsonb := '{}';
   v_rest   jsonb;
@@ -192,23 +200,26 @@ end $$;
 -- meta to FHIR: createdAt becomes the createdAt extension (appended to meta.extension) and a
 -- numeric versionId a string. Anything else in meta is kept.
 create function fhir.meta_to_fhir(p jsonb) returns jsonb
-language sql stable parallel safe
-return case
-  when jsonb_typeof(p) is distinct from 'object'
-    or not (p ? 'createdAt' or jsonb_typeof(p -> 'versionId') = 'number') then p
-  else (p - 'createdAt')
+language plpgsql stable strict parallel safe as $$
+begin
+  -- PL/pgSQL, not SQL: callers pass a built meta, which an inlined SQL body would rebuild once
+  -- per use of p.
+  if jsonb_typeof(p) <> 'object' or not (p ? 'createdAt' or jsonb_typeof(p -> 'versionId') = 'number') then
+    return p;
+  end if;
+  return (p - 'createdAt')
     || (fhir.pair('versionId', case when jsonb_typeof(p -> 'versionId') = 'number'
                                     then to_jsonb(p ->> 'versionId') end)
         || case when p ? 'createdAt' then jsonb_build_object('extension',
              coalesce(case when jsonb_typeof(p -> 'extension') = 'array' then p -> 'extension' end, '[]')
              || jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', p -> 'createdAt')))
-           else '{}' end)
-end;
+           else '{}' end);
+end $$;
 
 -- meta from FHIR: the createdAt extension becomes meta.createdAt (the extension array goes
 -- when it held nothing else).
 create function fhir.meta_from_fhir(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_url     text := fhir.created_at_url();
   v_rest    jsonb[] := '{}';
@@ -245,7 +256,7 @@ return case when jsonb_typeof(p -> 'resourceType') = 'string'
 
 -- An array of resources (contained) to FHIR; null when it is not an array.
 create function fhir.resources_to_fhir(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -260,7 +271,7 @@ end $$;
 
 -- An array of resources from FHIR; null when it is not an array.
 create function fhir.resources_from_fhir(p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -497,8 +508,10 @@ return fhir_meta.resource_to_fhir(p_type,
   jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta',
     fhir.meta_to_fhir(coalesce(p_resource -> 'meta', '{}') || jsonb_build_object(
       'versionId', p_txid::text,
-      'lastUpdated', sluice.iso_instant(p_ts),
-      'createdAt', sluice.iso_instant(p_cts)))));
+      -- sluice.iso_instant's format, written out: that function is marked immutable around the
+      -- stable to_char, so PostgreSQL cannot inline it and each call costs microseconds.
+      'lastUpdated', to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+      'createdAt', to_char(p_cts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))));
 
 -- A stored row (the columns of public.<type>) as FHIR JSON: the same as
 -- fhir.to_fhir(sluice.resource_full(...)) without building the Aidbox resource first (a Client's

@@ -218,43 +218,6 @@ func abbreviate(seg string) string {
 	return b.String()
 }
 
-// stableOwners marks owners whose conversion reaches resource meta (which reads the configurable
-// createdAt URL setting): their functions are stable, all others immutable.
-func stableOwners(all map[string]*owner) map[string]bool {
-	st := map[string]bool{}
-	for name, o := range all {
-		if o.IsResource {
-			st[name] = true
-		}
-	}
-	for changed := true; changed; {
-		changed = false
-		for name, o := range all {
-			if st[name] {
-				continue
-			}
-			for _, e := range o.Elements {
-				if e.Kind == kindResource || (e.Kind == kindComplex && st[e.Target]) ||
-					(e.Kind == kindChoice && anyStable(e.Types, st)) {
-					st[name] = true
-					changed = true
-					break
-				}
-			}
-		}
-	}
-	return st
-}
-
-func anyStable(types []string, st map[string]bool) bool {
-	for _, t := range types {
-		if st[t] {
-			return true
-		}
-	}
-	return false
-}
-
 // fhirKeys lists the FHIR JSON keys of an owner's converted elements (choices expanded).
 func fhirKeys(o *owner) (keys, renamed []string) {
 	for _, e := range o.Elements {
@@ -337,8 +300,22 @@ func toFHIRExpr(e element, all map[string]*owner) string {
 		}
 		return fmt.Sprintf("fhir.pair(%s, fhir.resource_to_fhir(%s))", sqlString(e.Name), v)
 	case kindChoice:
-		return fmt.Sprintf("coalesce(fhir.choice_to_fhir(%s, %s, %s), fhir.pair(%s, %s))",
-			sqlString(e.Name), v, sqlArray(e.Types), sqlString(e.Name), v)
+		// The usual value holds one type: recognise it inline (a call of the general
+		// fhir.choice_to_fhir costs more than the whole conversion of a small resource).
+		var whens []string
+		for _, t := range e.Types {
+			val := fmt.Sprintf("%s -> %s", v, sqlString(t))
+			switch {
+			case t == "Reference":
+				val = "fhir.ref_to_fhir(" + val + ")"
+			case all[t] != nil:
+				val = funcName("to_fhir", t) + "(" + val + ")"
+			}
+			whens = append(whens, fmt.Sprintf("when %s ? %s and (%s) - %s = '{}' then jsonb_build_object(%s, %s)",
+				v, sqlString(t), v, sqlString(t), sqlString(e.Name+cap(t)), val))
+		}
+		return fmt.Sprintf("coalesce(case when jsonb_typeof(%s) = 'object' then case\n        %s\n        else fhir.choice_to_fhir(%s, %s, %s) end end,\n        fhir.pair(%s, %s))",
+			v, strings.Join(whens, "\n        "), sqlString(e.Name), v, sqlArray(e.Types), sqlString(e.Name), v)
 	}
 	if !e.Repeats {
 		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), funcName("to_fhir", e.Target), v)
@@ -396,11 +373,12 @@ func fromFHIRExpr(e element, all map[string]*owner) string {
 // "simple expression" (no subquery): PostgreSQL plans it once per session and then evaluates it
 // directly, and calls between them are plain function calls. (Nested SQL-language functions
 // that cannot be inlined are re-planned on every call of their caller: far slower.)
-func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable, arrays bool) {
-	vol := "immutable"
-	if stable {
-		vol = "stable"
-	}
+//
+// Strict: an absent element (null) costs no call at all.
+// They are all stable, not immutable: they build objects with jsonb_build_object and to_jsonb,
+// which PostgreSQL marks stable, and resources read the createdAt URL setting.
+func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool) {
+	vol := "stable"
 	for _, dir := range []string{"to_fhir", "from_fhir"} {
 		var keys, renamed, exprs []string
 		if dir == "to_fhir" {
@@ -431,7 +409,7 @@ func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable, array
 			fmt.Fprintf(b, "  return (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
 			fmt.Fprintf(b, "    || (coalesce(p_head, %s)\n      || %s);\nend $$;\n", meta, pairs)
 		} else {
-			fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage plpgsql %s parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
+			fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage plpgsql %s strict parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
 			fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p;\n  end if;\n", sqlArray(keys))
 			base := "p"
 			if len(renamed) > 0 {
@@ -443,7 +421,7 @@ func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, stable, array
 			fmt.Fprintf(b, `
 -- An array of %[1]s %[2]s format; null (the caller keeps the value) when it is not an array.
 create function %[3]s(p jsonb) returns jsonb
-language plpgsql %[4]s parallel safe as $$
+language plpgsql %[4]s strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -539,7 +517,6 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 	}
 	b.WriteString(strings.Join(rows, ",\n") + ";\n")
 
-	st := stableOwners(all)
 	arrays := map[string]bool{}
 	for _, o := range all {
 		for _, e := range o.Elements {
@@ -549,7 +526,7 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 		}
 	}
 	for _, n := range names {
-		ownerSQL(&b, all[n], all, st[n], arrays[n])
+		ownerSQL(&b, all[n], all, arrays[n])
 	}
 
 	b.WriteString(`
@@ -584,7 +561,7 @@ begin
 -- A value of data type p_type (a choice type's value) %s format: references and the data
 -- types that hold something to convert; anything else is returned as is.
 create function fhir_meta.type_%s(p_type text, p jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
+language plpgsql stable strict parallel safe as $$
 begin
   return case p_type
     when 'Reference' then fhir.ref_%s(p)
