@@ -126,7 +126,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir.choice_to_fhir(p_name text, p_value jsonb, p_types text[]) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_result jsonb := '{}';
@@ -727,7 +727,7 @@ CREATE FUNCTION fhir.from_fhir(p_resource jsonb) RETURNS jsonb
 --
 
 CREATE FUNCTION fhir.meta_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_url     text := fhir.created_at_url();
@@ -753,21 +753,35 @@ end $$;
 
 
 --
+-- Name: meta_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.meta_to_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+begin
+  -- PL/pgSQL, not SQL: callers pass a built meta, which an inlined SQL body would rebuild once
+  -- per use of p.
+  if jsonb_typeof(p) <> 'object' or not (p ? 'createdAt' or jsonb_typeof(p -> 'versionId') = 'number') then
+    return p;
+  end if;
+  return (p - 'createdAt')
+    || (fhir.pair('versionId', case when jsonb_typeof(p -> 'versionId') = 'number'
+                                    then to_jsonb(p ->> 'versionId') end)
+        || case when p ? 'createdAt' then jsonb_build_object('extension',
+             coalesce(case when jsonb_typeof(p -> 'extension') = 'array' then p -> 'extension' end, '[]')
+             || jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', p -> 'createdAt')))
+           else '{}' end);
+end $$;
+
+
+--
 -- Name: pair(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
 CREATE FUNCTION fhir.pair(p_key text, p_value jsonb) RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (p_value IS NULL) THEN '{}'::jsonb ELSE jsonb_build_object(p_key, p_value) END;
-
-
---
--- Name: meta_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.meta_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((jsonb_typeof(p) IS DISTINCT FROM 'object'::text) OR (NOT ((p ? 'createdAt'::text) OR (jsonb_typeof((p -> 'versionId'::text)) = 'number'::text)))) THEN p ELSE ((p - 'createdAt'::text) || (fhir.pair('versionId'::text, CASE WHEN (jsonb_typeof((p -> 'versionId'::text)) = 'number'::text) THEN to_jsonb((p ->> 'versionId'::text)) ELSE NULL::jsonb END) || CASE WHEN (p ? 'createdAt'::text) THEN jsonb_build_object('extension', (COALESCE(CASE WHEN (jsonb_typeof((p -> 'extension'::text)) = 'array'::text) THEN (p -> 'extension'::text) ELSE NULL::jsonb END, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', (p -> 'createdAt'::text))))) ELSE '{}'::jsonb END)) END;
+    RETURN jsonb_set_lax('{}'::jsonb, ARRAY[p_key], p_value, true, 'delete_key'::text);
 
 
 --
@@ -775,7 +789,7 @@ CREATE FUNCTION fhir.meta_to_fhir(p jsonb) RETURNS jsonb
 --
 
 CREATE FUNCTION fhir_meta."from:Identifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
@@ -791,7 +805,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     RETURN CASE WHEN (jsonb_typeof(p) IS DISTINCT FROM 'object'::text) THEN p WHEN ((jsonb_typeof((p -> 'reference'::text)) <> 'string'::text) OR (p ?| '{resourceType,id,uri,localRef}'::text[])) THEN CASE WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text)))) ELSE p END WHEN ((p ->> 'reference'::text) ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('resourceType', split_part((p ->> 'reference'::text), '/'::text, 1), 'id', split_part((p ->> 'reference'::text), '/'::text, 2)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN ("left"((p ->> 'reference'::text), 1) = '#'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('localRef', substr((p ->> 'reference'::text), 2)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN ((p ->> 'reference'::text) ~ '^[A-Za-z][A-Za-z0-9+.-]*:'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('uri', (p -> 'reference'::text)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text)))) ELSE p END;
 
 
@@ -800,7 +814,7 @@ CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS jsonb
 --
 
 CREATE FUNCTION fhir_meta."to:Identifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
@@ -816,7 +830,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     RETURN CASE WHEN ((jsonb_typeof(p) IS DISTINCT FROM 'object'::text) OR (p ? 'reference'::text)) THEN p WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{uri,localRef}'::text[]))) THEN ((p - '{resourceType,id}'::text[]) || (jsonb_build_object('reference', (((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN ((jsonb_typeof((p -> 'uri'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,localRef}'::text[]))) THEN ((p - 'uri'::text) || (jsonb_build_object('reference', (p -> 'uri'::text)) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN ((jsonb_typeof((p -> 'localRef'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri}'::text[]))) THEN ((p - 'localRef'::text) || (jsonb_build_object('reference', ('#'::text || (p ->> 'localRef'::text))) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text)))) ELSE p END;
 
 
@@ -825,7 +839,7 @@ CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS jsonb
 --
 
 CREATE FUNCTION fhir.refs_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -845,7 +859,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir.refs_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -1230,7 +1244,7 @@ CREATE FUNCTION fhir.resource_to_fhir(p jsonb) RETURNS jsonb
 --
 
 CREATE FUNCTION fhir.resources_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -1250,7 +1264,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir.resources_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -1266,21 +1280,12 @@ end $$;
 
 
 --
--- Name: iso_instant(timestamp with time zone); Type: FUNCTION; Schema: sluice; Owner: -
---
-
-CREATE FUNCTION sluice.iso_instant(p_ts timestamp with time zone) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text);
-
-
---
 -- Name: row_body_to_fhir(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
 CREATE FUNCTION fhir.row_body_to_fhir(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN fhir_meta.resource_to_fhir(p_type, CASE WHEN (p_type = 'Client'::text) THEN (p_resource - 'secret'::text) ELSE p_resource END, jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', fhir.meta_to_fhir((COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', sluice.iso_instant(p_ts), 'createdAt', sluice.iso_instant(p_cts))))));
+    RETURN fhir_meta.resource_to_fhir(p_type, CASE WHEN (p_type = 'Client'::text) THEN (p_resource - 'secret'::text) ELSE p_resource END, jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', fhir.meta_to_fhir((COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), 'createdAt', to_char((p_cts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text))))));
 
 
 --
@@ -1344,7 +1349,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Account.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
@@ -1360,7 +1365,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Account.guarantor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -1436,7 +1441,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:AdverseEvent.suspectEntity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then
@@ -1453,7 +1458,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:AdverseEvent.suspectEntity.causality"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
@@ -1498,7 +1503,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:AllergyIntolerance.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -1514,7 +1519,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Annotation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorReference,authorString,_authorString}' then
@@ -1553,7 +1558,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Appointment.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -1603,7 +1608,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:AuditEvent.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then
@@ -1620,7 +1625,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:AuditEvent.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then
@@ -1637,7 +1642,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:AuditEvent.entity.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueString,_valueString,valueBase64Binary,_valueBase64Binary}' then
@@ -1657,7 +1662,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:AuditEvent.source"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then
@@ -1724,7 +1729,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:BiologicallyDerivedProduct.collection"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collectedDateTime,_collectedDateTime,collectedPeriod}' then
@@ -1745,7 +1750,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timeDateTime,_timeDateTime,timePeriod}' then
@@ -1764,7 +1769,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:BiologicallyDerivedProduct.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then
@@ -1816,7 +1821,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Bundle.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -1848,7 +1853,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CapabilityStatement.implementation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then
@@ -1892,7 +1897,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CarePlan.activity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then
@@ -1911,7 +1916,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CarePlan.activity.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduledTiming,scheduledPeriod,scheduledString,_scheduledString,location,performer,productCodeableConcept,productReference}' then
@@ -1959,7 +1964,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CareTeam.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then
@@ -1994,7 +1999,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CatalogEntry.relatedEntry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
@@ -2045,7 +2050,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ChargeItem.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -2110,7 +2115,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.accident"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{locationAddress,locationReference}' then
@@ -2128,7 +2133,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
@@ -2144,7 +2149,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosisCodeableConcept,diagnosisReference}' then
@@ -2162,7 +2167,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then
@@ -2180,7 +2185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then
@@ -2206,7 +2211,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
@@ -2223,7 +2228,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
@@ -2239,7 +2244,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.payee"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -2255,7 +2260,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedureCodeableConcept,procedureReference,udi}' then
@@ -2274,7 +2279,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
@@ -2291,7 +2296,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Claim.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then
@@ -2341,7 +2346,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ClaimResponse.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then
@@ -2365,7 +2370,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ClaimResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then
@@ -2382,7 +2387,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ClaimResponse.payment"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -2427,7 +2432,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ClinicalImpression.finding"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then
@@ -2443,7 +2448,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ClinicalImpression.investigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
@@ -2476,7 +2481,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CodeSystem.concept"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then
@@ -2493,7 +2498,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CodeSystem.concept.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCode,_valueCode,valueCoding,valueString,_valueString,valueInteger,_valueInteger,valueBoolean,_valueBoolean,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal}' then
@@ -2548,7 +2553,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Communication.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentString,_contentString,contentAttachment,contentReference}' then
@@ -2599,7 +2604,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CommunicationRequest.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentString,_contentString,contentAttachment,contentReference}' then
@@ -2657,7 +2662,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Composition.attester"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -2673,7 +2678,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Composition.event"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -2689,7 +2694,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Composition.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{targetIdentifier,targetReference}' then
@@ -2707,7 +2712,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Composition.section"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then
@@ -2790,7 +2795,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Condition.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -2806,7 +2811,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Condition.stage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then
@@ -2845,7 +2850,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Consent.provision"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then
@@ -2863,7 +2868,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Consent.provision.actor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -2879,7 +2884,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Consent.provision.data"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -2895,7 +2900,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Consent.verification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then
@@ -2946,7 +2951,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.contentDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then
@@ -2962,7 +2967,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.friendly"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentAttachment,contentReference}' then
@@ -2980,7 +2985,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.legal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentAttachment,contentReference}' then
@@ -2998,7 +3003,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contentAttachment,contentReference}' then
@@ -3016,7 +3021,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.signer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then
@@ -3033,7 +3038,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topicCodeableConcept,topicReference,offer,asset,action,group}' then
@@ -3056,7 +3061,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,requester,performer,reasonReference,note}' then
@@ -3082,7 +3087,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.action.subject"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -3098,7 +3103,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.asset"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then
@@ -3117,7 +3122,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.asset.context"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -3133,7 +3138,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.asset.valuedItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entityCodeableConcept,entityReference,identifier,responsible,recipient}' then
@@ -3154,7 +3159,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.offer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then
@@ -3173,7 +3178,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.offer.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then
@@ -3209,7 +3214,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Contract.term.offer.party"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -3246,7 +3251,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Coverage.costToBeneficiary"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueQuantity,valueMoney}' then
@@ -3291,7 +3296,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityRequest.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
@@ -3307,7 +3312,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityRequest.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then
@@ -3326,7 +3331,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityRequest.item.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosisCodeableConcept,diagnosisReference}' then
@@ -3344,7 +3349,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityRequest.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then
@@ -3384,7 +3389,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then
@@ -3401,7 +3406,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityResponse.insurance.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then
@@ -3418,7 +3423,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedString,_usedString,usedMoney}' then
@@ -3445,7 +3450,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:DataRequirement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectCodeableConcept,subjectReference,dateFilter}' then
@@ -3464,7 +3469,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:DataRequirement.dateFilter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueDateTime,_valueDateTime,valuePeriod,valueDuration}' then
@@ -3508,7 +3513,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:DetectedIssue.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -3524,7 +3529,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:DetectedIssue.mitigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
@@ -3562,7 +3567,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Device.version"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then
@@ -3655,7 +3660,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:DeviceRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then
@@ -3731,7 +3736,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:DiagnosticReport.media"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
@@ -3768,7 +3773,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:DocumentManifest.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then
@@ -3807,7 +3812,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:DocumentReference.context"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then
@@ -3825,7 +3830,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:DocumentReference.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -3841,7 +3846,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept,doseAndRate}' then
@@ -3862,7 +3867,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Dosage.doseAndRate"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseRange,doseQuantity,rateRatio,rateRange,rateQuantity}' then
@@ -3907,7 +3912,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EffectEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
@@ -3924,7 +3929,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -3940,7 +3945,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then
@@ -3956,7 +3961,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ElementDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta,fixedBase64Binary,_fixedBase64Binary,fixedBoolean,_fixedBoolean,fixedCanonical,_fixedCanonical,fixedCode,_fixedCode,fixedDate,_fixedDate,fixedDateTime,_fixedDateTime,fixedDecimal,_fixedDecimal,fixedId,_fixedId,fixedInstant,_fixedInstant,fixedInteger,_fixedInteger,fixedMarkdown,_fixedMarkdown,fixedOid,_fixedOid,fixedPositiveInt,_fixedPositiveInt,fixedString,_fixedString,fixedTime,_fixedTime,fixedUnsignedInt,_fixedUnsignedInt,fixedUri,_fixedUri,fixedUrl,_fixedUrl,fixedUuid,_fixedUuid,fixedAddress,fixedAge,fixedAnnotation,fixedAttachment,fixedCodeableConcept,fixedCoding,fixedContactPoint,fixedCount,fixedDistance,fixedDuration,fixedHumanName,fixedIdentifier,fixedMoney,fixedPeriod,fixedQuantity,fixedRange,fixedRatio,fixedReference,fixedSampledData,fixedSignature,fixedTiming,fixedContactDetail,fixedContributor,fixedDataRequirement,fixedExpression,fixedParameterDefinition,fixedRelatedArtifact,fixedTriggerDefinition,fixedUsageContext,fixedDosage,fixedMeta,patternBase64Binary,_patternBase64Binary,patternBoolean,_patternBoolean,patternCanonical,_patternCanonical,patternCode,_patternCode,patternDate,_patternDate,patternDateTime,_patternDateTime,patternDecimal,_patternDecimal,patternId,_patternId,patternInstant,_patternInstant,patternInteger,_patternInteger,patternMarkdown,_patternMarkdown,patternOid,_patternOid,patternPositiveInt,_patternPositiveInt,patternString,_patternString,patternTime,_patternTime,patternUnsignedInt,_patternUnsignedInt,patternUri,_patternUri,patternUrl,_patternUrl,patternUuid,_patternUuid,patternAddress,patternAge,patternAnnotation,patternAttachment,patternCodeableConcept,patternCoding,patternContactPoint,patternCount,patternDistance,patternDuration,patternHumanName,patternIdentifier,patternMoney,patternPeriod,patternQuantity,patternRange,patternRatio,patternReference,patternSampledData,patternSignature,patternTiming,patternContactDetail,patternContributor,patternDataRequirement,patternExpression,patternParameterDefinition,patternRelatedArtifact,patternTriggerDefinition,patternUsageContext,patternDosage,patternMeta,example,minValueDate,_minValueDate,minValueDateTime,_minValueDateTime,minValueInstant,_minValueInstant,minValueTime,_minValueTime,minValueDecimal,_minValueDecimal,minValueInteger,_minValueInteger,minValuePositiveInt,_minValuePositiveInt,minValueUnsignedInt,_minValueUnsignedInt,minValueQuantity,maxValueDate,_maxValueDate,maxValueDateTime,_maxValueDateTime,maxValueInstant,_maxValueInstant,maxValueTime,_maxValueTime,maxValueDecimal,_maxValueDecimal,maxValueInteger,_maxValueInteger,maxValuePositiveInt,_maxValuePositiveInt,maxValueUnsignedInt,_maxValueUnsignedInt,maxValueQuantity}' then
@@ -4218,7 +4223,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ElementDefinition.example"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then
@@ -4330,7 +4335,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Encounter.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
@@ -4346,7 +4351,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Encounter.hospitalization"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then
@@ -4364,7 +4369,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Encounter.location"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
@@ -4380,7 +4385,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Encounter.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then
@@ -4471,7 +4476,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EpisodeOfCare.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
@@ -4545,7 +4550,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EvidenceVariable.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instancesQuantity,instancesRange,durationQuantity,durationRange,timeFromEvent}' then
@@ -4571,7 +4576,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
@@ -4587,7 +4592,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference,valueId,_valueId}' then
@@ -4612,7 +4617,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,eventCodeableConcept,eventReference,eventDateTime,_eventDateTime,eventId,_eventId}' then
@@ -4652,7 +4657,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExampleScenario.process"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
@@ -4668,7 +4673,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExampleScenario.process.step"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then
@@ -4685,7 +4690,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExampleScenario.process.step.alternative"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
@@ -4738,7 +4743,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.accident"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{locationAddress,locationReference}' then
@@ -4756,7 +4761,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then
@@ -4780,7 +4785,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.benefitBalance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then
@@ -4796,7 +4801,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedMoney}' then
@@ -4821,7 +4826,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
@@ -4837,7 +4842,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosisCodeableConcept,diagnosisReference}' then
@@ -4855,7 +4860,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
@@ -4871,7 +4876,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then
@@ -4897,7 +4902,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
@@ -4914,7 +4919,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
@@ -4930,7 +4935,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.payee"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -4946,7 +4951,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.payment"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -4962,7 +4967,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedureCodeableConcept,procedureReference,udi}' then
@@ -4981,7 +4986,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
@@ -4998,7 +5003,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then
@@ -5064,7 +5069,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:FamilyMemberHistory.condition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{onsetAge,onsetRange,onsetPeriod,onsetString,_onsetString,note}' then
@@ -5129,7 +5134,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detailQuantity,detailRange,detailCodeableConcept,detailString,_detailString,detailBoolean,_detailBoolean,detailInteger,_detailInteger,detailRatio,dueDate,_dueDate,dueDuration}' then
@@ -5175,7 +5180,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:GraphDefinition.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -5191,7 +5196,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:GraphDefinition.link.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
@@ -5225,7 +5230,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Group.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference}' then
@@ -5247,7 +5252,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Group.member"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then
@@ -5340,7 +5345,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImagingStudy.series"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then
@@ -5358,7 +5363,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImagingStudy.series.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -5403,7 +5408,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Immunization.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -5419,7 +5424,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Immunization.protocolApplied"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then
@@ -5445,7 +5450,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Immunization.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -5507,7 +5512,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImmunizationRecommendation.recommendation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString,supportingImmunization,supportingPatientInformation}' then
@@ -5551,7 +5556,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImplementationGuide.definition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then
@@ -5568,7 +5573,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImplementationGuide.definition.page"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nameUrl,_nameUrl,nameReference,page}' then
@@ -5588,7 +5593,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImplementationGuide.definition.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then
@@ -5609,7 +5614,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImplementationGuide.manifest"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -5625,7 +5630,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ImplementationGuide.manifest.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then
@@ -5668,7 +5673,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:InsurancePlan.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then
@@ -5684,7 +5689,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:InsurancePlan.plan"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then
@@ -5724,7 +5729,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Invoice.lineItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItemReference,chargeItemCodeableConcept}' then
@@ -5742,7 +5747,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Invoice.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -5794,7 +5799,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Linkage.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -5830,7 +5835,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:List.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
@@ -5902,7 +5907,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MeasureReport.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then
@@ -5919,7 +5924,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MeasureReport.group.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
@@ -5935,7 +5940,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MeasureReport.group.stratifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then
@@ -5951,7 +5956,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MeasureReport.group.stratifier.stratum"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then
@@ -5967,7 +5972,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MeasureReport.group.stratifier.stratum.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
@@ -6026,7 +6031,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Medication.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemCodeableConcept,itemReference}' then
@@ -6077,7 +6082,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationAdministration.dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rateRatio,rateQuantity}' then
@@ -6095,7 +6100,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationAdministration.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -6146,7 +6151,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationDispense.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -6162,7 +6167,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationDispense.substitution"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then
@@ -6201,7 +6206,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristicCodeableConcept,characteristicQuantity}' then
@@ -6219,7 +6224,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.administrationGuidelines"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indicationCodeableConcept,indicationReference,patientCharacteristics}' then
@@ -6239,7 +6244,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then
@@ -6255,7 +6260,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.drugCharacteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueString,_valueString,valueQuantity,valueBase64Binary,_valueBase64Binary}' then
@@ -6277,7 +6282,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemCodeableConcept,itemReference}' then
@@ -6295,7 +6300,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.monograph"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -6311,7 +6316,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.regulatory"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then
@@ -6327,7 +6332,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -6382,7 +6387,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationRequest.dispenseRequest"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then
@@ -6398,7 +6403,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicationRequest.substitution"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowedBoolean,_allowedBoolean,allowedCodeableConcept}' then
@@ -6472,7 +6477,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then
@@ -6490,7 +6495,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProduct.specialDesignation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indicationCodeableConcept,indicationReference}' then
@@ -6529,7 +6534,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -6545,7 +6550,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductAuthorization.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,datePeriod,dateDateTime,_dateDateTime,application}' then
@@ -6584,7 +6589,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductContraindication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medicationCodeableConcept,medicationReference}' then
@@ -6620,7 +6625,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductIndication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medicationCodeableConcept,medicationReference}' then
@@ -6670,7 +6675,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductInteraction.interactant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference,itemCodeableConcept}' then
@@ -6724,7 +6729,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductPackaged.batchIdentifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then
@@ -6741,7 +6746,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MedicinalProductPackaged.packageItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then
@@ -6840,7 +6845,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MessageHeader.destination"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then
@@ -6857,7 +6862,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MessageHeader.response"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then
@@ -6873,7 +6878,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Meta"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then
@@ -6915,7 +6920,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:MolecularSequence.referenceSeq"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then
@@ -6931,7 +6936,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:MolecularSequence.variant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then
@@ -6985,7 +6990,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:NutritionOrder.enteralFormula"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then
@@ -7001,7 +7006,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:NutritionOrder.enteralFormula.administration"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rateQuantity,rateRatio}' then
@@ -7020,7 +7025,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:NutritionOrder.oralDiet"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
@@ -7036,7 +7041,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:NutritionOrder.supplement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
@@ -7103,7 +7108,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Observation.component"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then
@@ -7171,7 +7176,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:OperationDefinition.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then
@@ -7253,7 +7258,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Parameters.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta,resource,part}' then
@@ -7369,7 +7374,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Patient.contact"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then
@@ -7385,7 +7390,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Patient.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then
@@ -7442,7 +7447,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:PaymentReconciliation.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then
@@ -7481,7 +7486,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Person.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -7518,7 +7523,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:PlanDefinition.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectCodeableConcept,subjectReference,trigger,input,output,relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,definitionCanonical,_definitionCanonical,definitionUri,_definitionUri,action}' then
@@ -7554,7 +7559,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:PlanDefinition.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offsetDuration,offsetRange}' then
@@ -7572,7 +7577,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:PlanDefinition.goal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -7588,7 +7593,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:PlanDefinition.goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detailQuantity,detailRange,detailCodeableConcept}' then
@@ -7607,7 +7612,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{ageRange,ageCodeableConcept}' then
@@ -7641,7 +7646,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Practitioner.qualification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then
@@ -7715,7 +7720,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Procedure.focalDevice"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then
@@ -7731,7 +7736,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Procedure.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then
@@ -7748,7 +7753,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ProductShelfLife"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -7787,7 +7792,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Provenance.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
@@ -7804,7 +7809,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Provenance.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then
@@ -7838,7 +7843,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Questionnaire.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then
@@ -7857,7 +7862,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Questionnaire.item.answerOption"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueInteger,_valueInteger,valueDate,_valueDate,valueTime,_valueTime,valueString,_valueString,valueCoding,valueReference}' then
@@ -7883,7 +7888,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Questionnaire.item.enableWhen"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answerBoolean,_answerBoolean,answerDecimal,_answerDecimal,answerInteger,_answerInteger,answerDate,_answerDate,answerDateTime,_answerDateTime,answerTime,_answerTime,answerString,_answerString,answerCoding,answerQuantity,answerReference}' then
@@ -7916,7 +7921,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Questionnaire.item.initial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then
@@ -7974,7 +7979,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:QuestionnaireResponse.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then
@@ -7991,7 +7996,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:QuestionnaireResponse.item.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference,item}' then
@@ -8068,7 +8073,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:RequestGroup.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,participant,resource,action}' then
@@ -8095,7 +8100,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:RequestGroup.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offsetDuration,offsetRange}' then
@@ -8156,7 +8161,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ResearchElementDefinition.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definitionCodeableConcept,definitionCanonical,_definitionCanonical,definitionExpression,definitionDataRequirement,usageContext,studyEffectiveDateTime,_studyEffectiveDateTime,studyEffectivePeriod,studyEffectiveDuration,studyEffectiveTiming,participantEffectiveDateTime,_participantEffectiveDateTime,participantEffectivePeriod,participantEffectiveDuration,participantEffectiveTiming}' then
@@ -8217,7 +8222,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ResearchStudy.associatedParty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -8233,7 +8238,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ResearchStudy.comparisonGroup"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then
@@ -8250,7 +8255,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -8266,7 +8271,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:ResearchStudy.recruitment"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then
@@ -8330,7 +8335,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:RiskAssessment.prediction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{probabilityDecimal,_probabilityDecimal,probabilityRange,whenPeriod,whenRange}' then
@@ -8373,7 +8378,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:RiskEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
@@ -8390,7 +8395,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -8479,7 +8484,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Signature"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
@@ -8535,7 +8540,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Specimen.collection"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collectedDateTime,_collectedDateTime,collectedPeriod,fastingStatusCodeableConcept,fastingStatusDuration}' then
@@ -8558,7 +8563,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Specimen.container"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additiveCodeableConcept,additiveReference}' then
@@ -8577,7 +8582,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Specimen.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then
@@ -8613,7 +8618,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SpecimenDefinition.typeTested"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then
@@ -8629,7 +8634,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SpecimenDefinition.typeTested.container"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolumeQuantity,minimumVolumeString,_minimumVolumeString,additive}' then
@@ -8649,7 +8654,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SpecimenDefinition.typeTested.container.additive"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additiveCodeableConcept,additiveReference}' then
@@ -8685,7 +8690,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureDefinition.differential"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
@@ -8701,7 +8706,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureDefinition.snapshot"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
@@ -8734,7 +8739,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureMap.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then
@@ -8750,7 +8755,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureMap.group.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then
@@ -8768,7 +8773,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureMap.group.rule.source"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta}' then
@@ -8853,7 +8858,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureMap.group.rule.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then
@@ -8869,7 +8874,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:StructureMap.group.rule.target.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueId,_valueId,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal}' then
@@ -8926,7 +8931,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Substance.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substanceCodeableConcept,substanceReference}' then
@@ -8944,7 +8949,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Substance.instance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -8960,7 +8965,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceAmount"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amountQuantity,amountRange,amountString,_amountString}' then
@@ -8995,7 +9000,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then
@@ -9012,7 +9017,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceNucleicAcid.subunit.linkage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -9028,7 +9033,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceNucleicAcid.subunit.sugar"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -9060,7 +9065,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstancePolymer.monomerSet"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then
@@ -9076,7 +9081,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
@@ -9092,7 +9097,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstancePolymer.repeat"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then
@@ -9108,7 +9113,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstancePolymer.repeat.repeatUnit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then
@@ -9125,7 +9130,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
@@ -9156,7 +9161,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceProtein.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then
@@ -9191,7 +9196,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceReferenceInformation.classification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -9207,7 +9212,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceReferenceInformation.gene"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -9223,7 +9228,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceReferenceInformation.geneElement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then
@@ -9240,7 +9245,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceReferenceInformation.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amountQuantity,amountRange,amountString,_amountString,source}' then
@@ -9305,7 +9310,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.code"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -9321,7 +9326,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.moiety"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amountQuantity,amountString,_amountString}' then
@@ -9341,7 +9346,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.name"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then
@@ -9359,7 +9364,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstanceReference,definingSubstanceCodeableConcept,amountQuantity,amountString,_amountString}' then
@@ -9381,7 +9386,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.relationship"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substanceReference,substanceCodeableConcept,amountQuantity,amountRange,amountRatio,amountString,_amountString,source}' then
@@ -9406,7 +9411,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.structure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then
@@ -9423,7 +9428,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SubstanceSpecification.structure.isotope"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -9466,7 +9471,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SupplyDelivery.suppliedItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemCodeableConcept,itemReference}' then
@@ -9513,7 +9518,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:SupplyRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then
@@ -9565,7 +9570,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:Task.input"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then
@@ -9650,7 +9655,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Task.output"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then
@@ -9735,7 +9740,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Task.restriction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then
@@ -9800,7 +9805,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:TestScript.fixture"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -9816,7 +9821,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Timing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then
@@ -9832,7 +9837,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:Timing.repeat"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{boundsDuration,boundsRange,boundsPeriod}' then
@@ -9851,7 +9856,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:TriggerDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timingTiming,timingReference,timingDate,_timingDate,timingDateTime,_timingDateTime,data}' then
@@ -9874,7 +9879,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:UsageContext"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueCodeableConcept,valueQuantity,valueRange,valueReference}' then
@@ -9911,7 +9916,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ValueSet.expansion"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then
@@ -9928,7 +9933,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ValueSet.expansion.contains"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then
@@ -9944,7 +9949,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:ValueSet.expansion.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal,valueUri,_valueUri,valueCode,_valueCode,valueDateTime,_valueDateTime}' then
@@ -9993,7 +9998,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:VerificationResult.attestation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then
@@ -10012,7 +10017,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:VerificationResult.primarySource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then
@@ -10028,7 +10033,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from:VerificationResult.validator"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then
@@ -10064,7 +10069,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from:VisionPrescription.lensSpecification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -10080,7 +10085,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Account.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10100,7 +10105,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Account.guarantor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10120,7 +10125,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:AdverseEvent.suspectEntity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10140,7 +10145,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:AdverseEvent.suspectEntity.causality"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10160,7 +10165,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:AllergyIntolerance.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10180,7 +10185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Annotation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10200,7 +10205,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Appointment.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10220,7 +10225,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:AuditEvent.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10240,7 +10245,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:AuditEvent.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10260,7 +10265,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:AuditEvent.entity.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10280,7 +10285,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:BiologicallyDerivedProduct.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10300,7 +10305,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Bundle.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10320,7 +10325,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CarePlan.activity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10340,7 +10345,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CareTeam.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10360,7 +10365,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CatalogEntry.relatedEntry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10380,7 +10385,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ChargeItem.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10400,7 +10405,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10420,7 +10425,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10440,7 +10445,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10460,7 +10465,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10480,7 +10485,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10500,7 +10505,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10520,7 +10525,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10540,7 +10545,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10560,7 +10565,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Claim.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10580,7 +10585,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ClaimResponse.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10600,7 +10605,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ClaimResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10620,7 +10625,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ClinicalImpression.finding"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10640,7 +10645,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ClinicalImpression.investigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10660,7 +10665,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CodeSystem.concept"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10680,7 +10685,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CodeSystem.concept.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10700,7 +10705,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Communication.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10720,7 +10725,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CommunicationRequest.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10740,7 +10745,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Composition.attester"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10760,7 +10765,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Composition.event"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10780,7 +10785,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Composition.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10800,7 +10805,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Composition.section"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10820,7 +10825,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Condition.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10840,7 +10845,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Condition.stage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10860,7 +10865,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Consent.provision"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10880,7 +10885,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Consent.provision.actor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10900,7 +10905,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Consent.provision.data"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10920,7 +10925,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Consent.verification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10940,7 +10945,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.friendly"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10960,7 +10965,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.legal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -10980,7 +10985,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11000,7 +11005,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.signer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11020,7 +11025,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11040,7 +11045,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11060,7 +11065,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.action.subject"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11080,7 +11085,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.asset"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11100,7 +11105,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.asset.context"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11120,7 +11125,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.asset.valuedItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11140,7 +11145,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.offer.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11160,7 +11165,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Contract.term.offer.party"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11180,7 +11185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Coverage.costToBeneficiary"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11200,7 +11205,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11220,7 +11225,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11240,7 +11245,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.item.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11260,7 +11265,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11280,7 +11285,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11300,7 +11305,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityResponse.insurance.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11320,7 +11325,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11340,7 +11345,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DataRequirement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11360,7 +11365,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DataRequirement.dateFilter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11380,7 +11385,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DetectedIssue.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11400,7 +11405,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DetectedIssue.mitigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11420,7 +11425,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Device.version"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11440,7 +11445,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DeviceRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11460,7 +11465,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DiagnosticReport.media"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11480,7 +11485,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DocumentManifest.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11500,7 +11505,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:DocumentReference.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11520,7 +11525,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11540,7 +11545,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Dosage.doseAndRate"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11560,7 +11565,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11580,7 +11585,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11600,7 +11605,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11620,7 +11625,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ElementDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11640,7 +11645,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ElementDefinition.example"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11660,7 +11665,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Encounter.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11680,7 +11685,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Encounter.location"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11700,7 +11705,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Encounter.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11720,7 +11725,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:EpisodeOfCare.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11740,7 +11745,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:EvidenceVariable.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11760,7 +11765,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11780,7 +11785,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExampleScenario.process"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11800,7 +11805,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExampleScenario.process.step"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11820,7 +11825,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExampleScenario.process.step.alternative"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11840,7 +11845,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11860,7 +11865,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11880,7 +11885,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11900,7 +11905,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11920,7 +11925,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11940,7 +11945,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11960,7 +11965,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -11980,7 +11985,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12000,7 +12005,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12020,7 +12025,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12040,7 +12045,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12060,7 +12065,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12080,7 +12085,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:FamilyMemberHistory.condition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12100,7 +12105,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12120,7 +12125,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:GraphDefinition.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12140,7 +12145,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:GraphDefinition.link.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12160,7 +12165,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Group.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12180,7 +12185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Group.member"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12200,7 +12205,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Identifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12220,7 +12225,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ImagingStudy.series"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12240,7 +12245,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ImagingStudy.series.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12260,7 +12265,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Immunization.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12280,7 +12285,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Immunization.protocolApplied"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12300,7 +12305,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Immunization.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12320,7 +12325,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12340,7 +12345,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ImplementationGuide.definition.page"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12360,7 +12365,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ImplementationGuide.definition.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12380,7 +12385,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ImplementationGuide.manifest.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12400,7 +12405,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:InsurancePlan.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12420,7 +12425,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:InsurancePlan.plan"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12440,7 +12445,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Invoice.lineItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12460,7 +12465,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Invoice.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12480,7 +12485,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Linkage.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12500,7 +12505,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:List.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12520,7 +12525,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MeasureReport.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12540,7 +12545,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12560,7 +12565,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.stratifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12580,7 +12585,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.stratifier.stratum"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12600,7 +12605,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.stratifier.stratum.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12620,7 +12625,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Medication.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12640,7 +12645,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationAdministration.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12660,7 +12665,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationDispense.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12680,7 +12685,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12700,7 +12705,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.administrationGuidelines"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12720,7 +12725,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12740,7 +12745,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.drugCharacteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12760,7 +12765,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12780,7 +12785,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.monograph"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12800,7 +12805,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.regulatory"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12820,7 +12825,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12840,7 +12845,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12860,7 +12865,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProduct.specialDesignation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12880,7 +12885,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductAuthorization.jurAut"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12900,7 +12905,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductAuthorization.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12920,7 +12925,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductContraindication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12940,7 +12945,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductIndication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12960,7 +12965,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductInteraction.interactant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -12980,7 +12985,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductPackaged.batchIdentifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13000,7 +13005,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13020,7 +13025,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MessageHeader.destination"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13040,7 +13045,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:MolecularSequence.variant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13060,7 +13065,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:NutritionOrder.enteralFormula.administration"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13080,7 +13085,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:NutritionOrder.supplement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13100,7 +13105,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Observation.component"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13120,7 +13125,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:OperationDefinition.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13140,7 +13145,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Parameters.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13160,7 +13165,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Patient.contact"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13180,7 +13185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Patient.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13200,7 +13205,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:PaymentReconciliation.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13220,7 +13225,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Person.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13240,7 +13245,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:PlanDefinition.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13260,7 +13265,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:PlanDefinition.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13280,7 +13285,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:PlanDefinition.goal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13300,7 +13305,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:PlanDefinition.goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13320,7 +13325,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13340,7 +13345,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Practitioner.qualification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13360,7 +13365,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Procedure.focalDevice"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13380,7 +13385,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Procedure.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13400,7 +13405,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ProductShelfLife"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13420,7 +13425,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Provenance.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13440,7 +13445,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Provenance.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13460,7 +13465,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Questionnaire.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13480,7 +13485,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Questionnaire.item.answerOption"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13500,7 +13505,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Questionnaire.item.enableWhen"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13520,7 +13525,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Questionnaire.item.initial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13540,7 +13545,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:QuestionnaireResponse.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13560,7 +13565,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:QuestionnaireResponse.item.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13580,7 +13585,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:RequestGroup.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13600,7 +13605,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:RequestGroup.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13620,7 +13625,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ResearchElementDefinition.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13640,7 +13645,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ResearchStudy.associatedParty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13660,7 +13665,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ResearchStudy.comparisonGroup"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13680,7 +13685,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13700,7 +13705,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:RiskAssessment.prediction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13720,7 +13725,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13740,7 +13745,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13760,7 +13765,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Signature"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13780,7 +13785,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Specimen.container"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13800,7 +13805,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Specimen.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13820,7 +13825,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SpecimenDefinition.typeTested"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13840,7 +13845,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SpecimenDefinition.typeTested.container.additive"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13860,7 +13865,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:StructureMap.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13880,7 +13885,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13900,7 +13905,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule.source"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13920,7 +13925,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13940,7 +13945,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule.target.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13960,7 +13965,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Substance.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -13980,7 +13985,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Substance.instance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14000,7 +14005,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14020,7 +14025,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14040,7 +14045,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14060,7 +14065,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.monomerSet"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14080,7 +14085,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14100,7 +14105,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.rep.repeatUnit.degreeOfPolymerisation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14120,7 +14125,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.repeat"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14140,7 +14145,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14160,7 +14165,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceProtein.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14180,7 +14185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.classification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14200,7 +14205,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.gene"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14220,7 +14225,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.geneElement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14240,7 +14245,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14260,7 +14265,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.code"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14280,7 +14285,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.moiety"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14300,7 +14305,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.name"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14320,7 +14325,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14340,7 +14345,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.relationship"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14360,7 +14365,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.structure.isotope"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14380,7 +14385,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:SupplyRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14400,7 +14405,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Task.input"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14420,7 +14425,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Task.output"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14440,7 +14445,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:TestScript.fixture"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14460,7 +14465,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:Timing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14480,7 +14485,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:TriggerDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14500,7 +14505,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:UsageContext"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14520,7 +14525,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ValueSet.expansion.contains"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14540,7 +14545,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:ValueSet.expansion.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14560,7 +14565,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:VerificationResult.primarySource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14580,7 +14585,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:VerificationResult.validator"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14600,7 +14605,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."from[]:VisionPrescription.lensSpecification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -14640,7 +14645,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Account.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
@@ -14656,7 +14661,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Account.guarantor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -14679,11 +14684,27 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,dateTime,Age,Period,Range,Duration}'), fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        when p -> 'timing' ? 'Age' and (p -> 'timing') - 'Age' = '{}' then jsonb_build_object('timingAge', p -> 'timing' -> 'Age')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'Range' and (p -> 'timing') - 'Range' = '{}' then jsonb_build_object('timingRange', p -> 'timing' -> 'Range')
+        when p -> 'timing' ? 'Duration' and (p -> 'timing') - 'Duration' = '{}' then jsonb_build_object('timingDuration', p -> 'timing' -> 'Duration')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,dateTime,Age,Period,Range,Duration}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
-      || coalesce(fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}'), fhir.pair('product', p -> 'product'))
+      || coalesce(case when jsonb_typeof(p -> 'product') = 'object' then case
+        when p -> 'product' ? 'Reference' and (p -> 'product') - 'Reference' = '{}' then jsonb_build_object('productReference', fhir.ref_to_fhir(p -> 'product' -> 'Reference'))
+        when p -> 'product' ? 'CodeableConcept' and (p -> 'product') - 'CodeableConcept' = '{}' then jsonb_build_object('productCodeableConcept', p -> 'product' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}') end end,
+        fhir.pair('product', p -> 'product'))
       || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end)
       || fhir.pair('specimenRequirement', fhir.refs_to_fhir(p -> 'specimenRequirement'))
       || fhir.pair('observationRequirement', fhir.refs_to_fhir(p -> 'observationRequirement'))
@@ -14721,7 +14742,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AdverseEvent.suspectEntity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then
@@ -14738,7 +14759,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AdverseEvent.suspectEntity.causality"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
@@ -14763,7 +14784,14 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}'), fhir.pair('onset', p -> 'onset'))
+      || coalesce(case when jsonb_typeof(p -> 'onset') = 'object' then case
+        when p -> 'onset' ? 'dateTime' and (p -> 'onset') - 'dateTime' = '{}' then jsonb_build_object('onsetDateTime', p -> 'onset' -> 'dateTime')
+        when p -> 'onset' ? 'Age' and (p -> 'onset') - 'Age' = '{}' then jsonb_build_object('onsetAge', p -> 'onset' -> 'Age')
+        when p -> 'onset' ? 'Period' and (p -> 'onset') - 'Period' = '{}' then jsonb_build_object('onsetPeriod', p -> 'onset' -> 'Period')
+        when p -> 'onset' ? 'Range' and (p -> 'onset') - 'Range' = '{}' then jsonb_build_object('onsetRange', p -> 'onset' -> 'Range')
+        when p -> 'onset' ? 'string' and (p -> 'onset') - 'string' = '{}' then jsonb_build_object('onsetString', p -> 'onset' -> 'string')
+        else fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}') end end,
+        fhir.pair('onset', p -> 'onset'))
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
@@ -14776,7 +14804,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AllergyIntolerance.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -14792,14 +14820,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Annotation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
     return p;
   end if;
   return (case when p ?| '{author}' then p - '{author}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('author', p -> 'author', '{Reference,string}'), fhir.pair('author', p -> 'author')));
+    || (coalesce(case when jsonb_typeof(p -> 'author') = 'object' then case
+        when p -> 'author' ? 'Reference' and (p -> 'author') - 'Reference' = '{}' then jsonb_build_object('authorReference', fhir.ref_to_fhir(p -> 'author' -> 'Reference'))
+        when p -> 'author' ? 'string' and (p -> 'author') - 'string' = '{}' then jsonb_build_object('authorString', p -> 'author' -> 'string')
+        else fhir.choice_to_fhir('author', p -> 'author', '{Reference,string}') end end,
+        fhir.pair('author', p -> 'author')));
 end $$;
 
 
@@ -14828,7 +14860,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Appointment.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -14878,7 +14910,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then
@@ -14895,7 +14927,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then
@@ -14912,14 +14944,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.entity.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{string,base64Binary}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        else fhir.choice_to_fhir('value', p -> 'value', '{string,base64Binary}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -14928,7 +14964,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.source"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then
@@ -14995,7 +15031,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct.collection"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collected}' then
@@ -15004,7 +15040,11 @@ begin
   return (case when p ?| '{collected}' then p - '{collected}'::text[] else p end)
     || (fhir.pair('collector', fhir.ref_to_fhir(p -> 'collector'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
-      || coalesce(fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}'), fhir.pair('collected', p -> 'collected')));
+      || coalesce(case when jsonb_typeof(p -> 'collected') = 'object' then case
+        when p -> 'collected' ? 'dateTime' and (p -> 'collected') - 'dateTime' = '{}' then jsonb_build_object('collectedDateTime', p -> 'collected' -> 'dateTime')
+        when p -> 'collected' ? 'Period' and (p -> 'collected') - 'Period' = '{}' then jsonb_build_object('collectedPeriod', p -> 'collected' -> 'Period')
+        else fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}') end end,
+        fhir.pair('collected', p -> 'collected')));
 end $$;
 
 
@@ -15013,14 +15053,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{time}' then
     return p;
   end if;
   return (case when p ?| '{time}' then p - '{time}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}'), fhir.pair('time', p -> 'time')));
+    || (coalesce(case when jsonb_typeof(p -> 'time') = 'object' then case
+        when p -> 'time' ? 'dateTime' and (p -> 'time') - 'dateTime' = '{}' then jsonb_build_object('timeDateTime', p -> 'time' -> 'dateTime')
+        when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then jsonb_build_object('timePeriod', p -> 'time' -> 'Period')
+        else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
+        fhir.pair('time', p -> 'time')));
 end $$;
 
 
@@ -15029,7 +15073,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
@@ -15037,7 +15081,11 @@ begin
   end if;
   return (case when p ?| '{time}' then p - '{time}'::text[] else p end)
     || (fhir.pair('additive', fhir.ref_to_fhir(p -> 'additive'))
-      || coalesce(fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}'), fhir.pair('time', p -> 'time')));
+      || coalesce(case when jsonb_typeof(p -> 'time') = 'object' then case
+        when p -> 'time' ? 'dateTime' and (p -> 'time') - 'dateTime' = '{}' then jsonb_build_object('timeDateTime', p -> 'time' -> 'dateTime')
+        when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then jsonb_build_object('timePeriod', p -> 'time' -> 'Period')
+        else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
+        fhir.pair('time', p -> 'time')));
 end $$;
 
 
@@ -15078,7 +15126,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Bundle.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -15110,7 +15158,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CapabilityStatement.implementation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then
@@ -15154,7 +15202,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CarePlan.activity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then
@@ -15173,7 +15221,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CarePlan.activity.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduled,location,performer,product}' then
@@ -15182,10 +15230,19 @@ begin
   return (case when p ?| '{scheduled,product}' then p - '{scheduled,product}'::text[] else p end)
     || (fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('goal', fhir.refs_to_fhir(p -> 'goal'))
-      || coalesce(fhir.choice_to_fhir('scheduled', p -> 'scheduled', '{Timing,Period,string}'), fhir.pair('scheduled', p -> 'scheduled'))
+      || coalesce(case when jsonb_typeof(p -> 'scheduled') = 'object' then case
+        when p -> 'scheduled' ? 'Timing' and (p -> 'scheduled') - 'Timing' = '{}' then jsonb_build_object('scheduledTiming', fhir_meta."to:Timing"(p -> 'scheduled' -> 'Timing'))
+        when p -> 'scheduled' ? 'Period' and (p -> 'scheduled') - 'Period' = '{}' then jsonb_build_object('scheduledPeriod', p -> 'scheduled' -> 'Period')
+        when p -> 'scheduled' ? 'string' and (p -> 'scheduled') - 'string' = '{}' then jsonb_build_object('scheduledString', p -> 'scheduled' -> 'string')
+        else fhir.choice_to_fhir('scheduled', p -> 'scheduled', '{Timing,Period,string}') end end,
+        fhir.pair('scheduled', p -> 'scheduled'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
-      || coalesce(fhir.choice_to_fhir('product', p -> 'product', '{CodeableConcept,Reference}'), fhir.pair('product', p -> 'product')));
+      || coalesce(case when jsonb_typeof(p -> 'product') = 'object' then case
+        when p -> 'product' ? 'CodeableConcept' and (p -> 'product') - 'CodeableConcept' = '{}' then jsonb_build_object('productCodeableConcept', p -> 'product' -> 'CodeableConcept')
+        when p -> 'product' ? 'Reference' and (p -> 'product') - 'Reference' = '{}' then jsonb_build_object('productReference', fhir.ref_to_fhir(p -> 'product' -> 'Reference'))
+        else fhir.choice_to_fhir('product', p -> 'product', '{CodeableConcept,Reference}') end end,
+        fhir.pair('product', p -> 'product')));
 end $$;
 
 
@@ -15215,7 +15272,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CareTeam.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then
@@ -15250,7 +15307,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CatalogEntry.relatedEntry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
@@ -15276,14 +15333,23 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:ChargeItem.performer"(p -> 'performer') end)
       || fhir.pair('performingOrganization', fhir.ref_to_fhir(p -> 'performingOrganization'))
       || fhir.pair('requestingOrganization', fhir.ref_to_fhir(p -> 'requestingOrganization'))
       || fhir.pair('costCenter', fhir.ref_to_fhir(p -> 'costCenter'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
       || fhir.pair('service', fhir.refs_to_fhir(p -> 'service'))
-      || coalesce(fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}'), fhir.pair('product', p -> 'product'))
+      || coalesce(case when jsonb_typeof(p -> 'product') = 'object' then case
+        when p -> 'product' ? 'Reference' and (p -> 'product') - 'Reference' = '{}' then jsonb_build_object('productReference', fhir.ref_to_fhir(p -> 'product' -> 'Reference'))
+        when p -> 'product' ? 'CodeableConcept' and (p -> 'product') - 'CodeableConcept' = '{}' then jsonb_build_object('productCodeableConcept', p -> 'product' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('product', p -> 'product', '{Reference,CodeableConcept}') end end,
+        fhir.pair('product', p -> 'product'))
       || fhir.pair('account', fhir.refs_to_fhir(p -> 'account'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation')));
@@ -15295,7 +15361,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ChargeItem.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -15360,14 +15426,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.accident"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
     return p;
   end if;
   return (case when p ?| '{location}' then p - '{location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}'), fhir.pair('location', p -> 'location')));
+    || (coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 
@@ -15376,7 +15446,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
@@ -15392,14 +15462,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
     return p;
   end if;
   return (case when p ?| '{diagnosis}' then p - '{diagnosis}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}'), fhir.pair('diagnosis', p -> 'diagnosis')));
+    || (coalesce(case when jsonb_typeof(p -> 'diagnosis') = 'object' then case
+        when p -> 'diagnosis' ? 'CodeableConcept' and (p -> 'diagnosis') - 'CodeableConcept' = '{}' then jsonb_build_object('diagnosisCodeableConcept', p -> 'diagnosis' -> 'CodeableConcept')
+        when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then jsonb_build_object('diagnosisReference', fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference'))
+        else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
+        fhir.pair('diagnosis', p -> 'diagnosis')));
 end $$;
 
 
@@ -15408,7 +15482,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then
@@ -15426,15 +15500,24 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
     return p;
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location'))
+    || (coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi'))
       || fhir.pair('encounter', fhir.refs_to_fhir(p -> 'encounter'))
       || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:Claim.item.detail"(p -> 'detail') end));
@@ -15446,7 +15529,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
@@ -15463,7 +15546,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
@@ -15479,7 +15562,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.payee"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -15495,14 +15578,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
     return p;
   end if;
   return (case when p ?| '{procedure}' then p - '{procedure}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}'), fhir.pair('procedure', p -> 'procedure'))
+    || (coalesce(case when jsonb_typeof(p -> 'procedure') = 'object' then case
+        when p -> 'procedure' ? 'CodeableConcept' and (p -> 'procedure') - 'CodeableConcept' = '{}' then jsonb_build_object('procedureCodeableConcept', p -> 'procedure' -> 'CodeableConcept')
+        when p -> 'procedure' ? 'Reference' and (p -> 'procedure') - 'Reference' = '{}' then jsonb_build_object('procedureReference', fhir.ref_to_fhir(p -> 'procedure' -> 'Reference'))
+        else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
+        fhir.pair('procedure', p -> 'procedure'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi')));
 end $$;
 
@@ -15512,7 +15599,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
@@ -15529,15 +15616,26 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
     return p;
   end if;
   return (case when p ?| '{timing,value}' then p - '{timing,value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}'), fhir.pair('timing', p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'date' and (p -> 'timing') - 'date' = '{}' then jsonb_build_object('timingDate', p -> 'timing' -> 'date')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}') end end,
+        fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -15569,7 +15667,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClaimResponse.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
@@ -15577,8 +15675,17 @@ begin
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
     || (fhir.pair('provider', fhir.refs_to_fhir(p -> 'provider'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location')));
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 
@@ -15587,7 +15694,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClaimResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then
@@ -15604,7 +15711,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClaimResponse.payment"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -15629,7 +15736,11 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('assessor', fhir.ref_to_fhir(p -> 'assessor'))
       || fhir.pair('previous', fhir.ref_to_fhir(p -> 'previous'))
       || fhir.pair('problem', fhir.refs_to_fhir(p -> 'problem'))
@@ -15646,7 +15757,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClinicalImpression.finding"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then
@@ -15662,7 +15773,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClinicalImpression.investigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
@@ -15695,7 +15806,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CodeSystem.concept"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then
@@ -15712,14 +15823,23 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CodeSystem.concept.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{code,Coding,string,integer,boolean,dateTime,decimal}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        else fhir.choice_to_fhir('value', p -> 'value', '{code,Coding,string,integer,boolean,dateTime,decimal}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -15754,14 +15874,19 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Communication.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'string' and (p -> 'content') - 'string' = '{}' then jsonb_build_object('contentString', p -> 'content' -> 'string')
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 
@@ -15784,7 +15909,11 @@ begin
       || fhir.pair('about', fhir.refs_to_fhir(p -> 'about'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('payload', case when p -> 'payload' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:CommunicationRequest.payload"(p -> 'payload') end)
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('recipient', fhir.refs_to_fhir(p -> 'recipient'))
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
@@ -15798,14 +15927,19 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CommunicationRequest.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'string' and (p -> 'content') - 'string' = '{}' then jsonb_build_object('contentString', p -> 'content' -> 'string')
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 
@@ -15852,7 +15986,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.attester"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -15868,7 +16002,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.event"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -15884,14 +16018,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
     return p;
   end if;
   return (case when p ?| '{target}' then p - '{target}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('target', p -> 'target', '{Identifier,Reference}'), fhir.pair('target', p -> 'target')));
+    || (coalesce(case when jsonb_typeof(p -> 'target') = 'object' then case
+        when p -> 'target' ? 'Identifier' and (p -> 'target') - 'Identifier' = '{}' then jsonb_build_object('targetIdentifier', fhir_meta."to:Identifier"(p -> 'target' -> 'Identifier'))
+        when p -> 'target' ? 'Reference' and (p -> 'target') - 'Reference' = '{}' then jsonb_build_object('targetReference', fhir.ref_to_fhir(p -> 'target' -> 'Reference'))
+        else fhir.choice_to_fhir('target', p -> 'target', '{Identifier,Reference}') end end,
+        fhir.pair('target', p -> 'target')));
 end $$;
 
 
@@ -15900,7 +16038,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.section"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then
@@ -15927,8 +16065,16 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || coalesce(fhir.choice_to_fhir('source', p -> 'source', '{uri,canonical}'), fhir.pair('source', p -> 'source'))
-      || coalesce(fhir.choice_to_fhir('target', p -> 'target', '{uri,canonical}'), fhir.pair('target', p -> 'target')));
+      || coalesce(case when jsonb_typeof(p -> 'source') = 'object' then case
+        when p -> 'source' ? 'uri' and (p -> 'source') - 'uri' = '{}' then jsonb_build_object('sourceUri', p -> 'source' -> 'uri')
+        when p -> 'source' ? 'canonical' and (p -> 'source') - 'canonical' = '{}' then jsonb_build_object('sourceCanonical', p -> 'source' -> 'canonical')
+        else fhir.choice_to_fhir('source', p -> 'source', '{uri,canonical}') end end,
+        fhir.pair('source', p -> 'source'))
+      || coalesce(case when jsonb_typeof(p -> 'target') = 'object' then case
+        when p -> 'target' ? 'uri' and (p -> 'target') - 'uri' = '{}' then jsonb_build_object('targetUri', p -> 'target' -> 'uri')
+        when p -> 'target' ? 'canonical' and (p -> 'target') - 'canonical' = '{}' then jsonb_build_object('targetCanonical', p -> 'target' -> 'canonical')
+        else fhir.choice_to_fhir('target', p -> 'target', '{uri,canonical}') end end,
+        fhir.pair('target', p -> 'target')));
 end $_$;
 
 
@@ -15946,8 +16092,22 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}'), fhir.pair('onset', p -> 'onset'))
-      || coalesce(fhir.choice_to_fhir('abatement', p -> 'abatement', '{dateTime,Age,Period,Range,string}'), fhir.pair('abatement', p -> 'abatement'))
+      || coalesce(case when jsonb_typeof(p -> 'onset') = 'object' then case
+        when p -> 'onset' ? 'dateTime' and (p -> 'onset') - 'dateTime' = '{}' then jsonb_build_object('onsetDateTime', p -> 'onset' -> 'dateTime')
+        when p -> 'onset' ? 'Age' and (p -> 'onset') - 'Age' = '{}' then jsonb_build_object('onsetAge', p -> 'onset' -> 'Age')
+        when p -> 'onset' ? 'Period' and (p -> 'onset') - 'Period' = '{}' then jsonb_build_object('onsetPeriod', p -> 'onset' -> 'Period')
+        when p -> 'onset' ? 'Range' and (p -> 'onset') - 'Range' = '{}' then jsonb_build_object('onsetRange', p -> 'onset' -> 'Range')
+        when p -> 'onset' ? 'string' and (p -> 'onset') - 'string' = '{}' then jsonb_build_object('onsetString', p -> 'onset' -> 'string')
+        else fhir.choice_to_fhir('onset', p -> 'onset', '{dateTime,Age,Period,Range,string}') end end,
+        fhir.pair('onset', p -> 'onset'))
+      || coalesce(case when jsonb_typeof(p -> 'abatement') = 'object' then case
+        when p -> 'abatement' ? 'dateTime' and (p -> 'abatement') - 'dateTime' = '{}' then jsonb_build_object('abatementDateTime', p -> 'abatement' -> 'dateTime')
+        when p -> 'abatement' ? 'Age' and (p -> 'abatement') - 'Age' = '{}' then jsonb_build_object('abatementAge', p -> 'abatement' -> 'Age')
+        when p -> 'abatement' ? 'Period' and (p -> 'abatement') - 'Period' = '{}' then jsonb_build_object('abatementPeriod', p -> 'abatement' -> 'Period')
+        when p -> 'abatement' ? 'Range' and (p -> 'abatement') - 'Range' = '{}' then jsonb_build_object('abatementRange', p -> 'abatement' -> 'Range')
+        when p -> 'abatement' ? 'string' and (p -> 'abatement') - 'string' = '{}' then jsonb_build_object('abatementString', p -> 'abatement' -> 'string')
+        else fhir.choice_to_fhir('abatement', p -> 'abatement', '{dateTime,Age,Period,Range,string}') end end,
+        fhir.pair('abatement', p -> 'abatement'))
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('stage', case when p -> 'stage' @? '$ ? (exists(@."assessment"))' then fhir_meta."to[]:Condition.stage"(p -> 'stage') end)
@@ -15961,7 +16121,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Condition.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -15977,7 +16137,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Condition.stage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then
@@ -16003,7 +16163,11 @@ begin
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
       || fhir.pair('organization', fhir.refs_to_fhir(p -> 'organization'))
-      || coalesce(fhir.choice_to_fhir('source', p -> 'source', '{Attachment,Reference}'), fhir.pair('source', p -> 'source'))
+      || coalesce(case when jsonb_typeof(p -> 'source') = 'object' then case
+        when p -> 'source' ? 'Attachment' and (p -> 'source') - 'Attachment' = '{}' then jsonb_build_object('sourceAttachment', p -> 'source' -> 'Attachment')
+        when p -> 'source' ? 'Reference' and (p -> 'source') - 'Reference' = '{}' then jsonb_build_object('sourceReference', fhir.ref_to_fhir(p -> 'source' -> 'Reference'))
+        else fhir.choice_to_fhir('source', p -> 'source', '{Attachment,Reference}') end end,
+        fhir.pair('source', p -> 'source'))
       || fhir.pair('verification', case when p -> 'verification' @? '$ ? (exists(@."verifiedWith"))' then fhir_meta."to[]:Consent.verification"(p -> 'verification') end)
       || fhir.pair('provision', fhir_meta."to:Consent.provision"(p -> 'provision')));
 end $_$;
@@ -16014,7 +16178,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.provision"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then
@@ -16032,7 +16196,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.provision.actor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -16048,7 +16212,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.provision.data"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -16064,7 +16228,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.verification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then
@@ -16093,7 +16257,11 @@ begin
       || fhir.pair('domain', fhir.refs_to_fhir(p -> 'domain'))
       || fhir.pair('site', fhir.refs_to_fhir(p -> 'site'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
-      || coalesce(fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}'), fhir.pair('topic', p -> 'topic'))
+      || coalesce(case when jsonb_typeof(p -> 'topic') = 'object' then case
+        when p -> 'topic' ? 'CodeableConcept' and (p -> 'topic') - 'CodeableConcept' = '{}' then jsonb_build_object('topicCodeableConcept', p -> 'topic' -> 'CodeableConcept')
+        when p -> 'topic' ? 'Reference' and (p -> 'topic') - 'Reference' = '{}' then jsonb_build_object('topicReference', fhir.ref_to_fhir(p -> 'topic' -> 'Reference'))
+        else fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}') end end,
+        fhir.pair('topic', p -> 'topic'))
       || fhir.pair('contentDefinition', fhir_meta."to:Contract.contentDefinition"(p -> 'contentDefinition'))
       || fhir.pair('term', case when p -> 'term' @? '$ ? (exists(@."identifier") || exists(@."topic") || exists(@."offer") || exists(@."asset") || exists(@."action") || exists(@."group"))' then fhir_meta."to[]:Contract.term"(p -> 'term') end)
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
@@ -16102,7 +16270,11 @@ begin
       || fhir.pair('friendly', case when p -> 'friendly' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Contract.friendly"(p -> 'friendly') end)
       || fhir.pair('legal', case when p -> 'legal' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Contract.legal"(p -> 'legal') end)
       || fhir.pair('rule', case when p -> 'rule' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Contract.rule"(p -> 'rule') end)
-      || coalesce(fhir.choice_to_fhir('legallyBinding', p -> 'legallyBinding', '{Attachment,Reference}'), fhir.pair('legallyBinding', p -> 'legallyBinding')));
+      || coalesce(case when jsonb_typeof(p -> 'legallyBinding') = 'object' then case
+        when p -> 'legallyBinding' ? 'Attachment' and (p -> 'legallyBinding') - 'Attachment' = '{}' then jsonb_build_object('legallyBindingAttachment', p -> 'legallyBinding' -> 'Attachment')
+        when p -> 'legallyBinding' ? 'Reference' and (p -> 'legallyBinding') - 'Reference' = '{}' then jsonb_build_object('legallyBindingReference', fhir.ref_to_fhir(p -> 'legallyBinding' -> 'Reference'))
+        else fhir.choice_to_fhir('legallyBinding', p -> 'legallyBinding', '{Attachment,Reference}') end end,
+        fhir.pair('legallyBinding', p -> 'legallyBinding')));
 end $_$;
 
 
@@ -16111,7 +16283,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.contentDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then
@@ -16127,14 +16299,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.friendly"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 
@@ -16143,14 +16319,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.legal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 
@@ -16159,14 +16339,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
     return p;
   end if;
   return (case when p ?| '{content}' then p - '{content}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}'), fhir.pair('content', p -> 'content')));
+    || (coalesce(case when jsonb_typeof(p -> 'content') = 'object' then case
+        when p -> 'content' ? 'Attachment' and (p -> 'content') - 'Attachment' = '{}' then jsonb_build_object('contentAttachment', p -> 'content' -> 'Attachment')
+        when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then jsonb_build_object('contentReference', fhir.ref_to_fhir(p -> 'content' -> 'Reference'))
+        else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
+        fhir.pair('content', p -> 'content')));
 end $$;
 
 
@@ -16175,7 +16359,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.signer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then
@@ -16192,7 +16376,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topic,offer,asset,action,group}' then
@@ -16200,7 +16384,11 @@ begin
   end if;
   return (case when p ?| '{topic}' then p - '{topic}'::text[] else p end)
     || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || coalesce(fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}'), fhir.pair('topic', p -> 'topic'))
+      || coalesce(case when jsonb_typeof(p -> 'topic') = 'object' then case
+        when p -> 'topic' ? 'CodeableConcept' and (p -> 'topic') - 'CodeableConcept' = '{}' then jsonb_build_object('topicCodeableConcept', p -> 'topic' -> 'CodeableConcept')
+        when p -> 'topic' ? 'Reference' and (p -> 'topic') - 'Reference' = '{}' then jsonb_build_object('topicReference', fhir.ref_to_fhir(p -> 'topic' -> 'Reference'))
+        else fhir.choice_to_fhir('topic', p -> 'topic', '{CodeableConcept,Reference}') end end,
+        fhir.pair('topic', p -> 'topic'))
       || fhir.pair('offer', fhir_meta."to:Contract.term.offer"(p -> 'offer'))
       || fhir.pair('asset', case when p -> 'asset' @? '$ ? (exists(@."typeReference") || exists(@."context") || exists(@."answer") || exists(@."valuedItem"))' then fhir_meta."to[]:Contract.term.asset"(p -> 'asset') end)
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."context") || exists(@."occurrence") || exists(@."requester") || exists(@."performer") || exists(@."reasonReference") || exists(@."note"))' then fhir_meta."to[]:Contract.term.action"(p -> 'action') end)
@@ -16213,7 +16401,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then
@@ -16222,7 +16410,12 @@ begin
   return (case when p ?| '{occurrence}' then p - '{occurrence}'::text[] else p end)
     || (fhir.pair('subject', case when p -> 'subject' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:Contract.term.action.subject"(p -> 'subject') end)
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.refs_to_fhir(p -> 'requester'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -16235,7 +16428,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.action.subject"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -16251,7 +16444,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.asset"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then
@@ -16270,7 +16463,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.asset.context"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -16286,14 +16479,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.asset.valuedItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity,identifier,responsible,recipient}' then
     return p;
   end if;
   return (case when p ?| '{entity}' then p - '{entity}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('entity', p -> 'entity', '{CodeableConcept,Reference}'), fhir.pair('entity', p -> 'entity'))
+    || (coalesce(case when jsonb_typeof(p -> 'entity') = 'object' then case
+        when p -> 'entity' ? 'CodeableConcept' and (p -> 'entity') - 'CodeableConcept' = '{}' then jsonb_build_object('entityCodeableConcept', p -> 'entity' -> 'CodeableConcept')
+        when p -> 'entity' ? 'Reference' and (p -> 'entity') - 'Reference' = '{}' then jsonb_build_object('entityReference', fhir.ref_to_fhir(p -> 'entity' -> 'Reference'))
+        else fhir.choice_to_fhir('entity', p -> 'entity', '{CodeableConcept,Reference}') end end,
+        fhir.pair('entity', p -> 'entity'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('responsible', fhir.ref_to_fhir(p -> 'responsible'))
       || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient')));
@@ -16305,7 +16502,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.offer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then
@@ -16324,14 +16521,28 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.offer.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -16340,7 +16551,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.offer.party"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -16377,14 +16588,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Coverage.costToBeneficiary"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{Quantity,Money}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,Money}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -16401,7 +16616,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
       || fhir.pair('provider', fhir.ref_to_fhir(p -> 'provider'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
@@ -16417,7 +16636,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
@@ -16433,7 +16652,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then
@@ -16452,14 +16671,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
     return p;
   end if;
   return (case when p ?| '{diagnosis}' then p - '{diagnosis}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}'), fhir.pair('diagnosis', p -> 'diagnosis')));
+    || (coalesce(case when jsonb_typeof(p -> 'diagnosis') = 'object' then case
+        when p -> 'diagnosis' ? 'CodeableConcept' and (p -> 'diagnosis') - 'CodeableConcept' = '{}' then jsonb_build_object('diagnosisCodeableConcept', p -> 'diagnosis' -> 'CodeableConcept')
+        when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then jsonb_build_object('diagnosisReference', fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference'))
+        else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
+        fhir.pair('diagnosis', p -> 'diagnosis')));
 end $$;
 
 
@@ -16468,7 +16691,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then
@@ -16492,7 +16715,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
       || fhir.pair('requestor', fhir.ref_to_fhir(p -> 'requestor'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
@@ -16505,7 +16732,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then
@@ -16522,7 +16749,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then
@@ -16539,15 +16766,25 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
     return p;
   end if;
   return (case when p ?| '{allowed,used}' then p - '{allowed,used}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}'), fhir.pair('allowed', p -> 'allowed'))
-      || coalesce(fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,string,Money}'), fhir.pair('used', p -> 'used')));
+    || (coalesce(case when jsonb_typeof(p -> 'allowed') = 'object' then case
+        when p -> 'allowed' ? 'unsignedInt' and (p -> 'allowed') - 'unsignedInt' = '{}' then jsonb_build_object('allowedUnsignedInt', p -> 'allowed' -> 'unsignedInt')
+        when p -> 'allowed' ? 'string' and (p -> 'allowed') - 'string' = '{}' then jsonb_build_object('allowedString', p -> 'allowed' -> 'string')
+        when p -> 'allowed' ? 'Money' and (p -> 'allowed') - 'Money' = '{}' then jsonb_build_object('allowedMoney', p -> 'allowed' -> 'Money')
+        else fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}') end end,
+        fhir.pair('allowed', p -> 'allowed'))
+      || coalesce(case when jsonb_typeof(p -> 'used') = 'object' then case
+        when p -> 'used' ? 'unsignedInt' and (p -> 'used') - 'unsignedInt' = '{}' then jsonb_build_object('usedUnsignedInt', p -> 'used' -> 'unsignedInt')
+        when p -> 'used' ? 'string' and (p -> 'used') - 'string' = '{}' then jsonb_build_object('usedString', p -> 'used' -> 'string')
+        when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then jsonb_build_object('usedMoney', p -> 'used' -> 'Money')
+        else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,string,Money}') end end,
+        fhir.pair('used', p -> 'used')));
 end $$;
 
 
@@ -16556,14 +16793,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:DataRequirement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,dateFilter}' then
     return p;
   end if;
   return (case when p ?| '{subject}' then p - '{subject}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+    || (coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('dateFilter', case when p -> 'dateFilter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:DataRequirement.dateFilter"(p -> 'dateFilter') end));
 end $_$;
 
@@ -16573,14 +16814,19 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DataRequirement.dateFilter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{dateTime,Period,Duration}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        else fhir.choice_to_fhir('value', p -> 'value', '{dateTime,Period,Duration}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -16597,7 +16843,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('identified', p -> 'identified', '{dateTime,Period}'), fhir.pair('identified', p -> 'identified'))
+      || coalesce(case when jsonb_typeof(p -> 'identified') = 'object' then case
+        when p -> 'identified' ? 'dateTime' and (p -> 'identified') - 'dateTime' = '{}' then jsonb_build_object('identifiedDateTime', p -> 'identified' -> 'dateTime')
+        when p -> 'identified' ? 'Period' and (p -> 'identified') - 'Period' = '{}' then jsonb_build_object('identifiedPeriod', p -> 'identified' -> 'Period')
+        else fhir.choice_to_fhir('identified', p -> 'identified', '{dateTime,Period}') end end,
+        fhir.pair('identified', p -> 'identified'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('implicated', fhir.refs_to_fhir(p -> 'implicated'))
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:DetectedIssue.evidence"(p -> 'evidence') end)
@@ -16610,7 +16860,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DetectedIssue.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -16626,7 +16876,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:DetectedIssue.mitigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
@@ -16664,7 +16914,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Device.version"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then
@@ -16687,7 +16937,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('manufacturer', p -> 'manufacturer', '{string,Reference}'), fhir.pair('manufacturer', p -> 'manufacturer'))
+      || coalesce(case when jsonb_typeof(p -> 'manufacturer') = 'object' then case
+        when p -> 'manufacturer' ? 'string' and (p -> 'manufacturer') - 'string' = '{}' then jsonb_build_object('manufacturerString', p -> 'manufacturer' -> 'string')
+        when p -> 'manufacturer' ? 'Reference' and (p -> 'manufacturer') - 'Reference' = '{}' then jsonb_build_object('manufacturerReference', fhir.ref_to_fhir(p -> 'manufacturer' -> 'Reference'))
+        else fhir.choice_to_fhir('manufacturer', p -> 'manufacturer', '{string,Reference}') end end,
+        fhir.pair('manufacturer', p -> 'manufacturer'))
       || fhir.pair('shelfLifeStorage', case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:ProductShelfLife"(p -> 'shelfLifeStorage') end)
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
@@ -16728,11 +16982,20 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('priorRequest', fhir.refs_to_fhir(p -> 'priorRequest'))
       || fhir.pair('groupIdentifier', fhir_meta."to:Identifier"(p -> 'groupIdentifier'))
-      || coalesce(fhir.choice_to_fhir('code', p -> 'code', '{Reference,CodeableConcept}'), fhir.pair('code', p -> 'code'))
+      || coalesce(case when jsonb_typeof(p -> 'code') = 'object' then case
+        when p -> 'code' ? 'Reference' and (p -> 'code') - 'Reference' = '{}' then jsonb_build_object('codeReference', fhir.ref_to_fhir(p -> 'code' -> 'Reference'))
+        when p -> 'code' ? 'CodeableConcept' and (p -> 'code') - 'CodeableConcept' = '{}' then jsonb_build_object('codeCodeableConcept', p -> 'code' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('code', p -> 'code', '{Reference,CodeableConcept}') end end,
+        fhir.pair('code', p -> 'code'))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:DeviceRequest.parameter"(p -> 'parameter') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -16748,14 +17011,20 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DeviceRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -16774,7 +17043,12 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Period,dateTime}'), fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Period,dateTime}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -16797,7 +17071,11 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
       || fhir.pair('resultsInterpreter', fhir.refs_to_fhir(p -> 'resultsInterpreter'))
       || fhir.pair('specimen', fhir.refs_to_fhir(p -> 'specimen'))
@@ -16812,7 +17090,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DiagnosticReport.media"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
@@ -16849,7 +17127,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DocumentManifest.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then
@@ -16888,7 +17166,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DocumentReference.context"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then
@@ -16906,7 +17184,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:DocumentReference.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -16922,7 +17200,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeeded,doseAndRate}' then
@@ -16930,7 +17208,11 @@ begin
   end if;
   return (case when p ?| '{asNeeded}' then p - '{asNeeded}'::text[] else p end)
     || (fhir.pair('timing', fhir_meta."to:Timing"(p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}'), fhir.pair('asNeeded', p -> 'asNeeded'))
+      || coalesce(case when jsonb_typeof(p -> 'asNeeded') = 'object' then case
+        when p -> 'asNeeded' ? 'boolean' and (p -> 'asNeeded') - 'boolean' = '{}' then jsonb_build_object('asNeededBoolean', p -> 'asNeeded' -> 'boolean')
+        when p -> 'asNeeded' ? 'CodeableConcept' and (p -> 'asNeeded') - 'CodeableConcept' = '{}' then jsonb_build_object('asNeededCodeableConcept', p -> 'asNeeded' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}') end end,
+        fhir.pair('asNeeded', p -> 'asNeeded'))
       || fhir.pair('doseAndRate', case when p -> 'doseAndRate' @? '$ ? (exists(@."dose") || exists(@."rate"))' then fhir_meta."to[]:Dosage.doseAndRate"(p -> 'doseAndRate') end));
 end $_$;
 
@@ -16940,15 +17222,24 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Dosage.doseAndRate"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dose,rate}' then
     return p;
   end if;
   return (case when p ?| '{dose,rate}' then p - '{dose,rate}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('dose', p -> 'dose', '{Range,Quantity}'), fhir.pair('dose', p -> 'dose'))
-      || coalesce(fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Range,Quantity}'), fhir.pair('rate', p -> 'rate')));
+    || (coalesce(case when jsonb_typeof(p -> 'dose') = 'object' then case
+        when p -> 'dose' ? 'Range' and (p -> 'dose') - 'Range' = '{}' then jsonb_build_object('doseRange', p -> 'dose' -> 'Range')
+        when p -> 'dose' ? 'Quantity' and (p -> 'dose') - 'Quantity' = '{}' then jsonb_build_object('doseQuantity', p -> 'dose' -> 'Quantity')
+        else fhir.choice_to_fhir('dose', p -> 'dose', '{Range,Quantity}') end end,
+        fhir.pair('dose', p -> 'dose'))
+      || coalesce(case when jsonb_typeof(p -> 'rate') = 'object' then case
+        when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then jsonb_build_object('rateRatio', p -> 'rate' -> 'Ratio')
+        when p -> 'rate' ? 'Range' and (p -> 'rate') - 'Range' = '{}' then jsonb_build_object('rateRange', p -> 'rate' -> 'Range')
+        when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then jsonb_build_object('rateQuantity', p -> 'rate' -> 'Quantity')
+        else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Range,Quantity}') end end,
+        fhir.pair('rate', p -> 'rate')));
 end $$;
 
 
@@ -16980,7 +17271,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
@@ -16997,7 +17288,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -17013,7 +17304,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then
@@ -17029,19 +17320,197 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ElementDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then
     return p;
   end if;
   return (case when p ?| '{defaultValue,fixed,pattern,minValue,maxValue}' then p - '{defaultValue,fixed,pattern,minValue,maxValue}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('defaultValue', p -> 'defaultValue'))
-      || coalesce(fhir.choice_to_fhir('fixed', p -> 'fixed', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('fixed', p -> 'fixed'))
-      || coalesce(fhir.choice_to_fhir('pattern', p -> 'pattern', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('pattern', p -> 'pattern'))
+    || (coalesce(case when jsonb_typeof(p -> 'defaultValue') = 'object' then case
+        when p -> 'defaultValue' ? 'base64Binary' and (p -> 'defaultValue') - 'base64Binary' = '{}' then jsonb_build_object('defaultValueBase64Binary', p -> 'defaultValue' -> 'base64Binary')
+        when p -> 'defaultValue' ? 'boolean' and (p -> 'defaultValue') - 'boolean' = '{}' then jsonb_build_object('defaultValueBoolean', p -> 'defaultValue' -> 'boolean')
+        when p -> 'defaultValue' ? 'canonical' and (p -> 'defaultValue') - 'canonical' = '{}' then jsonb_build_object('defaultValueCanonical', p -> 'defaultValue' -> 'canonical')
+        when p -> 'defaultValue' ? 'code' and (p -> 'defaultValue') - 'code' = '{}' then jsonb_build_object('defaultValueCode', p -> 'defaultValue' -> 'code')
+        when p -> 'defaultValue' ? 'date' and (p -> 'defaultValue') - 'date' = '{}' then jsonb_build_object('defaultValueDate', p -> 'defaultValue' -> 'date')
+        when p -> 'defaultValue' ? 'dateTime' and (p -> 'defaultValue') - 'dateTime' = '{}' then jsonb_build_object('defaultValueDateTime', p -> 'defaultValue' -> 'dateTime')
+        when p -> 'defaultValue' ? 'decimal' and (p -> 'defaultValue') - 'decimal' = '{}' then jsonb_build_object('defaultValueDecimal', p -> 'defaultValue' -> 'decimal')
+        when p -> 'defaultValue' ? 'id' and (p -> 'defaultValue') - 'id' = '{}' then jsonb_build_object('defaultValueId', p -> 'defaultValue' -> 'id')
+        when p -> 'defaultValue' ? 'instant' and (p -> 'defaultValue') - 'instant' = '{}' then jsonb_build_object('defaultValueInstant', p -> 'defaultValue' -> 'instant')
+        when p -> 'defaultValue' ? 'integer' and (p -> 'defaultValue') - 'integer' = '{}' then jsonb_build_object('defaultValueInteger', p -> 'defaultValue' -> 'integer')
+        when p -> 'defaultValue' ? 'markdown' and (p -> 'defaultValue') - 'markdown' = '{}' then jsonb_build_object('defaultValueMarkdown', p -> 'defaultValue' -> 'markdown')
+        when p -> 'defaultValue' ? 'oid' and (p -> 'defaultValue') - 'oid' = '{}' then jsonb_build_object('defaultValueOid', p -> 'defaultValue' -> 'oid')
+        when p -> 'defaultValue' ? 'positiveInt' and (p -> 'defaultValue') - 'positiveInt' = '{}' then jsonb_build_object('defaultValuePositiveInt', p -> 'defaultValue' -> 'positiveInt')
+        when p -> 'defaultValue' ? 'string' and (p -> 'defaultValue') - 'string' = '{}' then jsonb_build_object('defaultValueString', p -> 'defaultValue' -> 'string')
+        when p -> 'defaultValue' ? 'time' and (p -> 'defaultValue') - 'time' = '{}' then jsonb_build_object('defaultValueTime', p -> 'defaultValue' -> 'time')
+        when p -> 'defaultValue' ? 'unsignedInt' and (p -> 'defaultValue') - 'unsignedInt' = '{}' then jsonb_build_object('defaultValueUnsignedInt', p -> 'defaultValue' -> 'unsignedInt')
+        when p -> 'defaultValue' ? 'uri' and (p -> 'defaultValue') - 'uri' = '{}' then jsonb_build_object('defaultValueUri', p -> 'defaultValue' -> 'uri')
+        when p -> 'defaultValue' ? 'url' and (p -> 'defaultValue') - 'url' = '{}' then jsonb_build_object('defaultValueUrl', p -> 'defaultValue' -> 'url')
+        when p -> 'defaultValue' ? 'uuid' and (p -> 'defaultValue') - 'uuid' = '{}' then jsonb_build_object('defaultValueUuid', p -> 'defaultValue' -> 'uuid')
+        when p -> 'defaultValue' ? 'Address' and (p -> 'defaultValue') - 'Address' = '{}' then jsonb_build_object('defaultValueAddress', p -> 'defaultValue' -> 'Address')
+        when p -> 'defaultValue' ? 'Age' and (p -> 'defaultValue') - 'Age' = '{}' then jsonb_build_object('defaultValueAge', p -> 'defaultValue' -> 'Age')
+        when p -> 'defaultValue' ? 'Annotation' and (p -> 'defaultValue') - 'Annotation' = '{}' then jsonb_build_object('defaultValueAnnotation', fhir_meta."to:Annotation"(p -> 'defaultValue' -> 'Annotation'))
+        when p -> 'defaultValue' ? 'Attachment' and (p -> 'defaultValue') - 'Attachment' = '{}' then jsonb_build_object('defaultValueAttachment', p -> 'defaultValue' -> 'Attachment')
+        when p -> 'defaultValue' ? 'CodeableConcept' and (p -> 'defaultValue') - 'CodeableConcept' = '{}' then jsonb_build_object('defaultValueCodeableConcept', p -> 'defaultValue' -> 'CodeableConcept')
+        when p -> 'defaultValue' ? 'Coding' and (p -> 'defaultValue') - 'Coding' = '{}' then jsonb_build_object('defaultValueCoding', p -> 'defaultValue' -> 'Coding')
+        when p -> 'defaultValue' ? 'ContactPoint' and (p -> 'defaultValue') - 'ContactPoint' = '{}' then jsonb_build_object('defaultValueContactPoint', p -> 'defaultValue' -> 'ContactPoint')
+        when p -> 'defaultValue' ? 'Count' and (p -> 'defaultValue') - 'Count' = '{}' then jsonb_build_object('defaultValueCount', p -> 'defaultValue' -> 'Count')
+        when p -> 'defaultValue' ? 'Distance' and (p -> 'defaultValue') - 'Distance' = '{}' then jsonb_build_object('defaultValueDistance', p -> 'defaultValue' -> 'Distance')
+        when p -> 'defaultValue' ? 'Duration' and (p -> 'defaultValue') - 'Duration' = '{}' then jsonb_build_object('defaultValueDuration', p -> 'defaultValue' -> 'Duration')
+        when p -> 'defaultValue' ? 'HumanName' and (p -> 'defaultValue') - 'HumanName' = '{}' then jsonb_build_object('defaultValueHumanName', p -> 'defaultValue' -> 'HumanName')
+        when p -> 'defaultValue' ? 'Identifier' and (p -> 'defaultValue') - 'Identifier' = '{}' then jsonb_build_object('defaultValueIdentifier', fhir_meta."to:Identifier"(p -> 'defaultValue' -> 'Identifier'))
+        when p -> 'defaultValue' ? 'Money' and (p -> 'defaultValue') - 'Money' = '{}' then jsonb_build_object('defaultValueMoney', p -> 'defaultValue' -> 'Money')
+        when p -> 'defaultValue' ? 'Period' and (p -> 'defaultValue') - 'Period' = '{}' then jsonb_build_object('defaultValuePeriod', p -> 'defaultValue' -> 'Period')
+        when p -> 'defaultValue' ? 'Quantity' and (p -> 'defaultValue') - 'Quantity' = '{}' then jsonb_build_object('defaultValueQuantity', p -> 'defaultValue' -> 'Quantity')
+        when p -> 'defaultValue' ? 'Range' and (p -> 'defaultValue') - 'Range' = '{}' then jsonb_build_object('defaultValueRange', p -> 'defaultValue' -> 'Range')
+        when p -> 'defaultValue' ? 'Ratio' and (p -> 'defaultValue') - 'Ratio' = '{}' then jsonb_build_object('defaultValueRatio', p -> 'defaultValue' -> 'Ratio')
+        when p -> 'defaultValue' ? 'Reference' and (p -> 'defaultValue') - 'Reference' = '{}' then jsonb_build_object('defaultValueReference', fhir.ref_to_fhir(p -> 'defaultValue' -> 'Reference'))
+        when p -> 'defaultValue' ? 'SampledData' and (p -> 'defaultValue') - 'SampledData' = '{}' then jsonb_build_object('defaultValueSampledData', p -> 'defaultValue' -> 'SampledData')
+        when p -> 'defaultValue' ? 'Signature' and (p -> 'defaultValue') - 'Signature' = '{}' then jsonb_build_object('defaultValueSignature', fhir_meta."to:Signature"(p -> 'defaultValue' -> 'Signature'))
+        when p -> 'defaultValue' ? 'Timing' and (p -> 'defaultValue') - 'Timing' = '{}' then jsonb_build_object('defaultValueTiming', fhir_meta."to:Timing"(p -> 'defaultValue' -> 'Timing'))
+        when p -> 'defaultValue' ? 'ContactDetail' and (p -> 'defaultValue') - 'ContactDetail' = '{}' then jsonb_build_object('defaultValueContactDetail', p -> 'defaultValue' -> 'ContactDetail')
+        when p -> 'defaultValue' ? 'Contributor' and (p -> 'defaultValue') - 'Contributor' = '{}' then jsonb_build_object('defaultValueContributor', p -> 'defaultValue' -> 'Contributor')
+        when p -> 'defaultValue' ? 'DataRequirement' and (p -> 'defaultValue') - 'DataRequirement' = '{}' then jsonb_build_object('defaultValueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'defaultValue' -> 'DataRequirement'))
+        when p -> 'defaultValue' ? 'Expression' and (p -> 'defaultValue') - 'Expression' = '{}' then jsonb_build_object('defaultValueExpression', p -> 'defaultValue' -> 'Expression')
+        when p -> 'defaultValue' ? 'ParameterDefinition' and (p -> 'defaultValue') - 'ParameterDefinition' = '{}' then jsonb_build_object('defaultValueParameterDefinition', p -> 'defaultValue' -> 'ParameterDefinition')
+        when p -> 'defaultValue' ? 'RelatedArtifact' and (p -> 'defaultValue') - 'RelatedArtifact' = '{}' then jsonb_build_object('defaultValueRelatedArtifact', p -> 'defaultValue' -> 'RelatedArtifact')
+        when p -> 'defaultValue' ? 'TriggerDefinition' and (p -> 'defaultValue') - 'TriggerDefinition' = '{}' then jsonb_build_object('defaultValueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'defaultValue' -> 'TriggerDefinition'))
+        when p -> 'defaultValue' ? 'UsageContext' and (p -> 'defaultValue') - 'UsageContext' = '{}' then jsonb_build_object('defaultValueUsageContext', fhir_meta."to:UsageContext"(p -> 'defaultValue' -> 'UsageContext'))
+        when p -> 'defaultValue' ? 'Dosage' and (p -> 'defaultValue') - 'Dosage' = '{}' then jsonb_build_object('defaultValueDosage', fhir_meta."to:Dosage"(p -> 'defaultValue' -> 'Dosage'))
+        when p -> 'defaultValue' ? 'Meta' and (p -> 'defaultValue') - 'Meta' = '{}' then jsonb_build_object('defaultValueMeta', fhir_meta."to:Meta"(p -> 'defaultValue' -> 'Meta'))
+        else fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('defaultValue', p -> 'defaultValue'))
+      || coalesce(case when jsonb_typeof(p -> 'fixed') = 'object' then case
+        when p -> 'fixed' ? 'base64Binary' and (p -> 'fixed') - 'base64Binary' = '{}' then jsonb_build_object('fixedBase64Binary', p -> 'fixed' -> 'base64Binary')
+        when p -> 'fixed' ? 'boolean' and (p -> 'fixed') - 'boolean' = '{}' then jsonb_build_object('fixedBoolean', p -> 'fixed' -> 'boolean')
+        when p -> 'fixed' ? 'canonical' and (p -> 'fixed') - 'canonical' = '{}' then jsonb_build_object('fixedCanonical', p -> 'fixed' -> 'canonical')
+        when p -> 'fixed' ? 'code' and (p -> 'fixed') - 'code' = '{}' then jsonb_build_object('fixedCode', p -> 'fixed' -> 'code')
+        when p -> 'fixed' ? 'date' and (p -> 'fixed') - 'date' = '{}' then jsonb_build_object('fixedDate', p -> 'fixed' -> 'date')
+        when p -> 'fixed' ? 'dateTime' and (p -> 'fixed') - 'dateTime' = '{}' then jsonb_build_object('fixedDateTime', p -> 'fixed' -> 'dateTime')
+        when p -> 'fixed' ? 'decimal' and (p -> 'fixed') - 'decimal' = '{}' then jsonb_build_object('fixedDecimal', p -> 'fixed' -> 'decimal')
+        when p -> 'fixed' ? 'id' and (p -> 'fixed') - 'id' = '{}' then jsonb_build_object('fixedId', p -> 'fixed' -> 'id')
+        when p -> 'fixed' ? 'instant' and (p -> 'fixed') - 'instant' = '{}' then jsonb_build_object('fixedInstant', p -> 'fixed' -> 'instant')
+        when p -> 'fixed' ? 'integer' and (p -> 'fixed') - 'integer' = '{}' then jsonb_build_object('fixedInteger', p -> 'fixed' -> 'integer')
+        when p -> 'fixed' ? 'markdown' and (p -> 'fixed') - 'markdown' = '{}' then jsonb_build_object('fixedMarkdown', p -> 'fixed' -> 'markdown')
+        when p -> 'fixed' ? 'oid' and (p -> 'fixed') - 'oid' = '{}' then jsonb_build_object('fixedOid', p -> 'fixed' -> 'oid')
+        when p -> 'fixed' ? 'positiveInt' and (p -> 'fixed') - 'positiveInt' = '{}' then jsonb_build_object('fixedPositiveInt', p -> 'fixed' -> 'positiveInt')
+        when p -> 'fixed' ? 'string' and (p -> 'fixed') - 'string' = '{}' then jsonb_build_object('fixedString', p -> 'fixed' -> 'string')
+        when p -> 'fixed' ? 'time' and (p -> 'fixed') - 'time' = '{}' then jsonb_build_object('fixedTime', p -> 'fixed' -> 'time')
+        when p -> 'fixed' ? 'unsignedInt' and (p -> 'fixed') - 'unsignedInt' = '{}' then jsonb_build_object('fixedUnsignedInt', p -> 'fixed' -> 'unsignedInt')
+        when p -> 'fixed' ? 'uri' and (p -> 'fixed') - 'uri' = '{}' then jsonb_build_object('fixedUri', p -> 'fixed' -> 'uri')
+        when p -> 'fixed' ? 'url' and (p -> 'fixed') - 'url' = '{}' then jsonb_build_object('fixedUrl', p -> 'fixed' -> 'url')
+        when p -> 'fixed' ? 'uuid' and (p -> 'fixed') - 'uuid' = '{}' then jsonb_build_object('fixedUuid', p -> 'fixed' -> 'uuid')
+        when p -> 'fixed' ? 'Address' and (p -> 'fixed') - 'Address' = '{}' then jsonb_build_object('fixedAddress', p -> 'fixed' -> 'Address')
+        when p -> 'fixed' ? 'Age' and (p -> 'fixed') - 'Age' = '{}' then jsonb_build_object('fixedAge', p -> 'fixed' -> 'Age')
+        when p -> 'fixed' ? 'Annotation' and (p -> 'fixed') - 'Annotation' = '{}' then jsonb_build_object('fixedAnnotation', fhir_meta."to:Annotation"(p -> 'fixed' -> 'Annotation'))
+        when p -> 'fixed' ? 'Attachment' and (p -> 'fixed') - 'Attachment' = '{}' then jsonb_build_object('fixedAttachment', p -> 'fixed' -> 'Attachment')
+        when p -> 'fixed' ? 'CodeableConcept' and (p -> 'fixed') - 'CodeableConcept' = '{}' then jsonb_build_object('fixedCodeableConcept', p -> 'fixed' -> 'CodeableConcept')
+        when p -> 'fixed' ? 'Coding' and (p -> 'fixed') - 'Coding' = '{}' then jsonb_build_object('fixedCoding', p -> 'fixed' -> 'Coding')
+        when p -> 'fixed' ? 'ContactPoint' and (p -> 'fixed') - 'ContactPoint' = '{}' then jsonb_build_object('fixedContactPoint', p -> 'fixed' -> 'ContactPoint')
+        when p -> 'fixed' ? 'Count' and (p -> 'fixed') - 'Count' = '{}' then jsonb_build_object('fixedCount', p -> 'fixed' -> 'Count')
+        when p -> 'fixed' ? 'Distance' and (p -> 'fixed') - 'Distance' = '{}' then jsonb_build_object('fixedDistance', p -> 'fixed' -> 'Distance')
+        when p -> 'fixed' ? 'Duration' and (p -> 'fixed') - 'Duration' = '{}' then jsonb_build_object('fixedDuration', p -> 'fixed' -> 'Duration')
+        when p -> 'fixed' ? 'HumanName' and (p -> 'fixed') - 'HumanName' = '{}' then jsonb_build_object('fixedHumanName', p -> 'fixed' -> 'HumanName')
+        when p -> 'fixed' ? 'Identifier' and (p -> 'fixed') - 'Identifier' = '{}' then jsonb_build_object('fixedIdentifier', fhir_meta."to:Identifier"(p -> 'fixed' -> 'Identifier'))
+        when p -> 'fixed' ? 'Money' and (p -> 'fixed') - 'Money' = '{}' then jsonb_build_object('fixedMoney', p -> 'fixed' -> 'Money')
+        when p -> 'fixed' ? 'Period' and (p -> 'fixed') - 'Period' = '{}' then jsonb_build_object('fixedPeriod', p -> 'fixed' -> 'Period')
+        when p -> 'fixed' ? 'Quantity' and (p -> 'fixed') - 'Quantity' = '{}' then jsonb_build_object('fixedQuantity', p -> 'fixed' -> 'Quantity')
+        when p -> 'fixed' ? 'Range' and (p -> 'fixed') - 'Range' = '{}' then jsonb_build_object('fixedRange', p -> 'fixed' -> 'Range')
+        when p -> 'fixed' ? 'Ratio' and (p -> 'fixed') - 'Ratio' = '{}' then jsonb_build_object('fixedRatio', p -> 'fixed' -> 'Ratio')
+        when p -> 'fixed' ? 'Reference' and (p -> 'fixed') - 'Reference' = '{}' then jsonb_build_object('fixedReference', fhir.ref_to_fhir(p -> 'fixed' -> 'Reference'))
+        when p -> 'fixed' ? 'SampledData' and (p -> 'fixed') - 'SampledData' = '{}' then jsonb_build_object('fixedSampledData', p -> 'fixed' -> 'SampledData')
+        when p -> 'fixed' ? 'Signature' and (p -> 'fixed') - 'Signature' = '{}' then jsonb_build_object('fixedSignature', fhir_meta."to:Signature"(p -> 'fixed' -> 'Signature'))
+        when p -> 'fixed' ? 'Timing' and (p -> 'fixed') - 'Timing' = '{}' then jsonb_build_object('fixedTiming', fhir_meta."to:Timing"(p -> 'fixed' -> 'Timing'))
+        when p -> 'fixed' ? 'ContactDetail' and (p -> 'fixed') - 'ContactDetail' = '{}' then jsonb_build_object('fixedContactDetail', p -> 'fixed' -> 'ContactDetail')
+        when p -> 'fixed' ? 'Contributor' and (p -> 'fixed') - 'Contributor' = '{}' then jsonb_build_object('fixedContributor', p -> 'fixed' -> 'Contributor')
+        when p -> 'fixed' ? 'DataRequirement' and (p -> 'fixed') - 'DataRequirement' = '{}' then jsonb_build_object('fixedDataRequirement', fhir_meta."to:DataRequirement"(p -> 'fixed' -> 'DataRequirement'))
+        when p -> 'fixed' ? 'Expression' and (p -> 'fixed') - 'Expression' = '{}' then jsonb_build_object('fixedExpression', p -> 'fixed' -> 'Expression')
+        when p -> 'fixed' ? 'ParameterDefinition' and (p -> 'fixed') - 'ParameterDefinition' = '{}' then jsonb_build_object('fixedParameterDefinition', p -> 'fixed' -> 'ParameterDefinition')
+        when p -> 'fixed' ? 'RelatedArtifact' and (p -> 'fixed') - 'RelatedArtifact' = '{}' then jsonb_build_object('fixedRelatedArtifact', p -> 'fixed' -> 'RelatedArtifact')
+        when p -> 'fixed' ? 'TriggerDefinition' and (p -> 'fixed') - 'TriggerDefinition' = '{}' then jsonb_build_object('fixedTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'fixed' -> 'TriggerDefinition'))
+        when p -> 'fixed' ? 'UsageContext' and (p -> 'fixed') - 'UsageContext' = '{}' then jsonb_build_object('fixedUsageContext', fhir_meta."to:UsageContext"(p -> 'fixed' -> 'UsageContext'))
+        when p -> 'fixed' ? 'Dosage' and (p -> 'fixed') - 'Dosage' = '{}' then jsonb_build_object('fixedDosage', fhir_meta."to:Dosage"(p -> 'fixed' -> 'Dosage'))
+        when p -> 'fixed' ? 'Meta' and (p -> 'fixed') - 'Meta' = '{}' then jsonb_build_object('fixedMeta', fhir_meta."to:Meta"(p -> 'fixed' -> 'Meta'))
+        else fhir.choice_to_fhir('fixed', p -> 'fixed', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('fixed', p -> 'fixed'))
+      || coalesce(case when jsonb_typeof(p -> 'pattern') = 'object' then case
+        when p -> 'pattern' ? 'base64Binary' and (p -> 'pattern') - 'base64Binary' = '{}' then jsonb_build_object('patternBase64Binary', p -> 'pattern' -> 'base64Binary')
+        when p -> 'pattern' ? 'boolean' and (p -> 'pattern') - 'boolean' = '{}' then jsonb_build_object('patternBoolean', p -> 'pattern' -> 'boolean')
+        when p -> 'pattern' ? 'canonical' and (p -> 'pattern') - 'canonical' = '{}' then jsonb_build_object('patternCanonical', p -> 'pattern' -> 'canonical')
+        when p -> 'pattern' ? 'code' and (p -> 'pattern') - 'code' = '{}' then jsonb_build_object('patternCode', p -> 'pattern' -> 'code')
+        when p -> 'pattern' ? 'date' and (p -> 'pattern') - 'date' = '{}' then jsonb_build_object('patternDate', p -> 'pattern' -> 'date')
+        when p -> 'pattern' ? 'dateTime' and (p -> 'pattern') - 'dateTime' = '{}' then jsonb_build_object('patternDateTime', p -> 'pattern' -> 'dateTime')
+        when p -> 'pattern' ? 'decimal' and (p -> 'pattern') - 'decimal' = '{}' then jsonb_build_object('patternDecimal', p -> 'pattern' -> 'decimal')
+        when p -> 'pattern' ? 'id' and (p -> 'pattern') - 'id' = '{}' then jsonb_build_object('patternId', p -> 'pattern' -> 'id')
+        when p -> 'pattern' ? 'instant' and (p -> 'pattern') - 'instant' = '{}' then jsonb_build_object('patternInstant', p -> 'pattern' -> 'instant')
+        when p -> 'pattern' ? 'integer' and (p -> 'pattern') - 'integer' = '{}' then jsonb_build_object('patternInteger', p -> 'pattern' -> 'integer')
+        when p -> 'pattern' ? 'markdown' and (p -> 'pattern') - 'markdown' = '{}' then jsonb_build_object('patternMarkdown', p -> 'pattern' -> 'markdown')
+        when p -> 'pattern' ? 'oid' and (p -> 'pattern') - 'oid' = '{}' then jsonb_build_object('patternOid', p -> 'pattern' -> 'oid')
+        when p -> 'pattern' ? 'positiveInt' and (p -> 'pattern') - 'positiveInt' = '{}' then jsonb_build_object('patternPositiveInt', p -> 'pattern' -> 'positiveInt')
+        when p -> 'pattern' ? 'string' and (p -> 'pattern') - 'string' = '{}' then jsonb_build_object('patternString', p -> 'pattern' -> 'string')
+        when p -> 'pattern' ? 'time' and (p -> 'pattern') - 'time' = '{}' then jsonb_build_object('patternTime', p -> 'pattern' -> 'time')
+        when p -> 'pattern' ? 'unsignedInt' and (p -> 'pattern') - 'unsignedInt' = '{}' then jsonb_build_object('patternUnsignedInt', p -> 'pattern' -> 'unsignedInt')
+        when p -> 'pattern' ? 'uri' and (p -> 'pattern') - 'uri' = '{}' then jsonb_build_object('patternUri', p -> 'pattern' -> 'uri')
+        when p -> 'pattern' ? 'url' and (p -> 'pattern') - 'url' = '{}' then jsonb_build_object('patternUrl', p -> 'pattern' -> 'url')
+        when p -> 'pattern' ? 'uuid' and (p -> 'pattern') - 'uuid' = '{}' then jsonb_build_object('patternUuid', p -> 'pattern' -> 'uuid')
+        when p -> 'pattern' ? 'Address' and (p -> 'pattern') - 'Address' = '{}' then jsonb_build_object('patternAddress', p -> 'pattern' -> 'Address')
+        when p -> 'pattern' ? 'Age' and (p -> 'pattern') - 'Age' = '{}' then jsonb_build_object('patternAge', p -> 'pattern' -> 'Age')
+        when p -> 'pattern' ? 'Annotation' and (p -> 'pattern') - 'Annotation' = '{}' then jsonb_build_object('patternAnnotation', fhir_meta."to:Annotation"(p -> 'pattern' -> 'Annotation'))
+        when p -> 'pattern' ? 'Attachment' and (p -> 'pattern') - 'Attachment' = '{}' then jsonb_build_object('patternAttachment', p -> 'pattern' -> 'Attachment')
+        when p -> 'pattern' ? 'CodeableConcept' and (p -> 'pattern') - 'CodeableConcept' = '{}' then jsonb_build_object('patternCodeableConcept', p -> 'pattern' -> 'CodeableConcept')
+        when p -> 'pattern' ? 'Coding' and (p -> 'pattern') - 'Coding' = '{}' then jsonb_build_object('patternCoding', p -> 'pattern' -> 'Coding')
+        when p -> 'pattern' ? 'ContactPoint' and (p -> 'pattern') - 'ContactPoint' = '{}' then jsonb_build_object('patternContactPoint', p -> 'pattern' -> 'ContactPoint')
+        when p -> 'pattern' ? 'Count' and (p -> 'pattern') - 'Count' = '{}' then jsonb_build_object('patternCount', p -> 'pattern' -> 'Count')
+        when p -> 'pattern' ? 'Distance' and (p -> 'pattern') - 'Distance' = '{}' then jsonb_build_object('patternDistance', p -> 'pattern' -> 'Distance')
+        when p -> 'pattern' ? 'Duration' and (p -> 'pattern') - 'Duration' = '{}' then jsonb_build_object('patternDuration', p -> 'pattern' -> 'Duration')
+        when p -> 'pattern' ? 'HumanName' and (p -> 'pattern') - 'HumanName' = '{}' then jsonb_build_object('patternHumanName', p -> 'pattern' -> 'HumanName')
+        when p -> 'pattern' ? 'Identifier' and (p -> 'pattern') - 'Identifier' = '{}' then jsonb_build_object('patternIdentifier', fhir_meta."to:Identifier"(p -> 'pattern' -> 'Identifier'))
+        when p -> 'pattern' ? 'Money' and (p -> 'pattern') - 'Money' = '{}' then jsonb_build_object('patternMoney', p -> 'pattern' -> 'Money')
+        when p -> 'pattern' ? 'Period' and (p -> 'pattern') - 'Period' = '{}' then jsonb_build_object('patternPeriod', p -> 'pattern' -> 'Period')
+        when p -> 'pattern' ? 'Quantity' and (p -> 'pattern') - 'Quantity' = '{}' then jsonb_build_object('patternQuantity', p -> 'pattern' -> 'Quantity')
+        when p -> 'pattern' ? 'Range' and (p -> 'pattern') - 'Range' = '{}' then jsonb_build_object('patternRange', p -> 'pattern' -> 'Range')
+        when p -> 'pattern' ? 'Ratio' and (p -> 'pattern') - 'Ratio' = '{}' then jsonb_build_object('patternRatio', p -> 'pattern' -> 'Ratio')
+        when p -> 'pattern' ? 'Reference' and (p -> 'pattern') - 'Reference' = '{}' then jsonb_build_object('patternReference', fhir.ref_to_fhir(p -> 'pattern' -> 'Reference'))
+        when p -> 'pattern' ? 'SampledData' and (p -> 'pattern') - 'SampledData' = '{}' then jsonb_build_object('patternSampledData', p -> 'pattern' -> 'SampledData')
+        when p -> 'pattern' ? 'Signature' and (p -> 'pattern') - 'Signature' = '{}' then jsonb_build_object('patternSignature', fhir_meta."to:Signature"(p -> 'pattern' -> 'Signature'))
+        when p -> 'pattern' ? 'Timing' and (p -> 'pattern') - 'Timing' = '{}' then jsonb_build_object('patternTiming', fhir_meta."to:Timing"(p -> 'pattern' -> 'Timing'))
+        when p -> 'pattern' ? 'ContactDetail' and (p -> 'pattern') - 'ContactDetail' = '{}' then jsonb_build_object('patternContactDetail', p -> 'pattern' -> 'ContactDetail')
+        when p -> 'pattern' ? 'Contributor' and (p -> 'pattern') - 'Contributor' = '{}' then jsonb_build_object('patternContributor', p -> 'pattern' -> 'Contributor')
+        when p -> 'pattern' ? 'DataRequirement' and (p -> 'pattern') - 'DataRequirement' = '{}' then jsonb_build_object('patternDataRequirement', fhir_meta."to:DataRequirement"(p -> 'pattern' -> 'DataRequirement'))
+        when p -> 'pattern' ? 'Expression' and (p -> 'pattern') - 'Expression' = '{}' then jsonb_build_object('patternExpression', p -> 'pattern' -> 'Expression')
+        when p -> 'pattern' ? 'ParameterDefinition' and (p -> 'pattern') - 'ParameterDefinition' = '{}' then jsonb_build_object('patternParameterDefinition', p -> 'pattern' -> 'ParameterDefinition')
+        when p -> 'pattern' ? 'RelatedArtifact' and (p -> 'pattern') - 'RelatedArtifact' = '{}' then jsonb_build_object('patternRelatedArtifact', p -> 'pattern' -> 'RelatedArtifact')
+        when p -> 'pattern' ? 'TriggerDefinition' and (p -> 'pattern') - 'TriggerDefinition' = '{}' then jsonb_build_object('patternTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'pattern' -> 'TriggerDefinition'))
+        when p -> 'pattern' ? 'UsageContext' and (p -> 'pattern') - 'UsageContext' = '{}' then jsonb_build_object('patternUsageContext', fhir_meta."to:UsageContext"(p -> 'pattern' -> 'UsageContext'))
+        when p -> 'pattern' ? 'Dosage' and (p -> 'pattern') - 'Dosage' = '{}' then jsonb_build_object('patternDosage', fhir_meta."to:Dosage"(p -> 'pattern' -> 'Dosage'))
+        when p -> 'pattern' ? 'Meta' and (p -> 'pattern') - 'Meta' = '{}' then jsonb_build_object('patternMeta', fhir_meta."to:Meta"(p -> 'pattern' -> 'Meta'))
+        else fhir.choice_to_fhir('pattern', p -> 'pattern', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('pattern', p -> 'pattern'))
       || fhir.pair('example', case when p -> 'example' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:ElementDefinition.example"(p -> 'example') end)
-      || coalesce(fhir.choice_to_fhir('minValue', p -> 'minValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}'), fhir.pair('minValue', p -> 'minValue'))
-      || coalesce(fhir.choice_to_fhir('maxValue', p -> 'maxValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}'), fhir.pair('maxValue', p -> 'maxValue')));
+      || coalesce(case when jsonb_typeof(p -> 'minValue') = 'object' then case
+        when p -> 'minValue' ? 'date' and (p -> 'minValue') - 'date' = '{}' then jsonb_build_object('minValueDate', p -> 'minValue' -> 'date')
+        when p -> 'minValue' ? 'dateTime' and (p -> 'minValue') - 'dateTime' = '{}' then jsonb_build_object('minValueDateTime', p -> 'minValue' -> 'dateTime')
+        when p -> 'minValue' ? 'instant' and (p -> 'minValue') - 'instant' = '{}' then jsonb_build_object('minValueInstant', p -> 'minValue' -> 'instant')
+        when p -> 'minValue' ? 'time' and (p -> 'minValue') - 'time' = '{}' then jsonb_build_object('minValueTime', p -> 'minValue' -> 'time')
+        when p -> 'minValue' ? 'decimal' and (p -> 'minValue') - 'decimal' = '{}' then jsonb_build_object('minValueDecimal', p -> 'minValue' -> 'decimal')
+        when p -> 'minValue' ? 'integer' and (p -> 'minValue') - 'integer' = '{}' then jsonb_build_object('minValueInteger', p -> 'minValue' -> 'integer')
+        when p -> 'minValue' ? 'positiveInt' and (p -> 'minValue') - 'positiveInt' = '{}' then jsonb_build_object('minValuePositiveInt', p -> 'minValue' -> 'positiveInt')
+        when p -> 'minValue' ? 'unsignedInt' and (p -> 'minValue') - 'unsignedInt' = '{}' then jsonb_build_object('minValueUnsignedInt', p -> 'minValue' -> 'unsignedInt')
+        when p -> 'minValue' ? 'Quantity' and (p -> 'minValue') - 'Quantity' = '{}' then jsonb_build_object('minValueQuantity', p -> 'minValue' -> 'Quantity')
+        else fhir.choice_to_fhir('minValue', p -> 'minValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}') end end,
+        fhir.pair('minValue', p -> 'minValue'))
+      || coalesce(case when jsonb_typeof(p -> 'maxValue') = 'object' then case
+        when p -> 'maxValue' ? 'date' and (p -> 'maxValue') - 'date' = '{}' then jsonb_build_object('maxValueDate', p -> 'maxValue' -> 'date')
+        when p -> 'maxValue' ? 'dateTime' and (p -> 'maxValue') - 'dateTime' = '{}' then jsonb_build_object('maxValueDateTime', p -> 'maxValue' -> 'dateTime')
+        when p -> 'maxValue' ? 'instant' and (p -> 'maxValue') - 'instant' = '{}' then jsonb_build_object('maxValueInstant', p -> 'maxValue' -> 'instant')
+        when p -> 'maxValue' ? 'time' and (p -> 'maxValue') - 'time' = '{}' then jsonb_build_object('maxValueTime', p -> 'maxValue' -> 'time')
+        when p -> 'maxValue' ? 'decimal' and (p -> 'maxValue') - 'decimal' = '{}' then jsonb_build_object('maxValueDecimal', p -> 'maxValue' -> 'decimal')
+        when p -> 'maxValue' ? 'integer' and (p -> 'maxValue') - 'integer' = '{}' then jsonb_build_object('maxValueInteger', p -> 'maxValue' -> 'integer')
+        when p -> 'maxValue' ? 'positiveInt' and (p -> 'maxValue') - 'positiveInt' = '{}' then jsonb_build_object('maxValuePositiveInt', p -> 'maxValue' -> 'positiveInt')
+        when p -> 'maxValue' ? 'unsignedInt' and (p -> 'maxValue') - 'unsignedInt' = '{}' then jsonb_build_object('maxValueUnsignedInt', p -> 'maxValue' -> 'unsignedInt')
+        when p -> 'maxValue' ? 'Quantity' and (p -> 'maxValue') - 'Quantity' = '{}' then jsonb_build_object('maxValueQuantity', p -> 'maxValue' -> 'Quantity')
+        else fhir.choice_to_fhir('maxValue', p -> 'maxValue', '{date,dateTime,instant,time,decimal,integer,positiveInt,unsignedInt,Quantity}') end end,
+        fhir.pair('maxValue', p -> 'maxValue')));
 end $_$;
 
 
@@ -17050,14 +17519,66 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ElementDefinition.example"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -17093,7 +17614,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
@@ -17109,7 +17630,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.hospitalization"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then
@@ -17127,7 +17648,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.location"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
@@ -17143,7 +17664,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then
@@ -17234,7 +17755,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EpisodeOfCare.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
@@ -17257,7 +17778,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end));
 end $_$;
@@ -17306,7 +17831,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then
@@ -17317,8 +17842,16 @@ begin
       || fhir.pair('definitionReference', fhir.ref_to_fhir(p -> 'definitionReference'))
       || fhir.pair('definitionByTypeAndValue', fhir_meta."to:EvidenceVariable.characteristic.definitionByTypeAndValue"(p -> 'definitionByTypeAndValue'))
       || fhir.pair('definitionByCombination', fhir_meta."to:EvidenceVariable.characteristic.definitionByCombination"(p -> 'definitionByCombination'))
-      || coalesce(fhir.choice_to_fhir('instances', p -> 'instances', '{Quantity,Range}'), fhir.pair('instances', p -> 'instances'))
-      || coalesce(fhir.choice_to_fhir('duration', p -> 'duration', '{Quantity,Range}'), fhir.pair('duration', p -> 'duration'))
+      || coalesce(case when jsonb_typeof(p -> 'instances') = 'object' then case
+        when p -> 'instances' ? 'Quantity' and (p -> 'instances') - 'Quantity' = '{}' then jsonb_build_object('instancesQuantity', p -> 'instances' -> 'Quantity')
+        when p -> 'instances' ? 'Range' and (p -> 'instances') - 'Range' = '{}' then jsonb_build_object('instancesRange', p -> 'instances' -> 'Range')
+        else fhir.choice_to_fhir('instances', p -> 'instances', '{Quantity,Range}') end end,
+        fhir.pair('instances', p -> 'instances'))
+      || coalesce(case when jsonb_typeof(p -> 'duration') = 'object' then case
+        when p -> 'duration' ? 'Quantity' and (p -> 'duration') - 'Quantity' = '{}' then jsonb_build_object('durationQuantity', p -> 'duration' -> 'Quantity')
+        when p -> 'duration' ? 'Range' and (p -> 'duration') - 'Range' = '{}' then jsonb_build_object('durationRange', p -> 'duration' -> 'Range')
+        else fhir.choice_to_fhir('duration', p -> 'duration', '{Quantity,Range}') end end,
+        fhir.pair('duration', p -> 'duration'))
       || fhir.pair('timeFromEvent', case when p -> 'timeFromEvent' @? '$ ? (exists(@."note") || exists(@."event"))' then fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p -> 'timeFromEvent') end));
 end $_$;
 
@@ -17328,7 +17861,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
@@ -17344,7 +17877,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,value}' then
@@ -17352,7 +17885,15 @@ begin
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
     || (fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference,id}'), fhir.pair('value', p -> 'value')));
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference,id}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -17361,7 +17902,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,event}' then
@@ -17369,7 +17910,13 @@ begin
   end if;
   return (case when p ?| '{event}' then p - '{event}'::text[] else p end)
     || (fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || coalesce(fhir.choice_to_fhir('event', p -> 'event', '{CodeableConcept,Reference,dateTime,id}'), fhir.pair('event', p -> 'event')));
+      || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
+        when p -> 'event' ? 'CodeableConcept' and (p -> 'event') - 'CodeableConcept' = '{}' then jsonb_build_object('eventCodeableConcept', p -> 'event' -> 'CodeableConcept')
+        when p -> 'event' ? 'Reference' and (p -> 'event') - 'Reference' = '{}' then jsonb_build_object('eventReference', fhir.ref_to_fhir(p -> 'event' -> 'Reference'))
+        when p -> 'event' ? 'dateTime' and (p -> 'event') - 'dateTime' = '{}' then jsonb_build_object('eventDateTime', p -> 'event' -> 'dateTime')
+        when p -> 'event' ? 'id' and (p -> 'event') - 'id' = '{}' then jsonb_build_object('eventId', p -> 'event' -> 'id')
+        else fhir.choice_to_fhir('event', p -> 'event', '{CodeableConcept,Reference,dateTime,id}') end end,
+        fhir.pair('event', p -> 'event')));
 end $_$;
 
 
@@ -17395,7 +17942,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExampleScenario.process"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
@@ -17411,7 +17958,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExampleScenario.process.step"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then
@@ -17428,7 +17975,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExampleScenario.process.step.alternative"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
@@ -17481,14 +18028,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.accident"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
     return p;
   end if;
   return (case when p ?| '{location}' then p - '{location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}'), fhir.pair('location', p -> 'location')));
+    || (coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 
@@ -17497,7 +18048,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
@@ -17505,8 +18056,17 @@ begin
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
     || (fhir.pair('provider', fhir.refs_to_fhir(p -> 'provider'))
-      || coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location')));
+      || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location')));
 end $$;
 
 
@@ -17515,7 +18075,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then
@@ -17531,15 +18091,24 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
     return p;
   end if;
   return (case when p ?| '{allowed,used}' then p - '{allowed,used}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}'), fhir.pair('allowed', p -> 'allowed'))
-      || coalesce(fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,Money}'), fhir.pair('used', p -> 'used')));
+    || (coalesce(case when jsonb_typeof(p -> 'allowed') = 'object' then case
+        when p -> 'allowed' ? 'unsignedInt' and (p -> 'allowed') - 'unsignedInt' = '{}' then jsonb_build_object('allowedUnsignedInt', p -> 'allowed' -> 'unsignedInt')
+        when p -> 'allowed' ? 'string' and (p -> 'allowed') - 'string' = '{}' then jsonb_build_object('allowedString', p -> 'allowed' -> 'string')
+        when p -> 'allowed' ? 'Money' and (p -> 'allowed') - 'Money' = '{}' then jsonb_build_object('allowedMoney', p -> 'allowed' -> 'Money')
+        else fhir.choice_to_fhir('allowed', p -> 'allowed', '{unsignedInt,string,Money}') end end,
+        fhir.pair('allowed', p -> 'allowed'))
+      || coalesce(case when jsonb_typeof(p -> 'used') = 'object' then case
+        when p -> 'used' ? 'unsignedInt' and (p -> 'used') - 'unsignedInt' = '{}' then jsonb_build_object('usedUnsignedInt', p -> 'used' -> 'unsignedInt')
+        when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then jsonb_build_object('usedMoney', p -> 'used' -> 'Money')
+        else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,Money}') end end,
+        fhir.pair('used', p -> 'used')));
 end $$;
 
 
@@ -17548,7 +18117,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
@@ -17564,14 +18133,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
     return p;
   end if;
   return (case when p ?| '{diagnosis}' then p - '{diagnosis}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}'), fhir.pair('diagnosis', p -> 'diagnosis')));
+    || (coalesce(case when jsonb_typeof(p -> 'diagnosis') = 'object' then case
+        when p -> 'diagnosis' ? 'CodeableConcept' and (p -> 'diagnosis') - 'CodeableConcept' = '{}' then jsonb_build_object('diagnosisCodeableConcept', p -> 'diagnosis' -> 'CodeableConcept')
+        when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then jsonb_build_object('diagnosisReference', fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference'))
+        else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
+        fhir.pair('diagnosis', p -> 'diagnosis')));
 end $$;
 
 
@@ -17580,7 +18153,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
@@ -17596,15 +18169,24 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
     return p;
   end if;
   return (case when p ?| '{serviced,location}' then p - '{serviced,location}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}'), fhir.pair('serviced', p -> 'serviced'))
-      || coalesce(fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}'), fhir.pair('location', p -> 'location'))
+    || (coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
+        when p -> 'serviced' ? 'date' and (p -> 'serviced') - 'date' = '{}' then jsonb_build_object('servicedDate', p -> 'serviced' -> 'date')
+        when p -> 'serviced' ? 'Period' and (p -> 'serviced') - 'Period' = '{}' then jsonb_build_object('servicedPeriod', p -> 'serviced' -> 'Period')
+        else fhir.choice_to_fhir('serviced', p -> 'serviced', '{date,Period}') end end,
+        fhir.pair('serviced', p -> 'serviced'))
+      || coalesce(case when jsonb_typeof(p -> 'location') = 'object' then case
+        when p -> 'location' ? 'CodeableConcept' and (p -> 'location') - 'CodeableConcept' = '{}' then jsonb_build_object('locationCodeableConcept', p -> 'location' -> 'CodeableConcept')
+        when p -> 'location' ? 'Address' and (p -> 'location') - 'Address' = '{}' then jsonb_build_object('locationAddress', p -> 'location' -> 'Address')
+        when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then jsonb_build_object('locationReference', fhir.ref_to_fhir(p -> 'location' -> 'Reference'))
+        else fhir.choice_to_fhir('location', p -> 'location', '{CodeableConcept,Address,Reference}') end end,
+        fhir.pair('location', p -> 'location'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi'))
       || fhir.pair('encounter', fhir.refs_to_fhir(p -> 'encounter'))
       || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p -> 'detail') end));
@@ -17616,7 +18198,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
@@ -17633,7 +18215,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
@@ -17649,7 +18231,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.payee"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -17665,7 +18247,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.payment"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -17681,14 +18263,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
     return p;
   end if;
   return (case when p ?| '{procedure}' then p - '{procedure}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}'), fhir.pair('procedure', p -> 'procedure'))
+    || (coalesce(case when jsonb_typeof(p -> 'procedure') = 'object' then case
+        when p -> 'procedure' ? 'CodeableConcept' and (p -> 'procedure') - 'CodeableConcept' = '{}' then jsonb_build_object('procedureCodeableConcept', p -> 'procedure' -> 'CodeableConcept')
+        when p -> 'procedure' ? 'Reference' and (p -> 'procedure') - 'Reference' = '{}' then jsonb_build_object('procedureReference', fhir.ref_to_fhir(p -> 'procedure' -> 'Reference'))
+        else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
+        fhir.pair('procedure', p -> 'procedure'))
       || fhir.pair('udi', fhir.refs_to_fhir(p -> 'udi')));
 end $$;
 
@@ -17698,7 +18284,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
@@ -17715,15 +18301,26 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
     return p;
   end if;
   return (case when p ?| '{timing,value}' then p - '{timing,value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}'), fhir.pair('timing', p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'date' and (p -> 'timing') - 'date' = '{}' then jsonb_build_object('timingDate', p -> 'timing' -> 'date')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{date,Period}') end end,
+        fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -17740,9 +18337,26 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
-      || coalesce(fhir.choice_to_fhir('born', p -> 'born', '{Period,date,string}'), fhir.pair('born', p -> 'born'))
-      || coalesce(fhir.choice_to_fhir('age', p -> 'age', '{Age,Range,string}'), fhir.pair('age', p -> 'age'))
-      || coalesce(fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,Age,Range,date,string}'), fhir.pair('deceased', p -> 'deceased'))
+      || coalesce(case when jsonb_typeof(p -> 'born') = 'object' then case
+        when p -> 'born' ? 'Period' and (p -> 'born') - 'Period' = '{}' then jsonb_build_object('bornPeriod', p -> 'born' -> 'Period')
+        when p -> 'born' ? 'date' and (p -> 'born') - 'date' = '{}' then jsonb_build_object('bornDate', p -> 'born' -> 'date')
+        when p -> 'born' ? 'string' and (p -> 'born') - 'string' = '{}' then jsonb_build_object('bornString', p -> 'born' -> 'string')
+        else fhir.choice_to_fhir('born', p -> 'born', '{Period,date,string}') end end,
+        fhir.pair('born', p -> 'born'))
+      || coalesce(case when jsonb_typeof(p -> 'age') = 'object' then case
+        when p -> 'age' ? 'Age' and (p -> 'age') - 'Age' = '{}' then jsonb_build_object('ageAge', p -> 'age' -> 'Age')
+        when p -> 'age' ? 'Range' and (p -> 'age') - 'Range' = '{}' then jsonb_build_object('ageRange', p -> 'age' -> 'Range')
+        when p -> 'age' ? 'string' and (p -> 'age') - 'string' = '{}' then jsonb_build_object('ageString', p -> 'age' -> 'string')
+        else fhir.choice_to_fhir('age', p -> 'age', '{Age,Range,string}') end end,
+        fhir.pair('age', p -> 'age'))
+      || coalesce(case when jsonb_typeof(p -> 'deceased') = 'object' then case
+        when p -> 'deceased' ? 'boolean' and (p -> 'deceased') - 'boolean' = '{}' then jsonb_build_object('deceasedBoolean', p -> 'deceased' -> 'boolean')
+        when p -> 'deceased' ? 'Age' and (p -> 'deceased') - 'Age' = '{}' then jsonb_build_object('deceasedAge', p -> 'deceased' -> 'Age')
+        when p -> 'deceased' ? 'Range' and (p -> 'deceased') - 'Range' = '{}' then jsonb_build_object('deceasedRange', p -> 'deceased' -> 'Range')
+        when p -> 'deceased' ? 'date' and (p -> 'deceased') - 'date' = '{}' then jsonb_build_object('deceasedDate', p -> 'deceased' -> 'date')
+        when p -> 'deceased' ? 'string' and (p -> 'deceased') - 'string' = '{}' then jsonb_build_object('deceasedString', p -> 'deceased' -> 'string')
+        else fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,Age,Range,date,string}') end end,
+        fhir.pair('deceased', p -> 'deceased'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onset") || exists(@."note"))' then fhir_meta."to[]:FamilyMemberHistory.condition"(p -> 'condition') end));
@@ -17754,14 +18368,20 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:FamilyMemberHistory.condition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{onset,note}' then
     return p;
   end if;
   return (case when p ?| '{onset}' then p - '{onset}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('onset', p -> 'onset', '{Age,Range,Period,string}'), fhir.pair('onset', p -> 'onset'))
+    || (coalesce(case when jsonb_typeof(p -> 'onset') = 'object' then case
+        when p -> 'onset' ? 'Age' and (p -> 'onset') - 'Age' = '{}' then jsonb_build_object('onsetAge', p -> 'onset' -> 'Age')
+        when p -> 'onset' ? 'Range' and (p -> 'onset') - 'Range' = '{}' then jsonb_build_object('onsetRange', p -> 'onset' -> 'Range')
+        when p -> 'onset' ? 'Period' and (p -> 'onset') - 'Period' = '{}' then jsonb_build_object('onsetPeriod', p -> 'onset' -> 'Period')
+        when p -> 'onset' ? 'string' and (p -> 'onset') - 'string' = '{}' then jsonb_build_object('onsetString', p -> 'onset' -> 'string')
+        else fhir.choice_to_fhir('onset', p -> 'onset', '{Age,Range,Period,string}') end end,
+        fhir.pair('onset', p -> 'onset'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
 end $_$;
 
@@ -17797,7 +18417,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
-      || coalesce(fhir.choice_to_fhir('start', p -> 'start', '{date,CodeableConcept}'), fhir.pair('start', p -> 'start'))
+      || coalesce(case when jsonb_typeof(p -> 'start') = 'object' then case
+        when p -> 'start' ? 'date' and (p -> 'start') - 'date' = '{}' then jsonb_build_object('startDate', p -> 'start' -> 'date')
+        when p -> 'start' ? 'CodeableConcept' and (p -> 'start') - 'CodeableConcept' = '{}' then jsonb_build_object('startCodeableConcept', p -> 'start' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('start', p -> 'start', '{date,CodeableConcept}') end end,
+        fhir.pair('start', p -> 'start'))
       || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."detail") || exists(@."due"))' then fhir_meta."to[]:Goal.target"(p -> 'target') end)
       || fhir.pair('expressedBy', fhir.ref_to_fhir(p -> 'expressedBy'))
       || fhir.pair('addresses', fhir.refs_to_fhir(p -> 'addresses'))
@@ -17811,15 +18435,28 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail,due}' then
     return p;
   end if;
   return (case when p ?| '{detail,due}' then p - '{detail,due}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept,string,boolean,integer,Ratio}'), fhir.pair('detail', p -> 'detail'))
-      || coalesce(fhir.choice_to_fhir('due', p -> 'due', '{date,Duration}'), fhir.pair('due', p -> 'due')));
+    || (coalesce(case when jsonb_typeof(p -> 'detail') = 'object' then case
+        when p -> 'detail' ? 'Quantity' and (p -> 'detail') - 'Quantity' = '{}' then jsonb_build_object('detailQuantity', p -> 'detail' -> 'Quantity')
+        when p -> 'detail' ? 'Range' and (p -> 'detail') - 'Range' = '{}' then jsonb_build_object('detailRange', p -> 'detail' -> 'Range')
+        when p -> 'detail' ? 'CodeableConcept' and (p -> 'detail') - 'CodeableConcept' = '{}' then jsonb_build_object('detailCodeableConcept', p -> 'detail' -> 'CodeableConcept')
+        when p -> 'detail' ? 'string' and (p -> 'detail') - 'string' = '{}' then jsonb_build_object('detailString', p -> 'detail' -> 'string')
+        when p -> 'detail' ? 'boolean' and (p -> 'detail') - 'boolean' = '{}' then jsonb_build_object('detailBoolean', p -> 'detail' -> 'boolean')
+        when p -> 'detail' ? 'integer' and (p -> 'detail') - 'integer' = '{}' then jsonb_build_object('detailInteger', p -> 'detail' -> 'integer')
+        when p -> 'detail' ? 'Ratio' and (p -> 'detail') - 'Ratio' = '{}' then jsonb_build_object('detailRatio', p -> 'detail' -> 'Ratio')
+        else fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept,string,boolean,integer,Ratio}') end end,
+        fhir.pair('detail', p -> 'detail'))
+      || coalesce(case when jsonb_typeof(p -> 'due') = 'object' then case
+        when p -> 'due' ? 'date' and (p -> 'due') - 'date' = '{}' then jsonb_build_object('dueDate', p -> 'due' -> 'date')
+        when p -> 'due' ? 'Duration' and (p -> 'due') - 'Duration' = '{}' then jsonb_build_object('dueDuration', p -> 'due' -> 'Duration')
+        else fhir.choice_to_fhir('due', p -> 'due', '{date,Duration}') end end,
+        fhir.pair('due', p -> 'due')));
 end $$;
 
 
@@ -17844,7 +18481,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:GraphDefinition.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -17860,7 +18497,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:GraphDefinition.link.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
@@ -17894,14 +18531,21 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Group.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -17910,7 +18554,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Group.member"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then
@@ -17934,7 +18578,12 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('requestIdentifier', fhir_meta."to:Identifier"(p -> 'requestIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('module', p -> 'module', '{uri,canonical,CodeableConcept}'), fhir.pair('module', p -> 'module'))
+      || coalesce(case when jsonb_typeof(p -> 'module') = 'object' then case
+        when p -> 'module' ? 'uri' and (p -> 'module') - 'uri' = '{}' then jsonb_build_object('moduleUri', p -> 'module' -> 'uri')
+        when p -> 'module' ? 'canonical' and (p -> 'module') - 'canonical' = '{}' then jsonb_build_object('moduleCanonical', p -> 'module' -> 'canonical')
+        when p -> 'module' ? 'CodeableConcept' and (p -> 'module') - 'CodeableConcept' = '{}' then jsonb_build_object('moduleCodeableConcept', p -> 'module' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('module', p -> 'module', '{uri,canonical,CodeableConcept}') end end,
+        fhir.pair('module', p -> 'module'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
@@ -17998,7 +18647,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImagingStudy.series"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then
@@ -18016,7 +18665,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImagingStudy.series.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -18041,7 +18690,11 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,string}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'string' and (p -> 'occurrence') - 'string' = '{}' then jsonb_build_object('occurrenceString', p -> 'occurrence' -> 'string')
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,string}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('manufacturer', fhir.ref_to_fhir(p -> 'manufacturer'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:Immunization.performer"(p -> 'performer') end)
@@ -18057,7 +18710,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Immunization.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -18073,7 +18726,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Immunization.protocolApplied"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumber,seriesDoses}' then
@@ -18081,8 +18734,16 @@ begin
   end if;
   return (case when p ?| '{doseNumber,seriesDoses}' then p - '{doseNumber,seriesDoses}'::text[] else p end)
     || (fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
-      || coalesce(fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}'), fhir.pair('doseNumber', p -> 'doseNumber'))
-      || coalesce(fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}'), fhir.pair('seriesDoses', p -> 'seriesDoses')));
+      || coalesce(case when jsonb_typeof(p -> 'doseNumber') = 'object' then case
+        when p -> 'doseNumber' ? 'positiveInt' and (p -> 'doseNumber') - 'positiveInt' = '{}' then jsonb_build_object('doseNumberPositiveInt', p -> 'doseNumber' -> 'positiveInt')
+        when p -> 'doseNumber' ? 'string' and (p -> 'doseNumber') - 'string' = '{}' then jsonb_build_object('doseNumberString', p -> 'doseNumber' -> 'string')
+        else fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}') end end,
+        fhir.pair('doseNumber', p -> 'doseNumber'))
+      || coalesce(case when jsonb_typeof(p -> 'seriesDoses') = 'object' then case
+        when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
+        when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
+        else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
+        fhir.pair('seriesDoses', p -> 'seriesDoses')));
 end $$;
 
 
@@ -18091,7 +18752,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Immunization.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
@@ -18117,8 +18778,16 @@ begin
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
       || fhir.pair('immunizationEvent', fhir.ref_to_fhir(p -> 'immunizationEvent'))
-      || coalesce(fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}'), fhir.pair('doseNumber', p -> 'doseNumber'))
-      || coalesce(fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}'), fhir.pair('seriesDoses', p -> 'seriesDoses')));
+      || coalesce(case when jsonb_typeof(p -> 'doseNumber') = 'object' then case
+        when p -> 'doseNumber' ? 'positiveInt' and (p -> 'doseNumber') - 'positiveInt' = '{}' then jsonb_build_object('doseNumberPositiveInt', p -> 'doseNumber' -> 'positiveInt')
+        when p -> 'doseNumber' ? 'string' and (p -> 'doseNumber') - 'string' = '{}' then jsonb_build_object('doseNumberString', p -> 'doseNumber' -> 'string')
+        else fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}') end end,
+        fhir.pair('doseNumber', p -> 'doseNumber'))
+      || coalesce(case when jsonb_typeof(p -> 'seriesDoses') = 'object' then case
+        when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
+        when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
+        else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
+        fhir.pair('seriesDoses', p -> 'seriesDoses')));
 end $_$;
 
 
@@ -18145,15 +18814,23 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImmunizationRecommendation.recommendation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then
     return p;
   end if;
   return (case when p ?| '{doseNumber,seriesDoses}' then p - '{doseNumber,seriesDoses}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}'), fhir.pair('doseNumber', p -> 'doseNumber'))
-      || coalesce(fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}'), fhir.pair('seriesDoses', p -> 'seriesDoses'))
+    || (coalesce(case when jsonb_typeof(p -> 'doseNumber') = 'object' then case
+        when p -> 'doseNumber' ? 'positiveInt' and (p -> 'doseNumber') - 'positiveInt' = '{}' then jsonb_build_object('doseNumberPositiveInt', p -> 'doseNumber' -> 'positiveInt')
+        when p -> 'doseNumber' ? 'string' and (p -> 'doseNumber') - 'string' = '{}' then jsonb_build_object('doseNumberString', p -> 'doseNumber' -> 'string')
+        else fhir.choice_to_fhir('doseNumber', p -> 'doseNumber', '{positiveInt,string}') end end,
+        fhir.pair('doseNumber', p -> 'doseNumber'))
+      || coalesce(case when jsonb_typeof(p -> 'seriesDoses') = 'object' then case
+        when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
+        when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
+        else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
+        fhir.pair('seriesDoses', p -> 'seriesDoses'))
       || fhir.pair('supportingImmunization', fhir.refs_to_fhir(p -> 'supportingImmunization'))
       || fhir.pair('supportingPatientInformation', fhir.refs_to_fhir(p -> 'supportingPatientInformation')));
 end $$;
@@ -18181,7 +18858,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.definition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then
@@ -18198,14 +18875,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.definition.page"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{name,page}' then
     return p;
   end if;
   return (case when p ?| '{name}' then p - '{name}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('name', p -> 'name', '{url,Reference}'), fhir.pair('name', p -> 'name'))
+    || (coalesce(case when jsonb_typeof(p -> 'name') = 'object' then case
+        when p -> 'name' ? 'url' and (p -> 'name') - 'url' = '{}' then jsonb_build_object('nameUrl', p -> 'name' -> 'url')
+        when p -> 'name' ? 'Reference' and (p -> 'name') - 'Reference' = '{}' then jsonb_build_object('nameReference', fhir.ref_to_fhir(p -> 'name' -> 'Reference'))
+        else fhir.choice_to_fhir('name', p -> 'name', '{url,Reference}') end end,
+        fhir.pair('name', p -> 'name'))
       || fhir.pair('page', case when p -> 'page' @? '$ ? (exists(@."name") || exists(@."page"))' then fhir_meta."to[]:ImplementationGuide.definition.page"(p -> 'page') end));
 end $_$;
 
@@ -18215,7 +18896,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.definition.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
@@ -18223,7 +18904,11 @@ begin
   end if;
   return (case when p ?| '{example}' then p - '{example}'::text[] else p end)
     || (fhir.pair('reference', fhir.ref_to_fhir(p -> 'reference'))
-      || coalesce(fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}'), fhir.pair('example', p -> 'example')));
+      || coalesce(case when jsonb_typeof(p -> 'example') = 'object' then case
+        when p -> 'example' ? 'boolean' and (p -> 'example') - 'boolean' = '{}' then jsonb_build_object('exampleBoolean', p -> 'example' -> 'boolean')
+        when p -> 'example' ? 'canonical' and (p -> 'example') - 'canonical' = '{}' then jsonb_build_object('exampleCanonical', p -> 'example' -> 'canonical')
+        else fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}') end end,
+        fhir.pair('example', p -> 'example')));
 end $$;
 
 
@@ -18232,7 +18917,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.manifest"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -18248,7 +18933,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.manifest.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
@@ -18256,7 +18941,11 @@ begin
   end if;
   return (case when p ?| '{example}' then p - '{example}'::text[] else p end)
     || (fhir.pair('reference', fhir.ref_to_fhir(p -> 'reference'))
-      || coalesce(fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}'), fhir.pair('example', p -> 'example')));
+      || coalesce(case when jsonb_typeof(p -> 'example') = 'object' then case
+        when p -> 'example' ? 'boolean' and (p -> 'example') - 'boolean' = '{}' then jsonb_build_object('exampleBoolean', p -> 'example' -> 'boolean')
+        when p -> 'example' ? 'canonical' and (p -> 'example') - 'canonical' = '{}' then jsonb_build_object('exampleCanonical', p -> 'example' -> 'canonical')
+        else fhir.choice_to_fhir('example', p -> 'example', '{boolean,canonical}') end end,
+        fhir.pair('example', p -> 'example')));
 end $$;
 
 
@@ -18287,7 +18976,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:InsurancePlan.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then
@@ -18303,7 +18992,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:InsurancePlan.plan"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then
@@ -18343,14 +19032,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Invoice.lineItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItem}' then
     return p;
   end if;
   return (case when p ?| '{chargeItem}' then p - '{chargeItem}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('chargeItem', p -> 'chargeItem', '{Reference,CodeableConcept}'), fhir.pair('chargeItem', p -> 'chargeItem')));
+    || (coalesce(case when jsonb_typeof(p -> 'chargeItem') = 'object' then case
+        when p -> 'chargeItem' ? 'Reference' and (p -> 'chargeItem') - 'Reference' = '{}' then jsonb_build_object('chargeItemReference', fhir.ref_to_fhir(p -> 'chargeItem' -> 'Reference'))
+        when p -> 'chargeItem' ? 'CodeableConcept' and (p -> 'chargeItem') - 'CodeableConcept' = '{}' then jsonb_build_object('chargeItemCodeableConcept', p -> 'chargeItem' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('chargeItem', p -> 'chargeItem', '{Reference,CodeableConcept}') end end,
+        fhir.pair('chargeItem', p -> 'chargeItem')));
 end $$;
 
 
@@ -18359,7 +19052,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Invoice.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -18382,7 +19075,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end));
 end $_$;
@@ -18409,7 +19106,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Linkage.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -18445,7 +19142,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:List.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
@@ -18486,7 +19183,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
 end $_$;
 
@@ -18515,7 +19216,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then
@@ -18532,7 +19233,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
@@ -18548,7 +19249,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.stratifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then
@@ -18564,7 +19265,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.stratifier.stratum"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then
@@ -18580,7 +19281,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
@@ -18607,7 +19308,11 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('created', p -> 'created', '{dateTime,Period}'), fhir.pair('created', p -> 'created'))
+      || coalesce(case when jsonb_typeof(p -> 'created') = 'object' then case
+        when p -> 'created' ? 'dateTime' and (p -> 'created') - 'dateTime' = '{}' then jsonb_build_object('createdDateTime', p -> 'created' -> 'dateTime')
+        when p -> 'created' ? 'Period' and (p -> 'created') - 'Period' = '{}' then jsonb_build_object('createdPeriod', p -> 'created' -> 'Period')
+        else fhir.choice_to_fhir('created', p -> 'created', '{dateTime,Period}') end end,
+        fhir.pair('created', p -> 'created'))
       || fhir.pair('operator', fhir.ref_to_fhir(p -> 'operator'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
@@ -18636,14 +19341,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Medication.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 
@@ -18660,11 +19369,19 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:MedicationAdministration.performer"(p -> 'performer') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
@@ -18680,14 +19397,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationAdministration.dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rate}' then
     return p;
   end if;
   return (case when p ?| '{rate}' then p - '{rate}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Quantity}'), fhir.pair('rate', p -> 'rate')));
+    || (coalesce(case when jsonb_typeof(p -> 'rate') = 'object' then case
+        when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then jsonb_build_object('rateRatio', p -> 'rate' -> 'Ratio')
+        when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then jsonb_build_object('rateQuantity', p -> 'rate' -> 'Quantity')
+        else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Quantity}') end end,
+        fhir.pair('rate', p -> 'rate')));
 end $$;
 
 
@@ -18696,7 +19417,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationAdministration.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -18720,8 +19441,16 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
-      || coalesce(fhir.choice_to_fhir('statusReason', p -> 'statusReason', '{CodeableConcept,Reference}'), fhir.pair('statusReason', p -> 'statusReason'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'statusReason') = 'object' then case
+        when p -> 'statusReason' ? 'CodeableConcept' and (p -> 'statusReason') - 'CodeableConcept' = '{}' then jsonb_build_object('statusReasonCodeableConcept', p -> 'statusReason' -> 'CodeableConcept')
+        when p -> 'statusReason' ? 'Reference' and (p -> 'statusReason') - 'Reference' = '{}' then jsonb_build_object('statusReasonReference', fhir.ref_to_fhir(p -> 'statusReason' -> 'Reference'))
+        else fhir.choice_to_fhir('statusReason', p -> 'statusReason', '{CodeableConcept,Reference}') end end,
+        fhir.pair('statusReason', p -> 'statusReason'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
@@ -18743,7 +19472,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationDispense.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
@@ -18759,7 +19488,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationDispense.substitution"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then
@@ -18798,14 +19527,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
     return p;
   end if;
   return (case when p ?| '{characteristic}' then p - '{characteristic}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('characteristic', p -> 'characteristic', '{CodeableConcept,Quantity}'), fhir.pair('characteristic', p -> 'characteristic')));
+    || (coalesce(case when jsonb_typeof(p -> 'characteristic') = 'object' then case
+        when p -> 'characteristic' ? 'CodeableConcept' and (p -> 'characteristic') - 'CodeableConcept' = '{}' then jsonb_build_object('characteristicCodeableConcept', p -> 'characteristic' -> 'CodeableConcept')
+        when p -> 'characteristic' ? 'Quantity' and (p -> 'characteristic') - 'Quantity' = '{}' then jsonb_build_object('characteristicQuantity', p -> 'characteristic' -> 'Quantity')
+        else fhir.choice_to_fhir('characteristic', p -> 'characteristic', '{CodeableConcept,Quantity}') end end,
+        fhir.pair('characteristic', p -> 'characteristic')));
 end $$;
 
 
@@ -18814,7 +19547,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indication,patientCharacteristics}' then
@@ -18822,7 +19555,11 @@ begin
   end if;
   return (case when p ?| '{indication}' then p - '{indication}'::text[] else p end)
     || (fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."dosage"))' then fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dosage"(p -> 'dosage') end)
-      || coalesce(fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}'), fhir.pair('indication', p -> 'indication'))
+      || coalesce(case when jsonb_typeof(p -> 'indication') = 'object' then case
+        when p -> 'indication' ? 'CodeableConcept' and (p -> 'indication') - 'CodeableConcept' = '{}' then jsonb_build_object('indicationCodeableConcept', p -> 'indication' -> 'CodeableConcept')
+        when p -> 'indication' ? 'Reference' and (p -> 'indication') - 'Reference' = '{}' then jsonb_build_object('indicationReference', fhir.ref_to_fhir(p -> 'indication' -> 'Reference'))
+        else fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('indication', p -> 'indication'))
       || fhir.pair('patientCharacteristics', case when p -> 'patientCharacteristics' @? '$ ? (exists(@."characteristic"))' then fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p -> 'patientCharacteristics') end));
 end $_$;
 
@@ -18832,7 +19569,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then
@@ -18848,14 +19585,20 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,string,Quantity,base64Binary}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,string,Quantity,base64Binary}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -18864,14 +19607,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 
@@ -18880,7 +19627,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.monograph"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -18896,7 +19643,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.regulatory"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then
@@ -18912,7 +19659,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -18935,8 +19682,16 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('reported', p -> 'reported', '{boolean,Reference}'), fhir.pair('reported', p -> 'reported'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'reported') = 'object' then case
+        when p -> 'reported' ? 'boolean' and (p -> 'reported') - 'boolean' = '{}' then jsonb_build_object('reportedBoolean', p -> 'reported' -> 'boolean')
+        when p -> 'reported' ? 'Reference' and (p -> 'reported') - 'Reference' = '{}' then jsonb_build_object('reportedReference', fhir.ref_to_fhir(p -> 'reported' -> 'Reference'))
+        else fhir.choice_to_fhir('reported', p -> 'reported', '{boolean,Reference}') end end,
+        fhir.pair('reported', p -> 'reported'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
@@ -18962,7 +19717,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationRequest.dispenseRequest"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then
@@ -18978,14 +19733,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationRequest.substitution"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed}' then
     return p;
   end if;
   return (case when p ?| '{allowed}' then p - '{allowed}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('allowed', p -> 'allowed', '{boolean,CodeableConcept}'), fhir.pair('allowed', p -> 'allowed')));
+    || (coalesce(case when jsonb_typeof(p -> 'allowed') = 'object' then case
+        when p -> 'allowed' ? 'boolean' and (p -> 'allowed') - 'boolean' = '{}' then jsonb_build_object('allowedBoolean', p -> 'allowed' -> 'boolean')
+        when p -> 'allowed' ? 'CodeableConcept' and (p -> 'allowed') - 'CodeableConcept' = '{}' then jsonb_build_object('allowedCodeableConcept', p -> 'allowed' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('allowed', p -> 'allowed', '{boolean,CodeableConcept}') end end,
+        fhir.pair('allowed', p -> 'allowed')));
 end $$;
 
 
@@ -19003,10 +19762,18 @@ begin
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
-      || coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication'))
+      || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('context', fhir.ref_to_fhir(p -> 'context'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('informationSource', fhir.ref_to_fhir(p -> 'informationSource'))
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -19044,7 +19811,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then
@@ -19062,7 +19829,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProduct.specialDesignation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indication}' then
@@ -19070,7 +19837,11 @@ begin
   end if;
   return (case when p ?| '{indication}' then p - '{indication}'::text[] else p end)
     || (fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}'), fhir.pair('indication', p -> 'indication')));
+      || coalesce(case when jsonb_typeof(p -> 'indication') = 'object' then case
+        when p -> 'indication' ? 'CodeableConcept' and (p -> 'indication') - 'CodeableConcept' = '{}' then jsonb_build_object('indicationCodeableConcept', p -> 'indication' -> 'CodeableConcept')
+        when p -> 'indication' ? 'Reference' and (p -> 'indication') - 'Reference' = '{}' then jsonb_build_object('indicationReference', fhir.ref_to_fhir(p -> 'indication' -> 'Reference'))
+        else fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('indication', p -> 'indication')));
 end $_$;
 
 
@@ -19099,7 +19870,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -19115,7 +19886,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductAuthorization.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,date,application}' then
@@ -19123,7 +19894,11 @@ begin
   end if;
   return (case when p ?| '{date}' then p - '{date}'::text[] else p end)
     || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || coalesce(fhir.choice_to_fhir('date', p -> 'date', '{Period,dateTime}'), fhir.pair('date', p -> 'date'))
+      || coalesce(case when jsonb_typeof(p -> 'date') = 'object' then case
+        when p -> 'date' ? 'Period' and (p -> 'date') - 'Period' = '{}' then jsonb_build_object('datePeriod', p -> 'date' -> 'Period')
+        when p -> 'date' ? 'dateTime' and (p -> 'date') - 'dateTime' = '{}' then jsonb_build_object('dateDateTime', p -> 'date' -> 'dateTime')
+        else fhir.choice_to_fhir('date', p -> 'date', '{Period,dateTime}') end end,
+        fhir.pair('date', p -> 'date'))
       || fhir.pair('application', case when p -> 'application' @? '$ ? (exists(@."identifier") || exists(@."date") || exists(@."application"))' then fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p -> 'application') end));
 end $_$;
 
@@ -19151,14 +19926,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
     return p;
   end if;
   return (case when p ?| '{medication}' then p - '{medication}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication')));
+    || (coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication')));
 end $$;
 
 
@@ -19185,14 +19964,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductIndication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
     return p;
   end if;
   return (case when p ?| '{medication}' then p - '{medication}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}'), fhir.pair('medication', p -> 'medication')));
+    || (coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
+        when p -> 'medication' ? 'CodeableConcept' and (p -> 'medication') - 'CodeableConcept' = '{}' then jsonb_build_object('medicationCodeableConcept', p -> 'medication' -> 'CodeableConcept')
+        when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then jsonb_build_object('medicationReference', fhir.ref_to_fhir(p -> 'medication' -> 'Reference'))
+        else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
+        fhir.pair('medication', p -> 'medication')));
 end $$;
 
 
@@ -19233,14 +20016,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductInteraction.interactant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{Reference,CodeableConcept}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('item', p -> 'item', '{Reference,CodeableConcept}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 
@@ -19285,7 +20072,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then
@@ -19302,7 +20089,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductPackaged.packageItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then
@@ -19364,7 +20151,11 @@ begin
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || coalesce(fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}'), fhir.pair('event', p -> 'event')));
+      || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
+        when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
+        when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
+        else fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}') end end,
+        fhir.pair('event', p -> 'event')));
 end $_$;
 
 
@@ -19379,7 +20170,11 @@ begin
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || coalesce(fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}'), fhir.pair('event', p -> 'event'))
+      || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
+        when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
+        when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
+        else fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}') end end,
+        fhir.pair('event', p -> 'event'))
       || fhir.pair('destination', case when p -> 'destination' @? '$ ? (exists(@."target") || exists(@."receiver"))' then fhir_meta."to[]:MessageHeader.destination"(p -> 'destination') end)
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
@@ -19395,7 +20190,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MessageHeader.destination"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then
@@ -19412,7 +20207,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MessageHeader.response"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then
@@ -19428,7 +20223,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Meta"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then
@@ -19470,7 +20265,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MolecularSequence.referenceSeq"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then
@@ -19486,7 +20281,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MolecularSequence.variant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then
@@ -19540,7 +20335,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.enteralFormula"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then
@@ -19556,7 +20351,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.enteralFormula.administration"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rate}' then
@@ -19564,7 +20359,11 @@ begin
   end if;
   return (case when p ?| '{rate}' then p - '{rate}'::text[] else p end)
     || (fhir.pair('schedule', fhir_meta."to:Timing"(p -> 'schedule'))
-      || coalesce(fhir.choice_to_fhir('rate', p -> 'rate', '{Quantity,Ratio}'), fhir.pair('rate', p -> 'rate')));
+      || coalesce(case when jsonb_typeof(p -> 'rate') = 'object' then case
+        when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then jsonb_build_object('rateQuantity', p -> 'rate' -> 'Quantity')
+        when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then jsonb_build_object('rateRatio', p -> 'rate' -> 'Ratio')
+        else fhir.choice_to_fhir('rate', p -> 'rate', '{Quantity,Ratio}') end end,
+        fhir.pair('rate', p -> 'rate')));
 end $$;
 
 
@@ -19573,7 +20372,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.oralDiet"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
@@ -19589,7 +20388,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.supplement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
@@ -19617,9 +20416,28 @@ begin
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('focus', fhir.refs_to_fhir(p -> 'focus'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period,Timing,instant}'), fhir.pair('effective', p -> 'effective'))
+      || coalesce(case when jsonb_typeof(p -> 'effective') = 'object' then case
+        when p -> 'effective' ? 'dateTime' and (p -> 'effective') - 'dateTime' = '{}' then jsonb_build_object('effectiveDateTime', p -> 'effective' -> 'dateTime')
+        when p -> 'effective' ? 'Period' and (p -> 'effective') - 'Period' = '{}' then jsonb_build_object('effectivePeriod', p -> 'effective' -> 'Period')
+        when p -> 'effective' ? 'Timing' and (p -> 'effective') - 'Timing' = '{}' then jsonb_build_object('effectiveTiming', fhir_meta."to:Timing"(p -> 'effective' -> 'Timing'))
+        when p -> 'effective' ? 'instant' and (p -> 'effective') - 'instant' = '{}' then jsonb_build_object('effectiveInstant', p -> 'effective' -> 'instant')
+        else fhir.choice_to_fhir('effective', p -> 'effective', '{dateTime,Period,Timing,instant}') end end,
+        fhir.pair('effective', p -> 'effective'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
-      || coalesce(fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}'), fhir.pair('value', p -> 'value'))
+      || coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}') end end,
+        fhir.pair('value', p -> 'value'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('specimen', fhir.ref_to_fhir(p -> 'specimen'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
@@ -19634,14 +20452,27 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Observation.component"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,CodeableConcept,string,boolean,integer,Range,Ratio,SampledData,time,dateTime,Period}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -19686,7 +20517,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:OperationDefinition.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then
@@ -19768,14 +20599,66 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Parameters.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,resource,part}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value'))
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value'))
       || fhir.pair('resource', fhir.resource_to_fhir(p -> 'resource'))
       || fhir.pair('part', case when p -> 'part' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'part') end));
 end $_$;
@@ -19793,8 +20676,16 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,dateTime}'), fhir.pair('deceased', p -> 'deceased'))
-      || coalesce(fhir.choice_to_fhir('multipleBirth', p -> 'multipleBirth', '{boolean,integer}'), fhir.pair('multipleBirth', p -> 'multipleBirth'))
+      || coalesce(case when jsonb_typeof(p -> 'deceased') = 'object' then case
+        when p -> 'deceased' ? 'boolean' and (p -> 'deceased') - 'boolean' = '{}' then jsonb_build_object('deceasedBoolean', p -> 'deceased' -> 'boolean')
+        when p -> 'deceased' ? 'dateTime' and (p -> 'deceased') - 'dateTime' = '{}' then jsonb_build_object('deceasedDateTime', p -> 'deceased' -> 'dateTime')
+        else fhir.choice_to_fhir('deceased', p -> 'deceased', '{boolean,dateTime}') end end,
+        fhir.pair('deceased', p -> 'deceased'))
+      || coalesce(case when jsonb_typeof(p -> 'multipleBirth') = 'object' then case
+        when p -> 'multipleBirth' ? 'boolean' and (p -> 'multipleBirth') - 'boolean' = '{}' then jsonb_build_object('multipleBirthBoolean', p -> 'multipleBirth' -> 'boolean')
+        when p -> 'multipleBirth' ? 'integer' and (p -> 'multipleBirth') - 'integer' = '{}' then jsonb_build_object('multipleBirthInteger', p -> 'multipleBirth' -> 'integer')
+        else fhir.choice_to_fhir('multipleBirth', p -> 'multipleBirth', '{boolean,integer}') end end,
+        fhir.pair('multipleBirth', p -> 'multipleBirth'))
       || fhir.pair('contact', case when p -> 'contact' @? '$ ? (exists(@."organization"))' then fhir_meta."to[]:Patient.contact"(p -> 'contact') end)
       || fhir.pair('generalPractitioner', fhir.refs_to_fhir(p -> 'generalPractitioner'))
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
@@ -19807,7 +20698,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Patient.contact"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then
@@ -19823,7 +20714,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Patient.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then
@@ -19880,7 +20771,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PaymentReconciliation.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then
@@ -19919,7 +20810,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Person.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -19942,7 +20833,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('goal', case when p -> 'goal' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:PlanDefinition.goal"(p -> 'goal') end)
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end));
@@ -19954,20 +20849,36 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then
     return p;
   end if;
   return (case when p ?| '{subject,timing,definition}' then p - '{subject,timing,definition}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+    || (coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end)
       || fhir.pair('input', case when p -> 'input' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'input') end)
       || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'output') end)
       || fhir.pair('relatedAction', case when p -> 'relatedAction' @? '$ ? (exists(@."offset"))' then fhir_meta."to[]:PlanDefinition.action.relatedAction"(p -> 'relatedAction') end)
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}'), fhir.pair('timing', p -> 'timing'))
-      || coalesce(fhir.choice_to_fhir('definition', p -> 'definition', '{canonical,uri}'), fhir.pair('definition', p -> 'definition'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        when p -> 'timing' ? 'Age' and (p -> 'timing') - 'Age' = '{}' then jsonb_build_object('timingAge', p -> 'timing' -> 'Age')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'Duration' and (p -> 'timing') - 'Duration' = '{}' then jsonb_build_object('timingDuration', p -> 'timing' -> 'Duration')
+        when p -> 'timing' ? 'Range' and (p -> 'timing') - 'Range' = '{}' then jsonb_build_object('timingRange', p -> 'timing' -> 'Range')
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}') end end,
+        fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'definition') = 'object' then case
+        when p -> 'definition' ? 'canonical' and (p -> 'definition') - 'canonical' = '{}' then jsonb_build_object('definitionCanonical', p -> 'definition' -> 'canonical')
+        when p -> 'definition' ? 'uri' and (p -> 'definition') - 'uri' = '{}' then jsonb_build_object('definitionUri', p -> 'definition' -> 'uri')
+        else fhir.choice_to_fhir('definition', p -> 'definition', '{canonical,uri}') end end,
+        fhir.pair('definition', p -> 'definition'))
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end));
 end $_$;
 
@@ -19977,14 +20888,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
     return p;
   end if;
   return (case when p ?| '{offset}' then p - '{offset}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}'), fhir.pair('offset', p -> 'offset')));
+    || (coalesce(case when jsonb_typeof(p -> 'offset') = 'object' then case
+        when p -> 'offset' ? 'Duration' and (p -> 'offset') - 'Duration' = '{}' then jsonb_build_object('offsetDuration', p -> 'offset' -> 'Duration')
+        when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then jsonb_build_object('offsetRange', p -> 'offset' -> 'Range')
+        else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
+        fhir.pair('offset', p -> 'offset')));
 end $$;
 
 
@@ -19993,7 +20908,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.goal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
@@ -20009,14 +20924,19 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
     return p;
   end if;
   return (case when p ?| '{detail}' then p - '{detail}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept}'), fhir.pair('detail', p -> 'detail')));
+    || (coalesce(case when jsonb_typeof(p -> 'detail') = 'object' then case
+        when p -> 'detail' ? 'Quantity' and (p -> 'detail') - 'Quantity' = '{}' then jsonb_build_object('detailQuantity', p -> 'detail' -> 'Quantity')
+        when p -> 'detail' ? 'Range' and (p -> 'detail') - 'Range' = '{}' then jsonb_build_object('detailRange', p -> 'detail' -> 'Range')
+        when p -> 'detail' ? 'CodeableConcept' and (p -> 'detail') - 'CodeableConcept' = '{}' then jsonb_build_object('detailCodeableConcept', p -> 'detail' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept}') end end,
+        fhir.pair('detail', p -> 'detail')));
 end $$;
 
 
@@ -20025,14 +20945,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{age}' then
     return p;
   end if;
   return (case when p ?| '{age}' then p - '{age}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('age', p -> 'age', '{Range,CodeableConcept}'), fhir.pair('age', p -> 'age')));
+    || (coalesce(case when jsonb_typeof(p -> 'age') = 'object' then case
+        when p -> 'age' ? 'Range' and (p -> 'age') - 'Range' = '{}' then jsonb_build_object('ageRange', p -> 'age' -> 'Range')
+        when p -> 'age' ? 'CodeableConcept' and (p -> 'age') - 'CodeableConcept' = '{}' then jsonb_build_object('ageCodeableConcept', p -> 'age' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('age', p -> 'age', '{Range,CodeableConcept}') end end,
+        fhir.pair('age', p -> 'age')));
 end $$;
 
 
@@ -20057,7 +20981,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Practitioner.qualification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then
@@ -20105,7 +21029,14 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('performed', p -> 'performed', '{dateTime,Period,string,Age,Range}'), fhir.pair('performed', p -> 'performed'))
+      || coalesce(case when jsonb_typeof(p -> 'performed') = 'object' then case
+        when p -> 'performed' ? 'dateTime' and (p -> 'performed') - 'dateTime' = '{}' then jsonb_build_object('performedDateTime', p -> 'performed' -> 'dateTime')
+        when p -> 'performed' ? 'Period' and (p -> 'performed') - 'Period' = '{}' then jsonb_build_object('performedPeriod', p -> 'performed' -> 'Period')
+        when p -> 'performed' ? 'string' and (p -> 'performed') - 'string' = '{}' then jsonb_build_object('performedString', p -> 'performed' -> 'string')
+        when p -> 'performed' ? 'Age' and (p -> 'performed') - 'Age' = '{}' then jsonb_build_object('performedAge', p -> 'performed' -> 'Age')
+        when p -> 'performed' ? 'Range' and (p -> 'performed') - 'Range' = '{}' then jsonb_build_object('performedRange', p -> 'performed' -> 'Range')
+        else fhir.choice_to_fhir('performed', p -> 'performed', '{dateTime,Period,string,Age,Range}') end end,
+        fhir.pair('performed', p -> 'performed'))
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('performer', case when p -> 'performer' @? '$ ? (exists(@."actor") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Procedure.performer"(p -> 'performer') end)
@@ -20124,7 +21055,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Procedure.focalDevice"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then
@@ -20140,7 +21071,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Procedure.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then
@@ -20157,7 +21088,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ProductShelfLife"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -20180,7 +21111,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_to_fhir(p -> 'target'))
-      || coalesce(fhir.choice_to_fhir('occurred', p -> 'occurred', '{Period,dateTime}'), fhir.pair('occurred', p -> 'occurred'))
+      || coalesce(case when jsonb_typeof(p -> 'occurred') = 'object' then case
+        when p -> 'occurred' ? 'Period' and (p -> 'occurred') - 'Period' = '{}' then jsonb_build_object('occurredPeriod', p -> 'occurred' -> 'Period')
+        when p -> 'occurred' ? 'dateTime' and (p -> 'occurred') - 'dateTime' = '{}' then jsonb_build_object('occurredDateTime', p -> 'occurred' -> 'dateTime')
+        else fhir.choice_to_fhir('occurred', p -> 'occurred', '{Period,dateTime}') end end,
+        fhir.pair('occurred', p -> 'occurred'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Provenance.agent"(p -> 'agent') end)
       || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."agent"))' then fhir_meta."to[]:Provenance.entity"(p -> 'entity') end)
@@ -20193,7 +21128,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Provenance.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
@@ -20210,7 +21145,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Provenance.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then
@@ -20244,7 +21179,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then
@@ -20263,14 +21198,22 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item.answerOption"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{integer,date,time,string,Coding,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{integer,date,time,string,Coding,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -20279,14 +21222,26 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item.enableWhen"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer}' then
     return p;
   end if;
   return (case when p ?| '{answer}' then p - '{answer}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('answer', p -> 'answer', '{boolean,decimal,integer,date,dateTime,time,string,Coding,Quantity,Reference}'), fhir.pair('answer', p -> 'answer')));
+    || (coalesce(case when jsonb_typeof(p -> 'answer') = 'object' then case
+        when p -> 'answer' ? 'boolean' and (p -> 'answer') - 'boolean' = '{}' then jsonb_build_object('answerBoolean', p -> 'answer' -> 'boolean')
+        when p -> 'answer' ? 'decimal' and (p -> 'answer') - 'decimal' = '{}' then jsonb_build_object('answerDecimal', p -> 'answer' -> 'decimal')
+        when p -> 'answer' ? 'integer' and (p -> 'answer') - 'integer' = '{}' then jsonb_build_object('answerInteger', p -> 'answer' -> 'integer')
+        when p -> 'answer' ? 'date' and (p -> 'answer') - 'date' = '{}' then jsonb_build_object('answerDate', p -> 'answer' -> 'date')
+        when p -> 'answer' ? 'dateTime' and (p -> 'answer') - 'dateTime' = '{}' then jsonb_build_object('answerDateTime', p -> 'answer' -> 'dateTime')
+        when p -> 'answer' ? 'time' and (p -> 'answer') - 'time' = '{}' then jsonb_build_object('answerTime', p -> 'answer' -> 'time')
+        when p -> 'answer' ? 'string' and (p -> 'answer') - 'string' = '{}' then jsonb_build_object('answerString', p -> 'answer' -> 'string')
+        when p -> 'answer' ? 'Coding' and (p -> 'answer') - 'Coding' = '{}' then jsonb_build_object('answerCoding', p -> 'answer' -> 'Coding')
+        when p -> 'answer' ? 'Quantity' and (p -> 'answer') - 'Quantity' = '{}' then jsonb_build_object('answerQuantity', p -> 'answer' -> 'Quantity')
+        when p -> 'answer' ? 'Reference' and (p -> 'answer') - 'Reference' = '{}' then jsonb_build_object('answerReference', fhir.ref_to_fhir(p -> 'answer' -> 'Reference'))
+        else fhir.choice_to_fhir('answer', p -> 'answer', '{boolean,decimal,integer,date,dateTime,time,string,Coding,Quantity,Reference}') end end,
+        fhir.pair('answer', p -> 'answer')));
 end $$;
 
 
@@ -20295,14 +21250,28 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item.initial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -20333,7 +21302,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:QuestionnaireResponse.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then
@@ -20350,14 +21319,28 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:QuestionnaireResponse.item.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,item}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}'), fhir.pair('value', p -> 'value'))
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
+        fhir.pair('value', p -> 'value'))
       || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') end));
 end $_$;
 
@@ -20407,7 +21390,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RequestGroup.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timing,participant,resource,action}' then
@@ -20415,7 +21398,15 @@ begin
   end if;
   return (case when p ?| '{timing}' then p - '{timing}'::text[] else p end)
     || (fhir.pair('relatedAction', case when p -> 'relatedAction' @? '$ ? (exists(@."offset"))' then fhir_meta."to[]:RequestGroup.action.relatedAction"(p -> 'relatedAction') end)
-      || coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}'), fhir.pair('timing', p -> 'timing'))
+      || coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        when p -> 'timing' ? 'Age' and (p -> 'timing') - 'Age' = '{}' then jsonb_build_object('timingAge', p -> 'timing' -> 'Age')
+        when p -> 'timing' ? 'Period' and (p -> 'timing') - 'Period' = '{}' then jsonb_build_object('timingPeriod', p -> 'timing' -> 'Period')
+        when p -> 'timing' ? 'Duration' and (p -> 'timing') - 'Duration' = '{}' then jsonb_build_object('timingDuration', p -> 'timing' -> 'Duration')
+        when p -> 'timing' ? 'Range' and (p -> 'timing') - 'Range' = '{}' then jsonb_build_object('timingRange', p -> 'timing' -> 'Range')
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{dateTime,Age,Period,Duration,Range,Timing}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('participant', fhir.refs_to_fhir(p -> 'participant'))
       || fhir.pair('resource', fhir.ref_to_fhir(p -> 'resource'))
       || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') end));
@@ -20427,14 +21418,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RequestGroup.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
     return p;
   end if;
   return (case when p ?| '{offset}' then p - '{offset}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}'), fhir.pair('offset', p -> 'offset')));
+    || (coalesce(case when jsonb_typeof(p -> 'offset') = 'object' then case
+        when p -> 'offset' ? 'Duration' and (p -> 'offset') - 'Duration' = '{}' then jsonb_build_object('offsetDuration', p -> 'offset' -> 'Duration')
+        when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then jsonb_build_object('offsetRange', p -> 'offset' -> 'Range')
+        else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
+        fhir.pair('offset', p -> 'offset')));
 end $$;
 
 
@@ -20450,7 +21445,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('population', fhir.ref_to_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_to_fhir(p -> 'exposure'))
@@ -20471,7 +21470,11 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}'), fhir.pair('subject', p -> 'subject'))
+      || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
+        when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
+        when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
+        else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
+        fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definition") || exists(@."usageContext") || exists(@."studyEffective") || exists(@."participantEffective"))' then fhir_meta."to[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end));
 end $_$;
@@ -20482,17 +21485,35 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchElementDefinition.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definition,usageContext,studyEffective,participantEffective}' then
     return p;
   end if;
   return (case when p ?| '{definition,studyEffective,participantEffective}' then p - '{definition,studyEffective,participantEffective}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('definition', p -> 'definition', '{CodeableConcept,canonical,Expression,DataRequirement}'), fhir.pair('definition', p -> 'definition'))
+    || (coalesce(case when jsonb_typeof(p -> 'definition') = 'object' then case
+        when p -> 'definition' ? 'CodeableConcept' and (p -> 'definition') - 'CodeableConcept' = '{}' then jsonb_build_object('definitionCodeableConcept', p -> 'definition' -> 'CodeableConcept')
+        when p -> 'definition' ? 'canonical' and (p -> 'definition') - 'canonical' = '{}' then jsonb_build_object('definitionCanonical', p -> 'definition' -> 'canonical')
+        when p -> 'definition' ? 'Expression' and (p -> 'definition') - 'Expression' = '{}' then jsonb_build_object('definitionExpression', p -> 'definition' -> 'Expression')
+        when p -> 'definition' ? 'DataRequirement' and (p -> 'definition') - 'DataRequirement' = '{}' then jsonb_build_object('definitionDataRequirement', fhir_meta."to:DataRequirement"(p -> 'definition' -> 'DataRequirement'))
+        else fhir.choice_to_fhir('definition', p -> 'definition', '{CodeableConcept,canonical,Expression,DataRequirement}') end end,
+        fhir.pair('definition', p -> 'definition'))
       || fhir.pair('usageContext', case when p -> 'usageContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'usageContext') end)
-      || coalesce(fhir.choice_to_fhir('studyEffective', p -> 'studyEffective', '{dateTime,Period,Duration,Timing}'), fhir.pair('studyEffective', p -> 'studyEffective'))
-      || coalesce(fhir.choice_to_fhir('participantEffective', p -> 'participantEffective', '{dateTime,Period,Duration,Timing}'), fhir.pair('participantEffective', p -> 'participantEffective')));
+      || coalesce(case when jsonb_typeof(p -> 'studyEffective') = 'object' then case
+        when p -> 'studyEffective' ? 'dateTime' and (p -> 'studyEffective') - 'dateTime' = '{}' then jsonb_build_object('studyEffectiveDateTime', p -> 'studyEffective' -> 'dateTime')
+        when p -> 'studyEffective' ? 'Period' and (p -> 'studyEffective') - 'Period' = '{}' then jsonb_build_object('studyEffectivePeriod', p -> 'studyEffective' -> 'Period')
+        when p -> 'studyEffective' ? 'Duration' and (p -> 'studyEffective') - 'Duration' = '{}' then jsonb_build_object('studyEffectiveDuration', p -> 'studyEffective' -> 'Duration')
+        when p -> 'studyEffective' ? 'Timing' and (p -> 'studyEffective') - 'Timing' = '{}' then jsonb_build_object('studyEffectiveTiming', fhir_meta."to:Timing"(p -> 'studyEffective' -> 'Timing'))
+        else fhir.choice_to_fhir('studyEffective', p -> 'studyEffective', '{dateTime,Period,Duration,Timing}') end end,
+        fhir.pair('studyEffective', p -> 'studyEffective'))
+      || coalesce(case when jsonb_typeof(p -> 'participantEffective') = 'object' then case
+        when p -> 'participantEffective' ? 'dateTime' and (p -> 'participantEffective') - 'dateTime' = '{}' then jsonb_build_object('participantEffectiveDateTime', p -> 'participantEffective' -> 'dateTime')
+        when p -> 'participantEffective' ? 'Period' and (p -> 'participantEffective') - 'Period' = '{}' then jsonb_build_object('participantEffectivePeriod', p -> 'participantEffective' -> 'Period')
+        when p -> 'participantEffective' ? 'Duration' and (p -> 'participantEffective') - 'Duration' = '{}' then jsonb_build_object('participantEffectiveDuration', p -> 'participantEffective' -> 'Duration')
+        when p -> 'participantEffective' ? 'Timing' and (p -> 'participantEffective') - 'Timing' = '{}' then jsonb_build_object('participantEffectiveTiming', fhir_meta."to:Timing"(p -> 'participantEffective' -> 'Timing'))
+        else fhir.choice_to_fhir('participantEffective', p -> 'participantEffective', '{dateTime,Period,Duration,Timing}') end end,
+        fhir.pair('participantEffective', p -> 'participantEffective')));
 end $_$;
 
 
@@ -20528,7 +21549,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.associatedParty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
@@ -20544,7 +21565,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.comparisonGroup"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then
@@ -20561,7 +21582,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
@@ -20577,7 +21598,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.recruitment"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then
@@ -20623,7 +21644,11 @@ begin
       || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('condition', fhir.ref_to_fhir(p -> 'condition'))
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -20638,15 +21663,23 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RiskAssessment.prediction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{probability,when}' then
     return p;
   end if;
   return (case when p ?| '{probability,when}' then p - '{probability,when}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('probability', p -> 'probability', '{decimal,Range}'), fhir.pair('probability', p -> 'probability'))
-      || coalesce(fhir.choice_to_fhir('when', p -> 'when', '{Period,Range}'), fhir.pair('when', p -> 'when')));
+    || (coalesce(case when jsonb_typeof(p -> 'probability') = 'object' then case
+        when p -> 'probability' ? 'decimal' and (p -> 'probability') - 'decimal' = '{}' then jsonb_build_object('probabilityDecimal', p -> 'probability' -> 'decimal')
+        when p -> 'probability' ? 'Range' and (p -> 'probability') - 'Range' = '{}' then jsonb_build_object('probabilityRange', p -> 'probability' -> 'Range')
+        else fhir.choice_to_fhir('probability', p -> 'probability', '{decimal,Range}') end end,
+        fhir.pair('probability', p -> 'probability'))
+      || coalesce(case when jsonb_typeof(p -> 'when') = 'object' then case
+        when p -> 'when' ? 'Period' and (p -> 'when') - 'Period' = '{}' then jsonb_build_object('whenPeriod', p -> 'when' -> 'Period')
+        when p -> 'when' ? 'Range' and (p -> 'when') - 'Range' = '{}' then jsonb_build_object('whenRange', p -> 'when' -> 'Range')
+        else fhir.choice_to_fhir('when', p -> 'when', '{Period,Range}') end end,
+        fhir.pair('when', p -> 'when')));
 end $$;
 
 
@@ -20676,7 +21709,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RiskEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
@@ -20693,7 +21726,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -20750,11 +21783,25 @@ begin
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
       || fhir.pair('requisition', fhir_meta."to:Identifier"(p -> 'requisition'))
-      || coalesce(fhir.choice_to_fhir('quantity', p -> 'quantity', '{Quantity,Ratio,Range}'), fhir.pair('quantity', p -> 'quantity'))
+      || coalesce(case when jsonb_typeof(p -> 'quantity') = 'object' then case
+        when p -> 'quantity' ? 'Quantity' and (p -> 'quantity') - 'Quantity' = '{}' then jsonb_build_object('quantityQuantity', p -> 'quantity' -> 'Quantity')
+        when p -> 'quantity' ? 'Ratio' and (p -> 'quantity') - 'Ratio' = '{}' then jsonb_build_object('quantityRatio', p -> 'quantity' -> 'Ratio')
+        when p -> 'quantity' ? 'Range' and (p -> 'quantity') - 'Range' = '{}' then jsonb_build_object('quantityRange', p -> 'quantity' -> 'Range')
+        else fhir.choice_to_fhir('quantity', p -> 'quantity', '{Quantity,Ratio,Range}') end end,
+        fhir.pair('quantity', p -> 'quantity'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
-      || coalesce(fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}'), fhir.pair('asNeeded', p -> 'asNeeded'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'asNeeded') = 'object' then case
+        when p -> 'asNeeded' ? 'boolean' and (p -> 'asNeeded') - 'boolean' = '{}' then jsonb_build_object('asNeededBoolean', p -> 'asNeeded' -> 'boolean')
+        when p -> 'asNeeded' ? 'CodeableConcept' and (p -> 'asNeeded') - 'CodeableConcept' = '{}' then jsonb_build_object('asNeededCodeableConcept', p -> 'asNeeded' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('asNeeded', p -> 'asNeeded', '{boolean,CodeableConcept}') end end,
+        fhir.pair('asNeeded', p -> 'asNeeded'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
       || fhir.pair('locationReference', fhir.refs_to_fhir(p -> 'locationReference'))
@@ -20772,7 +21819,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Signature"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
@@ -20828,7 +21875,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Specimen.collection"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collected,fastingStatus}' then
@@ -20836,8 +21883,16 @@ begin
   end if;
   return (case when p ?| '{collected,fastingStatus}' then p - '{collected,fastingStatus}'::text[] else p end)
     || (fhir.pair('collector', fhir.ref_to_fhir(p -> 'collector'))
-      || coalesce(fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}'), fhir.pair('collected', p -> 'collected'))
-      || coalesce(fhir.choice_to_fhir('fastingStatus', p -> 'fastingStatus', '{CodeableConcept,Duration}'), fhir.pair('fastingStatus', p -> 'fastingStatus')));
+      || coalesce(case when jsonb_typeof(p -> 'collected') = 'object' then case
+        when p -> 'collected' ? 'dateTime' and (p -> 'collected') - 'dateTime' = '{}' then jsonb_build_object('collectedDateTime', p -> 'collected' -> 'dateTime')
+        when p -> 'collected' ? 'Period' and (p -> 'collected') - 'Period' = '{}' then jsonb_build_object('collectedPeriod', p -> 'collected' -> 'Period')
+        else fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}') end end,
+        fhir.pair('collected', p -> 'collected'))
+      || coalesce(case when jsonb_typeof(p -> 'fastingStatus') = 'object' then case
+        when p -> 'fastingStatus' ? 'CodeableConcept' and (p -> 'fastingStatus') - 'CodeableConcept' = '{}' then jsonb_build_object('fastingStatusCodeableConcept', p -> 'fastingStatus' -> 'CodeableConcept')
+        when p -> 'fastingStatus' ? 'Duration' and (p -> 'fastingStatus') - 'Duration' = '{}' then jsonb_build_object('fastingStatusDuration', p -> 'fastingStatus' -> 'Duration')
+        else fhir.choice_to_fhir('fastingStatus', p -> 'fastingStatus', '{CodeableConcept,Duration}') end end,
+        fhir.pair('fastingStatus', p -> 'fastingStatus')));
 end $$;
 
 
@@ -20846,7 +21901,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Specimen.container"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additive}' then
@@ -20854,7 +21909,11 @@ begin
   end if;
   return (case when p ?| '{additive}' then p - '{additive}'::text[] else p end)
     || (fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}'), fhir.pair('additive', p -> 'additive')));
+      || coalesce(case when jsonb_typeof(p -> 'additive') = 'object' then case
+        when p -> 'additive' ? 'CodeableConcept' and (p -> 'additive') - 'CodeableConcept' = '{}' then jsonb_build_object('additiveCodeableConcept', p -> 'additive' -> 'CodeableConcept')
+        when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then jsonb_build_object('additiveReference', fhir.ref_to_fhir(p -> 'additive' -> 'Reference'))
+        else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
+        fhir.pair('additive', p -> 'additive')));
 end $_$;
 
 
@@ -20863,7 +21922,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Specimen.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
@@ -20871,7 +21930,11 @@ begin
   end if;
   return (case when p ?| '{time}' then p - '{time}'::text[] else p end)
     || (fhir.pair('additive', fhir.refs_to_fhir(p -> 'additive'))
-      || coalesce(fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}'), fhir.pair('time', p -> 'time')));
+      || coalesce(case when jsonb_typeof(p -> 'time') = 'object' then case
+        when p -> 'time' ? 'dateTime' and (p -> 'time') - 'dateTime' = '{}' then jsonb_build_object('timeDateTime', p -> 'time' -> 'dateTime')
+        when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then jsonb_build_object('timePeriod', p -> 'time' -> 'Period')
+        else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
+        fhir.pair('time', p -> 'time')));
 end $$;
 
 
@@ -20896,7 +21959,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SpecimenDefinition.typeTested"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then
@@ -20912,14 +21975,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SpecimenDefinition.typeTested.container"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolume,additive}' then
     return p;
   end if;
   return (case when p ?| '{minimumVolume}' then p - '{minimumVolume}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('minimumVolume', p -> 'minimumVolume', '{Quantity,string}'), fhir.pair('minimumVolume', p -> 'minimumVolume'))
+    || (coalesce(case when jsonb_typeof(p -> 'minimumVolume') = 'object' then case
+        when p -> 'minimumVolume' ? 'Quantity' and (p -> 'minimumVolume') - 'Quantity' = '{}' then jsonb_build_object('minimumVolumeQuantity', p -> 'minimumVolume' -> 'Quantity')
+        when p -> 'minimumVolume' ? 'string' and (p -> 'minimumVolume') - 'string' = '{}' then jsonb_build_object('minimumVolumeString', p -> 'minimumVolume' -> 'string')
+        else fhir.choice_to_fhir('minimumVolume', p -> 'minimumVolume', '{Quantity,string}') end end,
+        fhir.pair('minimumVolume', p -> 'minimumVolume'))
       || fhir.pair('additive', case when p -> 'additive' @? '$ ? (exists(@."additive"))' then fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p -> 'additive') end));
 end $_$;
 
@@ -20929,14 +21996,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive}' then
     return p;
   end if;
   return (case when p ?| '{additive}' then p - '{additive}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}'), fhir.pair('additive', p -> 'additive')));
+    || (coalesce(case when jsonb_typeof(p -> 'additive') = 'object' then case
+        when p -> 'additive' ? 'CodeableConcept' and (p -> 'additive') - 'CodeableConcept' = '{}' then jsonb_build_object('additiveCodeableConcept', p -> 'additive' -> 'CodeableConcept')
+        when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then jsonb_build_object('additiveReference', fhir.ref_to_fhir(p -> 'additive' -> 'Reference'))
+        else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
+        fhir.pair('additive', p -> 'additive')));
 end $$;
 
 
@@ -20963,7 +22034,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureDefinition.differential"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
@@ -20979,7 +22050,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureDefinition.snapshot"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
@@ -21012,7 +22083,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then
@@ -21028,7 +22099,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then
@@ -21046,14 +22117,66 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule.source"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue}' then
     return p;
   end if;
   return (case when p ?| '{defaultValue}' then p - '{defaultValue}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('defaultValue', p -> 'defaultValue')));
+    || (coalesce(case when jsonb_typeof(p -> 'defaultValue') = 'object' then case
+        when p -> 'defaultValue' ? 'base64Binary' and (p -> 'defaultValue') - 'base64Binary' = '{}' then jsonb_build_object('defaultValueBase64Binary', p -> 'defaultValue' -> 'base64Binary')
+        when p -> 'defaultValue' ? 'boolean' and (p -> 'defaultValue') - 'boolean' = '{}' then jsonb_build_object('defaultValueBoolean', p -> 'defaultValue' -> 'boolean')
+        when p -> 'defaultValue' ? 'canonical' and (p -> 'defaultValue') - 'canonical' = '{}' then jsonb_build_object('defaultValueCanonical', p -> 'defaultValue' -> 'canonical')
+        when p -> 'defaultValue' ? 'code' and (p -> 'defaultValue') - 'code' = '{}' then jsonb_build_object('defaultValueCode', p -> 'defaultValue' -> 'code')
+        when p -> 'defaultValue' ? 'date' and (p -> 'defaultValue') - 'date' = '{}' then jsonb_build_object('defaultValueDate', p -> 'defaultValue' -> 'date')
+        when p -> 'defaultValue' ? 'dateTime' and (p -> 'defaultValue') - 'dateTime' = '{}' then jsonb_build_object('defaultValueDateTime', p -> 'defaultValue' -> 'dateTime')
+        when p -> 'defaultValue' ? 'decimal' and (p -> 'defaultValue') - 'decimal' = '{}' then jsonb_build_object('defaultValueDecimal', p -> 'defaultValue' -> 'decimal')
+        when p -> 'defaultValue' ? 'id' and (p -> 'defaultValue') - 'id' = '{}' then jsonb_build_object('defaultValueId', p -> 'defaultValue' -> 'id')
+        when p -> 'defaultValue' ? 'instant' and (p -> 'defaultValue') - 'instant' = '{}' then jsonb_build_object('defaultValueInstant', p -> 'defaultValue' -> 'instant')
+        when p -> 'defaultValue' ? 'integer' and (p -> 'defaultValue') - 'integer' = '{}' then jsonb_build_object('defaultValueInteger', p -> 'defaultValue' -> 'integer')
+        when p -> 'defaultValue' ? 'markdown' and (p -> 'defaultValue') - 'markdown' = '{}' then jsonb_build_object('defaultValueMarkdown', p -> 'defaultValue' -> 'markdown')
+        when p -> 'defaultValue' ? 'oid' and (p -> 'defaultValue') - 'oid' = '{}' then jsonb_build_object('defaultValueOid', p -> 'defaultValue' -> 'oid')
+        when p -> 'defaultValue' ? 'positiveInt' and (p -> 'defaultValue') - 'positiveInt' = '{}' then jsonb_build_object('defaultValuePositiveInt', p -> 'defaultValue' -> 'positiveInt')
+        when p -> 'defaultValue' ? 'string' and (p -> 'defaultValue') - 'string' = '{}' then jsonb_build_object('defaultValueString', p -> 'defaultValue' -> 'string')
+        when p -> 'defaultValue' ? 'time' and (p -> 'defaultValue') - 'time' = '{}' then jsonb_build_object('defaultValueTime', p -> 'defaultValue' -> 'time')
+        when p -> 'defaultValue' ? 'unsignedInt' and (p -> 'defaultValue') - 'unsignedInt' = '{}' then jsonb_build_object('defaultValueUnsignedInt', p -> 'defaultValue' -> 'unsignedInt')
+        when p -> 'defaultValue' ? 'uri' and (p -> 'defaultValue') - 'uri' = '{}' then jsonb_build_object('defaultValueUri', p -> 'defaultValue' -> 'uri')
+        when p -> 'defaultValue' ? 'url' and (p -> 'defaultValue') - 'url' = '{}' then jsonb_build_object('defaultValueUrl', p -> 'defaultValue' -> 'url')
+        when p -> 'defaultValue' ? 'uuid' and (p -> 'defaultValue') - 'uuid' = '{}' then jsonb_build_object('defaultValueUuid', p -> 'defaultValue' -> 'uuid')
+        when p -> 'defaultValue' ? 'Address' and (p -> 'defaultValue') - 'Address' = '{}' then jsonb_build_object('defaultValueAddress', p -> 'defaultValue' -> 'Address')
+        when p -> 'defaultValue' ? 'Age' and (p -> 'defaultValue') - 'Age' = '{}' then jsonb_build_object('defaultValueAge', p -> 'defaultValue' -> 'Age')
+        when p -> 'defaultValue' ? 'Annotation' and (p -> 'defaultValue') - 'Annotation' = '{}' then jsonb_build_object('defaultValueAnnotation', fhir_meta."to:Annotation"(p -> 'defaultValue' -> 'Annotation'))
+        when p -> 'defaultValue' ? 'Attachment' and (p -> 'defaultValue') - 'Attachment' = '{}' then jsonb_build_object('defaultValueAttachment', p -> 'defaultValue' -> 'Attachment')
+        when p -> 'defaultValue' ? 'CodeableConcept' and (p -> 'defaultValue') - 'CodeableConcept' = '{}' then jsonb_build_object('defaultValueCodeableConcept', p -> 'defaultValue' -> 'CodeableConcept')
+        when p -> 'defaultValue' ? 'Coding' and (p -> 'defaultValue') - 'Coding' = '{}' then jsonb_build_object('defaultValueCoding', p -> 'defaultValue' -> 'Coding')
+        when p -> 'defaultValue' ? 'ContactPoint' and (p -> 'defaultValue') - 'ContactPoint' = '{}' then jsonb_build_object('defaultValueContactPoint', p -> 'defaultValue' -> 'ContactPoint')
+        when p -> 'defaultValue' ? 'Count' and (p -> 'defaultValue') - 'Count' = '{}' then jsonb_build_object('defaultValueCount', p -> 'defaultValue' -> 'Count')
+        when p -> 'defaultValue' ? 'Distance' and (p -> 'defaultValue') - 'Distance' = '{}' then jsonb_build_object('defaultValueDistance', p -> 'defaultValue' -> 'Distance')
+        when p -> 'defaultValue' ? 'Duration' and (p -> 'defaultValue') - 'Duration' = '{}' then jsonb_build_object('defaultValueDuration', p -> 'defaultValue' -> 'Duration')
+        when p -> 'defaultValue' ? 'HumanName' and (p -> 'defaultValue') - 'HumanName' = '{}' then jsonb_build_object('defaultValueHumanName', p -> 'defaultValue' -> 'HumanName')
+        when p -> 'defaultValue' ? 'Identifier' and (p -> 'defaultValue') - 'Identifier' = '{}' then jsonb_build_object('defaultValueIdentifier', fhir_meta."to:Identifier"(p -> 'defaultValue' -> 'Identifier'))
+        when p -> 'defaultValue' ? 'Money' and (p -> 'defaultValue') - 'Money' = '{}' then jsonb_build_object('defaultValueMoney', p -> 'defaultValue' -> 'Money')
+        when p -> 'defaultValue' ? 'Period' and (p -> 'defaultValue') - 'Period' = '{}' then jsonb_build_object('defaultValuePeriod', p -> 'defaultValue' -> 'Period')
+        when p -> 'defaultValue' ? 'Quantity' and (p -> 'defaultValue') - 'Quantity' = '{}' then jsonb_build_object('defaultValueQuantity', p -> 'defaultValue' -> 'Quantity')
+        when p -> 'defaultValue' ? 'Range' and (p -> 'defaultValue') - 'Range' = '{}' then jsonb_build_object('defaultValueRange', p -> 'defaultValue' -> 'Range')
+        when p -> 'defaultValue' ? 'Ratio' and (p -> 'defaultValue') - 'Ratio' = '{}' then jsonb_build_object('defaultValueRatio', p -> 'defaultValue' -> 'Ratio')
+        when p -> 'defaultValue' ? 'Reference' and (p -> 'defaultValue') - 'Reference' = '{}' then jsonb_build_object('defaultValueReference', fhir.ref_to_fhir(p -> 'defaultValue' -> 'Reference'))
+        when p -> 'defaultValue' ? 'SampledData' and (p -> 'defaultValue') - 'SampledData' = '{}' then jsonb_build_object('defaultValueSampledData', p -> 'defaultValue' -> 'SampledData')
+        when p -> 'defaultValue' ? 'Signature' and (p -> 'defaultValue') - 'Signature' = '{}' then jsonb_build_object('defaultValueSignature', fhir_meta."to:Signature"(p -> 'defaultValue' -> 'Signature'))
+        when p -> 'defaultValue' ? 'Timing' and (p -> 'defaultValue') - 'Timing' = '{}' then jsonb_build_object('defaultValueTiming', fhir_meta."to:Timing"(p -> 'defaultValue' -> 'Timing'))
+        when p -> 'defaultValue' ? 'ContactDetail' and (p -> 'defaultValue') - 'ContactDetail' = '{}' then jsonb_build_object('defaultValueContactDetail', p -> 'defaultValue' -> 'ContactDetail')
+        when p -> 'defaultValue' ? 'Contributor' and (p -> 'defaultValue') - 'Contributor' = '{}' then jsonb_build_object('defaultValueContributor', p -> 'defaultValue' -> 'Contributor')
+        when p -> 'defaultValue' ? 'DataRequirement' and (p -> 'defaultValue') - 'DataRequirement' = '{}' then jsonb_build_object('defaultValueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'defaultValue' -> 'DataRequirement'))
+        when p -> 'defaultValue' ? 'Expression' and (p -> 'defaultValue') - 'Expression' = '{}' then jsonb_build_object('defaultValueExpression', p -> 'defaultValue' -> 'Expression')
+        when p -> 'defaultValue' ? 'ParameterDefinition' and (p -> 'defaultValue') - 'ParameterDefinition' = '{}' then jsonb_build_object('defaultValueParameterDefinition', p -> 'defaultValue' -> 'ParameterDefinition')
+        when p -> 'defaultValue' ? 'RelatedArtifact' and (p -> 'defaultValue') - 'RelatedArtifact' = '{}' then jsonb_build_object('defaultValueRelatedArtifact', p -> 'defaultValue' -> 'RelatedArtifact')
+        when p -> 'defaultValue' ? 'TriggerDefinition' and (p -> 'defaultValue') - 'TriggerDefinition' = '{}' then jsonb_build_object('defaultValueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'defaultValue' -> 'TriggerDefinition'))
+        when p -> 'defaultValue' ? 'UsageContext' and (p -> 'defaultValue') - 'UsageContext' = '{}' then jsonb_build_object('defaultValueUsageContext', fhir_meta."to:UsageContext"(p -> 'defaultValue' -> 'UsageContext'))
+        when p -> 'defaultValue' ? 'Dosage' and (p -> 'defaultValue') - 'Dosage' = '{}' then jsonb_build_object('defaultValueDosage', fhir_meta."to:Dosage"(p -> 'defaultValue' -> 'Dosage'))
+        when p -> 'defaultValue' ? 'Meta' and (p -> 'defaultValue') - 'Meta' = '{}' then jsonb_build_object('defaultValueMeta', fhir_meta."to:Meta"(p -> 'defaultValue' -> 'Meta'))
+        else fhir.choice_to_fhir('defaultValue', p -> 'defaultValue', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('defaultValue', p -> 'defaultValue')));
 end $$;
 
 
@@ -21062,7 +22185,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then
@@ -21078,14 +22201,21 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule.target.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{id,string,boolean,integer,decimal}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        else fhir.choice_to_fhir('value', p -> 'value', '{id,string,boolean,integer,decimal}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -21125,14 +22255,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Substance.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance}' then
     return p;
   end if;
   return (case when p ?| '{substance}' then p - '{substance}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('substance', p -> 'substance', '{CodeableConcept,Reference}'), fhir.pair('substance', p -> 'substance')));
+    || (coalesce(case when jsonb_typeof(p -> 'substance') = 'object' then case
+        when p -> 'substance' ? 'CodeableConcept' and (p -> 'substance') - 'CodeableConcept' = '{}' then jsonb_build_object('substanceCodeableConcept', p -> 'substance' -> 'CodeableConcept')
+        when p -> 'substance' ? 'Reference' and (p -> 'substance') - 'Reference' = '{}' then jsonb_build_object('substanceReference', fhir.ref_to_fhir(p -> 'substance' -> 'Reference'))
+        else fhir.choice_to_fhir('substance', p -> 'substance', '{CodeableConcept,Reference}') end end,
+        fhir.pair('substance', p -> 'substance')));
 end $$;
 
 
@@ -21141,7 +22275,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Substance.instance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -21157,14 +22291,19 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceAmount"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
     return p;
   end if;
   return (case when p ?| '{amount}' then p - '{amount}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}'), fhir.pair('amount', p -> 'amount')));
+    || (coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'Range' and (p -> 'amount') - 'Range' = '{}' then jsonb_build_object('amountRange', p -> 'amount' -> 'Range')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}') end end,
+        fhir.pair('amount', p -> 'amount')));
 end $$;
 
 
@@ -21188,7 +22327,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then
@@ -21205,7 +22344,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -21221,7 +22360,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -21253,7 +22392,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.monomerSet"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then
@@ -21269,7 +22408,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
@@ -21285,7 +22424,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.repeat"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then
@@ -21301,7 +22440,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then
@@ -21318,7 +22457,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
@@ -21349,7 +22488,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceProtein.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then
@@ -21384,7 +22523,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.classification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -21400,7 +22539,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.gene"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -21416,7 +22555,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.geneElement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then
@@ -21433,7 +22572,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amount,source}' then
@@ -21441,7 +22580,12 @@ begin
   end if;
   return (case when p ?| '{amount}' then p - '{amount}'::text[] else p end)
     || (fhir.pair('target', fhir_meta."to:Identifier"(p -> 'target'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}'), fhir.pair('amount', p -> 'amount'))
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'Range' and (p -> 'amount') - 'Range' = '{}' then jsonb_build_object('amountRange', p -> 'amount' -> 'Range')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,string}') end end,
+        fhir.pair('amount', p -> 'amount'))
       || fhir.pair('source', fhir.refs_to_fhir(p -> 'source')));
 end $$;
 
@@ -21494,7 +22638,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.code"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
@@ -21510,7 +22654,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.moiety"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amount}' then
@@ -21518,7 +22662,11 @@ begin
   end if;
   return (case when p ?| '{amount}' then p - '{amount}'::text[] else p end)
     || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}'), fhir.pair('amount', p -> 'amount')));
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
+        fhir.pair('amount', p -> 'amount')));
 end $$;
 
 
@@ -21527,7 +22675,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.name"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then
@@ -21545,15 +22693,23 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstance,amount}' then
     return p;
   end if;
   return (case when p ?| '{definingSubstance,amount}' then p - '{definingSubstance,amount}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('definingSubstance', p -> 'definingSubstance', '{Reference,CodeableConcept}'), fhir.pair('definingSubstance', p -> 'definingSubstance'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}'), fhir.pair('amount', p -> 'amount')));
+    || (coalesce(case when jsonb_typeof(p -> 'definingSubstance') = 'object' then case
+        when p -> 'definingSubstance' ? 'Reference' and (p -> 'definingSubstance') - 'Reference' = '{}' then jsonb_build_object('definingSubstanceReference', fhir.ref_to_fhir(p -> 'definingSubstance' -> 'Reference'))
+        when p -> 'definingSubstance' ? 'CodeableConcept' and (p -> 'definingSubstance') - 'CodeableConcept' = '{}' then jsonb_build_object('definingSubstanceCodeableConcept', p -> 'definingSubstance' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('definingSubstance', p -> 'definingSubstance', '{Reference,CodeableConcept}') end end,
+        fhir.pair('definingSubstance', p -> 'definingSubstance'))
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
+        fhir.pair('amount', p -> 'amount')));
 end $$;
 
 
@@ -21562,15 +22718,25 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.relationship"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance,amount,source}' then
     return p;
   end if;
   return (case when p ?| '{substance,amount}' then p - '{substance,amount}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('substance', p -> 'substance', '{Reference,CodeableConcept}'), fhir.pair('substance', p -> 'substance'))
-      || coalesce(fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,Ratio,string}'), fhir.pair('amount', p -> 'amount'))
+    || (coalesce(case when jsonb_typeof(p -> 'substance') = 'object' then case
+        when p -> 'substance' ? 'Reference' and (p -> 'substance') - 'Reference' = '{}' then jsonb_build_object('substanceReference', fhir.ref_to_fhir(p -> 'substance' -> 'Reference'))
+        when p -> 'substance' ? 'CodeableConcept' and (p -> 'substance') - 'CodeableConcept' = '{}' then jsonb_build_object('substanceCodeableConcept', p -> 'substance' -> 'CodeableConcept')
+        else fhir.choice_to_fhir('substance', p -> 'substance', '{Reference,CodeableConcept}') end end,
+        fhir.pair('substance', p -> 'substance'))
+      || coalesce(case when jsonb_typeof(p -> 'amount') = 'object' then case
+        when p -> 'amount' ? 'Quantity' and (p -> 'amount') - 'Quantity' = '{}' then jsonb_build_object('amountQuantity', p -> 'amount' -> 'Quantity')
+        when p -> 'amount' ? 'Range' and (p -> 'amount') - 'Range' = '{}' then jsonb_build_object('amountRange', p -> 'amount' -> 'Range')
+        when p -> 'amount' ? 'Ratio' and (p -> 'amount') - 'Ratio' = '{}' then jsonb_build_object('amountRatio', p -> 'amount' -> 'Ratio')
+        when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then jsonb_build_object('amountString', p -> 'amount' -> 'string')
+        else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,Range,Ratio,string}') end end,
+        fhir.pair('amount', p -> 'amount'))
       || fhir.pair('source', fhir.refs_to_fhir(p -> 'source')));
 end $$;
 
@@ -21580,7 +22746,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.structure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then
@@ -21597,7 +22763,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.structure.isotope"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
@@ -21624,7 +22790,12 @@ begin
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('suppliedItem', fhir_meta."to:SupplyDelivery.suppliedItem"(p -> 'suppliedItem'))
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('supplier', fhir.ref_to_fhir(p -> 'supplier'))
       || fhir.pair('destination', fhir.ref_to_fhir(p -> 'destination'))
       || fhir.pair('receiver', fhir.refs_to_fhir(p -> 'receiver')));
@@ -21636,14 +22807,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SupplyDelivery.suppliedItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
     return p;
   end if;
   return (case when p ?| '{item}' then p - '{item}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item')));
+    || (coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item')));
 end $$;
 
 
@@ -21659,9 +22834,18 @@ begin
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || coalesce(fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}'), fhir.pair('item', p -> 'item'))
+      || coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
+        when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
+        when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then jsonb_build_object('itemReference', fhir.ref_to_fhir(p -> 'item' -> 'Reference'))
+        else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
+        fhir.pair('item', p -> 'item'))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:SupplyRequest.parameter"(p -> 'parameter') end)
-      || coalesce(fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}'), fhir.pair('occurrence', p -> 'occurrence'))
+      || coalesce(case when jsonb_typeof(p -> 'occurrence') = 'object' then case
+        when p -> 'occurrence' ? 'dateTime' and (p -> 'occurrence') - 'dateTime' = '{}' then jsonb_build_object('occurrenceDateTime', p -> 'occurrence' -> 'dateTime')
+        when p -> 'occurrence' ? 'Period' and (p -> 'occurrence') - 'Period' = '{}' then jsonb_build_object('occurrencePeriod', p -> 'occurrence' -> 'Period')
+        when p -> 'occurrence' ? 'Timing' and (p -> 'occurrence') - 'Timing' = '{}' then jsonb_build_object('occurrenceTiming', fhir_meta."to:Timing"(p -> 'occurrence' -> 'Timing'))
+        else fhir.choice_to_fhir('occurrence', p -> 'occurrence', '{dateTime,Period,Timing}') end end,
+        fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('requester', fhir.ref_to_fhir(p -> 'requester'))
       || fhir.pair('supplier', fhir.refs_to_fhir(p -> 'supplier'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
@@ -21675,14 +22859,20 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SupplyRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -21722,14 +22912,66 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Task.input"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -21738,14 +22980,66 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Task.output"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then jsonb_build_object('valueBase64Binary', p -> 'value' -> 'base64Binary')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'canonical' and (p -> 'value') - 'canonical' = '{}' then jsonb_build_object('valueCanonical', p -> 'value' -> 'canonical')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'date' and (p -> 'value') - 'date' = '{}' then jsonb_build_object('valueDate', p -> 'value' -> 'date')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'id' and (p -> 'value') - 'id' = '{}' then jsonb_build_object('valueId', p -> 'value' -> 'id')
+        when p -> 'value' ? 'instant' and (p -> 'value') - 'instant' = '{}' then jsonb_build_object('valueInstant', p -> 'value' -> 'instant')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'markdown' and (p -> 'value') - 'markdown' = '{}' then jsonb_build_object('valueMarkdown', p -> 'value' -> 'markdown')
+        when p -> 'value' ? 'oid' and (p -> 'value') - 'oid' = '{}' then jsonb_build_object('valueOid', p -> 'value' -> 'oid')
+        when p -> 'value' ? 'positiveInt' and (p -> 'value') - 'positiveInt' = '{}' then jsonb_build_object('valuePositiveInt', p -> 'value' -> 'positiveInt')
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'time' and (p -> 'value') - 'time' = '{}' then jsonb_build_object('valueTime', p -> 'value' -> 'time')
+        when p -> 'value' ? 'unsignedInt' and (p -> 'value') - 'unsignedInt' = '{}' then jsonb_build_object('valueUnsignedInt', p -> 'value' -> 'unsignedInt')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'url' and (p -> 'value') - 'url' = '{}' then jsonb_build_object('valueUrl', p -> 'value' -> 'url')
+        when p -> 'value' ? 'uuid' and (p -> 'value') - 'uuid' = '{}' then jsonb_build_object('valueUuid', p -> 'value' -> 'uuid')
+        when p -> 'value' ? 'Address' and (p -> 'value') - 'Address' = '{}' then jsonb_build_object('valueAddress', p -> 'value' -> 'Address')
+        when p -> 'value' ? 'Age' and (p -> 'value') - 'Age' = '{}' then jsonb_build_object('valueAge', p -> 'value' -> 'Age')
+        when p -> 'value' ? 'Annotation' and (p -> 'value') - 'Annotation' = '{}' then jsonb_build_object('valueAnnotation', fhir_meta."to:Annotation"(p -> 'value' -> 'Annotation'))
+        when p -> 'value' ? 'Attachment' and (p -> 'value') - 'Attachment' = '{}' then jsonb_build_object('valueAttachment', p -> 'value' -> 'Attachment')
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Coding' and (p -> 'value') - 'Coding' = '{}' then jsonb_build_object('valueCoding', p -> 'value' -> 'Coding')
+        when p -> 'value' ? 'ContactPoint' and (p -> 'value') - 'ContactPoint' = '{}' then jsonb_build_object('valueContactPoint', p -> 'value' -> 'ContactPoint')
+        when p -> 'value' ? 'Count' and (p -> 'value') - 'Count' = '{}' then jsonb_build_object('valueCount', p -> 'value' -> 'Count')
+        when p -> 'value' ? 'Distance' and (p -> 'value') - 'Distance' = '{}' then jsonb_build_object('valueDistance', p -> 'value' -> 'Distance')
+        when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then jsonb_build_object('valueDuration', p -> 'value' -> 'Duration')
+        when p -> 'value' ? 'HumanName' and (p -> 'value') - 'HumanName' = '{}' then jsonb_build_object('valueHumanName', p -> 'value' -> 'HumanName')
+        when p -> 'value' ? 'Identifier' and (p -> 'value') - 'Identifier' = '{}' then jsonb_build_object('valueIdentifier', fhir_meta."to:Identifier"(p -> 'value' -> 'Identifier'))
+        when p -> 'value' ? 'Money' and (p -> 'value') - 'Money' = '{}' then jsonb_build_object('valueMoney', p -> 'value' -> 'Money')
+        when p -> 'value' ? 'Period' and (p -> 'value') - 'Period' = '{}' then jsonb_build_object('valuePeriod', p -> 'value' -> 'Period')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Ratio' and (p -> 'value') - 'Ratio' = '{}' then jsonb_build_object('valueRatio', p -> 'value' -> 'Ratio')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        when p -> 'value' ? 'SampledData' and (p -> 'value') - 'SampledData' = '{}' then jsonb_build_object('valueSampledData', p -> 'value' -> 'SampledData')
+        when p -> 'value' ? 'Signature' and (p -> 'value') - 'Signature' = '{}' then jsonb_build_object('valueSignature', fhir_meta."to:Signature"(p -> 'value' -> 'Signature'))
+        when p -> 'value' ? 'Timing' and (p -> 'value') - 'Timing' = '{}' then jsonb_build_object('valueTiming', fhir_meta."to:Timing"(p -> 'value' -> 'Timing'))
+        when p -> 'value' ? 'ContactDetail' and (p -> 'value') - 'ContactDetail' = '{}' then jsonb_build_object('valueContactDetail', p -> 'value' -> 'ContactDetail')
+        when p -> 'value' ? 'Contributor' and (p -> 'value') - 'Contributor' = '{}' then jsonb_build_object('valueContributor', p -> 'value' -> 'Contributor')
+        when p -> 'value' ? 'DataRequirement' and (p -> 'value') - 'DataRequirement' = '{}' then jsonb_build_object('valueDataRequirement', fhir_meta."to:DataRequirement"(p -> 'value' -> 'DataRequirement'))
+        when p -> 'value' ? 'Expression' and (p -> 'value') - 'Expression' = '{}' then jsonb_build_object('valueExpression', p -> 'value' -> 'Expression')
+        when p -> 'value' ? 'ParameterDefinition' and (p -> 'value') - 'ParameterDefinition' = '{}' then jsonb_build_object('valueParameterDefinition', p -> 'value' -> 'ParameterDefinition')
+        when p -> 'value' ? 'RelatedArtifact' and (p -> 'value') - 'RelatedArtifact' = '{}' then jsonb_build_object('valueRelatedArtifact', p -> 'value' -> 'RelatedArtifact')
+        when p -> 'value' ? 'TriggerDefinition' and (p -> 'value') - 'TriggerDefinition' = '{}' then jsonb_build_object('valueTriggerDefinition', fhir_meta."to:TriggerDefinition"(p -> 'value' -> 'TriggerDefinition'))
+        when p -> 'value' ? 'UsageContext' and (p -> 'value') - 'UsageContext' = '{}' then jsonb_build_object('valueUsageContext', fhir_meta."to:UsageContext"(p -> 'value' -> 'UsageContext'))
+        when p -> 'value' ? 'Dosage' and (p -> 'value') - 'Dosage' = '{}' then jsonb_build_object('valueDosage', fhir_meta."to:Dosage"(p -> 'value' -> 'Dosage'))
+        when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then jsonb_build_object('valueMeta', fhir_meta."to:Meta"(p -> 'value' -> 'Meta'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -21754,7 +23048,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Task.restriction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then
@@ -21819,7 +23113,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:TestScript.fixture"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
@@ -21835,7 +23129,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Timing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then
@@ -21851,14 +23145,19 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Timing.repeat"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{bounds}' then
     return p;
   end if;
   return (case when p ?| '{bounds}' then p - '{bounds}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('bounds', p -> 'bounds', '{Duration,Range,Period}'), fhir.pair('bounds', p -> 'bounds')));
+    || (coalesce(case when jsonb_typeof(p -> 'bounds') = 'object' then case
+        when p -> 'bounds' ? 'Duration' and (p -> 'bounds') - 'Duration' = '{}' then jsonb_build_object('boundsDuration', p -> 'bounds' -> 'Duration')
+        when p -> 'bounds' ? 'Range' and (p -> 'bounds') - 'Range' = '{}' then jsonb_build_object('boundsRange', p -> 'bounds' -> 'Range')
+        when p -> 'bounds' ? 'Period' and (p -> 'bounds') - 'Period' = '{}' then jsonb_build_object('boundsPeriod', p -> 'bounds' -> 'Period')
+        else fhir.choice_to_fhir('bounds', p -> 'bounds', '{Duration,Range,Period}') end end,
+        fhir.pair('bounds', p -> 'bounds')));
 end $$;
 
 
@@ -21867,14 +23166,20 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:TriggerDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,data}' then
     return p;
   end if;
   return (case when p ?| '{timing}' then p - '{timing}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Reference,date,dateTime}'), fhir.pair('timing', p -> 'timing'))
+    || (coalesce(case when jsonb_typeof(p -> 'timing') = 'object' then case
+        when p -> 'timing' ? 'Timing' and (p -> 'timing') - 'Timing' = '{}' then jsonb_build_object('timingTiming', fhir_meta."to:Timing"(p -> 'timing' -> 'Timing'))
+        when p -> 'timing' ? 'Reference' and (p -> 'timing') - 'Reference' = '{}' then jsonb_build_object('timingReference', fhir.ref_to_fhir(p -> 'timing' -> 'Reference'))
+        when p -> 'timing' ? 'date' and (p -> 'timing') - 'date' = '{}' then jsonb_build_object('timingDate', p -> 'timing' -> 'date')
+        when p -> 'timing' ? 'dateTime' and (p -> 'timing') - 'dateTime' = '{}' then jsonb_build_object('timingDateTime', p -> 'timing' -> 'dateTime')
+        else fhir.choice_to_fhir('timing', p -> 'timing', '{Timing,Reference,date,dateTime}') end end,
+        fhir.pair('timing', p -> 'timing'))
       || fhir.pair('data', case when p -> 'data' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'data') end));
 end $_$;
 
@@ -21884,14 +23189,20 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:UsageContext"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,Reference}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'CodeableConcept' and (p -> 'value') - 'CodeableConcept' = '{}' then jsonb_build_object('valueCodeableConcept', p -> 'value' -> 'CodeableConcept')
+        when p -> 'value' ? 'Quantity' and (p -> 'value') - 'Quantity' = '{}' then jsonb_build_object('valueQuantity', p -> 'value' -> 'Quantity')
+        when p -> 'value' ? 'Range' and (p -> 'value') - 'Range' = '{}' then jsonb_build_object('valueRange', p -> 'value' -> 'Range')
+        when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then jsonb_build_object('valueReference', fhir.ref_to_fhir(p -> 'value' -> 'Reference'))
+        else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,Reference}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -21917,7 +23228,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ValueSet.expansion"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then
@@ -21934,7 +23245,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ValueSet.expansion.contains"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then
@@ -21950,14 +23261,23 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ValueSet.expansion.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
     return p;
   end if;
   return (case when p ?| '{value}' then p - '{value}'::text[] else p end)
-    || (coalesce(fhir.choice_to_fhir('value', p -> 'value', '{string,boolean,integer,decimal,uri,code,dateTime}'), fhir.pair('value', p -> 'value')));
+    || (coalesce(case when jsonb_typeof(p -> 'value') = 'object' then case
+        when p -> 'value' ? 'string' and (p -> 'value') - 'string' = '{}' then jsonb_build_object('valueString', p -> 'value' -> 'string')
+        when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then jsonb_build_object('valueBoolean', p -> 'value' -> 'boolean')
+        when p -> 'value' ? 'integer' and (p -> 'value') - 'integer' = '{}' then jsonb_build_object('valueInteger', p -> 'value' -> 'integer')
+        when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then jsonb_build_object('valueDecimal', p -> 'value' -> 'decimal')
+        when p -> 'value' ? 'uri' and (p -> 'value') - 'uri' = '{}' then jsonb_build_object('valueUri', p -> 'value' -> 'uri')
+        when p -> 'value' ? 'code' and (p -> 'value') - 'code' = '{}' then jsonb_build_object('valueCode', p -> 'value' -> 'code')
+        when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then jsonb_build_object('valueDateTime', p -> 'value' -> 'dateTime')
+        else fhir.choice_to_fhir('value', p -> 'value', '{string,boolean,integer,decimal,uri,code,dateTime}') end end,
+        fhir.pair('value', p -> 'value')));
 end $$;
 
 
@@ -21985,7 +23305,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:VerificationResult.attestation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then
@@ -22004,7 +23324,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:VerificationResult.primarySource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then
@@ -22020,7 +23340,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:VerificationResult.validator"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then
@@ -22056,7 +23376,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:VisionPrescription.lensSpecification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 begin
   if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
@@ -22072,7 +23392,7 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Account.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22092,7 +23412,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Account.guarantor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22112,7 +23432,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:AdverseEvent.suspectEntity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22132,7 +23452,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22152,7 +23472,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:AllergyIntolerance.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22172,7 +23492,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Annotation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22192,7 +23512,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Appointment.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22212,7 +23532,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:AuditEvent.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22232,7 +23552,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:AuditEvent.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22252,7 +23572,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:AuditEvent.entity.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22272,7 +23592,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22292,7 +23612,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Bundle.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22312,7 +23632,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CarePlan.activity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22332,7 +23652,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CareTeam.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22352,7 +23672,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CatalogEntry.relatedEntry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22372,7 +23692,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ChargeItem.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22392,7 +23712,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22412,7 +23732,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22432,7 +23752,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22452,7 +23772,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22472,7 +23792,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22492,7 +23812,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22512,7 +23832,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22532,7 +23852,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22552,7 +23872,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Claim.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22572,7 +23892,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ClaimResponse.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22592,7 +23912,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ClaimResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22612,7 +23932,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ClinicalImpression.finding"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22632,7 +23952,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ClinicalImpression.investigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22652,7 +23972,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CodeSystem.concept"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22672,7 +23992,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CodeSystem.concept.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22692,7 +24012,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Communication.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22712,7 +24032,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CommunicationRequest.payload"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22732,7 +24052,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Composition.attester"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22752,7 +24072,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Composition.event"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22772,7 +24092,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Composition.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22792,7 +24112,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Composition.section"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22812,7 +24132,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Condition.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22832,7 +24152,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Condition.stage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22852,7 +24172,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Consent.provision"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22872,7 +24192,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Consent.provision.actor"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22892,7 +24212,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Consent.provision.data"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22912,7 +24232,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Consent.verification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22932,7 +24252,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.friendly"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22952,7 +24272,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.legal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22972,7 +24292,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -22992,7 +24312,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.signer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23012,7 +24332,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23032,7 +24352,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23052,7 +24372,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.action.subject"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23072,7 +24392,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.asset"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23092,7 +24412,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.asset.context"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23112,7 +24432,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.asset.valuedItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23132,7 +24452,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.offer.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23152,7 +24472,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Contract.term.offer.party"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23172,7 +24492,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Coverage.costToBeneficiary"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23192,7 +24512,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23212,7 +24532,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23232,7 +24552,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23252,7 +24572,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23272,7 +24592,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23292,7 +24612,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23312,7 +24632,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23332,7 +24652,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DataRequirement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23352,7 +24672,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DataRequirement.dateFilter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23372,7 +24692,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DetectedIssue.evidence"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23392,7 +24712,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DetectedIssue.mitigation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23412,7 +24732,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Device.version"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23432,7 +24752,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DeviceRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23452,7 +24772,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DiagnosticReport.media"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23472,7 +24792,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DocumentManifest.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23492,7 +24812,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:DocumentReference.relatesTo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23512,7 +24832,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23532,7 +24852,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Dosage.doseAndRate"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23552,7 +24872,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23572,7 +24892,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23592,7 +24912,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23612,7 +24932,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ElementDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23632,7 +24952,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ElementDefinition.example"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23652,7 +24972,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Encounter.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23672,7 +24992,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Encounter.location"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23692,7 +25012,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Encounter.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23712,7 +25032,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:EpisodeOfCare.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23732,7 +25052,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:EvidenceVariable.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23752,7 +25072,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23772,7 +25092,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExampleScenario.process"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23792,7 +25112,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExampleScenario.process.step"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23812,7 +25132,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExampleScenario.process.step.alternative"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23832,7 +25152,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.addItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23852,7 +25172,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23872,7 +25192,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23892,7 +25212,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.careTeam"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23912,7 +25232,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.diagnosis"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23932,7 +25252,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.insurance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23952,7 +25272,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23972,7 +25292,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -23992,7 +25312,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24012,7 +25332,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24032,7 +25352,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.related"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24052,7 +25372,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.supportingInfo"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24072,7 +25392,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:FamilyMemberHistory.condition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24092,7 +25412,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24112,7 +25432,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:GraphDefinition.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24132,7 +25452,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:GraphDefinition.link.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24152,7 +25472,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Group.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24172,7 +25492,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Group.member"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24192,7 +25512,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Identifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24212,7 +25532,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ImagingStudy.series"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24232,7 +25552,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ImagingStudy.series.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24252,7 +25572,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Immunization.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24272,7 +25592,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Immunization.protocolApplied"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24292,7 +25612,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Immunization.reaction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24312,7 +25632,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24332,7 +25652,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ImplementationGuide.definition.page"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24352,7 +25672,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ImplementationGuide.definition.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24372,7 +25692,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ImplementationGuide.manifest.resource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24392,7 +25712,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:InsurancePlan.coverage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24412,7 +25732,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:InsurancePlan.plan"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24432,7 +25752,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Invoice.lineItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24452,7 +25772,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Invoice.participant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24472,7 +25792,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Linkage.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24492,7 +25812,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:List.entry"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24512,7 +25832,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MeasureReport.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24532,7 +25852,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24552,7 +25872,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.stratifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24572,7 +25892,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24592,7 +25912,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.stratifier.stratum.population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24612,7 +25932,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Medication.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24632,7 +25952,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationAdministration.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24652,7 +25972,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationDispense.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24672,7 +25992,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24692,7 +26012,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24712,7 +26032,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24732,7 +26052,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24752,7 +26072,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24772,7 +26092,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.monograph"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24792,7 +26112,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.regulatory"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24812,7 +26132,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24832,7 +26152,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24852,7 +26172,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProduct.specialDesignation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24872,7 +26192,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24892,7 +26212,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24912,7 +26232,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24932,7 +26252,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24952,7 +26272,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductInteraction.interactant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24972,7 +26292,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -24992,7 +26312,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25012,7 +26332,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MessageHeader.destination"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25032,7 +26352,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:MolecularSequence.variant"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25052,7 +26372,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:NutritionOrder.enteralFormula.administration"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25072,7 +26392,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:NutritionOrder.supplement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25092,7 +26412,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Observation.component"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25112,7 +26432,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:OperationDefinition.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25132,7 +26452,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Parameters.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25152,7 +26472,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Patient.contact"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25172,7 +26492,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Patient.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25192,7 +26512,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:PaymentReconciliation.detail"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25212,7 +26532,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Person.link"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25232,7 +26552,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:PlanDefinition.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25252,7 +26572,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:PlanDefinition.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25272,7 +26592,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:PlanDefinition.goal"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25292,7 +26612,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:PlanDefinition.goal.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25312,7 +26632,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Population"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25332,7 +26652,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Practitioner.qualification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25352,7 +26672,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Procedure.focalDevice"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25372,7 +26692,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Procedure.performer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25392,7 +26712,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ProductShelfLife"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25412,7 +26732,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Provenance.agent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25432,7 +26752,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Provenance.entity"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25452,7 +26772,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Questionnaire.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25472,7 +26792,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Questionnaire.item.answerOption"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25492,7 +26812,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Questionnaire.item.enableWhen"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25512,7 +26832,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Questionnaire.item.initial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25532,7 +26852,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:QuestionnaireResponse.item"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25552,7 +26872,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:QuestionnaireResponse.item.answer"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25572,7 +26892,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:RequestGroup.action"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25592,7 +26912,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:RequestGroup.action.relatedAction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25612,7 +26932,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ResearchElementDefinition.characteristic"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25632,7 +26952,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ResearchStudy.associatedParty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25652,7 +26972,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ResearchStudy.comparisonGroup"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25672,7 +26992,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25692,7 +27012,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:RiskAssessment.prediction"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25712,7 +27032,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25732,7 +27052,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25752,7 +27072,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Signature"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25772,7 +27092,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Specimen.container"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25792,7 +27112,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Specimen.processing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25812,7 +27132,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SpecimenDefinition.typeTested"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25832,7 +27152,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25852,7 +27172,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:StructureMap.group"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25872,7 +27192,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25892,7 +27212,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule.source"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25912,7 +27232,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25932,7 +27252,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25952,7 +27272,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Substance.ingredient"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25972,7 +27292,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Substance.instance"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -25992,7 +27312,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26012,7 +27332,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26032,7 +27352,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26052,7 +27372,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.monomerSet"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26072,7 +27392,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26092,7 +27412,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.repeat"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26112,7 +27432,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26132,7 +27452,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26152,7 +27472,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceProtein.subunit"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26172,7 +27492,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.classification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26192,7 +27512,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.gene"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26212,7 +27532,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26232,7 +27552,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.target"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26252,7 +27572,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.code"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26272,7 +27592,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.moiety"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26292,7 +27612,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.name"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26312,7 +27632,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.property"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26332,7 +27652,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.relationship"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26352,7 +27672,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.structure.isotope"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26372,7 +27692,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:SupplyRequest.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26392,7 +27712,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Task.input"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26412,7 +27732,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Task.output"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26432,7 +27752,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:TestScript.fixture"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26452,7 +27772,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:Timing"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26472,7 +27792,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:TriggerDefinition"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26492,7 +27812,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:UsageContext"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26512,7 +27832,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ValueSet.expansion.contains"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26532,7 +27852,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:ValueSet.expansion.parameter"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26552,7 +27872,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:VerificationResult.primarySource"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26572,7 +27892,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:VerificationResult.validator"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26592,7 +27912,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to[]:VisionPrescription.lensSpecification"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 declare
   v_items jsonb[] := '{}';
@@ -26612,7 +27932,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta.type_from_fhir(p_type text, p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   return case p_type
@@ -26639,7 +27959,7 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta.type_to_fhir(p_type text, p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
 begin
   return case p_type
@@ -27064,6 +28384,15 @@ end $$;
 
 
 --
+-- Name: iso_instant(timestamp with time zone); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.iso_instant(p_ts timestamp with time zone) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text);
+
+
+--
 -- Name: resource_full(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -27257,35 +28586,26 @@ CREATE FUNCTION sluice.is_valid_id(p_id text) RETURNS boolean
 --
 
 CREATE FUNCTION sluice.json_leaf_paths(p_doc jsonb) RETURNS SETOF text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    BEGIN ATOMIC
- WITH RECURSIVE walk(path, value) AS (
-          SELECT NULL::text AS text,
-             json_leaf_paths.p_doc AS p_doc
-         UNION ALL
-          SELECT concat_ws('.'::text, w.path, e.key) AS concat_ws,
-             e.value
-            FROM (walk w
-              CROSS JOIN LATERAL ( SELECT o.key,
-                     o.value
-                    FROM jsonb_each(
-                         CASE
-                             WHEN (jsonb_typeof(w.value) = 'object'::text) THEN w.value
-                             ELSE NULL::jsonb
-                         END) o(key, value)
-                 UNION ALL
-                  SELECT ((a.n - 1))::text AS text,
-                     a.value
-                    FROM jsonb_array_elements(
-                         CASE
-                             WHEN (jsonb_typeof(w.value) = 'array'::text) THEN w.value
-                             ELSE NULL::jsonb
-                         END) WITH ORDINALITY a(value, n)) e)
-         )
-  SELECT walk.path
-    FROM walk
-   WHERE (jsonb_typeof(walk.value) = ANY (ARRAY['string'::text, 'number'::text, 'boolean'::text]));
-END;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $$
+begin
+  return query
+  with recursive walk (path, value) as (
+    select null::text, p_doc
+    union all
+    select concat_ws('.', w.path, e.key), e.value
+    from walk as w
+    cross join lateral (
+      select o.key, o.value
+      from jsonb_each(case when jsonb_typeof(w.value) = 'object' then w.value end) as o
+      union all
+      select (a.n - 1)::text, a.value
+      from jsonb_array_elements(case when jsonb_typeof(w.value) = 'array' then w.value end)
+        with ordinality as a (value, n)
+    ) as e
+  )
+  select walk.path from walk where jsonb_typeof(walk.value) in ('string', 'number', 'boolean');
+end $$;
 
 
 --

@@ -3,8 +3,10 @@ package proxy
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -44,9 +46,6 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 	if err != nil {
 		return err
 	}
-	if fhir {
-		return errorf(http.StatusNotImplemented, "$dump in FHIR format (fhir=true, /fhir/<type>/$dump) needs the FHIR conversion (fhir.row_to_fhir), which this server does not have yet; dump in Aidbox format and convert with fhir.to_fhir")
-	}
 
 	ctx := r.Context()
 	var stream *exportStream
@@ -55,9 +54,19 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 		if err != nil {
 			return err // 404 for an unknown type: nothing is sent yet
 		}
-		line := "sluice.dump_line(resource_type, id, txid, cts, ts, resource)"
-		sql := "copy (select " + line + " from " + pgx.Identifier{"public", table}.Sanitize() +
-			" where status <> 'deleted'" + sinceCondition(since) + ")" + copyJSONLines
+		from := pgx.Identifier{"public", table}.Sanitize() + " as t"
+		line := "sluice.dump_line(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)"
+		if fhir {
+			// The type's first-class extensions (Attribute rows) read once, not per row.
+			if !typeName.MatchString(rt.resourceType) {
+				return fmt.Errorf("resource type %q cannot be written as an SQL literal", rt.resourceType)
+			}
+			// A scalar subquery is an InitPlan: evaluated once, before the rows, and handed to
+			// parallel workers (in FROM it would be pulled up and called per row).
+			line = "fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, (select fhir.attributes('" +
+				rt.resourceType + "')))::text"
+		}
+		sql := "copy (select " + line + " from " + from + " where t.status <> 'deleted'" + sinceCondition(since) + ")" + copyJSONLines
 		stream = newExportStream(w, "application/ndjson", compress)
 		_, err = tx.Conn().PgConn().CopyTo(ctx, stream, sql)
 		return err
@@ -70,7 +79,8 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 }
 
 // exportTx runs an export in a read-only repeatable-read transaction (one snapshot for all its
-// statements) on a connection of its own, committed when fn succeeds. The backend checks every
+// statements) on a connection of its own, committed when fn succeeds, with parallel workers
+// encouraged. The backend checks every
 // second that its client is still there, so a disconnect also stops a query that is busy
 // without writing; pgx closes a connection whose COPY is cancelled mid-way, and the pool
 // destroys a closed connection (or one left inside a transaction) on release.
@@ -89,7 +99,10 @@ func (s *Server) exportTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 		defer cancel()
 		tx.Rollback(cctx) // a no-op after Commit
 	}()
-	if _, err := tx.Exec(ctx, "set local client_connection_check_interval = '1s'"); err != nil {
+	// The per-row work (jsonb to text, meta, FHIR conversion) is what costs; parallel workers
+	// share it, and passing rows back through the Gather is cheap next to it, while the
+	// default parallel_tuple_cost makes the planner keep such a scan serial.
+	if _, err := tx.Exec(ctx, "set local client_connection_check_interval = '1s'; set local parallel_tuple_cost = 0"); err != nil {
 		return err
 	}
 	if err := fn(tx); err != nil {
@@ -104,8 +117,12 @@ func sinceCondition(since time.Time) string {
 	if since.IsZero() {
 		return ""
 	}
-	return " and cts > '" + since.UTC().Format("2006-01-02T15:04:05.999999999Z") + "'::timestamptz"
+	return " and t.cts > '" + since.UTC().Format("2006-01-02T15:04:05.999999999Z") + "'::timestamptz"
 }
+
+// typeName is what a registered resource type's name looks like; sluice.table_of has checked
+// the name exists before it is written into a COPY as a literal.
+var typeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
 
 // sinceLayouts are the ISO 8601 forms _since accepts: a date-time with or without a zone
 // (UTC when none), with or without seconds and fractions, or a date (its start, UTC).

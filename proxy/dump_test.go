@@ -211,11 +211,59 @@ func TestDumpSeed(t *testing.T) {
 		}
 	}
 
-	// Appointments too, and /fhir/... or fhir=true are FHIR format.
 	appointments := ndjsonLines(t, ts.expectStream(http.StatusOK, request{method: "GET", path: "/Appointment/$dump", auth: bulkClient}, nil).body)
 	if got := ids(appointments); !reflect.DeepEqual(got, []string{"ap-1", "ap-2", "ap-3"}) {
 		t.Errorf("appointments %v", got)
 	}
+}
+
+// fhir=true and /fhir/<type>/$dump: FHIR format, the seed's Attributes turned into extensions.
+func TestDumpFHIR(t *testing.T) {
+	ts := newTestServer(t, proxy.Config{})
+	seed(ts)
+	for _, path := range []string{"/Patient/$dump?fhir=true", "/fhir/Patient/$dump", "/fhir/Patient/$dump?gzip=true&_since=2000-01-01"} {
+		resp := ts.expectStream(http.StatusOK, request{method: "GET", path: path, auth: bulkClient}, nil)
+		body := resp.body
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			body = gunzip(t, body)
+		}
+		lines := ndjsonLines(t, body)
+		if got := ids(lines); !reflect.DeepEqual(got, []string{"pt-1", "pt-2", "pt-3"}) {
+			t.Fatalf("%s: ids %v", path, got)
+		}
+		for _, line := range lines {
+			id := line["id"].(string)
+			meta := line["meta"].(map[string]any)
+			ext, _ := meta["extension"].([]any)
+			if _, ok := meta["versionId"].(string); !ok || meta["createdAt"] != nil || len(ext) != 1 ||
+				ext[0].(map[string]any)["url"] != "ex:createdAt" || ext[0].(map[string]any)["valueInstant"] == nil {
+				t.Errorf("%s %s: meta %v, want versionId, lastUpdated and the createdAt extension", path, id, meta)
+			}
+			// The same as the SQL conversion of the stored resource.
+			var want map[string]any
+			if err := ts.Pool.QueryRow(context.Background(), "select fhir.to_fhir(sluice.resource_read('Patient', $1))", id).Scan(&want); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(line, want) {
+				t.Errorf("%s %s: %v\nwant %v", path, id, line, want)
+			}
+			if id == "pt-3" {
+				got, _ := json.Marshal(line["extension"])
+				if string(got) != `[{"extension":[{"url":"code","valueCodeableConcept":{"text":"ru"}}],"url":"http://hl7.org/fhir/StructureDefinition/patient-citizenship"}]` || line["citizenship"] != nil {
+					t.Errorf("%s pt-3: extension %s, citizenship %v", path, got, line["citizenship"])
+				}
+			}
+		}
+	}
+	// References become FHIR references.
+	resp := ts.expectStream(http.StatusOK, request{method: "GET", path: "/Appointment/$dump?fhir=true", auth: bulkClient}, nil)
+	for _, line := range ndjsonLines(t, resp.body) {
+		actor := line["participant"].([]any)[0].(map[string]any)["actor"].(map[string]any)
+		if ref, _ := actor["reference"].(string); !strings.HasPrefix(ref, "Patient/pt-") || actor["id"] != nil {
+			t.Errorf("%s: actor %v", line["id"], actor)
+		}
+	}
+	expectOutcome(t, "unknown type in FHIR format", ts.stream(request{method: "GET", path: "/fhir/Nope/$dump", auth: bulkClient}, nil), http.StatusNotFound)
 }
 
 func TestDumpSince(t *testing.T) {

@@ -198,8 +198,10 @@ func (s *Server) dumpSQLError(err error) error {
 		return errorf(http.StatusForbidden, "%s: $dump-sql reads resource tables only", message)
 	case strings.HasPrefix(pg.Code, "25"): // read_only_sql_transaction and other attempts on the transaction
 		return errorf(http.StatusForbidden, "%s: $dump-sql only reads", message)
-	case pg.Code == "57014": // query_canceled: the statement timeout
+	case pg.Code == "57014" && strings.Contains(pg.Message, "statement timeout"):
 		return errorf(http.StatusUnprocessableEntity, "the query took longer than the $dump-sql statement timeout of %s (SLUICE_DUMP_SQL_TIMEOUT): %s", s.dumpSQLTimeout(), message)
+	case pg.Code == "57014": // query_canceled otherwise: by an operator, or pg_cancel_backend
+		return errorf(http.StatusUnprocessableEntity, "the query was cancelled: %s", message)
 	case strings.HasPrefix(pg.Code, "42"), strings.HasPrefix(pg.Code, "0A"), strings.HasPrefix(pg.Code, "26"):
 		// syntax errors, undefined objects, "not supported", and the like
 		return errorf(http.StatusBadRequest, "the query is not valid: %s", message)

@@ -31,9 +31,13 @@ end;
 -- The dotted paths of every leaf (string, number or boolean) of a JSON document, array
 -- indices as numbers from 0: {"name": [{"given": ["Alice"]}]} -> name.0.given.0. Nulls and
 -- empty arrays or objects are not leaves: they hold no value a CSV field could show.
+-- PL/pgSQL rather than an SQL function on purpose: inlined, its recursive CTE would make the
+-- whole scan of sluice.dump_csv_paths parallel restricted; as a parallel-safe function called
+-- per row, the scan is shared by parallel workers.
 create function sluice.json_leaf_paths(p_doc jsonb) returns setof text
-language sql immutable parallel safe
-begin atomic
+language plpgsql immutable parallel safe as $$
+begin
+  return query
   with recursive walk (path, value) as (
     select null::text, p_doc
     union all
@@ -49,7 +53,7 @@ begin atomic
     ) as e
   )
   select walk.path from walk where jsonb_typeof(walk.value) in ('string', 'number', 'boolean');
-end;
+end $$;
 
 -- $dump-csv's columns before its first row: the distinct leaf paths of the stored bodies of
 -- one type (no meta columns: versionId and the timestamps live in columns, not in resource),
