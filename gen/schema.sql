@@ -28367,6 +28367,15 @@ end $_$;
 
 
 --
+-- Name: dump_csv_body(text, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_csv_body(p_type text, p_resource jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_type = 'Client'::text) THEN (p_resource - 'secret'::text) ELSE p_resource END;
+
+
+--
 -- Name: dump_csv_paths(text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -28376,7 +28385,8 @@ CREATE FUNCTION sluice.dump_csv_paths(p_type text) RETURNS SETOF text
 begin
   return query execute format(
     'select distinct p.path
-       from public.%I as t cross join lateral sluice.json_leaf_paths(t.resource) as p(path)
+       from public.%I as t
+       cross join lateral sluice.json_leaf_paths(sluice.dump_csv_body(t.resource_type, t.resource)) as p(path)
       where t.status <> ''deleted''
      union
      select unnest(array[''id'', ''resourceType''])', sluice.table_of(p_type));

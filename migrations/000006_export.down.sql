@@ -4,6 +4,7 @@
 
 drop function sluice.dump_sql_grant();
 drop function sluice.dump_csv_paths(text);
+drop function sluice.dump_csv_body(text, jsonb);
 drop function sluice.json_leaf_paths(jsonb);
 drop function sluice.dump_line(text, text, bigint, timestamptz, timestamptz, jsonb);
 

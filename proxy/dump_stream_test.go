@@ -133,7 +133,7 @@ func TestDumpCancelledMidStream(t *testing.T) {
 	}{
 		{request{method: "GET", path: "/Patient/$dump", auth: bulkClient}, "copy (select sluice.dump_line%"},
 		{request{method: "GET", path: "/Patient/$dump?gzip=true", auth: bulkClient}, "copy (select sluice.dump_line%"},
-		{request{method: "GET", path: "/Patient/$dump-csv", auth: bulkClient}, "copy (select to_json(id)%"},
+		{request{method: "GET", path: "/Patient/$dump-csv", auth: bulkClient}, "copy (select to_json(t.id)%"},
 		{request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "select * from patient"}`}, "copy (\nselect * from patient%"},
 	} {
 		resp := ts.open(c.req, nil)

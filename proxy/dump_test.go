@@ -330,6 +330,18 @@ func TestDumpErrorsBeforeStreaming(t *testing.T) {
 	expectOutcome(t, "a client without a policy", ts.stream(request{method: "GET", path: "/Patient/$dump", auth: []string{"other", "s"}}, nil), http.StatusForbidden)
 }
 
+// Clients can be dumped (the seed's policy allows any /<type>/$dump), never their secrets.
+func TestDumpClientsWithoutSecrets(t *testing.T) {
+	ts := newTestServer(t, proxy.Config{})
+	seed(ts)
+	for _, path := range []string{"/Client/$dump", "/Client/$dump?fhir=true", "/fhir/Client/$dump", "/Client/$dump-csv"} {
+		resp := ts.expectStream(http.StatusOK, request{method: "GET", path: path, auth: bulkClient}, nil)
+		if !strings.Contains(string(resp.body), "bulk-client") || strings.Contains(string(resp.body), "secret") {
+			t.Errorf("%s: %s", path, resp.body)
+		}
+	}
+}
+
 func TestDumpSkipsDeleted(t *testing.T) {
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)

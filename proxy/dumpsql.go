@@ -165,7 +165,7 @@ func (s *Server) dumpSQLConnect(ctx context.Context) (*pgx.Conn, error) {
 	}
 	var unsafe bool
 	err = conn.QueryRow(ctx, `select r.rolsuper or r.rolbypassrls
-	     or has_table_privilege('public.client', 'select') or has_table_privilege('public.client_history', 'select')
+	     or has_any_column_privilege('public.client', 'select') or has_any_column_privilege('public.client_history', 'select')
 	     or session_user <> current_user
 	   from pg_catalog.pg_roles as r where r.rolname = current_user`).Scan(&unsafe)
 	if err == nil && unsafe {

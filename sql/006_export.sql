@@ -55,6 +55,11 @@ begin
   select walk.path from walk where jsonb_typeof(walk.value) in ('string', 'number', 'boolean');
 end $$;
 
+-- The stored body a $dump-csv shows: a Client's (hashed) secret never leaves the database.
+create function sluice.dump_csv_body(p_type text, p_resource jsonb) returns jsonb
+language sql immutable parallel safe
+return case when p_type = 'Client' then p_resource - 'secret' else p_resource end;
+
 -- $dump-csv's columns before its first row: the distinct leaf paths of the stored bodies of
 -- one type (no meta columns: versionId and the timestamps live in columns, not in resource),
 -- plus id and resourceType, in no particular order (the proxy sorts them bytewise, whatever
@@ -65,7 +70,8 @@ language plpgsql stable as $$
 begin
   return query execute format(
     'select distinct p.path
-       from public.%I as t cross join lateral sluice.json_leaf_paths(t.resource) as p(path)
+       from public.%I as t
+       cross join lateral sluice.json_leaf_paths(sluice.dump_csv_body(t.resource_type, t.resource)) as p(path)
       where t.status <> ''deleted''
      union
      select unnest(array[''id'', ''resourceType''])', sluice.table_of(p_type));
