@@ -1601,6 +1601,7 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 create function fhir_meta."to:Account"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -1616,6 +1617,7 @@ end $$;
 create function fhir_meta."from:Account"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1735,6 +1737,7 @@ end $$;
 create function fhir_meta."to:ActivityDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject,timing,product}' then p - '{meta,subject,timing,product}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -1770,6 +1773,7 @@ end $$;
 create function fhir_meta."from:ActivityDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}' then p - '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1800,6 +1804,7 @@ end $$;
 create function fhir_meta."to:AdverseEvent"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -1820,6 +1825,7 @@ end $$;
 create function fhir_meta."from:AdverseEvent"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1946,6 +1952,7 @@ end $$;
 create function fhir_meta."to:AllergyIntolerance"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onset}' then p - '{meta,onset}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -1970,6 +1977,7 @@ end $$;
 create function fhir_meta."from:AllergyIntolerance"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2105,6 +2113,7 @@ end $$;
 create function fhir_meta."to:Appointment"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2120,6 +2129,7 @@ end $$;
 create function fhir_meta."from:Appointment"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2187,6 +2197,7 @@ end $$;
 create function fhir_meta."to:AppointmentResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2199,6 +2210,7 @@ end $$;
 create function fhir_meta."from:AppointmentResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2211,6 +2223,7 @@ end $$;
 create function fhir_meta."to:AuditEvent"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2223,6 +2236,7 @@ end $$;
 create function fhir_meta."from:AuditEvent"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2425,6 +2439,7 @@ end $$;
 create function fhir_meta."to:Basic"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2437,6 +2452,7 @@ end $$;
 create function fhir_meta."from:Basic"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2449,6 +2465,7 @@ end $$;
 create function fhir_meta."to:Binary"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('securityContext', fhir.ref_to_fhir(p -> 'securityContext')));
@@ -2458,6 +2475,7 @@ end $$;
 create function fhir_meta."from:Binary"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('securityContext', fhir.ref_from_fhir(p -> 'securityContext')));
@@ -2467,6 +2485,7 @@ end $$;
 create function fhir_meta."to:BiologicallyDerivedProduct"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2482,6 +2501,7 @@ end $$;
 create function fhir_meta."from:BiologicallyDerivedProduct"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2620,6 +2640,7 @@ end $$;
 create function fhir_meta."to:BodyStructure"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2631,6 +2652,7 @@ end $$;
 create function fhir_meta."from:BodyStructure"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2642,6 +2664,7 @@ end $$;
 create function fhir_meta."to:Bundle"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
@@ -2653,6 +2676,7 @@ end $$;
 create function fhir_meta."from:Bundle"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
@@ -2716,6 +2740,7 @@ end $$;
 create function fhir_meta."to:CapabilityStatement"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2727,6 +2752,7 @@ end $$;
 create function fhir_meta."from:CapabilityStatement"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2760,6 +2786,7 @@ end $$;
 create function fhir_meta."to:CarePlan"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2783,6 +2810,7 @@ end $$;
 create function fhir_meta."from:CarePlan"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2911,6 +2939,7 @@ end $$;
 create function fhir_meta."to:CareTeam"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -2927,6 +2956,7 @@ end $$;
 create function fhir_meta."from:CareTeam"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2997,6 +3027,7 @@ end $$;
 create function fhir_meta."to:CatalogEntry"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -3010,6 +3041,7 @@ end $$;
 create function fhir_meta."from:CatalogEntry"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3075,6 +3107,7 @@ end $$;
 create function fhir_meta."to:ChargeItem"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence,product}' then p - '{meta,occurrence,product}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -3108,6 +3141,7 @@ end $$;
 create function fhir_meta."from:ChargeItem"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3190,6 +3224,7 @@ end $$;
 create function fhir_meta."to:ChargeItemDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -3202,6 +3237,7 @@ end $$;
 create function fhir_meta."from:ChargeItemDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3214,6 +3250,7 @@ end $$;
 create function fhir_meta."to:Claim"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -3241,6 +3278,7 @@ end $$;
 create function fhir_meta."from:Claim"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3854,6 +3892,7 @@ end $$;
 create function fhir_meta."to:ClaimResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -3872,6 +3911,7 @@ end $$;
 create function fhir_meta."from:ClaimResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4037,6 +4077,7 @@ end $$;
 create function fhir_meta."to:ClinicalImpression"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4062,6 +4103,7 @@ end $$;
 create function fhir_meta."from:ClinicalImpression"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4190,6 +4232,7 @@ end $$;
 create function fhir_meta."to:CodeSystem"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4202,6 +4245,7 @@ end $$;
 create function fhir_meta."from:CodeSystem"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4342,6 +4386,7 @@ end $$;
 create function fhir_meta."to:Communication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4363,6 +4408,7 @@ end $$;
 create function fhir_meta."from:Communication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4445,6 +4491,7 @@ end $$;
 create function fhir_meta."to:CommunicationRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4472,6 +4519,7 @@ end $$;
 create function fhir_meta."from:CommunicationRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4559,6 +4607,7 @@ end $$;
 create function fhir_meta."to:CompartmentDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4569,6 +4618,7 @@ end $$;
 create function fhir_meta."from:CompartmentDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4579,6 +4629,7 @@ end $$;
 create function fhir_meta."to:Composition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4597,6 +4648,7 @@ end $$;
 create function fhir_meta."from:Composition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4835,6 +4887,7 @@ end $$;
 create function fhir_meta."to:ConceptMap"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,source,target}' then p - '{meta,source,target}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4856,6 +4909,7 @@ end $$;
 create function fhir_meta."from:ConceptMap"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}' then p - '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4877,6 +4931,7 @@ end $$;
 create function fhir_meta."to:Condition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onset,abatement}' then p - '{meta,onset,abatement}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -4910,6 +4965,7 @@ end $$;
 create function fhir_meta."from:Condition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5047,6 +5103,7 @@ end $$;
 create function fhir_meta."to:Consent"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,source}' then p - '{meta,source}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -5067,6 +5124,7 @@ end $$;
 create function fhir_meta."from:Consent"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,sourceAttachment,sourceReference}' then p - '{meta,sourceAttachment,sourceReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5297,6 +5355,7 @@ end $$;
 create function fhir_meta."to:Contract"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,topic,legallyBinding}' then p - '{meta,topic,legallyBinding}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -5331,6 +5390,7 @@ end $$;
 create function fhir_meta."from:Contract"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}' then p - '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6144,6 +6204,7 @@ end $$;
 create function fhir_meta."to:Coverage"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -6160,6 +6221,7 @@ end $$;
 create function fhir_meta."from:Coverage"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6234,6 +6296,7 @@ end $$;
 create function fhir_meta."to:CoverageEligibilityRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -6257,6 +6320,7 @@ end $$;
 create function fhir_meta."from:CoverageEligibilityRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6499,6 +6563,7 @@ end $$;
 create function fhir_meta."to:CoverageEligibilityResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -6519,6 +6584,7 @@ end $$;
 create function fhir_meta."from:CoverageEligibilityResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6841,6 +6907,7 @@ end $$;
 create function fhir_meta."to:DetectedIssue"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,identified}' then p - '{meta,identified}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -6861,6 +6928,7 @@ end $$;
 create function fhir_meta."from:DetectedIssue"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}' then p - '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6984,6 +7052,7 @@ end $$;
 create function fhir_meta."to:Device"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7001,6 +7070,7 @@ end $$;
 create function fhir_meta."from:Device"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7070,6 +7140,7 @@ end $$;
 create function fhir_meta."to:DeviceDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,manufacturer}' then p - '{meta,manufacturer}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7089,6 +7160,7 @@ end $$;
 create function fhir_meta."from:DeviceDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,manufacturerString,_manufacturerString,manufacturerReference}' then p - '{meta,manufacturerString,_manufacturerString,manufacturerReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7107,6 +7179,7 @@ end $$;
 create function fhir_meta."to:DeviceMetric"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7120,6 +7193,7 @@ end $$;
 create function fhir_meta."from:DeviceMetric"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7133,6 +7207,7 @@ end $$;
 create function fhir_meta."to:DeviceRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,code,occurrence}' then p - '{meta,code,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7167,6 +7242,7 @@ end $$;
 create function fhir_meta."from:DeviceRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7261,6 +7337,7 @@ end $$;
 create function fhir_meta."to:DeviceUseStatement"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,timing}' then p - '{meta,timing}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7284,6 +7361,7 @@ end $$;
 create function fhir_meta."from:DeviceUseStatement"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}' then p - '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7306,6 +7384,7 @@ end $$;
 create function fhir_meta."to:DiagnosticReport"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7330,6 +7409,7 @@ end $$;
 create function fhir_meta."from:DiagnosticReport"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7405,6 +7485,7 @@ end $$;
 create function fhir_meta."to:DocumentManifest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7421,6 +7502,7 @@ end $$;
 create function fhir_meta."from:DocumentManifest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7491,6 +7573,7 @@ end $$;
 create function fhir_meta."to:DocumentReference"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7508,6 +7591,7 @@ end $$;
 create function fhir_meta."from:DocumentReference"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7734,6 +7818,7 @@ end $$;
 create function fhir_meta."to:EffectEvidenceSynthesis"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -7752,6 +7837,7 @@ end $$;
 create function fhir_meta."from:EffectEvidenceSynthesis"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8582,6 +8668,7 @@ end $$;
 create function fhir_meta."to:Encounter"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -8604,6 +8691,7 @@ end $$;
 create function fhir_meta."from:Encounter"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8808,6 +8896,7 @@ end $$;
 create function fhir_meta."to:Endpoint"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -8819,6 +8908,7 @@ end $$;
 create function fhir_meta."from:Endpoint"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8830,6 +8920,7 @@ end $$;
 create function fhir_meta."to:EnrollmentRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -8844,6 +8935,7 @@ end $$;
 create function fhir_meta."from:EnrollmentRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8858,6 +8950,7 @@ end $$;
 create function fhir_meta."to:EnrollmentResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -8871,6 +8964,7 @@ end $$;
 create function fhir_meta."from:EnrollmentResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8884,6 +8978,7 @@ end $$;
 create function fhir_meta."to:EpisodeOfCare"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -8901,6 +8996,7 @@ end $$;
 create function fhir_meta."from:EpisodeOfCare"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8970,6 +9066,7 @@ end $$;
 create function fhir_meta."to:EventDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -8987,6 +9084,7 @@ end $$;
 create function fhir_meta."from:EventDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9002,6 +9100,7 @@ end $$;
 create function fhir_meta."to:Evidence"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -9017,6 +9116,7 @@ end $$;
 create function fhir_meta."from:Evidence"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9032,6 +9132,7 @@ end $$;
 create function fhir_meta."to:EvidenceVariable"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -9045,6 +9146,7 @@ end $$;
 create function fhir_meta."from:EvidenceVariable"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9262,6 +9364,7 @@ end $$;
 create function fhir_meta."to:ExampleScenario"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -9274,6 +9377,7 @@ end $$;
 create function fhir_meta."from:ExampleScenario"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9444,6 +9548,7 @@ end $$;
 create function fhir_meta."to:ExplanationOfBenefit"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -9476,6 +9581,7 @@ end $$;
 create function fhir_meta."from:ExplanationOfBenefit"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10306,6 +10412,7 @@ end $$;
 create function fhir_meta."to:FamilyMemberHistory"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,born,age,deceased}' then p - '{meta,born,age,deceased}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10340,6 +10447,7 @@ end $$;
 create function fhir_meta."from:FamilyMemberHistory"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}' then p - '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10439,6 +10547,7 @@ end $$;
 create function fhir_meta."to:Flag"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10452,6 +10561,7 @@ end $$;
 create function fhir_meta."from:Flag"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10465,6 +10575,7 @@ end $$;
 create function fhir_meta."to:Goal"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,start}' then p - '{meta,start}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10486,6 +10597,7 @@ end $$;
 create function fhir_meta."from:Goal"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,startDate,_startDate,startCodeableConcept}' then p - '{meta,startDate,_startDate,startCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10586,6 +10698,7 @@ end $$;
 create function fhir_meta."to:GraphDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10597,6 +10710,7 @@ end $$;
 create function fhir_meta."from:GraphDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10712,6 +10826,7 @@ end $$;
 create function fhir_meta."to:Group"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10725,6 +10840,7 @@ end $$;
 create function fhir_meta."from:Group"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10855,6 +10971,7 @@ end $$;
 create function fhir_meta."to:GuidanceResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,module}' then p - '{meta,module}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10881,6 +10998,7 @@ end $$;
 create function fhir_meta."from:GuidanceResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}' then p - '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10907,6 +11025,7 @@ end $$;
 create function fhir_meta."to:HealthcareService"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -10922,6 +11041,7 @@ end $$;
 create function fhir_meta."from:HealthcareService"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10989,6 +11109,7 @@ end $$;
 create function fhir_meta."to:ImagingStudy"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11010,6 +11131,7 @@ end $$;
 create function fhir_meta."from:ImagingStudy"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -11139,6 +11261,7 @@ end $$;
 create function fhir_meta."to:Immunization"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11163,6 +11286,7 @@ end $$;
 create function fhir_meta."from:Immunization"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -11363,6 +11487,7 @@ end $$;
 create function fhir_meta."to:ImmunizationEvaluation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,doseNumber,seriesDoses}' then p - '{meta,doseNumber,seriesDoses}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11386,6 +11511,7 @@ end $$;
 create function fhir_meta."from:ImmunizationEvaluation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then p - '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -11409,6 +11535,7 @@ end $$;
 create function fhir_meta."to:ImmunizationRecommendation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11422,6 +11549,7 @@ end $$;
 create function fhir_meta."from:ImmunizationRecommendation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -11509,6 +11637,7 @@ end $$;
 create function fhir_meta."to:ImplementationGuide"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11521,6 +11650,7 @@ end $$;
 create function fhir_meta."from:ImplementationGuide"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -11764,6 +11894,7 @@ end $$;
 create function fhir_meta."to:InsurancePlan"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11781,6 +11912,7 @@ end $$;
 create function fhir_meta."from:InsurancePlan"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -11906,6 +12038,7 @@ end $$;
 create function fhir_meta."to:Invoice"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -11923,6 +12056,7 @@ end $$;
 create function fhir_meta."from:Invoice"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12050,6 +12184,7 @@ end $$;
 create function fhir_meta."to:Library"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12067,6 +12202,7 @@ end $$;
 create function fhir_meta."from:Library"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12082,6 +12218,7 @@ end $$;
 create function fhir_meta."to:Linkage"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12093,6 +12230,7 @@ end $$;
 create function fhir_meta."from:Linkage"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12156,6 +12294,7 @@ end $$;
 create function fhir_meta."to:List"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12171,6 +12310,7 @@ end $$;
 create function fhir_meta."from:List"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12238,6 +12378,7 @@ end $$;
 create function fhir_meta."to:Location"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12251,6 +12392,7 @@ end $$;
 create function fhir_meta."from:Location"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12264,6 +12406,7 @@ end $$;
 create function fhir_meta."to:Measure"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12280,6 +12423,7 @@ end $$;
 create function fhir_meta."from:Measure"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12294,6 +12438,7 @@ end $$;
 create function fhir_meta."to:MeasureReport"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12308,6 +12453,7 @@ end $$;
 create function fhir_meta."from:MeasureReport"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12584,6 +12730,7 @@ end $$;
 create function fhir_meta."to:Media"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,created}' then p - '{meta,created}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12606,6 +12753,7 @@ end $$;
 create function fhir_meta."from:Media"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,createdDateTime,_createdDateTime,createdPeriod}' then p - '{meta,createdDateTime,_createdDateTime,createdPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12627,6 +12775,7 @@ end $$;
 create function fhir_meta."to:Medication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12639,6 +12788,7 @@ end $$;
 create function fhir_meta."from:Medication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12709,6 +12859,7 @@ end $$;
 create function fhir_meta."to:MedicationAdministration"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12740,6 +12891,7 @@ end $$;
 create function fhir_meta."from:MedicationAdministration"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12848,6 +13000,7 @@ end $$;
 create function fhir_meta."to:MedicationDispense"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,statusReason,medication}' then p - '{meta,statusReason,medication}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -12882,6 +13035,7 @@ end $$;
 create function fhir_meta."from:MedicationDispense"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}' then p - '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -12986,6 +13140,7 @@ end $$;
 create function fhir_meta."to:MedicationKnowledge"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -13004,6 +13159,7 @@ end $$;
 create function fhir_meta."from:MedicationKnowledge"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -13472,6 +13628,7 @@ end $$;
 create function fhir_meta."to:MedicationRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,reported,medication}' then p - '{meta,reported,medication}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -13509,6 +13666,7 @@ end $$;
 create function fhir_meta."from:MedicationRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}' then p - '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -13594,6 +13752,7 @@ end $$;
 create function fhir_meta."to:MedicationStatement"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -13623,6 +13782,7 @@ end $$;
 create function fhir_meta."from:MedicationStatement"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -13649,6 +13809,7 @@ end $$;
 create function fhir_meta."to:MedicinalProduct"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -13668,6 +13829,7 @@ end $$;
 create function fhir_meta."from:MedicinalProduct"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -13803,6 +13965,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductAuthorization"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -13818,6 +13981,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductAuthorization"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -13948,6 +14112,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductContraindication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -13961,6 +14126,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductContraindication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14032,6 +14198,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductIndication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14045,6 +14212,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductIndication"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14116,6 +14284,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductIngredient"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14127,6 +14296,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductIngredient"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14138,6 +14308,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductInteraction"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14149,6 +14320,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductInteraction"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14218,6 +14390,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductManufactured"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14229,6 +14402,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductManufactured"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14240,6 +14414,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductPackaged"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14255,6 +14430,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductPackaged"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14386,6 +14562,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductPharmaceutical"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14398,6 +14575,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductPharmaceutical"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14410,6 +14588,7 @@ end $$;
 create function fhir_meta."to:MedicinalProductUndesirableEffect"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14421,6 +14600,7 @@ end $$;
 create function fhir_meta."from:MedicinalProductUndesirableEffect"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14432,6 +14612,7 @@ end $$;
 create function fhir_meta."to:MessageDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14448,6 +14629,7 @@ end $$;
 create function fhir_meta."from:MessageDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14463,6 +14645,7 @@ end $$;
 create function fhir_meta."to:MessageHeader"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14484,6 +14667,7 @@ end $$;
 create function fhir_meta."from:MessageHeader"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14610,6 +14794,7 @@ end $$;
 create function fhir_meta."to:MolecularSequence"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14627,6 +14812,7 @@ end $$;
 create function fhir_meta."from:MolecularSequence"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14718,6 +14904,7 @@ end $$;
 create function fhir_meta."to:NamingSystem"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14728,6 +14915,7 @@ end $$;
 create function fhir_meta."from:NamingSystem"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14738,6 +14926,7 @@ end $$;
 create function fhir_meta."to:NutritionOrder"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14756,6 +14945,7 @@ end $$;
 create function fhir_meta."from:NutritionOrder"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14930,6 +15120,7 @@ end $$;
 create function fhir_meta."to:Observation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effective,value}' then p - '{meta,effective,value}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14973,6 +15164,7 @@ end $$;
 create function fhir_meta."from:Observation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15100,6 +15292,7 @@ end $$;
 create function fhir_meta."to:ObservationDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15115,6 +15308,7 @@ end $$;
 create function fhir_meta."from:ObservationDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15130,6 +15324,7 @@ end $$;
 create function fhir_meta."to:OperationDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15141,6 +15336,7 @@ end $$;
 create function fhir_meta."from:OperationDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15204,6 +15400,7 @@ end $$;
 create function fhir_meta."to:OperationOutcome"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
@@ -15213,6 +15410,7 @@ end $$;
 create function fhir_meta."from:OperationOutcome"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
@@ -15222,6 +15420,7 @@ end $$;
 create function fhir_meta."to:Organization"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15234,6 +15433,7 @@ end $$;
 create function fhir_meta."from:Organization"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15246,6 +15446,7 @@ end $$;
 create function fhir_meta."to:OrganizationAffiliation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15262,6 +15463,7 @@ end $$;
 create function fhir_meta."from:OrganizationAffiliation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15278,6 +15480,7 @@ end $$;
 create function fhir_meta."to:Parameters"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'parameter') end));
@@ -15287,6 +15490,7 @@ end $$;
 create function fhir_meta."from:Parameters"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta") || exists(@."resource") || exists(@."part"))' then fhir_meta."from[]:Parameters.parameter"(p -> 'parameter') end));
@@ -15473,6 +15677,7 @@ end $$;
 create function fhir_meta."to:Patient"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,deceased,multipleBirth}' then p - '{meta,deceased,multipleBirth}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15497,6 +15702,7 @@ end $$;
 create function fhir_meta."from:Patient"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}' then p - '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15625,6 +15831,7 @@ end $$;
 create function fhir_meta."to:PaymentNotice"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15641,6 +15848,7 @@ end $$;
 create function fhir_meta."from:PaymentNotice"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15657,6 +15865,7 @@ end $$;
 create function fhir_meta."to:PaymentReconciliation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15672,6 +15881,7 @@ end $$;
 create function fhir_meta."from:PaymentReconciliation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15751,6 +15961,7 @@ end $$;
 create function fhir_meta."to:Person"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15763,6 +15974,7 @@ end $$;
 create function fhir_meta."from:Person"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -15827,6 +16039,7 @@ end $$;
 create function fhir_meta."to:PlanDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15845,6 +16058,7 @@ end $$;
 create function fhir_meta."from:PlanDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -16184,6 +16398,7 @@ end $$;
 create function fhir_meta."to:Practitioner"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16195,6 +16410,7 @@ end $$;
 create function fhir_meta."from:Practitioner"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -16260,6 +16476,7 @@ end $$;
 create function fhir_meta."to:PractitionerRole"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16275,6 +16492,7 @@ end $$;
 create function fhir_meta."from:PractitionerRole"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -16290,6 +16508,7 @@ end $$;
 create function fhir_meta."to:Procedure"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,performed}' then p - '{meta,performed}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16322,6 +16541,7 @@ end $$;
 create function fhir_meta."from:Procedure"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}' then p - '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -16512,6 +16732,7 @@ end $$;
 create function fhir_meta."to:Provenance"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurred}' then p - '{meta,occurred}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16531,6 +16752,7 @@ end $$;
 create function fhir_meta."from:Provenance"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}' then p - '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -16657,6 +16879,7 @@ end $$;
 create function fhir_meta."to:Questionnaire"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16669,6 +16892,7 @@ end $$;
 create function fhir_meta."from:Questionnaire"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -16976,6 +17200,7 @@ end $$;
 create function fhir_meta."to:QuestionnaireResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16993,6 +17218,7 @@ end $$;
 create function fhir_meta."from:QuestionnaireResponse"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17152,6 +17378,7 @@ end $$;
 create function fhir_meta."to:RelatedPerson"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17163,6 +17390,7 @@ end $$;
 create function fhir_meta."from:RelatedPerson"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17174,6 +17402,7 @@ end $$;
 create function fhir_meta."to:RequestGroup"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17193,6 +17422,7 @@ end $$;
 create function fhir_meta."from:RequestGroup"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17345,6 +17575,7 @@ end $$;
 create function fhir_meta."to:ResearchDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17365,6 +17596,7 @@ end $$;
 create function fhir_meta."from:ResearchDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17383,6 +17615,7 @@ end $$;
 create function fhir_meta."to:ResearchElementDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17400,6 +17633,7 @@ end $$;
 create function fhir_meta."from:ResearchElementDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17506,6 +17740,7 @@ end $$;
 create function fhir_meta."to:ResearchStudy"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17528,6 +17763,7 @@ end $$;
 create function fhir_meta."from:ResearchStudy"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17732,6 +17968,7 @@ end $$;
 create function fhir_meta."to:ResearchSubject"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17745,6 +17982,7 @@ end $$;
 create function fhir_meta."from:ResearchSubject"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17758,6 +17996,7 @@ end $$;
 create function fhir_meta."to:RiskAssessment"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17783,6 +18022,7 @@ end $$;
 create function fhir_meta."from:RiskAssessment"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -17874,6 +18114,7 @@ end $$;
 create function fhir_meta."to:RiskEvidenceSynthesis"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17890,6 +18131,7 @@ end $$;
 create function fhir_meta."from:RiskEvidenceSynthesis"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18012,6 +18254,7 @@ end $$;
 create function fhir_meta."to:Schedule"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18023,6 +18266,7 @@ end $$;
 create function fhir_meta."from:Schedule"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18034,6 +18278,7 @@ end $$;
 create function fhir_meta."to:SearchParameter"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18044,6 +18289,7 @@ end $$;
 create function fhir_meta."from:SearchParameter"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18054,6 +18300,7 @@ end $$;
 create function fhir_meta."to:ServiceRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,quantity,occurrence,asNeeded}' then p - '{meta,quantity,occurrence,asNeeded}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18095,6 +18342,7 @@ end $$;
 create function fhir_meta."from:ServiceRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}' then p - '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18186,6 +18434,7 @@ end $$;
 create function fhir_meta."to:Slot"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18197,6 +18446,7 @@ end $$;
 create function fhir_meta."from:Slot"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18208,6 +18458,7 @@ end $$;
 create function fhir_meta."to:Specimen"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18226,6 +18477,7 @@ end $$;
 create function fhir_meta."from:Specimen"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18404,6 +18656,7 @@ end $$;
 create function fhir_meta."to:SpecimenDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18415,6 +18668,7 @@ end $$;
 create function fhir_meta."from:SpecimenDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18567,6 +18821,7 @@ end $$;
 create function fhir_meta."to:StructureDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18580,6 +18835,7 @@ end $$;
 create function fhir_meta."from:StructureDefinition"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -18637,6 +18893,7 @@ end $$;
 create function fhir_meta."to:StructureMap"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18649,6 +18906,7 @@ end $$;
 create function fhir_meta."from:StructureMap"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -19063,6 +19321,7 @@ end $$;
 create function fhir_meta."to:Subscription"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
@@ -19072,6 +19331,7 @@ end $$;
 create function fhir_meta."from:Subscription"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
@@ -19081,6 +19341,7 @@ end $$;
 create function fhir_meta."to:Substance"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19093,6 +19354,7 @@ end $$;
 create function fhir_meta."from:Substance"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -19246,6 +19508,7 @@ end $$;
 create function fhir_meta."to:SubstanceNucleicAcid"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19256,6 +19519,7 @@ end $$;
 create function fhir_meta."from:SubstanceNucleicAcid"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -19424,6 +19688,7 @@ end $$;
 create function fhir_meta."to:SubstancePolymer"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19435,6 +19700,7 @@ end $$;
 create function fhir_meta."from:SubstancePolymer"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -19708,6 +19974,7 @@ end $$;
 create function fhir_meta."to:SubstanceProtein"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19718,6 +19985,7 @@ end $$;
 create function fhir_meta."from:SubstanceProtein"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -19782,6 +20050,7 @@ end $$;
 create function fhir_meta."to:SubstanceReferenceInformation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19795,6 +20064,7 @@ end $$;
 create function fhir_meta."from:SubstanceReferenceInformation"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -20031,6 +20301,7 @@ end $$;
 create function fhir_meta."to:SubstanceSourceMaterial"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20042,6 +20313,7 @@ end $$;
 create function fhir_meta."from:SubstanceSourceMaterial"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -20053,6 +20325,7 @@ end $$;
 create function fhir_meta."to:SubstanceSpecification"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20075,6 +20348,7 @@ end $$;
 create function fhir_meta."from:SubstanceSpecification"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -20482,6 +20756,7 @@ end $$;
 create function fhir_meta."to:SupplyDelivery"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20505,6 +20780,7 @@ end $$;
 create function fhir_meta."from:SupplyDelivery"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -20555,6 +20831,7 @@ end $$;
 create function fhir_meta."to:SupplyRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,item,occurrence}' then p - '{meta,item,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20582,6 +20859,7 @@ end $$;
 create function fhir_meta."from:SupplyRequest"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -20669,6 +20947,7 @@ end $$;
 create function fhir_meta."to:Task"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20695,6 +20974,7 @@ end $$;
 create function fhir_meta."from:Task"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -21089,6 +21369,7 @@ end $$;
 create function fhir_meta."to:TerminologyCapabilities"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21099,6 +21380,7 @@ end $$;
 create function fhir_meta."from:TerminologyCapabilities"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -21109,6 +21391,7 @@ end $$;
 create function fhir_meta."to:TestReport"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21120,6 +21403,7 @@ end $$;
 create function fhir_meta."from:TestReport"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -21131,6 +21415,7 @@ end $$;
 create function fhir_meta."to:TestScript"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21144,6 +21429,7 @@ end $$;
 create function fhir_meta."from:TestScript"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -21419,6 +21705,7 @@ end $$;
 create function fhir_meta."to:ValueSet"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21431,6 +21718,7 @@ end $$;
 create function fhir_meta."from:ValueSet"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -21594,6 +21882,7 @@ end $$;
 create function fhir_meta."to:VerificationResult"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21608,6 +21897,7 @@ end $$;
 create function fhir_meta."from:VerificationResult"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -21756,6 +22046,7 @@ end $$;
 create function fhir_meta."to:VisionPrescription"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21770,6 +22061,7 @@ end $$;
 create function fhir_meta."from:VisionPrescription"(p jsonb, p_head jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))

@@ -406,6 +406,9 @@ func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool) 
 				meta = "fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))"
 			}
 			fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage plpgsql %s parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
+			// A stored body over ~2 kB is compressed; `|| '{}'` hands back the decompressed
+			// value, so the many `p -> key` below do not each decompress it again.
+			b.WriteString("  p := p || '{}';\n")
 			fmt.Fprintf(b, "  return (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
 			fmt.Fprintf(b, "    || (coalesce(p_head, %s)\n      || %s);\nend $$;\n", meta, pairs)
 		} else {
