@@ -1332,6 +1332,7 @@ CREATE FUNCTION fhir_meta."from:Account"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1384,6 +1385,7 @@ CREATE FUNCTION fhir_meta."from:ActivityDefinition"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}' then p - '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1419,6 +1421,7 @@ CREATE FUNCTION fhir_meta."from:AdverseEvent"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1477,6 +1480,7 @@ CREATE FUNCTION fhir_meta."from:AllergyIntolerance"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1541,6 +1545,7 @@ CREATE FUNCTION fhir_meta."from:Appointment"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1577,6 +1582,7 @@ CREATE FUNCTION fhir_meta."from:AppointmentResponse"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1594,6 +1600,7 @@ CREATE FUNCTION fhir_meta."from:AuditEvent"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1681,6 +1688,7 @@ CREATE FUNCTION fhir_meta."from:Basic"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1698,6 +1706,7 @@ CREATE FUNCTION fhir_meta."from:Binary"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('securityContext', fhir.ref_from_fhir(p -> 'securityContext')));
@@ -1712,6 +1721,7 @@ CREATE FUNCTION fhir_meta."from:BiologicallyDerivedProduct"(p jsonb, p_head json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1792,6 +1802,7 @@ CREATE FUNCTION fhir_meta."from:BodyStructure"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1808,6 +1819,7 @@ CREATE FUNCTION fhir_meta."from:Bundle"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
@@ -1840,6 +1852,7 @@ CREATE FUNCTION fhir_meta."from:CapabilityStatement"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1872,6 +1885,7 @@ CREATE FUNCTION fhir_meta."from:CarePlan"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1946,6 +1960,7 @@ CREATE FUNCTION fhir_meta."from:CareTeam"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -1984,6 +1999,7 @@ CREATE FUNCTION fhir_meta."from:CatalogEntry"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2018,6 +2034,7 @@ CREATE FUNCTION fhir_meta."from:ChargeItem"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2069,6 +2086,7 @@ CREATE FUNCTION fhir_meta."from:ChargeItemDefinition"(p jsonb, p_head jsonb) RET
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2086,6 +2104,7 @@ CREATE FUNCTION fhir_meta."from:Claim"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2326,6 +2345,7 @@ CREATE FUNCTION fhir_meta."from:ClaimResponse"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2406,6 +2426,7 @@ CREATE FUNCTION fhir_meta."from:ClinicalImpression"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2467,6 +2488,7 @@ CREATE FUNCTION fhir_meta."from:CodeSystem"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2530,6 +2552,7 @@ CREATE FUNCTION fhir_meta."from:Communication"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2576,6 +2599,7 @@ CREATE FUNCTION fhir_meta."from:CommunicationRequest"(p jsonb, p_head jsonb) RET
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2627,6 +2651,7 @@ CREATE FUNCTION fhir_meta."from:CompartmentDefinition"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2642,6 +2667,7 @@ CREATE FUNCTION fhir_meta."from:Composition"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2734,6 +2760,7 @@ CREATE FUNCTION fhir_meta."from:ConceptMap"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}' then p - '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2760,6 +2787,7 @@ CREATE FUNCTION fhir_meta."from:Condition"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2830,6 +2858,7 @@ CREATE FUNCTION fhir_meta."from:Consent"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,sourceAttachment,sourceReference}' then p - '{meta,sourceAttachment,sourceReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -2919,6 +2948,7 @@ CREATE FUNCTION fhir_meta."from:Contract"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}' then p - '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3233,6 +3263,7 @@ CREATE FUNCTION fhir_meta."from:Coverage"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3272,6 +3303,7 @@ CREATE FUNCTION fhir_meta."from:CoverageEligibilityRequest"(p jsonb, p_head json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3368,6 +3400,7 @@ CREATE FUNCTION fhir_meta."from:CoverageEligibilityResponse"(p jsonb, p_head jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3492,6 +3525,7 @@ CREATE FUNCTION fhir_meta."from:DetectedIssue"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}' then p - '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3548,6 +3582,7 @@ CREATE FUNCTION fhir_meta."from:Device"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3586,6 +3621,7 @@ CREATE FUNCTION fhir_meta."from:DeviceDefinition"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,manufacturerString,_manufacturerString,manufacturerReference}' then p - '{meta,manufacturerString,_manufacturerString,manufacturerReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3609,6 +3645,7 @@ CREATE FUNCTION fhir_meta."from:DeviceMetric"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3627,6 +3664,7 @@ CREATE FUNCTION fhir_meta."from:DeviceRequest"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3684,6 +3722,7 @@ CREATE FUNCTION fhir_meta."from:DeviceUseStatement"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}' then p - '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3711,6 +3750,7 @@ CREATE FUNCTION fhir_meta."from:DiagnosticReport"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3755,6 +3795,7 @@ CREATE FUNCTION fhir_meta."from:DocumentManifest"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3793,6 +3834,7 @@ CREATE FUNCTION fhir_meta."from:DocumentReference"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -3892,6 +3934,7 @@ CREATE FUNCTION fhir_meta."from:EffectEvidenceSynthesis"(p jsonb, p_head jsonb) 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4311,6 +4354,7 @@ CREATE FUNCTION fhir_meta."from:Encounter"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4404,6 +4448,7 @@ CREATE FUNCTION fhir_meta."from:Endpoint"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4420,6 +4465,7 @@ CREATE FUNCTION fhir_meta."from:EnrollmentRequest"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4439,6 +4485,7 @@ CREATE FUNCTION fhir_meta."from:EnrollmentResponse"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4457,6 +4504,7 @@ CREATE FUNCTION fhir_meta."from:EpisodeOfCare"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4495,6 +4543,7 @@ CREATE FUNCTION fhir_meta."from:EventDefinition"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4515,6 +4564,7 @@ CREATE FUNCTION fhir_meta."from:Evidence"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4535,6 +4585,7 @@ CREATE FUNCTION fhir_meta."from:EvidenceVariable"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4643,6 +4694,7 @@ CREATE FUNCTION fhir_meta."from:ExampleScenario"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -4709,6 +4761,7 @@ CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit"(p jsonb, p_head jsonb) RET
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5033,6 +5086,7 @@ CREATE FUNCTION fhir_meta."from:FamilyMemberHistory"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}' then p - '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5094,6 +5148,7 @@ CREATE FUNCTION fhir_meta."from:Flag"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5112,6 +5167,7 @@ CREATE FUNCTION fhir_meta."from:Goal"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,startDate,_startDate,startCodeableConcept}' then p - '{meta,startDate,_startDate,startCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5167,6 +5223,7 @@ CREATE FUNCTION fhir_meta."from:GraphDefinition"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5215,6 +5272,7 @@ CREATE FUNCTION fhir_meta."from:Group"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5271,6 +5329,7 @@ CREATE FUNCTION fhir_meta."from:GuidanceResponse"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}' then p - '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5302,6 +5361,7 @@ CREATE FUNCTION fhir_meta."from:HealthcareService"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5322,6 +5382,7 @@ CREATE FUNCTION fhir_meta."from:ImagingStudy"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5382,6 +5443,7 @@ CREATE FUNCTION fhir_meta."from:Immunization"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5469,6 +5531,7 @@ CREATE FUNCTION fhir_meta."from:ImmunizationEvaluation"(p jsonb, p_head jsonb) R
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then p - '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5497,6 +5560,7 @@ CREATE FUNCTION fhir_meta."from:ImmunizationRecommendation"(p jsonb, p_head json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5542,6 +5606,7 @@ CREATE FUNCTION fhir_meta."from:ImplementationGuide"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5654,6 +5719,7 @@ CREATE FUNCTION fhir_meta."from:InsurancePlan"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5710,6 +5776,7 @@ CREATE FUNCTION fhir_meta."from:Invoice"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5766,6 +5833,7 @@ CREATE FUNCTION fhir_meta."from:Library"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5786,6 +5854,7 @@ CREATE FUNCTION fhir_meta."from:Linkage"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5818,6 +5887,7 @@ CREATE FUNCTION fhir_meta."from:List"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5854,6 +5924,7 @@ CREATE FUNCTION fhir_meta."from:Location"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5872,6 +5943,7 @@ CREATE FUNCTION fhir_meta."from:Measure"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5891,6 +5963,7 @@ CREATE FUNCTION fhir_meta."from:MeasureReport"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -5991,6 +6064,7 @@ CREATE FUNCTION fhir_meta."from:Media"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,createdDateTime,_createdDateTime,createdPeriod}' then p - '{meta,createdDateTime,_createdDateTime,createdPeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6017,6 +6091,7 @@ CREATE FUNCTION fhir_meta."from:Medication"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6052,6 +6127,7 @@ CREATE FUNCTION fhir_meta."from:MedicationAdministration"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6119,6 +6195,7 @@ CREATE FUNCTION fhir_meta."from:MedicationDispense"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}' then p - '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6186,6 +6263,7 @@ CREATE FUNCTION fhir_meta."from:MedicationKnowledge"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6351,6 +6429,7 @@ CREATE FUNCTION fhir_meta."from:MedicationRequest"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}' then p - '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6425,6 +6504,7 @@ CREATE FUNCTION fhir_meta."from:MedicationStatement"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6456,6 +6536,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProduct"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6517,6 +6598,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductAuthorization"(p jsonb, p_head j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6574,6 +6656,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductContraindication"(p jsonb, p_hea
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6610,6 +6693,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductIndication"(p jsonb, p_head json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6646,6 +6730,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductIngredient"(p jsonb, p_head json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6662,6 +6747,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductInteraction"(p jsonb, p_head jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6696,6 +6782,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductManufactured"(p jsonb, p_head js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6712,6 +6799,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductPackaged"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6770,6 +6858,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductPharmaceutical"(p jsonb, p_head 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6787,6 +6876,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductUndesirableEffect"(p jsonb, p_he
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6803,6 +6893,7 @@ CREATE FUNCTION fhir_meta."from:MessageDefinition"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6823,6 +6914,7 @@ CREATE FUNCTION fhir_meta."from:MessageHeader"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6901,6 +6993,7 @@ CREATE FUNCTION fhir_meta."from:MolecularSequence"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6955,6 +7048,7 @@ CREATE FUNCTION fhir_meta."from:NamingSystem"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -6970,6 +7064,7 @@ CREATE FUNCTION fhir_meta."from:NutritionOrder"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7060,6 +7155,7 @@ CREATE FUNCTION fhir_meta."from:Observation"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7143,6 +7239,7 @@ CREATE FUNCTION fhir_meta."from:ObservationDefinition"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7163,6 +7260,7 @@ CREATE FUNCTION fhir_meta."from:OperationDefinition"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7195,6 +7293,7 @@ CREATE FUNCTION fhir_meta."from:OperationOutcome"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
@@ -7209,6 +7308,7 @@ CREATE FUNCTION fhir_meta."from:Organization"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7226,6 +7326,7 @@ CREATE FUNCTION fhir_meta."from:OrganizationAffiliation"(p jsonb, p_head jsonb) 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7247,6 +7348,7 @@ CREATE FUNCTION fhir_meta."from:Parameters"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta") || exists(@."resource") || exists(@."part"))' then fhir_meta."from[]:Parameters.parameter"(p -> 'parameter') end));
@@ -7348,6 +7450,7 @@ CREATE FUNCTION fhir_meta."from:Patient"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}' then p - '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7409,6 +7512,7 @@ CREATE FUNCTION fhir_meta."from:PaymentNotice"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7430,6 +7534,7 @@ CREATE FUNCTION fhir_meta."from:PaymentReconciliation"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7472,6 +7577,7 @@ CREATE FUNCTION fhir_meta."from:Person"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7505,6 +7611,7 @@ CREATE FUNCTION fhir_meta."from:PlanDefinition"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7633,6 +7740,7 @@ CREATE FUNCTION fhir_meta."from:Practitioner"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7666,6 +7774,7 @@ CREATE FUNCTION fhir_meta."from:PractitionerRole"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7686,6 +7795,7 @@ CREATE FUNCTION fhir_meta."from:Procedure"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}' then p - '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7772,6 +7882,7 @@ CREATE FUNCTION fhir_meta."from:Provenance"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}' then p - '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7829,6 +7940,7 @@ CREATE FUNCTION fhir_meta."from:Questionnaire"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -7960,6 +8072,7 @@ CREATE FUNCTION fhir_meta."from:QuestionnaireResponse"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8036,6 +8149,7 @@ CREATE FUNCTION fhir_meta."from:RelatedPerson"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8052,6 +8166,7 @@ CREATE FUNCTION fhir_meta."from:RequestGroup"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8121,6 +8236,7 @@ CREATE FUNCTION fhir_meta."from:ResearchDefinition"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8144,6 +8260,7 @@ CREATE FUNCTION fhir_meta."from:ResearchElementDefinition"(p jsonb, p_head jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8198,6 +8315,7 @@ CREATE FUNCTION fhir_meta."from:ResearchStudy"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8291,6 +8409,7 @@ CREATE FUNCTION fhir_meta."from:ResearchSubject"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8309,6 +8428,7 @@ CREATE FUNCTION fhir_meta."from:RiskAssessment"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8360,6 +8480,7 @@ CREATE FUNCTION fhir_meta."from:RiskEvidenceSynthesis"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8414,6 +8535,7 @@ CREATE FUNCTION fhir_meta."from:Schedule"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8430,6 +8552,7 @@ CREATE FUNCTION fhir_meta."from:SearchParameter"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8445,6 +8568,7 @@ CREATE FUNCTION fhir_meta."from:ServiceRequest"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}' then p - '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8504,6 +8628,7 @@ CREATE FUNCTION fhir_meta."from:Slot"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8520,6 +8645,7 @@ CREATE FUNCTION fhir_meta."from:Specimen"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8605,6 +8731,7 @@ CREATE FUNCTION fhir_meta."from:SpecimenDefinition"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8675,6 +8802,7 @@ CREATE FUNCTION fhir_meta."from:StructureDefinition"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8725,6 +8853,7 @@ CREATE FUNCTION fhir_meta."from:StructureMap"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8903,6 +9032,7 @@ CREATE FUNCTION fhir_meta."from:Subscription"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
@@ -8917,6 +9047,7 @@ CREATE FUNCTION fhir_meta."from:Substance"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -8988,6 +9119,7 @@ CREATE FUNCTION fhir_meta."from:SubstanceNucleicAcid"(p jsonb, p_head jsonb) RET
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9052,6 +9184,7 @@ CREATE FUNCTION fhir_meta."from:SubstancePolymer"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9149,6 +9282,7 @@ CREATE FUNCTION fhir_meta."from:SubstanceProtein"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9181,6 +9315,7 @@ CREATE FUNCTION fhir_meta."from:SubstanceReferenceInformation"(p jsonb, p_head j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9270,6 +9405,7 @@ CREATE FUNCTION fhir_meta."from:SubstanceSourceMaterial"(p jsonb, p_head jsonb) 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9286,6 +9422,7 @@ CREATE FUNCTION fhir_meta."from:SubstanceSpecification"(p jsonb, p_head jsonb) R
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9447,6 +9584,7 @@ CREATE FUNCTION fhir_meta."from:SupplyDelivery"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9492,6 +9630,7 @@ CREATE FUNCTION fhir_meta."from:SupplyRequest"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9542,6 +9681,7 @@ CREATE FUNCTION fhir_meta."from:Task"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9759,6 +9899,7 @@ CREATE FUNCTION fhir_meta."from:TerminologyCapabilities"(p jsonb, p_head jsonb) 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9774,6 +9915,7 @@ CREATE FUNCTION fhir_meta."from:TestReport"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9790,6 +9932,7 @@ CREATE FUNCTION fhir_meta."from:TestScript"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9902,6 +10045,7 @@ CREATE FUNCTION fhir_meta."from:ValueSet"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -9982,6 +10126,7 @@ CREATE FUNCTION fhir_meta."from:VerificationResult"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -10053,6 +10198,7 @@ CREATE FUNCTION fhir_meta."from:VisionPrescription"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
@@ -14628,6 +14774,7 @@ CREATE FUNCTION fhir_meta."to:Account"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14680,6 +14827,7 @@ CREATE FUNCTION fhir_meta."to:ActivityDefinition"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject,timing,product}' then p - '{meta,subject,timing,product}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14720,6 +14868,7 @@ CREATE FUNCTION fhir_meta."to:AdverseEvent"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14778,6 +14927,7 @@ CREATE FUNCTION fhir_meta."to:AllergyIntolerance"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onset}' then p - '{meta,onset}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14843,6 +14993,7 @@ CREATE FUNCTION fhir_meta."to:Appointment"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14879,6 +15030,7 @@ CREATE FUNCTION fhir_meta."to:AppointmentResponse"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14896,6 +15048,7 @@ CREATE FUNCTION fhir_meta."to:AuditEvent"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -14983,6 +15136,7 @@ CREATE FUNCTION fhir_meta."to:Basic"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15000,6 +15154,7 @@ CREATE FUNCTION fhir_meta."to:Binary"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('securityContext', fhir.ref_to_fhir(p -> 'securityContext')));
@@ -15014,6 +15169,7 @@ CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15097,6 +15253,7 @@ CREATE FUNCTION fhir_meta."to:BodyStructure"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15113,6 +15270,7 @@ CREATE FUNCTION fhir_meta."to:Bundle"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
@@ -15145,6 +15303,7 @@ CREATE FUNCTION fhir_meta."to:CapabilityStatement"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15177,6 +15336,7 @@ CREATE FUNCTION fhir_meta."to:CarePlan"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15254,6 +15414,7 @@ CREATE FUNCTION fhir_meta."to:CareTeam"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15292,6 +15453,7 @@ CREATE FUNCTION fhir_meta."to:CatalogEntry"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15326,6 +15488,7 @@ CREATE FUNCTION fhir_meta."to:ChargeItem"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence,product}' then p - '{meta,occurrence,product}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15380,6 +15543,7 @@ CREATE FUNCTION fhir_meta."to:ChargeItemDefinition"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15397,6 +15561,7 @@ CREATE FUNCTION fhir_meta."to:Claim"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15647,6 +15812,7 @@ CREATE FUNCTION fhir_meta."to:ClaimResponse"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15730,6 +15896,7 @@ CREATE FUNCTION fhir_meta."to:ClinicalImpression"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15792,6 +15959,7 @@ CREATE FUNCTION fhir_meta."to:CodeSystem"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15851,6 +16019,7 @@ CREATE FUNCTION fhir_meta."to:Communication"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15898,6 +16067,7 @@ CREATE FUNCTION fhir_meta."to:CommunicationRequest"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15951,6 +16121,7 @@ CREATE FUNCTION fhir_meta."to:CompartmentDefinition"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -15966,6 +16137,7 @@ CREATE FUNCTION fhir_meta."to:Composition"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16060,6 +16232,7 @@ CREATE FUNCTION fhir_meta."to:ConceptMap"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,source,target}' then p - '{meta,source,target}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16086,6 +16259,7 @@ CREATE FUNCTION fhir_meta."to:Condition"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,onset,abatement}' then p - '{meta,onset,abatement}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16156,6 +16330,7 @@ CREATE FUNCTION fhir_meta."to:Consent"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,source}' then p - '{meta,source}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16247,6 +16422,7 @@ CREATE FUNCTION fhir_meta."to:Contract"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,topic,legallyBinding}' then p - '{meta,topic,legallyBinding}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16570,6 +16746,7 @@ CREATE FUNCTION fhir_meta."to:Coverage"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16611,6 +16788,7 @@ CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16710,6 +16888,7 @@ CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse"(p jsonb, p_head jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16838,6 +17017,7 @@ CREATE FUNCTION fhir_meta."to:DetectedIssue"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,identified}' then p - '{meta,identified}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16895,6 +17075,7 @@ CREATE FUNCTION fhir_meta."to:Device"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16933,6 +17114,7 @@ CREATE FUNCTION fhir_meta."to:DeviceDefinition"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,manufacturer}' then p - '{meta,manufacturer}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16957,6 +17139,7 @@ CREATE FUNCTION fhir_meta."to:DeviceMetric"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -16975,6 +17158,7 @@ CREATE FUNCTION fhir_meta."to:DeviceRequest"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,code,occurrence}' then p - '{meta,code,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17036,6 +17220,7 @@ CREATE FUNCTION fhir_meta."to:DeviceUseStatement"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,timing}' then p - '{meta,timing}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17064,6 +17249,7 @@ CREATE FUNCTION fhir_meta."to:DiagnosticReport"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17109,6 +17295,7 @@ CREATE FUNCTION fhir_meta."to:DocumentManifest"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17147,6 +17334,7 @@ CREATE FUNCTION fhir_meta."to:DocumentReference"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17251,6 +17439,7 @@ CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17590,6 +17779,7 @@ CREATE FUNCTION fhir_meta."to:Encounter"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17683,6 +17873,7 @@ CREATE FUNCTION fhir_meta."to:Endpoint"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17699,6 +17890,7 @@ CREATE FUNCTION fhir_meta."to:EnrollmentRequest"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17718,6 +17910,7 @@ CREATE FUNCTION fhir_meta."to:EnrollmentResponse"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17736,6 +17929,7 @@ CREATE FUNCTION fhir_meta."to:EpisodeOfCare"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17774,6 +17968,7 @@ CREATE FUNCTION fhir_meta."to:EventDefinition"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17796,6 +17991,7 @@ CREATE FUNCTION fhir_meta."to:Evidence"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17816,6 +18012,7 @@ CREATE FUNCTION fhir_meta."to:EvidenceVariable"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17928,6 +18125,7 @@ CREATE FUNCTION fhir_meta."to:ExampleScenario"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -17994,6 +18192,7 @@ CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18332,6 +18531,7 @@ CREATE FUNCTION fhir_meta."to:FamilyMemberHistory"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,born,age,deceased}' then p - '{meta,born,age,deceased}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18394,6 +18594,7 @@ CREATE FUNCTION fhir_meta."to:Flag"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18412,6 +18613,7 @@ CREATE FUNCTION fhir_meta."to:Goal"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,start}' then p - '{meta,start}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18468,6 +18670,7 @@ CREATE FUNCTION fhir_meta."to:GraphDefinition"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18516,6 +18719,7 @@ CREATE FUNCTION fhir_meta."to:Group"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18573,6 +18777,7 @@ CREATE FUNCTION fhir_meta."to:GuidanceResponse"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,module}' then p - '{meta,module}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18604,6 +18809,7 @@ CREATE FUNCTION fhir_meta."to:HealthcareService"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18624,6 +18830,7 @@ CREATE FUNCTION fhir_meta."to:ImagingStudy"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18684,6 +18891,7 @@ CREATE FUNCTION fhir_meta."to:Immunization"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18771,6 +18979,7 @@ CREATE FUNCTION fhir_meta."to:ImmunizationEvaluation"(p jsonb, p_head jsonb) RET
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,doseNumber,seriesDoses}' then p - '{meta,doseNumber,seriesDoses}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18799,6 +19008,7 @@ CREATE FUNCTION fhir_meta."to:ImmunizationRecommendation"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18844,6 +19054,7 @@ CREATE FUNCTION fhir_meta."to:ImplementationGuide"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -18957,6 +19168,7 @@ CREATE FUNCTION fhir_meta."to:InsurancePlan"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19013,6 +19225,7 @@ CREATE FUNCTION fhir_meta."to:Invoice"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19071,6 +19284,7 @@ CREATE FUNCTION fhir_meta."to:Library"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19093,6 +19307,7 @@ CREATE FUNCTION fhir_meta."to:Linkage"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19125,6 +19340,7 @@ CREATE FUNCTION fhir_meta."to:List"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19161,6 +19377,7 @@ CREATE FUNCTION fhir_meta."to:Location"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19179,6 +19396,7 @@ CREATE FUNCTION fhir_meta."to:Measure"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19200,6 +19418,7 @@ CREATE FUNCTION fhir_meta."to:MeasureReport"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19300,6 +19519,7 @@ CREATE FUNCTION fhir_meta."to:Media"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,created}' then p - '{meta,created}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19327,6 +19547,7 @@ CREATE FUNCTION fhir_meta."to:Medication"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19364,6 +19585,7 @@ CREATE FUNCTION fhir_meta."to:MedicationAdministration"(p jsonb, p_head jsonb) R
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19436,6 +19658,7 @@ CREATE FUNCTION fhir_meta."to:MedicationDispense"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,statusReason,medication}' then p - '{meta,statusReason,medication}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19507,6 +19730,7 @@ CREATE FUNCTION fhir_meta."to:MedicationKnowledge"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19678,6 +19902,7 @@ CREATE FUNCTION fhir_meta."to:MedicationRequest"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,reported,medication}' then p - '{meta,reported,medication}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19756,6 +19981,7 @@ CREATE FUNCTION fhir_meta."to:MedicationStatement"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19790,6 +20016,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProduct"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19853,6 +20080,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductAuthorization"(p jsonb, p_head jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19911,6 +20139,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductContraindication"(p jsonb, p_head 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19949,6 +20178,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductIndication"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -19987,6 +20217,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductIngredient"(p jsonb, p_head jsonb)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20003,6 +20234,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductInteraction"(p jsonb, p_head jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20039,6 +20271,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductManufactured"(p jsonb, p_head json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20055,6 +20288,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductPackaged"(p jsonb, p_head jsonb) R
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20113,6 +20347,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductPharmaceutical"(p jsonb, p_head js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20130,6 +20365,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductUndesirableEffect"(p jsonb, p_head
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20146,6 +20382,7 @@ CREATE FUNCTION fhir_meta."to:MessageDefinition"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20167,6 +20404,7 @@ CREATE FUNCTION fhir_meta."to:MessageHeader"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20246,6 +20484,7 @@ CREATE FUNCTION fhir_meta."to:MolecularSequence"(p jsonb, p_head jsonb) RETURNS 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20300,6 +20539,7 @@ CREATE FUNCTION fhir_meta."to:NamingSystem"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20315,6 +20555,7 @@ CREATE FUNCTION fhir_meta."to:NutritionOrder"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20407,6 +20648,7 @@ CREATE FUNCTION fhir_meta."to:Observation"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,effective,value}' then p - '{meta,effective,value}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20484,6 +20726,7 @@ CREATE FUNCTION fhir_meta."to:ObservationDefinition"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20504,6 +20747,7 @@ CREATE FUNCTION fhir_meta."to:OperationDefinition"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20536,6 +20780,7 @@ CREATE FUNCTION fhir_meta."to:OperationOutcome"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
@@ -20550,6 +20795,7 @@ CREATE FUNCTION fhir_meta."to:Organization"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20567,6 +20813,7 @@ CREATE FUNCTION fhir_meta."to:OrganizationAffiliation"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20588,6 +20835,7 @@ CREATE FUNCTION fhir_meta."to:Parameters"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'parameter') end));
@@ -20672,6 +20920,7 @@ CREATE FUNCTION fhir_meta."to:Patient"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,deceased,multipleBirth}' then p - '{meta,deceased,multipleBirth}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20733,6 +20982,7 @@ CREATE FUNCTION fhir_meta."to:PaymentNotice"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20754,6 +21004,7 @@ CREATE FUNCTION fhir_meta."to:PaymentReconciliation"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20796,6 +21047,7 @@ CREATE FUNCTION fhir_meta."to:Person"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20829,6 +21081,7 @@ CREATE FUNCTION fhir_meta."to:PlanDefinition"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -20968,6 +21221,7 @@ CREATE FUNCTION fhir_meta."to:Practitioner"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21001,6 +21255,7 @@ CREATE FUNCTION fhir_meta."to:PractitionerRole"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21021,6 +21276,7 @@ CREATE FUNCTION fhir_meta."to:Procedure"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,performed}' then p - '{meta,performed}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21107,6 +21363,7 @@ CREATE FUNCTION fhir_meta."to:Provenance"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurred}' then p - '{meta,occurred}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21165,6 +21422,7 @@ CREATE FUNCTION fhir_meta."to:Questionnaire"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21283,6 +21541,7 @@ CREATE FUNCTION fhir_meta."to:QuestionnaireResponse"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21353,6 +21612,7 @@ CREATE FUNCTION fhir_meta."to:RelatedPerson"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21369,6 +21629,7 @@ CREATE FUNCTION fhir_meta."to:RequestGroup"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21441,6 +21702,7 @@ CREATE FUNCTION fhir_meta."to:ResearchDefinition"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21466,6 +21728,7 @@ CREATE FUNCTION fhir_meta."to:ResearchElementDefinition"(p jsonb, p_head jsonb) 
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21525,6 +21788,7 @@ CREATE FUNCTION fhir_meta."to:ResearchStudy"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21618,6 +21882,7 @@ CREATE FUNCTION fhir_meta."to:ResearchSubject"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21636,6 +21901,7 @@ CREATE FUNCTION fhir_meta."to:RiskAssessment"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21691,6 +21957,7 @@ CREATE FUNCTION fhir_meta."to:RiskEvidenceSynthesis"(p jsonb, p_head jsonb) RETU
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21745,6 +22012,7 @@ CREATE FUNCTION fhir_meta."to:Schedule"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21761,6 +22029,7 @@ CREATE FUNCTION fhir_meta."to:SearchParameter"(p jsonb, p_head jsonb) RETURNS js
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21776,6 +22045,7 @@ CREATE FUNCTION fhir_meta."to:ServiceRequest"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,quantity,occurrence,asNeeded}' then p - '{meta,quantity,occurrence,asNeeded}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21839,6 +22109,7 @@ CREATE FUNCTION fhir_meta."to:Slot"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21855,6 +22126,7 @@ CREATE FUNCTION fhir_meta."to:Specimen"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -21946,6 +22218,7 @@ CREATE FUNCTION fhir_meta."to:SpecimenDefinition"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22019,6 +22292,7 @@ CREATE FUNCTION fhir_meta."to:StructureDefinition"(p jsonb, p_head jsonb) RETURN
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22069,6 +22343,7 @@ CREATE FUNCTION fhir_meta."to:StructureMap"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22227,6 +22502,7 @@ CREATE FUNCTION fhir_meta."to:Subscription"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
@@ -22241,6 +22517,7 @@ CREATE FUNCTION fhir_meta."to:Substance"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22315,6 +22592,7 @@ CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid"(p jsonb, p_head jsonb) RETUR
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22379,6 +22657,7 @@ CREATE FUNCTION fhir_meta."to:SubstancePolymer"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22476,6 +22755,7 @@ CREATE FUNCTION fhir_meta."to:SubstanceProtein"(p jsonb, p_head jsonb) RETURNS j
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22508,6 +22788,7 @@ CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation"(p jsonb, p_head jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22598,6 +22879,7 @@ CREATE FUNCTION fhir_meta."to:SubstanceSourceMaterial"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22614,6 +22896,7 @@ CREATE FUNCTION fhir_meta."to:SubstanceSpecification"(p jsonb, p_head jsonb) RET
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22782,6 +23065,7 @@ CREATE FUNCTION fhir_meta."to:SupplyDelivery"(p jsonb, p_head jsonb) RETURNS jso
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22830,6 +23114,7 @@ CREATE FUNCTION fhir_meta."to:SupplyRequest"(p jsonb, p_head jsonb) RETURNS json
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta,item,occurrence}' then p - '{meta,item,occurrence}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -22884,6 +23169,7 @@ CREATE FUNCTION fhir_meta."to:Task"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -23067,6 +23353,7 @@ CREATE FUNCTION fhir_meta."to:TerminologyCapabilities"(p jsonb, p_head jsonb) RE
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -23082,6 +23369,7 @@ CREATE FUNCTION fhir_meta."to:TestReport"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -23098,6 +23386,7 @@ CREATE FUNCTION fhir_meta."to:TestScript"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -23214,6 +23503,7 @@ CREATE FUNCTION fhir_meta."to:ValueSet"(p jsonb, p_head jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -23289,6 +23579,7 @@ CREATE FUNCTION fhir_meta."to:VerificationResult"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
@@ -23360,6 +23651,7 @@ CREATE FUNCTION fhir_meta."to:VisionPrescription"(p jsonb, p_head jsonb) RETURNS
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $_$
 begin
+  p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
     || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
       || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
