@@ -28709,7 +28709,7 @@ CREATE FUNCTION sluice.resource_full(p_type text, p_id text, p_txid bigint, p_ct
 
 CREATE FUNCTION sluice.dump_line(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((p_type = 'Client'::text) OR (jsonb_typeof(p_resource) <> 'object'::text) OR (p_resource ? 'meta'::text)) THEN (sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource))::text ELSE ((((((((((('{"resourceType": '::text || (to_json(p_type))::text) || ', "id": '::text) || (to_json(p_id))::text) || ', "meta": {"versionId": "'::text) || (p_txid)::text) || '", "lastUpdated": "'::text) || sluice.iso_instant(p_ts)) || '", "createdAt": "'::text) || sluice.iso_instant(p_cts)) || '"}'::text) || CASE WHEN (p_resource = '{}'::jsonb) THEN '}'::text ELSE (', '::text || convert_from(SUBSTRING(convert_to((p_resource)::text, 'UTF8'::name) FROM 2), 'UTF8'::name)) END) END;
+    RETURN CASE WHEN ((p_type = 'Client'::text) OR (NOT (p_resource @@ '(($.type() == "object" && !(exists ($."meta"))) && exists ($.*))'::jsonpath))) THEN (sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource))::text ELSE ((((((((((('{"resourceType": '::text || (to_json(p_type))::text) || ', "id": '::text) || (to_json(p_id))::text) || ', "meta": {"versionId": "'::text) || (p_txid)::text) || '", "lastUpdated": "'::text) || sluice.iso_instant(p_ts)) || '", "createdAt": "'::text) || sluice.iso_instant(p_cts)) || '"}, '::text) || convert_from(SUBSTRING(convert_to((p_resource)::text, 'UTF8'::name) FROM 2), 'UTF8'::name)) END;
 
 
 --

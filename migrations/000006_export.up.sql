@@ -4,28 +4,28 @@
 -- dynamic table name cannot go through a function without materialising the whole result.
 
 -- One $dump line: the full Aidbox-format resource as JSON text (the same value as
--- sluice.resource_full, keys in another order). The common case, a body without meta, is
--- built as text around resource::text instead of rebuilding the whole document as jsonb
--- (PERF-NOTES "Dumping"): its leading "{" is cut off as bytes, because substr and ltrim on
--- text walk every character of the document. A body with its own meta (tags, profiles) and a
--- Client (secret stripped) go through sluice.resource_full. Stable, like what it calls, so
--- the planner inlines all of it into the COPY's query.
+-- sluice.resource_full, keys in another order). The common case, a non-empty body without
+-- meta, is built as text around resource::text instead of rebuilding the whole document as
+-- jsonb (PERF-NOTES "Dumping"): its leading "{" is cut off as bytes, because substr and ltrim
+-- on text walk every character of the document. Everything else (an empty body, one with its
+-- own meta such as tags or profiles, a Client, whose secret is stripped) goes through
+-- sluice.resource_full. The test is one jsonpath so that a large (TOASTed) body is fetched
+-- and decompressed twice per row, not once per test. Stable, like what it calls, so the
+-- planner inlines all of it into the COPY's query.
 create function sluice.dump_line(
   p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
 ) returns text
 language sql stable parallel safe
 return case
-  when p_type = 'Client' or jsonb_typeof(p_resource) <> 'object' or p_resource ? 'meta'
+  when p_type = 'Client'
+    or not p_resource @@ '$.type() == "object" && !exists($.meta) && exists($.*)'
     then sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource)::text
   else '{"resourceType": ' || to_json(p_type)::text
     || ', "id": ' || to_json(p_id)::text
     || ', "meta": {"versionId": "' || p_txid::text
     || '", "lastUpdated": "' || sluice.iso_instant(p_ts)
     || '", "createdAt": "' || sluice.iso_instant(p_cts)
-    || '"}' || case
-         when p_resource = '{}' then '}'
-         else ', ' || convert_from(substring(convert_to(p_resource::text, 'UTF8') from 2), 'UTF8')
-       end
+    || '"}, ' || convert_from(substring(convert_to(p_resource::text, 'UTF8') from 2), 'UTF8')
 end;
 
 -- The dotted paths of every leaf (string, number or boolean) of a JSON document, array

@@ -381,6 +381,10 @@ func TestDumpByteExact(t *testing.T) {
 	noMeta = strings.Replace(noMeta, `"id":"esc"`, `"id":"esc2"`, 1)
 	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/esc2", body: noMeta})
 
+	// An empty body, and a null meta: the other paths of sluice.dump_line.
+	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/empty", body: `{"resourceType":"Patient"}`})
+	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/nullmeta", body: `{"meta":null,"active":true}`})
+
 	resp := ts.expectStream(http.StatusOK, request{method: "GET", path: "/Patient/$dump", auth: bulkClient}, nil)
 	var found int
 	for _, raw := range strings.Split(strings.TrimSuffix(string(resp.body), "\n"), "\n") {
@@ -389,6 +393,14 @@ func TestDumpByteExact(t *testing.T) {
 			t.Fatalf("invalid JSON line: %v: %q", err, raw)
 		}
 		id := line["id"].(string)
+		if id == "empty" || id == "nullmeta" {
+			read := decode(t, ts.expect(http.StatusOK, request{method: "GET", path: "/Patient/" + id}))
+			if !reflect.DeepEqual(line, read) {
+				t.Errorf("%s: dump line %v\ndiffers from the read %v", id, line, read)
+			}
+			found++
+			continue
+		}
 		if id != "esc" && id != "esc2" {
 			continue
 		}
@@ -417,8 +429,8 @@ func TestDumpByteExact(t *testing.T) {
 			t.Errorf("%s: the database holds %q, the dump says %q", id, dbText, name["text"])
 		}
 	}
-	if found != 2 {
-		t.Errorf("found %d of the 2 tricky patients", found)
+	if found != 4 {
+		t.Errorf("found %d of the 4 tricky patients", found)
 	}
 }
 

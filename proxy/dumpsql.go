@@ -145,8 +145,7 @@ func (s *Server) dumpSQLConnect(ctx context.Context) (*pgx.Conn, error) {
 	} else {
 		config = s.pool.Config().ConnConfig.Copy()
 		config.User = DumpSQLRole
-		config.Password = ""
-		config.Fallbacks = nil
+		config.Password = "" // never the server's own; Fallbacks (host, port, TLS) stay as they are
 	}
 	if config.RuntimeParams == nil {
 		config.RuntimeParams = map[string]string{}
