@@ -17,8 +17,9 @@ import (
 // Bulk export (SPEC.md section 5). The rows come from `COPY (...) TO STDOUT` on a pool
 // connection, streamed into the chunked response as they arrive (dumpstream.go). The only
 // statements built by hand are these COPYs: sqlc cannot express COPY or a table name, so they
-// are made of fixed text and pgx.Identifier{...}.Sanitize() of a table name that
-// sluice.table_of has just validated.
+// are made of fixed text, pgx.Identifier{...}.Sanitize() of a table name that sluice.table_of
+// has just validated, a _since time parsed here, and (fhir=true) that same type's name, which
+// must also match typeName.
 
 // copyJSONLines is the COPY format that lets one JSON text column through byte for byte:
 // CSV with a quote and a delimiter that JSON text never holds raw (it escapes control
