@@ -29,7 +29,7 @@ id-prefixed TSV of every file), starts a real ` + "`sluice serve`" + ` on a fres
 ` + "`.bench/sluice-<N>`" + ` (log next to it), serves the data files from a loopback HTTP server of its own,
 fills the tables with ` + "`/fhir/$load`" + ` (untimed), writes an Aidbox-format copy of the data from the
 tables (for the Aidbox ` + "`$load`" + ` forms), and then runs every operation, sluice and its baseline
-alternately, ` + "`RUNS`" + ` (3) times each; an operation whose next run would take it past 3 minutes
+alternately, ` + "`RUNS`" + ` (3) times each; an operation whose next run would take it past 2 minutes
 (` + "`-budget`" + `) stops there (the runs column says how many it got).
 
 - **Loads**: ` + "`POST <path> {\"source\": URL}`" + ` of a plain (not gzipped) file served on loopback, into

@@ -44,7 +44,7 @@ func main() {
 	flag.StringVar(&cfg.input, "input", "testdata/synthea-100", "the data set to scale")
 	flag.IntVar(&cfg.scale, "scale", 10, "copies of the data set (10: about 500 MB of NDJSON)")
 	flag.IntVar(&cfg.runs, "runs", 3, "runs of each side of each operation")
-	flag.DurationVar(&cfg.budget, "budget", 3*time.Minute, "time per operation after which it takes no more runs (it always gets one)")
+	flag.DurationVar(&cfg.budget, "budget", 2*time.Minute, "time per operation after which it takes no more runs (it always gets one)")
 	flag.BoolVar(&cfg.scaling, "scaling", false, "run at -scale and 4 times it and compare times")
 	flag.StringVar(&cfg.only, "only", "", "only operations whose name matches this regexp (the file is then not written)")
 	flag.StringVar(&types, "types", "ExplanationOfBenefit,Observation,Claim", "types of the per-type operations")

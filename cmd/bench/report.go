@@ -24,6 +24,7 @@ type report struct {
 	Convert    string // the conversion expression measured
 	Results    []*result
 	PeakHWM    int64 // VmHWM of sluice at the end: its peak over the whole suite
+	Restarts   int   // times sluice was stopped from outside and started again
 	LoadBefore string
 	LoadAfter  string
 }
@@ -95,6 +96,9 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "- Tables filled for the exports by %s.\n", r.Filled)
 	if r.Convert != "" {
 		fmt.Fprintf(&b, "- Conversion measured as `copy (select %s from <table>) to stdout`.\n", r.Convert)
+	}
+	if r.Restarts > 0 {
+		fmt.Fprintf(&b, "- sluice was stopped from outside %d time(s) during the suite (a shared machine) and started again on the same data; the operation it was in was measured again.\n", r.Restarts)
 	}
 	fmt.Fprintf(&b, "- sluice process VmHWM at the end of the suite (its peak over every operation and the filling): %.0f MB.\n", float64(r.PeakHWM)/mb)
 	for _, g := range groups {

@@ -53,10 +53,8 @@ func (b *bench) measure(ctx context.Context, op *operation, runs int, budget tim
 				return r
 			case err != nil:
 				r.failed = fmt.Sprintf("%s: %v", s.name, err)
-				select {
-				case <-b.sluice.exited:
+				if b.sluice.hasExited() {
 					r.failed += fmt.Sprintf(" (sluice exited, see %s)", b.sluice.logPath)
-				default:
 				}
 				logf("  failed: %s", r.failed)
 				return r

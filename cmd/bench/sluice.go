@@ -24,9 +24,11 @@ const psqlBin = "/usr/bin/psql"
 // sluiceServer is a real `sluice serve` process on a fresh embedded cluster, and the ways the
 // bench talks to it: HTTP as the operator, and psql on the same database.
 type sluiceServer struct {
+	bin     string
+	env     []string
 	cmd     *exec.Cmd
-	exited  chan struct{}
-	url     string // http://127.0.0.1:<port>
+	exited  chan struct{} // closed when cmd has ended
+	url     string        // http://127.0.0.1:<port>
 	secret  string
 	conn    string // psql connection string of the embedded database
 	logPath string
@@ -49,7 +51,6 @@ func startSluice(ctx context.Context, bin, dataDir string, workers int) (*sluice
 	secret := make([]byte, 16)
 	rand.Read(secret)
 	s := &sluiceServer{
-		exited:  make(chan struct{}),
 		url:     "http://" + addr,
 		secret:  hex.EncodeToString(secret),
 		conn:    fmt.Sprintf("host=%s user=postgres dbname=sluice", filepath.Join(dataDir, "pg")),
@@ -58,46 +59,75 @@ func startSluice(ctx context.Context, bin, dataDir string, workers int) (*sluice
 		// the server sends.
 		client: &http.Client{Transport: &http.Transport{DisableCompression: true}},
 	}
-	logFile, err := os.Create(s.logPath)
-	if err != nil {
-		return nil, err
-	}
-	defer logFile.Close()
-	s.cmd = exec.Command(bin, "serve")
-	s.cmd.Env = append(os.Environ(),
+	s.env = append(slicesWithout(os.Environ(), "DATABASE_URL="),
 		"SLUICE_DATA="+dataDir,
 		"SLUICE_LISTEN="+addr,
 		"SLUICE_ADMIN_ID=admin",
 		"SLUICE_ADMIN_SECRET="+s.secret,
 		fmt.Sprintf("SLUICE_IMPORT_WORKERS=%d", workers),
 	)
-	s.cmd.Env = slicesWithout(s.cmd.Env, "DATABASE_URL=")
+	s.bin = bin
+	return s, s.start(ctx)
+}
+
+// start runs the sluice process (on the data folder as it is) and waits until it is healthy.
+func (s *sluiceServer) start(ctx context.Context) error {
+	logFile, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return err
+	}
+	defer logFile.Close()
+	s.cmd = exec.Command(s.bin, "serve")
+	s.cmd.Env = s.env
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	if err := s.cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
-	go func() { s.cmd.Wait(); close(s.exited) }()
+	exited := make(chan struct{})
+	s.exited = exited
+	go func() { s.cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(5 * time.Minute)
 	for {
 		resp, err := http.Get(s.url + "/health")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return s, nil
+				return nil
 			}
 		}
 		select {
-		case <-s.exited:
-			return nil, fmt.Errorf("sluice exited while starting (see %s)", s.logPath)
+		case <-exited:
+			return fmt.Errorf("sluice exited while starting (see %s)", s.logPath)
 		case <-ctx.Done():
 			s.stop()
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(200 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
 			s.stop()
-			return nil, fmt.Errorf("sluice did not become healthy in 5 minutes (see %s)", s.logPath)
+			return fmt.Errorf("sluice did not become healthy in 5 minutes (see %s)", s.logPath)
 		}
+	}
+}
+
+// hasExited tells whether the sluice process has ended.
+func (s *sluiceServer) hasExited() bool {
+	select {
+	case <-s.exited:
+		return true
+	default:
+		return false
+	}
+}
+
+// exitsWithin tells whether the sluice process ends within d (a failure caused by someone
+// stopping it shows before the process is gone: it stops its PostgreSQL first).
+func (s *sluiceServer) exitsWithin(d time.Duration) bool {
+	select {
+	case <-s.exited:
+		return true
+	case <-time.After(d):
+		return false
 	}
 }
 
