@@ -152,18 +152,6 @@ func (q *Queries) ImportStatus(ctx context.Context, db DBTX, id string) ([]byte,
 	return status, err
 }
 
-const loadFHIRReady = `-- name: LoadFHIRReady :one
-select (to_regprocedure('fhir.from_fhir(jsonb)') is not null)::boolean as ready
-`
-
-// Whether the FHIR conversion is installed (the /fhir forms need it).
-func (q *Queries) LoadFHIRReady(ctx context.Context, db DBTX) (bool, error) {
-	row := db.QueryRow(ctx, loadFHIRReady)
-	var ready bool
-	err := row.Scan(&ready)
-	return ready, err
-}
-
 const loadMerge = `-- name: LoadMerge :one
 select sluice.load_merge($1::text[], $2::boolean, $3::boolean, $4::boolean,
                          $5::jsonb)::jsonb as counts

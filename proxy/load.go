@@ -83,26 +83,17 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	return nil
 }
 
-// loadPreflight answers what can be known before fetching: an unknown type (404), and a FHIR
-// load on a database without the conversion (501).
+// loadPreflight answers what can be known before fetching: an unknown type is 404.
 func (s *Server) loadPreflight(ctx context.Context, spec loadSpec) error {
-	if spec.resourceType != "" {
-		known, err := s.q.LoadTypeKnown(ctx, s.pool, spec.resourceType)
-		if err != nil {
-			return err
-		}
-		if !known {
-			return errorf(http.StatusNotFound, "unknown resource type %s", spec.resourceType)
-		}
+	if spec.resourceType == "" {
+		return nil
 	}
-	if spec.fhir {
-		ready, err := s.q.LoadFHIRReady(ctx, s.pool)
-		if err != nil {
-			return err
-		}
-		if !ready {
-			return errorf(http.StatusNotImplemented, "FHIR-format loads need the FHIR conversion (fhir.from_fhir), which is not installed yet: load Aidbox format through /$load or /<type>/$load")
-		}
+	known, err := s.q.LoadTypeKnown(ctx, s.pool, spec.resourceType)
+	if err != nil {
+		return err
+	}
+	if !known {
+		return errorf(http.StatusNotFound, "unknown resource type %s", spec.resourceType)
 	}
 	return nil
 }

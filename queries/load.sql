@@ -10,10 +10,6 @@ select sluice.load_merge(@types::text[], @fhir::boolean, @update::boolean, @stri
 -- name: LoadTypeKnown :one
 select exists (select from sluice.resource_type where name = @name::text) as known;
 
--- name: LoadFHIRReady :one
--- Whether the FHIR conversion is installed (the /fhir forms need it).
-select (to_regprocedure('fhir.from_fhir(jsonb)') is not null)::boolean as ready;
-
 -- name: LoadProgressSet :exec
 -- Names the loading backend for the rest of its transaction (see sluice.import_running).
 select set_config('application_name', @name::text, true);
