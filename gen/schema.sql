@@ -333,6 +333,39 @@ end $$;
 
 
 --
+-- Name: from_fhir(jsonb, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.from_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+begin
+  -- PL/pgSQL for the same reasons as fhir.to_fhir (about 8 us per row of a load).
+  if jsonb_typeof(p_resource) is distinct from 'object' then
+    return fhir.invalid_resource('from_fhir', p_resource);
+  end if;
+  p_resource := p_resource || '{}';
+  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
+    return fhir.invalid_resource('from_fhir', p_resource);
+  end if;
+  if p_attributes is null or not p_resource ? 'extension' then
+    return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource);
+  end if;
+  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType',
+                                      fhir.extensions_from_fhir(p_resource, p_attributes));
+end $$;
+
+
+--
+-- Name: from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.from_fhir(p_resource jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN fhir.from_fhir(p_resource, CASE WHEN (jsonb_typeof((p_resource -> 'resourceType'::text)) = 'string'::text) THEN fhir.attributes((p_resource ->> 'resourceType'::text)) ELSE NULL::jsonb END);
+
+
+--
 -- Name: invalid_resource(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
@@ -358,10 +391,162 @@ end $$;
 
 
 --
--- Name: resource_from_fhir(text, jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
+-- Name: meta_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
-CREATE FUNCTION fhir_meta.resource_from_fhir(p_type text, p jsonb) RETURNS jsonb
+CREATE FUNCTION fhir.meta_from_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_url     text := fhir.created_at_url();
+  v_rest    jsonb[] := '{}';
+  v_created jsonb;
+  v_ext     jsonb;
+begin
+  if jsonb_typeof(p) is distinct from 'object' or jsonb_typeof(p -> 'extension') is distinct from 'array'
+    or not p -> 'extension' @> jsonb_build_array(jsonb_build_object('url', v_url)) then
+    return p;
+  end if;
+  for i in 0 .. jsonb_array_length(p -> 'extension') - 1 loop
+    v_ext := p -> 'extension' -> i;
+    if v_created is null and v_ext ->> 'url' = v_url and v_ext ? 'valueInstant' then
+      v_created := v_ext -> 'valueInstant';
+    else
+      v_rest := array_append(v_rest, v_ext);
+    end if;
+  end loop;
+  return (p - 'extension') || fhir.pair('createdAt', v_created)
+    || case when cardinality(v_rest) > 0 then jsonb_build_object('extension', to_jsonb(v_rest)) else '{}' end;
+end $$;
+
+
+--
+-- Name: meta_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.meta_to_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+begin
+  -- PL/pgSQL, not SQL: callers pass a built meta, which an inlined SQL body would rebuild once
+  -- per use of p.
+  if jsonb_typeof(p) <> 'object' or not (p ? 'createdAt' or jsonb_typeof(p -> 'versionId') = 'number') then
+    return p;
+  end if;
+  return (p - 'createdAt')
+    || (fhir.pair('versionId', case when jsonb_typeof(p -> 'versionId') = 'number'
+                                    then to_jsonb(p ->> 'versionId') end)
+        || case when p ? 'createdAt' then jsonb_build_object('extension',
+             coalesce(case when jsonb_typeof(p -> 'extension') = 'array' then p -> 'extension' end, '[]')
+             || jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', p -> 'createdAt')))
+           else '{}' end);
+end $$;
+
+
+--
+-- Name: pair(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.pair(p_key text, p_value jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN jsonb_set_lax('{}'::jsonb, ARRAY[p_key], p_value, true, 'delete_key'::text);
+
+
+--
+-- Name: from:Identifier(jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
+--
+
+CREATE FUNCTION fhir_meta."from:Identifier"(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+begin
+  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
+    return p;
+  end if;
+  return p
+    || (fhir.pair('assigner', fhir.ref_from_fhir(p -> 'assigner')));
+end $$;
+
+
+--
+-- Name: ref_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (jsonb_typeof(p) IS DISTINCT FROM 'object'::text) THEN p WHEN ((jsonb_typeof((p -> 'reference'::text)) <> 'string'::text) OR (p ?| '{resourceType,id,uri,localRef}'::text[])) THEN CASE WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text)))) ELSE p END WHEN ((p ->> 'reference'::text) ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('resourceType', split_part((p ->> 'reference'::text), '/'::text, 1), 'id', split_part((p ->> 'reference'::text), '/'::text, 2)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN ("left"((p ->> 'reference'::text), 1) = '#'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('localRef', substr((p ->> 'reference'::text), 2)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN ((p ->> 'reference'::text) ~ '^[A-Za-z][A-Za-z0-9+.-]*:'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('uri', (p -> 'reference'::text)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text)))) ELSE p END;
+
+
+--
+-- Name: to:Identifier(jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
+--
+
+CREATE FUNCTION fhir_meta."to:Identifier"(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+begin
+  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
+    return p;
+  end if;
+  return p
+    || (fhir.pair('assigner', fhir.ref_to_fhir(p -> 'assigner')));
+end $$;
+
+
+--
+-- Name: ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((jsonb_typeof(p) IS DISTINCT FROM 'object'::text) OR (p ? 'reference'::text)) THEN p WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{uri,localRef}'::text[]))) THEN ((p - '{resourceType,id}'::text[]) || (jsonb_build_object('reference', (((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN ((jsonb_typeof((p -> 'uri'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,localRef}'::text[]))) THEN ((p - 'uri'::text) || (jsonb_build_object('reference', (p -> 'uri'::text)) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN ((jsonb_typeof((p -> 'localRef'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri}'::text[]))) THEN ((p - 'localRef'::text) || (jsonb_build_object('reference', ('#'::text || (p ->> 'localRef'::text))) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text)))) ELSE p END;
+
+
+--
+-- Name: refs_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.refs_from_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.ref_from_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
+
+
+--
+-- Name: refs_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.refs_to_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.ref_to_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
+
+
+--
+-- Name: nested_from_fhir(text, jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
+--
+
+CREATE FUNCTION fhir_meta.nested_from_fhir(p_type text, p jsonb) RETURNS jsonb
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
@@ -705,182 +890,417 @@ end $$;
 
 
 --
--- Name: from_fhir(jsonb, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.from_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((jsonb_typeof(p_resource) IS DISTINCT FROM 'object'::text) OR (jsonb_typeof((p_resource -> 'resourceType'::text)) IS DISTINCT FROM 'string'::text)) THEN fhir.invalid_resource('from_fhir'::text, p_resource) WHEN ((p_attributes IS NULL) OR (NOT (p_resource ? 'extension'::text))) THEN fhir_meta.resource_from_fhir((p_resource ->> 'resourceType'::text), p_resource) ELSE fhir_meta.resource_from_fhir((p_resource ->> 'resourceType'::text), fhir.extensions_from_fhir(p_resource, p_attributes)) END;
-
-
---
--- Name: from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.from_fhir(p_resource jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN fhir.from_fhir(p_resource, CASE WHEN (jsonb_typeof((p_resource -> 'resourceType'::text)) = 'string'::text) THEN fhir.attributes((p_resource ->> 'resourceType'::text)) ELSE NULL::jsonb END);
-
-
---
--- Name: meta_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.meta_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-declare
-  v_url     text := fhir.created_at_url();
-  v_rest    jsonb[] := '{}';
-  v_created jsonb;
-  v_ext     jsonb;
-begin
-  if jsonb_typeof(p) is distinct from 'object' or jsonb_typeof(p -> 'extension') is distinct from 'array'
-    or not p -> 'extension' @> jsonb_build_array(jsonb_build_object('url', v_url)) then
-    return p;
-  end if;
-  for i in 0 .. jsonb_array_length(p -> 'extension') - 1 loop
-    v_ext := p -> 'extension' -> i;
-    if v_created is null and v_ext ->> 'url' = v_url and v_ext ? 'valueInstant' then
-      v_created := v_ext -> 'valueInstant';
-    else
-      v_rest := array_append(v_rest, v_ext);
-    end if;
-  end loop;
-  return (p - 'extension') || fhir.pair('createdAt', v_created)
-    || case when cardinality(v_rest) > 0 then jsonb_build_object('extension', to_jsonb(v_rest)) else '{}' end;
-end $$;
-
-
---
--- Name: meta_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.meta_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-begin
-  -- PL/pgSQL, not SQL: callers pass a built meta, which an inlined SQL body would rebuild once
-  -- per use of p.
-  if jsonb_typeof(p) <> 'object' or not (p ? 'createdAt' or jsonb_typeof(p -> 'versionId') = 'number') then
-    return p;
-  end if;
-  return (p - 'createdAt')
-    || (fhir.pair('versionId', case when jsonb_typeof(p -> 'versionId') = 'number'
-                                    then to_jsonb(p ->> 'versionId') end)
-        || case when p ? 'createdAt' then jsonb_build_object('extension',
-             coalesce(case when jsonb_typeof(p -> 'extension') = 'array' then p -> 'extension' end, '[]')
-             || jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', p -> 'createdAt')))
-           else '{}' end);
-end $$;
-
-
---
--- Name: pair(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.pair(p_key text, p_value jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN jsonb_set_lax('{}'::jsonb, ARRAY[p_key], p_value, true, 'delete_key'::text);
-
-
---
--- Name: from:Identifier(jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
---
-
-CREATE FUNCTION fhir_meta."from:Identifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
-    return p;
-  end if;
-  return p
-    || (fhir.pair('assigner', fhir.ref_from_fhir(p -> 'assigner')));
-end $$;
-
-
---
--- Name: ref_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN (jsonb_typeof(p) IS DISTINCT FROM 'object'::text) THEN p WHEN ((jsonb_typeof((p -> 'reference'::text)) <> 'string'::text) OR (p ?| '{resourceType,id,uri,localRef}'::text[])) THEN CASE WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text)))) ELSE p END WHEN ((p ->> 'reference'::text) ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('resourceType', split_part((p ->> 'reference'::text), '/'::text, 1), 'id', split_part((p ->> 'reference'::text), '/'::text, 2)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN ("left"((p ->> 'reference'::text), 1) = '#'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('localRef', substr((p ->> 'reference'::text), 2)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN ((p ->> 'reference'::text) ~ '^[A-Za-z][A-Za-z0-9+.-]*:'::text) THEN ((p - 'reference'::text) || (jsonb_build_object('uri', (p -> 'reference'::text)) || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text))))) WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."from:Identifier"((p -> 'identifier'::text)))) ELSE p END;
-
-
---
--- Name: to:Identifier(jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
---
-
-CREATE FUNCTION fhir_meta."to:Identifier"(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
-    return p;
-  end if;
-  return p
-    || (fhir.pair('assigner', fhir.ref_to_fhir(p -> 'assigner')));
-end $$;
-
-
---
--- Name: ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((jsonb_typeof(p) IS DISTINCT FROM 'object'::text) OR (p ? 'reference'::text)) THEN p WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{uri,localRef}'::text[]))) THEN ((p - '{resourceType,id}'::text[]) || (jsonb_build_object('reference', (((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN ((jsonb_typeof((p -> 'uri'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,localRef}'::text[]))) THEN ((p - 'uri'::text) || (jsonb_build_object('reference', (p -> 'uri'::text)) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN ((jsonb_typeof((p -> 'localRef'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri}'::text[]))) THEN ((p - 'localRef'::text) || (jsonb_build_object('reference', ('#'::text || (p ->> 'localRef'::text))) || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text))))) WHEN (p ? 'identifier'::text) THEN (p || fhir.pair('identifier'::text, fhir_meta."to:Identifier"((p -> 'identifier'::text)))) ELSE p END;
-
-
---
--- Name: refs_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.refs_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-declare
-  v_items jsonb[] := '{}';
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return null;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.ref_from_fhir(p -> i));
-  end loop;
-  return to_jsonb(v_items);
-end $$;
-
-
---
--- Name: refs_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.refs_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-declare
-  v_items jsonb[] := '{}';
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return null;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.ref_to_fhir(p -> i));
-  end loop;
-  return to_jsonb(v_items);
-end $$;
-
-
---
 -- Name: resource_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
 CREATE FUNCTION fhir.resource_from_fhir(p jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN (jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) THEN fhir_meta.resource_from_fhir((p ->> 'resourceType'::text), p) ELSE p END;
+    RETURN CASE WHEN (jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) THEN fhir_meta.nested_from_fhir((p ->> 'resourceType'::text), p) ELSE p END;
+
+
+--
+-- Name: nested_to_fhir(text, jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
+--
+
+CREATE FUNCTION fhir_meta.nested_to_fhir(p_type text, p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+begin
+  return
+    case when p_type < 'Media' collate "C" then
+      case when p_type < 'DeviceMetric' collate "C" then
+        case when p_type < 'Claim' collate "C" then
+          case when p_type < 'BiologicallyDerivedProduct' collate "C" then
+            case when p_type < 'Appointment' collate "C" then
+              case p_type
+                when 'Account' then fhir_meta."to:Account"(p, null)
+                when 'ActivityDefinition' then fhir_meta."to:ActivityDefinition"(p, null)
+                when 'AdverseEvent' then fhir_meta."to:AdverseEvent"(p, null)
+                when 'AllergyIntolerance' then fhir_meta."to:AllergyIntolerance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Appointment' then fhir_meta."to:Appointment"(p, null)
+                when 'AppointmentResponse' then fhir_meta."to:AppointmentResponse"(p, null)
+                when 'AuditEvent' then fhir_meta."to:AuditEvent"(p, null)
+                when 'Basic' then fhir_meta."to:Basic"(p, null)
+                when 'Binary' then fhir_meta."to:Binary"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'CarePlan' collate "C" then
+              case p_type
+                when 'BiologicallyDerivedProduct' then fhir_meta."to:BiologicallyDerivedProduct"(p, null)
+                when 'BodyStructure' then fhir_meta."to:BodyStructure"(p, null)
+                when 'Bundle' then fhir_meta."to:Bundle"(p, null)
+                when 'CapabilityStatement' then fhir_meta."to:CapabilityStatement"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'CarePlan' then fhir_meta."to:CarePlan"(p, null)
+                when 'CareTeam' then fhir_meta."to:CareTeam"(p, null)
+                when 'CatalogEntry' then fhir_meta."to:CatalogEntry"(p, null)
+                when 'ChargeItem' then fhir_meta."to:ChargeItem"(p, null)
+                when 'ChargeItemDefinition' then fhir_meta."to:ChargeItemDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'Condition' collate "C" then
+            case when p_type < 'Communication' collate "C" then
+              case p_type
+                when 'Claim' then fhir_meta."to:Claim"(p, null)
+                when 'ClaimResponse' then fhir_meta."to:ClaimResponse"(p, null)
+                when 'ClinicalImpression' then fhir_meta."to:ClinicalImpression"(p, null)
+                when 'CodeSystem' then fhir_meta."to:CodeSystem"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Communication' then fhir_meta."to:Communication"(p, null)
+                when 'CommunicationRequest' then fhir_meta."to:CommunicationRequest"(p, null)
+                when 'CompartmentDefinition' then fhir_meta."to:CompartmentDefinition"(p, null)
+                when 'Composition' then fhir_meta."to:Composition"(p, null)
+                when 'ConceptMap' then fhir_meta."to:ConceptMap"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'CoverageEligibilityRequest' collate "C" then
+              case p_type
+                when 'Condition' then fhir_meta."to:Condition"(p, null)
+                when 'Consent' then fhir_meta."to:Consent"(p, null)
+                when 'Contract' then fhir_meta."to:Contract"(p, null)
+                when 'Coverage' then fhir_meta."to:Coverage"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'CoverageEligibilityRequest' then fhir_meta."to:CoverageEligibilityRequest"(p, null)
+                when 'CoverageEligibilityResponse' then fhir_meta."to:CoverageEligibilityResponse"(p, null)
+                when 'DetectedIssue' then fhir_meta."to:DetectedIssue"(p, null)
+                when 'Device' then fhir_meta."to:Device"(p, null)
+                when 'DeviceDefinition' then fhir_meta."to:DeviceDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'Flag' collate "C" then
+          case when p_type < 'EnrollmentRequest' collate "C" then
+            case when p_type < 'DocumentManifest' collate "C" then
+              case p_type
+                when 'DeviceMetric' then fhir_meta."to:DeviceMetric"(p, null)
+                when 'DeviceRequest' then fhir_meta."to:DeviceRequest"(p, null)
+                when 'DeviceUseStatement' then fhir_meta."to:DeviceUseStatement"(p, null)
+                when 'DiagnosticReport' then fhir_meta."to:DiagnosticReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'DocumentManifest' then fhir_meta."to:DocumentManifest"(p, null)
+                when 'DocumentReference' then fhir_meta."to:DocumentReference"(p, null)
+                when 'EffectEvidenceSynthesis' then fhir_meta."to:EffectEvidenceSynthesis"(p, null)
+                when 'Encounter' then fhir_meta."to:Encounter"(p, null)
+                when 'Endpoint' then fhir_meta."to:Endpoint"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'Evidence' collate "C" then
+              case p_type
+                when 'EnrollmentRequest' then fhir_meta."to:EnrollmentRequest"(p, null)
+                when 'EnrollmentResponse' then fhir_meta."to:EnrollmentResponse"(p, null)
+                when 'EpisodeOfCare' then fhir_meta."to:EpisodeOfCare"(p, null)
+                when 'EventDefinition' then fhir_meta."to:EventDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Evidence' then fhir_meta."to:Evidence"(p, null)
+                when 'EvidenceVariable' then fhir_meta."to:EvidenceVariable"(p, null)
+                when 'ExampleScenario' then fhir_meta."to:ExampleScenario"(p, null)
+                when 'ExplanationOfBenefit' then fhir_meta."to:ExplanationOfBenefit"(p, null)
+                when 'FamilyMemberHistory' then fhir_meta."to:FamilyMemberHistory"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'ImmunizationRecommendation' collate "C" then
+            case when p_type < 'GuidanceResponse' collate "C" then
+              case p_type
+                when 'Flag' then fhir_meta."to:Flag"(p, null)
+                when 'Goal' then fhir_meta."to:Goal"(p, null)
+                when 'GraphDefinition' then fhir_meta."to:GraphDefinition"(p, null)
+                when 'Group' then fhir_meta."to:Group"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'GuidanceResponse' then fhir_meta."to:GuidanceResponse"(p, null)
+                when 'HealthcareService' then fhir_meta."to:HealthcareService"(p, null)
+                when 'ImagingStudy' then fhir_meta."to:ImagingStudy"(p, null)
+                when 'Immunization' then fhir_meta."to:Immunization"(p, null)
+                when 'ImmunizationEvaluation' then fhir_meta."to:ImmunizationEvaluation"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'Linkage' collate "C" then
+              case p_type
+                when 'ImmunizationRecommendation' then fhir_meta."to:ImmunizationRecommendation"(p, null)
+                when 'ImplementationGuide' then fhir_meta."to:ImplementationGuide"(p, null)
+                when 'InsurancePlan' then fhir_meta."to:InsurancePlan"(p, null)
+                when 'Invoice' then fhir_meta."to:Invoice"(p, null)
+                when 'Library' then fhir_meta."to:Library"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Linkage' then fhir_meta."to:Linkage"(p, null)
+                when 'List' then fhir_meta."to:List"(p, null)
+                when 'Location' then fhir_meta."to:Location"(p, null)
+                when 'Measure' then fhir_meta."to:Measure"(p, null)
+                when 'MeasureReport' then fhir_meta."to:MeasureReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      end
+    else
+      case when p_type < 'Procedure' collate "C" then
+        case when p_type < 'MessageHeader' collate "C" then
+          case when p_type < 'MedicinalProductContraindication' collate "C" then
+            case when p_type < 'MedicationKnowledge' collate "C" then
+              case p_type
+                when 'Media' then fhir_meta."to:Media"(p, null)
+                when 'Medication' then fhir_meta."to:Medication"(p, null)
+                when 'MedicationAdministration' then fhir_meta."to:MedicationAdministration"(p, null)
+                when 'MedicationDispense' then fhir_meta."to:MedicationDispense"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'MedicationKnowledge' then fhir_meta."to:MedicationKnowledge"(p, null)
+                when 'MedicationRequest' then fhir_meta."to:MedicationRequest"(p, null)
+                when 'MedicationStatement' then fhir_meta."to:MedicationStatement"(p, null)
+                when 'MedicinalProduct' then fhir_meta."to:MedicinalProduct"(p, null)
+                when 'MedicinalProductAuthorization' then fhir_meta."to:MedicinalProductAuthorization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'MedicinalProductManufactured' collate "C" then
+              case p_type
+                when 'MedicinalProductContraindication' then fhir_meta."to:MedicinalProductContraindication"(p, null)
+                when 'MedicinalProductIndication' then fhir_meta."to:MedicinalProductIndication"(p, null)
+                when 'MedicinalProductIngredient' then fhir_meta."to:MedicinalProductIngredient"(p, null)
+                when 'MedicinalProductInteraction' then fhir_meta."to:MedicinalProductInteraction"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'MedicinalProductManufactured' then fhir_meta."to:MedicinalProductManufactured"(p, null)
+                when 'MedicinalProductPackaged' then fhir_meta."to:MedicinalProductPackaged"(p, null)
+                when 'MedicinalProductPharmaceutical' then fhir_meta."to:MedicinalProductPharmaceutical"(p, null)
+                when 'MedicinalProductUndesirableEffect' then fhir_meta."to:MedicinalProductUndesirableEffect"(p, null)
+                when 'MessageDefinition' then fhir_meta."to:MessageDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'OrganizationAffiliation' collate "C" then
+            case when p_type < 'Observation' collate "C" then
+              case p_type
+                when 'MessageHeader' then fhir_meta."to:MessageHeader"(p, null)
+                when 'MolecularSequence' then fhir_meta."to:MolecularSequence"(p, null)
+                when 'NamingSystem' then fhir_meta."to:NamingSystem"(p, null)
+                when 'NutritionOrder' then fhir_meta."to:NutritionOrder"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Observation' then fhir_meta."to:Observation"(p, null)
+                when 'ObservationDefinition' then fhir_meta."to:ObservationDefinition"(p, null)
+                when 'OperationDefinition' then fhir_meta."to:OperationDefinition"(p, null)
+                when 'OperationOutcome' then fhir_meta."to:OperationOutcome"(p, null)
+                when 'Organization' then fhir_meta."to:Organization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'PaymentReconciliation' collate "C" then
+              case p_type
+                when 'OrganizationAffiliation' then fhir_meta."to:OrganizationAffiliation"(p, null)
+                when 'Parameters' then fhir_meta."to:Parameters"(p, null)
+                when 'Patient' then fhir_meta."to:Patient"(p, null)
+                when 'PaymentNotice' then fhir_meta."to:PaymentNotice"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'PaymentReconciliation' then fhir_meta."to:PaymentReconciliation"(p, null)
+                when 'Person' then fhir_meta."to:Person"(p, null)
+                when 'PlanDefinition' then fhir_meta."to:PlanDefinition"(p, null)
+                when 'Practitioner' then fhir_meta."to:Practitioner"(p, null)
+                when 'PractitionerRole' then fhir_meta."to:PractitionerRole"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'StructureDefinition' collate "C" then
+          case when p_type < 'ResearchSubject' collate "C" then
+            case when p_type < 'RelatedPerson' collate "C" then
+              case p_type
+                when 'Procedure' then fhir_meta."to:Procedure"(p, null)
+                when 'Provenance' then fhir_meta."to:Provenance"(p, null)
+                when 'Questionnaire' then fhir_meta."to:Questionnaire"(p, null)
+                when 'QuestionnaireResponse' then fhir_meta."to:QuestionnaireResponse"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'RelatedPerson' then fhir_meta."to:RelatedPerson"(p, null)
+                when 'RequestGroup' then fhir_meta."to:RequestGroup"(p, null)
+                when 'ResearchDefinition' then fhir_meta."to:ResearchDefinition"(p, null)
+                when 'ResearchElementDefinition' then fhir_meta."to:ResearchElementDefinition"(p, null)
+                when 'ResearchStudy' then fhir_meta."to:ResearchStudy"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'SearchParameter' collate "C" then
+              case p_type
+                when 'ResearchSubject' then fhir_meta."to:ResearchSubject"(p, null)
+                when 'RiskAssessment' then fhir_meta."to:RiskAssessment"(p, null)
+                when 'RiskEvidenceSynthesis' then fhir_meta."to:RiskEvidenceSynthesis"(p, null)
+                when 'Schedule' then fhir_meta."to:Schedule"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'SearchParameter' then fhir_meta."to:SearchParameter"(p, null)
+                when 'ServiceRequest' then fhir_meta."to:ServiceRequest"(p, null)
+                when 'Slot' then fhir_meta."to:Slot"(p, null)
+                when 'Specimen' then fhir_meta."to:Specimen"(p, null)
+                when 'SpecimenDefinition' then fhir_meta."to:SpecimenDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'SubstanceSpecification' collate "C" then
+            case when p_type < 'SubstanceNucleicAcid' collate "C" then
+              case p_type
+                when 'StructureDefinition' then fhir_meta."to:StructureDefinition"(p, null)
+                when 'StructureMap' then fhir_meta."to:StructureMap"(p, null)
+                when 'Subscription' then fhir_meta."to:Subscription"(p, null)
+                when 'Substance' then fhir_meta."to:Substance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'SubstanceNucleicAcid' then fhir_meta."to:SubstanceNucleicAcid"(p, null)
+                when 'SubstancePolymer' then fhir_meta."to:SubstancePolymer"(p, null)
+                when 'SubstanceProtein' then fhir_meta."to:SubstanceProtein"(p, null)
+                when 'SubstanceReferenceInformation' then fhir_meta."to:SubstanceReferenceInformation"(p, null)
+                when 'SubstanceSourceMaterial' then fhir_meta."to:SubstanceSourceMaterial"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'TestReport' collate "C" then
+              case p_type
+                when 'SubstanceSpecification' then fhir_meta."to:SubstanceSpecification"(p, null)
+                when 'SupplyDelivery' then fhir_meta."to:SupplyDelivery"(p, null)
+                when 'SupplyRequest' then fhir_meta."to:SupplyRequest"(p, null)
+                when 'Task' then fhir_meta."to:Task"(p, null)
+                when 'TerminologyCapabilities' then fhir_meta."to:TerminologyCapabilities"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'TestReport' then fhir_meta."to:TestReport"(p, null)
+                when 'TestScript' then fhir_meta."to:TestScript"(p, null)
+                when 'ValueSet' then fhir_meta."to:ValueSet"(p, null)
+                when 'VerificationResult' then fhir_meta."to:VerificationResult"(p, null)
+                when 'VisionPrescription' then fhir_meta."to:VisionPrescription"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      end
+    end;
+end $$;
+
+
+--
+-- Name: resource_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.resource_to_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) THEN fhir_meta.nested_to_fhir((p ->> 'resourceType'::text), p) ELSE p END;
+
+
+--
+-- Name: resources_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.resources_from_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.resource_from_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
+
+
+--
+-- Name: resources_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.resources_to_fhir(p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_items jsonb[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return null;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, fhir.resource_to_fhir(p -> i));
+  end loop;
+  return to_jsonb(v_items);
+end $$;
+
+
+--
+-- Name: row_meta_to_fhir(jsonb, bigint, timestamp with time zone, timestamp with time zone); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.row_meta_to_fhir(p_meta jsonb, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_meta IS NULL) THEN jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), 'extension', jsonb_build_array(jsonb_build_object('url', fhir.created_at_url(), 'valueInstant', to_char((p_cts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))) ELSE fhir.meta_to_fhir((p_meta || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), 'createdAt', to_char((p_cts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text)))) END;
 
 
 --
@@ -1231,61 +1651,12 @@ end $$;
 
 
 --
--- Name: resource_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.resource_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN (jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) THEN fhir_meta.resource_to_fhir((p ->> 'resourceType'::text), p, NULL::jsonb) ELSE p END;
-
-
---
--- Name: resources_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.resources_from_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-declare
-  v_items jsonb[] := '{}';
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return null;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.resource_from_fhir(p -> i));
-  end loop;
-  return to_jsonb(v_items);
-end $$;
-
-
---
--- Name: resources_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.resources_to_fhir(p jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-    AS $$
-declare
-  v_items jsonb[] := '{}';
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return null;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.resource_to_fhir(p -> i));
-  end loop;
-  return to_jsonb(v_items);
-end $$;
-
-
---
 -- Name: row_body_to_fhir(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
 CREATE FUNCTION fhir.row_body_to_fhir(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN fhir_meta.resource_to_fhir(p_type, CASE WHEN (p_type = 'Client'::text) THEN (p_resource - 'secret'::text) ELSE p_resource END, jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', fhir.meta_to_fhir((COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', to_char((p_ts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text), 'createdAt', to_char((p_cts AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text))))));
+    RETURN fhir_meta.resource_to_fhir(p_type, CASE WHEN (p_type = 'Client'::text) THEN (p_resource - 'secret'::text) ELSE p_resource END, jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', fhir.row_meta_to_fhir((p_resource -> 'meta'::text), p_txid, p_cts, p_ts)));
 
 
 --
@@ -1293,8 +1664,17 @@ CREATE FUNCTION fhir.row_body_to_fhir(p_type text, p_id text, p_txid bigint, p_c
 --
 
 CREATE FUNCTION fhir.row_to_fhir(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb, p_attributes jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN (p_attributes IS NULL) THEN fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource) ELSE fhir.extensions_to_fhir(fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource), p_attributes) END;
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+begin
+  -- A stored body over ~2 kB is compressed: decompress it once, not once per use below.
+  p_resource := p_resource || '{}';
+  if p_attributes is null then
+    return fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource);
+  end if;
+  return fhir.extensions_to_fhir(fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource),
+                                 p_attributes);
+end $$;
 
 
 --
@@ -1311,8 +1691,25 @@ CREATE FUNCTION fhir.row_to_fhir(p_type text, p_id text, p_txid bigint, p_cts ti
 --
 
 CREATE FUNCTION fhir.to_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((jsonb_typeof(p_resource) IS DISTINCT FROM 'object'::text) OR (jsonb_typeof((p_resource -> 'resourceType'::text)) IS DISTINCT FROM 'string'::text)) THEN fhir.invalid_resource('to_fhir'::text, p_resource) WHEN (p_attributes IS NULL) THEN fhir_meta.resource_to_fhir((p_resource ->> 'resourceType'::text), p_resource, NULL::jsonb) ELSE fhir.extensions_to_fhir(fhir_meta.resource_to_fhir((p_resource ->> 'resourceType'::text), p_resource, NULL::jsonb), p_attributes) END;
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+begin
+  -- PL/pgSQL, not SQL: a caller's argument that is not a plain column (fhir.attributes(...) in
+  -- the one-argument form) kept a SQL body from being inlined, and each use of a compressed
+  -- p_resource decompressed it again. `|| '{}'` decompresses it once.
+  if jsonb_typeof(p_resource) is distinct from 'object' then
+    return fhir.invalid_resource('to_fhir', p_resource);
+  end if;
+  p_resource := p_resource || '{}';
+  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
+    return fhir.invalid_resource('to_fhir', p_resource);
+  end if;
+  if p_attributes is null then
+    return fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null);
+  end if;
+  return fhir.extensions_to_fhir(
+    fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null), p_attributes);
+end $$;
 
 
 --
@@ -1334,14 +1731,14 @@ CREATE FUNCTION fhir_meta."from:Account"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."coverage"))' then fhir_meta."from[]:Account.coverage"(p -> 'coverage') end)
       || fhir.pair('owner', fhir.ref_from_fhir(p -> 'owner'))
       || fhir.pair('guarantor', case when p -> 'guarantor' @? '$ ? (exists(@."party"))' then fhir_meta."from[]:Account.guarantor"(p -> 'guarantor') end)
-      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1387,8 +1784,7 @@ CREATE FUNCTION fhir_meta."from:ActivityDefinition"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}' then p - '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
@@ -1409,7 +1805,8 @@ begin
       || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosage') end)
       || fhir.pair('specimenRequirement', fhir.refs_from_fhir(p -> 'specimenRequirement'))
       || fhir.pair('observationRequirement', fhir.refs_from_fhir(p -> 'observationRequirement'))
-      || fhir.pair('observationResultRequirement', fhir.refs_from_fhir(p -> 'observationResultRequirement')));
+      || fhir.pair('observationResultRequirement', fhir.refs_from_fhir(p -> 'observationResultRequirement'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1423,8 +1820,7 @@ CREATE FUNCTION fhir_meta."from:AdverseEvent"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -1435,7 +1831,8 @@ begin
       || fhir.pair('suspectEntity', case when p -> 'suspectEntity' @? '$ ? (exists(@."instance") || exists(@."causality"))' then fhir_meta."from[]:AdverseEvent.suspectEntity"(p -> 'suspectEntity') end)
       || fhir.pair('subjectMedicalHistory', fhir.refs_from_fhir(p -> 'subjectMedicalHistory'))
       || fhir.pair('referenceDocument', fhir.refs_from_fhir(p -> 'referenceDocument'))
-      || fhir.pair('study', fhir.refs_from_fhir(p -> 'study')));
+      || fhir.pair('study', fhir.refs_from_fhir(p -> 'study'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1482,8 +1879,7 @@ CREATE FUNCTION fhir_meta."from:AllergyIntolerance"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -1498,7 +1894,8 @@ begin
       || fhir.pair('recorder', fhir.ref_from_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_from_fhir(p -> 'asserter'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:AllergyIntolerance.reaction"(p -> 'reaction') end));
+      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:AllergyIntolerance.reaction"(p -> 'reaction') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1547,14 +1944,14 @@ CREATE FUNCTION fhir_meta."from:Appointment"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('supportingInformation', fhir.refs_from_fhir(p -> 'supportingInformation'))
       || fhir.pair('slot', fhir.refs_from_fhir(p -> 'slot'))
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
-      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."from[]:Appointment.participant"(p -> 'participant') end));
+      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."from[]:Appointment.participant"(p -> 'participant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1584,11 +1981,11 @@ CREATE FUNCTION fhir_meta."from:AppointmentResponse"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('appointment', fhir.ref_from_fhir(p -> 'appointment'))
-      || fhir.pair('actor', fhir.ref_from_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.ref_from_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1602,11 +1999,11 @@ CREATE FUNCTION fhir_meta."from:AuditEvent"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."location"))' then fhir_meta."from[]:AuditEvent.agent"(p -> 'agent') end)
       || fhir.pair('source', fhir_meta."from:AuditEvent.source"(p -> 'source'))
-      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."from[]:AuditEvent.entity"(p -> 'entity') end));
+      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."from[]:AuditEvent.entity"(p -> 'entity') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1690,11 +2087,11 @@ CREATE FUNCTION fhir_meta."from:Basic"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
-      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1708,8 +2105,8 @@ CREATE FUNCTION fhir_meta."from:Binary"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('securityContext', fhir.ref_from_fhir(p -> 'securityContext')));
+    || (fhir.pair('securityContext', fhir.ref_from_fhir(p -> 'securityContext'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -1723,14 +2120,14 @@ CREATE FUNCTION fhir_meta."from:BiologicallyDerivedProduct"(p jsonb, p_head json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.refs_from_fhir(p -> 'request'))
       || fhir.pair('parent', fhir.refs_from_fhir(p -> 'parent'))
       || fhir.pair('collection', fhir_meta."from:BiologicallyDerivedProduct.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."timeDateTime") || exists(@."_timeDateTime") || exists(@."timePeriod"))' then fhir_meta."from[]:BiologicallyDerivedProduct.processing"(p -> 'processing') end)
-      || fhir.pair('manipulation', fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation')));
+      || fhir.pair('manipulation', fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1804,10 +2201,10 @@ CREATE FUNCTION fhir_meta."from:BodyStructure"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1821,10 +2218,10 @@ CREATE FUNCTION fhir_meta."from:Bundle"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
+    || (fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:Bundle.entry"(p -> 'entry') end)
-      || fhir.pair('signature', fhir_meta."from:Signature"(p -> 'signature')));
+      || fhir.pair('signature', fhir_meta."from:Signature"(p -> 'signature'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1854,10 +2251,10 @@ CREATE FUNCTION fhir_meta."from:CapabilityStatement"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('implementation', fhir_meta."from:CapabilityStatement.implementation"(p -> 'implementation')));
+      || fhir.pair('implementation', fhir_meta."from:CapabilityStatement.implementation"(p -> 'implementation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1887,8 +2284,7 @@ CREATE FUNCTION fhir_meta."from:CarePlan"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -1902,7 +2298,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
       || fhir.pair('goal', fhir.refs_from_fhir(p -> 'goal'))
       || fhir.pair('activity', case when p -> 'activity' @? '$ ? (exists(@."outcomeReference") || exists(@."progress") || exists(@."reference") || exists(@."detail"))' then fhir_meta."from[]:CarePlan.activity"(p -> 'activity') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -1962,15 +2359,15 @@ CREATE FUNCTION fhir_meta."from:CareTeam"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."member") || exists(@."onBehalfOf"))' then fhir_meta."from[]:CareTeam.participant"(p -> 'participant') end)
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('managingOrganization', fhir.refs_from_fhir(p -> 'managingOrganization'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2001,12 +2398,12 @@ CREATE FUNCTION fhir_meta."from:CatalogEntry"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('referencedItem', fhir.ref_from_fhir(p -> 'referencedItem'))
       || fhir.pair('additionalIdentifier', case when p -> 'additionalIdentifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'additionalIdentifier') end)
-      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end));
+      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2036,8 +2433,7 @@ CREATE FUNCTION fhir_meta."from:ChargeItem"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -2058,7 +2454,8 @@ begin
         || fhir.pair('CodeableConcept', p -> 'productCodeableConcept')) else '{}' end
       || fhir.pair('account', fhir.refs_from_fhir(p -> 'account'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('supportingInformation', fhir.refs_from_fhir(p -> 'supportingInformation')));
+      || fhir.pair('supportingInformation', fhir.refs_from_fhir(p -> 'supportingInformation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2088,11 +2485,11 @@ CREATE FUNCTION fhir_meta."from:ChargeItemDefinition"(p jsonb, p_head jsonb) RET
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('instance', fhir.refs_from_fhir(p -> 'instance')));
+      || fhir.pair('instance', fhir.refs_from_fhir(p -> 'instance'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2106,8 +2503,7 @@ CREATE FUNCTION fhir_meta."from:Claim"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_from_fhir(p -> 'enterer'))
@@ -2125,7 +2521,8 @@ begin
       || fhir.pair('procedure', case when p -> 'procedure' @? '$ ? (exists(@."procedureCodeableConcept") || exists(@."procedureReference") || exists(@."udi"))' then fhir_meta."from[]:Claim.procedure"(p -> 'procedure') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."identifier") || exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."from[]:Claim.insurance"(p -> 'insurance') end)
       || fhir.pair('accident', fhir_meta."from:Claim.accident"(p -> 'accident'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."from[]:Claim.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."from[]:Claim.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2347,8 +2744,7 @@ CREATE FUNCTION fhir_meta."from:ClaimResponse"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('insurer', fhir.ref_from_fhir(p -> 'insurer'))
@@ -2357,7 +2753,8 @@ begin
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference"))' then fhir_meta."from[]:ClaimResponse.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."from:ClaimResponse.payment"(p -> 'payment'))
       || fhir.pair('communicationRequest', fhir.refs_from_fhir(p -> 'communicationRequest'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."from[]:ClaimResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."from[]:ClaimResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2428,8 +2825,7 @@ CREATE FUNCTION fhir_meta."from:ClinicalImpression"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -2444,7 +2840,8 @@ begin
       || fhir.pair('finding', case when p -> 'finding' @? '$ ? (exists(@."itemReference"))' then fhir_meta."from[]:ClinicalImpression.finding"(p -> 'finding') end)
       || fhir.pair('prognosisReference', fhir.refs_from_fhir(p -> 'prognosisReference'))
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2490,11 +2887,11 @@ CREATE FUNCTION fhir_meta."from:CodeSystem"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."from[]:CodeSystem.concept"(p -> 'concept') end));
+      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."from[]:CodeSystem.concept"(p -> 'concept') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2554,8 +2951,7 @@ CREATE FUNCTION fhir_meta."from:Communication"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -2567,7 +2963,8 @@ begin
       || fhir.pair('sender', fhir.ref_from_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('payload', case when p -> 'payload' @? '$ ? (exists(@."contentString") || exists(@."_contentString") || exists(@."contentAttachment") || exists(@."contentReference"))' then fhir_meta."from[]:Communication.payload"(p -> 'payload') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2601,8 +2998,7 @@ CREATE FUNCTION fhir_meta."from:CommunicationRequest"(p jsonb, p_head jsonb) RET
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -2619,7 +3015,8 @@ begin
       || fhir.pair('recipient', fhir.refs_from_fhir(p -> 'recipient'))
       || fhir.pair('sender', fhir.ref_from_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2653,9 +3050,9 @@ CREATE FUNCTION fhir_meta."from:CompartmentDefinition"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2669,8 +3066,7 @@ CREATE FUNCTION fhir_meta."from:Composition"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -2679,7 +3075,8 @@ begin
       || fhir.pair('custodian', fhir.ref_from_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."targetIdentifier") || exists(@."targetReference"))' then fhir_meta."from[]:Composition.relatesTo"(p -> 'relatesTo') end)
       || fhir.pair('event', case when p -> 'event' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:Composition.event"(p -> 'event') end)
-      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."from[]:Composition.section"(p -> 'section') end));
+      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."from[]:Composition.section"(p -> 'section') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2762,8 +3159,7 @@ CREATE FUNCTION fhir_meta."from:ConceptMap"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}' then p - '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || case when p ?| '{sourceUri,_sourceUri,sourceCanonical,_sourceCanonical}' then jsonb_build_object('source',
@@ -2775,7 +3171,8 @@ begin
         fhir.pair('uri', p -> 'targetUri')
         || fhir.pair('_uri', p -> '_targetUri')
         || fhir.pair('canonical', p -> 'targetCanonical')
-        || fhir.pair('_canonical', p -> '_targetCanonical')) else '{}' end);
+        || fhir.pair('_canonical', p -> '_targetCanonical')) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2789,8 +3186,7 @@ CREATE FUNCTION fhir_meta."from:Condition"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -2814,7 +3210,8 @@ begin
       || fhir.pair('asserter', fhir.ref_from_fhir(p -> 'asserter'))
       || fhir.pair('stage', case when p -> 'stage' @? '$ ? (exists(@."assessment"))' then fhir_meta."from[]:Condition.stage"(p -> 'stage') end)
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:Condition.evidence"(p -> 'evidence') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2860,8 +3257,7 @@ CREATE FUNCTION fhir_meta."from:Consent"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,sourceAttachment,sourceReference}' then p - '{meta,sourceAttachment,sourceReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('performer', fhir.refs_from_fhir(p -> 'performer'))
@@ -2870,7 +3266,8 @@ begin
         fhir.pair('Attachment', p -> 'sourceAttachment')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'sourceReference'))) else '{}' end
       || fhir.pair('verification', case when p -> 'verification' @? '$ ? (exists(@."verifiedWith"))' then fhir_meta."from[]:Consent.verification"(p -> 'verification') end)
-      || fhir.pair('provision', fhir_meta."from:Consent.provision"(p -> 'provision')));
+      || fhir.pair('provision', fhir_meta."from:Consent.provision"(p -> 'provision'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -2950,8 +3347,7 @@ CREATE FUNCTION fhir_meta."from:Contract"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}' then p - '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instantiatesCanonical', fhir.ref_from_fhir(p -> 'instantiatesCanonical'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
@@ -2972,7 +3368,8 @@ begin
       || fhir.pair('rule', case when p -> 'rule' @? '$ ? (exists(@."contentAttachment") || exists(@."contentReference"))' then fhir_meta."from[]:Contract.rule"(p -> 'rule') end)
       || case when p ?| '{legallyBindingAttachment,legallyBindingReference}' then jsonb_build_object('legallyBinding',
         fhir.pair('Attachment', p -> 'legallyBindingAttachment')
-        || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'legallyBindingReference'))) else '{}' end);
+        || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'legallyBindingReference'))) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3265,15 +3662,15 @@ CREATE FUNCTION fhir_meta."from:Coverage"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('policyHolder', fhir.ref_from_fhir(p -> 'policyHolder'))
       || fhir.pair('subscriber', fhir.ref_from_fhir(p -> 'subscriber'))
       || fhir.pair('beneficiary', fhir.ref_from_fhir(p -> 'beneficiary'))
       || fhir.pair('payor', fhir.refs_from_fhir(p -> 'payor'))
       || fhir.pair('costToBeneficiary', case when p -> 'costToBeneficiary' @? '$ ? (exists(@."valueQuantity") || exists(@."valueMoney"))' then fhir_meta."from[]:Coverage.costToBeneficiary"(p -> 'costToBeneficiary') end)
-      || fhir.pair('contract', fhir.refs_from_fhir(p -> 'contract')));
+      || fhir.pair('contract', fhir.refs_from_fhir(p -> 'contract'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3305,8 +3702,7 @@ CREATE FUNCTION fhir_meta."from:CoverageEligibilityRequest"(p jsonb, p_head json
 begin
   p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{servicedDate,_servicedDate,servicedPeriod}' then jsonb_build_object('serviced',
@@ -3319,7 +3715,8 @@ begin
       || fhir.pair('facility', fhir.ref_from_fhir(p -> 'facility'))
       || fhir.pair('supportingInfo', case when p -> 'supportingInfo' @? '$ ? (exists(@."information"))' then fhir_meta."from[]:CoverageEligibilityRequest.supportingInfo"(p -> 'supportingInfo') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage"))' then fhir_meta."from[]:CoverageEligibilityRequest.insurance"(p -> 'insurance') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."from[]:CoverageEligibilityRequest.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."from[]:CoverageEligibilityRequest.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3402,8 +3799,7 @@ CREATE FUNCTION fhir_meta."from:CoverageEligibilityResponse"(p jsonb, p_head jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{servicedDate,_servicedDate,servicedPeriod}' then jsonb_build_object('serviced',
@@ -3413,7 +3809,8 @@ begin
       || fhir.pair('requestor', fhir.ref_from_fhir(p -> 'requestor'))
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('insurer', fhir.ref_from_fhir(p -> 'insurer'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3527,8 +3924,7 @@ CREATE FUNCTION fhir_meta."from:DetectedIssue"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}' then p - '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{identifiedDateTime,_identifiedDateTime,identifiedPeriod}' then jsonb_build_object('identified',
@@ -3538,7 +3934,8 @@ begin
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('implicated', fhir.refs_from_fhir(p -> 'implicated'))
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:DetectedIssue.evidence"(p -> 'evidence') end)
-      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."from[]:DetectedIssue.mitigation"(p -> 'mitigation') end));
+      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."from[]:DetectedIssue.mitigation"(p -> 'mitigation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3584,8 +3981,7 @@ CREATE FUNCTION fhir_meta."from:Device"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('definition', fhir.ref_from_fhir(p -> 'definition'))
       || fhir.pair('version', case when p -> 'version' @? '$ ? (exists(@."component"))' then fhir_meta."from[]:Device.version"(p -> 'version') end)
@@ -3593,7 +3989,8 @@ begin
       || fhir.pair('owner', fhir.ref_from_fhir(p -> 'owner'))
       || fhir.pair('location', fhir.ref_from_fhir(p -> 'location'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent')));
+      || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3623,8 +4020,7 @@ CREATE FUNCTION fhir_meta."from:DeviceDefinition"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,manufacturerString,_manufacturerString,manufacturerReference}' then p - '{meta,manufacturerString,_manufacturerString,manufacturerReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{manufacturerString,_manufacturerString,manufacturerReference}' then jsonb_build_object('manufacturer',
         fhir.pair('string', p -> 'manufacturerString')
@@ -3633,7 +4029,8 @@ begin
       || fhir.pair('shelfLifeStorage', case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."from[]:ProductShelfLife"(p -> 'shelfLifeStorage') end)
       || fhir.pair('owner', fhir.ref_from_fhir(p -> 'owner'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parentDevice', fhir.ref_from_fhir(p -> 'parentDevice')));
+      || fhir.pair('parentDevice', fhir.ref_from_fhir(p -> 'parentDevice'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3647,12 +4044,12 @@ CREATE FUNCTION fhir_meta."from:DeviceMetric"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
       || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent'))
-      || fhir.pair('measurementPeriod', fhir_meta."from:Timing"(p -> 'measurementPeriod')));
+      || fhir.pair('measurementPeriod', fhir_meta."from:Timing"(p -> 'measurementPeriod'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3666,8 +4063,7 @@ CREATE FUNCTION fhir_meta."from:DeviceRequest"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('priorRequest', fhir.refs_from_fhir(p -> 'priorRequest'))
@@ -3689,7 +4085,8 @@ begin
       || fhir.pair('insurance', fhir.refs_from_fhir(p -> 'insurance'))
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3724,8 +4121,7 @@ CREATE FUNCTION fhir_meta."from:DeviceUseStatement"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}' then p - '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -3738,7 +4134,8 @@ begin
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
       || fhir.pair('device', fhir.ref_from_fhir(p -> 'device'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3752,8 +4149,7 @@ CREATE FUNCTION fhir_meta."from:DiagnosticReport"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -3767,7 +4163,8 @@ begin
       || fhir.pair('specimen', fhir.refs_from_fhir(p -> 'specimen'))
       || fhir.pair('result', fhir.refs_from_fhir(p -> 'result'))
       || fhir.pair('imagingStudy', fhir.refs_from_fhir(p -> 'imagingStudy'))
-      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."from[]:DiagnosticReport.media"(p -> 'media') end));
+      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."from[]:DiagnosticReport.media"(p -> 'media') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3797,15 +4194,15 @@ CREATE FUNCTION fhir_meta."from:DocumentManifest"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."from:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('author', fhir.refs_from_fhir(p -> 'author'))
       || fhir.pair('recipient', fhir.refs_from_fhir(p -> 'recipient'))
       || fhir.pair('content', fhir.refs_from_fhir(p -> 'content'))
-      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."from[]:DocumentManifest.related"(p -> 'related') end));
+      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."from[]:DocumentManifest.related"(p -> 'related') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3836,8 +4233,7 @@ CREATE FUNCTION fhir_meta."from:DocumentReference"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."from:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -3845,7 +4241,8 @@ begin
       || fhir.pair('authenticator', fhir.ref_from_fhir(p -> 'authenticator'))
       || fhir.pair('custodian', fhir.ref_from_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:DocumentReference.relatesTo"(p -> 'relatesTo') end)
-      || fhir.pair('context', fhir_meta."from:DocumentReference.context"(p -> 'context')));
+      || fhir.pair('context', fhir_meta."from:DocumentReference.context"(p -> 'context'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -3936,8 +4333,7 @@ CREATE FUNCTION fhir_meta."from:EffectEvidenceSynthesis"(p jsonb, p_head jsonb) 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
@@ -3946,7 +4342,8 @@ begin
       || fhir.pair('exposureAlternative', fhir.ref_from_fhir(p -> 'exposureAlternative'))
       || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome'))
       || fhir.pair('resultsByExposure', case when p -> 'resultsByExposure' @? '$ ? (exists(@."riskEvidenceSynthesis"))' then fhir_meta."from[]:EffectEvidenceSynthesis.resultsByExposure"(p -> 'resultsByExposure') end)
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4356,8 +4753,7 @@ CREATE FUNCTION fhir_meta."from:Encounter"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('episodeOfCare', fhir.refs_from_fhir(p -> 'episodeOfCare'))
@@ -4370,7 +4766,8 @@ begin
       || fhir.pair('hospitalization', fhir_meta."from:Encounter.hospitalization"(p -> 'hospitalization'))
       || fhir.pair('location', case when p -> 'location' @? '$ ? (exists(@."location"))' then fhir_meta."from[]:Encounter.location"(p -> 'location') end)
       || fhir.pair('serviceProvider', fhir.ref_from_fhir(p -> 'serviceProvider'))
-      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4450,10 +4847,10 @@ CREATE FUNCTION fhir_meta."from:Endpoint"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization')));
+      || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4467,13 +4864,13 @@ CREATE FUNCTION fhir_meta."from:EnrollmentRequest"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('insurer', fhir.ref_from_fhir(p -> 'insurer'))
       || fhir.pair('provider', fhir.ref_from_fhir(p -> 'provider'))
       || fhir.pair('candidate', fhir.ref_from_fhir(p -> 'candidate'))
-      || fhir.pair('coverage', fhir.ref_from_fhir(p -> 'coverage')));
+      || fhir.pair('coverage', fhir.ref_from_fhir(p -> 'coverage'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4487,12 +4884,12 @@ CREATE FUNCTION fhir_meta."from:EnrollmentResponse"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('organization', fhir.ref_from_fhir(p -> 'organization'))
-      || fhir.pair('requestProvider', fhir.ref_from_fhir(p -> 'requestProvider')));
+      || fhir.pair('requestProvider', fhir.ref_from_fhir(p -> 'requestProvider'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4506,8 +4903,7 @@ CREATE FUNCTION fhir_meta."from:EpisodeOfCare"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('diagnosis', case when p -> 'diagnosis' @? '$ ? (exists(@."condition"))' then fhir_meta."from[]:EpisodeOfCare.diagnosis"(p -> 'diagnosis') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
@@ -4515,7 +4911,8 @@ begin
       || fhir.pair('referralRequest', fhir.refs_from_fhir(p -> 'referralRequest'))
       || fhir.pair('careManager', fhir.ref_from_fhir(p -> 'careManager'))
       || fhir.pair('team', fhir.refs_from_fhir(p -> 'team'))
-      || fhir.pair('account', fhir.refs_from_fhir(p -> 'account')));
+      || fhir.pair('account', fhir.refs_from_fhir(p -> 'account'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4545,14 +4942,14 @@ CREATE FUNCTION fhir_meta."from:EventDefinition"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timingTiming") || exists(@."timingReference") || exists(@."timingDate") || exists(@."_timingDate") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."data"))' then fhir_meta."from[]:TriggerDefinition"(p -> 'trigger') end));
+      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timingTiming") || exists(@."timingReference") || exists(@."timingDate") || exists(@."_timingDate") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."data"))' then fhir_meta."from[]:TriggerDefinition"(p -> 'trigger') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4566,14 +4963,14 @@ CREATE FUNCTION fhir_meta."from:Evidence"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('exposureBackground', fhir.ref_from_fhir(p -> 'exposureBackground'))
       || fhir.pair('exposureVariant', fhir.refs_from_fhir(p -> 'exposureVariant'))
-      || fhir.pair('outcome', fhir.refs_from_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.refs_from_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4587,12 +4984,12 @@ CREATE FUNCTION fhir_meta."from:EvidenceVariable"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instancesQuantity") || exists(@."instancesRange") || exists(@."durationQuantity") || exists(@."durationRange") || exists(@."timeFromEvent"))' then fhir_meta."from[]:EvidenceVariable.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instancesQuantity") || exists(@."instancesRange") || exists(@."durationQuantity") || exists(@."durationRange") || exists(@."timeFromEvent"))' then fhir_meta."from[]:EvidenceVariable.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4696,11 +5093,11 @@ CREATE FUNCTION fhir_meta."from:ExampleScenario"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."from[]:ExampleScenario.process"(p -> 'process') end));
+      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."from[]:ExampleScenario.process"(p -> 'process') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -4763,8 +5160,7 @@ CREATE FUNCTION fhir_meta."from:ExplanationOfBenefit"(p jsonb, p_head jsonb) RET
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_from_fhir(p -> 'enterer'))
@@ -4787,7 +5183,8 @@ begin
       || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."from[]:ExplanationOfBenefit.item"(p -> 'item') end)
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference"))' then fhir_meta."from[]:ExplanationOfBenefit.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."from:ExplanationOfBenefit.payment"(p -> 'payment'))
-      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end));
+      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5088,8 +5485,7 @@ CREATE FUNCTION fhir_meta."from:FamilyMemberHistory"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}' then p - '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{bornPeriod,bornDate,_bornDate,bornString,_bornString}' then jsonb_build_object('born',
@@ -5114,7 +5510,8 @@ begin
         || fhir.pair('_string', p -> '_deceasedString')) else '{}' end
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onsetAge") || exists(@."onsetRange") || exists(@."onsetPeriod") || exists(@."onsetString") || exists(@."_onsetString") || exists(@."note"))' then fhir_meta."from[]:FamilyMemberHistory.condition"(p -> 'condition') end));
+      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onsetAge") || exists(@."onsetRange") || exists(@."onsetPeriod") || exists(@."onsetString") || exists(@."_onsetString") || exists(@."note"))' then fhir_meta."from[]:FamilyMemberHistory.condition"(p -> 'condition') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5150,12 +5547,12 @@ CREATE FUNCTION fhir_meta."from:Flag"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
-      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5169,8 +5566,7 @@ CREATE FUNCTION fhir_meta."from:Goal"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,startDate,_startDate,startCodeableConcept}' then p - '{meta,startDate,_startDate,startCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || case when p ?| '{startDate,_startDate,startCodeableConcept}' then jsonb_build_object('start',
@@ -5181,7 +5577,8 @@ begin
       || fhir.pair('expressedBy', fhir.ref_from_fhir(p -> 'expressedBy'))
       || fhir.pair('addresses', fhir.refs_from_fhir(p -> 'addresses'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('outcomeReference', fhir.refs_from_fhir(p -> 'outcomeReference')));
+      || fhir.pair('outcomeReference', fhir.refs_from_fhir(p -> 'outcomeReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5225,10 +5622,10 @@ CREATE FUNCTION fhir_meta."from:GraphDefinition"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:GraphDefinition.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:GraphDefinition.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5274,12 +5671,12 @@ CREATE FUNCTION fhir_meta."from:Group"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingEntity', fhir.ref_from_fhir(p -> 'managingEntity'))
       || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:Group.characteristic"(p -> 'characteristic') end)
-      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."from[]:Group.member"(p -> 'member') end));
+      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."from[]:Group.member"(p -> 'member') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5331,8 +5728,7 @@ CREATE FUNCTION fhir_meta."from:GuidanceResponse"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}' then p - '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('requestIdentifier', fhir_meta."from:Identifier"(p -> 'requestIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}' then jsonb_build_object('module',
@@ -5349,7 +5745,8 @@ begin
       || fhir.pair('evaluationMessage', fhir.refs_from_fhir(p -> 'evaluationMessage'))
       || fhir.pair('outputParameters', fhir.ref_from_fhir(p -> 'outputParameters'))
       || fhir.pair('result', fhir.ref_from_fhir(p -> 'result'))
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5363,14 +5760,14 @@ CREATE FUNCTION fhir_meta."from:HealthcareService"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('providedBy', fhir.ref_from_fhir(p -> 'providedBy'))
       || fhir.pair('offeredIn', fhir.refs_from_fhir(p -> 'offeredIn'))
       || fhir.pair('location', fhir.refs_from_fhir(p -> 'location'))
       || fhir.pair('coverageArea', fhir.refs_from_fhir(p -> 'coverageArea'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5384,8 +5781,7 @@ CREATE FUNCTION fhir_meta."from:ImagingStudy"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -5397,7 +5793,8 @@ begin
       || fhir.pair('location', fhir.ref_from_fhir(p -> 'location'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."from[]:ImagingStudy.series"(p -> 'series') end));
+      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."from[]:ImagingStudy.series"(p -> 'series') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5445,8 +5842,7 @@ CREATE FUNCTION fhir_meta."from:Immunization"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -5461,7 +5857,8 @@ begin
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:Immunization.reaction"(p -> 'reaction') end)
-      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString"))' then fhir_meta."from[]:Immunization.protocolApplied"(p -> 'protocolApplied') end));
+      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString"))' then fhir_meta."from[]:Immunization.protocolApplied"(p -> 'protocolApplied') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5533,8 +5930,7 @@ CREATE FUNCTION fhir_meta."from:ImmunizationEvaluation"(p jsonb, p_head jsonb) R
 begin
   p := p || '{}';
   return (case when p ?| '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then p - '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_from_fhir(p -> 'authority'))
@@ -5548,7 +5944,8 @@ begin
         fhir.pair('positiveInt', p -> 'seriesDosesPositiveInt')
         || fhir.pair('_positiveInt', p -> '_seriesDosesPositiveInt')
         || fhir.pair('string', p -> 'seriesDosesString')
-        || fhir.pair('_string', p -> '_seriesDosesString')) else '{}' end);
+        || fhir.pair('_string', p -> '_seriesDosesString')) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5562,12 +5959,12 @@ CREATE FUNCTION fhir_meta."from:ImmunizationRecommendation"(p jsonb, p_head json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_from_fhir(p -> 'authority'))
-      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end));
+      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5608,11 +6005,11 @@ CREATE FUNCTION fhir_meta."from:ImplementationGuide"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('definition', fhir_meta."from:ImplementationGuide.definition"(p -> 'definition'))
-      || fhir.pair('manifest', fhir_meta."from:ImplementationGuide.manifest"(p -> 'manifest')));
+      || fhir.pair('manifest', fhir_meta."from:ImplementationGuide.manifest"(p -> 'manifest'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5721,8 +6118,7 @@ CREATE FUNCTION fhir_meta."from:InsurancePlan"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ownedBy', fhir.ref_from_fhir(p -> 'ownedBy'))
       || fhir.pair('administeredBy', fhir.ref_from_fhir(p -> 'administeredBy'))
@@ -5730,7 +6126,8 @@ begin
       || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
       || fhir.pair('network', fhir.refs_from_fhir(p -> 'network'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."network"))' then fhir_meta."from[]:InsurancePlan.coverage"(p -> 'coverage') end)
-      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."from[]:InsurancePlan.plan"(p -> 'plan') end));
+      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."from[]:InsurancePlan.plan"(p -> 'plan') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5778,8 +6175,7 @@ CREATE FUNCTION fhir_meta."from:Invoice"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('recipient', fhir.ref_from_fhir(p -> 'recipient'))
@@ -5787,7 +6183,8 @@ begin
       || fhir.pair('issuer', fhir.ref_from_fhir(p -> 'issuer'))
       || fhir.pair('account', fhir.ref_from_fhir(p -> 'account'))
       || fhir.pair('lineItem', case when p -> 'lineItem' @? '$ ? (exists(@."chargeItemReference") || exists(@."chargeItemCodeableConcept"))' then fhir_meta."from[]:Invoice.lineItem"(p -> 'lineItem') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5835,14 +6232,14 @@ CREATE FUNCTION fhir_meta."from:Library"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5856,10 +6253,10 @@ CREATE FUNCTION fhir_meta."from:Linkage"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:Linkage.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:Linkage.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5889,14 +6286,14 @@ CREATE FUNCTION fhir_meta."from:List"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:List.entry"(p -> 'entry') end));
+      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:List.entry"(p -> 'entry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5926,12 +6323,12 @@ CREATE FUNCTION fhir_meta."from:Location"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
       || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5945,13 +6342,13 @@ CREATE FUNCTION fhir_meta."from:Measure"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -5965,13 +6362,13 @@ CREATE FUNCTION fhir_meta."from:MeasureReport"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('reporter', fhir.ref_from_fhir(p -> 'reporter'))
       || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."population") || exists(@."stratifier"))' then fhir_meta."from[]:MeasureReport.group"(p -> 'group') end)
-      || fhir.pair('evaluatedResource', fhir.refs_from_fhir(p -> 'evaluatedResource')));
+      || fhir.pair('evaluatedResource', fhir.refs_from_fhir(p -> 'evaluatedResource'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6066,8 +6463,7 @@ CREATE FUNCTION fhir_meta."from:Media"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,createdDateTime,_createdDateTime,createdPeriod}' then p - '{meta,createdDateTime,_createdDateTime,createdPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -6079,7 +6475,8 @@ begin
         || fhir.pair('Period', p -> 'createdPeriod')) else '{}' end
       || fhir.pair('operator', fhir.ref_from_fhir(p -> 'operator'))
       || fhir.pair('device', fhir.ref_from_fhir(p -> 'device'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6093,11 +6490,11 @@ CREATE FUNCTION fhir_meta."from:Medication"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('manufacturer', fhir.ref_from_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."itemCodeableConcept") || exists(@."itemReference"))' then fhir_meta."from[]:Medication.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."itemCodeableConcept") || exists(@."itemReference"))' then fhir_meta."from[]:Medication.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6129,8 +6526,7 @@ CREATE FUNCTION fhir_meta."from:MedicationAdministration"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
       || case when p ?| '{medicationCodeableConcept,medicationReference}' then jsonb_build_object('medication',
@@ -6149,7 +6545,8 @@ begin
       || fhir.pair('device', fhir.refs_from_fhir(p -> 'device'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('dosage', fhir_meta."from:MedicationAdministration.dosage"(p -> 'dosage'))
-      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6197,8 +6594,7 @@ CREATE FUNCTION fhir_meta."from:MedicationDispense"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}' then p - '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
       || case when p ?| '{statusReasonCodeableConcept,statusReasonReference}' then jsonb_build_object('statusReason',
@@ -6219,7 +6615,8 @@ begin
       || fhir.pair('dosageInstruction', case when p -> 'dosageInstruction' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosageInstruction') end)
       || fhir.pair('substitution', fhir_meta."from:MedicationDispense.substitution"(p -> 'substitution'))
       || fhir.pair('detectedIssue', fhir.refs_from_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6265,8 +6662,7 @@ CREATE FUNCTION fhir_meta."from:MedicationKnowledge"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.ref_from_fhir(p -> 'manufacturer'))
       || fhir.pair('relatedMedicationKnowledge', case when p -> 'relatedMedicationKnowledge' @? '$ ? (exists(@."reference"))' then fhir_meta."from[]:MedicationKnowledge.relatedMedicationKnowledge"(p -> 'relatedMedicationKnowledge') end)
       || fhir.pair('associatedMedication', fhir.refs_from_fhir(p -> 'associatedMedication'))
@@ -6275,7 +6671,8 @@ begin
       || fhir.pair('administrationGuidelines', case when p -> 'administrationGuidelines' @? '$ ? (exists(@."dosage") || exists(@."indicationCodeableConcept") || exists(@."indicationReference") || exists(@."patientCharacteristics"))' then fhir_meta."from[]:MedicationKnowledge.administrationGuidelines"(p -> 'administrationGuidelines') end)
       || fhir.pair('drugCharacteristic', case when p -> 'drugCharacteristic' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueQuantity") || exists(@."valueBase64Binary") || exists(@."_valueBase64Binary"))' then fhir_meta."from[]:MedicationKnowledge.drugCharacteristic"(p -> 'drugCharacteristic') end)
       || fhir.pair('contraindication', fhir.refs_from_fhir(p -> 'contraindication'))
-      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."from[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end));
+      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."from[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6431,8 +6828,7 @@ CREATE FUNCTION fhir_meta."from:MedicationRequest"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}' then p - '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{reportedBoolean,_reportedBoolean,reportedReference}' then jsonb_build_object('reported',
         fhir.pair('boolean', p -> 'reportedBoolean')
@@ -6457,7 +6853,8 @@ begin
       || fhir.pair('substitution', fhir_meta."from:MedicationRequest.substitution"(p -> 'substitution'))
       || fhir.pair('priorPrescription', fhir.ref_from_fhir(p -> 'priorPrescription'))
       || fhir.pair('detectedIssue', fhir.refs_from_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6506,8 +6903,7 @@ CREATE FUNCTION fhir_meta."from:MedicationStatement"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -6524,7 +6920,8 @@ begin
       || fhir.pair('derivedFrom', fhir.refs_from_fhir(p -> 'derivedFrom'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosage') end));
+      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosage') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6538,8 +6935,7 @@ CREATE FUNCTION fhir_meta."from:MedicinalProduct"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('pharmaceuticalProduct', fhir.refs_from_fhir(p -> 'pharmaceuticalProduct'))
       || fhir.pair('packagedMedicinalProduct', fhir.refs_from_fhir(p -> 'packagedMedicinalProduct'))
@@ -6549,7 +6945,8 @@ begin
       || fhir.pair('clinicalTrial', fhir.refs_from_fhir(p -> 'clinicalTrial'))
       || fhir.pair('crossReference', case when p -> 'crossReference' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'crossReference') end)
       || fhir.pair('manufacturingBusinessOperation', case when p -> 'manufacturingBusinessOperation' @? '$ ? (exists(@."authorisationReferenceNumber") || exists(@."manufacturer") || exists(@."regulator"))' then fhir_meta."from[]:MedicinalProduct.manufacturingBusinessOperation"(p -> 'manufacturingBusinessOperation') end)
-      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indicationCodeableConcept") || exists(@."indicationReference"))' then fhir_meta."from[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end));
+      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indicationCodeableConcept") || exists(@."indicationReference"))' then fhir_meta."from[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6600,14 +6997,14 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductAuthorization"(p jsonb, p_head j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('jurisdictionalAuthorization', case when p -> 'jurisdictionalAuthorization' @? '$ ? (exists(@."identifier"))' then fhir_meta."from[]:MedicinalProductAuthorization.jurAut"(p -> 'jurisdictionalAuthorization') end)
       || fhir.pair('holder', fhir.ref_from_fhir(p -> 'holder'))
       || fhir.pair('regulator', fhir.ref_from_fhir(p -> 'regulator'))
-      || fhir.pair('procedure', fhir_meta."from:MedicinalProductAuthorization.procedure"(p -> 'procedure')));
+      || fhir.pair('procedure', fhir_meta."from:MedicinalProductAuthorization.procedure"(p -> 'procedure'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6658,12 +7055,12 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductContraindication"(p jsonb, p_hea
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('therapeuticIndication', fhir.refs_from_fhir(p -> 'therapeuticIndication'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medicationCodeableConcept") || exists(@."medicationReference"))' then fhir_meta."from[]:MedicinalProductContraindication.otherTherapy"(p -> 'otherTherapy') end)
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6695,12 +7092,12 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductIndication"(p jsonb, p_head json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medicationCodeableConcept") || exists(@."medicationReference"))' then fhir_meta."from[]:MedicinalProductIndication.otherTherapy"(p -> 'otherTherapy') end)
       || fhir.pair('undesirableEffect', fhir.refs_from_fhir(p -> 'undesirableEffect'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6732,10 +7129,10 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductIngredient"(p jsonb, p_head json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-      || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer')));
+      || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -6749,10 +7146,10 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductInteraction"(p jsonb, p_head jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
-      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."itemReference") || exists(@."itemCodeableConcept"))' then fhir_meta."from[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end));
+      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."itemReference") || exists(@."itemCodeableConcept"))' then fhir_meta."from[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6784,10 +7181,10 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductManufactured"(p jsonb, p_head js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', fhir.refs_from_fhir(p -> 'ingredient')));
+      || fhir.pair('ingredient', fhir.refs_from_fhir(p -> 'ingredient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -6801,14 +7198,14 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductPackaged"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('marketingAuthorization', fhir.ref_from_fhir(p -> 'marketingAuthorization'))
       || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer'))
       || fhir.pair('batchIdentifier', case when p -> 'batchIdentifier' @? '$ ? (exists(@."outerPackaging") || exists(@."immediatePackaging"))' then fhir_meta."from[]:MedicinalProductPackaged.batchIdentifier"(p -> 'batchIdentifier') end)
-      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end));
+      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6860,11 +7257,11 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductPharmaceutical"(p jsonb, p_head 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ingredient', fhir.refs_from_fhir(p -> 'ingredient'))
-      || fhir.pair('device', fhir.refs_from_fhir(p -> 'device')));
+      || fhir.pair('device', fhir.refs_from_fhir(p -> 'device'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6878,10 +7275,10 @@ CREATE FUNCTION fhir_meta."from:MedicinalProductUndesirableEffect"(p jsonb, p_he
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6895,14 +7292,14 @@ CREATE FUNCTION fhir_meta."from:MessageDefinition"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || case when p ?| '{eventCoding,eventUri,_eventUri}' then jsonb_build_object('event',
         fhir.pair('Coding', p -> 'eventCoding')
         || fhir.pair('uri', p -> 'eventUri')
-        || fhir.pair('_uri', p -> '_eventUri')) else '{}' end);
+        || fhir.pair('_uri', p -> '_eventUri')) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6916,8 +7313,7 @@ CREATE FUNCTION fhir_meta."from:MessageHeader"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || case when p ?| '{eventCoding,eventUri,_eventUri}' then jsonb_build_object('event',
         fhir.pair('Coding', p -> 'eventCoding')
         || fhir.pair('uri', p -> 'eventUri')
@@ -6928,7 +7324,8 @@ begin
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('responsible', fhir.ref_from_fhir(p -> 'responsible'))
       || fhir.pair('response', fhir_meta."from:MessageHeader.response"(p -> 'response'))
-      || fhir.pair('focus', fhir.refs_from_fhir(p -> 'focus')));
+      || fhir.pair('focus', fhir.refs_from_fhir(p -> 'focus'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -6995,8 +7392,7 @@ CREATE FUNCTION fhir_meta."from:MolecularSequence"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('specimen', fhir.ref_from_fhir(p -> 'specimen'))
@@ -7004,7 +7400,8 @@ begin
       || fhir.pair('performer', fhir.ref_from_fhir(p -> 'performer'))
       || fhir.pair('referenceSeq', fhir_meta."from:MolecularSequence.referenceSeq"(p -> 'referenceSeq'))
       || fhir.pair('variant', case when p -> 'variant' @? '$ ? (exists(@."variantPointer"))' then fhir_meta."from[]:MolecularSequence.variant"(p -> 'variant') end)
-      || fhir.pair('pointer', fhir.refs_from_fhir(p -> 'pointer')));
+      || fhir.pair('pointer', fhir.refs_from_fhir(p -> 'pointer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7050,9 +7447,9 @@ CREATE FUNCTION fhir_meta."from:NamingSystem"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7066,8 +7463,7 @@ CREATE FUNCTION fhir_meta."from:NutritionOrder"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -7076,7 +7472,8 @@ begin
       || fhir.pair('oralDiet', fhir_meta."from:NutritionOrder.oralDiet"(p -> 'oralDiet'))
       || fhir.pair('supplement', case when p -> 'supplement' @? '$ ? (exists(@."schedule"))' then fhir_meta."from[]:NutritionOrder.supplement"(p -> 'supplement') end)
       || fhir.pair('enteralFormula', fhir_meta."from:NutritionOrder.enteralFormula"(p -> 'enteralFormula'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7157,8 +7554,7 @@ CREATE FUNCTION fhir_meta."from:Observation"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -7195,7 +7591,8 @@ begin
       || fhir.pair('device', fhir.ref_from_fhir(p -> 'device'))
       || fhir.pair('hasMember', fhir.refs_from_fhir(p -> 'hasMember'))
       || fhir.pair('derivedFrom', fhir.refs_from_fhir(p -> 'derivedFrom'))
-      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."valueQuantity") || exists(@."valueCodeableConcept") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueSampledData") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valuePeriod"))' then fhir_meta."from[]:Observation.component"(p -> 'component') end));
+      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."valueQuantity") || exists(@."valueCodeableConcept") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueSampledData") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valuePeriod"))' then fhir_meta."from[]:Observation.component"(p -> 'component') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7241,14 +7638,14 @@ CREATE FUNCTION fhir_meta."from:ObservationDefinition"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('publisher', fhir.ref_from_fhir(p -> 'publisher'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('validCodedValueSet', fhir.ref_from_fhir(p -> 'validCodedValueSet'))
       || fhir.pair('normalCodedValueSet', fhir.ref_from_fhir(p -> 'normalCodedValueSet'))
       || fhir.pair('abnormalCodedValueSet', fhir.ref_from_fhir(p -> 'abnormalCodedValueSet'))
-      || fhir.pair('criticalCodedValueSet', fhir.ref_from_fhir(p -> 'criticalCodedValueSet')));
+      || fhir.pair('criticalCodedValueSet', fhir.ref_from_fhir(p -> 'criticalCodedValueSet'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7262,10 +7659,10 @@ CREATE FUNCTION fhir_meta."from:OperationDefinition"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."from[]:OperationDefinition.parameter"(p -> 'parameter') end));
+      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."from[]:OperationDefinition.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7295,8 +7692,8 @@ CREATE FUNCTION fhir_meta."from:OperationOutcome"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -7310,11 +7707,11 @@ CREATE FUNCTION fhir_meta."from:Organization"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7328,15 +7725,15 @@ CREATE FUNCTION fhir_meta."from:OrganizationAffiliation"(p jsonb, p_head jsonb) 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('organization', fhir.ref_from_fhir(p -> 'organization'))
       || fhir.pair('participatingOrganization', fhir.ref_from_fhir(p -> 'participatingOrganization'))
       || fhir.pair('network', fhir.refs_from_fhir(p -> 'network'))
       || fhir.pair('location', fhir.refs_from_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_from_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7350,8 +7747,8 @@ CREATE FUNCTION fhir_meta."from:Parameters"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta") || exists(@."resource") || exists(@."part"))' then fhir_meta."from[]:Parameters.parameter"(p -> 'parameter') end));
+    || (fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta") || exists(@."resource") || exists(@."part"))' then fhir_meta."from[]:Parameters.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7452,8 +7849,7 @@ CREATE FUNCTION fhir_meta."from:Patient"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}' then p - '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime}' then jsonb_build_object('deceased',
         fhir.pair('boolean', p -> 'deceasedBoolean')
@@ -7468,7 +7864,8 @@ begin
       || fhir.pair('contact', case when p -> 'contact' @? '$ ? (exists(@."organization"))' then fhir_meta."from[]:Patient.contact"(p -> 'contact') end)
       || fhir.pair('generalPractitioner', fhir.refs_from_fhir(p -> 'generalPractitioner'))
       || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."from[]:Patient.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."from[]:Patient.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7514,15 +7911,15 @@ CREATE FUNCTION fhir_meta."from:PaymentNotice"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('response', fhir.ref_from_fhir(p -> 'response'))
       || fhir.pair('provider', fhir.ref_from_fhir(p -> 'provider'))
       || fhir.pair('payment', fhir.ref_from_fhir(p -> 'payment'))
       || fhir.pair('payee', fhir.ref_from_fhir(p -> 'payee'))
-      || fhir.pair('recipient', fhir.ref_from_fhir(p -> 'recipient')));
+      || fhir.pair('recipient', fhir.ref_from_fhir(p -> 'recipient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7536,14 +7933,14 @@ CREATE FUNCTION fhir_meta."from:PaymentReconciliation"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('paymentIssuer', fhir.ref_from_fhir(p -> 'paymentIssuer'))
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('requestor', fhir.ref_from_fhir(p -> 'requestor'))
       || fhir.pair('paymentIdentifier', fhir_meta."from:Identifier"(p -> 'paymentIdentifier'))
-      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."from[]:PaymentReconciliation.detail"(p -> 'detail') end));
+      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."from[]:PaymentReconciliation.detail"(p -> 'detail') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7579,11 +7976,11 @@ CREATE FUNCTION fhir_meta."from:Person"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:Person.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:Person.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7613,15 +8010,15 @@ CREATE FUNCTION fhir_meta."from:PlanDefinition"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('goal', case when p -> 'goal' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:PlanDefinition.goal"(p -> 'goal') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionUri") || exists(@."_definitionUri") || exists(@."action"))' then fhir_meta."from[]:PlanDefinition.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionUri") || exists(@."_definitionUri") || exists(@."action"))' then fhir_meta."from[]:PlanDefinition.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7742,10 +8139,10 @@ CREATE FUNCTION fhir_meta."from:Practitioner"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."from[]:Practitioner.qualification"(p -> 'qualification') end));
+      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."from[]:Practitioner.qualification"(p -> 'qualification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7776,14 +8173,14 @@ CREATE FUNCTION fhir_meta."from:PractitionerRole"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('practitioner', fhir.ref_from_fhir(p -> 'practitioner'))
       || fhir.pair('organization', fhir.ref_from_fhir(p -> 'organization'))
       || fhir.pair('location', fhir.refs_from_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_from_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7797,8 +8194,7 @@ CREATE FUNCTION fhir_meta."from:Procedure"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}' then p - '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -7821,7 +8217,8 @@ begin
       || fhir.pair('complicationDetail', fhir.refs_from_fhir(p -> 'complicationDetail'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('focalDevice', case when p -> 'focalDevice' @? '$ ? (exists(@."manipulated"))' then fhir_meta."from[]:Procedure.focalDevice"(p -> 'focalDevice') end)
-      || fhir.pair('usedReference', fhir.refs_from_fhir(p -> 'usedReference')));
+      || fhir.pair('usedReference', fhir.refs_from_fhir(p -> 'usedReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7884,8 +8281,7 @@ CREATE FUNCTION fhir_meta."from:Provenance"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}' then p - '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_from_fhir(p -> 'target'))
       || case when p ?| '{occurredPeriod,occurredDateTime,_occurredDateTime}' then jsonb_build_object('occurred',
         fhir.pair('Period', p -> 'occurredPeriod')
@@ -7894,7 +8290,8 @@ begin
       || fhir.pair('location', fhir.ref_from_fhir(p -> 'location'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."from[]:Provenance.agent"(p -> 'agent') end)
       || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."agent"))' then fhir_meta."from[]:Provenance.entity"(p -> 'entity') end)
-      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."from[]:Signature"(p -> 'signature') end));
+      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."from[]:Signature"(p -> 'signature') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -7942,11 +8339,11 @@ CREATE FUNCTION fhir_meta."from:Questionnaire"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."from[]:Questionnaire.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."from[]:Questionnaire.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8074,8 +8471,7 @@ CREATE FUNCTION fhir_meta."from:QuestionnaireResponse"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -8083,7 +8479,8 @@ begin
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."from[]:QuestionnaireResponse.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."from[]:QuestionnaireResponse.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8151,10 +8548,10 @@ CREATE FUNCTION fhir_meta."from:RelatedPerson"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8168,8 +8565,7 @@ CREATE FUNCTION fhir_meta."from:RequestGroup"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -8179,7 +8575,8 @@ begin
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."from[]:RequestGroup.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."from[]:RequestGroup.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8238,8 +8635,7 @@ CREATE FUNCTION fhir_meta."from:ResearchDefinition"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
@@ -8248,7 +8644,8 @@ begin
       || fhir.pair('population', fhir.ref_from_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_from_fhir(p -> 'exposure'))
       || fhir.pair('exposureAlternative', fhir.ref_from_fhir(p -> 'exposureAlternative'))
-      || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8262,14 +8659,14 @@ CREATE FUNCTION fhir_meta."from:ResearchElementDefinition"(p jsonb, p_head jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definitionCodeableConcept") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionExpression") || exists(@."definitionDataRequirement") || exists(@."usageContext") || exists(@."studyEffectiveDateTime") || exists(@."_studyEffectiveDateTime") || exists(@."studyEffectivePeriod") || exists(@."studyEffectiveDuration") || exists(@."studyEffectiveTiming") || exists(@."participantEffectiveDateTime") || exists(@."_participantEffectiveDateTime") || exists(@."participantEffectivePeriod") || exists(@."participantEffectiveDuration") || exists(@."participantEffectiveTiming"))' then fhir_meta."from[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definitionCodeableConcept") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionExpression") || exists(@."definitionDataRequirement") || exists(@."usageContext") || exists(@."studyEffectiveDateTime") || exists(@."_studyEffectiveDateTime") || exists(@."studyEffectivePeriod") || exists(@."studyEffectiveDuration") || exists(@."studyEffectiveTiming") || exists(@."participantEffectiveDateTime") || exists(@."_participantEffectiveDateTime") || exists(@."participantEffectivePeriod") || exists(@."participantEffectiveDuration") || exists(@."participantEffectiveTiming"))' then fhir_meta."from[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8317,8 +8714,7 @@ CREATE FUNCTION fhir_meta."from:ResearchStudy"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('protocol', fhir.refs_from_fhir(p -> 'protocol'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -8331,7 +8727,8 @@ begin
       || fhir.pair('recruitment', fhir_meta."from:ResearchStudy.recruitment"(p -> 'recruitment'))
       || fhir.pair('comparisonGroup', case when p -> 'comparisonGroup' @? '$ ? (exists(@."intendedExposure") || exists(@."observedGroup"))' then fhir_meta."from[]:ResearchStudy.comparisonGroup"(p -> 'comparisonGroup') end)
       || fhir.pair('outcomeMeasure', case when p -> 'outcomeMeasure' @? '$ ? (exists(@."reference"))' then fhir_meta."from[]:ResearchStudy.outcomeMeasure"(p -> 'outcomeMeasure') end)
-      || fhir.pair('result', fhir.refs_from_fhir(p -> 'result')));
+      || fhir.pair('result', fhir.refs_from_fhir(p -> 'result'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8411,12 +8808,12 @@ CREATE FUNCTION fhir_meta."from:ResearchSubject"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('study', fhir.ref_from_fhir(p -> 'study'))
       || fhir.pair('individual', fhir.ref_from_fhir(p -> 'individual'))
-      || fhir.pair('consent', fhir.ref_from_fhir(p -> 'consent')));
+      || fhir.pair('consent', fhir.ref_from_fhir(p -> 'consent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8430,8 +8827,7 @@ CREATE FUNCTION fhir_meta."from:RiskAssessment"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.ref_from_fhir(p -> 'basedOn'))
       || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent'))
@@ -8446,7 +8842,8 @@ begin
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('basis', fhir.refs_from_fhir(p -> 'basis'))
       || fhir.pair('prediction', case when p -> 'prediction' @? '$ ? (exists(@."probabilityDecimal") || exists(@."_probabilityDecimal") || exists(@."probabilityRange") || exists(@."whenPeriod") || exists(@."whenRange"))' then fhir_meta."from[]:RiskAssessment.prediction"(p -> 'prediction') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8482,15 +8879,15 @@ CREATE FUNCTION fhir_meta."from:RiskEvidenceSynthesis"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('population', fhir.ref_from_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_from_fhir(p -> 'exposure'))
       || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome'))
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8537,10 +8934,10 @@ CREATE FUNCTION fhir_meta."from:Schedule"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('actor', fhir.refs_from_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.refs_from_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8554,9 +8951,9 @@ CREATE FUNCTION fhir_meta."from:SearchParameter"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8570,8 +8967,7 @@ CREATE FUNCTION fhir_meta."from:ServiceRequest"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}' then p - '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -8599,7 +8995,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
       || fhir.pair('specimen', fhir.refs_from_fhir(p -> 'specimen'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8630,10 +9027,10 @@ CREATE FUNCTION fhir_meta."from:Slot"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('schedule', fhir.ref_from_fhir(p -> 'schedule')));
+      || fhir.pair('schedule', fhir.ref_from_fhir(p -> 'schedule'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8647,8 +9044,7 @@ CREATE FUNCTION fhir_meta."from:Specimen"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('accessionIdentifier', fhir_meta."from:Identifier"(p -> 'accessionIdentifier'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -8657,7 +9053,8 @@ begin
       || fhir.pair('collection', fhir_meta."from:Specimen.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."timeDateTime") || exists(@."_timeDateTime") || exists(@."timePeriod"))' then fhir_meta."from[]:Specimen.processing"(p -> 'processing') end)
       || fhir.pair('container', case when p -> 'container' @? '$ ? (exists(@."identifier") || exists(@."additiveCodeableConcept") || exists(@."additiveReference"))' then fhir_meta."from[]:Specimen.container"(p -> 'container') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8733,10 +9130,10 @@ CREATE FUNCTION fhir_meta."from:SpecimenDefinition"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."from[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end));
+      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."from[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8804,12 +9201,12 @@ CREATE FUNCTION fhir_meta."from:StructureDefinition"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('snapshot', fhir_meta."from:StructureDefinition.snapshot"(p -> 'snapshot'))
-      || fhir.pair('differential', fhir_meta."from:StructureDefinition.differential"(p -> 'differential')));
+      || fhir.pair('differential', fhir_meta."from:StructureDefinition.differential"(p -> 'differential'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -8855,11 +9252,11 @@ CREATE FUNCTION fhir_meta."from:StructureMap"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."from[]:StructureMap.group"(p -> 'group') end));
+      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."from[]:StructureMap.group"(p -> 'group') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9034,8 +9431,8 @@ CREATE FUNCTION fhir_meta."from:Subscription"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -9049,11 +9446,11 @@ CREATE FUNCTION fhir_meta."from:Substance"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instance', case when p -> 'instance' @? '$ ? (exists(@."identifier"))' then fhir_meta."from[]:Substance.instance"(p -> 'instance') end)
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substanceCodeableConcept") || exists(@."substanceReference"))' then fhir_meta."from[]:Substance.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substanceCodeableConcept") || exists(@."substanceReference"))' then fhir_meta."from[]:Substance.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9121,9 +9518,9 @@ CREATE FUNCTION fhir_meta."from:SubstanceNucleicAcid"(p jsonb, p_head jsonb) RET
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9186,10 +9583,10 @@ CREATE FUNCTION fhir_meta."from:SubstancePolymer"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('monomerSet', case when p -> 'monomerSet' @? '$ ? (exists(@."startingMaterial"))' then fhir_meta."from[]:SubstancePolymer.monomerSet"(p -> 'monomerSet') end)
-      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."from[]:SubstancePolymer.repeat"(p -> 'repeat') end));
+      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."from[]:SubstancePolymer.repeat"(p -> 'repeat') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9284,9 +9681,9 @@ CREATE FUNCTION fhir_meta."from:SubstanceProtein"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."from[]:SubstanceProtein.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."from[]:SubstanceProtein.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9317,12 +9714,12 @@ CREATE FUNCTION fhir_meta."from:SubstanceReferenceInformation"(p jsonb, p_head j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('gene', case when p -> 'gene' @? '$ ? (exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.gene"(p -> 'gene') end)
       || fhir.pair('geneElement', case when p -> 'geneElement' @? '$ ? (exists(@."element") || exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.geneElement"(p -> 'geneElement') end)
       || fhir.pair('classification', case when p -> 'classification' @? '$ ? (exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.classification"(p -> 'classification') end)
-      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amountQuantity") || exists(@."amountRange") || exists(@."amountString") || exists(@."_amountString") || exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.target"(p -> 'target') end));
+      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amountQuantity") || exists(@."amountRange") || exists(@."amountString") || exists(@."_amountString") || exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.target"(p -> 'target') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9407,10 +9804,10 @@ CREATE FUNCTION fhir_meta."from:SubstanceSourceMaterial"(p jsonb, p_head jsonb) 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('organismId', fhir_meta."from:Identifier"(p -> 'organismId'))
-      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'parentSubstanceId') end));
+      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'parentSubstanceId') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9424,8 +9821,7 @@ CREATE FUNCTION fhir_meta."from:SubstanceSpecification"(p jsonb, p_head jsonb) R
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('source', fhir.refs_from_fhir(p -> 'source'))
       || fhir.pair('moiety', case when p -> 'moiety' @? '$ ? (exists(@."identifier") || exists(@."amountQuantity") || exists(@."amountString") || exists(@."_amountString"))' then fhir_meta."from[]:SubstanceSpecification.moiety"(p -> 'moiety') end)
@@ -9438,7 +9834,8 @@ begin
       || fhir.pair('nucleicAcid', fhir.ref_from_fhir(p -> 'nucleicAcid'))
       || fhir.pair('polymer', fhir.ref_from_fhir(p -> 'polymer'))
       || fhir.pair('protein', fhir.ref_from_fhir(p -> 'protein'))
-      || fhir.pair('sourceMaterial', fhir.ref_from_fhir(p -> 'sourceMaterial')));
+      || fhir.pair('sourceMaterial', fhir.ref_from_fhir(p -> 'sourceMaterial'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9586,8 +9983,7 @@ CREATE FUNCTION fhir_meta."from:SupplyDelivery"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -9600,7 +9996,8 @@ begin
         || fhir.pair('Timing', fhir_meta."from:Timing"(p -> 'occurrenceTiming'))) else '{}' end
       || fhir.pair('supplier', fhir.ref_from_fhir(p -> 'supplier'))
       || fhir.pair('destination', fhir.ref_from_fhir(p -> 'destination'))
-      || fhir.pair('receiver', fhir.refs_from_fhir(p -> 'receiver')));
+      || fhir.pair('receiver', fhir.refs_from_fhir(p -> 'receiver'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9632,8 +10029,7 @@ CREATE FUNCTION fhir_meta."from:SupplyRequest"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{itemCodeableConcept,itemReference}' then jsonb_build_object('item',
         fhir.pair('CodeableConcept', p -> 'itemCodeableConcept')
@@ -9648,7 +10044,8 @@ begin
       || fhir.pair('supplier', fhir.refs_from_fhir(p -> 'supplier'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('deliverFrom', fhir.ref_from_fhir(p -> 'deliverFrom'))
-      || fhir.pair('deliverTo', fhir.ref_from_fhir(p -> 'deliverTo')));
+      || fhir.pair('deliverTo', fhir.ref_from_fhir(p -> 'deliverTo'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9683,8 +10080,7 @@ CREATE FUNCTION fhir_meta."from:Task"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('groupIdentifier', fhir_meta."from:Identifier"(p -> 'groupIdentifier'))
@@ -9701,7 +10097,8 @@ begin
       || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory'))
       || fhir.pair('restriction', fhir_meta."from:Task.restriction"(p -> 'restriction'))
       || fhir.pair('input', case when p -> 'input' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta"))' then fhir_meta."from[]:Task.input"(p -> 'input') end)
-      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta"))' then fhir_meta."from[]:Task.output"(p -> 'output') end));
+      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta"))' then fhir_meta."from[]:Task.output"(p -> 'output') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9901,9 +10298,9 @@ CREATE FUNCTION fhir_meta."from:TerminologyCapabilities"(p jsonb, p_head jsonb) 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -9917,10 +10314,10 @@ CREATE FUNCTION fhir_meta."from:TestReport"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-      || fhir.pair('testScript', fhir.ref_from_fhir(p -> 'testScript')));
+      || fhir.pair('testScript', fhir.ref_from_fhir(p -> 'testScript'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -9934,12 +10331,12 @@ CREATE FUNCTION fhir_meta."from:TestScript"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('fixture', case when p -> 'fixture' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:TestScript.fixture"(p -> 'fixture') end)
-      || fhir.pair('profile', fhir.refs_from_fhir(p -> 'profile')));
+      || fhir.pair('profile', fhir.refs_from_fhir(p -> 'profile'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -10047,11 +10444,11 @@ CREATE FUNCTION fhir_meta."from:ValueSet"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('expansion', fhir_meta."from:ValueSet.expansion"(p -> 'expansion')));
+      || fhir.pair('expansion', fhir_meta."from:ValueSet.expansion"(p -> 'expansion'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -10128,13 +10525,13 @@ CREATE FUNCTION fhir_meta."from:VerificationResult"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_from_fhir(p -> 'target'))
       || fhir.pair('frequency', fhir_meta."from:Timing"(p -> 'frequency'))
       || fhir.pair('primarySource', case when p -> 'primarySource' @? '$ ? (exists(@."who"))' then fhir_meta."from[]:VerificationResult.primarySource"(p -> 'primarySource') end)
       || fhir.pair('attestation', fhir_meta."from:VerificationResult.attestation"(p -> 'attestation'))
-      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."from[]:VerificationResult.validator"(p -> 'validator') end));
+      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."from[]:VerificationResult.validator"(p -> 'validator') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -10200,13 +10597,13 @@ CREATE FUNCTION fhir_meta."from:VisionPrescription"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('prescriber', fhir.ref_from_fhir(p -> 'prescriber'))
-      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end));
+      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -14767,6 +15164,353 @@ end $$;
 
 
 --
+-- Name: resource_from_fhir(text, jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
+--
+
+CREATE FUNCTION fhir_meta.resource_from_fhir(p_type text, p jsonb) RETURNS jsonb
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $$
+begin
+  return
+    case when p_type < 'Media' collate "C" then
+      case when p_type < 'DeviceMetric' collate "C" then
+        case when p_type < 'Claim' collate "C" then
+          case when p_type < 'BiologicallyDerivedProduct' collate "C" then
+            case when p_type < 'Appointment' collate "C" then
+              case p_type
+                when 'Account' then fhir_meta."from:Account"(p, null)
+                when 'ActivityDefinition' then fhir_meta."from:ActivityDefinition"(p, null)
+                when 'AdverseEvent' then fhir_meta."from:AdverseEvent"(p, null)
+                when 'AllergyIntolerance' then fhir_meta."from:AllergyIntolerance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Appointment' then fhir_meta."from:Appointment"(p, null)
+                when 'AppointmentResponse' then fhir_meta."from:AppointmentResponse"(p, null)
+                when 'AuditEvent' then fhir_meta."from:AuditEvent"(p, null)
+                when 'Basic' then fhir_meta."from:Basic"(p, null)
+                when 'Binary' then fhir_meta."from:Binary"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'CarePlan' collate "C" then
+              case p_type
+                when 'BiologicallyDerivedProduct' then fhir_meta."from:BiologicallyDerivedProduct"(p, null)
+                when 'BodyStructure' then fhir_meta."from:BodyStructure"(p, null)
+                when 'Bundle' then fhir_meta."from:Bundle"(p, null)
+                when 'CapabilityStatement' then fhir_meta."from:CapabilityStatement"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'CarePlan' then fhir_meta."from:CarePlan"(p, null)
+                when 'CareTeam' then fhir_meta."from:CareTeam"(p, null)
+                when 'CatalogEntry' then fhir_meta."from:CatalogEntry"(p, null)
+                when 'ChargeItem' then fhir_meta."from:ChargeItem"(p, null)
+                when 'ChargeItemDefinition' then fhir_meta."from:ChargeItemDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'Condition' collate "C" then
+            case when p_type < 'Communication' collate "C" then
+              case p_type
+                when 'Claim' then fhir_meta."from:Claim"(p, null)
+                when 'ClaimResponse' then fhir_meta."from:ClaimResponse"(p, null)
+                when 'ClinicalImpression' then fhir_meta."from:ClinicalImpression"(p, null)
+                when 'CodeSystem' then fhir_meta."from:CodeSystem"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Communication' then fhir_meta."from:Communication"(p, null)
+                when 'CommunicationRequest' then fhir_meta."from:CommunicationRequest"(p, null)
+                when 'CompartmentDefinition' then fhir_meta."from:CompartmentDefinition"(p, null)
+                when 'Composition' then fhir_meta."from:Composition"(p, null)
+                when 'ConceptMap' then fhir_meta."from:ConceptMap"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'CoverageEligibilityRequest' collate "C" then
+              case p_type
+                when 'Condition' then fhir_meta."from:Condition"(p, null)
+                when 'Consent' then fhir_meta."from:Consent"(p, null)
+                when 'Contract' then fhir_meta."from:Contract"(p, null)
+                when 'Coverage' then fhir_meta."from:Coverage"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'CoverageEligibilityRequest' then fhir_meta."from:CoverageEligibilityRequest"(p, null)
+                when 'CoverageEligibilityResponse' then fhir_meta."from:CoverageEligibilityResponse"(p, null)
+                when 'DetectedIssue' then fhir_meta."from:DetectedIssue"(p, null)
+                when 'Device' then fhir_meta."from:Device"(p, null)
+                when 'DeviceDefinition' then fhir_meta."from:DeviceDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'Flag' collate "C" then
+          case when p_type < 'EnrollmentRequest' collate "C" then
+            case when p_type < 'DocumentManifest' collate "C" then
+              case p_type
+                when 'DeviceMetric' then fhir_meta."from:DeviceMetric"(p, null)
+                when 'DeviceRequest' then fhir_meta."from:DeviceRequest"(p, null)
+                when 'DeviceUseStatement' then fhir_meta."from:DeviceUseStatement"(p, null)
+                when 'DiagnosticReport' then fhir_meta."from:DiagnosticReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'DocumentManifest' then fhir_meta."from:DocumentManifest"(p, null)
+                when 'DocumentReference' then fhir_meta."from:DocumentReference"(p, null)
+                when 'EffectEvidenceSynthesis' then fhir_meta."from:EffectEvidenceSynthesis"(p, null)
+                when 'Encounter' then fhir_meta."from:Encounter"(p, null)
+                when 'Endpoint' then fhir_meta."from:Endpoint"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'Evidence' collate "C" then
+              case p_type
+                when 'EnrollmentRequest' then fhir_meta."from:EnrollmentRequest"(p, null)
+                when 'EnrollmentResponse' then fhir_meta."from:EnrollmentResponse"(p, null)
+                when 'EpisodeOfCare' then fhir_meta."from:EpisodeOfCare"(p, null)
+                when 'EventDefinition' then fhir_meta."from:EventDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Evidence' then fhir_meta."from:Evidence"(p, null)
+                when 'EvidenceVariable' then fhir_meta."from:EvidenceVariable"(p, null)
+                when 'ExampleScenario' then fhir_meta."from:ExampleScenario"(p, null)
+                when 'ExplanationOfBenefit' then fhir_meta."from:ExplanationOfBenefit"(p, null)
+                when 'FamilyMemberHistory' then fhir_meta."from:FamilyMemberHistory"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'ImmunizationRecommendation' collate "C" then
+            case when p_type < 'GuidanceResponse' collate "C" then
+              case p_type
+                when 'Flag' then fhir_meta."from:Flag"(p, null)
+                when 'Goal' then fhir_meta."from:Goal"(p, null)
+                when 'GraphDefinition' then fhir_meta."from:GraphDefinition"(p, null)
+                when 'Group' then fhir_meta."from:Group"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'GuidanceResponse' then fhir_meta."from:GuidanceResponse"(p, null)
+                when 'HealthcareService' then fhir_meta."from:HealthcareService"(p, null)
+                when 'ImagingStudy' then fhir_meta."from:ImagingStudy"(p, null)
+                when 'Immunization' then fhir_meta."from:Immunization"(p, null)
+                when 'ImmunizationEvaluation' then fhir_meta."from:ImmunizationEvaluation"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'Linkage' collate "C" then
+              case p_type
+                when 'ImmunizationRecommendation' then fhir_meta."from:ImmunizationRecommendation"(p, null)
+                when 'ImplementationGuide' then fhir_meta."from:ImplementationGuide"(p, null)
+                when 'InsurancePlan' then fhir_meta."from:InsurancePlan"(p, null)
+                when 'Invoice' then fhir_meta."from:Invoice"(p, null)
+                when 'Library' then fhir_meta."from:Library"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Linkage' then fhir_meta."from:Linkage"(p, null)
+                when 'List' then fhir_meta."from:List"(p, null)
+                when 'Location' then fhir_meta."from:Location"(p, null)
+                when 'Measure' then fhir_meta."from:Measure"(p, null)
+                when 'MeasureReport' then fhir_meta."from:MeasureReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      end
+    else
+      case when p_type < 'Procedure' collate "C" then
+        case when p_type < 'MessageHeader' collate "C" then
+          case when p_type < 'MedicinalProductContraindication' collate "C" then
+            case when p_type < 'MedicationKnowledge' collate "C" then
+              case p_type
+                when 'Media' then fhir_meta."from:Media"(p, null)
+                when 'Medication' then fhir_meta."from:Medication"(p, null)
+                when 'MedicationAdministration' then fhir_meta."from:MedicationAdministration"(p, null)
+                when 'MedicationDispense' then fhir_meta."from:MedicationDispense"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'MedicationKnowledge' then fhir_meta."from:MedicationKnowledge"(p, null)
+                when 'MedicationRequest' then fhir_meta."from:MedicationRequest"(p, null)
+                when 'MedicationStatement' then fhir_meta."from:MedicationStatement"(p, null)
+                when 'MedicinalProduct' then fhir_meta."from:MedicinalProduct"(p, null)
+                when 'MedicinalProductAuthorization' then fhir_meta."from:MedicinalProductAuthorization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'MedicinalProductManufactured' collate "C" then
+              case p_type
+                when 'MedicinalProductContraindication' then fhir_meta."from:MedicinalProductContraindication"(p, null)
+                when 'MedicinalProductIndication' then fhir_meta."from:MedicinalProductIndication"(p, null)
+                when 'MedicinalProductIngredient' then fhir_meta."from:MedicinalProductIngredient"(p, null)
+                when 'MedicinalProductInteraction' then fhir_meta."from:MedicinalProductInteraction"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'MedicinalProductManufactured' then fhir_meta."from:MedicinalProductManufactured"(p, null)
+                when 'MedicinalProductPackaged' then fhir_meta."from:MedicinalProductPackaged"(p, null)
+                when 'MedicinalProductPharmaceutical' then fhir_meta."from:MedicinalProductPharmaceutical"(p, null)
+                when 'MedicinalProductUndesirableEffect' then fhir_meta."from:MedicinalProductUndesirableEffect"(p, null)
+                when 'MessageDefinition' then fhir_meta."from:MessageDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'OrganizationAffiliation' collate "C" then
+            case when p_type < 'Observation' collate "C" then
+              case p_type
+                when 'MessageHeader' then fhir_meta."from:MessageHeader"(p, null)
+                when 'MolecularSequence' then fhir_meta."from:MolecularSequence"(p, null)
+                when 'NamingSystem' then fhir_meta."from:NamingSystem"(p, null)
+                when 'NutritionOrder' then fhir_meta."from:NutritionOrder"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Observation' then fhir_meta."from:Observation"(p, null)
+                when 'ObservationDefinition' then fhir_meta."from:ObservationDefinition"(p, null)
+                when 'OperationDefinition' then fhir_meta."from:OperationDefinition"(p, null)
+                when 'OperationOutcome' then fhir_meta."from:OperationOutcome"(p, null)
+                when 'Organization' then fhir_meta."from:Organization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'PaymentReconciliation' collate "C" then
+              case p_type
+                when 'OrganizationAffiliation' then fhir_meta."from:OrganizationAffiliation"(p, null)
+                when 'Parameters' then fhir_meta."from:Parameters"(p, null)
+                when 'Patient' then fhir_meta."from:Patient"(p, null)
+                when 'PaymentNotice' then fhir_meta."from:PaymentNotice"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'PaymentReconciliation' then fhir_meta."from:PaymentReconciliation"(p, null)
+                when 'Person' then fhir_meta."from:Person"(p, null)
+                when 'PlanDefinition' then fhir_meta."from:PlanDefinition"(p, null)
+                when 'Practitioner' then fhir_meta."from:Practitioner"(p, null)
+                when 'PractitionerRole' then fhir_meta."from:PractitionerRole"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'StructureDefinition' collate "C" then
+          case when p_type < 'ResearchSubject' collate "C" then
+            case when p_type < 'RelatedPerson' collate "C" then
+              case p_type
+                when 'Procedure' then fhir_meta."from:Procedure"(p, null)
+                when 'Provenance' then fhir_meta."from:Provenance"(p, null)
+                when 'Questionnaire' then fhir_meta."from:Questionnaire"(p, null)
+                when 'QuestionnaireResponse' then fhir_meta."from:QuestionnaireResponse"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'RelatedPerson' then fhir_meta."from:RelatedPerson"(p, null)
+                when 'RequestGroup' then fhir_meta."from:RequestGroup"(p, null)
+                when 'ResearchDefinition' then fhir_meta."from:ResearchDefinition"(p, null)
+                when 'ResearchElementDefinition' then fhir_meta."from:ResearchElementDefinition"(p, null)
+                when 'ResearchStudy' then fhir_meta."from:ResearchStudy"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'SearchParameter' collate "C" then
+              case p_type
+                when 'ResearchSubject' then fhir_meta."from:ResearchSubject"(p, null)
+                when 'RiskAssessment' then fhir_meta."from:RiskAssessment"(p, null)
+                when 'RiskEvidenceSynthesis' then fhir_meta."from:RiskEvidenceSynthesis"(p, null)
+                when 'Schedule' then fhir_meta."from:Schedule"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'SearchParameter' then fhir_meta."from:SearchParameter"(p, null)
+                when 'ServiceRequest' then fhir_meta."from:ServiceRequest"(p, null)
+                when 'Slot' then fhir_meta."from:Slot"(p, null)
+                when 'Specimen' then fhir_meta."from:Specimen"(p, null)
+                when 'SpecimenDefinition' then fhir_meta."from:SpecimenDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'SubstanceSpecification' collate "C" then
+            case when p_type < 'SubstanceNucleicAcid' collate "C" then
+              case p_type
+                when 'StructureDefinition' then fhir_meta."from:StructureDefinition"(p, null)
+                when 'StructureMap' then fhir_meta."from:StructureMap"(p, null)
+                when 'Subscription' then fhir_meta."from:Subscription"(p, null)
+                when 'Substance' then fhir_meta."from:Substance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'SubstanceNucleicAcid' then fhir_meta."from:SubstanceNucleicAcid"(p, null)
+                when 'SubstancePolymer' then fhir_meta."from:SubstancePolymer"(p, null)
+                when 'SubstanceProtein' then fhir_meta."from:SubstanceProtein"(p, null)
+                when 'SubstanceReferenceInformation' then fhir_meta."from:SubstanceReferenceInformation"(p, null)
+                when 'SubstanceSourceMaterial' then fhir_meta."from:SubstanceSourceMaterial"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'TestReport' collate "C" then
+              case p_type
+                when 'SubstanceSpecification' then fhir_meta."from:SubstanceSpecification"(p, null)
+                when 'SupplyDelivery' then fhir_meta."from:SupplyDelivery"(p, null)
+                when 'SupplyRequest' then fhir_meta."from:SupplyRequest"(p, null)
+                when 'Task' then fhir_meta."from:Task"(p, null)
+                when 'TerminologyCapabilities' then fhir_meta."from:TerminologyCapabilities"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'TestReport' then fhir_meta."from:TestReport"(p, null)
+                when 'TestScript' then fhir_meta."from:TestScript"(p, null)
+                when 'ValueSet' then fhir_meta."from:ValueSet"(p, null)
+                when 'VerificationResult' then fhir_meta."from:VerificationResult"(p, null)
+                when 'VisionPrescription' then fhir_meta."from:VisionPrescription"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      end
+    end;
+end $$;
+
+
+--
 -- Name: to:Account(jsonb, jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
 --
 
@@ -14776,14 +15520,14 @@ CREATE FUNCTION fhir_meta."to:Account"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."coverage"))' then fhir_meta."to[]:Account.coverage"(p -> 'coverage') end)
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('guarantor', case when p -> 'guarantor' @? '$ ? (exists(@."party"))' then fhir_meta."to[]:Account.guarantor"(p -> 'guarantor') end)
-      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -14829,8 +15573,7 @@ CREATE FUNCTION fhir_meta."to:ActivityDefinition"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject,timing,product}' then p - '{meta,subject,timing,product}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -14856,7 +15599,8 @@ begin
       || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end)
       || fhir.pair('specimenRequirement', fhir.refs_to_fhir(p -> 'specimenRequirement'))
       || fhir.pair('observationRequirement', fhir.refs_to_fhir(p -> 'observationRequirement'))
-      || fhir.pair('observationResultRequirement', fhir.refs_to_fhir(p -> 'observationResultRequirement')));
+      || fhir.pair('observationResultRequirement', fhir.refs_to_fhir(p -> 'observationResultRequirement'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -14870,8 +15614,7 @@ CREATE FUNCTION fhir_meta."to:AdverseEvent"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -14882,7 +15625,8 @@ begin
       || fhir.pair('suspectEntity', case when p -> 'suspectEntity' @? '$ ? (exists(@."instance") || exists(@."causality"))' then fhir_meta."to[]:AdverseEvent.suspectEntity"(p -> 'suspectEntity') end)
       || fhir.pair('subjectMedicalHistory', fhir.refs_to_fhir(p -> 'subjectMedicalHistory'))
       || fhir.pair('referenceDocument', fhir.refs_to_fhir(p -> 'referenceDocument'))
-      || fhir.pair('study', fhir.refs_to_fhir(p -> 'study')));
+      || fhir.pair('study', fhir.refs_to_fhir(p -> 'study'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -14929,8 +15673,7 @@ CREATE FUNCTION fhir_meta."to:AllergyIntolerance"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onset}' then p - '{meta,onset}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -14945,7 +15688,8 @@ begin
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:AllergyIntolerance.reaction"(p -> 'reaction') end));
+      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:AllergyIntolerance.reaction"(p -> 'reaction') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -14995,14 +15739,14 @@ CREATE FUNCTION fhir_meta."to:Appointment"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
       || fhir.pair('slot', fhir.refs_to_fhir(p -> 'slot'))
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
-      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:Appointment.participant"(p -> 'participant') end));
+      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:Appointment.participant"(p -> 'participant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15032,11 +15776,11 @@ CREATE FUNCTION fhir_meta."to:AppointmentResponse"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('appointment', fhir.ref_to_fhir(p -> 'appointment'))
-      || fhir.pair('actor', fhir.ref_to_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.ref_to_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15050,11 +15794,11 @@ CREATE FUNCTION fhir_meta."to:AuditEvent"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."location"))' then fhir_meta."to[]:AuditEvent.agent"(p -> 'agent') end)
       || fhir.pair('source', fhir_meta."to:AuditEvent.source"(p -> 'source'))
-      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."to[]:AuditEvent.entity"(p -> 'entity') end));
+      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."to[]:AuditEvent.entity"(p -> 'entity') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15138,11 +15882,11 @@ CREATE FUNCTION fhir_meta."to:Basic"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
-      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15156,8 +15900,8 @@ CREATE FUNCTION fhir_meta."to:Binary"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('securityContext', fhir.ref_to_fhir(p -> 'securityContext')));
+    || (fhir.pair('securityContext', fhir.ref_to_fhir(p -> 'securityContext'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -15171,14 +15915,14 @@ CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.refs_to_fhir(p -> 'request'))
       || fhir.pair('parent', fhir.refs_to_fhir(p -> 'parent'))
       || fhir.pair('collection', fhir_meta."to:BiologicallyDerivedProduct.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."time"))' then fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p -> 'processing') end)
-      || fhir.pair('manipulation', fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation')));
+      || fhir.pair('manipulation', fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15255,10 +15999,10 @@ CREATE FUNCTION fhir_meta."to:BodyStructure"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15272,10 +16016,10 @@ CREATE FUNCTION fhir_meta."to:Bundle"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
+    || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:Bundle.entry"(p -> 'entry') end)
-      || fhir.pair('signature', fhir_meta."to:Signature"(p -> 'signature')));
+      || fhir.pair('signature', fhir_meta."to:Signature"(p -> 'signature'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15305,10 +16049,10 @@ CREATE FUNCTION fhir_meta."to:CapabilityStatement"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('implementation', fhir_meta."to:CapabilityStatement.implementation"(p -> 'implementation')));
+      || fhir.pair('implementation', fhir_meta."to:CapabilityStatement.implementation"(p -> 'implementation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15338,8 +16082,7 @@ CREATE FUNCTION fhir_meta."to:CarePlan"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -15353,7 +16096,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
       || fhir.pair('goal', fhir.refs_to_fhir(p -> 'goal'))
       || fhir.pair('activity', case when p -> 'activity' @? '$ ? (exists(@."outcomeReference") || exists(@."progress") || exists(@."reference") || exists(@."detail"))' then fhir_meta."to[]:CarePlan.activity"(p -> 'activity') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15416,15 +16160,15 @@ CREATE FUNCTION fhir_meta."to:CareTeam"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."member") || exists(@."onBehalfOf"))' then fhir_meta."to[]:CareTeam.participant"(p -> 'participant') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('managingOrganization', fhir.refs_to_fhir(p -> 'managingOrganization'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15455,12 +16199,12 @@ CREATE FUNCTION fhir_meta."to:CatalogEntry"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('referencedItem', fhir.ref_to_fhir(p -> 'referencedItem'))
       || fhir.pair('additionalIdentifier', case when p -> 'additionalIdentifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'additionalIdentifier') end)
-      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end));
+      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15490,8 +16234,7 @@ CREATE FUNCTION fhir_meta."to:ChargeItem"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence,product}' then p - '{meta,occurrence,product}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -15515,7 +16258,8 @@ begin
         fhir.pair('product', p -> 'product'))
       || fhir.pair('account', fhir.refs_to_fhir(p -> 'account'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation')));
+      || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15545,11 +16289,11 @@ CREATE FUNCTION fhir_meta."to:ChargeItemDefinition"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('instance', fhir.refs_to_fhir(p -> 'instance')));
+      || fhir.pair('instance', fhir.refs_to_fhir(p -> 'instance'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15563,8 +16307,7 @@ CREATE FUNCTION fhir_meta."to:Claim"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
@@ -15582,7 +16325,8 @@ begin
       || fhir.pair('procedure', case when p -> 'procedure' @? '$ ? (exists(@."procedure") || exists(@."udi"))' then fhir_meta."to[]:Claim.procedure"(p -> 'procedure') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."identifier") || exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."to[]:Claim.insurance"(p -> 'insurance') end)
       || fhir.pair('accident', fhir_meta."to:Claim.accident"(p -> 'accident'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."serviced") || exists(@."location") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."to[]:Claim.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."serviced") || exists(@."location") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."to[]:Claim.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15814,8 +16558,7 @@ CREATE FUNCTION fhir_meta."to:ClaimResponse"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
@@ -15824,7 +16567,8 @@ begin
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."serviced") || exists(@."location"))' then fhir_meta."to[]:ClaimResponse.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."to:ClaimResponse.payment"(p -> 'payment'))
       || fhir.pair('communicationRequest', fhir.refs_to_fhir(p -> 'communicationRequest'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."to[]:ClaimResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."to[]:ClaimResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15898,8 +16642,7 @@ CREATE FUNCTION fhir_meta."to:ClinicalImpression"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -15915,7 +16658,8 @@ begin
       || fhir.pair('finding', case when p -> 'finding' @? '$ ? (exists(@."itemReference"))' then fhir_meta."to[]:ClinicalImpression.finding"(p -> 'finding') end)
       || fhir.pair('prognosisReference', fhir.refs_to_fhir(p -> 'prognosisReference'))
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -15961,11 +16705,11 @@ CREATE FUNCTION fhir_meta."to:CodeSystem"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."to[]:CodeSystem.concept"(p -> 'concept') end));
+      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."to[]:CodeSystem.concept"(p -> 'concept') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16021,8 +16765,7 @@ CREATE FUNCTION fhir_meta."to:Communication"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -16034,7 +16777,8 @@ begin
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('payload', case when p -> 'payload' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Communication.payload"(p -> 'payload') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16069,8 +16813,7 @@ CREATE FUNCTION fhir_meta."to:CommunicationRequest"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -16088,7 +16831,8 @@ begin
       || fhir.pair('recipient', fhir.refs_to_fhir(p -> 'recipient'))
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16123,9 +16867,9 @@ CREATE FUNCTION fhir_meta."to:CompartmentDefinition"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16139,8 +16883,7 @@ CREATE FUNCTION fhir_meta."to:Composition"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -16149,7 +16892,8 @@ begin
       || fhir.pair('custodian', fhir.ref_to_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:Composition.relatesTo"(p -> 'relatesTo') end)
       || fhir.pair('event', case when p -> 'event' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:Composition.event"(p -> 'event') end)
-      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."to[]:Composition.section"(p -> 'section') end));
+      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."to[]:Composition.section"(p -> 'section') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16234,8 +16978,7 @@ CREATE FUNCTION fhir_meta."to:ConceptMap"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,source,target}' then p - '{meta,source,target}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || coalesce(case when jsonb_typeof(p -> 'source') = 'object' then case
@@ -16247,7 +16990,8 @@ begin
         when p -> 'target' ? 'uri' and (p -> 'target') - 'uri' = '{}' then jsonb_build_object('targetUri', p -> 'target' -> 'uri')
         when p -> 'target' ? 'canonical' and (p -> 'target') - 'canonical' = '{}' then jsonb_build_object('targetCanonical', p -> 'target' -> 'canonical')
         else fhir.choice_to_fhir('target', p -> 'target', '{uri,canonical}') end end,
-        fhir.pair('target', p -> 'target')));
+        fhir.pair('target', p -> 'target'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16261,8 +17005,7 @@ CREATE FUNCTION fhir_meta."to:Condition"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onset,abatement}' then p - '{meta,onset,abatement}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -16286,7 +17029,8 @@ begin
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('stage', case when p -> 'stage' @? '$ ? (exists(@."assessment"))' then fhir_meta."to[]:Condition.stage"(p -> 'stage') end)
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:Condition.evidence"(p -> 'evidence') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16332,8 +17076,7 @@ CREATE FUNCTION fhir_meta."to:Consent"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,source}' then p - '{meta,source}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
@@ -16344,7 +17087,8 @@ begin
         else fhir.choice_to_fhir('source', p -> 'source', '{Attachment,Reference}') end end,
         fhir.pair('source', p -> 'source'))
       || fhir.pair('verification', case when p -> 'verification' @? '$ ? (exists(@."verifiedWith"))' then fhir_meta."to[]:Consent.verification"(p -> 'verification') end)
-      || fhir.pair('provision', fhir_meta."to:Consent.provision"(p -> 'provision')));
+      || fhir.pair('provision', fhir_meta."to:Consent.provision"(p -> 'provision'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16424,8 +17168,7 @@ CREATE FUNCTION fhir_meta."to:Contract"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,topic,legallyBinding}' then p - '{meta,topic,legallyBinding}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instantiatesCanonical', fhir.ref_to_fhir(p -> 'instantiatesCanonical'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
@@ -16450,7 +17193,8 @@ begin
         when p -> 'legallyBinding' ? 'Attachment' and (p -> 'legallyBinding') - 'Attachment' = '{}' then jsonb_build_object('legallyBindingAttachment', p -> 'legallyBinding' -> 'Attachment')
         when p -> 'legallyBinding' ? 'Reference' and (p -> 'legallyBinding') - 'Reference' = '{}' then jsonb_build_object('legallyBindingReference', fhir.ref_to_fhir(p -> 'legallyBinding' -> 'Reference'))
         else fhir.choice_to_fhir('legallyBinding', p -> 'legallyBinding', '{Attachment,Reference}') end end,
-        fhir.pair('legallyBinding', p -> 'legallyBinding')));
+        fhir.pair('legallyBinding', p -> 'legallyBinding'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16748,15 +17492,15 @@ CREATE FUNCTION fhir_meta."to:Coverage"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('policyHolder', fhir.ref_to_fhir(p -> 'policyHolder'))
       || fhir.pair('subscriber', fhir.ref_to_fhir(p -> 'subscriber'))
       || fhir.pair('beneficiary', fhir.ref_to_fhir(p -> 'beneficiary'))
       || fhir.pair('payor', fhir.refs_to_fhir(p -> 'payor'))
       || fhir.pair('costToBeneficiary', case when p -> 'costToBeneficiary' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Coverage.costToBeneficiary"(p -> 'costToBeneficiary') end)
-      || fhir.pair('contract', fhir.refs_to_fhir(p -> 'contract')));
+      || fhir.pair('contract', fhir.refs_to_fhir(p -> 'contract'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16790,8 +17534,7 @@ CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
@@ -16805,7 +17548,8 @@ begin
       || fhir.pair('facility', fhir.ref_to_fhir(p -> 'facility'))
       || fhir.pair('supportingInfo', case when p -> 'supportingInfo' @? '$ ? (exists(@."information"))' then fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p -> 'supportingInfo') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage"))' then fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p -> 'insurance') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."to[]:CoverageEligibilityRequest.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."to[]:CoverageEligibilityRequest.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -16890,8 +17634,7 @@ CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse"(p jsonb, p_head jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
@@ -16902,7 +17645,8 @@ begin
       || fhir.pair('requestor', fhir.ref_to_fhir(p -> 'requestor'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17019,8 +17763,7 @@ CREATE FUNCTION fhir_meta."to:DetectedIssue"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta,identified}' then p - '{meta,identified}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'identified') = 'object' then case
@@ -17031,7 +17774,8 @@ begin
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('implicated', fhir.refs_to_fhir(p -> 'implicated'))
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:DetectedIssue.evidence"(p -> 'evidence') end)
-      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:DetectedIssue.mitigation"(p -> 'mitigation') end));
+      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:DetectedIssue.mitigation"(p -> 'mitigation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17077,8 +17821,7 @@ CREATE FUNCTION fhir_meta."to:Device"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('definition', fhir.ref_to_fhir(p -> 'definition'))
       || fhir.pair('version', case when p -> 'version' @? '$ ? (exists(@."component"))' then fhir_meta."to[]:Device.version"(p -> 'version') end)
@@ -17086,7 +17829,8 @@ begin
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent')));
+      || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17116,8 +17860,7 @@ CREATE FUNCTION fhir_meta."to:DeviceDefinition"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,manufacturer}' then p - '{meta,manufacturer}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'manufacturer') = 'object' then case
         when p -> 'manufacturer' ? 'string' and (p -> 'manufacturer') - 'string' = '{}' then jsonb_build_object('manufacturerString', p -> 'manufacturer' -> 'string')
@@ -17127,7 +17870,8 @@ begin
       || fhir.pair('shelfLifeStorage', case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:ProductShelfLife"(p -> 'shelfLifeStorage') end)
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parentDevice', fhir.ref_to_fhir(p -> 'parentDevice')));
+      || fhir.pair('parentDevice', fhir.ref_to_fhir(p -> 'parentDevice'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17141,12 +17885,12 @@ CREATE FUNCTION fhir_meta."to:DeviceMetric"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
-      || fhir.pair('measurementPeriod', fhir_meta."to:Timing"(p -> 'measurementPeriod')));
+      || fhir.pair('measurementPeriod', fhir_meta."to:Timing"(p -> 'measurementPeriod'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17160,8 +17904,7 @@ CREATE FUNCTION fhir_meta."to:DeviceRequest"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta,code,occurrence}' then p - '{meta,code,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('priorRequest', fhir.refs_to_fhir(p -> 'priorRequest'))
@@ -17186,7 +17929,8 @@ begin
       || fhir.pair('insurance', fhir.refs_to_fhir(p -> 'insurance'))
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17222,8 +17966,7 @@ CREATE FUNCTION fhir_meta."to:DeviceUseStatement"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,timing}' then p - '{meta,timing}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -17237,7 +17980,8 @@ begin
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17251,8 +17995,7 @@ CREATE FUNCTION fhir_meta."to:DiagnosticReport"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -17267,7 +18010,8 @@ begin
       || fhir.pair('specimen', fhir.refs_to_fhir(p -> 'specimen'))
       || fhir.pair('result', fhir.refs_to_fhir(p -> 'result'))
       || fhir.pair('imagingStudy', fhir.refs_to_fhir(p -> 'imagingStudy'))
-      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."to[]:DiagnosticReport.media"(p -> 'media') end));
+      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."to[]:DiagnosticReport.media"(p -> 'media') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17297,15 +18041,15 @@ CREATE FUNCTION fhir_meta."to:DocumentManifest"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."to:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('author', fhir.refs_to_fhir(p -> 'author'))
       || fhir.pair('recipient', fhir.refs_to_fhir(p -> 'recipient'))
       || fhir.pair('content', fhir.refs_to_fhir(p -> 'content'))
-      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."to[]:DocumentManifest.related"(p -> 'related') end));
+      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."to[]:DocumentManifest.related"(p -> 'related') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17336,8 +18080,7 @@ CREATE FUNCTION fhir_meta."to:DocumentReference"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."to:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -17345,7 +18088,8 @@ begin
       || fhir.pair('authenticator', fhir.ref_to_fhir(p -> 'authenticator'))
       || fhir.pair('custodian', fhir.ref_to_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:DocumentReference.relatesTo"(p -> 'relatesTo') end)
-      || fhir.pair('context', fhir_meta."to:DocumentReference.context"(p -> 'context')));
+      || fhir.pair('context', fhir_meta."to:DocumentReference.context"(p -> 'context'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17441,8 +18185,7 @@ CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
@@ -17451,7 +18194,8 @@ begin
       || fhir.pair('exposureAlternative', fhir.ref_to_fhir(p -> 'exposureAlternative'))
       || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome'))
       || fhir.pair('resultsByExposure', case when p -> 'resultsByExposure' @? '$ ? (exists(@."riskEvidenceSynthesis"))' then fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p -> 'resultsByExposure') end)
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17781,8 +18525,7 @@ CREATE FUNCTION fhir_meta."to:Encounter"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('episodeOfCare', fhir.refs_to_fhir(p -> 'episodeOfCare'))
@@ -17795,7 +18538,8 @@ begin
       || fhir.pair('hospitalization', fhir_meta."to:Encounter.hospitalization"(p -> 'hospitalization'))
       || fhir.pair('location', case when p -> 'location' @? '$ ? (exists(@."location"))' then fhir_meta."to[]:Encounter.location"(p -> 'location') end)
       || fhir.pair('serviceProvider', fhir.ref_to_fhir(p -> 'serviceProvider'))
-      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17875,10 +18619,10 @@ CREATE FUNCTION fhir_meta."to:Endpoint"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization')));
+      || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17892,13 +18636,13 @@ CREATE FUNCTION fhir_meta."to:EnrollmentRequest"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
       || fhir.pair('provider', fhir.ref_to_fhir(p -> 'provider'))
       || fhir.pair('candidate', fhir.ref_to_fhir(p -> 'candidate'))
-      || fhir.pair('coverage', fhir.ref_to_fhir(p -> 'coverage')));
+      || fhir.pair('coverage', fhir.ref_to_fhir(p -> 'coverage'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17912,12 +18656,12 @@ CREATE FUNCTION fhir_meta."to:EnrollmentResponse"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('organization', fhir.ref_to_fhir(p -> 'organization'))
-      || fhir.pair('requestProvider', fhir.ref_to_fhir(p -> 'requestProvider')));
+      || fhir.pair('requestProvider', fhir.ref_to_fhir(p -> 'requestProvider'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17931,8 +18675,7 @@ CREATE FUNCTION fhir_meta."to:EpisodeOfCare"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('diagnosis', case when p -> 'diagnosis' @? '$ ? (exists(@."condition"))' then fhir_meta."to[]:EpisodeOfCare.diagnosis"(p -> 'diagnosis') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
@@ -17940,7 +18683,8 @@ begin
       || fhir.pair('referralRequest', fhir.refs_to_fhir(p -> 'referralRequest'))
       || fhir.pair('careManager', fhir.ref_to_fhir(p -> 'careManager'))
       || fhir.pair('team', fhir.refs_to_fhir(p -> 'team'))
-      || fhir.pair('account', fhir.refs_to_fhir(p -> 'account')));
+      || fhir.pair('account', fhir.refs_to_fhir(p -> 'account'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17970,8 +18714,7 @@ CREATE FUNCTION fhir_meta."to:EventDefinition"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -17979,7 +18722,8 @@ begin
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end));
+      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -17993,14 +18737,14 @@ CREATE FUNCTION fhir_meta."to:Evidence"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('exposureBackground', fhir.ref_to_fhir(p -> 'exposureBackground'))
       || fhir.pair('exposureVariant', fhir.refs_to_fhir(p -> 'exposureVariant'))
-      || fhir.pair('outcome', fhir.refs_to_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.refs_to_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18014,12 +18758,12 @@ CREATE FUNCTION fhir_meta."to:EvidenceVariable"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instances") || exists(@."duration") || exists(@."timeFromEvent"))' then fhir_meta."to[]:EvidenceVariable.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instances") || exists(@."duration") || exists(@."timeFromEvent"))' then fhir_meta."to[]:EvidenceVariable.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18127,11 +18871,11 @@ CREATE FUNCTION fhir_meta."to:ExampleScenario"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."to[]:ExampleScenario.process"(p -> 'process') end));
+      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."to[]:ExampleScenario.process"(p -> 'process') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18194,8 +18938,7 @@ CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
@@ -18218,7 +18961,8 @@ begin
       || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."serviced") || exists(@."location") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."to[]:ExplanationOfBenefit.item"(p -> 'item') end)
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."serviced") || exists(@."location"))' then fhir_meta."to[]:ExplanationOfBenefit.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."to:ExplanationOfBenefit.payment"(p -> 'payment'))
-      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end));
+      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18533,8 +19277,7 @@ CREATE FUNCTION fhir_meta."to:FamilyMemberHistory"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta,born,age,deceased}' then p - '{meta,born,age,deceased}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'born') = 'object' then case
@@ -18559,7 +19302,8 @@ begin
         fhir.pair('deceased', p -> 'deceased'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onset") || exists(@."note"))' then fhir_meta."to[]:FamilyMemberHistory.condition"(p -> 'condition') end));
+      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onset") || exists(@."note"))' then fhir_meta."to[]:FamilyMemberHistory.condition"(p -> 'condition') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18596,12 +19340,12 @@ CREATE FUNCTION fhir_meta."to:Flag"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18615,8 +19359,7 @@ CREATE FUNCTION fhir_meta."to:Goal"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,start}' then p - '{meta,start}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || coalesce(case when jsonb_typeof(p -> 'start') = 'object' then case
@@ -18628,7 +19371,8 @@ begin
       || fhir.pair('expressedBy', fhir.ref_to_fhir(p -> 'expressedBy'))
       || fhir.pair('addresses', fhir.refs_to_fhir(p -> 'addresses'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('outcomeReference', fhir.refs_to_fhir(p -> 'outcomeReference')));
+      || fhir.pair('outcomeReference', fhir.refs_to_fhir(p -> 'outcomeReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18672,10 +19416,10 @@ CREATE FUNCTION fhir_meta."to:GraphDefinition"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:GraphDefinition.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:GraphDefinition.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18721,12 +19465,12 @@ CREATE FUNCTION fhir_meta."to:Group"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingEntity', fhir.ref_to_fhir(p -> 'managingEntity'))
       || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Group.characteristic"(p -> 'characteristic') end)
-      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."to[]:Group.member"(p -> 'member') end));
+      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."to[]:Group.member"(p -> 'member') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18779,8 +19523,7 @@ CREATE FUNCTION fhir_meta."to:GuidanceResponse"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta,module}' then p - '{meta,module}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('requestIdentifier', fhir_meta."to:Identifier"(p -> 'requestIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'module') = 'object' then case
@@ -18797,7 +19540,8 @@ begin
       || fhir.pair('evaluationMessage', fhir.refs_to_fhir(p -> 'evaluationMessage'))
       || fhir.pair('outputParameters', fhir.ref_to_fhir(p -> 'outputParameters'))
       || fhir.pair('result', fhir.ref_to_fhir(p -> 'result'))
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18811,14 +19555,14 @@ CREATE FUNCTION fhir_meta."to:HealthcareService"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('providedBy', fhir.ref_to_fhir(p -> 'providedBy'))
       || fhir.pair('offeredIn', fhir.refs_to_fhir(p -> 'offeredIn'))
       || fhir.pair('location', fhir.refs_to_fhir(p -> 'location'))
       || fhir.pair('coverageArea', fhir.refs_to_fhir(p -> 'coverageArea'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18832,8 +19576,7 @@ CREATE FUNCTION fhir_meta."to:ImagingStudy"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -18845,7 +19588,8 @@ begin
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."to[]:ImagingStudy.series"(p -> 'series') end));
+      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."to[]:ImagingStudy.series"(p -> 'series') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18893,8 +19637,7 @@ CREATE FUNCTION fhir_meta."to:Immunization"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -18909,7 +19652,8 @@ begin
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:Immunization.reaction"(p -> 'reaction') end)
-      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumber") || exists(@."seriesDoses"))' then fhir_meta."to[]:Immunization.protocolApplied"(p -> 'protocolApplied') end));
+      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumber") || exists(@."seriesDoses"))' then fhir_meta."to[]:Immunization.protocolApplied"(p -> 'protocolApplied') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -18981,8 +19725,7 @@ CREATE FUNCTION fhir_meta."to:ImmunizationEvaluation"(p jsonb, p_head jsonb) RET
 begin
   p := p || '{}';
   return (case when p ?| '{meta,doseNumber,seriesDoses}' then p - '{meta,doseNumber,seriesDoses}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
@@ -18996,7 +19739,8 @@ begin
         when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
         when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
         else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
-        fhir.pair('seriesDoses', p -> 'seriesDoses')));
+        fhir.pair('seriesDoses', p -> 'seriesDoses'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19010,12 +19754,12 @@ CREATE FUNCTION fhir_meta."to:ImmunizationRecommendation"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
-      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumber") || exists(@."seriesDoses") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end));
+      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumber") || exists(@."seriesDoses") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19056,11 +19800,11 @@ CREATE FUNCTION fhir_meta."to:ImplementationGuide"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('definition', fhir_meta."to:ImplementationGuide.definition"(p -> 'definition'))
-      || fhir.pair('manifest', fhir_meta."to:ImplementationGuide.manifest"(p -> 'manifest')));
+      || fhir.pair('manifest', fhir_meta."to:ImplementationGuide.manifest"(p -> 'manifest'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19170,8 +19914,7 @@ CREATE FUNCTION fhir_meta."to:InsurancePlan"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ownedBy', fhir.ref_to_fhir(p -> 'ownedBy'))
       || fhir.pair('administeredBy', fhir.ref_to_fhir(p -> 'administeredBy'))
@@ -19179,7 +19922,8 @@ begin
       || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
       || fhir.pair('network', fhir.refs_to_fhir(p -> 'network'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."network"))' then fhir_meta."to[]:InsurancePlan.coverage"(p -> 'coverage') end)
-      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."to[]:InsurancePlan.plan"(p -> 'plan') end));
+      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."to[]:InsurancePlan.plan"(p -> 'plan') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19227,8 +19971,7 @@ CREATE FUNCTION fhir_meta."to:Invoice"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient'))
@@ -19236,7 +19979,8 @@ begin
       || fhir.pair('issuer', fhir.ref_to_fhir(p -> 'issuer'))
       || fhir.pair('account', fhir.ref_to_fhir(p -> 'account'))
       || fhir.pair('lineItem', case when p -> 'lineItem' @? '$ ? (exists(@."chargeItem"))' then fhir_meta."to[]:Invoice.lineItem"(p -> 'lineItem') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19286,8 +20030,7 @@ CREATE FUNCTION fhir_meta."to:Library"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -19295,7 +20038,8 @@ begin
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19309,10 +20053,10 @@ CREATE FUNCTION fhir_meta."to:Linkage"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:Linkage.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:Linkage.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19342,14 +20086,14 @@ CREATE FUNCTION fhir_meta."to:List"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:List.entry"(p -> 'entry') end));
+      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:List.entry"(p -> 'entry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19379,12 +20123,12 @@ CREATE FUNCTION fhir_meta."to:Location"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
       || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19398,15 +20142,15 @@ CREATE FUNCTION fhir_meta."to:Measure"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
         when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19420,13 +20164,13 @@ CREATE FUNCTION fhir_meta."to:MeasureReport"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('reporter', fhir.ref_to_fhir(p -> 'reporter'))
       || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."population") || exists(@."stratifier"))' then fhir_meta."to[]:MeasureReport.group"(p -> 'group') end)
-      || fhir.pair('evaluatedResource', fhir.refs_to_fhir(p -> 'evaluatedResource')));
+      || fhir.pair('evaluatedResource', fhir.refs_to_fhir(p -> 'evaluatedResource'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19521,8 +20265,7 @@ CREATE FUNCTION fhir_meta."to:Media"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,created}' then p - '{meta,created}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -19535,7 +20278,8 @@ begin
         fhir.pair('created', p -> 'created'))
       || fhir.pair('operator', fhir.ref_to_fhir(p -> 'operator'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19549,11 +20293,11 @@ CREATE FUNCTION fhir_meta."to:Medication"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('manufacturer', fhir.ref_to_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:Medication.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:Medication.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19587,8 +20331,7 @@ CREATE FUNCTION fhir_meta."to:MedicationAdministration"(p jsonb, p_head jsonb) R
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
@@ -19610,7 +20353,8 @@ begin
       || fhir.pair('device', fhir.refs_to_fhir(p -> 'device'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('dosage', fhir_meta."to:MedicationAdministration.dosage"(p -> 'dosage'))
-      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19660,8 +20404,7 @@ CREATE FUNCTION fhir_meta."to:MedicationDispense"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,statusReason,medication}' then p - '{meta,statusReason,medication}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || coalesce(case when jsonb_typeof(p -> 'statusReason') = 'object' then case
@@ -19686,7 +20429,8 @@ begin
       || fhir.pair('dosageInstruction', case when p -> 'dosageInstruction' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosageInstruction') end)
       || fhir.pair('substitution', fhir_meta."to:MedicationDispense.substitution"(p -> 'substitution'))
       || fhir.pair('detectedIssue', fhir.refs_to_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19732,8 +20476,7 @@ CREATE FUNCTION fhir_meta."to:MedicationKnowledge"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.ref_to_fhir(p -> 'manufacturer'))
       || fhir.pair('relatedMedicationKnowledge', case when p -> 'relatedMedicationKnowledge' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(p -> 'relatedMedicationKnowledge') end)
       || fhir.pair('associatedMedication', fhir.refs_to_fhir(p -> 'associatedMedication'))
@@ -19742,7 +20485,8 @@ begin
       || fhir.pair('administrationGuidelines', case when p -> 'administrationGuidelines' @? '$ ? (exists(@."dosage") || exists(@."indication") || exists(@."patientCharacteristics"))' then fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p -> 'administrationGuidelines') end)
       || fhir.pair('drugCharacteristic', case when p -> 'drugCharacteristic' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p -> 'drugCharacteristic') end)
       || fhir.pair('contraindication', fhir.refs_to_fhir(p -> 'contraindication'))
-      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."to[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end));
+      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."to[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19904,8 +20648,7 @@ CREATE FUNCTION fhir_meta."to:MedicationRequest"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta,reported,medication}' then p - '{meta,reported,medication}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'reported') = 'object' then case
         when p -> 'reported' ? 'boolean' and (p -> 'reported') - 'boolean' = '{}' then jsonb_build_object('reportedBoolean', p -> 'reported' -> 'boolean')
@@ -19933,7 +20676,8 @@ begin
       || fhir.pair('substitution', fhir_meta."to:MedicationRequest.substitution"(p -> 'substitution'))
       || fhir.pair('priorPrescription', fhir.ref_to_fhir(p -> 'priorPrescription'))
       || fhir.pair('detectedIssue', fhir.refs_to_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -19983,8 +20727,7 @@ CREATE FUNCTION fhir_meta."to:MedicationStatement"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -20004,7 +20747,8 @@ begin
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end));
+      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20018,8 +20762,7 @@ CREATE FUNCTION fhir_meta."to:MedicinalProduct"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('pharmaceuticalProduct', fhir.refs_to_fhir(p -> 'pharmaceuticalProduct'))
       || fhir.pair('packagedMedicinalProduct', fhir.refs_to_fhir(p -> 'packagedMedicinalProduct'))
@@ -20029,7 +20772,8 @@ begin
       || fhir.pair('clinicalTrial', fhir.refs_to_fhir(p -> 'clinicalTrial'))
       || fhir.pair('crossReference', case when p -> 'crossReference' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'crossReference') end)
       || fhir.pair('manufacturingBusinessOperation', case when p -> 'manufacturingBusinessOperation' @? '$ ? (exists(@."authorisationReferenceNumber") || exists(@."manufacturer") || exists(@."regulator"))' then fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"(p -> 'manufacturingBusinessOperation') end)
-      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indication"))' then fhir_meta."to[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end));
+      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indication"))' then fhir_meta."to[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20082,14 +20826,14 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductAuthorization"(p jsonb, p_head jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('jurisdictionalAuthorization', case when p -> 'jurisdictionalAuthorization' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> 'jurisdictionalAuthorization') end)
       || fhir.pair('holder', fhir.ref_to_fhir(p -> 'holder'))
       || fhir.pair('regulator', fhir.ref_to_fhir(p -> 'regulator'))
-      || fhir.pair('procedure', fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> 'procedure')));
+      || fhir.pair('procedure', fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> 'procedure'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20141,12 +20885,12 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductContraindication"(p jsonb, p_head 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('therapeuticIndication', fhir.refs_to_fhir(p -> 'therapeuticIndication'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medication"))' then fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p -> 'otherTherapy') end)
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20180,12 +20924,12 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductIndication"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medication"))' then fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p -> 'otherTherapy') end)
       || fhir.pair('undesirableEffect', fhir.refs_to_fhir(p -> 'undesirableEffect'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20219,10 +20963,10 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductIngredient"(p jsonb, p_head jsonb)
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer')));
+      || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -20236,10 +20980,10 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductInteraction"(p jsonb, p_head jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
-      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end));
+      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20273,10 +21017,10 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductManufactured"(p jsonb, p_head json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', fhir.refs_to_fhir(p -> 'ingredient')));
+      || fhir.pair('ingredient', fhir.refs_to_fhir(p -> 'ingredient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -20290,14 +21034,14 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductPackaged"(p jsonb, p_head jsonb) R
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('marketingAuthorization', fhir.ref_to_fhir(p -> 'marketingAuthorization'))
       || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer'))
       || fhir.pair('batchIdentifier', case when p -> 'batchIdentifier' @? '$ ? (exists(@."outerPackaging") || exists(@."immediatePackaging"))' then fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p -> 'batchIdentifier') end)
-      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end));
+      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20349,11 +21093,11 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductPharmaceutical"(p jsonb, p_head js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ingredient', fhir.refs_to_fhir(p -> 'ingredient'))
-      || fhir.pair('device', fhir.refs_to_fhir(p -> 'device')));
+      || fhir.pair('device', fhir.refs_to_fhir(p -> 'device'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20367,10 +21111,10 @@ CREATE FUNCTION fhir_meta."to:MedicinalProductUndesirableEffect"(p jsonb, p_head
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20384,15 +21128,15 @@ CREATE FUNCTION fhir_meta."to:MessageDefinition"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
         when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
         when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
         else fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}') end end,
-        fhir.pair('event', p -> 'event')));
+        fhir.pair('event', p -> 'event'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20406,8 +21150,7 @@ CREATE FUNCTION fhir_meta."to:MessageHeader"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
         when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
         when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
@@ -20419,7 +21162,8 @@ begin
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('responsible', fhir.ref_to_fhir(p -> 'responsible'))
       || fhir.pair('response', fhir_meta."to:MessageHeader.response"(p -> 'response'))
-      || fhir.pair('focus', fhir.refs_to_fhir(p -> 'focus')));
+      || fhir.pair('focus', fhir.refs_to_fhir(p -> 'focus'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20486,8 +21230,7 @@ CREATE FUNCTION fhir_meta."to:MolecularSequence"(p jsonb, p_head jsonb) RETURNS 
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('specimen', fhir.ref_to_fhir(p -> 'specimen'))
@@ -20495,7 +21238,8 @@ begin
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('referenceSeq', fhir_meta."to:MolecularSequence.referenceSeq"(p -> 'referenceSeq'))
       || fhir.pair('variant', case when p -> 'variant' @? '$ ? (exists(@."variantPointer"))' then fhir_meta."to[]:MolecularSequence.variant"(p -> 'variant') end)
-      || fhir.pair('pointer', fhir.refs_to_fhir(p -> 'pointer')));
+      || fhir.pair('pointer', fhir.refs_to_fhir(p -> 'pointer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20541,9 +21285,9 @@ CREATE FUNCTION fhir_meta."to:NamingSystem"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20557,8 +21301,7 @@ CREATE FUNCTION fhir_meta."to:NutritionOrder"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -20567,7 +21310,8 @@ begin
       || fhir.pair('oralDiet', fhir_meta."to:NutritionOrder.oralDiet"(p -> 'oralDiet'))
       || fhir.pair('supplement', case when p -> 'supplement' @? '$ ? (exists(@."schedule"))' then fhir_meta."to[]:NutritionOrder.supplement"(p -> 'supplement') end)
       || fhir.pair('enteralFormula', fhir_meta."to:NutritionOrder.enteralFormula"(p -> 'enteralFormula'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20650,8 +21394,7 @@ CREATE FUNCTION fhir_meta."to:Observation"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effective,value}' then p - '{meta,effective,value}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -20685,7 +21428,8 @@ begin
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('hasMember', fhir.refs_to_fhir(p -> 'hasMember'))
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
-      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Observation.component"(p -> 'component') end));
+      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Observation.component"(p -> 'component') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20728,14 +21472,14 @@ CREATE FUNCTION fhir_meta."to:ObservationDefinition"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('publisher', fhir.ref_to_fhir(p -> 'publisher'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('validCodedValueSet', fhir.ref_to_fhir(p -> 'validCodedValueSet'))
       || fhir.pair('normalCodedValueSet', fhir.ref_to_fhir(p -> 'normalCodedValueSet'))
       || fhir.pair('abnormalCodedValueSet', fhir.ref_to_fhir(p -> 'abnormalCodedValueSet'))
-      || fhir.pair('criticalCodedValueSet', fhir.ref_to_fhir(p -> 'criticalCodedValueSet')));
+      || fhir.pair('criticalCodedValueSet', fhir.ref_to_fhir(p -> 'criticalCodedValueSet'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20749,10 +21493,10 @@ CREATE FUNCTION fhir_meta."to:OperationDefinition"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."to[]:OperationDefinition.parameter"(p -> 'parameter') end));
+      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."to[]:OperationDefinition.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20782,8 +21526,8 @@ CREATE FUNCTION fhir_meta."to:OperationOutcome"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -20797,11 +21541,11 @@ CREATE FUNCTION fhir_meta."to:Organization"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20815,15 +21559,15 @@ CREATE FUNCTION fhir_meta."to:OrganizationAffiliation"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('organization', fhir.ref_to_fhir(p -> 'organization'))
       || fhir.pair('participatingOrganization', fhir.ref_to_fhir(p -> 'participatingOrganization'))
       || fhir.pair('network', fhir.refs_to_fhir(p -> 'network'))
       || fhir.pair('location', fhir.refs_to_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_to_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20837,8 +21581,8 @@ CREATE FUNCTION fhir_meta."to:Parameters"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'parameter') end));
+    || (fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20922,8 +21666,7 @@ CREATE FUNCTION fhir_meta."to:Patient"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,deceased,multipleBirth}' then p - '{meta,deceased,multipleBirth}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'deceased') = 'object' then case
         when p -> 'deceased' ? 'boolean' and (p -> 'deceased') - 'boolean' = '{}' then jsonb_build_object('deceasedBoolean', p -> 'deceased' -> 'boolean')
@@ -20938,7 +21681,8 @@ begin
       || fhir.pair('contact', case when p -> 'contact' @? '$ ? (exists(@."organization"))' then fhir_meta."to[]:Patient.contact"(p -> 'contact') end)
       || fhir.pair('generalPractitioner', fhir.refs_to_fhir(p -> 'generalPractitioner'))
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."to[]:Patient.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."to[]:Patient.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -20984,15 +21728,15 @@ CREATE FUNCTION fhir_meta."to:PaymentNotice"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('response', fhir.ref_to_fhir(p -> 'response'))
       || fhir.pair('provider', fhir.ref_to_fhir(p -> 'provider'))
       || fhir.pair('payment', fhir.ref_to_fhir(p -> 'payment'))
       || fhir.pair('payee', fhir.ref_to_fhir(p -> 'payee'))
-      || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient')));
+      || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21006,14 +21750,14 @@ CREATE FUNCTION fhir_meta."to:PaymentReconciliation"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('paymentIssuer', fhir.ref_to_fhir(p -> 'paymentIssuer'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('requestor', fhir.ref_to_fhir(p -> 'requestor'))
       || fhir.pair('paymentIdentifier', fhir_meta."to:Identifier"(p -> 'paymentIdentifier'))
-      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."to[]:PaymentReconciliation.detail"(p -> 'detail') end));
+      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."to[]:PaymentReconciliation.detail"(p -> 'detail') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21049,11 +21793,11 @@ CREATE FUNCTION fhir_meta."to:Person"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:Person.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:Person.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21083,8 +21827,7 @@ CREATE FUNCTION fhir_meta."to:PlanDefinition"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -21093,7 +21836,8 @@ begin
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('goal', case when p -> 'goal' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:PlanDefinition.goal"(p -> 'goal') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21223,10 +21967,10 @@ CREATE FUNCTION fhir_meta."to:Practitioner"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."to[]:Practitioner.qualification"(p -> 'qualification') end));
+      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."to[]:Practitioner.qualification"(p -> 'qualification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21257,14 +22001,14 @@ CREATE FUNCTION fhir_meta."to:PractitionerRole"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('practitioner', fhir.ref_to_fhir(p -> 'practitioner'))
       || fhir.pair('organization', fhir.ref_to_fhir(p -> 'organization'))
       || fhir.pair('location', fhir.refs_to_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_to_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21278,8 +22022,7 @@ CREATE FUNCTION fhir_meta."to:Procedure"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,performed}' then p - '{meta,performed}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -21302,7 +22045,8 @@ begin
       || fhir.pair('complicationDetail', fhir.refs_to_fhir(p -> 'complicationDetail'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('focalDevice', case when p -> 'focalDevice' @? '$ ? (exists(@."manipulated"))' then fhir_meta."to[]:Procedure.focalDevice"(p -> 'focalDevice') end)
-      || fhir.pair('usedReference', fhir.refs_to_fhir(p -> 'usedReference')));
+      || fhir.pair('usedReference', fhir.refs_to_fhir(p -> 'usedReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21365,8 +22109,7 @@ CREATE FUNCTION fhir_meta."to:Provenance"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurred}' then p - '{meta,occurred}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_to_fhir(p -> 'target'))
       || coalesce(case when jsonb_typeof(p -> 'occurred') = 'object' then case
         when p -> 'occurred' ? 'Period' and (p -> 'occurred') - 'Period' = '{}' then jsonb_build_object('occurredPeriod', p -> 'occurred' -> 'Period')
@@ -21376,7 +22119,8 @@ begin
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Provenance.agent"(p -> 'agent') end)
       || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."agent"))' then fhir_meta."to[]:Provenance.entity"(p -> 'entity') end)
-      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Signature"(p -> 'signature') end));
+      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Signature"(p -> 'signature') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21424,11 +22168,11 @@ CREATE FUNCTION fhir_meta."to:Questionnaire"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."to[]:Questionnaire.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."to[]:Questionnaire.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21543,8 +22287,7 @@ CREATE FUNCTION fhir_meta."to:QuestionnaireResponse"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -21552,7 +22295,8 @@ begin
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21614,10 +22358,10 @@ CREATE FUNCTION fhir_meta."to:RelatedPerson"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21631,8 +22375,7 @@ CREATE FUNCTION fhir_meta."to:RequestGroup"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -21642,7 +22385,8 @@ begin
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21704,8 +22448,7 @@ CREATE FUNCTION fhir_meta."to:ResearchDefinition"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -21716,7 +22459,8 @@ begin
       || fhir.pair('population', fhir.ref_to_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_to_fhir(p -> 'exposure'))
       || fhir.pair('exposureAlternative', fhir.ref_to_fhir(p -> 'exposureAlternative'))
-      || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21730,8 +22474,7 @@ CREATE FUNCTION fhir_meta."to:ResearchElementDefinition"(p jsonb, p_head jsonb) 
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -21739,7 +22482,8 @@ begin
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definition") || exists(@."usageContext") || exists(@."studyEffective") || exists(@."participantEffective"))' then fhir_meta."to[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definition") || exists(@."usageContext") || exists(@."studyEffective") || exists(@."participantEffective"))' then fhir_meta."to[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21790,8 +22534,7 @@ CREATE FUNCTION fhir_meta."to:ResearchStudy"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('protocol', fhir.refs_to_fhir(p -> 'protocol'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -21804,7 +22547,8 @@ begin
       || fhir.pair('recruitment', fhir_meta."to:ResearchStudy.recruitment"(p -> 'recruitment'))
       || fhir.pair('comparisonGroup', case when p -> 'comparisonGroup' @? '$ ? (exists(@."intendedExposure") || exists(@."observedGroup"))' then fhir_meta."to[]:ResearchStudy.comparisonGroup"(p -> 'comparisonGroup') end)
       || fhir.pair('outcomeMeasure', case when p -> 'outcomeMeasure' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p -> 'outcomeMeasure') end)
-      || fhir.pair('result', fhir.refs_to_fhir(p -> 'result')));
+      || fhir.pair('result', fhir.refs_to_fhir(p -> 'result'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21884,12 +22628,12 @@ CREATE FUNCTION fhir_meta."to:ResearchSubject"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('study', fhir.ref_to_fhir(p -> 'study'))
       || fhir.pair('individual', fhir.ref_to_fhir(p -> 'individual'))
-      || fhir.pair('consent', fhir.ref_to_fhir(p -> 'consent')));
+      || fhir.pair('consent', fhir.ref_to_fhir(p -> 'consent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21903,8 +22647,7 @@ CREATE FUNCTION fhir_meta."to:RiskAssessment"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.ref_to_fhir(p -> 'basedOn'))
       || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
@@ -21920,7 +22663,8 @@ begin
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('basis', fhir.refs_to_fhir(p -> 'basis'))
       || fhir.pair('prediction', case when p -> 'prediction' @? '$ ? (exists(@."probability") || exists(@."when"))' then fhir_meta."to[]:RiskAssessment.prediction"(p -> 'prediction') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -21959,15 +22703,15 @@ CREATE FUNCTION fhir_meta."to:RiskEvidenceSynthesis"(p jsonb, p_head jsonb) RETU
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('population', fhir.ref_to_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_to_fhir(p -> 'exposure'))
       || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome'))
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22014,10 +22758,10 @@ CREATE FUNCTION fhir_meta."to:Schedule"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('actor', fhir.refs_to_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.refs_to_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22031,9 +22775,9 @@ CREATE FUNCTION fhir_meta."to:SearchParameter"(p jsonb, p_head jsonb) RETURNS js
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22047,8 +22791,7 @@ CREATE FUNCTION fhir_meta."to:ServiceRequest"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta,quantity,occurrence,asNeeded}' then p - '{meta,quantity,occurrence,asNeeded}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -22080,7 +22823,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
       || fhir.pair('specimen', fhir.refs_to_fhir(p -> 'specimen'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22111,10 +22855,10 @@ CREATE FUNCTION fhir_meta."to:Slot"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('schedule', fhir.ref_to_fhir(p -> 'schedule')));
+      || fhir.pair('schedule', fhir.ref_to_fhir(p -> 'schedule'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22128,8 +22872,7 @@ CREATE FUNCTION fhir_meta."to:Specimen"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('accessionIdentifier', fhir_meta."to:Identifier"(p -> 'accessionIdentifier'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -22138,7 +22881,8 @@ begin
       || fhir.pair('collection', fhir_meta."to:Specimen.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."time"))' then fhir_meta."to[]:Specimen.processing"(p -> 'processing') end)
       || fhir.pair('container', case when p -> 'container' @? '$ ? (exists(@."identifier") || exists(@."additive"))' then fhir_meta."to[]:Specimen.container"(p -> 'container') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22220,10 +22964,10 @@ CREATE FUNCTION fhir_meta."to:SpecimenDefinition"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."to[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end));
+      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."to[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22294,12 +23038,12 @@ CREATE FUNCTION fhir_meta."to:StructureDefinition"(p jsonb, p_head jsonb) RETURN
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('snapshot', fhir_meta."to:StructureDefinition.snapshot"(p -> 'snapshot'))
-      || fhir.pair('differential', fhir_meta."to:StructureDefinition.differential"(p -> 'differential')));
+      || fhir.pair('differential', fhir_meta."to:StructureDefinition.differential"(p -> 'differential'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22345,11 +23089,11 @@ CREATE FUNCTION fhir_meta."to:StructureMap"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."to[]:StructureMap.group"(p -> 'group') end));
+      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."to[]:StructureMap.group"(p -> 'group') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22504,8 +23248,8 @@ CREATE FUNCTION fhir_meta."to:Subscription"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -22519,11 +23263,11 @@ CREATE FUNCTION fhir_meta."to:Substance"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instance', case when p -> 'instance' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:Substance.instance"(p -> 'instance') end)
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substance"))' then fhir_meta."to[]:Substance.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substance"))' then fhir_meta."to[]:Substance.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22594,9 +23338,9 @@ CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid"(p jsonb, p_head jsonb) RETUR
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22659,10 +23403,10 @@ CREATE FUNCTION fhir_meta."to:SubstancePolymer"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('monomerSet', case when p -> 'monomerSet' @? '$ ? (exists(@."startingMaterial"))' then fhir_meta."to[]:SubstancePolymer.monomerSet"(p -> 'monomerSet') end)
-      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."to[]:SubstancePolymer.repeat"(p -> 'repeat') end));
+      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."to[]:SubstancePolymer.repeat"(p -> 'repeat') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22757,9 +23501,9 @@ CREATE FUNCTION fhir_meta."to:SubstanceProtein"(p jsonb, p_head jsonb) RETURNS j
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."to[]:SubstanceProtein.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."to[]:SubstanceProtein.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22790,12 +23534,12 @@ CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation"(p jsonb, p_head jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('gene', case when p -> 'gene' @? '$ ? (exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.gene"(p -> 'gene') end)
       || fhir.pair('geneElement', case when p -> 'geneElement' @? '$ ? (exists(@."element") || exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p -> 'geneElement') end)
       || fhir.pair('classification', case when p -> 'classification' @? '$ ? (exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.classification"(p -> 'classification') end)
-      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amount") || exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.target"(p -> 'target') end));
+      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amount") || exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.target"(p -> 'target') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22881,10 +23625,10 @@ CREATE FUNCTION fhir_meta."to:SubstanceSourceMaterial"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('organismId', fhir_meta."to:Identifier"(p -> 'organismId'))
-      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'parentSubstanceId') end));
+      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'parentSubstanceId') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -22898,8 +23642,7 @@ CREATE FUNCTION fhir_meta."to:SubstanceSpecification"(p jsonb, p_head jsonb) RET
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('source', fhir.refs_to_fhir(p -> 'source'))
       || fhir.pair('moiety', case when p -> 'moiety' @? '$ ? (exists(@."identifier") || exists(@."amount"))' then fhir_meta."to[]:SubstanceSpecification.moiety"(p -> 'moiety') end)
@@ -22912,7 +23655,8 @@ begin
       || fhir.pair('nucleicAcid', fhir.ref_to_fhir(p -> 'nucleicAcid'))
       || fhir.pair('polymer', fhir.ref_to_fhir(p -> 'polymer'))
       || fhir.pair('protein', fhir.ref_to_fhir(p -> 'protein'))
-      || fhir.pair('sourceMaterial', fhir.ref_to_fhir(p -> 'sourceMaterial')));
+      || fhir.pair('sourceMaterial', fhir.ref_to_fhir(p -> 'sourceMaterial'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23067,8 +23811,7 @@ CREATE FUNCTION fhir_meta."to:SupplyDelivery"(p jsonb, p_head jsonb) RETURNS jso
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -23082,7 +23825,8 @@ begin
         fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('supplier', fhir.ref_to_fhir(p -> 'supplier'))
       || fhir.pair('destination', fhir.ref_to_fhir(p -> 'destination'))
-      || fhir.pair('receiver', fhir.refs_to_fhir(p -> 'receiver')));
+      || fhir.pair('receiver', fhir.refs_to_fhir(p -> 'receiver'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23116,8 +23860,7 @@ CREATE FUNCTION fhir_meta."to:SupplyRequest"(p jsonb, p_head jsonb) RETURNS json
 begin
   p := p || '{}';
   return (case when p ?| '{meta,item,occurrence}' then p - '{meta,item,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
         when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
@@ -23135,7 +23878,8 @@ begin
       || fhir.pair('supplier', fhir.refs_to_fhir(p -> 'supplier'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('deliverFrom', fhir.ref_to_fhir(p -> 'deliverFrom'))
-      || fhir.pair('deliverTo', fhir.ref_to_fhir(p -> 'deliverTo')));
+      || fhir.pair('deliverTo', fhir.ref_to_fhir(p -> 'deliverTo'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23171,8 +23915,7 @@ CREATE FUNCTION fhir_meta."to:Task"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('groupIdentifier', fhir_meta."to:Identifier"(p -> 'groupIdentifier'))
@@ -23189,7 +23932,8 @@ begin
       || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory'))
       || fhir.pair('restriction', fhir_meta."to:Task.restriction"(p -> 'restriction'))
       || fhir.pair('input', case when p -> 'input' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Task.input"(p -> 'input') end)
-      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Task.output"(p -> 'output') end));
+      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Task.output"(p -> 'output') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23355,9 +24099,9 @@ CREATE FUNCTION fhir_meta."to:TerminologyCapabilities"(p jsonb, p_head jsonb) RE
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23371,10 +24115,10 @@ CREATE FUNCTION fhir_meta."to:TestReport"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || fhir.pair('testScript', fhir.ref_to_fhir(p -> 'testScript')));
+      || fhir.pair('testScript', fhir.ref_to_fhir(p -> 'testScript'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 
@@ -23388,12 +24132,12 @@ CREATE FUNCTION fhir_meta."to:TestScript"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('fixture', case when p -> 'fixture' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:TestScript.fixture"(p -> 'fixture') end)
-      || fhir.pair('profile', fhir.refs_to_fhir(p -> 'profile')));
+      || fhir.pair('profile', fhir.refs_to_fhir(p -> 'profile'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23505,11 +24249,11 @@ CREATE FUNCTION fhir_meta."to:ValueSet"(p jsonb, p_head jsonb) RETURNS jsonb
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('expansion', fhir_meta."to:ValueSet.expansion"(p -> 'expansion')));
+      || fhir.pair('expansion', fhir_meta."to:ValueSet.expansion"(p -> 'expansion'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23581,13 +24325,13 @@ CREATE FUNCTION fhir_meta."to:VerificationResult"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_to_fhir(p -> 'target'))
       || fhir.pair('frequency', fhir_meta."to:Timing"(p -> 'frequency'))
       || fhir.pair('primarySource', case when p -> 'primarySource' @? '$ ? (exists(@."who"))' then fhir_meta."to[]:VerificationResult.primarySource"(p -> 'primarySource') end)
       || fhir.pair('attestation', fhir_meta."to:VerificationResult.attestation"(p -> 'attestation'))
-      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."to[]:VerificationResult.validator"(p -> 'validator') end));
+      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."to[]:VerificationResult.validator"(p -> 'validator') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 
@@ -23653,13 +24397,13 @@ CREATE FUNCTION fhir_meta."to:VisionPrescription"(p jsonb, p_head jsonb) RETURNS
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('prescriber', fhir.ref_to_fhir(p -> 'prescriber'))
-      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end));
+      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $_$;
 
 

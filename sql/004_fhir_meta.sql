@@ -1603,14 +1603,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."coverage"))' then fhir_meta."to[]:Account.coverage"(p -> 'coverage') end)
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('guarantor', case when p -> 'guarantor' @? '$ ? (exists(@."party"))' then fhir_meta."to[]:Account.guarantor"(p -> 'guarantor') end)
-      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Account: contained Resource *; identifier Identifier *; subject Reference *; coverage Account.coverage *; owner Reference; guarantor Account.guarantor *; partOf Reference
@@ -1619,14 +1619,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."coverage"))' then fhir_meta."from[]:Account.coverage"(p -> 'coverage') end)
       || fhir.pair('owner', fhir.ref_from_fhir(p -> 'owner'))
       || fhir.pair('guarantor', case when p -> 'guarantor' @? '$ ? (exists(@."party"))' then fhir_meta."from[]:Account.guarantor"(p -> 'guarantor') end)
-      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Account.coverage: coverage Reference
@@ -1739,8 +1739,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject,timing,product}' then p - '{meta,subject,timing,product}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -1766,7 +1765,8 @@ begin
       || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end)
       || fhir.pair('specimenRequirement', fhir.refs_to_fhir(p -> 'specimenRequirement'))
       || fhir.pair('observationRequirement', fhir.refs_to_fhir(p -> 'observationRequirement'))
-      || fhir.pair('observationResultRequirement', fhir.refs_to_fhir(p -> 'observationResultRequirement')));
+      || fhir.pair('observationResultRequirement', fhir.refs_to_fhir(p -> 'observationResultRequirement'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ActivityDefinition: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; timing[x] Timing|dateTime|Age|Period|Range|Duration; location Reference; product[x] Reference|CodeableConcept; dosage Dosage *; specimenRequirement Reference *; observationRequirement Reference *; observationResultRequirement Reference *
@@ -1775,8 +1775,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}' then p - '{meta,subjectCodeableConcept,subjectReference,timingTiming,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingRange,timingDuration,productReference,productCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
@@ -1797,7 +1796,8 @@ begin
       || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosage') end)
       || fhir.pair('specimenRequirement', fhir.refs_from_fhir(p -> 'specimenRequirement'))
       || fhir.pair('observationRequirement', fhir.refs_from_fhir(p -> 'observationRequirement'))
-      || fhir.pair('observationResultRequirement', fhir.refs_from_fhir(p -> 'observationResultRequirement')));
+      || fhir.pair('observationResultRequirement', fhir.refs_from_fhir(p -> 'observationResultRequirement'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- AdverseEvent: contained Resource *; identifier Identifier; subject Reference; encounter Reference; resultingCondition Reference *; location Reference; recorder Reference; contributor Reference *; suspectEntity AdverseEvent.suspectEntity *; subjectMedicalHistory Reference *; referenceDocument Reference *; study Reference *
@@ -1806,8 +1806,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -1818,7 +1817,8 @@ begin
       || fhir.pair('suspectEntity', case when p -> 'suspectEntity' @? '$ ? (exists(@."instance") || exists(@."causality"))' then fhir_meta."to[]:AdverseEvent.suspectEntity"(p -> 'suspectEntity') end)
       || fhir.pair('subjectMedicalHistory', fhir.refs_to_fhir(p -> 'subjectMedicalHistory'))
       || fhir.pair('referenceDocument', fhir.refs_to_fhir(p -> 'referenceDocument'))
-      || fhir.pair('study', fhir.refs_to_fhir(p -> 'study')));
+      || fhir.pair('study', fhir.refs_to_fhir(p -> 'study'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- AdverseEvent: contained Resource *; identifier Identifier; subject Reference; encounter Reference; resultingCondition Reference *; location Reference; recorder Reference; contributor Reference *; suspectEntity AdverseEvent.suspectEntity *; subjectMedicalHistory Reference *; referenceDocument Reference *; study Reference *
@@ -1827,8 +1827,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -1839,7 +1838,8 @@ begin
       || fhir.pair('suspectEntity', case when p -> 'suspectEntity' @? '$ ? (exists(@."instance") || exists(@."causality"))' then fhir_meta."from[]:AdverseEvent.suspectEntity"(p -> 'suspectEntity') end)
       || fhir.pair('subjectMedicalHistory', fhir.refs_from_fhir(p -> 'subjectMedicalHistory'))
       || fhir.pair('referenceDocument', fhir.refs_from_fhir(p -> 'referenceDocument'))
-      || fhir.pair('study', fhir.refs_from_fhir(p -> 'study')));
+      || fhir.pair('study', fhir.refs_from_fhir(p -> 'study'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- AdverseEvent.suspectEntity: instance Reference; causality AdverseEvent.suspectEntity.causality *
@@ -1954,8 +1954,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onset}' then p - '{meta,onset}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -1970,7 +1969,8 @@ begin
       || fhir.pair('recorder', fhir.ref_to_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:AllergyIntolerance.reaction"(p -> 'reaction') end));
+      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:AllergyIntolerance.reaction"(p -> 'reaction') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- AllergyIntolerance: contained Resource *; identifier Identifier *; patient Reference; encounter Reference; onset[x] dateTime|Age|Period|Range|string; recorder Reference; asserter Reference; note Annotation *; reaction AllergyIntolerance.reaction *
@@ -1979,8 +1979,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -1995,7 +1994,8 @@ begin
       || fhir.pair('recorder', fhir.ref_from_fhir(p -> 'recorder'))
       || fhir.pair('asserter', fhir.ref_from_fhir(p -> 'asserter'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:AllergyIntolerance.reaction"(p -> 'reaction') end));
+      || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:AllergyIntolerance.reaction"(p -> 'reaction') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- AllergyIntolerance.reaction: note Annotation *
@@ -2115,14 +2115,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
       || fhir.pair('slot', fhir.refs_to_fhir(p -> 'slot'))
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
-      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:Appointment.participant"(p -> 'participant') end));
+      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:Appointment.participant"(p -> 'participant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Appointment: contained Resource *; identifier Identifier *; reasonReference Reference *; supportingInformation Reference *; slot Reference *; basedOn Reference *; participant Appointment.participant *
@@ -2131,14 +2131,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('supportingInformation', fhir.refs_from_fhir(p -> 'supportingInformation'))
       || fhir.pair('slot', fhir.refs_from_fhir(p -> 'slot'))
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
-      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."from[]:Appointment.participant"(p -> 'participant') end));
+      || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."actor"))' then fhir_meta."from[]:Appointment.participant"(p -> 'participant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Appointment.participant: actor Reference
@@ -2199,11 +2199,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('appointment', fhir.ref_to_fhir(p -> 'appointment'))
-      || fhir.pair('actor', fhir.ref_to_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.ref_to_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- AppointmentResponse: contained Resource *; identifier Identifier *; appointment Reference; actor Reference
@@ -2212,11 +2212,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('appointment', fhir.ref_from_fhir(p -> 'appointment'))
-      || fhir.pair('actor', fhir.ref_from_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.ref_from_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- AuditEvent: contained Resource *; agent AuditEvent.agent *; source AuditEvent.source; entity AuditEvent.entity *
@@ -2225,11 +2225,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."location"))' then fhir_meta."to[]:AuditEvent.agent"(p -> 'agent') end)
       || fhir.pair('source', fhir_meta."to:AuditEvent.source"(p -> 'source'))
-      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."to[]:AuditEvent.entity"(p -> 'entity') end));
+      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."to[]:AuditEvent.entity"(p -> 'entity') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- AuditEvent: contained Resource *; agent AuditEvent.agent *; source AuditEvent.source; entity AuditEvent.entity *
@@ -2238,11 +2238,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."location"))' then fhir_meta."from[]:AuditEvent.agent"(p -> 'agent') end)
       || fhir.pair('source', fhir_meta."from:AuditEvent.source"(p -> 'source'))
-      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."from[]:AuditEvent.entity"(p -> 'entity') end));
+      || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."detail"))' then fhir_meta."from[]:AuditEvent.entity"(p -> 'entity') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- AuditEvent.agent: who Reference; location Reference
@@ -2441,11 +2441,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
-      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Basic: contained Resource *; identifier Identifier *; subject Reference; author Reference
@@ -2454,11 +2454,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
-      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Binary: securityContext Reference
@@ -2467,8 +2467,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('securityContext', fhir.ref_to_fhir(p -> 'securityContext')));
+    || (fhir.pair('securityContext', fhir.ref_to_fhir(p -> 'securityContext'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Binary: securityContext Reference
@@ -2477,8 +2477,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('securityContext', fhir.ref_from_fhir(p -> 'securityContext')));
+    || (fhir.pair('securityContext', fhir.ref_from_fhir(p -> 'securityContext'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- BiologicallyDerivedProduct: contained Resource *; identifier Identifier *; request Reference *; parent Reference *; collection BiologicallyDerivedProduct.collection; processing BiologicallyDerivedProduct.processing *; manipulation BiologicallyDerivedProduct.manipulation
@@ -2487,14 +2487,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.refs_to_fhir(p -> 'request'))
       || fhir.pair('parent', fhir.refs_to_fhir(p -> 'parent'))
       || fhir.pair('collection', fhir_meta."to:BiologicallyDerivedProduct.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."time"))' then fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p -> 'processing') end)
-      || fhir.pair('manipulation', fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation')));
+      || fhir.pair('manipulation', fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- BiologicallyDerivedProduct: contained Resource *; identifier Identifier *; request Reference *; parent Reference *; collection BiologicallyDerivedProduct.collection; processing BiologicallyDerivedProduct.processing *; manipulation BiologicallyDerivedProduct.manipulation
@@ -2503,14 +2503,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.refs_from_fhir(p -> 'request'))
       || fhir.pair('parent', fhir.refs_from_fhir(p -> 'parent'))
       || fhir.pair('collection', fhir_meta."from:BiologicallyDerivedProduct.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."timeDateTime") || exists(@."_timeDateTime") || exists(@."timePeriod"))' then fhir_meta."from[]:BiologicallyDerivedProduct.processing"(p -> 'processing') end)
-      || fhir.pair('manipulation', fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation')));
+      || fhir.pair('manipulation', fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p -> 'manipulation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- BiologicallyDerivedProduct.collection: collector Reference; source Reference; collected[x] dateTime|Period
@@ -2642,10 +2642,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- BodyStructure: contained Resource *; identifier Identifier *; patient Reference
@@ -2654,10 +2654,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Bundle: identifier Identifier; entry Bundle.entry *; signature Signature
@@ -2666,10 +2666,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
+    || (fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:Bundle.entry"(p -> 'entry') end)
-      || fhir.pair('signature', fhir_meta."to:Signature"(p -> 'signature')));
+      || fhir.pair('signature', fhir_meta."to:Signature"(p -> 'signature'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Bundle: identifier Identifier; entry Bundle.entry *; signature Signature
@@ -2678,10 +2678,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
+    || (fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:Bundle.entry"(p -> 'entry') end)
-      || fhir.pair('signature', fhir_meta."from:Signature"(p -> 'signature')));
+      || fhir.pair('signature', fhir_meta."from:Signature"(p -> 'signature'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Bundle.entry: resource Resource
@@ -2742,10 +2742,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('implementation', fhir_meta."to:CapabilityStatement.implementation"(p -> 'implementation')));
+      || fhir.pair('implementation', fhir_meta."to:CapabilityStatement.implementation"(p -> 'implementation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CapabilityStatement: contained Resource *; useContext UsageContext *; implementation CapabilityStatement.implementation
@@ -2754,10 +2754,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('implementation', fhir_meta."from:CapabilityStatement.implementation"(p -> 'implementation')));
+      || fhir.pair('implementation', fhir_meta."from:CapabilityStatement.implementation"(p -> 'implementation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CapabilityStatement.implementation: custodian Reference
@@ -2788,8 +2788,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -2803,7 +2802,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
       || fhir.pair('goal', fhir.refs_to_fhir(p -> 'goal'))
       || fhir.pair('activity', case when p -> 'activity' @? '$ ? (exists(@."outcomeReference") || exists(@."progress") || exists(@."reference") || exists(@."detail"))' then fhir_meta."to[]:CarePlan.activity"(p -> 'activity') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CarePlan: contained Resource *; identifier Identifier *; basedOn Reference *; replaces Reference *; partOf Reference *; subject Reference; encounter Reference; author Reference; contributor Reference *; careTeam Reference *; addresses Reference *; supportingInfo Reference *; goal Reference *; activity CarePlan.activity *; note Annotation *
@@ -2812,8 +2812,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -2827,7 +2826,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
       || fhir.pair('goal', fhir.refs_from_fhir(p -> 'goal'))
       || fhir.pair('activity', case when p -> 'activity' @? '$ ? (exists(@."outcomeReference") || exists(@."progress") || exists(@."reference") || exists(@."detail"))' then fhir_meta."from[]:CarePlan.activity"(p -> 'activity') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CarePlan.activity: outcomeReference Reference *; progress Annotation *; reference Reference; detail CarePlan.activity.detail
@@ -2941,15 +2941,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."member") || exists(@."onBehalfOf"))' then fhir_meta."to[]:CareTeam.participant"(p -> 'participant') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('managingOrganization', fhir.refs_to_fhir(p -> 'managingOrganization'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CareTeam: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; participant CareTeam.participant *; reasonReference Reference *; managingOrganization Reference *; note Annotation *
@@ -2958,15 +2958,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('participant', case when p -> 'participant' @? '$ ? (exists(@."member") || exists(@."onBehalfOf"))' then fhir_meta."from[]:CareTeam.participant"(p -> 'participant') end)
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('managingOrganization', fhir.refs_from_fhir(p -> 'managingOrganization'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CareTeam.participant: member Reference; onBehalfOf Reference
@@ -3029,12 +3029,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('referencedItem', fhir.ref_to_fhir(p -> 'referencedItem'))
       || fhir.pair('additionalIdentifier', case when p -> 'additionalIdentifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'additionalIdentifier') end)
-      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end));
+      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CatalogEntry: contained Resource *; identifier Identifier *; referencedItem Reference; additionalIdentifier Identifier *; relatedEntry CatalogEntry.relatedEntry *
@@ -3043,12 +3043,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('referencedItem', fhir.ref_from_fhir(p -> 'referencedItem'))
       || fhir.pair('additionalIdentifier', case when p -> 'additionalIdentifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'additionalIdentifier') end)
-      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end));
+      || fhir.pair('relatedEntry', case when p -> 'relatedEntry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:CatalogEntry.relatedEntry"(p -> 'relatedEntry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CatalogEntry.relatedEntry: item Reference
@@ -3109,8 +3109,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence,product}' then p - '{meta,occurrence,product}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -3134,7 +3133,8 @@ begin
         fhir.pair('product', p -> 'product'))
       || fhir.pair('account', fhir.refs_to_fhir(p -> 'account'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation')));
+      || fhir.pair('supportingInformation', fhir.refs_to_fhir(p -> 'supportingInformation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ChargeItem: contained Resource *; identifier Identifier *; partOf Reference *; subject Reference; context Reference; occurrence[x] dateTime|Period|Timing; performer ChargeItem.performer *; performingOrganization Reference; requestingOrganization Reference; costCenter Reference; enterer Reference; service Reference *; product[x] Reference|CodeableConcept; account Reference *; note Annotation *; supportingInformation Reference *
@@ -3143,8 +3143,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,productReference,productCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -3165,7 +3164,8 @@ begin
         || fhir.pair('CodeableConcept', p -> 'productCodeableConcept')) else '{}' end
       || fhir.pair('account', fhir.refs_from_fhir(p -> 'account'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('supportingInformation', fhir.refs_from_fhir(p -> 'supportingInformation')));
+      || fhir.pair('supportingInformation', fhir.refs_from_fhir(p -> 'supportingInformation'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ChargeItem.performer: actor Reference
@@ -3226,11 +3226,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('instance', fhir.refs_to_fhir(p -> 'instance')));
+      || fhir.pair('instance', fhir.refs_to_fhir(p -> 'instance'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ChargeItemDefinition: contained Resource *; identifier Identifier *; useContext UsageContext *; instance Reference *
@@ -3239,11 +3239,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('instance', fhir.refs_from_fhir(p -> 'instance')));
+      || fhir.pair('instance', fhir.refs_from_fhir(p -> 'instance'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Claim: contained Resource *; identifier Identifier *; patient Reference; enterer Reference; insurer Reference; provider Reference; related Claim.related *; prescription Reference; originalPrescription Reference; payee Claim.payee; referral Reference; facility Reference; careTeam Claim.careTeam *; supportingInfo Claim.supportingInfo *; diagnosis Claim.diagnosis *; procedure Claim.procedure *; insurance Claim.insurance *; accident Claim.accident; item Claim.item *
@@ -3252,8 +3252,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
@@ -3271,7 +3270,8 @@ begin
       || fhir.pair('procedure', case when p -> 'procedure' @? '$ ? (exists(@."procedure") || exists(@."udi"))' then fhir_meta."to[]:Claim.procedure"(p -> 'procedure') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."identifier") || exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."to[]:Claim.insurance"(p -> 'insurance') end)
       || fhir.pair('accident', fhir_meta."to:Claim.accident"(p -> 'accident'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."serviced") || exists(@."location") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."to[]:Claim.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."serviced") || exists(@."location") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."to[]:Claim.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Claim: contained Resource *; identifier Identifier *; patient Reference; enterer Reference; insurer Reference; provider Reference; related Claim.related *; prescription Reference; originalPrescription Reference; payee Claim.payee; referral Reference; facility Reference; careTeam Claim.careTeam *; supportingInfo Claim.supportingInfo *; diagnosis Claim.diagnosis *; procedure Claim.procedure *; insurance Claim.insurance *; accident Claim.accident; item Claim.item *
@@ -3280,8 +3280,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_from_fhir(p -> 'enterer'))
@@ -3299,7 +3298,8 @@ begin
       || fhir.pair('procedure', case when p -> 'procedure' @? '$ ? (exists(@."procedureCodeableConcept") || exists(@."procedureReference") || exists(@."udi"))' then fhir_meta."from[]:Claim.procedure"(p -> 'procedure') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."identifier") || exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."from[]:Claim.insurance"(p -> 'insurance') end)
       || fhir.pair('accident', fhir_meta."from:Claim.accident"(p -> 'accident'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."from[]:Claim.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."from[]:Claim.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Claim.accident: location[x] Address|Reference
@@ -3894,8 +3894,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
@@ -3904,7 +3903,8 @@ begin
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."serviced") || exists(@."location"))' then fhir_meta."to[]:ClaimResponse.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."to:ClaimResponse.payment"(p -> 'payment'))
       || fhir.pair('communicationRequest', fhir.refs_to_fhir(p -> 'communicationRequest'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."to[]:ClaimResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."to[]:ClaimResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ClaimResponse: contained Resource *; identifier Identifier *; patient Reference; insurer Reference; requestor Reference; request Reference; addItem ClaimResponse.addItem *; payment ClaimResponse.payment; communicationRequest Reference *; insurance ClaimResponse.insurance *
@@ -3913,8 +3913,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('insurer', fhir.ref_from_fhir(p -> 'insurer'))
@@ -3923,7 +3922,8 @@ begin
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference"))' then fhir_meta."from[]:ClaimResponse.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."from:ClaimResponse.payment"(p -> 'payment'))
       || fhir.pair('communicationRequest', fhir.refs_from_fhir(p -> 'communicationRequest'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."from[]:ClaimResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."claimResponse"))' then fhir_meta."from[]:ClaimResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ClaimResponse.addItem: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
@@ -4079,8 +4079,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -4096,7 +4095,8 @@ begin
       || fhir.pair('finding', case when p -> 'finding' @? '$ ? (exists(@."itemReference"))' then fhir_meta."to[]:ClinicalImpression.finding"(p -> 'finding') end)
       || fhir.pair('prognosisReference', fhir.refs_to_fhir(p -> 'prognosisReference'))
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ClinicalImpression: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; effective[x] dateTime|Period; assessor Reference; previous Reference; problem Reference *; investigation ClinicalImpression.investigation *; finding ClinicalImpression.finding *; prognosisReference Reference *; supportingInfo Reference *; note Annotation *
@@ -4105,8 +4105,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -4121,7 +4120,8 @@ begin
       || fhir.pair('finding', case when p -> 'finding' @? '$ ? (exists(@."itemReference"))' then fhir_meta."from[]:ClinicalImpression.finding"(p -> 'finding') end)
       || fhir.pair('prognosisReference', fhir.refs_from_fhir(p -> 'prognosisReference'))
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ClinicalImpression.finding: itemReference Reference
@@ -4234,11 +4234,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."to[]:CodeSystem.concept"(p -> 'concept') end));
+      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."to[]:CodeSystem.concept"(p -> 'concept') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CodeSystem: contained Resource *; identifier Identifier *; useContext UsageContext *; concept CodeSystem.concept *
@@ -4247,11 +4247,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."from[]:CodeSystem.concept"(p -> 'concept') end));
+      || fhir.pair('concept', case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."from[]:CodeSystem.concept"(p -> 'concept') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CodeSystem.concept: property CodeSystem.concept.property *; concept CodeSystem.concept *
@@ -4388,8 +4388,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -4401,7 +4400,8 @@ begin
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('payload', case when p -> 'payload' @? '$ ? (exists(@."content"))' then fhir_meta."to[]:Communication.payload"(p -> 'payload') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Communication: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; inResponseTo Reference *; subject Reference; about Reference *; encounter Reference; recipient Reference *; sender Reference; reasonReference Reference *; payload Communication.payload *; note Annotation *
@@ -4410,8 +4410,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -4423,7 +4422,8 @@ begin
       || fhir.pair('sender', fhir.ref_from_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('payload', case when p -> 'payload' @? '$ ? (exists(@."contentString") || exists(@."_contentString") || exists(@."contentAttachment") || exists(@."contentReference"))' then fhir_meta."from[]:Communication.payload"(p -> 'payload') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Communication.payload: content[x] string|Attachment|Reference
@@ -4493,8 +4493,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -4512,7 +4511,8 @@ begin
       || fhir.pair('recipient', fhir.refs_to_fhir(p -> 'recipient'))
       || fhir.pair('sender', fhir.ref_to_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CommunicationRequest: contained Resource *; identifier Identifier *; basedOn Reference *; replaces Reference *; groupIdentifier Identifier; subject Reference; about Reference *; encounter Reference; payload CommunicationRequest.payload *; occurrence[x] dateTime|Period; requester Reference; recipient Reference *; sender Reference; reasonReference Reference *; note Annotation *
@@ -4521,8 +4521,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -4539,7 +4538,8 @@ begin
       || fhir.pair('recipient', fhir.refs_from_fhir(p -> 'recipient'))
       || fhir.pair('sender', fhir.ref_from_fhir(p -> 'sender'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CommunicationRequest.payload: content[x] string|Attachment|Reference
@@ -4609,9 +4609,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CompartmentDefinition: contained Resource *; useContext UsageContext *
@@ -4620,9 +4620,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Composition: contained Resource *; identifier Identifier; subject Reference; encounter Reference; author Reference *; attester Composition.attester *; custodian Reference; relatesTo Composition.relatesTo *; event Composition.event *; section Composition.section *
@@ -4631,8 +4631,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -4641,7 +4640,8 @@ begin
       || fhir.pair('custodian', fhir.ref_to_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:Composition.relatesTo"(p -> 'relatesTo') end)
       || fhir.pair('event', case when p -> 'event' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:Composition.event"(p -> 'event') end)
-      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."to[]:Composition.section"(p -> 'section') end));
+      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."to[]:Composition.section"(p -> 'section') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Composition: contained Resource *; identifier Identifier; subject Reference; encounter Reference; author Reference *; attester Composition.attester *; custodian Reference; relatesTo Composition.relatesTo *; event Composition.event *; section Composition.section *
@@ -4650,8 +4650,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -4660,7 +4659,8 @@ begin
       || fhir.pair('custodian', fhir.ref_from_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."targetIdentifier") || exists(@."targetReference"))' then fhir_meta."from[]:Composition.relatesTo"(p -> 'relatesTo') end)
       || fhir.pair('event', case when p -> 'event' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:Composition.event"(p -> 'event') end)
-      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."from[]:Composition.section"(p -> 'section') end));
+      || fhir.pair('section', case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."from[]:Composition.section"(p -> 'section') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Composition.attester: party Reference
@@ -4889,8 +4889,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,source,target}' then p - '{meta,source,target}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || coalesce(case when jsonb_typeof(p -> 'source') = 'object' then case
@@ -4902,7 +4901,8 @@ begin
         when p -> 'target' ? 'uri' and (p -> 'target') - 'uri' = '{}' then jsonb_build_object('targetUri', p -> 'target' -> 'uri')
         when p -> 'target' ? 'canonical' and (p -> 'target') - 'canonical' = '{}' then jsonb_build_object('targetCanonical', p -> 'target' -> 'canonical')
         else fhir.choice_to_fhir('target', p -> 'target', '{uri,canonical}') end end,
-        fhir.pair('target', p -> 'target')));
+        fhir.pair('target', p -> 'target'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ConceptMap: contained Resource *; identifier Identifier; useContext UsageContext *; source[x] uri|canonical; target[x] uri|canonical
@@ -4911,8 +4911,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}' then p - '{meta,sourceUri,_sourceUri,sourceCanonical,_sourceCanonical,targetUri,_targetUri,targetCanonical,_targetCanonical}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || case when p ?| '{sourceUri,_sourceUri,sourceCanonical,_sourceCanonical}' then jsonb_build_object('source',
@@ -4924,7 +4923,8 @@ begin
         fhir.pair('uri', p -> 'targetUri')
         || fhir.pair('_uri', p -> '_targetUri')
         || fhir.pair('canonical', p -> 'targetCanonical')
-        || fhir.pair('_canonical', p -> '_targetCanonical')) else '{}' end);
+        || fhir.pair('_canonical', p -> '_targetCanonical')) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Condition: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; onset[x] dateTime|Age|Period|Range|string; abatement[x] dateTime|Age|Period|Range|string; recorder Reference; asserter Reference; stage Condition.stage *; evidence Condition.evidence *; note Annotation *
@@ -4933,8 +4933,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onset,abatement}' then p - '{meta,onset,abatement}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -4958,7 +4957,8 @@ begin
       || fhir.pair('asserter', fhir.ref_to_fhir(p -> 'asserter'))
       || fhir.pair('stage', case when p -> 'stage' @? '$ ? (exists(@."assessment"))' then fhir_meta."to[]:Condition.stage"(p -> 'stage') end)
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:Condition.evidence"(p -> 'evidence') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Condition: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; onset[x] dateTime|Age|Period|Range|string; abatement[x] dateTime|Age|Period|Range|string; recorder Reference; asserter Reference; stage Condition.stage *; evidence Condition.evidence *; note Annotation *
@@ -4967,8 +4967,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}' then p - '{meta,onsetDateTime,_onsetDateTime,onsetAge,onsetPeriod,onsetRange,onsetString,_onsetString,abatementDateTime,_abatementDateTime,abatementAge,abatementPeriod,abatementRange,abatementString,_abatementString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -4992,7 +4991,8 @@ begin
       || fhir.pair('asserter', fhir.ref_from_fhir(p -> 'asserter'))
       || fhir.pair('stage', case when p -> 'stage' @? '$ ? (exists(@."assessment"))' then fhir_meta."from[]:Condition.stage"(p -> 'stage') end)
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:Condition.evidence"(p -> 'evidence') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Condition.evidence: detail Reference *
@@ -5105,8 +5105,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,source}' then p - '{meta,source}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('performer', fhir.refs_to_fhir(p -> 'performer'))
@@ -5117,7 +5116,8 @@ begin
         else fhir.choice_to_fhir('source', p -> 'source', '{Attachment,Reference}') end end,
         fhir.pair('source', p -> 'source'))
       || fhir.pair('verification', case when p -> 'verification' @? '$ ? (exists(@."verifiedWith"))' then fhir_meta."to[]:Consent.verification"(p -> 'verification') end)
-      || fhir.pair('provision', fhir_meta."to:Consent.provision"(p -> 'provision')));
+      || fhir.pair('provision', fhir_meta."to:Consent.provision"(p -> 'provision'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Consent: contained Resource *; identifier Identifier *; patient Reference; performer Reference *; organization Reference *; source[x] Attachment|Reference; verification Consent.verification *; provision Consent.provision
@@ -5126,8 +5126,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,sourceAttachment,sourceReference}' then p - '{meta,sourceAttachment,sourceReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('performer', fhir.refs_from_fhir(p -> 'performer'))
@@ -5136,7 +5135,8 @@ begin
         fhir.pair('Attachment', p -> 'sourceAttachment')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'sourceReference'))) else '{}' end
       || fhir.pair('verification', case when p -> 'verification' @? '$ ? (exists(@."verifiedWith"))' then fhir_meta."from[]:Consent.verification"(p -> 'verification') end)
-      || fhir.pair('provision', fhir_meta."from:Consent.provision"(p -> 'provision')));
+      || fhir.pair('provision', fhir_meta."from:Consent.provision"(p -> 'provision'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Consent.provision: actor Consent.provision.actor *; data Consent.provision.data *; provision Consent.provision *
@@ -5357,8 +5357,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,topic,legallyBinding}' then p - '{meta,topic,legallyBinding}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instantiatesCanonical', fhir.ref_to_fhir(p -> 'instantiatesCanonical'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
@@ -5383,7 +5382,8 @@ begin
         when p -> 'legallyBinding' ? 'Attachment' and (p -> 'legallyBinding') - 'Attachment' = '{}' then jsonb_build_object('legallyBindingAttachment', p -> 'legallyBinding' -> 'Attachment')
         when p -> 'legallyBinding' ? 'Reference' and (p -> 'legallyBinding') - 'Reference' = '{}' then jsonb_build_object('legallyBindingReference', fhir.ref_to_fhir(p -> 'legallyBinding' -> 'Reference'))
         else fhir.choice_to_fhir('legallyBinding', p -> 'legallyBinding', '{Attachment,Reference}') end end,
-        fhir.pair('legallyBinding', p -> 'legallyBinding')));
+        fhir.pair('legallyBinding', p -> 'legallyBinding'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Contract: contained Resource *; identifier Identifier *; instantiatesCanonical Reference; subject Reference *; authority Reference *; domain Reference *; site Reference *; author Reference; topic[x] CodeableConcept|Reference; contentDefinition Contract.contentDefinition; term Contract.term *; supportingInfo Reference *; relevantHistory Reference *; signer Contract.signer *; friendly Contract.friendly *; legal Contract.legal *; rule Contract.rule *; legallyBinding[x] Attachment|Reference
@@ -5392,8 +5392,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}' then p - '{meta,topicCodeableConcept,topicReference,legallyBindingAttachment,legallyBindingReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instantiatesCanonical', fhir.ref_from_fhir(p -> 'instantiatesCanonical'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
@@ -5414,7 +5413,8 @@ begin
       || fhir.pair('rule', case when p -> 'rule' @? '$ ? (exists(@."contentAttachment") || exists(@."contentReference"))' then fhir_meta."from[]:Contract.rule"(p -> 'rule') end)
       || case when p ?| '{legallyBindingAttachment,legallyBindingReference}' then jsonb_build_object('legallyBinding',
         fhir.pair('Attachment', p -> 'legallyBindingAttachment')
-        || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'legallyBindingReference'))) else '{}' end);
+        || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'legallyBindingReference'))) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Contract.contentDefinition: publisher Reference
@@ -6206,15 +6206,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('policyHolder', fhir.ref_to_fhir(p -> 'policyHolder'))
       || fhir.pair('subscriber', fhir.ref_to_fhir(p -> 'subscriber'))
       || fhir.pair('beneficiary', fhir.ref_to_fhir(p -> 'beneficiary'))
       || fhir.pair('payor', fhir.refs_to_fhir(p -> 'payor'))
       || fhir.pair('costToBeneficiary', case when p -> 'costToBeneficiary' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Coverage.costToBeneficiary"(p -> 'costToBeneficiary') end)
-      || fhir.pair('contract', fhir.refs_to_fhir(p -> 'contract')));
+      || fhir.pair('contract', fhir.refs_to_fhir(p -> 'contract'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Coverage: contained Resource *; identifier Identifier *; policyHolder Reference; subscriber Reference; beneficiary Reference; payor Reference *; costToBeneficiary Coverage.costToBeneficiary *; contract Reference *
@@ -6223,15 +6223,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('policyHolder', fhir.ref_from_fhir(p -> 'policyHolder'))
       || fhir.pair('subscriber', fhir.ref_from_fhir(p -> 'subscriber'))
       || fhir.pair('beneficiary', fhir.ref_from_fhir(p -> 'beneficiary'))
       || fhir.pair('payor', fhir.refs_from_fhir(p -> 'payor'))
       || fhir.pair('costToBeneficiary', case when p -> 'costToBeneficiary' @? '$ ? (exists(@."valueQuantity") || exists(@."valueMoney"))' then fhir_meta."from[]:Coverage.costToBeneficiary"(p -> 'costToBeneficiary') end)
-      || fhir.pair('contract', fhir.refs_from_fhir(p -> 'contract')));
+      || fhir.pair('contract', fhir.refs_from_fhir(p -> 'contract'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Coverage.costToBeneficiary: value[x] Quantity|Money
@@ -6298,8 +6298,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
@@ -6313,7 +6312,8 @@ begin
       || fhir.pair('facility', fhir.ref_to_fhir(p -> 'facility'))
       || fhir.pair('supportingInfo', case when p -> 'supportingInfo' @? '$ ? (exists(@."information"))' then fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p -> 'supportingInfo') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage"))' then fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p -> 'insurance') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."to[]:CoverageEligibilityRequest.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."to[]:CoverageEligibilityRequest.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CoverageEligibilityRequest: contained Resource *; identifier Identifier *; patient Reference; serviced[x] date|Period; enterer Reference; provider Reference; insurer Reference; facility Reference; supportingInfo CoverageEligibilityRequest.supportingInfo *; insurance CoverageEligibilityRequest.insurance *; item CoverageEligibilityRequest.item *
@@ -6322,8 +6322,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{servicedDate,_servicedDate,servicedPeriod}' then jsonb_build_object('serviced',
@@ -6336,7 +6335,8 @@ begin
       || fhir.pair('facility', fhir.ref_from_fhir(p -> 'facility'))
       || fhir.pair('supportingInfo', case when p -> 'supportingInfo' @? '$ ? (exists(@."information"))' then fhir_meta."from[]:CoverageEligibilityRequest.supportingInfo"(p -> 'supportingInfo') end)
       || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage"))' then fhir_meta."from[]:CoverageEligibilityRequest.insurance"(p -> 'insurance') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."from[]:CoverageEligibilityRequest.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."facility") || exists(@."diagnosis") || exists(@."detail"))' then fhir_meta."from[]:CoverageEligibilityRequest.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CoverageEligibilityRequest.insurance: coverage Reference
@@ -6565,8 +6565,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,serviced}' then p - '{meta,serviced}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'serviced') = 'object' then case
@@ -6577,7 +6576,8 @@ begin
       || fhir.pair('requestor', fhir.ref_to_fhir(p -> 'requestor'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- CoverageEligibilityResponse: contained Resource *; identifier Identifier *; patient Reference; serviced[x] date|Period; requestor Reference; request Reference; insurer Reference; insurance CoverageEligibilityResponse.insurance *
@@ -6586,8 +6586,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,servicedDate,_servicedDate,servicedPeriod}' then p - '{meta,servicedDate,_servicedDate,servicedPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{servicedDate,_servicedDate,servicedPeriod}' then jsonb_build_object('serviced',
@@ -6597,7 +6596,8 @@ begin
       || fhir.pair('requestor', fhir.ref_from_fhir(p -> 'requestor'))
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('insurer', fhir.ref_from_fhir(p -> 'insurer'))
-      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end));
+      || fhir.pair('insurance', case when p -> 'insurance' @? '$ ? (exists(@."coverage") || exists(@."item"))' then fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p -> 'insurance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- CoverageEligibilityResponse.insurance: coverage Reference; item CoverageEligibilityResponse.insurance.item *
@@ -6909,8 +6909,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,identified}' then p - '{meta,identified}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'identified') = 'object' then case
@@ -6921,7 +6920,8 @@ begin
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('implicated', fhir.refs_to_fhir(p -> 'implicated'))
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:DetectedIssue.evidence"(p -> 'evidence') end)
-      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:DetectedIssue.mitigation"(p -> 'mitigation') end));
+      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:DetectedIssue.mitigation"(p -> 'mitigation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DetectedIssue: contained Resource *; identifier Identifier *; patient Reference; identified[x] dateTime|Period; author Reference; implicated Reference *; evidence DetectedIssue.evidence *; mitigation DetectedIssue.mitigation *
@@ -6930,8 +6930,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}' then p - '{meta,identifiedDateTime,_identifiedDateTime,identifiedPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{identifiedDateTime,_identifiedDateTime,identifiedPeriod}' then jsonb_build_object('identified',
@@ -6941,7 +6940,8 @@ begin
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('implicated', fhir.refs_from_fhir(p -> 'implicated'))
       || fhir.pair('evidence', case when p -> 'evidence' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:DetectedIssue.evidence"(p -> 'evidence') end)
-      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."from[]:DetectedIssue.mitigation"(p -> 'mitigation') end));
+      || fhir.pair('mitigation', case when p -> 'mitigation' @? '$ ? (exists(@."author"))' then fhir_meta."from[]:DetectedIssue.mitigation"(p -> 'mitigation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DetectedIssue.evidence: detail Reference *
@@ -7054,8 +7054,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('definition', fhir.ref_to_fhir(p -> 'definition'))
       || fhir.pair('version', case when p -> 'version' @? '$ ? (exists(@."component"))' then fhir_meta."to[]:Device.version"(p -> 'version') end)
@@ -7063,7 +7062,8 @@ begin
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent')));
+      || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Device: contained Resource *; identifier Identifier *; definition Reference; version Device.version *; patient Reference; owner Reference; location Reference; note Annotation *; parent Reference
@@ -7072,8 +7072,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('definition', fhir.ref_from_fhir(p -> 'definition'))
       || fhir.pair('version', case when p -> 'version' @? '$ ? (exists(@."component"))' then fhir_meta."from[]:Device.version"(p -> 'version') end)
@@ -7081,7 +7080,8 @@ begin
       || fhir.pair('owner', fhir.ref_from_fhir(p -> 'owner'))
       || fhir.pair('location', fhir.ref_from_fhir(p -> 'location'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent')));
+      || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Device.version: component Identifier
@@ -7142,8 +7142,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,manufacturer}' then p - '{meta,manufacturer}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'manufacturer') = 'object' then case
         when p -> 'manufacturer' ? 'string' and (p -> 'manufacturer') - 'string' = '{}' then jsonb_build_object('manufacturerString', p -> 'manufacturer' -> 'string')
@@ -7153,7 +7152,8 @@ begin
       || fhir.pair('shelfLifeStorage', case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:ProductShelfLife"(p -> 'shelfLifeStorage') end)
       || fhir.pair('owner', fhir.ref_to_fhir(p -> 'owner'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parentDevice', fhir.ref_to_fhir(p -> 'parentDevice')));
+      || fhir.pair('parentDevice', fhir.ref_to_fhir(p -> 'parentDevice'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceDefinition: contained Resource *; identifier Identifier *; manufacturer[x] string|Reference; shelfLifeStorage ProductShelfLife *; owner Reference; note Annotation *; parentDevice Reference
@@ -7162,8 +7162,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,manufacturerString,_manufacturerString,manufacturerReference}' then p - '{meta,manufacturerString,_manufacturerString,manufacturerReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{manufacturerString,_manufacturerString,manufacturerReference}' then jsonb_build_object('manufacturer',
         fhir.pair('string', p -> 'manufacturerString')
@@ -7172,7 +7171,8 @@ begin
       || fhir.pair('shelfLifeStorage', case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."from[]:ProductShelfLife"(p -> 'shelfLifeStorage') end)
       || fhir.pair('owner', fhir.ref_from_fhir(p -> 'owner'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('parentDevice', fhir.ref_from_fhir(p -> 'parentDevice')));
+      || fhir.pair('parentDevice', fhir.ref_from_fhir(p -> 'parentDevice'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceMetric: contained Resource *; identifier Identifier *; source Reference; parent Reference; measurementPeriod Timing
@@ -7181,12 +7181,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
-      || fhir.pair('measurementPeriod', fhir_meta."to:Timing"(p -> 'measurementPeriod')));
+      || fhir.pair('measurementPeriod', fhir_meta."to:Timing"(p -> 'measurementPeriod'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceMetric: contained Resource *; identifier Identifier *; source Reference; parent Reference; measurementPeriod Timing
@@ -7195,12 +7195,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
       || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent'))
-      || fhir.pair('measurementPeriod', fhir_meta."from:Timing"(p -> 'measurementPeriod')));
+      || fhir.pair('measurementPeriod', fhir_meta."from:Timing"(p -> 'measurementPeriod'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceRequest: contained Resource *; identifier Identifier *; basedOn Reference *; priorRequest Reference *; groupIdentifier Identifier; code[x] Reference|CodeableConcept; parameter DeviceRequest.parameter *; subject Reference; encounter Reference; occurrence[x] dateTime|Period|Timing; requester Reference; performer Reference; reasonReference Reference *; insurance Reference *; supportingInfo Reference *; note Annotation *; relevantHistory Reference *
@@ -7209,8 +7209,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,code,occurrence}' then p - '{meta,code,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('priorRequest', fhir.refs_to_fhir(p -> 'priorRequest'))
@@ -7235,7 +7234,8 @@ begin
       || fhir.pair('insurance', fhir.refs_to_fhir(p -> 'insurance'))
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceRequest: contained Resource *; identifier Identifier *; basedOn Reference *; priorRequest Reference *; groupIdentifier Identifier; code[x] Reference|CodeableConcept; parameter DeviceRequest.parameter *; subject Reference; encounter Reference; occurrence[x] dateTime|Period|Timing; requester Reference; performer Reference; reasonReference Reference *; insurance Reference *; supportingInfo Reference *; note Annotation *; relevantHistory Reference *
@@ -7244,8 +7244,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,codeReference,codeCodeableConcept,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('priorRequest', fhir.refs_from_fhir(p -> 'priorRequest'))
@@ -7267,7 +7266,8 @@ begin
       || fhir.pair('insurance', fhir.refs_from_fhir(p -> 'insurance'))
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceRequest.parameter: value[x] CodeableConcept|Quantity|Range|boolean
@@ -7339,8 +7339,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,timing}' then p - '{meta,timing}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -7354,7 +7353,8 @@ begin
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DeviceUseStatement: contained Resource *; identifier Identifier *; basedOn Reference *; subject Reference; derivedFrom Reference *; timing[x] Timing|Period|dateTime; source Reference; device Reference; reasonReference Reference *; note Annotation *
@@ -7363,8 +7363,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}' then p - '{meta,timingTiming,timingPeriod,timingDateTime,_timingDateTime}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -7377,7 +7376,8 @@ begin
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
       || fhir.pair('device', fhir.ref_from_fhir(p -> 'device'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DiagnosticReport: contained Resource *; identifier Identifier *; basedOn Reference *; subject Reference; encounter Reference; effective[x] dateTime|Period; performer Reference *; resultsInterpreter Reference *; specimen Reference *; result Reference *; imagingStudy Reference *; media DiagnosticReport.media *
@@ -7386,8 +7386,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effective}' then p - '{meta,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -7402,7 +7401,8 @@ begin
       || fhir.pair('specimen', fhir.refs_to_fhir(p -> 'specimen'))
       || fhir.pair('result', fhir.refs_to_fhir(p -> 'result'))
       || fhir.pair('imagingStudy', fhir.refs_to_fhir(p -> 'imagingStudy'))
-      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."to[]:DiagnosticReport.media"(p -> 'media') end));
+      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."to[]:DiagnosticReport.media"(p -> 'media') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DiagnosticReport: contained Resource *; identifier Identifier *; basedOn Reference *; subject Reference; encounter Reference; effective[x] dateTime|Period; performer Reference *; resultsInterpreter Reference *; specimen Reference *; result Reference *; imagingStudy Reference *; media DiagnosticReport.media *
@@ -7411,8 +7411,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -7426,7 +7425,8 @@ begin
       || fhir.pair('specimen', fhir.refs_from_fhir(p -> 'specimen'))
       || fhir.pair('result', fhir.refs_from_fhir(p -> 'result'))
       || fhir.pair('imagingStudy', fhir.refs_from_fhir(p -> 'imagingStudy'))
-      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."from[]:DiagnosticReport.media"(p -> 'media') end));
+      || fhir.pair('media', case when p -> 'media' @? '$ ? (exists(@."link"))' then fhir_meta."from[]:DiagnosticReport.media"(p -> 'media') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DiagnosticReport.media: link Reference
@@ -7487,15 +7487,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."to:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('author', fhir.refs_to_fhir(p -> 'author'))
       || fhir.pair('recipient', fhir.refs_to_fhir(p -> 'recipient'))
       || fhir.pair('content', fhir.refs_to_fhir(p -> 'content'))
-      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."to[]:DocumentManifest.related"(p -> 'related') end));
+      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."to[]:DocumentManifest.related"(p -> 'related') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DocumentManifest: contained Resource *; masterIdentifier Identifier; identifier Identifier *; subject Reference; author Reference *; recipient Reference *; content Reference *; related DocumentManifest.related *
@@ -7504,15 +7504,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."from:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('author', fhir.refs_from_fhir(p -> 'author'))
       || fhir.pair('recipient', fhir.refs_from_fhir(p -> 'recipient'))
       || fhir.pair('content', fhir.refs_from_fhir(p -> 'content'))
-      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."from[]:DocumentManifest.related"(p -> 'related') end));
+      || fhir.pair('related', case when p -> 'related' @? '$ ? (exists(@."identifier") || exists(@."ref"))' then fhir_meta."from[]:DocumentManifest.related"(p -> 'related') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DocumentManifest.related: identifier Identifier; ref Reference
@@ -7575,8 +7575,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."to:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -7584,7 +7583,8 @@ begin
       || fhir.pair('authenticator', fhir.ref_to_fhir(p -> 'authenticator'))
       || fhir.pair('custodian', fhir.ref_to_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:DocumentReference.relatesTo"(p -> 'relatesTo') end)
-      || fhir.pair('context', fhir_meta."to:DocumentReference.context"(p -> 'context')));
+      || fhir.pair('context', fhir_meta."to:DocumentReference.context"(p -> 'context'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- DocumentReference: contained Resource *; masterIdentifier Identifier; identifier Identifier *; subject Reference; author Reference *; authenticator Reference; custodian Reference; relatesTo DocumentReference.relatesTo *; context DocumentReference.context
@@ -7593,8 +7593,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('masterIdentifier', fhir_meta."from:Identifier"(p -> 'masterIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -7602,7 +7601,8 @@ begin
       || fhir.pair('authenticator', fhir.ref_from_fhir(p -> 'authenticator'))
       || fhir.pair('custodian', fhir.ref_from_fhir(p -> 'custodian'))
       || fhir.pair('relatesTo', case when p -> 'relatesTo' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:DocumentReference.relatesTo"(p -> 'relatesTo') end)
-      || fhir.pair('context', fhir_meta."from:DocumentReference.context"(p -> 'context')));
+      || fhir.pair('context', fhir_meta."from:DocumentReference.context"(p -> 'context'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- DocumentReference.context: encounter Reference *; sourcePatientInfo Reference; related Reference *
@@ -7820,8 +7820,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
@@ -7830,7 +7829,8 @@ begin
       || fhir.pair('exposureAlternative', fhir.ref_to_fhir(p -> 'exposureAlternative'))
       || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome'))
       || fhir.pair('resultsByExposure', case when p -> 'resultsByExposure' @? '$ ? (exists(@."riskEvidenceSynthesis"))' then fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p -> 'resultsByExposure') end)
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- EffectEvidenceSynthesis: contained Resource *; identifier Identifier *; note Annotation *; useContext UsageContext *; population Reference; exposure Reference; exposureAlternative Reference; outcome Reference; resultsByExposure EffectEvidenceSynthesis.resultsByExposure *; certainty EffectEvidenceSynthesis.certainty *
@@ -7839,8 +7839,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
@@ -7849,7 +7848,8 @@ begin
       || fhir.pair('exposureAlternative', fhir.ref_from_fhir(p -> 'exposureAlternative'))
       || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome'))
       || fhir.pair('resultsByExposure', case when p -> 'resultsByExposure' @? '$ ? (exists(@."riskEvidenceSynthesis"))' then fhir_meta."from[]:EffectEvidenceSynthesis.resultsByExposure"(p -> 'resultsByExposure') end)
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EffectEvidenceSynthesis.certainty: note Annotation *; certaintySubcomponent EffectEvidenceSynthesis.certainty.certaintySubcomponent *
@@ -8670,8 +8670,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('episodeOfCare', fhir.refs_to_fhir(p -> 'episodeOfCare'))
@@ -8684,7 +8683,8 @@ begin
       || fhir.pair('hospitalization', fhir_meta."to:Encounter.hospitalization"(p -> 'hospitalization'))
       || fhir.pair('location', case when p -> 'location' @? '$ ? (exists(@."location"))' then fhir_meta."to[]:Encounter.location"(p -> 'location') end)
       || fhir.pair('serviceProvider', fhir.ref_to_fhir(p -> 'serviceProvider'))
-      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Encounter: contained Resource *; identifier Identifier *; subject Reference; episodeOfCare Reference *; basedOn Reference *; participant Encounter.participant *; appointment Reference *; reasonReference Reference *; diagnosis Encounter.diagnosis *; account Reference *; hospitalization Encounter.hospitalization; location Encounter.location *; serviceProvider Reference; partOf Reference
@@ -8693,8 +8693,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('episodeOfCare', fhir.refs_from_fhir(p -> 'episodeOfCare'))
@@ -8707,7 +8706,8 @@ begin
       || fhir.pair('hospitalization', fhir_meta."from:Encounter.hospitalization"(p -> 'hospitalization'))
       || fhir.pair('location', case when p -> 'location' @? '$ ? (exists(@."location"))' then fhir_meta."from[]:Encounter.location"(p -> 'location') end)
       || fhir.pair('serviceProvider', fhir.ref_from_fhir(p -> 'serviceProvider'))
-      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf')));
+      || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Encounter.diagnosis: condition Reference
@@ -8898,10 +8898,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization')));
+      || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Endpoint: contained Resource *; identifier Identifier *; managingOrganization Reference
@@ -8910,10 +8910,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization')));
+      || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EnrollmentRequest: contained Resource *; identifier Identifier *; insurer Reference; provider Reference; candidate Reference; coverage Reference
@@ -8922,13 +8922,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('insurer', fhir.ref_to_fhir(p -> 'insurer'))
       || fhir.pair('provider', fhir.ref_to_fhir(p -> 'provider'))
       || fhir.pair('candidate', fhir.ref_to_fhir(p -> 'candidate'))
-      || fhir.pair('coverage', fhir.ref_to_fhir(p -> 'coverage')));
+      || fhir.pair('coverage', fhir.ref_to_fhir(p -> 'coverage'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- EnrollmentRequest: contained Resource *; identifier Identifier *; insurer Reference; provider Reference; candidate Reference; coverage Reference
@@ -8937,13 +8937,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('insurer', fhir.ref_from_fhir(p -> 'insurer'))
       || fhir.pair('provider', fhir.ref_from_fhir(p -> 'provider'))
       || fhir.pair('candidate', fhir.ref_from_fhir(p -> 'candidate'))
-      || fhir.pair('coverage', fhir.ref_from_fhir(p -> 'coverage')));
+      || fhir.pair('coverage', fhir.ref_from_fhir(p -> 'coverage'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EnrollmentResponse: contained Resource *; identifier Identifier *; request Reference; organization Reference; requestProvider Reference
@@ -8952,12 +8952,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('organization', fhir.ref_to_fhir(p -> 'organization'))
-      || fhir.pair('requestProvider', fhir.ref_to_fhir(p -> 'requestProvider')));
+      || fhir.pair('requestProvider', fhir.ref_to_fhir(p -> 'requestProvider'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- EnrollmentResponse: contained Resource *; identifier Identifier *; request Reference; organization Reference; requestProvider Reference
@@ -8966,12 +8966,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('organization', fhir.ref_from_fhir(p -> 'organization'))
-      || fhir.pair('requestProvider', fhir.ref_from_fhir(p -> 'requestProvider')));
+      || fhir.pair('requestProvider', fhir.ref_from_fhir(p -> 'requestProvider'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EpisodeOfCare: contained Resource *; identifier Identifier *; diagnosis EpisodeOfCare.diagnosis *; patient Reference; managingOrganization Reference; referralRequest Reference *; careManager Reference; team Reference *; account Reference *
@@ -8980,8 +8980,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('diagnosis', case when p -> 'diagnosis' @? '$ ? (exists(@."condition"))' then fhir_meta."to[]:EpisodeOfCare.diagnosis"(p -> 'diagnosis') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
@@ -8989,7 +8988,8 @@ begin
       || fhir.pair('referralRequest', fhir.refs_to_fhir(p -> 'referralRequest'))
       || fhir.pair('careManager', fhir.ref_to_fhir(p -> 'careManager'))
       || fhir.pair('team', fhir.refs_to_fhir(p -> 'team'))
-      || fhir.pair('account', fhir.refs_to_fhir(p -> 'account')));
+      || fhir.pair('account', fhir.refs_to_fhir(p -> 'account'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- EpisodeOfCare: contained Resource *; identifier Identifier *; diagnosis EpisodeOfCare.diagnosis *; patient Reference; managingOrganization Reference; referralRequest Reference *; careManager Reference; team Reference *; account Reference *
@@ -8998,8 +8998,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('diagnosis', case when p -> 'diagnosis' @? '$ ? (exists(@."condition"))' then fhir_meta."from[]:EpisodeOfCare.diagnosis"(p -> 'diagnosis') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
@@ -9007,7 +9006,8 @@ begin
       || fhir.pair('referralRequest', fhir.refs_from_fhir(p -> 'referralRequest'))
       || fhir.pair('careManager', fhir.ref_from_fhir(p -> 'careManager'))
       || fhir.pair('team', fhir.refs_from_fhir(p -> 'team'))
-      || fhir.pair('account', fhir.refs_from_fhir(p -> 'account')));
+      || fhir.pair('account', fhir.refs_from_fhir(p -> 'account'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EpisodeOfCare.diagnosis: condition Reference
@@ -9068,8 +9068,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -9077,7 +9076,8 @@ begin
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end));
+      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timing") || exists(@."data"))' then fhir_meta."to[]:TriggerDefinition"(p -> 'trigger') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- EventDefinition: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; trigger TriggerDefinition *
@@ -9086,14 +9086,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timingTiming") || exists(@."timingReference") || exists(@."timingDate") || exists(@."_timingDate") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."data"))' then fhir_meta."from[]:TriggerDefinition"(p -> 'trigger') end));
+      || fhir.pair('trigger', case when p -> 'trigger' @? '$ ? (exists(@."timingTiming") || exists(@."timingReference") || exists(@."timingDate") || exists(@."_timingDate") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."data"))' then fhir_meta."from[]:TriggerDefinition"(p -> 'trigger') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Evidence: contained Resource *; identifier Identifier *; note Annotation *; useContext UsageContext *; exposureBackground Reference; exposureVariant Reference *; outcome Reference *
@@ -9102,14 +9102,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('exposureBackground', fhir.ref_to_fhir(p -> 'exposureBackground'))
       || fhir.pair('exposureVariant', fhir.refs_to_fhir(p -> 'exposureVariant'))
-      || fhir.pair('outcome', fhir.refs_to_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.refs_to_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Evidence: contained Resource *; identifier Identifier *; note Annotation *; useContext UsageContext *; exposureBackground Reference; exposureVariant Reference *; outcome Reference *
@@ -9118,14 +9118,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('exposureBackground', fhir.ref_from_fhir(p -> 'exposureBackground'))
       || fhir.pair('exposureVariant', fhir.refs_from_fhir(p -> 'exposureVariant'))
-      || fhir.pair('outcome', fhir.refs_from_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.refs_from_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EvidenceVariable: contained Resource *; identifier Identifier *; note Annotation *; useContext UsageContext *; characteristic EvidenceVariable.characteristic *
@@ -9134,12 +9134,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instances") || exists(@."duration") || exists(@."timeFromEvent"))' then fhir_meta."to[]:EvidenceVariable.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instances") || exists(@."duration") || exists(@."timeFromEvent"))' then fhir_meta."to[]:EvidenceVariable.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- EvidenceVariable: contained Resource *; identifier Identifier *; note Annotation *; useContext UsageContext *; characteristic EvidenceVariable.characteristic *
@@ -9148,12 +9148,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instancesQuantity") || exists(@."instancesRange") || exists(@."durationQuantity") || exists(@."durationRange") || exists(@."timeFromEvent"))' then fhir_meta."from[]:EvidenceVariable.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instancesQuantity") || exists(@."instancesRange") || exists(@."durationQuantity") || exists(@."durationRange") || exists(@."timeFromEvent"))' then fhir_meta."from[]:EvidenceVariable.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- EvidenceVariable.characteristic: note Annotation *; definitionReference Reference; definitionByTypeAndValue EvidenceVariable.characteristic.definitionByTypeAndValue; definitionByCombination EvidenceVariable.characteristic.definitionByCombination; instances[x] Quantity|Range; duration[x] Quantity|Range; timeFromEvent EvidenceVariable.characteristic.timeFromEvent *
@@ -9366,11 +9366,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."to[]:ExampleScenario.process"(p -> 'process') end));
+      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."to[]:ExampleScenario.process"(p -> 'process') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ExampleScenario: contained Resource *; identifier Identifier *; useContext UsageContext *; process ExampleScenario.process *
@@ -9379,11 +9379,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."from[]:ExampleScenario.process"(p -> 'process') end));
+      || fhir.pair('process', case when p -> 'process' @? '$ ? (exists(@."step"))' then fhir_meta."from[]:ExampleScenario.process"(p -> 'process') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ExampleScenario.process: step ExampleScenario.process.step *
@@ -9550,8 +9550,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_to_fhir(p -> 'enterer'))
@@ -9574,7 +9573,8 @@ begin
       || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."serviced") || exists(@."location") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."to[]:ExplanationOfBenefit.item"(p -> 'item') end)
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."serviced") || exists(@."location"))' then fhir_meta."to[]:ExplanationOfBenefit.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."to:ExplanationOfBenefit.payment"(p -> 'payment'))
-      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end));
+      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ExplanationOfBenefit: contained Resource *; identifier Identifier *; patient Reference; enterer Reference; insurer Reference; provider Reference; related ExplanationOfBenefit.related *; prescription Reference; originalPrescription Reference; payee ExplanationOfBenefit.payee; referral Reference; facility Reference; claim Reference; claimResponse Reference; careTeam ExplanationOfBenefit.careTeam *; supportingInfo ExplanationOfBenefit.supportingInfo *; diagnosis ExplanationOfBenefit.diagnosis *; procedure ExplanationOfBenefit.procedure *; insurance ExplanationOfBenefit.insurance *; accident ExplanationOfBenefit.accident; item ExplanationOfBenefit.item *; addItem ExplanationOfBenefit.addItem *; payment ExplanationOfBenefit.payment; benefitBalance ExplanationOfBenefit.benefitBalance *
@@ -9583,8 +9583,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('enterer', fhir.ref_from_fhir(p -> 'enterer'))
@@ -9607,7 +9606,8 @@ begin
       || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference") || exists(@."udi") || exists(@."encounter") || exists(@."detail"))' then fhir_meta."from[]:ExplanationOfBenefit.item"(p -> 'item') end)
       || fhir.pair('addItem', case when p -> 'addItem' @? '$ ? (exists(@."provider") || exists(@."servicedDate") || exists(@."_servicedDate") || exists(@."servicedPeriod") || exists(@."locationCodeableConcept") || exists(@."locationAddress") || exists(@."locationReference"))' then fhir_meta."from[]:ExplanationOfBenefit.addItem"(p -> 'addItem') end)
       || fhir.pair('payment', fhir_meta."from:ExplanationOfBenefit.payment"(p -> 'payment'))
-      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end));
+      || fhir.pair('benefitBalance', case when p -> 'benefitBalance' @? '$ ? (exists(@."financial"))' then fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p -> 'benefitBalance') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ExplanationOfBenefit.accident: location[x] Address|Reference
@@ -10414,8 +10414,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,born,age,deceased}' then p - '{meta,born,age,deceased}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || coalesce(case when jsonb_typeof(p -> 'born') = 'object' then case
@@ -10440,7 +10439,8 @@ begin
         fhir.pair('deceased', p -> 'deceased'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onset") || exists(@."note"))' then fhir_meta."to[]:FamilyMemberHistory.condition"(p -> 'condition') end));
+      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onset") || exists(@."note"))' then fhir_meta."to[]:FamilyMemberHistory.condition"(p -> 'condition') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- FamilyMemberHistory: contained Resource *; identifier Identifier *; patient Reference; born[x] Period|date|string; age[x] Age|Range|string; deceased[x] boolean|Age|Range|date|string; reasonReference Reference *; note Annotation *; condition FamilyMemberHistory.condition *
@@ -10449,8 +10449,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}' then p - '{meta,bornPeriod,bornDate,_bornDate,bornString,_bornString,ageAge,ageRange,ageString,_ageString,deceasedBoolean,_deceasedBoolean,deceasedAge,deceasedRange,deceasedDate,_deceasedDate,deceasedString,_deceasedString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || case when p ?| '{bornPeriod,bornDate,_bornDate,bornString,_bornString}' then jsonb_build_object('born',
@@ -10475,7 +10474,8 @@ begin
         || fhir.pair('_string', p -> '_deceasedString')) else '{}' end
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onsetAge") || exists(@."onsetRange") || exists(@."onsetPeriod") || exists(@."onsetString") || exists(@."_onsetString") || exists(@."note"))' then fhir_meta."from[]:FamilyMemberHistory.condition"(p -> 'condition') end));
+      || fhir.pair('condition', case when p -> 'condition' @? '$ ? (exists(@."onsetAge") || exists(@."onsetRange") || exists(@."onsetPeriod") || exists(@."onsetString") || exists(@."_onsetString") || exists(@."note"))' then fhir_meta."from[]:FamilyMemberHistory.condition"(p -> 'condition') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- FamilyMemberHistory.condition: onset[x] Age|Range|Period|string; note Annotation *
@@ -10549,12 +10549,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
-      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Flag: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; author Reference
@@ -10563,12 +10563,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
-      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author')));
+      || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Goal: contained Resource *; identifier Identifier *; subject Reference; start[x] date|CodeableConcept; target Goal.target *; expressedBy Reference; addresses Reference *; note Annotation *; outcomeReference Reference *
@@ -10577,8 +10577,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,start}' then p - '{meta,start}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || coalesce(case when jsonb_typeof(p -> 'start') = 'object' then case
@@ -10590,7 +10589,8 @@ begin
       || fhir.pair('expressedBy', fhir.ref_to_fhir(p -> 'expressedBy'))
       || fhir.pair('addresses', fhir.refs_to_fhir(p -> 'addresses'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('outcomeReference', fhir.refs_to_fhir(p -> 'outcomeReference')));
+      || fhir.pair('outcomeReference', fhir.refs_to_fhir(p -> 'outcomeReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Goal: contained Resource *; identifier Identifier *; subject Reference; start[x] date|CodeableConcept; target Goal.target *; expressedBy Reference; addresses Reference *; note Annotation *; outcomeReference Reference *
@@ -10599,8 +10599,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,startDate,_startDate,startCodeableConcept}' then p - '{meta,startDate,_startDate,startCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || case when p ?| '{startDate,_startDate,startCodeableConcept}' then jsonb_build_object('start',
@@ -10611,7 +10610,8 @@ begin
       || fhir.pair('expressedBy', fhir.ref_from_fhir(p -> 'expressedBy'))
       || fhir.pair('addresses', fhir.refs_from_fhir(p -> 'addresses'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('outcomeReference', fhir.refs_from_fhir(p -> 'outcomeReference')));
+      || fhir.pair('outcomeReference', fhir.refs_from_fhir(p -> 'outcomeReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Goal.target: detail[x] Quantity|Range|CodeableConcept|string|boolean|integer|Ratio; due[x] date|Duration
@@ -10700,10 +10700,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:GraphDefinition.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:GraphDefinition.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- GraphDefinition: contained Resource *; useContext UsageContext *; link GraphDefinition.link *
@@ -10712,10 +10712,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:GraphDefinition.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:GraphDefinition.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- GraphDefinition.link: target GraphDefinition.link.target *
@@ -10828,12 +10828,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingEntity', fhir.ref_to_fhir(p -> 'managingEntity'))
       || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Group.characteristic"(p -> 'characteristic') end)
-      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."to[]:Group.member"(p -> 'member') end));
+      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."to[]:Group.member"(p -> 'member') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Group: contained Resource *; identifier Identifier *; managingEntity Reference; characteristic Group.characteristic *; member Group.member *
@@ -10842,12 +10842,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingEntity', fhir.ref_from_fhir(p -> 'managingEntity'))
       || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:Group.characteristic"(p -> 'characteristic') end)
-      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."from[]:Group.member"(p -> 'member') end));
+      || fhir.pair('member', case when p -> 'member' @? '$ ? (exists(@."entity"))' then fhir_meta."from[]:Group.member"(p -> 'member') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Group.characteristic: value[x] CodeableConcept|boolean|Quantity|Range|Reference
@@ -10973,8 +10973,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,module}' then p - '{meta,module}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('requestIdentifier', fhir_meta."to:Identifier"(p -> 'requestIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'module') = 'object' then case
@@ -10991,7 +10990,8 @@ begin
       || fhir.pair('evaluationMessage', fhir.refs_to_fhir(p -> 'evaluationMessage'))
       || fhir.pair('outputParameters', fhir.ref_to_fhir(p -> 'outputParameters'))
       || fhir.pair('result', fhir.ref_to_fhir(p -> 'result'))
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- GuidanceResponse: contained Resource *; requestIdentifier Identifier; identifier Identifier *; module[x] uri|canonical|CodeableConcept; subject Reference; encounter Reference; performer Reference; reasonReference Reference *; note Annotation *; evaluationMessage Reference *; outputParameters Reference; result Reference; dataRequirement DataRequirement *
@@ -11000,8 +11000,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}' then p - '{meta,moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('requestIdentifier', fhir_meta."from:Identifier"(p -> 'requestIdentifier'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{moduleUri,_moduleUri,moduleCanonical,_moduleCanonical,moduleCodeableConcept}' then jsonb_build_object('module',
@@ -11018,7 +11017,8 @@ begin
       || fhir.pair('evaluationMessage', fhir.refs_from_fhir(p -> 'evaluationMessage'))
       || fhir.pair('outputParameters', fhir.ref_from_fhir(p -> 'outputParameters'))
       || fhir.pair('result', fhir.ref_from_fhir(p -> 'result'))
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- HealthcareService: contained Resource *; identifier Identifier *; providedBy Reference; offeredIn Reference *; location Reference *; coverageArea Reference *; endpoint Reference *
@@ -11027,14 +11027,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('providedBy', fhir.ref_to_fhir(p -> 'providedBy'))
       || fhir.pair('offeredIn', fhir.refs_to_fhir(p -> 'offeredIn'))
       || fhir.pair('location', fhir.refs_to_fhir(p -> 'location'))
       || fhir.pair('coverageArea', fhir.refs_to_fhir(p -> 'coverageArea'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- HealthcareService: contained Resource *; identifier Identifier *; providedBy Reference; offeredIn Reference *; location Reference *; coverageArea Reference *; endpoint Reference *
@@ -11043,14 +11043,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('providedBy', fhir.ref_from_fhir(p -> 'providedBy'))
       || fhir.pair('offeredIn', fhir.refs_from_fhir(p -> 'offeredIn'))
       || fhir.pair('location', fhir.refs_from_fhir(p -> 'location'))
       || fhir.pair('coverageArea', fhir.refs_from_fhir(p -> 'coverageArea'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Identifier: assigner Reference
@@ -11111,8 +11111,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -11124,7 +11123,8 @@ begin
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."to[]:ImagingStudy.series"(p -> 'series') end));
+      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."to[]:ImagingStudy.series"(p -> 'series') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ImagingStudy: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; basedOn Reference *; referrer Reference; interpreter Reference *; endpoint Reference *; procedureReference Reference; location Reference; reasonReference Reference *; note Annotation *; series ImagingStudy.series *
@@ -11133,8 +11133,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -11146,7 +11145,8 @@ begin
       || fhir.pair('location', fhir.ref_from_fhir(p -> 'location'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."from[]:ImagingStudy.series"(p -> 'series') end));
+      || fhir.pair('series', case when p -> 'series' @? '$ ? (exists(@."endpoint") || exists(@."specimen") || exists(@."performer"))' then fhir_meta."from[]:ImagingStudy.series"(p -> 'series') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ImagingStudy.series: endpoint Reference *; specimen Reference *; performer ImagingStudy.series.performer *
@@ -11263,8 +11263,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -11279,7 +11278,8 @@ begin
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:Immunization.reaction"(p -> 'reaction') end)
-      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumber") || exists(@."seriesDoses"))' then fhir_meta."to[]:Immunization.protocolApplied"(p -> 'protocolApplied') end));
+      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumber") || exists(@."seriesDoses"))' then fhir_meta."to[]:Immunization.protocolApplied"(p -> 'protocolApplied') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Immunization: contained Resource *; identifier Identifier *; patient Reference; encounter Reference; occurrence[x] dateTime|string; location Reference; manufacturer Reference; performer Immunization.performer *; note Annotation *; reasonReference Reference *; reaction Immunization.reaction *; protocolApplied Immunization.protocolApplied *
@@ -11288,8 +11288,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrenceString,_occurrenceString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -11304,7 +11303,8 @@ begin
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('reaction', case when p -> 'reaction' @? '$ ? (exists(@."detail"))' then fhir_meta."from[]:Immunization.reaction"(p -> 'reaction') end)
-      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString"))' then fhir_meta."from[]:Immunization.protocolApplied"(p -> 'protocolApplied') end));
+      || fhir.pair('protocolApplied', case when p -> 'protocolApplied' @? '$ ? (exists(@."authority") || exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString"))' then fhir_meta."from[]:Immunization.protocolApplied"(p -> 'protocolApplied') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Immunization.performer: actor Reference
@@ -11489,8 +11489,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,doseNumber,seriesDoses}' then p - '{meta,doseNumber,seriesDoses}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
@@ -11504,7 +11503,8 @@ begin
         when p -> 'seriesDoses' ? 'positiveInt' and (p -> 'seriesDoses') - 'positiveInt' = '{}' then jsonb_build_object('seriesDosesPositiveInt', p -> 'seriesDoses' -> 'positiveInt')
         when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then jsonb_build_object('seriesDosesString', p -> 'seriesDoses' -> 'string')
         else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
-        fhir.pair('seriesDoses', p -> 'seriesDoses')));
+        fhir.pair('seriesDoses', p -> 'seriesDoses'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ImmunizationEvaluation: contained Resource *; identifier Identifier *; patient Reference; authority Reference; immunizationEvent Reference; doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string
@@ -11513,8 +11513,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then p - '{meta,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_from_fhir(p -> 'authority'))
@@ -11528,7 +11527,8 @@ begin
         fhir.pair('positiveInt', p -> 'seriesDosesPositiveInt')
         || fhir.pair('_positiveInt', p -> '_seriesDosesPositiveInt')
         || fhir.pair('string', p -> 'seriesDosesString')
-        || fhir.pair('_string', p -> '_seriesDosesString')) else '{}' end);
+        || fhir.pair('_string', p -> '_seriesDosesString')) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ImmunizationRecommendation: contained Resource *; identifier Identifier *; patient Reference; authority Reference; recommendation ImmunizationRecommendation.recommendation *
@@ -11537,12 +11537,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_to_fhir(p -> 'authority'))
-      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumber") || exists(@."seriesDoses") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end));
+      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumber") || exists(@."seriesDoses") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ImmunizationRecommendation: contained Resource *; identifier Identifier *; patient Reference; authority Reference; recommendation ImmunizationRecommendation.recommendation *
@@ -11551,12 +11551,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('authority', fhir.ref_from_fhir(p -> 'authority'))
-      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end));
+      || fhir.pair('recommendation', case when p -> 'recommendation' @? '$ ? (exists(@."doseNumberPositiveInt") || exists(@."_doseNumberPositiveInt") || exists(@."doseNumberString") || exists(@."_doseNumberString") || exists(@."seriesDosesPositiveInt") || exists(@."_seriesDosesPositiveInt") || exists(@."seriesDosesString") || exists(@."_seriesDosesString") || exists(@."supportingImmunization") || exists(@."supportingPatientInformation"))' then fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p -> 'recommendation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ImmunizationRecommendation.recommendation: doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string; supportingImmunization Reference *; supportingPatientInformation Reference *
@@ -11639,11 +11639,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('definition', fhir_meta."to:ImplementationGuide.definition"(p -> 'definition'))
-      || fhir.pair('manifest', fhir_meta."to:ImplementationGuide.manifest"(p -> 'manifest')));
+      || fhir.pair('manifest', fhir_meta."to:ImplementationGuide.manifest"(p -> 'manifest'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ImplementationGuide: contained Resource *; useContext UsageContext *; definition ImplementationGuide.definition; manifest ImplementationGuide.manifest
@@ -11652,11 +11652,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('definition', fhir_meta."from:ImplementationGuide.definition"(p -> 'definition'))
-      || fhir.pair('manifest', fhir_meta."from:ImplementationGuide.manifest"(p -> 'manifest')));
+      || fhir.pair('manifest', fhir_meta."from:ImplementationGuide.manifest"(p -> 'manifest'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ImplementationGuide.definition: resource ImplementationGuide.definition.resource *; page ImplementationGuide.definition.page
@@ -11896,8 +11896,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ownedBy', fhir.ref_to_fhir(p -> 'ownedBy'))
       || fhir.pair('administeredBy', fhir.ref_to_fhir(p -> 'administeredBy'))
@@ -11905,7 +11904,8 @@ begin
       || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
       || fhir.pair('network', fhir.refs_to_fhir(p -> 'network'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."network"))' then fhir_meta."to[]:InsurancePlan.coverage"(p -> 'coverage') end)
-      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."to[]:InsurancePlan.plan"(p -> 'plan') end));
+      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."to[]:InsurancePlan.plan"(p -> 'plan') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- InsurancePlan: contained Resource *; identifier Identifier *; ownedBy Reference; administeredBy Reference; coverageArea Reference *; endpoint Reference *; network Reference *; coverage InsurancePlan.coverage *; plan InsurancePlan.plan *
@@ -11914,8 +11914,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ownedBy', fhir.ref_from_fhir(p -> 'ownedBy'))
       || fhir.pair('administeredBy', fhir.ref_from_fhir(p -> 'administeredBy'))
@@ -11923,7 +11922,8 @@ begin
       || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
       || fhir.pair('network', fhir.refs_from_fhir(p -> 'network'))
       || fhir.pair('coverage', case when p -> 'coverage' @? '$ ? (exists(@."network"))' then fhir_meta."from[]:InsurancePlan.coverage"(p -> 'coverage') end)
-      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."from[]:InsurancePlan.plan"(p -> 'plan') end));
+      || fhir.pair('plan', case when p -> 'plan' @? '$ ? (exists(@."identifier") || exists(@."coverageArea") || exists(@."network"))' then fhir_meta."from[]:InsurancePlan.plan"(p -> 'plan') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- InsurancePlan.coverage: network Reference *
@@ -12040,8 +12040,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient'))
@@ -12049,7 +12048,8 @@ begin
       || fhir.pair('issuer', fhir.ref_to_fhir(p -> 'issuer'))
       || fhir.pair('account', fhir.ref_to_fhir(p -> 'account'))
       || fhir.pair('lineItem', case when p -> 'lineItem' @? '$ ? (exists(@."chargeItem"))' then fhir_meta."to[]:Invoice.lineItem"(p -> 'lineItem') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Invoice: contained Resource *; identifier Identifier *; subject Reference; recipient Reference; participant Invoice.participant *; issuer Reference; account Reference; lineItem Invoice.lineItem *; note Annotation *
@@ -12058,8 +12058,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('recipient', fhir.ref_from_fhir(p -> 'recipient'))
@@ -12067,7 +12066,8 @@ begin
       || fhir.pair('issuer', fhir.ref_from_fhir(p -> 'issuer'))
       || fhir.pair('account', fhir.ref_from_fhir(p -> 'account'))
       || fhir.pair('lineItem', case when p -> 'lineItem' @? '$ ? (exists(@."chargeItemReference") || exists(@."chargeItemCodeableConcept"))' then fhir_meta."from[]:Invoice.lineItem"(p -> 'lineItem') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Invoice.lineItem: chargeItem[x] Reference|CodeableConcept
@@ -12186,8 +12186,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -12195,7 +12194,8 @@ begin
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Library: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; dataRequirement DataRequirement *
@@ -12204,14 +12204,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end));
+      || fhir.pair('dataRequirement', case when p -> 'dataRequirement' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."dateFilter"))' then fhir_meta."from[]:DataRequirement"(p -> 'dataRequirement') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Linkage: contained Resource *; author Reference; item Linkage.item *
@@ -12220,10 +12220,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:Linkage.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:Linkage.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Linkage: contained Resource *; author Reference; item Linkage.item *
@@ -12232,10 +12232,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:Linkage.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:Linkage.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Linkage.item: resource Reference
@@ -12296,14 +12296,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:List.entry"(p -> 'entry') end));
+      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:List.entry"(p -> 'entry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- List: contained Resource *; identifier Identifier *; subject Reference; encounter Reference; source Reference; note Annotation *; entry List.entry *
@@ -12312,14 +12312,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:List.entry"(p -> 'entry') end));
+      || fhir.pair('entry', case when p -> 'entry' @? '$ ? (exists(@."item"))' then fhir_meta."from[]:List.entry"(p -> 'entry') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- List.entry: item Reference
@@ -12380,12 +12380,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
       || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Location: contained Resource *; identifier Identifier *; managingOrganization Reference; partOf Reference; endpoint Reference *
@@ -12394,12 +12394,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
       || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Measure: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *
@@ -12408,15 +12408,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
         when p -> 'subject' ? 'Reference' and (p -> 'subject') - 'Reference' = '{}' then jsonb_build_object('subjectReference', fhir.ref_to_fhir(p -> 'subject' -> 'Reference'))
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Measure: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *
@@ -12425,13 +12425,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MeasureReport: contained Resource *; identifier Identifier *; subject Reference; reporter Reference; group MeasureReport.group *; evaluatedResource Reference *
@@ -12440,13 +12440,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('reporter', fhir.ref_to_fhir(p -> 'reporter'))
       || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."population") || exists(@."stratifier"))' then fhir_meta."to[]:MeasureReport.group"(p -> 'group') end)
-      || fhir.pair('evaluatedResource', fhir.refs_to_fhir(p -> 'evaluatedResource')));
+      || fhir.pair('evaluatedResource', fhir.refs_to_fhir(p -> 'evaluatedResource'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MeasureReport: contained Resource *; identifier Identifier *; subject Reference; reporter Reference; group MeasureReport.group *; evaluatedResource Reference *
@@ -12455,13 +12455,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('reporter', fhir.ref_from_fhir(p -> 'reporter'))
       || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."population") || exists(@."stratifier"))' then fhir_meta."from[]:MeasureReport.group"(p -> 'group') end)
-      || fhir.pair('evaluatedResource', fhir.refs_from_fhir(p -> 'evaluatedResource')));
+      || fhir.pair('evaluatedResource', fhir.refs_from_fhir(p -> 'evaluatedResource'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MeasureReport.group: population MeasureReport.group.population *; stratifier MeasureReport.group.stratifier *
@@ -12732,8 +12732,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,created}' then p - '{meta,created}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -12746,7 +12745,8 @@ begin
         fhir.pair('created', p -> 'created'))
       || fhir.pair('operator', fhir.ref_to_fhir(p -> 'operator'))
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Media: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; subject Reference; encounter Reference; created[x] dateTime|Period; operator Reference; device Reference; note Annotation *
@@ -12755,8 +12755,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,createdDateTime,_createdDateTime,createdPeriod}' then p - '{meta,createdDateTime,_createdDateTime,createdPeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -12768,7 +12767,8 @@ begin
         || fhir.pair('Period', p -> 'createdPeriod')) else '{}' end
       || fhir.pair('operator', fhir.ref_from_fhir(p -> 'operator'))
       || fhir.pair('device', fhir.ref_from_fhir(p -> 'device'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Medication: contained Resource *; identifier Identifier *; manufacturer Reference; ingredient Medication.ingredient *
@@ -12777,11 +12777,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('manufacturer', fhir.ref_to_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:Medication.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:Medication.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Medication: contained Resource *; identifier Identifier *; manufacturer Reference; ingredient Medication.ingredient *
@@ -12790,11 +12790,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('manufacturer', fhir.ref_from_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."itemCodeableConcept") || exists(@."itemReference"))' then fhir_meta."from[]:Medication.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."itemCodeableConcept") || exists(@."itemReference"))' then fhir_meta."from[]:Medication.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Medication.ingredient: item[x] CodeableConcept|Reference
@@ -12861,8 +12861,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || coalesce(case when jsonb_typeof(p -> 'medication') = 'object' then case
@@ -12884,7 +12883,8 @@ begin
       || fhir.pair('device', fhir.refs_to_fhir(p -> 'device'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('dosage', fhir_meta."to:MedicationAdministration.dosage"(p -> 'dosage'))
-      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationAdministration: contained Resource *; identifier Identifier *; partOf Reference *; medication[x] CodeableConcept|Reference; subject Reference; context Reference; supportingInformation Reference *; effective[x] dateTime|Period; performer MedicationAdministration.performer *; reasonReference Reference *; request Reference; device Reference *; note Annotation *; dosage MedicationAdministration.dosage; eventHistory Reference *
@@ -12893,8 +12893,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
       || case when p ?| '{medicationCodeableConcept,medicationReference}' then jsonb_build_object('medication',
@@ -12913,7 +12912,8 @@ begin
       || fhir.pair('device', fhir.refs_from_fhir(p -> 'device'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('dosage', fhir_meta."from:MedicationAdministration.dosage"(p -> 'dosage'))
-      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationAdministration.dosage: rate[x] Ratio|Quantity
@@ -13002,8 +13002,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,statusReason,medication}' then p - '{meta,statusReason,medication}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
       || coalesce(case when jsonb_typeof(p -> 'statusReason') = 'object' then case
@@ -13028,7 +13027,8 @@ begin
       || fhir.pair('dosageInstruction', case when p -> 'dosageInstruction' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosageInstruction') end)
       || fhir.pair('substitution', fhir_meta."to:MedicationDispense.substitution"(p -> 'substitution'))
       || fhir.pair('detectedIssue', fhir.refs_to_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationDispense: contained Resource *; identifier Identifier *; partOf Reference *; statusReason[x] CodeableConcept|Reference; medication[x] CodeableConcept|Reference; subject Reference; context Reference; supportingInformation Reference *; performer MedicationDispense.performer *; location Reference; authorizingPrescription Reference *; destination Reference; receiver Reference *; note Annotation *; dosageInstruction Dosage *; substitution MedicationDispense.substitution; detectedIssue Reference *; eventHistory Reference *
@@ -13037,8 +13037,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}' then p - '{meta,statusReasonCodeableConcept,statusReasonReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
       || case when p ?| '{statusReasonCodeableConcept,statusReasonReference}' then jsonb_build_object('statusReason',
@@ -13059,7 +13058,8 @@ begin
       || fhir.pair('dosageInstruction', case when p -> 'dosageInstruction' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosageInstruction') end)
       || fhir.pair('substitution', fhir_meta."from:MedicationDispense.substitution"(p -> 'substitution'))
       || fhir.pair('detectedIssue', fhir.refs_from_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationDispense.performer: actor Reference
@@ -13142,8 +13142,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.ref_to_fhir(p -> 'manufacturer'))
       || fhir.pair('relatedMedicationKnowledge', case when p -> 'relatedMedicationKnowledge' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(p -> 'relatedMedicationKnowledge') end)
       || fhir.pair('associatedMedication', fhir.refs_to_fhir(p -> 'associatedMedication'))
@@ -13152,7 +13151,8 @@ begin
       || fhir.pair('administrationGuidelines', case when p -> 'administrationGuidelines' @? '$ ? (exists(@."dosage") || exists(@."indication") || exists(@."patientCharacteristics"))' then fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p -> 'administrationGuidelines') end)
       || fhir.pair('drugCharacteristic', case when p -> 'drugCharacteristic' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p -> 'drugCharacteristic') end)
       || fhir.pair('contraindication', fhir.refs_to_fhir(p -> 'contraindication'))
-      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."to[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end));
+      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."to[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationKnowledge: contained Resource *; manufacturer Reference; relatedMedicationKnowledge MedicationKnowledge.relatedMedicationKnowledge *; associatedMedication Reference *; monograph MedicationKnowledge.monograph *; ingredient MedicationKnowledge.ingredient *; administrationGuidelines MedicationKnowledge.administrationGuidelines *; drugCharacteristic MedicationKnowledge.drugCharacteristic *; contraindication Reference *; regulatory MedicationKnowledge.regulatory *
@@ -13161,8 +13161,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.ref_from_fhir(p -> 'manufacturer'))
       || fhir.pair('relatedMedicationKnowledge', case when p -> 'relatedMedicationKnowledge' @? '$ ? (exists(@."reference"))' then fhir_meta."from[]:MedicationKnowledge.relatedMedicationKnowledge"(p -> 'relatedMedicationKnowledge') end)
       || fhir.pair('associatedMedication', fhir.refs_from_fhir(p -> 'associatedMedication'))
@@ -13171,7 +13170,8 @@ begin
       || fhir.pair('administrationGuidelines', case when p -> 'administrationGuidelines' @? '$ ? (exists(@."dosage") || exists(@."indicationCodeableConcept") || exists(@."indicationReference") || exists(@."patientCharacteristics"))' then fhir_meta."from[]:MedicationKnowledge.administrationGuidelines"(p -> 'administrationGuidelines') end)
       || fhir.pair('drugCharacteristic', case when p -> 'drugCharacteristic' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueQuantity") || exists(@."valueBase64Binary") || exists(@."_valueBase64Binary"))' then fhir_meta."from[]:MedicationKnowledge.drugCharacteristic"(p -> 'drugCharacteristic') end)
       || fhir.pair('contraindication', fhir.refs_from_fhir(p -> 'contraindication'))
-      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."from[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end));
+      || fhir.pair('regulatory', case when p -> 'regulatory' @? '$ ? (exists(@."regulatoryAuthority"))' then fhir_meta."from[]:MedicationKnowledge.regulatory"(p -> 'regulatory') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationKnowledge.administrationGuidelines: dosage MedicationKnowledge.administrationGuidelines.dosage *; indication[x] CodeableConcept|Reference; patientCharacteristics MedicationKnowledge.administrationGuidelines.patientCharacteristics *
@@ -13630,8 +13630,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,reported,medication}' then p - '{meta,reported,medication}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'reported') = 'object' then case
         when p -> 'reported' ? 'boolean' and (p -> 'reported') - 'boolean' = '{}' then jsonb_build_object('reportedBoolean', p -> 'reported' -> 'boolean')
@@ -13659,7 +13658,8 @@ begin
       || fhir.pair('substitution', fhir_meta."to:MedicationRequest.substitution"(p -> 'substitution'))
       || fhir.pair('priorPrescription', fhir.ref_to_fhir(p -> 'priorPrescription'))
       || fhir.pair('detectedIssue', fhir.refs_to_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_to_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationRequest: contained Resource *; identifier Identifier *; reported[x] boolean|Reference; medication[x] CodeableConcept|Reference; subject Reference; encounter Reference; supportingInformation Reference *; requester Reference; performer Reference; recorder Reference; reasonReference Reference *; basedOn Reference *; groupIdentifier Identifier; insurance Reference *; note Annotation *; dosageInstruction Dosage *; dispenseRequest MedicationRequest.dispenseRequest; substitution MedicationRequest.substitution; priorPrescription Reference; detectedIssue Reference *; eventHistory Reference *
@@ -13668,8 +13668,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}' then p - '{meta,reportedBoolean,_reportedBoolean,reportedReference,medicationCodeableConcept,medicationReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{reportedBoolean,_reportedBoolean,reportedReference}' then jsonb_build_object('reported',
         fhir.pair('boolean', p -> 'reportedBoolean')
@@ -13694,7 +13693,8 @@ begin
       || fhir.pair('substitution', fhir_meta."from:MedicationRequest.substitution"(p -> 'substitution'))
       || fhir.pair('priorPrescription', fhir.ref_from_fhir(p -> 'priorPrescription'))
       || fhir.pair('detectedIssue', fhir.refs_from_fhir(p -> 'detectedIssue'))
-      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory')));
+      || fhir.pair('eventHistory', fhir.refs_from_fhir(p -> 'eventHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationRequest.dispenseRequest: performer Reference
@@ -13754,8 +13754,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medication,effective}' then p - '{meta,medication,effective}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -13775,7 +13774,8 @@ begin
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end));
+      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicationStatement: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; medication[x] CodeableConcept|Reference; subject Reference; context Reference; effective[x] dateTime|Period; informationSource Reference; derivedFrom Reference *; reasonReference Reference *; note Annotation *; dosage Dosage *
@@ -13784,8 +13784,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}' then p - '{meta,medicationCodeableConcept,medicationReference,effectiveDateTime,_effectiveDateTime,effectivePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -13802,7 +13801,8 @@ begin
       || fhir.pair('derivedFrom', fhir.refs_from_fhir(p -> 'derivedFrom'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosage') end));
+      || fhir.pair('dosage', case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeededBoolean") || exists(@."_asNeededBoolean") || exists(@."asNeededCodeableConcept") || exists(@."doseAndRate"))' then fhir_meta."from[]:Dosage"(p -> 'dosage') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProduct: contained Resource *; identifier Identifier *; pharmaceuticalProduct Reference *; packagedMedicinalProduct Reference *; attachedDocument Reference *; masterFile Reference *; contact Reference *; clinicalTrial Reference *; crossReference Identifier *; manufacturingBusinessOperation MedicinalProduct.manufacturingBusinessOperation *; specialDesignation MedicinalProduct.specialDesignation *
@@ -13811,8 +13811,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('pharmaceuticalProduct', fhir.refs_to_fhir(p -> 'pharmaceuticalProduct'))
       || fhir.pair('packagedMedicinalProduct', fhir.refs_to_fhir(p -> 'packagedMedicinalProduct'))
@@ -13822,7 +13821,8 @@ begin
       || fhir.pair('clinicalTrial', fhir.refs_to_fhir(p -> 'clinicalTrial'))
       || fhir.pair('crossReference', case when p -> 'crossReference' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'crossReference') end)
       || fhir.pair('manufacturingBusinessOperation', case when p -> 'manufacturingBusinessOperation' @? '$ ? (exists(@."authorisationReferenceNumber") || exists(@."manufacturer") || exists(@."regulator"))' then fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"(p -> 'manufacturingBusinessOperation') end)
-      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indication"))' then fhir_meta."to[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end));
+      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indication"))' then fhir_meta."to[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProduct: contained Resource *; identifier Identifier *; pharmaceuticalProduct Reference *; packagedMedicinalProduct Reference *; attachedDocument Reference *; masterFile Reference *; contact Reference *; clinicalTrial Reference *; crossReference Identifier *; manufacturingBusinessOperation MedicinalProduct.manufacturingBusinessOperation *; specialDesignation MedicinalProduct.specialDesignation *
@@ -13831,8 +13831,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('pharmaceuticalProduct', fhir.refs_from_fhir(p -> 'pharmaceuticalProduct'))
       || fhir.pair('packagedMedicinalProduct', fhir.refs_from_fhir(p -> 'packagedMedicinalProduct'))
@@ -13842,7 +13841,8 @@ begin
       || fhir.pair('clinicalTrial', fhir.refs_from_fhir(p -> 'clinicalTrial'))
       || fhir.pair('crossReference', case when p -> 'crossReference' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'crossReference') end)
       || fhir.pair('manufacturingBusinessOperation', case when p -> 'manufacturingBusinessOperation' @? '$ ? (exists(@."authorisationReferenceNumber") || exists(@."manufacturer") || exists(@."regulator"))' then fhir_meta."from[]:MedicinalProduct.manufacturingBusinessOperation"(p -> 'manufacturingBusinessOperation') end)
-      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indicationCodeableConcept") || exists(@."indicationReference"))' then fhir_meta."from[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end));
+      || fhir.pair('specialDesignation', case when p -> 'specialDesignation' @? '$ ? (exists(@."identifier") || exists(@."indicationCodeableConcept") || exists(@."indicationReference"))' then fhir_meta."from[]:MedicinalProduct.specialDesignation"(p -> 'specialDesignation') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProduct.manufacturingBusinessOperation: authorisationReferenceNumber Identifier; manufacturer Reference *; regulator Reference
@@ -13967,14 +13967,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
       || fhir.pair('jurisdictionalAuthorization', case when p -> 'jurisdictionalAuthorization' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> 'jurisdictionalAuthorization') end)
       || fhir.pair('holder', fhir.ref_to_fhir(p -> 'holder'))
       || fhir.pair('regulator', fhir.ref_to_fhir(p -> 'regulator'))
-      || fhir.pair('procedure', fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> 'procedure')));
+      || fhir.pair('procedure', fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> 'procedure'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductAuthorization: contained Resource *; identifier Identifier *; subject Reference; jurisdictionalAuthorization MedicinalProductAuthorization.jurisdictionalAuthorization *; holder Reference; regulator Reference; procedure MedicinalProductAuthorization.procedure
@@ -13983,14 +13983,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
       || fhir.pair('jurisdictionalAuthorization', case when p -> 'jurisdictionalAuthorization' @? '$ ? (exists(@."identifier"))' then fhir_meta."from[]:MedicinalProductAuthorization.jurAut"(p -> 'jurisdictionalAuthorization') end)
       || fhir.pair('holder', fhir.ref_from_fhir(p -> 'holder'))
       || fhir.pair('regulator', fhir.ref_from_fhir(p -> 'regulator'))
-      || fhir.pair('procedure', fhir_meta."from:MedicinalProductAuthorization.procedure"(p -> 'procedure')));
+      || fhir.pair('procedure', fhir_meta."from:MedicinalProductAuthorization.procedure"(p -> 'procedure'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductAuthorization.jurisdictionalAuthorization: identifier Identifier *
@@ -14114,12 +14114,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('therapeuticIndication', fhir.refs_to_fhir(p -> 'therapeuticIndication'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medication"))' then fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p -> 'otherTherapy') end)
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductContraindication: contained Resource *; subject Reference *; therapeuticIndication Reference *; otherTherapy MedicinalProductContraindication.otherTherapy *; population Population *
@@ -14128,12 +14128,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('therapeuticIndication', fhir.refs_from_fhir(p -> 'therapeuticIndication'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medicationCodeableConcept") || exists(@."medicationReference"))' then fhir_meta."from[]:MedicinalProductContraindication.otherTherapy"(p -> 'otherTherapy') end)
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductContraindication.otherTherapy: medication[x] CodeableConcept|Reference
@@ -14200,12 +14200,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medication"))' then fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p -> 'otherTherapy') end)
       || fhir.pair('undesirableEffect', fhir.refs_to_fhir(p -> 'undesirableEffect'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductIndication: contained Resource *; subject Reference *; otherTherapy MedicinalProductIndication.otherTherapy *; undesirableEffect Reference *; population Population *
@@ -14214,12 +14214,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('otherTherapy', case when p -> 'otherTherapy' @? '$ ? (exists(@."medicationCodeableConcept") || exists(@."medicationReference"))' then fhir_meta."from[]:MedicinalProductIndication.otherTherapy"(p -> 'otherTherapy') end)
       || fhir.pair('undesirableEffect', fhir.refs_from_fhir(p -> 'undesirableEffect'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductIndication.otherTherapy: medication[x] CodeableConcept|Reference
@@ -14286,10 +14286,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer')));
+      || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductIngredient: contained Resource *; identifier Identifier; manufacturer Reference *
@@ -14298,10 +14298,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-      || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer')));
+      || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductInteraction: contained Resource *; subject Reference *; interactant MedicinalProductInteraction.interactant *
@@ -14310,10 +14310,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
-      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end));
+      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."item"))' then fhir_meta."to[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductInteraction: contained Resource *; subject Reference *; interactant MedicinalProductInteraction.interactant *
@@ -14322,10 +14322,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
-      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."itemReference") || exists(@."itemCodeableConcept"))' then fhir_meta."from[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end));
+      || fhir.pair('interactant', case when p -> 'interactant' @? '$ ? (exists(@."itemReference") || exists(@."itemCodeableConcept"))' then fhir_meta."from[]:MedicinalProductInteraction.interactant"(p -> 'interactant') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductInteraction.interactant: item[x] Reference|CodeableConcept
@@ -14392,10 +14392,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', fhir.refs_to_fhir(p -> 'ingredient')));
+      || fhir.pair('ingredient', fhir.refs_to_fhir(p -> 'ingredient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductManufactured: contained Resource *; manufacturer Reference *; ingredient Reference *
@@ -14404,10 +14404,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer'))
-      || fhir.pair('ingredient', fhir.refs_from_fhir(p -> 'ingredient')));
+      || fhir.pair('ingredient', fhir.refs_from_fhir(p -> 'ingredient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductPackaged: contained Resource *; identifier Identifier *; subject Reference *; marketingAuthorization Reference; manufacturer Reference *; batchIdentifier MedicinalProductPackaged.batchIdentifier *; packageItem MedicinalProductPackaged.packageItem *
@@ -14416,14 +14416,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
       || fhir.pair('marketingAuthorization', fhir.ref_to_fhir(p -> 'marketingAuthorization'))
       || fhir.pair('manufacturer', fhir.refs_to_fhir(p -> 'manufacturer'))
       || fhir.pair('batchIdentifier', case when p -> 'batchIdentifier' @? '$ ? (exists(@."outerPackaging") || exists(@."immediatePackaging"))' then fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p -> 'batchIdentifier') end)
-      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end));
+      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductPackaged: contained Resource *; identifier Identifier *; subject Reference *; marketingAuthorization Reference; manufacturer Reference *; batchIdentifier MedicinalProductPackaged.batchIdentifier *; packageItem MedicinalProductPackaged.packageItem *
@@ -14432,14 +14432,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
       || fhir.pair('marketingAuthorization', fhir.ref_from_fhir(p -> 'marketingAuthorization'))
       || fhir.pair('manufacturer', fhir.refs_from_fhir(p -> 'manufacturer'))
       || fhir.pair('batchIdentifier', case when p -> 'batchIdentifier' @? '$ ? (exists(@."outerPackaging") || exists(@."immediatePackaging"))' then fhir_meta."from[]:MedicinalProductPackaged.batchIdentifier"(p -> 'batchIdentifier') end)
-      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end));
+      || fhir.pair('packageItem', case when p -> 'packageItem' @? '$ ? (exists(@."identifier") || exists(@."device") || exists(@."manufacturedItem") || exists(@."packageItem") || exists(@."shelfLifeStorage") || exists(@."manufacturer"))' then fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p -> 'packageItem') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductPackaged.batchIdentifier: outerPackaging Identifier; immediatePackaging Identifier
@@ -14564,11 +14564,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ingredient', fhir.refs_to_fhir(p -> 'ingredient'))
-      || fhir.pair('device', fhir.refs_to_fhir(p -> 'device')));
+      || fhir.pair('device', fhir.refs_to_fhir(p -> 'device'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductPharmaceutical: contained Resource *; identifier Identifier *; ingredient Reference *; device Reference *
@@ -14577,11 +14577,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('ingredient', fhir.refs_from_fhir(p -> 'ingredient'))
-      || fhir.pair('device', fhir.refs_from_fhir(p -> 'device')));
+      || fhir.pair('device', fhir.refs_from_fhir(p -> 'device'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductUndesirableEffect: contained Resource *; subject Reference *; population Population *
@@ -14590,10 +14590,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_to_fhir(p -> 'subject'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."age"))' then fhir_meta."to[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MedicinalProductUndesirableEffect: contained Resource *; subject Reference *; population Population *
@@ -14602,10 +14602,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('subject', fhir.refs_from_fhir(p -> 'subject'))
-      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end));
+      || fhir.pair('population', case when p -> 'population' @? '$ ? (exists(@."ageRange") || exists(@."ageCodeableConcept"))' then fhir_meta."from[]:Population"(p -> 'population') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MessageDefinition: contained Resource *; identifier Identifier *; useContext UsageContext *; event[x] Coding|uri
@@ -14614,15 +14614,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
         when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
         when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
         else fhir.choice_to_fhir('event', p -> 'event', '{Coding,uri}') end end,
-        fhir.pair('event', p -> 'event')));
+        fhir.pair('event', p -> 'event'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MessageDefinition: contained Resource *; identifier Identifier *; useContext UsageContext *; event[x] Coding|uri
@@ -14631,14 +14631,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || case when p ?| '{eventCoding,eventUri,_eventUri}' then jsonb_build_object('event',
         fhir.pair('Coding', p -> 'eventCoding')
         || fhir.pair('uri', p -> 'eventUri')
-        || fhir.pair('_uri', p -> '_eventUri')) else '{}' end);
+        || fhir.pair('_uri', p -> '_eventUri')) else '{}' end
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MessageHeader: contained Resource *; event[x] Coding|uri; destination MessageHeader.destination *; sender Reference; enterer Reference; author Reference; responsible Reference; response MessageHeader.response; focus Reference *
@@ -14647,8 +14647,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,event}' then p - '{meta,event}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || coalesce(case when jsonb_typeof(p -> 'event') = 'object' then case
         when p -> 'event' ? 'Coding' and (p -> 'event') - 'Coding' = '{}' then jsonb_build_object('eventCoding', p -> 'event' -> 'Coding')
         when p -> 'event' ? 'uri' and (p -> 'event') - 'uri' = '{}' then jsonb_build_object('eventUri', p -> 'event' -> 'uri')
@@ -14660,7 +14659,8 @@ begin
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('responsible', fhir.ref_to_fhir(p -> 'responsible'))
       || fhir.pair('response', fhir_meta."to:MessageHeader.response"(p -> 'response'))
-      || fhir.pair('focus', fhir.refs_to_fhir(p -> 'focus')));
+      || fhir.pair('focus', fhir.refs_to_fhir(p -> 'focus'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MessageHeader: contained Resource *; event[x] Coding|uri; destination MessageHeader.destination *; sender Reference; enterer Reference; author Reference; responsible Reference; response MessageHeader.response; focus Reference *
@@ -14669,8 +14669,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,eventCoding,eventUri,_eventUri}' then p - '{meta,eventCoding,eventUri,_eventUri}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || case when p ?| '{eventCoding,eventUri,_eventUri}' then jsonb_build_object('event',
         fhir.pair('Coding', p -> 'eventCoding')
         || fhir.pair('uri', p -> 'eventUri')
@@ -14681,7 +14680,8 @@ begin
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('responsible', fhir.ref_from_fhir(p -> 'responsible'))
       || fhir.pair('response', fhir_meta."from:MessageHeader.response"(p -> 'response'))
-      || fhir.pair('focus', fhir.refs_from_fhir(p -> 'focus')));
+      || fhir.pair('focus', fhir.refs_from_fhir(p -> 'focus'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MessageHeader.destination: target Reference; receiver Reference
@@ -14796,8 +14796,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('specimen', fhir.ref_to_fhir(p -> 'specimen'))
@@ -14805,7 +14804,8 @@ begin
       || fhir.pair('performer', fhir.ref_to_fhir(p -> 'performer'))
       || fhir.pair('referenceSeq', fhir_meta."to:MolecularSequence.referenceSeq"(p -> 'referenceSeq'))
       || fhir.pair('variant', case when p -> 'variant' @? '$ ? (exists(@."variantPointer"))' then fhir_meta."to[]:MolecularSequence.variant"(p -> 'variant') end)
-      || fhir.pair('pointer', fhir.refs_to_fhir(p -> 'pointer')));
+      || fhir.pair('pointer', fhir.refs_to_fhir(p -> 'pointer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- MolecularSequence: contained Resource *; identifier Identifier *; patient Reference; specimen Reference; device Reference; performer Reference; referenceSeq MolecularSequence.referenceSeq; variant MolecularSequence.variant *; pointer Reference *
@@ -14814,8 +14814,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('specimen', fhir.ref_from_fhir(p -> 'specimen'))
@@ -14823,7 +14822,8 @@ begin
       || fhir.pair('performer', fhir.ref_from_fhir(p -> 'performer'))
       || fhir.pair('referenceSeq', fhir_meta."from:MolecularSequence.referenceSeq"(p -> 'referenceSeq'))
       || fhir.pair('variant', case when p -> 'variant' @? '$ ? (exists(@."variantPointer"))' then fhir_meta."from[]:MolecularSequence.variant"(p -> 'variant') end)
-      || fhir.pair('pointer', fhir.refs_from_fhir(p -> 'pointer')));
+      || fhir.pair('pointer', fhir.refs_from_fhir(p -> 'pointer'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- MolecularSequence.referenceSeq: referenceSeqPointer Reference
@@ -14906,9 +14906,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- NamingSystem: contained Resource *; useContext UsageContext *
@@ -14917,9 +14917,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- NutritionOrder: contained Resource *; identifier Identifier *; patient Reference; encounter Reference; orderer Reference; allergyIntolerance Reference *; oralDiet NutritionOrder.oralDiet; supplement NutritionOrder.supplement *; enteralFormula NutritionOrder.enteralFormula; note Annotation *
@@ -14928,8 +14928,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
@@ -14938,7 +14937,8 @@ begin
       || fhir.pair('oralDiet', fhir_meta."to:NutritionOrder.oralDiet"(p -> 'oralDiet'))
       || fhir.pair('supplement', case when p -> 'supplement' @? '$ ? (exists(@."schedule"))' then fhir_meta."to[]:NutritionOrder.supplement"(p -> 'supplement') end)
       || fhir.pair('enteralFormula', fhir_meta."to:NutritionOrder.enteralFormula"(p -> 'enteralFormula'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- NutritionOrder: contained Resource *; identifier Identifier *; patient Reference; encounter Reference; orderer Reference; allergyIntolerance Reference *; oralDiet NutritionOrder.oralDiet; supplement NutritionOrder.supplement *; enteralFormula NutritionOrder.enteralFormula; note Annotation *
@@ -14947,8 +14947,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
@@ -14957,7 +14956,8 @@ begin
       || fhir.pair('oralDiet', fhir_meta."from:NutritionOrder.oralDiet"(p -> 'oralDiet'))
       || fhir.pair('supplement', case when p -> 'supplement' @? '$ ? (exists(@."schedule"))' then fhir_meta."from[]:NutritionOrder.supplement"(p -> 'supplement') end)
       || fhir.pair('enteralFormula', fhir_meta."from:NutritionOrder.enteralFormula"(p -> 'enteralFormula'))
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- NutritionOrder.enteralFormula: administration NutritionOrder.enteralFormula.administration *
@@ -15122,8 +15122,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effective,value}' then p - '{meta,effective,value}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -15157,7 +15156,8 @@ begin
       || fhir.pair('device', fhir.ref_to_fhir(p -> 'device'))
       || fhir.pair('hasMember', fhir.refs_to_fhir(p -> 'hasMember'))
       || fhir.pair('derivedFrom', fhir.refs_to_fhir(p -> 'derivedFrom'))
-      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Observation.component"(p -> 'component') end));
+      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Observation.component"(p -> 'component') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Observation: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; subject Reference; focus Reference *; encounter Reference; effective[x] dateTime|Period|Timing|instant; performer Reference *; value[x] Quantity|CodeableConcept|string|boolean|integer|Range|Ratio|SampledData|time|dateTime|Period; note Annotation *; specimen Reference; device Reference; hasMember Reference *; derivedFrom Reference *; component Observation.component *
@@ -15166,8 +15166,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then p - '{meta,effectiveDateTime,_effectiveDateTime,effectivePeriod,effectiveTiming,effectiveInstant,_effectiveInstant,valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -15204,7 +15203,8 @@ begin
       || fhir.pair('device', fhir.ref_from_fhir(p -> 'device'))
       || fhir.pair('hasMember', fhir.refs_from_fhir(p -> 'hasMember'))
       || fhir.pair('derivedFrom', fhir.refs_from_fhir(p -> 'derivedFrom'))
-      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."valueQuantity") || exists(@."valueCodeableConcept") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueSampledData") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valuePeriod"))' then fhir_meta."from[]:Observation.component"(p -> 'component') end));
+      || fhir.pair('component', case when p -> 'component' @? '$ ? (exists(@."valueQuantity") || exists(@."valueCodeableConcept") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueSampledData") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valuePeriod"))' then fhir_meta."from[]:Observation.component"(p -> 'component') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Observation.component: value[x] Quantity|CodeableConcept|string|boolean|integer|Range|Ratio|SampledData|time|dateTime|Period
@@ -15294,14 +15294,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('publisher', fhir.ref_to_fhir(p -> 'publisher'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('validCodedValueSet', fhir.ref_to_fhir(p -> 'validCodedValueSet'))
       || fhir.pair('normalCodedValueSet', fhir.ref_to_fhir(p -> 'normalCodedValueSet'))
       || fhir.pair('abnormalCodedValueSet', fhir.ref_to_fhir(p -> 'abnormalCodedValueSet'))
-      || fhir.pair('criticalCodedValueSet', fhir.ref_to_fhir(p -> 'criticalCodedValueSet')));
+      || fhir.pair('criticalCodedValueSet', fhir.ref_to_fhir(p -> 'criticalCodedValueSet'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ObservationDefinition: contained Resource *; publisher Reference; identifier Identifier *; validCodedValueSet Reference; normalCodedValueSet Reference; abnormalCodedValueSet Reference; criticalCodedValueSet Reference
@@ -15310,14 +15310,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('publisher', fhir.ref_from_fhir(p -> 'publisher'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('validCodedValueSet', fhir.ref_from_fhir(p -> 'validCodedValueSet'))
       || fhir.pair('normalCodedValueSet', fhir.ref_from_fhir(p -> 'normalCodedValueSet'))
       || fhir.pair('abnormalCodedValueSet', fhir.ref_from_fhir(p -> 'abnormalCodedValueSet'))
-      || fhir.pair('criticalCodedValueSet', fhir.ref_from_fhir(p -> 'criticalCodedValueSet')));
+      || fhir.pair('criticalCodedValueSet', fhir.ref_from_fhir(p -> 'criticalCodedValueSet'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- OperationDefinition: contained Resource *; useContext UsageContext *; parameter OperationDefinition.parameter *
@@ -15326,10 +15326,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."to[]:OperationDefinition.parameter"(p -> 'parameter') end));
+      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."to[]:OperationDefinition.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- OperationDefinition: contained Resource *; useContext UsageContext *; parameter OperationDefinition.parameter *
@@ -15338,10 +15338,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."from[]:OperationDefinition.parameter"(p -> 'parameter') end));
+      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."part"))' then fhir_meta."from[]:OperationDefinition.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- OperationDefinition.parameter: part OperationDefinition.parameter *
@@ -15402,8 +15402,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- OperationOutcome: contained Resource *
@@ -15412,8 +15412,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Organization: contained Resource *; identifier Identifier *; partOf Reference; endpoint Reference *
@@ -15422,11 +15422,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.ref_to_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Organization: contained Resource *; identifier Identifier *; partOf Reference; endpoint Reference *
@@ -15435,11 +15435,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('partOf', fhir.ref_from_fhir(p -> 'partOf'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- OrganizationAffiliation: contained Resource *; identifier Identifier *; organization Reference; participatingOrganization Reference; network Reference *; location Reference *; healthcareService Reference *; endpoint Reference *
@@ -15448,15 +15448,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('organization', fhir.ref_to_fhir(p -> 'organization'))
       || fhir.pair('participatingOrganization', fhir.ref_to_fhir(p -> 'participatingOrganization'))
       || fhir.pair('network', fhir.refs_to_fhir(p -> 'network'))
       || fhir.pair('location', fhir.refs_to_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_to_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- OrganizationAffiliation: contained Resource *; identifier Identifier *; organization Reference; participatingOrganization Reference; network Reference *; location Reference *; healthcareService Reference *; endpoint Reference *
@@ -15465,15 +15465,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('organization', fhir.ref_from_fhir(p -> 'organization'))
       || fhir.pair('participatingOrganization', fhir.ref_from_fhir(p -> 'participatingOrganization'))
       || fhir.pair('network', fhir.refs_from_fhir(p -> 'network'))
       || fhir.pair('location', fhir.refs_from_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_from_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Parameters: parameter Parameters.parameter *
@@ -15482,8 +15482,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'parameter') end));
+    || (fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Parameters: parameter Parameters.parameter *
@@ -15492,8 +15492,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta") || exists(@."resource") || exists(@."part"))' then fhir_meta."from[]:Parameters.parameter"(p -> 'parameter') end));
+    || (fhir.pair('parameter', case when p -> 'parameter' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta") || exists(@."resource") || exists(@."part"))' then fhir_meta."from[]:Parameters.parameter"(p -> 'parameter') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Parameters.parameter: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; resource Resource; part Parameters.parameter *
@@ -15679,8 +15679,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,deceased,multipleBirth}' then p - '{meta,deceased,multipleBirth}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'deceased') = 'object' then case
         when p -> 'deceased' ? 'boolean' and (p -> 'deceased') - 'boolean' = '{}' then jsonb_build_object('deceasedBoolean', p -> 'deceased' -> 'boolean')
@@ -15695,7 +15694,8 @@ begin
       || fhir.pair('contact', case when p -> 'contact' @? '$ ? (exists(@."organization"))' then fhir_meta."to[]:Patient.contact"(p -> 'contact') end)
       || fhir.pair('generalPractitioner', fhir.refs_to_fhir(p -> 'generalPractitioner'))
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."to[]:Patient.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."to[]:Patient.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Patient: contained Resource *; identifier Identifier *; deceased[x] boolean|dateTime; multipleBirth[x] boolean|integer; contact Patient.contact *; generalPractitioner Reference *; managingOrganization Reference; link Patient.link *
@@ -15704,8 +15704,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}' then p - '{meta,deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime,multipleBirthBoolean,_multipleBirthBoolean,multipleBirthInteger,_multipleBirthInteger}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{deceasedBoolean,_deceasedBoolean,deceasedDateTime,_deceasedDateTime}' then jsonb_build_object('deceased',
         fhir.pair('boolean', p -> 'deceasedBoolean')
@@ -15720,7 +15719,8 @@ begin
       || fhir.pair('contact', case when p -> 'contact' @? '$ ? (exists(@."organization"))' then fhir_meta."from[]:Patient.contact"(p -> 'contact') end)
       || fhir.pair('generalPractitioner', fhir.refs_from_fhir(p -> 'generalPractitioner'))
       || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."from[]:Patient.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."other"))' then fhir_meta."from[]:Patient.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Patient.contact: organization Reference
@@ -15833,15 +15833,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('response', fhir.ref_to_fhir(p -> 'response'))
       || fhir.pair('provider', fhir.ref_to_fhir(p -> 'provider'))
       || fhir.pair('payment', fhir.ref_to_fhir(p -> 'payment'))
       || fhir.pair('payee', fhir.ref_to_fhir(p -> 'payee'))
-      || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient')));
+      || fhir.pair('recipient', fhir.ref_to_fhir(p -> 'recipient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- PaymentNotice: contained Resource *; identifier Identifier *; request Reference; response Reference; provider Reference; payment Reference; payee Reference; recipient Reference
@@ -15850,15 +15850,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('response', fhir.ref_from_fhir(p -> 'response'))
       || fhir.pair('provider', fhir.ref_from_fhir(p -> 'provider'))
       || fhir.pair('payment', fhir.ref_from_fhir(p -> 'payment'))
       || fhir.pair('payee', fhir.ref_from_fhir(p -> 'payee'))
-      || fhir.pair('recipient', fhir.ref_from_fhir(p -> 'recipient')));
+      || fhir.pair('recipient', fhir.ref_from_fhir(p -> 'recipient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- PaymentReconciliation: contained Resource *; identifier Identifier *; paymentIssuer Reference; request Reference; requestor Reference; paymentIdentifier Identifier; detail PaymentReconciliation.detail *
@@ -15867,14 +15867,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('paymentIssuer', fhir.ref_to_fhir(p -> 'paymentIssuer'))
       || fhir.pair('request', fhir.ref_to_fhir(p -> 'request'))
       || fhir.pair('requestor', fhir.ref_to_fhir(p -> 'requestor'))
       || fhir.pair('paymentIdentifier', fhir_meta."to:Identifier"(p -> 'paymentIdentifier'))
-      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."to[]:PaymentReconciliation.detail"(p -> 'detail') end));
+      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."to[]:PaymentReconciliation.detail"(p -> 'detail') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- PaymentReconciliation: contained Resource *; identifier Identifier *; paymentIssuer Reference; request Reference; requestor Reference; paymentIdentifier Identifier; detail PaymentReconciliation.detail *
@@ -15883,14 +15883,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('paymentIssuer', fhir.ref_from_fhir(p -> 'paymentIssuer'))
       || fhir.pair('request', fhir.ref_from_fhir(p -> 'request'))
       || fhir.pair('requestor', fhir.ref_from_fhir(p -> 'requestor'))
       || fhir.pair('paymentIdentifier', fhir_meta."from:Identifier"(p -> 'paymentIdentifier'))
-      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."from[]:PaymentReconciliation.detail"(p -> 'detail') end));
+      || fhir.pair('detail', case when p -> 'detail' @? '$ ? (exists(@."identifier") || exists(@."predecessor") || exists(@."request") || exists(@."submitter") || exists(@."response") || exists(@."responsible") || exists(@."payee"))' then fhir_meta."from[]:PaymentReconciliation.detail"(p -> 'detail') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- PaymentReconciliation.detail: identifier Identifier; predecessor Identifier; request Reference; submitter Reference; response Reference; responsible Reference; payee Reference
@@ -15963,11 +15963,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_to_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:Person.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:Person.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Person: contained Resource *; identifier Identifier *; managingOrganization Reference; link Person.link *
@@ -15976,11 +15976,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('managingOrganization', fhir.ref_from_fhir(p -> 'managingOrganization'))
-      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:Person.link"(p -> 'link') end));
+      || fhir.pair('link', case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:Person.link"(p -> 'link') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Person.link: target Reference
@@ -16041,8 +16041,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -16051,7 +16050,8 @@ begin
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('goal', case when p -> 'goal' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:PlanDefinition.goal"(p -> 'goal') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- PlanDefinition: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; goal PlanDefinition.goal *; action PlanDefinition.action *
@@ -16060,15 +16060,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('goal', case when p -> 'goal' @? '$ ? (exists(@."target"))' then fhir_meta."from[]:PlanDefinition.goal"(p -> 'goal') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionUri") || exists(@."_definitionUri") || exists(@."action"))' then fhir_meta."from[]:PlanDefinition.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."subjectCodeableConcept") || exists(@."subjectReference") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionUri") || exists(@."_definitionUri") || exists(@."action"))' then fhir_meta."from[]:PlanDefinition.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- PlanDefinition.action: subject[x] CodeableConcept|Reference; trigger TriggerDefinition *; input DataRequirement *; output DataRequirement *; relatedAction PlanDefinition.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; definition[x] canonical|uri; action PlanDefinition.action *
@@ -16400,10 +16400,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."to[]:Practitioner.qualification"(p -> 'qualification') end));
+      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."to[]:Practitioner.qualification"(p -> 'qualification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Practitioner: contained Resource *; identifier Identifier *; qualification Practitioner.qualification *
@@ -16412,10 +16412,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."from[]:Practitioner.qualification"(p -> 'qualification') end));
+      || fhir.pair('qualification', case when p -> 'qualification' @? '$ ? (exists(@."identifier") || exists(@."issuer"))' then fhir_meta."from[]:Practitioner.qualification"(p -> 'qualification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Practitioner.qualification: identifier Identifier *; issuer Reference
@@ -16478,14 +16478,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('practitioner', fhir.ref_to_fhir(p -> 'practitioner'))
       || fhir.pair('organization', fhir.ref_to_fhir(p -> 'organization'))
       || fhir.pair('location', fhir.refs_to_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_to_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_to_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- PractitionerRole: contained Resource *; identifier Identifier *; practitioner Reference; organization Reference; location Reference *; healthcareService Reference *; endpoint Reference *
@@ -16494,14 +16494,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('practitioner', fhir.ref_from_fhir(p -> 'practitioner'))
       || fhir.pair('organization', fhir.ref_from_fhir(p -> 'organization'))
       || fhir.pair('location', fhir.refs_from_fhir(p -> 'location'))
       || fhir.pair('healthcareService', fhir.refs_from_fhir(p -> 'healthcareService'))
-      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint')));
+      || fhir.pair('endpoint', fhir.refs_from_fhir(p -> 'endpoint'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Procedure: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; subject Reference; encounter Reference; performed[x] dateTime|Period|string|Age|Range; recorder Reference; asserter Reference; performer Procedure.performer *; location Reference; reasonReference Reference *; report Reference *; complicationDetail Reference *; note Annotation *; focalDevice Procedure.focalDevice *; usedReference Reference *
@@ -16510,8 +16510,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,performed}' then p - '{meta,performed}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -16534,7 +16533,8 @@ begin
       || fhir.pair('complicationDetail', fhir.refs_to_fhir(p -> 'complicationDetail'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('focalDevice', case when p -> 'focalDevice' @? '$ ? (exists(@."manipulated"))' then fhir_meta."to[]:Procedure.focalDevice"(p -> 'focalDevice') end)
-      || fhir.pair('usedReference', fhir.refs_to_fhir(p -> 'usedReference')));
+      || fhir.pair('usedReference', fhir.refs_to_fhir(p -> 'usedReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Procedure: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; subject Reference; encounter Reference; performed[x] dateTime|Period|string|Age|Range; recorder Reference; asserter Reference; performer Procedure.performer *; location Reference; reasonReference Reference *; report Reference *; complicationDetail Reference *; note Annotation *; focalDevice Procedure.focalDevice *; usedReference Reference *
@@ -16543,8 +16543,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}' then p - '{meta,performedDateTime,_performedDateTime,performedPeriod,performedString,_performedString,performedAge,performedRange}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -16567,7 +16566,8 @@ begin
       || fhir.pair('complicationDetail', fhir.refs_from_fhir(p -> 'complicationDetail'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('focalDevice', case when p -> 'focalDevice' @? '$ ? (exists(@."manipulated"))' then fhir_meta."from[]:Procedure.focalDevice"(p -> 'focalDevice') end)
-      || fhir.pair('usedReference', fhir.refs_from_fhir(p -> 'usedReference')));
+      || fhir.pair('usedReference', fhir.refs_from_fhir(p -> 'usedReference'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Procedure.focalDevice: manipulated Reference
@@ -16734,8 +16734,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurred}' then p - '{meta,occurred}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_to_fhir(p -> 'target'))
       || coalesce(case when jsonb_typeof(p -> 'occurred') = 'object' then case
         when p -> 'occurred' ? 'Period' and (p -> 'occurred') - 'Period' = '{}' then jsonb_build_object('occurredPeriod', p -> 'occurred' -> 'Period')
@@ -16745,7 +16744,8 @@ begin
       || fhir.pair('location', fhir.ref_to_fhir(p -> 'location'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Provenance.agent"(p -> 'agent') end)
       || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."agent"))' then fhir_meta."to[]:Provenance.entity"(p -> 'entity') end)
-      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Signature"(p -> 'signature') end));
+      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Signature"(p -> 'signature') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Provenance: contained Resource *; target Reference *; occurred[x] Period|dateTime; location Reference; agent Provenance.agent *; entity Provenance.entity *; signature Signature *
@@ -16754,8 +16754,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}' then p - '{meta,occurredPeriod,occurredDateTime,_occurredDateTime}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_from_fhir(p -> 'target'))
       || case when p ?| '{occurredPeriod,occurredDateTime,_occurredDateTime}' then jsonb_build_object('occurred',
         fhir.pair('Period', p -> 'occurredPeriod')
@@ -16764,7 +16763,8 @@ begin
       || fhir.pair('location', fhir.ref_from_fhir(p -> 'location'))
       || fhir.pair('agent', case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."from[]:Provenance.agent"(p -> 'agent') end)
       || fhir.pair('entity', case when p -> 'entity' @? '$ ? (exists(@."what") || exists(@."agent"))' then fhir_meta."from[]:Provenance.entity"(p -> 'entity') end)
-      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."from[]:Signature"(p -> 'signature') end));
+      || fhir.pair('signature', case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."from[]:Signature"(p -> 'signature') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Provenance.agent: who Reference; onBehalfOf Reference
@@ -16881,11 +16881,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."to[]:Questionnaire.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."to[]:Questionnaire.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Questionnaire: contained Resource *; identifier Identifier *; useContext UsageContext *; item Questionnaire.item *
@@ -16894,11 +16894,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."from[]:Questionnaire.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."from[]:Questionnaire.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Questionnaire.item: enableWhen Questionnaire.item.enableWhen *; answerOption Questionnaire.item.answerOption *; initial Questionnaire.item.initial *; item Questionnaire.item *
@@ -17202,8 +17202,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -17211,7 +17210,8 @@ begin
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('source', fhir.ref_to_fhir(p -> 'source'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- QuestionnaireResponse: contained Resource *; identifier Identifier; basedOn Reference *; partOf Reference *; subject Reference; encounter Reference; author Reference; source Reference; item QuestionnaireResponse.item *
@@ -17220,8 +17220,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -17229,7 +17228,8 @@ begin
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('source', fhir.ref_from_fhir(p -> 'source'))
-      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."from[]:QuestionnaireResponse.item"(p -> 'item') end));
+      || fhir.pair('item', case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."from[]:QuestionnaireResponse.item"(p -> 'item') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- QuestionnaireResponse.item: answer QuestionnaireResponse.item.answer *; item QuestionnaireResponse.item *
@@ -17380,10 +17380,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- RelatedPerson: contained Resource *; identifier Identifier *; patient Reference
@@ -17392,10 +17392,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient')));
+      || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- RequestGroup: contained Resource *; identifier Identifier *; basedOn Reference *; replaces Reference *; groupIdentifier Identifier; subject Reference; encounter Reference; author Reference; reasonReference Reference *; note Annotation *; action RequestGroup.action *
@@ -17404,8 +17404,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -17415,7 +17414,8 @@ begin
       || fhir.pair('author', fhir.ref_to_fhir(p -> 'author'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- RequestGroup: contained Resource *; identifier Identifier *; basedOn Reference *; replaces Reference *; groupIdentifier Identifier; subject Reference; encounter Reference; author Reference; reasonReference Reference *; note Annotation *; action RequestGroup.action *
@@ -17424,8 +17424,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -17435,7 +17434,8 @@ begin
       || fhir.pair('author', fhir.ref_from_fhir(p -> 'author'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."from[]:RequestGroup.action"(p -> 'action') end));
+      || fhir.pair('action', case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timingDateTime") || exists(@."_timingDateTime") || exists(@."timingAge") || exists(@."timingPeriod") || exists(@."timingDuration") || exists(@."timingRange") || exists(@."timingTiming") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."from[]:RequestGroup.action"(p -> 'action') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- RequestGroup.action: relatedAction RequestGroup.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; participant Reference *; resource Reference; action RequestGroup.action *
@@ -17577,8 +17577,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -17589,7 +17588,8 @@ begin
       || fhir.pair('population', fhir.ref_to_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_to_fhir(p -> 'exposure'))
       || fhir.pair('exposureAlternative', fhir.ref_to_fhir(p -> 'exposureAlternative'))
-      || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchDefinition: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; population Reference; exposure Reference; exposureAlternative Reference; outcome Reference
@@ -17598,8 +17598,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
@@ -17608,7 +17607,8 @@ begin
       || fhir.pair('population', fhir.ref_from_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_from_fhir(p -> 'exposure'))
       || fhir.pair('exposureAlternative', fhir.ref_from_fhir(p -> 'exposureAlternative'))
-      || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome')));
+      || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchElementDefinition: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; characteristic ResearchElementDefinition.characteristic *
@@ -17617,8 +17617,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subject}' then p - '{meta,subject}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'subject') = 'object' then case
         when p -> 'subject' ? 'CodeableConcept' and (p -> 'subject') - 'CodeableConcept' = '{}' then jsonb_build_object('subjectCodeableConcept', p -> 'subject' -> 'CodeableConcept')
@@ -17626,7 +17625,8 @@ begin
         else fhir.choice_to_fhir('subject', p -> 'subject', '{CodeableConcept,Reference}') end end,
         fhir.pair('subject', p -> 'subject'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definition") || exists(@."usageContext") || exists(@."studyEffective") || exists(@."participantEffective"))' then fhir_meta."to[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definition") || exists(@."usageContext") || exists(@."studyEffective") || exists(@."participantEffective"))' then fhir_meta."to[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchElementDefinition: contained Resource *; identifier Identifier *; subject[x] CodeableConcept|Reference; useContext UsageContext *; characteristic ResearchElementDefinition.characteristic *
@@ -17635,14 +17635,14 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,subjectCodeableConcept,subjectReference}' then p - '{meta,subjectCodeableConcept,subjectReference}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{subjectCodeableConcept,subjectReference}' then jsonb_build_object('subject',
         fhir.pair('CodeableConcept', p -> 'subjectCodeableConcept')
         || fhir.pair('Reference', fhir.ref_from_fhir(p -> 'subjectReference'))) else '{}' end
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definitionCodeableConcept") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionExpression") || exists(@."definitionDataRequirement") || exists(@."usageContext") || exists(@."studyEffectiveDateTime") || exists(@."_studyEffectiveDateTime") || exists(@."studyEffectivePeriod") || exists(@."studyEffectiveDuration") || exists(@."studyEffectiveTiming") || exists(@."participantEffectiveDateTime") || exists(@."_participantEffectiveDateTime") || exists(@."participantEffectivePeriod") || exists(@."participantEffectiveDuration") || exists(@."participantEffectiveTiming"))' then fhir_meta."from[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end));
+      || fhir.pair('characteristic', case when p -> 'characteristic' @? '$ ? (exists(@."definitionCodeableConcept") || exists(@."definitionCanonical") || exists(@."_definitionCanonical") || exists(@."definitionExpression") || exists(@."definitionDataRequirement") || exists(@."usageContext") || exists(@."studyEffectiveDateTime") || exists(@."_studyEffectiveDateTime") || exists(@."studyEffectivePeriod") || exists(@."studyEffectiveDuration") || exists(@."studyEffectiveTiming") || exists(@."participantEffectiveDateTime") || exists(@."_participantEffectiveDateTime") || exists(@."participantEffectivePeriod") || exists(@."participantEffectiveDuration") || exists(@."participantEffectiveTiming"))' then fhir_meta."from[]:ResearchElementDefinition.characteristic"(p -> 'characteristic') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchElementDefinition.characteristic: definition[x] CodeableConcept|canonical|Expression|DataRequirement; usageContext UsageContext *; studyEffective[x] dateTime|Period|Duration|Timing; participantEffective[x] dateTime|Period|Duration|Timing
@@ -17742,8 +17742,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('protocol', fhir.refs_to_fhir(p -> 'protocol'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -17756,7 +17755,8 @@ begin
       || fhir.pair('recruitment', fhir_meta."to:ResearchStudy.recruitment"(p -> 'recruitment'))
       || fhir.pair('comparisonGroup', case when p -> 'comparisonGroup' @? '$ ? (exists(@."intendedExposure") || exists(@."observedGroup"))' then fhir_meta."to[]:ResearchStudy.comparisonGroup"(p -> 'comparisonGroup') end)
       || fhir.pair('outcomeMeasure', case when p -> 'outcomeMeasure' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p -> 'outcomeMeasure') end)
-      || fhir.pair('result', fhir.refs_to_fhir(p -> 'result')));
+      || fhir.pair('result', fhir.refs_to_fhir(p -> 'result'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchStudy: contained Resource *; identifier Identifier *; protocol Reference *; partOf Reference *; enrollment Reference *; sponsor Reference; principalInvestigator Reference; site Reference *; note Annotation *; associatedParty ResearchStudy.associatedParty *; recruitment ResearchStudy.recruitment; comparisonGroup ResearchStudy.comparisonGroup *; outcomeMeasure ResearchStudy.outcomeMeasure *; result Reference *
@@ -17765,8 +17765,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('protocol', fhir.refs_from_fhir(p -> 'protocol'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -17779,7 +17778,8 @@ begin
       || fhir.pair('recruitment', fhir_meta."from:ResearchStudy.recruitment"(p -> 'recruitment'))
       || fhir.pair('comparisonGroup', case when p -> 'comparisonGroup' @? '$ ? (exists(@."intendedExposure") || exists(@."observedGroup"))' then fhir_meta."from[]:ResearchStudy.comparisonGroup"(p -> 'comparisonGroup') end)
       || fhir.pair('outcomeMeasure', case when p -> 'outcomeMeasure' @? '$ ? (exists(@."reference"))' then fhir_meta."from[]:ResearchStudy.outcomeMeasure"(p -> 'outcomeMeasure') end)
-      || fhir.pair('result', fhir.refs_from_fhir(p -> 'result')));
+      || fhir.pair('result', fhir.refs_from_fhir(p -> 'result'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchStudy.associatedParty: party Reference
@@ -17970,12 +17970,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('study', fhir.ref_to_fhir(p -> 'study'))
       || fhir.pair('individual', fhir.ref_to_fhir(p -> 'individual'))
-      || fhir.pair('consent', fhir.ref_to_fhir(p -> 'consent')));
+      || fhir.pair('consent', fhir.ref_to_fhir(p -> 'consent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ResearchSubject: contained Resource *; identifier Identifier *; study Reference; individual Reference; consent Reference
@@ -17984,12 +17984,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('study', fhir.ref_from_fhir(p -> 'study'))
       || fhir.pair('individual', fhir.ref_from_fhir(p -> 'individual'))
-      || fhir.pair('consent', fhir.ref_from_fhir(p -> 'consent')));
+      || fhir.pair('consent', fhir.ref_from_fhir(p -> 'consent'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- RiskAssessment: contained Resource *; identifier Identifier *; basedOn Reference; parent Reference; subject Reference; encounter Reference; occurrence[x] dateTime|Period; condition Reference; performer Reference; reasonReference Reference *; basis Reference *; prediction RiskAssessment.prediction *; note Annotation *
@@ -17998,8 +17998,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.ref_to_fhir(p -> 'basedOn'))
       || fhir.pair('parent', fhir.ref_to_fhir(p -> 'parent'))
@@ -18015,7 +18014,8 @@ begin
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('basis', fhir.refs_to_fhir(p -> 'basis'))
       || fhir.pair('prediction', case when p -> 'prediction' @? '$ ? (exists(@."probability") || exists(@."when"))' then fhir_meta."to[]:RiskAssessment.prediction"(p -> 'prediction') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- RiskAssessment: contained Resource *; identifier Identifier *; basedOn Reference; parent Reference; subject Reference; encounter Reference; occurrence[x] dateTime|Period; condition Reference; performer Reference; reasonReference Reference *; basis Reference *; prediction RiskAssessment.prediction *; note Annotation *
@@ -18024,8 +18024,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.ref_from_fhir(p -> 'basedOn'))
       || fhir.pair('parent', fhir.ref_from_fhir(p -> 'parent'))
@@ -18040,7 +18039,8 @@ begin
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('basis', fhir.refs_from_fhir(p -> 'basis'))
       || fhir.pair('prediction', case when p -> 'prediction' @? '$ ? (exists(@."probabilityDecimal") || exists(@."_probabilityDecimal") || exists(@."probabilityRange") || exists(@."whenPeriod") || exists(@."whenRange"))' then fhir_meta."from[]:RiskAssessment.prediction"(p -> 'prediction') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- RiskAssessment.prediction: probability[x] decimal|Range; when[x] Period|Range
@@ -18116,15 +18116,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('population', fhir.ref_to_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_to_fhir(p -> 'exposure'))
       || fhir.pair('outcome', fhir.ref_to_fhir(p -> 'outcome'))
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- RiskEvidenceSynthesis: contained Resource *; identifier Identifier *; note Annotation *; useContext UsageContext *; population Reference; exposure Reference; outcome Reference; certainty RiskEvidenceSynthesis.certainty *
@@ -18133,15 +18133,15 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('population', fhir.ref_from_fhir(p -> 'population'))
       || fhir.pair('exposure', fhir.ref_from_fhir(p -> 'exposure'))
       || fhir.pair('outcome', fhir.ref_from_fhir(p -> 'outcome'))
-      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end));
+      || fhir.pair('certainty', case when p -> 'certainty' @? '$ ? (exists(@."note") || exists(@."certaintySubcomponent"))' then fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p -> 'certainty') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- RiskEvidenceSynthesis.certainty: note Annotation *; certaintySubcomponent RiskEvidenceSynthesis.certainty.certaintySubcomponent *
@@ -18256,10 +18256,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('actor', fhir.refs_to_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.refs_to_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Schedule: contained Resource *; identifier Identifier *; actor Reference *
@@ -18268,10 +18268,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('actor', fhir.refs_from_fhir(p -> 'actor')));
+      || fhir.pair('actor', fhir.refs_from_fhir(p -> 'actor'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SearchParameter: contained Resource *; useContext UsageContext *
@@ -18280,9 +18280,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SearchParameter: contained Resource *; useContext UsageContext *
@@ -18291,9 +18291,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ServiceRequest: contained Resource *; identifier Identifier *; basedOn Reference *; replaces Reference *; requisition Identifier; quantity[x] Quantity|Ratio|Range; subject Reference; encounter Reference; occurrence[x] dateTime|Period|Timing; asNeeded[x] boolean|CodeableConcept; requester Reference; performer Reference *; locationReference Reference *; reasonReference Reference *; insurance Reference *; supportingInfo Reference *; specimen Reference *; note Annotation *; relevantHistory Reference *
@@ -18302,8 +18302,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,quantity,occurrence,asNeeded}' then p - '{meta,quantity,occurrence,asNeeded}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_to_fhir(p -> 'replaces'))
@@ -18335,7 +18334,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_to_fhir(p -> 'supportingInfo'))
       || fhir.pair('specimen', fhir.refs_to_fhir(p -> 'specimen'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ServiceRequest: contained Resource *; identifier Identifier *; basedOn Reference *; replaces Reference *; requisition Identifier; quantity[x] Quantity|Ratio|Range; subject Reference; encounter Reference; occurrence[x] dateTime|Period|Timing; asNeeded[x] boolean|CodeableConcept; requester Reference; performer Reference *; locationReference Reference *; reasonReference Reference *; insurance Reference *; supportingInfo Reference *; specimen Reference *; note Annotation *; relevantHistory Reference *
@@ -18344,8 +18344,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}' then p - '{meta,quantityQuantity,quantityRatio,quantityRange,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('replaces', fhir.refs_from_fhir(p -> 'replaces'))
@@ -18373,7 +18372,8 @@ begin
       || fhir.pair('supportingInfo', fhir.refs_from_fhir(p -> 'supportingInfo'))
       || fhir.pair('specimen', fhir.refs_from_fhir(p -> 'specimen'))
       || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
-      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory')));
+      || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Signature: who Reference; onBehalfOf Reference
@@ -18436,10 +18436,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('schedule', fhir.ref_to_fhir(p -> 'schedule')));
+      || fhir.pair('schedule', fhir.ref_to_fhir(p -> 'schedule'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Slot: contained Resource *; identifier Identifier *; schedule Reference
@@ -18448,10 +18448,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
-      || fhir.pair('schedule', fhir.ref_from_fhir(p -> 'schedule')));
+      || fhir.pair('schedule', fhir.ref_from_fhir(p -> 'schedule'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Specimen: contained Resource *; identifier Identifier *; accessionIdentifier Identifier; subject Reference; parent Reference *; request Reference *; collection Specimen.collection; processing Specimen.processing *; container Specimen.container *; note Annotation *
@@ -18460,8 +18460,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('accessionIdentifier', fhir_meta."to:Identifier"(p -> 'accessionIdentifier'))
       || fhir.pair('subject', fhir.ref_to_fhir(p -> 'subject'))
@@ -18470,7 +18469,8 @@ begin
       || fhir.pair('collection', fhir_meta."to:Specimen.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."time"))' then fhir_meta."to[]:Specimen.processing"(p -> 'processing') end)
       || fhir.pair('container', case when p -> 'container' @? '$ ? (exists(@."identifier") || exists(@."additive"))' then fhir_meta."to[]:Specimen.container"(p -> 'container') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Specimen: contained Resource *; identifier Identifier *; accessionIdentifier Identifier; subject Reference; parent Reference *; request Reference *; collection Specimen.collection; processing Specimen.processing *; container Specimen.container *; note Annotation *
@@ -18479,8 +18479,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('accessionIdentifier', fhir_meta."from:Identifier"(p -> 'accessionIdentifier'))
       || fhir.pair('subject', fhir.ref_from_fhir(p -> 'subject'))
@@ -18489,7 +18488,8 @@ begin
       || fhir.pair('collection', fhir_meta."from:Specimen.collection"(p -> 'collection'))
       || fhir.pair('processing', case when p -> 'processing' @? '$ ? (exists(@."additive") || exists(@."timeDateTime") || exists(@."_timeDateTime") || exists(@."timePeriod"))' then fhir_meta."from[]:Specimen.processing"(p -> 'processing') end)
       || fhir.pair('container', case when p -> 'container' @? '$ ? (exists(@."identifier") || exists(@."additiveCodeableConcept") || exists(@."additiveReference"))' then fhir_meta."from[]:Specimen.container"(p -> 'container') end)
-      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end));
+      || fhir.pair('note', case when p -> 'note' @? '$ ? (exists(@."authorReference") || exists(@."authorString") || exists(@."_authorString"))' then fhir_meta."from[]:Annotation"(p -> 'note') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Specimen.collection: collector Reference; collected[x] dateTime|Period; fastingStatus[x] CodeableConcept|Duration
@@ -18658,10 +18658,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."to[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end));
+      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."to[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SpecimenDefinition: contained Resource *; identifier Identifier; typeTested SpecimenDefinition.typeTested *
@@ -18670,10 +18670,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."from[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end));
+      || fhir.pair('typeTested', case when p -> 'typeTested' @? '$ ? (exists(@."container"))' then fhir_meta."from[]:SpecimenDefinition.typeTested"(p -> 'typeTested') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SpecimenDefinition.typeTested: container SpecimenDefinition.typeTested.container
@@ -18823,12 +18823,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('snapshot', fhir_meta."to:StructureDefinition.snapshot"(p -> 'snapshot'))
-      || fhir.pair('differential', fhir_meta."to:StructureDefinition.differential"(p -> 'differential')));
+      || fhir.pair('differential', fhir_meta."to:StructureDefinition.differential"(p -> 'differential'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- StructureDefinition: contained Resource *; identifier Identifier *; useContext UsageContext *; snapshot StructureDefinition.snapshot; differential StructureDefinition.differential
@@ -18837,12 +18837,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('snapshot', fhir_meta."from:StructureDefinition.snapshot"(p -> 'snapshot'))
-      || fhir.pair('differential', fhir_meta."from:StructureDefinition.differential"(p -> 'differential')));
+      || fhir.pair('differential', fhir_meta."from:StructureDefinition.differential"(p -> 'differential'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- StructureDefinition.differential: element ElementDefinition *
@@ -18895,11 +18895,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."to[]:StructureMap.group"(p -> 'group') end));
+      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."to[]:StructureMap.group"(p -> 'group') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- StructureMap: contained Resource *; identifier Identifier *; useContext UsageContext *; group StructureMap.group *
@@ -18908,11 +18908,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."from[]:StructureMap.group"(p -> 'group') end));
+      || fhir.pair('group', case when p -> 'group' @? '$ ? (exists(@."rule"))' then fhir_meta."from[]:StructureMap.group"(p -> 'group') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- StructureMap.group: rule StructureMap.group.rule *
@@ -19323,8 +19323,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Subscription: contained Resource *
@@ -19333,8 +19333,8 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained')));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Substance: contained Resource *; identifier Identifier *; instance Substance.instance *; ingredient Substance.ingredient *
@@ -19343,11 +19343,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instance', case when p -> 'instance' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:Substance.instance"(p -> 'instance') end)
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substance"))' then fhir_meta."to[]:Substance.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substance"))' then fhir_meta."to[]:Substance.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Substance: contained Resource *; identifier Identifier *; instance Substance.instance *; ingredient Substance.ingredient *
@@ -19356,11 +19356,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('instance', case when p -> 'instance' @? '$ ? (exists(@."identifier"))' then fhir_meta."from[]:Substance.instance"(p -> 'instance') end)
-      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substanceCodeableConcept") || exists(@."substanceReference"))' then fhir_meta."from[]:Substance.ingredient"(p -> 'ingredient') end));
+      || fhir.pair('ingredient', case when p -> 'ingredient' @? '$ ? (exists(@."substanceCodeableConcept") || exists(@."substanceReference"))' then fhir_meta."from[]:Substance.ingredient"(p -> 'ingredient') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Substance.ingredient: substance[x] CodeableConcept|Reference
@@ -19510,9 +19510,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceNucleicAcid: contained Resource *; subunit SubstanceNucleicAcid.subunit *
@@ -19521,9 +19521,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."linkage") || exists(@."sugar"))' then fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceNucleicAcid.subunit: linkage SubstanceNucleicAcid.subunit.linkage *; sugar SubstanceNucleicAcid.subunit.sugar *
@@ -19690,10 +19690,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('monomerSet', case when p -> 'monomerSet' @? '$ ? (exists(@."startingMaterial"))' then fhir_meta."to[]:SubstancePolymer.monomerSet"(p -> 'monomerSet') end)
-      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."to[]:SubstancePolymer.repeat"(p -> 'repeat') end));
+      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."to[]:SubstancePolymer.repeat"(p -> 'repeat') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstancePolymer: contained Resource *; monomerSet SubstancePolymer.monomerSet *; repeat SubstancePolymer.repeat *
@@ -19702,10 +19702,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('monomerSet', case when p -> 'monomerSet' @? '$ ? (exists(@."startingMaterial"))' then fhir_meta."from[]:SubstancePolymer.monomerSet"(p -> 'monomerSet') end)
-      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."from[]:SubstancePolymer.repeat"(p -> 'repeat') end));
+      || fhir.pair('repeat', case when p -> 'repeat' @? '$ ? (exists(@."repeatUnit"))' then fhir_meta."from[]:SubstancePolymer.repeat"(p -> 'repeat') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstancePolymer.monomerSet: startingMaterial SubstancePolymer.monomerSet.startingMaterial *
@@ -19976,9 +19976,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."to[]:SubstanceProtein.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."to[]:SubstanceProtein.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceProtein: contained Resource *; subunit SubstanceProtein.subunit *
@@ -19987,9 +19987,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."from[]:SubstanceProtein.subunit"(p -> 'subunit') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('subunit', case when p -> 'subunit' @? '$ ? (exists(@."nTerminalModificationId") || exists(@."cTerminalModificationId"))' then fhir_meta."from[]:SubstanceProtein.subunit"(p -> 'subunit') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceProtein.subunit: nTerminalModificationId Identifier; cTerminalModificationId Identifier
@@ -20052,12 +20052,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('gene', case when p -> 'gene' @? '$ ? (exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.gene"(p -> 'gene') end)
       || fhir.pair('geneElement', case when p -> 'geneElement' @? '$ ? (exists(@."element") || exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p -> 'geneElement') end)
       || fhir.pair('classification', case when p -> 'classification' @? '$ ? (exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.classification"(p -> 'classification') end)
-      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amount") || exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.target"(p -> 'target') end));
+      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amount") || exists(@."source"))' then fhir_meta."to[]:SubstanceReferenceInformation.target"(p -> 'target') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceReferenceInformation: contained Resource *; gene SubstanceReferenceInformation.gene *; geneElement SubstanceReferenceInformation.geneElement *; classification SubstanceReferenceInformation.classification *; target SubstanceReferenceInformation.target *
@@ -20066,12 +20066,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('gene', case when p -> 'gene' @? '$ ? (exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.gene"(p -> 'gene') end)
       || fhir.pair('geneElement', case when p -> 'geneElement' @? '$ ? (exists(@."element") || exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.geneElement"(p -> 'geneElement') end)
       || fhir.pair('classification', case when p -> 'classification' @? '$ ? (exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.classification"(p -> 'classification') end)
-      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amountQuantity") || exists(@."amountRange") || exists(@."amountString") || exists(@."_amountString") || exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.target"(p -> 'target') end));
+      || fhir.pair('target', case when p -> 'target' @? '$ ? (exists(@."target") || exists(@."amountQuantity") || exists(@."amountRange") || exists(@."amountString") || exists(@."_amountString") || exists(@."source"))' then fhir_meta."from[]:SubstanceReferenceInformation.target"(p -> 'target') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceReferenceInformation.classification: source Reference *
@@ -20303,10 +20303,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('organismId', fhir_meta."to:Identifier"(p -> 'organismId'))
-      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'parentSubstanceId') end));
+      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'parentSubstanceId') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceSourceMaterial: contained Resource *; organismId Identifier; parentSubstanceId Identifier *
@@ -20315,10 +20315,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('organismId', fhir_meta."from:Identifier"(p -> 'organismId'))
-      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'parentSubstanceId') end));
+      || fhir.pair('parentSubstanceId', case when p -> 'parentSubstanceId' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'parentSubstanceId') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceSpecification: contained Resource *; identifier Identifier; source Reference *; moiety SubstanceSpecification.moiety *; property SubstanceSpecification.property *; referenceInformation Reference; structure SubstanceSpecification.structure; code SubstanceSpecification.code *; name SubstanceSpecification.name *; relationship SubstanceSpecification.relationship *; nucleicAcid Reference; polymer Reference; protein Reference; sourceMaterial Reference
@@ -20327,8 +20327,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('source', fhir.refs_to_fhir(p -> 'source'))
       || fhir.pair('moiety', case when p -> 'moiety' @? '$ ? (exists(@."identifier") || exists(@."amount"))' then fhir_meta."to[]:SubstanceSpecification.moiety"(p -> 'moiety') end)
@@ -20341,7 +20340,8 @@ begin
       || fhir.pair('nucleicAcid', fhir.ref_to_fhir(p -> 'nucleicAcid'))
       || fhir.pair('polymer', fhir.ref_to_fhir(p -> 'polymer'))
       || fhir.pair('protein', fhir.ref_to_fhir(p -> 'protein'))
-      || fhir.pair('sourceMaterial', fhir.ref_to_fhir(p -> 'sourceMaterial')));
+      || fhir.pair('sourceMaterial', fhir.ref_to_fhir(p -> 'sourceMaterial'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceSpecification: contained Resource *; identifier Identifier; source Reference *; moiety SubstanceSpecification.moiety *; property SubstanceSpecification.property *; referenceInformation Reference; structure SubstanceSpecification.structure; code SubstanceSpecification.code *; name SubstanceSpecification.name *; relationship SubstanceSpecification.relationship *; nucleicAcid Reference; polymer Reference; protein Reference; sourceMaterial Reference
@@ -20350,8 +20350,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('source', fhir.refs_from_fhir(p -> 'source'))
       || fhir.pair('moiety', case when p -> 'moiety' @? '$ ? (exists(@."identifier") || exists(@."amountQuantity") || exists(@."amountString") || exists(@."_amountString"))' then fhir_meta."from[]:SubstanceSpecification.moiety"(p -> 'moiety') end)
@@ -20364,7 +20363,8 @@ begin
       || fhir.pair('nucleicAcid', fhir.ref_from_fhir(p -> 'nucleicAcid'))
       || fhir.pair('polymer', fhir.ref_from_fhir(p -> 'polymer'))
       || fhir.pair('protein', fhir.ref_from_fhir(p -> 'protein'))
-      || fhir.pair('sourceMaterial', fhir.ref_from_fhir(p -> 'sourceMaterial')));
+      || fhir.pair('sourceMaterial', fhir.ref_from_fhir(p -> 'sourceMaterial'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SubstanceSpecification.code: source Reference *
@@ -20758,8 +20758,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrence}' then p - '{meta,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_to_fhir(p -> 'partOf'))
@@ -20773,7 +20772,8 @@ begin
         fhir.pair('occurrence', p -> 'occurrence'))
       || fhir.pair('supplier', fhir.ref_to_fhir(p -> 'supplier'))
       || fhir.pair('destination', fhir.ref_to_fhir(p -> 'destination'))
-      || fhir.pair('receiver', fhir.refs_to_fhir(p -> 'receiver')));
+      || fhir.pair('receiver', fhir.refs_to_fhir(p -> 'receiver'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SupplyDelivery: contained Resource *; identifier Identifier *; basedOn Reference *; partOf Reference *; patient Reference; suppliedItem SupplyDelivery.suppliedItem; occurrence[x] dateTime|Period|Timing; supplier Reference; destination Reference; receiver Reference *
@@ -20782,8 +20782,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('partOf', fhir.refs_from_fhir(p -> 'partOf'))
@@ -20796,7 +20795,8 @@ begin
         || fhir.pair('Timing', fhir_meta."from:Timing"(p -> 'occurrenceTiming'))) else '{}' end
       || fhir.pair('supplier', fhir.ref_from_fhir(p -> 'supplier'))
       || fhir.pair('destination', fhir.ref_from_fhir(p -> 'destination'))
-      || fhir.pair('receiver', fhir.refs_from_fhir(p -> 'receiver')));
+      || fhir.pair('receiver', fhir.refs_from_fhir(p -> 'receiver'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SupplyDelivery.suppliedItem: item[x] CodeableConcept|Reference
@@ -20833,8 +20833,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,item,occurrence}' then p - '{meta,item,occurrence}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || coalesce(case when jsonb_typeof(p -> 'item') = 'object' then case
         when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then jsonb_build_object('itemCodeableConcept', p -> 'item' -> 'CodeableConcept')
@@ -20852,7 +20851,8 @@ begin
       || fhir.pair('supplier', fhir.refs_to_fhir(p -> 'supplier'))
       || fhir.pair('reasonReference', fhir.refs_to_fhir(p -> 'reasonReference'))
       || fhir.pair('deliverFrom', fhir.ref_to_fhir(p -> 'deliverFrom'))
-      || fhir.pair('deliverTo', fhir.ref_to_fhir(p -> 'deliverTo')));
+      || fhir.pair('deliverTo', fhir.ref_to_fhir(p -> 'deliverTo'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- SupplyRequest: contained Resource *; identifier Identifier *; item[x] CodeableConcept|Reference; parameter SupplyRequest.parameter *; occurrence[x] dateTime|Period|Timing; requester Reference; supplier Reference *; reasonReference Reference *; deliverFrom Reference; deliverTo Reference
@@ -20861,8 +20861,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}' then p - '{meta,itemCodeableConcept,itemReference,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || case when p ?| '{itemCodeableConcept,itemReference}' then jsonb_build_object('item',
         fhir.pair('CodeableConcept', p -> 'itemCodeableConcept')
@@ -20877,7 +20876,8 @@ begin
       || fhir.pair('supplier', fhir.refs_from_fhir(p -> 'supplier'))
       || fhir.pair('reasonReference', fhir.refs_from_fhir(p -> 'reasonReference'))
       || fhir.pair('deliverFrom', fhir.ref_from_fhir(p -> 'deliverFrom'))
-      || fhir.pair('deliverTo', fhir.ref_from_fhir(p -> 'deliverTo')));
+      || fhir.pair('deliverTo', fhir.ref_from_fhir(p -> 'deliverTo'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- SupplyRequest.parameter: value[x] CodeableConcept|Quantity|Range|boolean
@@ -20949,8 +20949,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_to_fhir(p -> 'basedOn'))
       || fhir.pair('groupIdentifier', fhir_meta."to:Identifier"(p -> 'groupIdentifier'))
@@ -20967,7 +20966,8 @@ begin
       || fhir.pair('relevantHistory', fhir.refs_to_fhir(p -> 'relevantHistory'))
       || fhir.pair('restriction', fhir_meta."to:Task.restriction"(p -> 'restriction'))
       || fhir.pair('input', case when p -> 'input' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Task.input"(p -> 'input') end)
-      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Task.output"(p -> 'output') end));
+      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Task.output"(p -> 'output') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- Task: contained Resource *; identifier Identifier *; basedOn Reference *; groupIdentifier Identifier; partOf Reference *; focus Reference; for Reference; encounter Reference; requester Reference; owner Reference; location Reference; reasonReference Reference; insurance Reference *; note Annotation *; relevantHistory Reference *; restriction Task.restriction; input Task.input *; output Task.output *
@@ -20976,8 +20976,7 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('basedOn', fhir.refs_from_fhir(p -> 'basedOn'))
       || fhir.pair('groupIdentifier', fhir_meta."from:Identifier"(p -> 'groupIdentifier'))
@@ -20994,7 +20993,8 @@ begin
       || fhir.pair('relevantHistory', fhir.refs_from_fhir(p -> 'relevantHistory'))
       || fhir.pair('restriction', fhir_meta."from:Task.restriction"(p -> 'restriction'))
       || fhir.pair('input', case when p -> 'input' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta"))' then fhir_meta."from[]:Task.input"(p -> 'input') end)
-      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta"))' then fhir_meta."from[]:Task.output"(p -> 'output') end));
+      || fhir.pair('output', case when p -> 'output' @? '$ ? (exists(@."valueBase64Binary") || exists(@."_valueBase64Binary") || exists(@."valueBoolean") || exists(@."_valueBoolean") || exists(@."valueCanonical") || exists(@."_valueCanonical") || exists(@."valueCode") || exists(@."_valueCode") || exists(@."valueDate") || exists(@."_valueDate") || exists(@."valueDateTime") || exists(@."_valueDateTime") || exists(@."valueDecimal") || exists(@."_valueDecimal") || exists(@."valueId") || exists(@."_valueId") || exists(@."valueInstant") || exists(@."_valueInstant") || exists(@."valueInteger") || exists(@."_valueInteger") || exists(@."valueMarkdown") || exists(@."_valueMarkdown") || exists(@."valueOid") || exists(@."_valueOid") || exists(@."valuePositiveInt") || exists(@."_valuePositiveInt") || exists(@."valueString") || exists(@."_valueString") || exists(@."valueTime") || exists(@."_valueTime") || exists(@."valueUnsignedInt") || exists(@."_valueUnsignedInt") || exists(@."valueUri") || exists(@."_valueUri") || exists(@."valueUrl") || exists(@."_valueUrl") || exists(@."valueUuid") || exists(@."_valueUuid") || exists(@."valueAddress") || exists(@."valueAge") || exists(@."valueAnnotation") || exists(@."valueAttachment") || exists(@."valueCodeableConcept") || exists(@."valueCoding") || exists(@."valueContactPoint") || exists(@."valueCount") || exists(@."valueDistance") || exists(@."valueDuration") || exists(@."valueHumanName") || exists(@."valueIdentifier") || exists(@."valueMoney") || exists(@."valuePeriod") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueRatio") || exists(@."valueReference") || exists(@."valueSampledData") || exists(@."valueSignature") || exists(@."valueTiming") || exists(@."valueContactDetail") || exists(@."valueContributor") || exists(@."valueDataRequirement") || exists(@."valueExpression") || exists(@."valueParameterDefinition") || exists(@."valueRelatedArtifact") || exists(@."valueTriggerDefinition") || exists(@."valueUsageContext") || exists(@."valueDosage") || exists(@."valueMeta"))' then fhir_meta."from[]:Task.output"(p -> 'output') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- Task.input: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
@@ -21371,9 +21371,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- TerminologyCapabilities: contained Resource *; useContext UsageContext *
@@ -21382,9 +21382,9 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
-      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end));
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+      || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- TestReport: contained Resource *; identifier Identifier; testScript Reference
@@ -21393,10 +21393,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
-      || fhir.pair('testScript', fhir.ref_to_fhir(p -> 'testScript')));
+      || fhir.pair('testScript', fhir.ref_to_fhir(p -> 'testScript'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- TestReport: contained Resource *; identifier Identifier; testScript Reference
@@ -21405,10 +21405,10 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-      || fhir.pair('testScript', fhir.ref_from_fhir(p -> 'testScript')));
+      || fhir.pair('testScript', fhir.ref_from_fhir(p -> 'testScript'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- TestScript: contained Resource *; identifier Identifier; useContext UsageContext *; fixture TestScript.fixture *; profile Reference *
@@ -21417,12 +21417,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."to:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('fixture', case when p -> 'fixture' @? '$ ? (exists(@."resource"))' then fhir_meta."to[]:TestScript.fixture"(p -> 'fixture') end)
-      || fhir.pair('profile', fhir.refs_to_fhir(p -> 'profile')));
+      || fhir.pair('profile', fhir.refs_to_fhir(p -> 'profile'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- TestScript: contained Resource *; identifier Identifier; useContext UsageContext *; fixture TestScript.fixture *; profile Reference *
@@ -21431,12 +21431,12 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
       || fhir.pair('fixture', case when p -> 'fixture' @? '$ ? (exists(@."resource"))' then fhir_meta."from[]:TestScript.fixture"(p -> 'fixture') end)
-      || fhir.pair('profile', fhir.refs_from_fhir(p -> 'profile')));
+      || fhir.pair('profile', fhir.refs_from_fhir(p -> 'profile'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- TestScript.fixture: resource Reference
@@ -21707,11 +21707,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('expansion', fhir_meta."to:ValueSet.expansion"(p -> 'expansion')));
+      || fhir.pair('expansion', fhir_meta."to:ValueSet.expansion"(p -> 'expansion'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- ValueSet: contained Resource *; identifier Identifier *; useContext UsageContext *; expansion ValueSet.expansion
@@ -21720,11 +21720,11 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('useContext', case when p -> 'useContext' @? '$ ? (exists(@."valueCodeableConcept") || exists(@."valueQuantity") || exists(@."valueRange") || exists(@."valueReference"))' then fhir_meta."from[]:UsageContext"(p -> 'useContext') end)
-      || fhir.pair('expansion', fhir_meta."from:ValueSet.expansion"(p -> 'expansion')));
+      || fhir.pair('expansion', fhir_meta."from:ValueSet.expansion"(p -> 'expansion'))
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- ValueSet.expansion: parameter ValueSet.expansion.parameter *; contains ValueSet.expansion.contains *
@@ -21884,13 +21884,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_to_fhir(p -> 'target'))
       || fhir.pair('frequency', fhir_meta."to:Timing"(p -> 'frequency'))
       || fhir.pair('primarySource', case when p -> 'primarySource' @? '$ ? (exists(@."who"))' then fhir_meta."to[]:VerificationResult.primarySource"(p -> 'primarySource') end)
       || fhir.pair('attestation', fhir_meta."to:VerificationResult.attestation"(p -> 'attestation'))
-      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."to[]:VerificationResult.validator"(p -> 'validator') end));
+      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."to[]:VerificationResult.validator"(p -> 'validator') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- VerificationResult: contained Resource *; target Reference *; frequency Timing; primarySource VerificationResult.primarySource *; attestation VerificationResult.attestation; validator VerificationResult.validator *
@@ -21899,13 +21899,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('target', fhir.refs_from_fhir(p -> 'target'))
       || fhir.pair('frequency', fhir_meta."from:Timing"(p -> 'frequency'))
       || fhir.pair('primarySource', case when p -> 'primarySource' @? '$ ? (exists(@."who"))' then fhir_meta."from[]:VerificationResult.primarySource"(p -> 'primarySource') end)
       || fhir.pair('attestation', fhir_meta."from:VerificationResult.attestation"(p -> 'attestation'))
-      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."from[]:VerificationResult.validator"(p -> 'validator') end));
+      || fhir.pair('validator', case when p -> 'validator' @? '$ ? (exists(@."organization") || exists(@."attestationSignature"))' then fhir_meta."from[]:VerificationResult.validator"(p -> 'validator') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- VerificationResult.attestation: who Reference; onBehalfOf Reference; proxySignature Signature; sourceSignature Signature
@@ -22048,13 +22048,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_to_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."to[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_to_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_to_fhir(p -> 'encounter'))
       || fhir.pair('prescriber', fhir.ref_to_fhir(p -> 'prescriber'))
-      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end));
+      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))));
 end $$;
 
 -- VisionPrescription: contained Resource *; identifier Identifier *; patient Reference; encounter Reference; prescriber Reference; lensSpecification VisionPrescription.lensSpecification *
@@ -22063,13 +22063,13 @@ language plpgsql stable parallel safe as $$
 begin
   p := p || '{}';
   return (case when p ?| '{meta}' then p - '{meta}'::text[] else p end)
-    || (coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta')))
-      || fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
+    || (fhir.pair('contained', fhir.resources_from_fhir(p -> 'contained'))
       || fhir.pair('identifier', case when p -> 'identifier' @? '$ ? (exists(@."assigner"))' then fhir_meta."from[]:Identifier"(p -> 'identifier') end)
       || fhir.pair('patient', fhir.ref_from_fhir(p -> 'patient'))
       || fhir.pair('encounter', fhir.ref_from_fhir(p -> 'encounter'))
       || fhir.pair('prescriber', fhir.ref_from_fhir(p -> 'prescriber'))
-      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end));
+      || fhir.pair('lensSpecification', case when p -> 'lensSpecification' @? '$ ? (exists(@."note"))' then fhir_meta."from[]:VisionPrescription.lensSpecification"(p -> 'lensSpecification') end)
+      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));
 end $$;
 
 -- VisionPrescription.lensSpecification: note Annotation *
@@ -22466,8 +22466,692 @@ begin
     end;
 end $$;
 
+-- A resource nested in another one (fhir.resource_to_fhir) of type p_type to FHIR format (resource types without definitions: meta only).
+create function fhir_meta.nested_to_fhir(p_type text, p jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+begin
+  return
+    case when p_type < 'Media' collate "C" then
+      case when p_type < 'DeviceMetric' collate "C" then
+        case when p_type < 'Claim' collate "C" then
+          case when p_type < 'BiologicallyDerivedProduct' collate "C" then
+            case when p_type < 'Appointment' collate "C" then
+              case p_type
+                when 'Account' then fhir_meta."to:Account"(p, null)
+                when 'ActivityDefinition' then fhir_meta."to:ActivityDefinition"(p, null)
+                when 'AdverseEvent' then fhir_meta."to:AdverseEvent"(p, null)
+                when 'AllergyIntolerance' then fhir_meta."to:AllergyIntolerance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Appointment' then fhir_meta."to:Appointment"(p, null)
+                when 'AppointmentResponse' then fhir_meta."to:AppointmentResponse"(p, null)
+                when 'AuditEvent' then fhir_meta."to:AuditEvent"(p, null)
+                when 'Basic' then fhir_meta."to:Basic"(p, null)
+                when 'Binary' then fhir_meta."to:Binary"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'CarePlan' collate "C" then
+              case p_type
+                when 'BiologicallyDerivedProduct' then fhir_meta."to:BiologicallyDerivedProduct"(p, null)
+                when 'BodyStructure' then fhir_meta."to:BodyStructure"(p, null)
+                when 'Bundle' then fhir_meta."to:Bundle"(p, null)
+                when 'CapabilityStatement' then fhir_meta."to:CapabilityStatement"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'CarePlan' then fhir_meta."to:CarePlan"(p, null)
+                when 'CareTeam' then fhir_meta."to:CareTeam"(p, null)
+                when 'CatalogEntry' then fhir_meta."to:CatalogEntry"(p, null)
+                when 'ChargeItem' then fhir_meta."to:ChargeItem"(p, null)
+                when 'ChargeItemDefinition' then fhir_meta."to:ChargeItemDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'Condition' collate "C" then
+            case when p_type < 'Communication' collate "C" then
+              case p_type
+                when 'Claim' then fhir_meta."to:Claim"(p, null)
+                when 'ClaimResponse' then fhir_meta."to:ClaimResponse"(p, null)
+                when 'ClinicalImpression' then fhir_meta."to:ClinicalImpression"(p, null)
+                when 'CodeSystem' then fhir_meta."to:CodeSystem"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Communication' then fhir_meta."to:Communication"(p, null)
+                when 'CommunicationRequest' then fhir_meta."to:CommunicationRequest"(p, null)
+                when 'CompartmentDefinition' then fhir_meta."to:CompartmentDefinition"(p, null)
+                when 'Composition' then fhir_meta."to:Composition"(p, null)
+                when 'ConceptMap' then fhir_meta."to:ConceptMap"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'CoverageEligibilityRequest' collate "C" then
+              case p_type
+                when 'Condition' then fhir_meta."to:Condition"(p, null)
+                when 'Consent' then fhir_meta."to:Consent"(p, null)
+                when 'Contract' then fhir_meta."to:Contract"(p, null)
+                when 'Coverage' then fhir_meta."to:Coverage"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'CoverageEligibilityRequest' then fhir_meta."to:CoverageEligibilityRequest"(p, null)
+                when 'CoverageEligibilityResponse' then fhir_meta."to:CoverageEligibilityResponse"(p, null)
+                when 'DetectedIssue' then fhir_meta."to:DetectedIssue"(p, null)
+                when 'Device' then fhir_meta."to:Device"(p, null)
+                when 'DeviceDefinition' then fhir_meta."to:DeviceDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'Flag' collate "C" then
+          case when p_type < 'EnrollmentRequest' collate "C" then
+            case when p_type < 'DocumentManifest' collate "C" then
+              case p_type
+                when 'DeviceMetric' then fhir_meta."to:DeviceMetric"(p, null)
+                when 'DeviceRequest' then fhir_meta."to:DeviceRequest"(p, null)
+                when 'DeviceUseStatement' then fhir_meta."to:DeviceUseStatement"(p, null)
+                when 'DiagnosticReport' then fhir_meta."to:DiagnosticReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'DocumentManifest' then fhir_meta."to:DocumentManifest"(p, null)
+                when 'DocumentReference' then fhir_meta."to:DocumentReference"(p, null)
+                when 'EffectEvidenceSynthesis' then fhir_meta."to:EffectEvidenceSynthesis"(p, null)
+                when 'Encounter' then fhir_meta."to:Encounter"(p, null)
+                when 'Endpoint' then fhir_meta."to:Endpoint"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'Evidence' collate "C" then
+              case p_type
+                when 'EnrollmentRequest' then fhir_meta."to:EnrollmentRequest"(p, null)
+                when 'EnrollmentResponse' then fhir_meta."to:EnrollmentResponse"(p, null)
+                when 'EpisodeOfCare' then fhir_meta."to:EpisodeOfCare"(p, null)
+                when 'EventDefinition' then fhir_meta."to:EventDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Evidence' then fhir_meta."to:Evidence"(p, null)
+                when 'EvidenceVariable' then fhir_meta."to:EvidenceVariable"(p, null)
+                when 'ExampleScenario' then fhir_meta."to:ExampleScenario"(p, null)
+                when 'ExplanationOfBenefit' then fhir_meta."to:ExplanationOfBenefit"(p, null)
+                when 'FamilyMemberHistory' then fhir_meta."to:FamilyMemberHistory"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'ImmunizationRecommendation' collate "C" then
+            case when p_type < 'GuidanceResponse' collate "C" then
+              case p_type
+                when 'Flag' then fhir_meta."to:Flag"(p, null)
+                when 'Goal' then fhir_meta."to:Goal"(p, null)
+                when 'GraphDefinition' then fhir_meta."to:GraphDefinition"(p, null)
+                when 'Group' then fhir_meta."to:Group"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'GuidanceResponse' then fhir_meta."to:GuidanceResponse"(p, null)
+                when 'HealthcareService' then fhir_meta."to:HealthcareService"(p, null)
+                when 'ImagingStudy' then fhir_meta."to:ImagingStudy"(p, null)
+                when 'Immunization' then fhir_meta."to:Immunization"(p, null)
+                when 'ImmunizationEvaluation' then fhir_meta."to:ImmunizationEvaluation"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'Linkage' collate "C" then
+              case p_type
+                when 'ImmunizationRecommendation' then fhir_meta."to:ImmunizationRecommendation"(p, null)
+                when 'ImplementationGuide' then fhir_meta."to:ImplementationGuide"(p, null)
+                when 'InsurancePlan' then fhir_meta."to:InsurancePlan"(p, null)
+                when 'Invoice' then fhir_meta."to:Invoice"(p, null)
+                when 'Library' then fhir_meta."to:Library"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Linkage' then fhir_meta."to:Linkage"(p, null)
+                when 'List' then fhir_meta."to:List"(p, null)
+                when 'Location' then fhir_meta."to:Location"(p, null)
+                when 'Measure' then fhir_meta."to:Measure"(p, null)
+                when 'MeasureReport' then fhir_meta."to:MeasureReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      end
+    else
+      case when p_type < 'Procedure' collate "C" then
+        case when p_type < 'MessageHeader' collate "C" then
+          case when p_type < 'MedicinalProductContraindication' collate "C" then
+            case when p_type < 'MedicationKnowledge' collate "C" then
+              case p_type
+                when 'Media' then fhir_meta."to:Media"(p, null)
+                when 'Medication' then fhir_meta."to:Medication"(p, null)
+                when 'MedicationAdministration' then fhir_meta."to:MedicationAdministration"(p, null)
+                when 'MedicationDispense' then fhir_meta."to:MedicationDispense"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'MedicationKnowledge' then fhir_meta."to:MedicationKnowledge"(p, null)
+                when 'MedicationRequest' then fhir_meta."to:MedicationRequest"(p, null)
+                when 'MedicationStatement' then fhir_meta."to:MedicationStatement"(p, null)
+                when 'MedicinalProduct' then fhir_meta."to:MedicinalProduct"(p, null)
+                when 'MedicinalProductAuthorization' then fhir_meta."to:MedicinalProductAuthorization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'MedicinalProductManufactured' collate "C" then
+              case p_type
+                when 'MedicinalProductContraindication' then fhir_meta."to:MedicinalProductContraindication"(p, null)
+                when 'MedicinalProductIndication' then fhir_meta."to:MedicinalProductIndication"(p, null)
+                when 'MedicinalProductIngredient' then fhir_meta."to:MedicinalProductIngredient"(p, null)
+                when 'MedicinalProductInteraction' then fhir_meta."to:MedicinalProductInteraction"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'MedicinalProductManufactured' then fhir_meta."to:MedicinalProductManufactured"(p, null)
+                when 'MedicinalProductPackaged' then fhir_meta."to:MedicinalProductPackaged"(p, null)
+                when 'MedicinalProductPharmaceutical' then fhir_meta."to:MedicinalProductPharmaceutical"(p, null)
+                when 'MedicinalProductUndesirableEffect' then fhir_meta."to:MedicinalProductUndesirableEffect"(p, null)
+                when 'MessageDefinition' then fhir_meta."to:MessageDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'OrganizationAffiliation' collate "C" then
+            case when p_type < 'Observation' collate "C" then
+              case p_type
+                when 'MessageHeader' then fhir_meta."to:MessageHeader"(p, null)
+                when 'MolecularSequence' then fhir_meta."to:MolecularSequence"(p, null)
+                when 'NamingSystem' then fhir_meta."to:NamingSystem"(p, null)
+                when 'NutritionOrder' then fhir_meta."to:NutritionOrder"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'Observation' then fhir_meta."to:Observation"(p, null)
+                when 'ObservationDefinition' then fhir_meta."to:ObservationDefinition"(p, null)
+                when 'OperationDefinition' then fhir_meta."to:OperationDefinition"(p, null)
+                when 'OperationOutcome' then fhir_meta."to:OperationOutcome"(p, null)
+                when 'Organization' then fhir_meta."to:Organization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'PaymentReconciliation' collate "C" then
+              case p_type
+                when 'OrganizationAffiliation' then fhir_meta."to:OrganizationAffiliation"(p, null)
+                when 'Parameters' then fhir_meta."to:Parameters"(p, null)
+                when 'Patient' then fhir_meta."to:Patient"(p, null)
+                when 'PaymentNotice' then fhir_meta."to:PaymentNotice"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'PaymentReconciliation' then fhir_meta."to:PaymentReconciliation"(p, null)
+                when 'Person' then fhir_meta."to:Person"(p, null)
+                when 'PlanDefinition' then fhir_meta."to:PlanDefinition"(p, null)
+                when 'Practitioner' then fhir_meta."to:Practitioner"(p, null)
+                when 'PractitionerRole' then fhir_meta."to:PractitionerRole"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'StructureDefinition' collate "C" then
+          case when p_type < 'ResearchSubject' collate "C" then
+            case when p_type < 'RelatedPerson' collate "C" then
+              case p_type
+                when 'Procedure' then fhir_meta."to:Procedure"(p, null)
+                when 'Provenance' then fhir_meta."to:Provenance"(p, null)
+                when 'Questionnaire' then fhir_meta."to:Questionnaire"(p, null)
+                when 'QuestionnaireResponse' then fhir_meta."to:QuestionnaireResponse"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'RelatedPerson' then fhir_meta."to:RelatedPerson"(p, null)
+                when 'RequestGroup' then fhir_meta."to:RequestGroup"(p, null)
+                when 'ResearchDefinition' then fhir_meta."to:ResearchDefinition"(p, null)
+                when 'ResearchElementDefinition' then fhir_meta."to:ResearchElementDefinition"(p, null)
+                when 'ResearchStudy' then fhir_meta."to:ResearchStudy"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'SearchParameter' collate "C" then
+              case p_type
+                when 'ResearchSubject' then fhir_meta."to:ResearchSubject"(p, null)
+                when 'RiskAssessment' then fhir_meta."to:RiskAssessment"(p, null)
+                when 'RiskEvidenceSynthesis' then fhir_meta."to:RiskEvidenceSynthesis"(p, null)
+                when 'Schedule' then fhir_meta."to:Schedule"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'SearchParameter' then fhir_meta."to:SearchParameter"(p, null)
+                when 'ServiceRequest' then fhir_meta."to:ServiceRequest"(p, null)
+                when 'Slot' then fhir_meta."to:Slot"(p, null)
+                when 'Specimen' then fhir_meta."to:Specimen"(p, null)
+                when 'SpecimenDefinition' then fhir_meta."to:SpecimenDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        else
+          case when p_type < 'SubstanceSpecification' collate "C" then
+            case when p_type < 'SubstanceNucleicAcid' collate "C" then
+              case p_type
+                when 'StructureDefinition' then fhir_meta."to:StructureDefinition"(p, null)
+                when 'StructureMap' then fhir_meta."to:StructureMap"(p, null)
+                when 'Subscription' then fhir_meta."to:Subscription"(p, null)
+                when 'Substance' then fhir_meta."to:Substance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'SubstanceNucleicAcid' then fhir_meta."to:SubstanceNucleicAcid"(p, null)
+                when 'SubstancePolymer' then fhir_meta."to:SubstancePolymer"(p, null)
+                when 'SubstanceProtein' then fhir_meta."to:SubstanceProtein"(p, null)
+                when 'SubstanceReferenceInformation' then fhir_meta."to:SubstanceReferenceInformation"(p, null)
+                when 'SubstanceSourceMaterial' then fhir_meta."to:SubstanceSourceMaterial"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          else
+            case when p_type < 'TestReport' collate "C" then
+              case p_type
+                when 'SubstanceSpecification' then fhir_meta."to:SubstanceSpecification"(p, null)
+                when 'SupplyDelivery' then fhir_meta."to:SupplyDelivery"(p, null)
+                when 'SupplyRequest' then fhir_meta."to:SupplyRequest"(p, null)
+                when 'Task' then fhir_meta."to:Task"(p, null)
+                when 'TerminologyCapabilities' then fhir_meta."to:TerminologyCapabilities"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            else
+              case p_type
+                when 'TestReport' then fhir_meta."to:TestReport"(p, null)
+                when 'TestScript' then fhir_meta."to:TestScript"(p, null)
+                when 'ValueSet' then fhir_meta."to:ValueSet"(p, null)
+                when 'VerificationResult' then fhir_meta."to:VerificationResult"(p, null)
+                when 'VisionPrescription' then fhir_meta."to:VisionPrescription"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || coalesce(null, fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))
+              end
+            end
+          end
+        end
+      end
+    end;
+end $$;
+
 -- A resource of type p_type from FHIR format (resource types without definitions: meta only).
 create function fhir_meta.resource_from_fhir(p_type text, p jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+begin
+  return
+    case when p_type < 'Media' collate "C" then
+      case when p_type < 'DeviceMetric' collate "C" then
+        case when p_type < 'Claim' collate "C" then
+          case when p_type < 'BiologicallyDerivedProduct' collate "C" then
+            case when p_type < 'Appointment' collate "C" then
+              case p_type
+                when 'Account' then fhir_meta."from:Account"(p, null)
+                when 'ActivityDefinition' then fhir_meta."from:ActivityDefinition"(p, null)
+                when 'AdverseEvent' then fhir_meta."from:AdverseEvent"(p, null)
+                when 'AllergyIntolerance' then fhir_meta."from:AllergyIntolerance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Appointment' then fhir_meta."from:Appointment"(p, null)
+                when 'AppointmentResponse' then fhir_meta."from:AppointmentResponse"(p, null)
+                when 'AuditEvent' then fhir_meta."from:AuditEvent"(p, null)
+                when 'Basic' then fhir_meta."from:Basic"(p, null)
+                when 'Binary' then fhir_meta."from:Binary"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'CarePlan' collate "C" then
+              case p_type
+                when 'BiologicallyDerivedProduct' then fhir_meta."from:BiologicallyDerivedProduct"(p, null)
+                when 'BodyStructure' then fhir_meta."from:BodyStructure"(p, null)
+                when 'Bundle' then fhir_meta."from:Bundle"(p, null)
+                when 'CapabilityStatement' then fhir_meta."from:CapabilityStatement"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'CarePlan' then fhir_meta."from:CarePlan"(p, null)
+                when 'CareTeam' then fhir_meta."from:CareTeam"(p, null)
+                when 'CatalogEntry' then fhir_meta."from:CatalogEntry"(p, null)
+                when 'ChargeItem' then fhir_meta."from:ChargeItem"(p, null)
+                when 'ChargeItemDefinition' then fhir_meta."from:ChargeItemDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'Condition' collate "C" then
+            case when p_type < 'Communication' collate "C" then
+              case p_type
+                when 'Claim' then fhir_meta."from:Claim"(p, null)
+                when 'ClaimResponse' then fhir_meta."from:ClaimResponse"(p, null)
+                when 'ClinicalImpression' then fhir_meta."from:ClinicalImpression"(p, null)
+                when 'CodeSystem' then fhir_meta."from:CodeSystem"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Communication' then fhir_meta."from:Communication"(p, null)
+                when 'CommunicationRequest' then fhir_meta."from:CommunicationRequest"(p, null)
+                when 'CompartmentDefinition' then fhir_meta."from:CompartmentDefinition"(p, null)
+                when 'Composition' then fhir_meta."from:Composition"(p, null)
+                when 'ConceptMap' then fhir_meta."from:ConceptMap"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'CoverageEligibilityRequest' collate "C" then
+              case p_type
+                when 'Condition' then fhir_meta."from:Condition"(p, null)
+                when 'Consent' then fhir_meta."from:Consent"(p, null)
+                when 'Contract' then fhir_meta."from:Contract"(p, null)
+                when 'Coverage' then fhir_meta."from:Coverage"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'CoverageEligibilityRequest' then fhir_meta."from:CoverageEligibilityRequest"(p, null)
+                when 'CoverageEligibilityResponse' then fhir_meta."from:CoverageEligibilityResponse"(p, null)
+                when 'DetectedIssue' then fhir_meta."from:DetectedIssue"(p, null)
+                when 'Device' then fhir_meta."from:Device"(p, null)
+                when 'DeviceDefinition' then fhir_meta."from:DeviceDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'Flag' collate "C" then
+          case when p_type < 'EnrollmentRequest' collate "C" then
+            case when p_type < 'DocumentManifest' collate "C" then
+              case p_type
+                when 'DeviceMetric' then fhir_meta."from:DeviceMetric"(p, null)
+                when 'DeviceRequest' then fhir_meta."from:DeviceRequest"(p, null)
+                when 'DeviceUseStatement' then fhir_meta."from:DeviceUseStatement"(p, null)
+                when 'DiagnosticReport' then fhir_meta."from:DiagnosticReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'DocumentManifest' then fhir_meta."from:DocumentManifest"(p, null)
+                when 'DocumentReference' then fhir_meta."from:DocumentReference"(p, null)
+                when 'EffectEvidenceSynthesis' then fhir_meta."from:EffectEvidenceSynthesis"(p, null)
+                when 'Encounter' then fhir_meta."from:Encounter"(p, null)
+                when 'Endpoint' then fhir_meta."from:Endpoint"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'Evidence' collate "C" then
+              case p_type
+                when 'EnrollmentRequest' then fhir_meta."from:EnrollmentRequest"(p, null)
+                when 'EnrollmentResponse' then fhir_meta."from:EnrollmentResponse"(p, null)
+                when 'EpisodeOfCare' then fhir_meta."from:EpisodeOfCare"(p, null)
+                when 'EventDefinition' then fhir_meta."from:EventDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Evidence' then fhir_meta."from:Evidence"(p, null)
+                when 'EvidenceVariable' then fhir_meta."from:EvidenceVariable"(p, null)
+                when 'ExampleScenario' then fhir_meta."from:ExampleScenario"(p, null)
+                when 'ExplanationOfBenefit' then fhir_meta."from:ExplanationOfBenefit"(p, null)
+                when 'FamilyMemberHistory' then fhir_meta."from:FamilyMemberHistory"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'ImmunizationRecommendation' collate "C" then
+            case when p_type < 'GuidanceResponse' collate "C" then
+              case p_type
+                when 'Flag' then fhir_meta."from:Flag"(p, null)
+                when 'Goal' then fhir_meta."from:Goal"(p, null)
+                when 'GraphDefinition' then fhir_meta."from:GraphDefinition"(p, null)
+                when 'Group' then fhir_meta."from:Group"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'GuidanceResponse' then fhir_meta."from:GuidanceResponse"(p, null)
+                when 'HealthcareService' then fhir_meta."from:HealthcareService"(p, null)
+                when 'ImagingStudy' then fhir_meta."from:ImagingStudy"(p, null)
+                when 'Immunization' then fhir_meta."from:Immunization"(p, null)
+                when 'ImmunizationEvaluation' then fhir_meta."from:ImmunizationEvaluation"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'Linkage' collate "C" then
+              case p_type
+                when 'ImmunizationRecommendation' then fhir_meta."from:ImmunizationRecommendation"(p, null)
+                when 'ImplementationGuide' then fhir_meta."from:ImplementationGuide"(p, null)
+                when 'InsurancePlan' then fhir_meta."from:InsurancePlan"(p, null)
+                when 'Invoice' then fhir_meta."from:Invoice"(p, null)
+                when 'Library' then fhir_meta."from:Library"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Linkage' then fhir_meta."from:Linkage"(p, null)
+                when 'List' then fhir_meta."from:List"(p, null)
+                when 'Location' then fhir_meta."from:Location"(p, null)
+                when 'Measure' then fhir_meta."from:Measure"(p, null)
+                when 'MeasureReport' then fhir_meta."from:MeasureReport"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      end
+    else
+      case when p_type < 'Procedure' collate "C" then
+        case when p_type < 'MessageHeader' collate "C" then
+          case when p_type < 'MedicinalProductContraindication' collate "C" then
+            case when p_type < 'MedicationKnowledge' collate "C" then
+              case p_type
+                when 'Media' then fhir_meta."from:Media"(p, null)
+                when 'Medication' then fhir_meta."from:Medication"(p, null)
+                when 'MedicationAdministration' then fhir_meta."from:MedicationAdministration"(p, null)
+                when 'MedicationDispense' then fhir_meta."from:MedicationDispense"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'MedicationKnowledge' then fhir_meta."from:MedicationKnowledge"(p, null)
+                when 'MedicationRequest' then fhir_meta."from:MedicationRequest"(p, null)
+                when 'MedicationStatement' then fhir_meta."from:MedicationStatement"(p, null)
+                when 'MedicinalProduct' then fhir_meta."from:MedicinalProduct"(p, null)
+                when 'MedicinalProductAuthorization' then fhir_meta."from:MedicinalProductAuthorization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'MedicinalProductManufactured' collate "C" then
+              case p_type
+                when 'MedicinalProductContraindication' then fhir_meta."from:MedicinalProductContraindication"(p, null)
+                when 'MedicinalProductIndication' then fhir_meta."from:MedicinalProductIndication"(p, null)
+                when 'MedicinalProductIngredient' then fhir_meta."from:MedicinalProductIngredient"(p, null)
+                when 'MedicinalProductInteraction' then fhir_meta."from:MedicinalProductInteraction"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'MedicinalProductManufactured' then fhir_meta."from:MedicinalProductManufactured"(p, null)
+                when 'MedicinalProductPackaged' then fhir_meta."from:MedicinalProductPackaged"(p, null)
+                when 'MedicinalProductPharmaceutical' then fhir_meta."from:MedicinalProductPharmaceutical"(p, null)
+                when 'MedicinalProductUndesirableEffect' then fhir_meta."from:MedicinalProductUndesirableEffect"(p, null)
+                when 'MessageDefinition' then fhir_meta."from:MessageDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'OrganizationAffiliation' collate "C" then
+            case when p_type < 'Observation' collate "C" then
+              case p_type
+                when 'MessageHeader' then fhir_meta."from:MessageHeader"(p, null)
+                when 'MolecularSequence' then fhir_meta."from:MolecularSequence"(p, null)
+                when 'NamingSystem' then fhir_meta."from:NamingSystem"(p, null)
+                when 'NutritionOrder' then fhir_meta."from:NutritionOrder"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'Observation' then fhir_meta."from:Observation"(p, null)
+                when 'ObservationDefinition' then fhir_meta."from:ObservationDefinition"(p, null)
+                when 'OperationDefinition' then fhir_meta."from:OperationDefinition"(p, null)
+                when 'OperationOutcome' then fhir_meta."from:OperationOutcome"(p, null)
+                when 'Organization' then fhir_meta."from:Organization"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'PaymentReconciliation' collate "C" then
+              case p_type
+                when 'OrganizationAffiliation' then fhir_meta."from:OrganizationAffiliation"(p, null)
+                when 'Parameters' then fhir_meta."from:Parameters"(p, null)
+                when 'Patient' then fhir_meta."from:Patient"(p, null)
+                when 'PaymentNotice' then fhir_meta."from:PaymentNotice"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'PaymentReconciliation' then fhir_meta."from:PaymentReconciliation"(p, null)
+                when 'Person' then fhir_meta."from:Person"(p, null)
+                when 'PlanDefinition' then fhir_meta."from:PlanDefinition"(p, null)
+                when 'Practitioner' then fhir_meta."from:Practitioner"(p, null)
+                when 'PractitionerRole' then fhir_meta."from:PractitionerRole"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      else
+        case when p_type < 'StructureDefinition' collate "C" then
+          case when p_type < 'ResearchSubject' collate "C" then
+            case when p_type < 'RelatedPerson' collate "C" then
+              case p_type
+                when 'Procedure' then fhir_meta."from:Procedure"(p, null)
+                when 'Provenance' then fhir_meta."from:Provenance"(p, null)
+                when 'Questionnaire' then fhir_meta."from:Questionnaire"(p, null)
+                when 'QuestionnaireResponse' then fhir_meta."from:QuestionnaireResponse"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'RelatedPerson' then fhir_meta."from:RelatedPerson"(p, null)
+                when 'RequestGroup' then fhir_meta."from:RequestGroup"(p, null)
+                when 'ResearchDefinition' then fhir_meta."from:ResearchDefinition"(p, null)
+                when 'ResearchElementDefinition' then fhir_meta."from:ResearchElementDefinition"(p, null)
+                when 'ResearchStudy' then fhir_meta."from:ResearchStudy"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'SearchParameter' collate "C" then
+              case p_type
+                when 'ResearchSubject' then fhir_meta."from:ResearchSubject"(p, null)
+                when 'RiskAssessment' then fhir_meta."from:RiskAssessment"(p, null)
+                when 'RiskEvidenceSynthesis' then fhir_meta."from:RiskEvidenceSynthesis"(p, null)
+                when 'Schedule' then fhir_meta."from:Schedule"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'SearchParameter' then fhir_meta."from:SearchParameter"(p, null)
+                when 'ServiceRequest' then fhir_meta."from:ServiceRequest"(p, null)
+                when 'Slot' then fhir_meta."from:Slot"(p, null)
+                when 'Specimen' then fhir_meta."from:Specimen"(p, null)
+                when 'SpecimenDefinition' then fhir_meta."from:SpecimenDefinition"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        else
+          case when p_type < 'SubstanceSpecification' collate "C" then
+            case when p_type < 'SubstanceNucleicAcid' collate "C" then
+              case p_type
+                when 'StructureDefinition' then fhir_meta."from:StructureDefinition"(p, null)
+                when 'StructureMap' then fhir_meta."from:StructureMap"(p, null)
+                when 'Subscription' then fhir_meta."from:Subscription"(p, null)
+                when 'Substance' then fhir_meta."from:Substance"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'SubstanceNucleicAcid' then fhir_meta."from:SubstanceNucleicAcid"(p, null)
+                when 'SubstancePolymer' then fhir_meta."from:SubstancePolymer"(p, null)
+                when 'SubstanceProtein' then fhir_meta."from:SubstanceProtein"(p, null)
+                when 'SubstanceReferenceInformation' then fhir_meta."from:SubstanceReferenceInformation"(p, null)
+                when 'SubstanceSourceMaterial' then fhir_meta."from:SubstanceSourceMaterial"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          else
+            case when p_type < 'TestReport' collate "C" then
+              case p_type
+                when 'SubstanceSpecification' then fhir_meta."from:SubstanceSpecification"(p, null)
+                when 'SupplyDelivery' then fhir_meta."from:SupplyDelivery"(p, null)
+                when 'SupplyRequest' then fhir_meta."from:SupplyRequest"(p, null)
+                when 'Task' then fhir_meta."from:Task"(p, null)
+                when 'TerminologyCapabilities' then fhir_meta."from:TerminologyCapabilities"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            else
+              case p_type
+                when 'TestReport' then fhir_meta."from:TestReport"(p, null)
+                when 'TestScript' then fhir_meta."from:TestScript"(p, null)
+                when 'ValueSet' then fhir_meta."from:ValueSet"(p, null)
+                when 'VerificationResult' then fhir_meta."from:VerificationResult"(p, null)
+                when 'VisionPrescription' then fhir_meta."from:VisionPrescription"(p, null)
+                else (case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))
+              end
+            end
+          end
+        end
+      end
+    end;
+end $$;
+
+-- A resource nested in another one (fhir.resource_from_fhir) of type p_type from FHIR format (resource types without definitions: meta only).
+create function fhir_meta.nested_from_fhir(p_type text, p jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
   return

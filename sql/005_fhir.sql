@@ -242,17 +242,18 @@ begin
     || case when cardinality(v_rest) > 0 then jsonb_build_object('extension', to_jsonb(v_rest)) else '{}' end;
 end $$;
 
--- A nested resource (contained, Bundle.entry.resource) to FHIR, by its own resourceType.
+-- A nested resource (contained, Bundle.entry.resource) to FHIR, by its own resourceType:
+-- through the dispatcher for nested resources (see fhir_meta.nested_to_fhir for why).
 create function fhir.resource_to_fhir(p jsonb) returns jsonb
 language sql stable parallel safe
 return case when jsonb_typeof(p -> 'resourceType') = 'string'
-  then fhir_meta.resource_to_fhir(p ->> 'resourceType', p, null) else p end;
+  then fhir_meta.nested_to_fhir(p ->> 'resourceType', p) else p end;
 
 -- A nested resource from FHIR, by its own resourceType.
 create function fhir.resource_from_fhir(p jsonb) returns jsonb
 language sql stable parallel safe
 return case when jsonb_typeof(p -> 'resourceType') = 'string'
-  then fhir_meta.resource_from_fhir(p ->> 'resourceType', p) else p end;
+  then fhir_meta.nested_from_fhir(p ->> 'resourceType', p) else p end;
 
 -- An array of resources (contained) to FHIR; null when it is not an array.
 create function fhir.resources_to_fhir(p jsonb) returns jsonb
@@ -460,16 +461,24 @@ end $$;
 -- first-class extension Attributes (fhir.attributes of its type; null for none). Lets a caller
 -- read the Attributes once for many rows.
 create function fhir.to_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
-language sql stable parallel safe
-return case
-  when jsonb_typeof(p_resource) is distinct from 'object'
-    or jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string'
-    then fhir.invalid_resource('to_fhir', p_resource)
-  when p_attributes is null
-    then fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null)
-  else fhir.extensions_to_fhir(
-    fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null), p_attributes)
-end;
+language plpgsql stable parallel safe as $$
+begin
+  -- PL/pgSQL, not SQL: a caller's argument that is not a plain column (fhir.attributes(...) in
+  -- the one-argument form) kept a SQL body from being inlined, and each use of a compressed
+  -- p_resource decompressed it again. `|| '{}'` decompresses it once.
+  if jsonb_typeof(p_resource) is distinct from 'object' then
+    return fhir.invalid_resource('to_fhir', p_resource);
+  end if;
+  p_resource := p_resource || '{}';
+  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
+    return fhir.invalid_resource('to_fhir', p_resource);
+  end if;
+  if p_attributes is null then
+    return fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null);
+  end if;
+  return fhir.extensions_to_fhir(
+    fhir_meta.resource_to_fhir(p_resource ->> 'resourceType', p_resource, null), p_attributes);
+end $$;
 
 -- A whole Aidbox-format resource to FHIR JSON. Stable: it reads the Attribute table.
 create function fhir.to_fhir(p_resource jsonb) returns jsonb
@@ -478,16 +487,22 @@ return fhir.to_fhir(p_resource, fhir.attributes(p_resource ->> 'resourceType'));
 
 -- FHIR JSON to Aidbox format, with the given Attributes (null for none).
 create function fhir.from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
-language sql stable parallel safe
-return case
-  when jsonb_typeof(p_resource) is distinct from 'object'
-    or jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string'
-    then fhir.invalid_resource('from_fhir', p_resource)
-  when p_attributes is null or not p_resource ? 'extension'
-    then fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource)
-  else fhir_meta.resource_from_fhir(p_resource ->> 'resourceType',
-                                    fhir.extensions_from_fhir(p_resource, p_attributes))
-end;
+language plpgsql stable parallel safe as $$
+begin
+  -- PL/pgSQL for the same reasons as fhir.to_fhir (about 8 us per row of a load).
+  if jsonb_typeof(p_resource) is distinct from 'object' then
+    return fhir.invalid_resource('from_fhir', p_resource);
+  end if;
+  p_resource := p_resource || '{}';
+  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
+    return fhir.invalid_resource('from_fhir', p_resource);
+  end if;
+  if p_attributes is null or not p_resource ? 'extension' then
+    return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource);
+  end if;
+  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType',
+                                      fhir.extensions_from_fhir(p_resource, p_attributes));
+end $$;
 
 -- FHIR JSON to Aidbox format. Raises SL422 for a non-object or a missing or non-string
 -- resourceType. Stable: it reads the Attribute table.
@@ -497,6 +512,27 @@ return fhir.from_fhir(p_resource,
   case when jsonb_typeof(p_resource -> 'resourceType') = 'string'
        then fhir.attributes(p_resource ->> 'resourceType') end);
 
+-- The meta of a stored row in FHIR format: the body's meta (if any) with versionId, lastUpdated
+-- and the createdAt extension from the row's columns.
+create function fhir.row_meta_to_fhir(p_meta jsonb, p_txid bigint, p_cts timestamptz, p_ts timestamptz)
+returns jsonb
+language sql stable parallel safe
+return case
+  -- The usual case, built directly: fhir.meta_to_fhir would take it apart again.
+  when p_meta is null then jsonb_build_object(
+    'versionId', p_txid::text,
+    -- sluice.iso_instant's format, written out: that function is marked immutable around the
+    -- stable to_char, so PostgreSQL cannot inline it and each call costs microseconds.
+    'lastUpdated', to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'extension', jsonb_build_array(jsonb_build_object(
+      'url', fhir.created_at_url(),
+      'valueInstant', to_char(p_cts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))))
+  else fhir.meta_to_fhir(p_meta || jsonb_build_object(
+    'versionId', p_txid::text,
+    'lastUpdated', to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+    'createdAt', to_char(p_cts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))
+end;
+
 -- A stored row's body converted to FHIR with its columns put back (resourceType, id, meta with
 -- versionId, lastUpdated and the createdAt extension), in one rebuild of the body.
 create function fhir.row_body_to_fhir(
@@ -505,28 +541,32 @@ create function fhir.row_body_to_fhir(
 language sql stable parallel safe
 return fhir_meta.resource_to_fhir(p_type,
   case when p_type = 'Client' then p_resource - 'secret' else p_resource end,
-  jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta',
-    fhir.meta_to_fhir(coalesce(p_resource -> 'meta', '{}') || jsonb_build_object(
-      'versionId', p_txid::text,
-      -- sluice.iso_instant's format, written out: that function is marked immutable around the
-      -- stable to_char, so PostgreSQL cannot inline it and each call costs microseconds.
-      'lastUpdated', to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-      'createdAt', to_char(p_cts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))));
+  jsonb_build_object('resourceType', p_type, 'id', p_id,
+                     'meta', fhir.row_meta_to_fhir(p_resource -> 'meta', p_txid, p_cts, p_ts)));
 
 -- A stored row (the columns of public.<type>) as FHIR JSON: the same as
 -- fhir.to_fhir(sluice.resource_full(...)) without building the Aidbox resource first (a Client's
 -- secret is left out there too). With the Attributes given, for dumps that read them once:
---   select fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, a.attrs)
---   from public.patient t, (select fhir.attributes('Patient') attrs) a;
+--   select fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource,
+--                           (select fhir.attributes('Patient')))
+--   from public.patient t;
+-- PL/pgSQL, not SQL: PostgreSQL does not inline a SQL function whose argument is a subquery (the
+-- Attributes above), and then runs its body through the SQL-function executor on every row
+-- (about 6 us per row); here row_body_to_fhir is inlined into one simple expression.
 create function fhir.row_to_fhir(
   p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb,
   p_attributes jsonb
 ) returns jsonb
-language sql stable parallel safe
-return case
-  when p_attributes is null then fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource)
-  else fhir.extensions_to_fhir(fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource), p_attributes)
-end;
+language plpgsql stable parallel safe as $$
+begin
+  -- A stored body over ~2 kB is compressed: decompress it once, not once per use below.
+  p_resource := p_resource || '{}';
+  if p_attributes is null then
+    return fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource);
+  end if;
+  return fhir.extensions_to_fhir(fhir.row_body_to_fhir(p_type, p_id, p_txid, p_cts, p_ts, p_resource),
+                                 p_attributes);
+end $$;
 
 -- A stored row as FHIR JSON: select fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource) from patient;
 create function fhir.row_to_fhir(

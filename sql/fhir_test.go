@@ -331,3 +331,38 @@ func TestFHIRBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestFHIRRowToFHIRMeta: fhir.row_to_fhir builds meta from the row's columns whether or not the
+// stored body has a meta of its own, the same in the 6-argument form and in the 7-argument form
+// with the Attributes as a subquery (what $dump runs), and converts contained resources (through
+// the dispatcher for nested resources) inside the resource being converted.
+func TestFHIRRowToFHIRMeta(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	const contained = `"contained":[{"resourceType":"Patient","id":"p1","link":[{"other":{"resourceType":"Patient","id":"p2"},"type":"seealso"}]}],` +
+		`"subject":{"localRef":"p1"},"encounter":{"resourceType":"Encounter","id":"e1"}`
+	const containedFHIR = `"contained":[{"resourceType":"Patient","id":"p1","link":[{"other":{"reference":"Patient/p2"},"type":"seealso"}]}],` +
+		`"subject":{"reference":"#p1"},"encounter":{"reference":"Encounter/e1"}`
+	cases := []struct{ name, body, want string }{
+		{"no meta in the body",
+			`{"status":"final",` + contained + `}`,
+			`{"resourceType":"Observation","id":"o1","status":"final",` + containedFHIR + `,"meta":{"versionId":"7","lastUpdated":"2021-01-02T03:04:05.000000Z","extension":[{"url":"ex:createdAt","valueInstant":"2020-01-02T03:04:05.123456Z"}]}}`},
+		{"meta with other keys in the body",
+			`{"status":"final","meta":{"profile":["http://p"],"extension":[{"url":"other","valueString":"x"}]},` + contained + `}`,
+			`{"resourceType":"Observation","id":"o1","status":"final",` + containedFHIR + `,"meta":{"profile":["http://p"],"versionId":"7","lastUpdated":"2021-01-02T03:04:05.000000Z","extension":[{"url":"other","valueString":"x"},{"url":"ex:createdAt","valueInstant":"2020-01-02T03:04:05.123456Z"}]}}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, sql := range []string{
+				`select fhir.row_to_fhir('Observation', 'o1', 7, '2020-01-02T03:04:05.123456Z', '2021-01-02T03:04:05Z', $1::jsonb)::text`,
+				`select fhir.row_to_fhir('Observation', 'o1', 7, '2020-01-02T03:04:05.123456Z', '2021-01-02T03:04:05Z', $1::jsonb, (select fhir.attributes('Observation')))::text`,
+				`select fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, (select fhir.attributes('Observation')))::text
+				 from (values ('Observation', 'o1', 7::bigint, '2020-01-02T03:04:05.123456Z'::timestamptz, '2021-01-02T03:04:05Z'::timestamptz, $1::jsonb))
+				      as t (resource_type, id, txid, cts, ts, resource)`,
+			} {
+				if got := queryJSON(t, pool, sql, c.body); !jsonEqual(t, got, c.want) {
+					t.Errorf("%s:\n got  %s\n want %s", sql, got, c.want)
+				}
+			}
+		})
+	}
+}
