@@ -39,11 +39,13 @@ return case when p_resource ? 'meta' then sluice.resource_body(p_resource)
 
 -- Writes the staged rows of one type into its table and returns how many were written.
 -- p_expr is the SQL expression of the stored body over the staging row `s` ($2 is the merge
--- object). p_plain, for a table that was empty, inserts without ON CONFLICT (cheaper per
--- row). Raises cardinality_violation (or unique_violation when p_plain) when an id appears on
--- more than one line.
+-- object, $4 the type's first-class extension Attributes for the FHIR conversion, read once
+-- per load rather than once per row). p_plain, for a table that was empty, inserts without
+-- ON CONFLICT (cheaper per row). Raises cardinality_violation (or unique_violation when
+-- p_plain) when an id appears on more than one line.
 create function sluice.load_merge_type(p_type text, p_expr text, p_merge jsonb, p_txid bigint,
-                                       p_update boolean, p_plain boolean) returns bigint
+                                       p_update boolean, p_plain boolean, p_attributes jsonb)
+returns bigint
 language plpgsql volatile as $$
 declare
   v_table text := sluice.table_of(p_type);
@@ -67,7 +69,7 @@ begin
     v_table, p_expr,
     case when not p_plain then 'on conflict (id) do update
       set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
-    using p_type, p_merge, p_txid;
+    using p_type, p_merge, p_txid, p_attributes;
   get diagnostics v_count = row_count;
   return v_count;
 end $$;
@@ -93,6 +95,7 @@ declare
   v_message text;
   v_row     record;
   v_plain   boolean;
+  v_attrs   jsonb;
 begin
   if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
     raise exception using errcode = 'SL422',
@@ -109,9 +112,6 @@ begin
         message = format('line %s: unknown resourceType %s', v_line, v_type);
     end if;
   end loop;
-  if p_fhir and to_regprocedure('fhir.from_fhir(jsonb)') is null then
-    raise exception using errcode = 'SL501', message = 'FHIR-format loads need fhir.from_fhir, which this database does not have yet';
-  end if;
   if cardinality(p_types) > 1 then
     create index on pg_temp.sluice_load (resource_type);
   end if;
@@ -131,13 +131,14 @@ begin
     end if;
   end if;
   if p_fhir then
-    v_expr := format('sluice.load_body(fhir.from_fhir(%s))', v_expr);
+    v_expr := format('sluice.load_body(fhir.from_fhir(%s, $4))', v_expr);
   end if;
 
   foreach v_type in array p_types loop
     execute format('select not exists (select from public.%I)', sluice.table_of(v_type)) into v_plain;
+    v_attrs := case when p_fhir then fhir.attributes(v_type) end;
     begin
-      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, v_plain);
+      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, v_plain, v_attrs);
     exception
       when cardinality_violation or unique_violation then
         -- An id on several lines (or written meanwhile by another transaction, when the
@@ -146,7 +147,7 @@ begin
         using (select id, max(line_no) as last_line from pg_temp.sluice_load
                where resource_type = v_type group by id having count(*) > 1) d
         where s.resource_type = v_type and s.id = d.id and s.line_no < d.last_line;
-        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, false);
+        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, false, v_attrs);
       when others then
         if not p_fhir then
           raise;
@@ -157,7 +158,8 @@ begin
             'select s.line_no, s.resource from pg_temp.sluice_load s where s.resource_type = $1 order by s.line_no')
             using v_type loop
           begin
-            execute format('select %s from (select $1 as resource) s', v_expr) using v_row.resource, p_merge;
+            execute format('select %s from (select $1 as resource) s', v_expr)
+              using v_row.resource, p_merge, null::bigint, v_attrs;
           exception when others then
             raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
           end;

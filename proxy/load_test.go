@@ -222,25 +222,11 @@ func TestLoadSynthea10Aidbox(t *testing.T) {
 	}
 }
 
-// fhirReady reports whether the FHIR conversion is installed in the test database.
-func fhirReady(ts *testServer) bool {
-	return ts.loadValue("select to_regprocedure('fhir.from_fhir(jsonb)') is not null").(bool)
-}
-
 // The /fhir forms: converted on the way in, so FHIR output gives back the input.
 func TestLoadSynthea10FHIR(t *testing.T) {
 	set := loadSet(t)
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
-	url := src.add("/Patient.ndjson", lines(set["Patient"]...))
-	if !fhirReady(ts) {
-		body := ts.expect(http.StatusNotImplemented, request{method: "POST", path: "/fhir/Patient/$load", body: loadBody(url, "")})
-		if !strings.Contains(string(body), "fhir.from_fhir") {
-			t.Errorf("the 501 does not say what is missing: %s", body)
-		}
-		ts.expect(http.StatusNotImplemented, request{method: "POST", path: "/fhir/$load", body: loadBody(url, "")})
-		t.Skip("fhir.from_fhir is not installed yet: the /fhir forms answer 501")
-	}
 	fhirEqualsInput := func(ts *testServer, typ string, input []string) {
 		t.Helper()
 		table := strings.ToLower(typ)
@@ -271,7 +257,7 @@ func TestLoadSynthea10FHIR(t *testing.T) {
 	for _, typ := range sortedTypes(set) {
 		all = append(all, set[typ]...)
 	}
-	url = src.add("/fhir/all.ndjson.gz", gzipBytes(lines(all...)))
+	url := src.add("/fhir/all.ndjson.gz", gzipBytes(lines(all...)))
 	ts2.expect(http.StatusOK, request{method: "POST", path: "/fhir/$load", body: loadBody(url, "")})
 	for _, typ := range sortedTypes(set) {
 		fhirEqualsInput(ts2, typ, set[typ])
@@ -289,6 +275,18 @@ func TestLoadSynthea10FHIR(t *testing.T) {
 	}
 	fhirEqualsInput(ts3, "Patient", set["Patient"])
 	fhirEqualsInput(ts3, "Encounter", set["Encounter"])
+}
+
+// First-class extensions (Attribute resources) apply to FHIR loads too.
+func TestLoadFHIRFirstClassExtension(t *testing.T) {
+	src := newSources(t)
+	ts := newLoadServer(t, proxy.Config{})
+	seed(ts)
+	url := src.add("/p.ndjson", lines(`{"resourceType":"Patient","id":"pt-9","extension":[{"url":"http://hl7.org/fhir/StructureDefinition/patient-citizenship","extension":[{"url":"code","valueCodeableConcept":{"text":"fr"}}]}]}`))
+	ts.expect(http.StatusOK, request{method: "POST", path: "/fhir/Patient/$load", body: loadBody(url, "")})
+	if got := ts.loadValue("select resource::text from patient where id = 'pt-9'").(string); got != `{"citizenship": [{"code": {"text": "fr"}}]}` {
+		t.Errorf("stored %s", got)
+	}
 }
 
 // Each bad line fails the whole load with 422 naming the line and the problem; nothing is
