@@ -49,8 +49,9 @@ type fullDefinition struct {
 	} `json:"snapshot"`
 }
 
-// readFullDefinitions returns the R4 specialisations (resources and complex data types) of a
-// definitions bundle, snapshots included.
+// readFullDefinitions returns the concrete R4 specialisations (resources and complex data
+// types) of a definitions bundle, snapshots included. The package also carries a few
+// definitions from later FHIR versions (e.g. SubscriptionStatus from 4.3.0): those are left out.
 func readFullDefinitions(path string) ([]fullDefinition, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
