@@ -221,7 +221,7 @@ func thousands(n int64) string {
 func scalingMarkdown(small, large *report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## Scaling: SCALE=%d vs SCALE=%d, %s\n\n", small.Scale, large.Scale, small.Started.UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "The same operations on %s and %s resources (%.0f and %.0f MB of NDJSON), %d runs each, medians. ",
+	fmt.Fprintf(&b, "The same operations on %s and %s resources (%.0f and %.0f MB of NDJSON), up to %d runs each, medians. ",
 		thousands(small.Data.Files[allTypes].Lines), thousands(large.Data.Files[allTypes].Lines),
 		float64(small.Data.Files[allTypes].Bytes)/1e6, float64(large.Data.Files[allTypes].Bytes)/1e6, small.Runs)
 	fmt.Fprintf(&b, "Linear cost gives a time ratio of about 4.0 (a little over: scaled ids grow by a few bytes). Machine: %d cores, %s, commit %s.\n\n",
