@@ -76,7 +76,7 @@ func (q *Queries) ImportInputClaim(ctx context.Context, db DBTX) (ImportInputCla
 const importInputEnd = `-- name: ImportInputEnd :exec
 update sluice.import_input
 set status = $1::text, error = $2::text, duration = $3::bigint,
-    ts = current_timestamp
+    ts = clock_timestamp()
 where key = $4::bigint and status = 'waiting'
 `
 
@@ -101,7 +101,7 @@ func (q *Queries) ImportInputEnd(ctx context.Context, db DBTX, arg ImportInputEn
 const importInputFinish = `-- name: ImportInputFinish :exec
 update sluice.import_input
 set status = 'finished', total = $1::bigint, duration = $2::bigint,
-    ts = current_timestamp, error = null
+    ts = clock_timestamp(), error = null
 where key = $3::bigint
 `
 

@@ -46,12 +46,12 @@ select (cancelled is not null)::boolean as cancelled from sluice.import_job wher
 -- In the transaction that loaded the input, so the data and the status commit together.
 update sluice.import_input
 set status = 'finished', total = @total::bigint, duration = @duration::bigint,
-    ts = current_timestamp, error = null
+    ts = clock_timestamp(), error = null
 where key = @key::bigint;
 
 -- name: ImportInputEnd :exec
 -- After a failed or cancelled load was rolled back.
 update sluice.import_input
 set status = @status::text, error = sqlc.narg(error)::text, duration = @duration::bigint,
-    ts = current_timestamp
+    ts = clock_timestamp()
 where key = @key::bigint and status = 'waiting';

@@ -82,8 +82,14 @@ func (b *bench) operations() []*operation {
 		},
 		&operation{
 			group: "load", name: "/fhir/$import (all types, 2 workers)", resources: all.Lines,
-			sluice: side{name: "sluice", prepare: b.truncate(allTypes), run: b.importAll, server: true},
+			sluice: side{name: "sluice", prepare: b.truncate(allTypes), run: b.importAll("/fhir/$import", b.dataURL, all), server: true},
 			base:   b.rawCopySide(b.data.tsv(allTypes), all.Bytes),
+			target: 1.2, targetFrom: "#6", memTarget: 100 * mb,
+		},
+		&operation{
+			group: "load", name: "/$import (Aidbox format, all types, 2 workers)", resources: b.aidbox.files[allTypes].Lines,
+			sluice: side{name: "sluice", prepare: b.truncate(allTypes), run: b.importAll("/$import", b.aidboxURL, b.aidbox.files[allTypes]), server: true},
+			base:   b.rawCopySide(b.aidbox.tsv(allTypes), b.aidbox.files[allTypes].Bytes),
 			target: 1.2, targetFrom: "#6", memTarget: 100 * mb,
 		},
 	)
@@ -189,57 +195,60 @@ func (b *bench) loadSide(tables, path, source string, file fileInfo) side {
 	}}
 }
 
-// importAll runs /fhir/$import of every type file and polls BulkImportStatus until it ends.
-func (b *bench) importAll(ctx context.Context) (int64, error) {
-	id := fmt.Sprintf("bench-%d", time.Now().UnixNano())
-	type input struct {
-		ResourceType string `json:"resourceType"`
-		URL          string `json:"url"`
-	}
-	var inputs []input
-	for _, t := range b.data.Types {
-		inputs = append(inputs, input{t, b.dataURL(t)})
-	}
-	body := map[string]any{"id": id, "contentEncoding": "plain", "inputs": inputs}
-	if err := b.sluice.call(ctx, http.MethodPost, "/fhir/$import", body, http.StatusAccepted, nil); err != nil {
-		return 0, err
-	}
-	for {
-		var status struct {
-			Status string `json:"status"`
-			Inputs []struct {
-				ResourceType string `json:"resourceType"`
-				Status       string `json:"status"`
-				Total        int64  `json:"total"`
-				Error        any    `json:"error"`
-			} `json:"inputs"`
+// importAll returns a run that posts every type file (url names each) to path, /$import or
+// /fhir/$import, and polls BulkImportStatus until the job ends with all of want's resources.
+func (b *bench) importAll(path string, url func(string) string, want fileInfo) func(context.Context) (int64, error) {
+	return func(ctx context.Context) (int64, error) {
+		id := fmt.Sprintf("bench-%d", time.Now().UnixNano())
+		type input struct {
+			ResourceType string `json:"resourceType"`
+			URL          string `json:"url"`
 		}
-		if err := b.sluice.call(ctx, http.MethodGet, "/BulkImportStatus/"+id, nil, http.StatusOK, &status); err != nil {
+		var inputs []input
+		for _, t := range b.data.Types {
+			inputs = append(inputs, input{t, url(t)})
+		}
+		body := map[string]any{"id": id, "contentEncoding": "plain", "inputs": inputs}
+		if err := b.sluice.call(ctx, http.MethodPost, path, body, http.StatusAccepted, nil); err != nil {
 			return 0, err
 		}
-		switch status.Status {
-		case "finished":
-			var total int64
-			for _, in := range status.Inputs {
-				total += in.Total
+		for {
+			var status struct {
+				Status string `json:"status"`
+				Inputs []struct {
+					ResourceType string `json:"resourceType"`
+					Status       string `json:"status"`
+					Total        int64  `json:"total"`
+					Error        any    `json:"error"`
+				} `json:"inputs"`
 			}
-			if want := b.data.Files[allTypes].Lines; total != want {
-				return 0, fmt.Errorf("import %s finished with %d resources, want %d", id, total, want)
+			if err := b.sluice.call(ctx, http.MethodGet, "/BulkImportStatus/"+id, nil, http.StatusOK, &status); err != nil {
+				return 0, err
 			}
-			return b.data.Files[allTypes].Bytes, nil
-		case "failed", "cancelled":
-			var errs []string
-			for _, in := range status.Inputs {
-				if in.Status != "finished" {
-					errs = append(errs, fmt.Sprintf("%s %s: %v", in.ResourceType, in.Status, in.Error))
+			switch status.Status {
+			case "finished":
+				var total int64
+				for _, in := range status.Inputs {
+					total += in.Total
 				}
+				if total != want.Lines {
+					return 0, fmt.Errorf("import %s finished with %d resources, want %d", id, total, want.Lines)
+				}
+				return want.Bytes, nil
+			case "failed", "cancelled":
+				var errs []string
+				for _, in := range status.Inputs {
+					if in.Status != "finished" {
+						errs = append(errs, fmt.Sprintf("%s %s: %v", in.ResourceType, in.Status, in.Error))
+					}
+				}
+				return 0, fmt.Errorf("import %s %s: %s", id, status.Status, strings.Join(errs, "; "))
 			}
-			return 0, fmt.Errorf("import %s %s: %s", id, status.Status, strings.Join(errs, "; "))
-		}
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case <-time.After(100 * time.Millisecond):
+			select {
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
 		}
 	}
 }
