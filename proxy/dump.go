@@ -65,7 +65,7 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 			// A scalar subquery is an InitPlan: evaluated once, before the rows, and handed to
 			// parallel workers (in FROM it would be pulled up and called per row).
 			line = "fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, (select fhir.attributes('" +
-				rt.resourceType + "')))::text"
+				rt.resourceType + "')))"
 		}
 		sql := "copy (select " + line + " from " + from + " where t.status <> 'deleted'" + sinceCondition(since) + ")" + copyJSONLines
 		stream = newExportStream(w, "application/ndjson", compress)

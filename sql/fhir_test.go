@@ -109,7 +109,7 @@ func TestFHIRRoundTripTestdata(t *testing.T) {
 			rows, err := conn.Query(ctx, `
 				with conv as (
 				  select s.file, s.line, s.r as want, t.resource as aidbox,
-				         fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource) as got,
+				         fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)::jsonb as got,
 				         fhir.to_fhir(sluice.resource_full(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)) as got2
 				  from src s
 				  join sluice.resource_type rt on rt.name = s.r ->> 'resourceType'
@@ -145,15 +145,89 @@ func TestFHIRRoundTripTestdata(t *testing.T) {
 			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
+			// The FHIR text is written member by member: every object in it must have each key
+			// once (casting to jsonb above would hide a repeated key: the last one wins).
+			texts, err := conn.Query(ctx, `
+				select s.file, s.line, fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)
+				from src s
+				join sluice.resource_type rt on rt.name = s.r ->> 'resourceType'
+				cross join lateral sluice.resource_read(s.r ->> 'resourceType', s.r ->> 'id') full_resource
+				cross join lateral (select full_resource ->> 'resourceType' as resource_type,
+				                           full_resource ->> 'id' as id,
+				                           (full_resource #>> '{meta,versionId}')::bigint as txid,
+				                           (full_resource #>> '{meta,createdAt}')::timestamptz as cts,
+				                           (full_resource #>> '{meta,lastUpdated}')::timestamptz as ts,
+				                           sluice.resource_body(full_resource) as resource) t`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checked := 0
+			for texts.Next() {
+				var file, text string
+				var line int
+				if err := texts.Scan(&file, &line, &text); err != nil {
+					t.Fatal(err)
+				}
+				checked++
+				if key, err := repeatedKey(text); err != nil || key != "" {
+					t.Errorf("%s line %d: fhir.row_to_fhir wrote %q twice in one object (%v): %s", file, line, key, err, text)
+				}
+			}
+			if err := texts.Err(); err != nil {
+				t.Fatal(err)
+			}
 			var stored int
 			if err := conn.QueryRow(ctx, `select count(*) from src`).Scan(&stored); err != nil {
 				t.Fatal(err)
 			}
-			if stored != total || total == 0 {
-				t.Fatalf("loaded %d of %d lines", stored, total)
+			if stored != total || checked != total || total == 0 {
+				t.Fatalf("loaded %d and checked %d of %d lines", stored, checked, total)
 			}
 			t.Logf("%d resources from %d files round-tripped", total, len(files))
 		})
+	}
+}
+
+// repeatedKey returns the first key that appears twice in one object of a JSON text ("" when
+// none does), or an error when the text is not one JSON value.
+func repeatedKey(text string) (string, error) {
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	// One entry per open container: the keys seen so far (nil for an array).
+	var open []map[string]bool
+	expectKey := func() bool { return len(open) > 0 && open[len(open)-1] != nil }
+	for afterKey := false; ; {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		switch tok {
+		case json.Delim('{'):
+			open = append(open, map[string]bool{})
+			afterKey = false
+			continue
+		case json.Delim('['):
+			open = append(open, nil)
+			afterKey = false
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			open = open[:len(open)-1]
+			afterKey = false
+			continue
+		}
+		if expectKey() && !afterKey {
+			key := tok.(string)
+			if open[len(open)-1][key] {
+				return key, nil
+			}
+			open[len(open)-1][key] = true
+			afterKey = true
+			continue
+		}
+		afterKey = false
 	}
 }
 
@@ -276,9 +350,9 @@ func TestFHIRAttributes(t *testing.T) {
 
 	wantExt := `[{"url":"http://hl7.org/fhir/StructureDefinition/patient-citizenship","extension":[{"url":"code","valueCodeableConcept":{"text":"ru"}}]}]`
 	for _, q := range []string{
-		`select (fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource) -> 'extension')::text from patient where id = 'pt-3'`,
+		`select (fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource)::jsonb -> 'extension')::text from patient where id = 'pt-3'`,
 		`select (fhir.to_fhir(sluice.resource_read('Patient', 'pt-3')) -> 'extension')::text`,
-		`select (fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, a.attrs) -> 'extension')::text from patient t, (select fhir.attributes('Patient') attrs) a where t.id = 'pt-3'`,
+		`select (fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, a.attrs)::jsonb -> 'extension')::text from patient t, (select fhir.attributes('Patient') attrs) a where t.id = 'pt-3'`,
 	} {
 		if got := queryJSON(t, pool, q); !jsonEqual(t, got, wantExt) {
 			t.Errorf("%s:\n got  %s\n want %s", q, got, wantExt)
@@ -364,5 +438,19 @@ func TestFHIRRowToFHIRMeta(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRepeatedKey: the check above finds a key repeated in any object, and only there.
+func TestRepeatedKey(t *testing.T) {
+	for text, want := range map[string]string{
+		`{"a": 1, "b": {"a": 2}, "c": [{"a": 1}, {"a": 1}]}`: "",
+		`{"a": 1, "b": 2, "a": 3}`:                           "a",
+		`{"b": {"x": [1, {"y": 1, "y": 2}]}}`:                "y",
+		`{"b": {"x": {}}, "x": 1}`:                           "",
+	} {
+		if got, err := repeatedKey(text); err != nil || got != want {
+			t.Errorf("repeatedKey(%s) = %q, %v; want %q", text, got, err, want)
+		}
 	}
 }

@@ -30,7 +30,8 @@ type element struct {
 type owner struct {
 	Name       string
 	IsResource bool
-	Elements   []element
+	Elements   []element // the elements the conversion acts on
+	Keys       []string  // the Aidbox-format JSON keys of all its elements, in definition order
 }
 
 // fullDefinition is the part of a StructureDefinition the metadata needs.
@@ -137,6 +138,10 @@ func buildOwners(defs []fullDefinition) map[string]*owner {
 				// Extension: see above. Meta: resource meta is handled by the hand-written code.
 			case dataTypes[codes[0]]:
 				e.Kind, e.Target = kindComplex, codes[0]
+			}
+			o.Keys = append(o.Keys, e.Name)
+			if e.Kind != kindChoice && len(codes) == 1 && isPrimitive(codes[0]) {
+				o.Keys = append(o.Keys, "_"+e.Name) // the primitive's id and extensions
 			}
 			if e.Kind != "" {
 				o.Elements = append(o.Elements, e)
@@ -285,45 +290,113 @@ func describe(o *owner) string {
 	return strings.Join(parts, "; ")
 }
 
-// toFHIRExpr is the expression giving an element's converted FHIR pairs as an object ('{}' when
-// the key is absent or unchanged, so the original key is kept by the caller's `p || pairs`).
-func toFHIRExpr(e element, all map[string]*owner) string {
-	v := "p -> " + sqlString(e.Name)
+// jsonKey is a key as JSON text, the way a generated member starts: "subject": (FHIR names need
+// no escaping).
+func jsonKey(k string) string { return sqlString(strconv.Quote(k) + ": ") }
+
+// toMemberExpr is the expression giving one member of an owner's FHIR JSON text ("key": value),
+// or null when the key is absent. Values with nothing to convert are written as they are
+// stored ((p -> key)::text): nothing is rebuilt (see metaSQL).
+func toMemberExpr(key string, e *element, all map[string]*owner) string {
+	v := "p -> " + sqlString(key)
+	member := func(value string) string { return jsonKey(key) + " || " + value }
+	if e == nil {
+		return member("(" + v + ")::text")
+	}
 	switch e.Kind {
 	case kindRef:
 		if e.Repeats {
-			return fmt.Sprintf("fhir.pair(%s, fhir.refs_to_fhir(%s))", sqlString(e.Name), v)
+			return member("fhir.refs_to_fhir(" + v + ")")
 		}
-		return fmt.Sprintf("fhir.pair(%s, fhir.ref_to_fhir(%s))", sqlString(e.Name), v)
+		return member("fhir.ref_to_fhir(" + v + ")")
 	case kindResource:
 		if e.Repeats {
-			return fmt.Sprintf("fhir.pair(%s, fhir.resources_to_fhir(%s))", sqlString(e.Name), v)
+			return member("fhir.resources_to_fhir(" + v + ")")
 		}
-		return fmt.Sprintf("fhir.pair(%s, fhir.resource_to_fhir(%s))", sqlString(e.Name), v)
+		return member("fhir.resource_to_fhir(" + v + ")")
 	case kindChoice:
 		// The usual value holds one type: recognise it inline (a call of the general
 		// fhir.choice_to_fhir costs more than the whole conversion of a small resource).
 		var whens []string
 		for _, t := range e.Types {
-			val := fmt.Sprintf("%s -> %s", v, sqlString(t))
+			val := fmt.Sprintf("(%s -> %s)::text", v, sqlString(t))
 			switch {
 			case t == "Reference":
-				val = "fhir.ref_to_fhir(" + val + ")"
+				val = fmt.Sprintf("fhir.ref_to_fhir(%s -> %s)", v, sqlString(t))
 			case all[t] != nil:
-				val = funcName("to_fhir", t) + "(" + val + ")"
+				val = fmt.Sprintf("%s(%s -> %s)", funcName("to_fhir", t), v, sqlString(t))
 			}
-			whens = append(whens, fmt.Sprintf("when %s ? %s and (%s) - %s = '{}' then jsonb_build_object(%s, %s)",
-				v, sqlString(t), v, sqlString(t), sqlString(e.Name+cap(t)), val))
+			whens = append(whens, fmt.Sprintf("when %s ? %s and (%s) - %s = '{}' then %s || %s",
+				v, sqlString(t), v, sqlString(t), jsonKey(e.Name+cap(t)), val))
 		}
-		return fmt.Sprintf("coalesce(case when jsonb_typeof(%s) = 'object' then case\n        %s\n        else fhir.choice_to_fhir(%s, %s, %s) end end,\n        fhir.pair(%s, %s))",
-			v, strings.Join(whens, "\n        "), sqlString(e.Name), v, sqlArray(e.Types), sqlString(e.Name), v)
+		return fmt.Sprintf("coalesce(case when jsonb_typeof(%s) = 'object' then case\n        %s\n        else fhir.choice_to_fhir(%s, %s, %s) end end,\n      %s)",
+			v, strings.Join(whens, "\n        "), sqlString(e.Name), v, sqlArray(e.Types), member("("+v+")::text"))
 	}
 	if !e.Repeats {
-		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), funcName("to_fhir", e.Target), v)
+		return member(funcName("to_fhir", e.Target) + "(" + v + ")")
 	}
 	keys, _ := aidboxKeys(all[e.Target])
-	return fmt.Sprintf("fhir.pair(%s, case when %s @? %s then %s(%s) end)",
-		sqlString(e.Name), v, sqlString(trigger(keys)), funcName("to_fhir[]", e.Target), v)
+	return member(fmt.Sprintf("case when %s @? %s then %s(%s) else (%s)::text end",
+		v, sqlString(trigger(keys)), funcName("to_fhir[]", e.Target), v, v))
+}
+
+// toOwnerSQL writes the to-FHIR function of one owner, and its array form when the owner is
+// the type of a repeating element. Each returns the FHIR JSON text of the value: every element
+// the definitions know is one member expression (converted, or its stored value as text), and
+// keys they do not know (an Aidbox first-class extension, a typo) follow as they are.
+func toOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool) {
+	elements := map[string]*element{}
+	for i := range o.Elements {
+		elements[o.Elements[i].Name] = &o.Elements[i]
+	}
+	var members []string
+	known := o.Keys
+	if o.IsResource {
+		// resourceType, id and meta come first, from p_head or the body (fhir.resource_head)
+		members = append(members, "coalesce(p_head, fhir.resource_head(p))")
+		known = append([]string{"resourceType"}, known...)
+	}
+	for _, k := range o.Keys {
+		if o.IsResource && (k == "id" || k == "meta") {
+			continue
+		}
+		members = append(members, toMemberExpr(k, elements[k], all))
+	}
+	members = append(members, fmt.Sprintf("fhir.members(p - %s::text[])", sqlArray(known)))
+	body := "'{' || concat_ws(', ',\n      " + strings.Join(members, ",\n      ") + ") || '}'"
+	fmt.Fprintf(b, "\n-- %s to FHIR: %s\n", o.Name, describe(o))
+	if o.IsResource {
+		// Resources also take p_head: the members resourceType, id and meta already written (by
+		// the row helpers), or null to take them from the body.
+		fmt.Fprintf(b, "create function %s(p jsonb, p_head text) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName("to_fhir", o.Name))
+		// A stored body over ~2 kB is compressed; `|| '{}'` hands back the decompressed
+		// value, so the many `p -> key` below do not each decompress it again.
+		b.WriteString("  p := p || '{}';\n")
+		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
+	} else {
+		keys, _ := aidboxKeys(o)
+		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage plpgsql stable strict parallel safe as $$\nbegin\n", funcName("to_fhir", o.Name))
+		fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p::text;\n  end if;\n", sqlArray(keys))
+		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
+	}
+	if arrays {
+		fmt.Fprintf(b, `
+-- An array of %[1]s to FHIR; a value that is not an array is written as it is.
+create function %[2]s(p jsonb) returns text
+language plpgsql stable strict parallel safe as $$
+declare
+  v_items text[] := '{}';
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return p::text;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    v_items := array_append(v_items, %[3]s(p -> i));
+  end loop;
+  return '[' || array_to_string(v_items, ', ') || ']';
+end $$;
+`, o.Name, funcName("to_fhir[]", o.Name), funcName("to_fhir", o.Name))
+	}
 }
 
 // fromFHIRExpr is toFHIRExpr's reverse.
@@ -369,65 +442,46 @@ func fromFHIRExpr(e element, all map[string]*owner) string {
 		sqlString(e.Name), v, sqlString(trigger(keys)), funcName("from_fhir[]", e.Target), v)
 }
 
-// ownerSQL writes the functions of one owner: to and from FHIR, and their array forms when
-// the owner is the type of a repeating element. They are PL/pgSQL functions whose work is one
-// "simple expression" (no subquery): PostgreSQL plans it once per session and then evaluates it
-// directly, and calls between them are plain function calls. (Nested SQL-language functions
-// that cannot be inlined are re-planned on every call of their caller: far slower.)
-//
-// Strict: an absent element (null) costs no call at all.
-// They are all stable, not immutable: they build objects with jsonb_build_object and to_jsonb,
-// which PostgreSQL marks stable, and resources read the createdAt URL setting.
-func ownerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool) {
-	vol := "stable"
-	for _, dir := range []string{"to_fhir", "from_fhir"} {
-		var keys, renamed, exprs []string
-		if dir == "to_fhir" {
-			keys, renamed = aidboxKeys(o)
-			for _, e := range o.Elements {
-				exprs = append(exprs, toFHIRExpr(e, all))
-			}
-		} else {
-			keys, renamed = fhirKeys(o)
-			for _, e := range o.Elements {
-				exprs = append(exprs, fromFHIRExpr(e, all))
-			}
+// fromOwnerSQL writes the from-FHIR function of one owner, and its array form when the owner
+// is the type of a repeating element: the owner's object with the converted pairs merged in
+// (p || pairs, renamed keys removed first), so it stays jsonb from the parsed line to the stored
+// body.
+func fromOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool) {
+	keys, renamed := fhirKeys(o)
+	var exprs []string
+	for _, e := range o.Elements {
+		exprs = append(exprs, fromFHIRExpr(e, all))
+	}
+	pairs := "'{}'::jsonb"
+	if len(exprs) > 0 {
+		pairs = strings.Join(exprs, "\n      || ")
+	}
+	fmt.Fprintf(b, "\n-- %s from FHIR: %s\n", o.Name, describe(o))
+	if o.IsResource {
+		// Resources also take p_head: keys that replace the body's, or null to convert its meta.
+		renamed = append([]string{"meta"}, renamed...)
+		fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName("from_fhir", o.Name))
+		// A large value is compressed; `|| '{}'` hands back the decompressed value, so the many
+		// `p -> key` below do not each decompress it again.
+		b.WriteString("  p := p || '{}';\n")
+		// The head comes last: it holds the nested meta, and each `||` before it would copy
+		// that again.
+		fmt.Fprintf(b, "  return (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
+		fmt.Fprintf(b, "    || (%s\n      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));\nend $$;\n", pairs)
+	} else {
+		fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage plpgsql stable strict parallel safe as $$\nbegin\n", funcName("from_fhir", o.Name))
+		fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p;\n  end if;\n", sqlArray(keys))
+		base := "p"
+		if len(renamed) > 0 {
+			base = fmt.Sprintf("(case when p ?| %s then p - %s::text[] else p end)", sqlArray(renamed), sqlArray(renamed))
 		}
-		pairs := "'{}'::jsonb"
-		if len(exprs) > 0 {
-			pairs = strings.Join(exprs, "\n      || ")
-		}
-		fmt.Fprintf(b, "\n-- %s: %s\n", o.Name, describe(o))
-		if o.IsResource {
-			// Resources also take p_head: keys that replace the body's (resourceType, id and an
-			// already converted meta, from the row helpers), or null to convert the body's meta.
-			renamed = append([]string{"meta"}, renamed...)
-			meta := "fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta'))"
-			if dir == "from_fhir" {
-				meta = "fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))"
-			}
-			fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage plpgsql %s parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
-			// A stored body over ~2 kB is compressed; `|| '{}'` hands back the decompressed
-			// value, so the many `p -> key` below do not each decompress it again.
-			b.WriteString("  p := p || '{}';\n")
-			// The head (p_head or the converted meta) comes last: it holds the nested meta, and each
-			// `||` before it would copy that again.
-			fmt.Fprintf(b, "  return (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
-			fmt.Fprintf(b, "    || (%s\n      || coalesce(p_head, %s));\nend $$;\n", pairs, meta)
-		} else {
-			fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage plpgsql %s strict parallel safe as $$\nbegin\n", funcName(dir, o.Name), vol)
-			fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p;\n  end if;\n", sqlArray(keys))
-			base := "p"
-			if len(renamed) > 0 {
-				base = fmt.Sprintf("(case when p ?| %s then p - %s::text[] else p end)", sqlArray(renamed), sqlArray(renamed))
-			}
-			fmt.Fprintf(b, "  return %s\n    || (%s);\nend $$;\n", base, pairs)
-		}
-		if arrays {
-			fmt.Fprintf(b, `
--- An array of %[1]s %[2]s format; null (the caller keeps the value) when it is not an array.
-create function %[3]s(p jsonb) returns jsonb
-language plpgsql %[4]s strict parallel safe as $$
+		fmt.Fprintf(b, "  return %s\n    || (%s);\nend $$;\n", base, pairs)
+	}
+	if arrays {
+		fmt.Fprintf(b, `
+-- An array of %[1]s from FHIR; null (the caller keeps the value) when it is not an array.
+create function %[2]s(p jsonb) returns jsonb
+language plpgsql stable strict parallel safe as $$
 declare
   v_items jsonb[] := '{}';
 begin
@@ -435,12 +489,11 @@ begin
     return null;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, %[5]s(p -> i));
+    v_items := array_append(v_items, %[3]s(p -> i));
   end loop;
   return to_jsonb(v_items);
 end $$;
-`, o.Name, map[string]string{"to_fhir": "to FHIR", "from_fhir": "from FHIR"}[dir], funcName(dir+"[]", o.Name), vol, funcName(dir, o.Name))
-		}
+`, o.Name, funcName("from_fhir[]", o.Name), funcName("from_fhir", o.Name))
 	}
 }
 
@@ -469,17 +522,23 @@ func metaSQL(all map[string]*owner) string {
 	var b strings.Builder
 	b.WriteString(`
 -- The element metadata of the FHIR <-> Aidbox format conversion (SPEC 1), compiled into one pair
--- of SQL functions per resource type, data type and backbone element that holds something to
--- convert: fhir_meta."to:<path>" (to FHIR) and fhir_meta."from:<path>" (from FHIR). Each touches only the
--- keys the definitions say need converting (references, choice types [x], contained resources,
--- and complex elements holding those), with one rebuild of the object, and returns objects with
--- nothing to convert untouched: generated code avoids the per-key loop of a generic walker,
--- which costs several times more (see PERF-NOTES.md). The helpers they call (fhir.pair,
--- fhir.ref_to_fhir, fhir.choice_to_fhir, ...) and the public functions are in 005_fhir.sql.
+-- of functions per resource type, data type and backbone element that holds something to
+-- convert: fhir_meta."to:<path>" (to FHIR) and fhir_meta."from:<path>" (from FHIR). Generated
+-- code avoids the per-key loop of a generic walker, which costs several times more (see
+-- PERF-NOTES.md). The helpers they call (fhir.ref_to_fhir, fhir.choice_to_fhir, ...) and the
+-- public functions are in 005_fhir.sql.
+--
+-- To FHIR, the functions write the FHIR JSON text: one member expression per element of the
+-- definition, '"key": ' || the converted value, or the stored value as text when there is
+-- nothing to convert (a sub-document of a jsonb is copied, not rebuilt), and the keys the
+-- definition does not know after them as they are. Any jsonb rebuild re-serialises every node
+-- below it, and a dump has to write the text anyway: written this way, a resource costs little
+-- more than printing it. From FHIR (loads, which store jsonb), they merge the converted pairs
+-- into the object: p || pairs, renamed keys (choice types) removed first.
 --
 -- The same metadata as a table, for people and tools: fhir_meta.element.
 --
--- The functions are PL/pgSQL with one simple expression each (see cmd/fhirgen ownerSQL for why).
+-- The functions are PL/pgSQL with one simple expression each (see cmd/fhirgen metaSQL for why).
 -- They refer to each other recursively (Identifier.assigner is a Reference whose identifier is an
 -- Identifier) and to 005's helpers, so checking bodies at creation is off for this file.
 
@@ -531,8 +590,15 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 			}
 		}
 	}
+	// PL/pgSQL functions whose work is one "simple expression" (no subquery): PostgreSQL plans it
+	// once per session and then evaluates it directly, and calls between them are plain function
+	// calls (nested SQL-language functions that cannot be inlined are re-planned on every call of
+	// their caller: far slower). Strict where they can be: an absent element costs no call. Stable,
+	// not immutable: they build values with functions PostgreSQL marks stable (jsonb_build_object,
+	// to_jsonb), and resources read the createdAt URL setting.
 	for _, n := range names {
-		ownerSQL(&b, all[n], all, arrays[n])
+		toOwnerSQL(&b, all[n], all, arrays[n])
+		fromOwnerSQL(&b, all[n], all, arrays[n])
 	}
 
 	// Two copies of each dispatcher: one for the top-level resource, one for the resources nested
@@ -541,19 +607,19 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 	// dispatcher that is converting its container would take the slow path (a new executor for
 	// the whole case tree: about 100 us per contained resource of an ExplanationOfBenefit).
 	for _, d := range []struct{ name, args, head, what string }{
-		{"resource", "p_type text, p jsonb, p_head jsonb", "p_head", "A resource"},
+		{"resource", "p_type text, p jsonb, p_head text", "p_head", "A resource"},
 		{"nested", "p_type text, p jsonb", "null", "A resource nested in another one (fhir.resource_to_fhir)"},
 	} {
 		head := d.head
 		fmt.Fprintf(&b, `
--- %s of type p_type to FHIR format (resource types without definitions: meta only).
-create function fhir_meta.%s_to_fhir(%s) returns jsonb
+-- %s of type p_type as FHIR JSON text (resource types without definitions: meta only).
+create function fhir_meta.%s_to_fhir(%s) returns text
 language plpgsql stable parallel safe as $$
 begin
   return
 `, d.what, d.name, d.args)
 		dispatch(&b, resources, func(n string) string { return funcName("to_fhir", n) + "(p, " + head + ")" },
-			"(case when p ? 'meta' then p - 'meta' else p end) || coalesce("+head+", fhir.pair('meta', fhir.meta_to_fhir(p -> 'meta')))", 1)
+			"'{' || concat_ws(', ', coalesce("+head+", fhir.resource_head(p)), fhir.members(p - '{resourceType,id,meta}'::text[])) || '}'", 1)
 		b.WriteString(";\nend $$;\n")
 	}
 	for _, d := range []struct{ name, what string }{
@@ -578,21 +644,32 @@ begin
 			dts = append(dts, n)
 		}
 	}
-	for _, dir := range []string{"to_fhir", "from_fhir"} {
-		fmt.Fprintf(&b, `
--- A value of data type p_type (a choice type's value) %s format: references and the data
--- types that hold something to convert; anything else is returned as is.
-create function fhir_meta.type_%s(p_type text, p jsonb) returns jsonb
+	fmt.Fprintf(&b, `
+-- A value of data type p_type (a choice type's value) as FHIR JSON text: references and the
+-- data types that hold something to convert; anything else is written as it is.
+create function fhir_meta.type_to_fhir(p_type text, p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 begin
   return case p_type
-    when 'Reference' then fhir.ref_%s(p)
-`, map[string]string{"to_fhir": "to FHIR", "from_fhir": "from FHIR"}[dir], dir, dir)
-		for _, n := range dts {
-			fmt.Fprintf(&b, "    when %s then %s(p)\n", sqlString(n), funcName(dir, n))
-		}
-		b.WriteString("    else p end;\nend $$;\n")
+    when 'Reference' then fhir.ref_to_fhir(p)
+`)
+	for _, n := range dts {
+		fmt.Fprintf(&b, "    when %s then %s(p)\n", sqlString(n), funcName("to_fhir", n))
 	}
+	b.WriteString("    else p::text end;\nend $$;\n")
+	fmt.Fprintf(&b, `
+-- A value of data type p_type (a choice type's value) from FHIR format: references and the data
+-- types that hold something to convert; anything else is returned as is.
+create function fhir_meta.type_from_fhir(p_type text, p jsonb) returns jsonb
+language plpgsql stable strict parallel safe as $$
+begin
+  return case p_type
+    when 'Reference' then fhir.ref_from_fhir(p)
+`)
+	for _, n := range dts {
+		fmt.Fprintf(&b, "    when %s then %s(p)\n", sqlString(n), funcName("from_fhir", n))
+	}
+	b.WriteString("    else p end;\nend $$;\n")
 	b.WriteString("\nreset check_function_bodies;\n")
 	return b.String()
 }
