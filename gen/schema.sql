@@ -508,17 +508,50 @@ CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS jsonb
 
 
 --
+-- Name: ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    AS $$
+declare
+  v_rest jsonb;
+begin
+  -- PL/pgSQL: one call in which p is at hand. Inlined as SQL (tried), each use of p extracts
+  -- it from its parent again, and the whole costs more than the call.
+  -- The usual reference, {resourceType, id} and maybe display or type, written directly.
+  if jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
+     and not p ?| '{reference,uri,localRef,identifier}' then
+    v_rest := p - '{resourceType,id}'::text[];
+    return '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
+      -- the rest of the object's text, after its "{"
+      || case when v_rest = '{}' then '}' else ', ' || substr(v_rest::text, 2) end;
+  end if;
+  return case
+    when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p::text
+    when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
+      and not p ?| '{uri,localRef}' then
+      fhir.reference_to_fhir(to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text,
+                             p - '{resourceType,id}'::text[])
+    when jsonb_typeof(p -> 'uri') = 'string' and not p ?| '{resourceType,id,localRef}' then
+      fhir.reference_to_fhir((p -> 'uri')::text, p - 'uri')
+    when jsonb_typeof(p -> 'localRef') = 'string' and not p ?| '{resourceType,id,uri}' then
+      fhir.reference_to_fhir(to_json('#' || (p ->> 'localRef'))::text, p - 'localRef')
+    when p ? 'identifier' then fhir.reference_to_fhir(null, p)
+    else p::text
+  end;
+end $$;
+
+
+--
 -- Name: to:Identifier(jsonb); Type: FUNCTION; Schema: fhir_meta; Owner: -
 --
 
 CREATE FUNCTION fhir_meta."to:Identifier"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -531,8 +564,8 @@ begin
       '"_value": ' || (p -> '_value')::text,
       '"period": ' || (p -> 'period')::text,
       '"assigner": ' || fhir.ref_to_fhir(p -> 'assigner'),
-      fhir.members(p - '{id,_id,extension,use,_use,type,system,_system,value,_value,period,assigner}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,use,_use,type,system,_system,value,_value,period,assigner}'::text[])) || '}' end
+$$;
 
 
 --
@@ -542,15 +575,6 @@ end $$;
 CREATE FUNCTION fhir.reference_to_fhir(p_reference text, p_rest jsonb) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
     RETURN (('{'::text || concat_ws(', '::text, ('"reference": '::text || p_reference), ('"identifier": '::text || fhir_meta."to:Identifier"((p_rest -> 'identifier'::text))), fhir.members((p_rest - 'identifier'::text)))) || '}'::text);
-
-
---
--- Name: ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{reference,uri,localRef,identifier}'::text[]))) THEN ((('{"reference": '::text || (to_json((((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))))::text) || COALESCE((', '::text || fhir.members((p - '{resourceType,id}'::text[]))), ''::text)) || '}'::text) WHEN ((jsonb_typeof(p) IS DISTINCT FROM 'object'::text) OR (p ? 'reference'::text)) THEN (p)::text WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{uri,localRef}'::text[]))) THEN fhir.reference_to_fhir((to_json((((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))))::text, (p - '{resourceType,id}'::text[])) WHEN ((jsonb_typeof((p -> 'uri'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,localRef}'::text[]))) THEN fhir.reference_to_fhir(((p -> 'uri'::text))::text, (p - 'uri'::text)) WHEN ((jsonb_typeof((p -> 'localRef'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri}'::text[]))) THEN fhir.reference_to_fhir((to_json(('#'::text || (p ->> 'localRef'::text))))::text, (p - 'localRef'::text)) WHEN (p ? 'identifier'::text) THEN fhir.reference_to_fhir(NULL::text, p) ELSE (p)::text END;
 
 
 --
@@ -15608,13 +15632,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Account.coverage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15622,8 +15643,8 @@ begin
       '"coverage": ' || fhir.ref_to_fhir(p -> 'coverage'),
       '"priority": ' || (p -> 'priority')::text,
       '"_priority": ' || (p -> '_priority')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,priority,_priority}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,priority,_priority}'::text[])) || '}' end
+$$;
 
 
 --
@@ -15631,13 +15652,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Account.guarantor"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15646,8 +15664,8 @@ begin
       '"onHold": ' || (p -> 'onHold')::text,
       '"_onHold": ' || (p -> '_onHold')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,party,onHold,_onHold,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,party,onHold,_onHold,period}'::text[])) || '}' end
+$$;
 
 
 --
@@ -15811,21 +15829,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AdverseEvent.suspectEntity"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"instance": ' || fhir.ref_to_fhir(p -> 'instance'),
       '"causality": ' || case when p -> 'causality' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p -> 'causality') else (p -> 'causality')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,instance,causality}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,instance,causality}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -15833,13 +15848,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AdverseEvent.suspectEntity.causality"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15849,8 +15861,8 @@ begin
       '"_productRelatedness": ' || (p -> '_productRelatedness')::text,
       '"author": ' || fhir.ref_to_fhir(p -> 'author'),
       '"method": ' || (p -> 'method')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,assessment,productRelatedness,_productRelatedness,author,method}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,assessment,productRelatedness,_productRelatedness,author,method}'::text[])) || '}' end
+$$;
 
 
 --
@@ -15910,13 +15922,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AllergyIntolerance.reaction"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15931,8 +15940,8 @@ begin
       '"_severity": ' || (p -> '_severity')::text,
       '"exposureRoute": ' || (p -> 'exposureRoute')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,substance,manifestation,description,_description,onset,_onset,severity,_severity,exposureRoute,note}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,substance,manifestation,description,_description,onset,_onset,severity,_severity,exposureRoute,note}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -15940,13 +15949,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Annotation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15959,8 +15965,8 @@ begin
       '"_time": ' || (p -> '_time')::text,
       '"text": ' || (p -> 'text')::text,
       '"_text": ' || (p -> '_text')::text,
-      fhir.members(p - '{id,_id,extension,author,time,_time,text,_text}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,author,time,_time,text,_text}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16023,13 +16029,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Appointment.participant"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16041,8 +16044,8 @@ begin
       '"status": ' || (p -> 'status')::text,
       '"_status": ' || (p -> '_status')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,actor,required,_required,status,_status,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,actor,required,_required,status,_status,period}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16125,13 +16128,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.agent"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16151,8 +16151,8 @@ begin
       '"media": ' || (p -> 'media')::text,
       '"network": ' || (p -> 'network')::text,
       '"purposeOfUse": ' || (p -> 'purposeOfUse')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,altId,_altId,name,_name,requestor,_requestor,location,policy,_policy,media,network,purposeOfUse}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,altId,_altId,name,_name,requestor,_requestor,location,policy,_policy,media,network,purposeOfUse}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16160,13 +16160,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.entity"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16183,8 +16180,8 @@ begin
       '"query": ' || (p -> 'query')::text,
       '"_query": ' || (p -> '_query')::text,
       '"detail": ' || case when p -> 'detail' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:AuditEvent.entity.detail"(p -> 'detail') else (p -> 'detail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,what,type,role,lifecycle,securityLabel,name,_name,description,_description,query,_query,detail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,what,type,role,lifecycle,securityLabel,name,_name,description,_description,query,_query,detail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -16192,13 +16189,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.entity.detail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16210,8 +16204,8 @@ begin
         when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then '"valueBase64Binary": ' || (p -> 'value' -> 'base64Binary')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{string,base64Binary}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16219,13 +16213,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:AuditEvent.source"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16234,8 +16225,8 @@ begin
       '"_site": ' || (p -> '_site')::text,
       '"observer": ' || fhir.ref_to_fhir(p -> 'observer'),
       '"type": ' || (p -> 'type')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,site,_site,observer,type}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,site,_site,observer,type}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16338,13 +16329,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct.collection"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collected}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collected}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16356,8 +16344,8 @@ begin
         when p -> 'collected' ? 'Period' and (p -> 'collected') - 'Period' = '{}' then '"collectedPeriod": ' || (p -> 'collected' -> 'Period')::text
         else fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}') end end,
       '"collected": ' || (p -> 'collected')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,collector,source,collected}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,collector,source,collected}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16365,13 +16353,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{time}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{time}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16383,8 +16368,8 @@ begin
         when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then '"timePeriod": ' || (p -> 'time' -> 'Period')::text
         else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
       '"time": ' || (p -> 'time')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,time}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,time}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16392,13 +16377,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:BiologicallyDerivedProduct.processing"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16412,8 +16394,8 @@ begin
         when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then '"timePeriod": ' || (p -> 'time' -> 'Period')::text
         else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
       '"time": ' || (p -> 'time')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16485,13 +16467,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Bundle.entry"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16503,8 +16482,8 @@ begin
       '"search": ' || (p -> 'search')::text,
       '"request": ' || (p -> 'request')::text,
       '"response": ' || (p -> 'response')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,link,fullUrl,_fullUrl,resource,search,request,response}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,link,fullUrl,_fullUrl,resource,search,request,response}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16580,13 +16559,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CapabilityStatement.implementation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16596,8 +16572,8 @@ begin
       '"url": ' || (p -> 'url')::text,
       '"_url": ' || (p -> '_url')::text,
       '"custodian": ' || fhir.ref_to_fhir(p -> 'custodian'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,url,_url,custodian}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,url,_url,custodian}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16659,13 +16635,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CarePlan.activity"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16675,8 +16648,8 @@ begin
       '"progress": ' || case when p -> 'progress' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'progress') else (p -> 'progress')::text end,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
       '"detail": ' || fhir_meta."to:CarePlan.activity.detail"(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,outcomeCodeableConcept,outcomeReference,progress,reference,detail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,outcomeCodeableConcept,outcomeReference,progress,reference,detail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -16684,13 +16657,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CarePlan.activity.detail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduled,location,performer,product}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduled,location,performer,product}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16727,8 +16697,8 @@ begin
       '"quantity": ' || (p -> 'quantity')::text,
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,kind,_kind,instantiatesCanonical,_instantiatesCanonical,instantiatesUri,_instantiatesUri,code,reasonCode,reasonReference,goal,status,_status,statusReason,doNotPerform,_doNotPerform,scheduled,location,performer,product,dailyAmount,quantity,description,_description}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,kind,_kind,instantiatesCanonical,_instantiatesCanonical,instantiatesUri,_instantiatesUri,code,reasonCode,reasonReference,goal,status,_status,statusReason,doNotPerform,_doNotPerform,scheduled,location,performer,product,dailyAmount,quantity,description,_description}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16775,13 +16745,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CareTeam.participant"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16790,8 +16757,8 @@ begin
       '"member": ' || fhir.ref_to_fhir(p -> 'member'),
       '"onBehalfOf": ' || fhir.ref_to_fhir(p -> 'onBehalfOf'),
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,member,onBehalfOf,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,member,onBehalfOf,period}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16840,13 +16807,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CatalogEntry.relatedEntry"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16854,8 +16818,8 @@ begin
       '"relationtype": ' || (p -> 'relationtype')::text,
       '"_relationtype": ' || (p -> '_relationtype')::text,
       '"item": ' || fhir.ref_to_fhir(p -> 'item'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,relationtype,_relationtype,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,relationtype,_relationtype,item}'::text[])) || '}' end
+$$;
 
 
 --
@@ -16928,21 +16892,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ChargeItem.performer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17065,13 +17026,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.accident"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17084,8 +17042,8 @@ begin
         when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then '"locationReference": ' || fhir.ref_to_fhir(p -> 'location' -> 'Reference')
         else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
       '"location": ' || (p -> 'location')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17093,13 +17051,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.careTeam"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17111,8 +17066,8 @@ begin
       '"_responsible": ' || (p -> '_responsible')::text,
       '"role": ' || (p -> 'role')::text,
       '"qualification": ' || (p -> 'qualification')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17120,13 +17075,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.diagnosis"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17141,8 +17093,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"onAdmission": ' || (p -> 'onAdmission')::text,
       '"packageCode": ' || (p -> 'packageCode')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17150,13 +17102,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.insurance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17172,8 +17121,8 @@ begin
       '"preAuthRef": ' || (p -> 'preAuthRef')::text,
       '"_preAuthRef": ' || (p -> '_preAuthRef')::text,
       '"claimResponse": ' || fhir.ref_to_fhir(p -> 'claimResponse'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,identifier,coverage,businessArrangement,_businessArrangement,preAuthRef,_preAuthRef,claimResponse}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,identifier,coverage,businessArrangement,_businessArrangement,preAuthRef,_preAuthRef,claimResponse}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17181,13 +17130,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17228,8 +17174,8 @@ begin
       '"subSite": ' || (p -> 'subSite')::text,
       '"encounter": ' || fhir.refs_to_fhir(p -> 'encounter'),
       '"detail": ' || case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:Claim.item.detail"(p -> 'detail') else (p -> 'detail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,detail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,detail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -17237,13 +17183,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.item.detail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17262,8 +17205,8 @@ begin
       '"net": ' || (p -> 'net')::text,
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
       '"subDetail": ' || case when p -> 'subDetail' @? '$ ? (exists(@."udi"))' then fhir_meta."to[]:Claim.item.detail.subDetail"(p -> 'subDetail') else (p -> 'subDetail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,subDetail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,subDetail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -17271,13 +17214,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.item.detail.subDetail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17295,8 +17235,8 @@ begin
       '"_factor": ' || (p -> '_factor')::text,
       '"net": ' || (p -> 'net')::text,
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17304,21 +17244,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.payee"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17326,13 +17263,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.procedure"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17348,8 +17282,8 @@ begin
         else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
       '"procedure": ' || (p -> 'procedure')::text),
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17357,13 +17291,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.related"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17371,8 +17302,8 @@ begin
       '"claim": ' || fhir.ref_to_fhir(p -> 'claim'),
       '"relationship": ' || (p -> 'relationship')::text,
       '"reference": ' || fhir_meta."to:Identifier"(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17380,13 +17311,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Claim.supportingInfo"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17409,8 +17337,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
       '"reason": ' || (p -> 'reason')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17475,13 +17403,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClaimResponse.addItem"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17518,8 +17443,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"detail": ' || (p -> 'detail')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subdetailSequence,_subdetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subdetailSequence,_subdetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17527,13 +17452,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClaimResponse.insurance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17546,8 +17468,8 @@ begin
       '"businessArrangement": ' || (p -> 'businessArrangement')::text,
       '"_businessArrangement": ' || (p -> '_businessArrangement')::text,
       '"claimResponse": ' || fhir.ref_to_fhir(p -> 'claimResponse'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,coverage,businessArrangement,_businessArrangement,claimResponse}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,coverage,businessArrangement,_businessArrangement,claimResponse}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17555,13 +17477,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClaimResponse.payment"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17573,8 +17492,8 @@ begin
       '"_date": ' || (p -> '_date')::text,
       '"amount": ' || (p -> 'amount')::text,
       '"identifier": ' || fhir_meta."to:Identifier"(p -> 'identifier'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17635,13 +17554,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClinicalImpression.finding"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17650,8 +17566,8 @@ begin
       '"itemReference": ' || fhir.ref_to_fhir(p -> 'itemReference'),
       '"basis": ' || (p -> 'basis')::text,
       '"_basis": ' || (p -> '_basis')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,itemCodeableConcept,itemReference,basis,_basis}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,itemCodeableConcept,itemReference,basis,_basis}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17659,21 +17575,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ClinicalImpression.investigation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"item": ' || fhir.refs_to_fhir(p -> 'item'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,item}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17750,13 +17663,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CodeSystem.concept"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17770,8 +17680,8 @@ begin
       '"designation": ' || (p -> 'designation')::text,
       '"property": ' || case when p -> 'property' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:CodeSystem.concept.property"(p -> 'property') else (p -> 'property')::text end,
       '"concept": ' || case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."to[]:CodeSystem.concept"(p -> 'concept') else (p -> 'concept')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,display,_display,definition,_definition,designation,property,concept}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,display,_display,definition,_definition,designation,property,concept}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -17779,13 +17689,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CodeSystem.concept.property"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17802,8 +17709,8 @@ begin
         when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then '"valueDecimal": ' || (p -> 'value' -> 'decimal')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{code,Coding,string,integer,boolean,dateTime,decimal}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17864,13 +17771,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Communication.payload"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17881,8 +17785,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 
 --
@@ -17944,13 +17848,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CommunicationRequest.payload"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17961,8 +17862,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18062,13 +17963,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.attester"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18078,8 +17976,8 @@ begin
       '"time": ' || (p -> 'time')::text,
       '"_time": ' || (p -> '_time')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,mode,_mode,time,_time,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,mode,_mode,time,_time,party}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18087,13 +17985,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.event"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18101,8 +17996,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"period": ' || (p -> 'period')::text,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,period,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,period,detail}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18110,13 +18005,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.relatesTo"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18128,8 +18020,8 @@ begin
         when p -> 'target' ? 'Reference' and (p -> 'target') - 'Reference' = '{}' then '"targetReference": ' || fhir.ref_to_fhir(p -> 'target' -> 'Reference')
         else fhir.choice_to_fhir('target', p -> 'target', '{Identifier,Reference}') end end,
       '"target": ' || (p -> 'target')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18137,13 +18029,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Composition.section"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18160,8 +18049,8 @@ begin
       '"entry": ' || fhir.refs_to_fhir(p -> 'entry'),
       '"emptyReason": ' || (p -> 'emptyReason')::text,
       '"section": ' || case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."to[]:Composition.section"(p -> 'section') else (p -> 'section')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,code,author,focus,text,mode,_mode,orderedBy,entry,emptyReason,section}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,code,author,focus,text,mode,_mode,orderedBy,entry,emptyReason,section}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18286,21 +18175,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Condition.evidence"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18308,13 +18194,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Condition.stage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18322,8 +18205,8 @@ begin
       '"summary": ' || (p -> 'summary')::text,
       '"assessment": ' || fhir.refs_to_fhir(p -> 'assessment'),
       '"type": ' || (p -> 'type')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,summary,assessment,type}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,summary,assessment,type}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18374,13 +18257,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.provision"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18397,8 +18277,8 @@ begin
       '"dataPeriod": ' || (p -> 'dataPeriod')::text,
       '"data": ' || case when p -> 'data' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:Consent.provision.data"(p -> 'data') else (p -> 'data')::text end,
       '"provision": ' || case when p -> 'provision' @? '$ ? (exists(@."actor") || exists(@."data") || exists(@."provision"))' then fhir_meta."to[]:Consent.provision"(p -> 'provision') else (p -> 'provision')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,period,actor,action,securityLabel,purpose,class,code,dataPeriod,data,provision}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,period,actor,action,securityLabel,purpose,class,code,dataPeriod,data,provision}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18406,21 +18286,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.provision.actor"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"role": ' || (p -> 'role')::text,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,reference}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18428,13 +18305,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.provision.data"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18442,8 +18316,8 @@ begin
       '"meaning": ' || (p -> 'meaning')::text,
       '"_meaning": ' || (p -> '_meaning')::text,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,meaning,_meaning,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,meaning,_meaning,reference}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18451,13 +18325,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Consent.verification"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18467,8 +18338,8 @@ begin
       '"verifiedWith": ' || fhir.ref_to_fhir(p -> 'verifiedWith'),
       '"verificationDate": ' || (p -> 'verificationDate')::text,
       '"_verificationDate": ' || (p -> '_verificationDate')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,verified,_verified,verifiedWith,verificationDate,_verificationDate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,verified,_verified,verifiedWith,verificationDate,_verificationDate}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18550,13 +18421,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.contentDefinition"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18570,8 +18438,8 @@ begin
       '"_publicationStatus": ' || (p -> '_publicationStatus')::text,
       '"copyright": ' || (p -> 'copyright')::text,
       '"_copyright": ' || (p -> '_copyright')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,subType,publisher,publicationDate,_publicationDate,publicationStatus,_publicationStatus,copyright,_copyright}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,subType,publisher,publicationDate,_publicationDate,publicationStatus,_publicationStatus,copyright,_copyright}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18579,13 +18447,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.friendly"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18595,8 +18460,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18604,13 +18469,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.legal"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18620,8 +18482,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18629,13 +18491,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.rule"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18645,8 +18504,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18654,13 +18513,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.signer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18668,8 +18524,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
       '"signature": ' || case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Signature"(p -> 'signature') else (p -> 'signature')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,party,signature}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,party,signature}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18677,13 +18533,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topic,offer,asset,action,group}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topic,offer,asset,action,group}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18706,8 +18559,8 @@ begin
       '"asset": ' || case when p -> 'asset' @? '$ ? (exists(@."typeReference") || exists(@."context") || exists(@."answer") || exists(@."valuedItem"))' then fhir_meta."to[]:Contract.term.asset"(p -> 'asset') else (p -> 'asset')::text end,
       '"action": ' || case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."context") || exists(@."occurrence") || exists(@."requester") || exists(@."performer") || exists(@."reasonReference") || exists(@."note"))' then fhir_meta."to[]:Contract.term.action"(p -> 'action') else (p -> 'action')::text end,
       '"group": ' || case when p -> 'group' @? '$ ? (exists(@."identifier") || exists(@."topic") || exists(@."offer") || exists(@."asset") || exists(@."action") || exists(@."group"))' then fhir_meta."to[]:Contract.term"(p -> 'group') else (p -> 'group')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,issued,_issued,applies,topic,type,subType,text,_text,securityLabel,offer,asset,action,group}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,issued,_issued,applies,topic,type,subType,text,_text,securityLabel,offer,asset,action,group}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18715,13 +18568,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.action"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18760,8 +18610,8 @@ begin
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,doNotPerform,_doNotPerform,type,subject,intent,linkId,_linkId,status,context,contextLinkId,_contextLinkId,occurrence,requester,requesterLinkId,_requesterLinkId,performerType,performerRole,performer,performerLinkId,_performerLinkId,reasonCode,reasonReference,reason,_reason,reasonLinkId,_reasonLinkId,note,securityLabelNumber,_securityLabelNumber}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,doNotPerform,_doNotPerform,type,subject,intent,linkId,_linkId,status,context,contextLinkId,_contextLinkId,occurrence,requester,requesterLinkId,_requesterLinkId,performerType,performerRole,performer,performerLinkId,_performerLinkId,reasonCode,reasonReference,reason,_reason,reasonLinkId,_reasonLinkId,note,securityLabelNumber,_securityLabelNumber}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18769,21 +18619,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.action.subject"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"reference": ' || fhir.refs_to_fhir(p -> 'reference'),
       '"role": ' || (p -> 'role')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18791,13 +18638,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.asset"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18821,8 +18665,8 @@ begin
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
       '"valuedItem": ' || case when p -> 'valuedItem' @? '$ ? (exists(@."entity") || exists(@."identifier") || exists(@."responsible") || exists(@."recipient"))' then fhir_meta."to[]:Contract.term.asset.valuedItem"(p -> 'valuedItem') else (p -> 'valuedItem')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,scope,type,typeReference,subtype,relationship,context,condition,_condition,periodType,period,usePeriod,text,_text,linkId,_linkId,answer,securityLabelNumber,_securityLabelNumber,valuedItem}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,scope,type,typeReference,subtype,relationship,context,condition,_condition,periodType,period,usePeriod,text,_text,linkId,_linkId,answer,securityLabelNumber,_securityLabelNumber,valuedItem}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18830,13 +18674,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.asset.context"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18845,8 +18686,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"text": ' || (p -> 'text')::text,
       '"_text": ' || (p -> '_text')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,code,text,_text}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,code,text,_text}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18854,13 +18695,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.asset.valuedItem"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity,identifier,responsible,recipient}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity,identifier,responsible,recipient}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18890,8 +18728,8 @@ begin
       '"_linkId": ' || (p -> '_linkId')::text,
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,entity,identifier,effectiveTime,_effectiveTime,quantity,unitPrice,factor,_factor,points,_points,net,payment,_payment,paymentDate,_paymentDate,responsible,recipient,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,entity,identifier,effectiveTime,_effectiveTime,quantity,unitPrice,factor,_factor,points,_points,net,payment,_payment,paymentDate,_paymentDate,responsible,recipient,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18899,13 +18737,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.offer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18923,8 +18758,8 @@ begin
       '"_linkId": ' || (p -> '_linkId')::text,
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,party,topic,type,decision,decisionMode,answer,text,_text,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,party,topic,type,decision,decisionMode,answer,text,_text,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -18932,13 +18767,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.offer.answer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18958,8 +18790,8 @@ begin
         when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then '"valueReference": ' || fhir.ref_to_fhir(p -> 'value' -> 'Reference')
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -18967,21 +18799,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Contract.term.offer.party"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"reference": ' || fhir.refs_to_fhir(p -> 'reference'),
       '"role": ' || (p -> 'role')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19036,13 +18865,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Coverage.costToBeneficiary"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19054,8 +18880,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,Money}') end end,
       '"value": ' || (p -> 'value')::text),
       '"exception": ' || (p -> 'exception')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value,exception}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value,exception}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19108,13 +18934,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.insurance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19124,8 +18947,8 @@ begin
       '"coverage": ' || fhir.ref_to_fhir(p -> 'coverage'),
       '"businessArrangement": ' || (p -> 'businessArrangement')::text,
       '"_businessArrangement": ' || (p -> '_businessArrangement')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,businessArrangement,_businessArrangement}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,businessArrangement,_businessArrangement}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19133,13 +18956,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19155,8 +18975,8 @@ begin
       '"facility": ' || fhir.ref_to_fhir(p -> 'facility'),
       '"diagnosis": ' || case when p -> 'diagnosis' @? '$ ? (exists(@."diagnosis"))' then fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p -> 'diagnosis') else (p -> 'diagnosis')::text end,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,supportingInfoSequence,_supportingInfoSequence,category,productOrService,modifier,provider,quantity,unitPrice,facility,diagnosis,detail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,supportingInfoSequence,_supportingInfoSequence,category,productOrService,modifier,provider,quantity,unitPrice,facility,diagnosis,detail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -19164,13 +18984,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19180,8 +18997,8 @@ begin
         when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then '"diagnosisReference": ' || fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference')
         else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
       '"diagnosis": ' || (p -> 'diagnosis')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,diagnosis}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,diagnosis}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19189,13 +19006,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19205,8 +19019,8 @@ begin
       '"information": ' || fhir.ref_to_fhir(p -> 'information'),
       '"appliesToAll": ' || (p -> 'appliesToAll')::text,
       '"_appliesToAll": ' || (p -> '_appliesToAll')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,information,appliesToAll,_appliesToAll}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,information,appliesToAll,_appliesToAll}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19263,13 +19077,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse.insurance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19279,8 +19090,8 @@ begin
       '"_inforce": ' || (p -> '_inforce')::text,
       '"benefitPeriod": ' || (p -> 'benefitPeriod')::text,
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."benefit"))' then fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,inforce,_inforce,benefitPeriod,item}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,inforce,_inforce,benefitPeriod,item}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -19288,13 +19099,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19318,8 +19126,8 @@ begin
       '"authorizationSupporting": ' || (p -> 'authorizationSupporting')::text,
       '"authorizationUrl": ' || (p -> 'authorizationUrl')::text,
       '"_authorizationUrl": ' || (p -> '_authorizationUrl')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,productOrService,modifier,provider,excluded,_excluded,name,_name,description,_description,network,unit,term,benefit,authorizationRequired,_authorizationRequired,authorizationSupporting,authorizationUrl,_authorizationUrl}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,productOrService,modifier,provider,excluded,_excluded,name,_name,description,_description,network,unit,term,benefit,authorizationRequired,_authorizationRequired,authorizationSupporting,authorizationUrl,_authorizationUrl}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -19327,13 +19135,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19351,8 +19156,8 @@ begin
         when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then '"usedMoney": ' || (p -> 'used' -> 'Money')::text
         else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,string,Money}') end end,
       '"used": ' || (p -> 'used')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19360,13 +19165,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:DataRequirement"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,dateFilter}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,dateFilter}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19386,8 +19188,8 @@ begin
       '"limit": ' || (p -> 'limit')::text,
       '"_limit": ' || (p -> '_limit')::text,
       '"sort": ' || (p -> 'sort')::text,
-      fhir.members(p - '{id,_id,extension,type,_type,profile,_profile,subject,mustSupport,_mustSupport,codeFilter,dateFilter,limit,_limit,sort}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,type,_type,profile,_profile,subject,mustSupport,_mustSupport,codeFilter,dateFilter,limit,_limit,sort}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -19395,13 +19197,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DataRequirement.dateFilter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19415,8 +19214,8 @@ begin
         when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then '"valueDuration": ' || (p -> 'value' -> 'Duration')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{dateTime,Period,Duration}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,path,_path,searchParam,_searchParam,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,path,_path,searchParam,_searchParam,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19468,21 +19267,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DetectedIssue.evidence"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19490,13 +19286,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:DetectedIssue.mitigation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19505,8 +19298,8 @@ begin
       '"date": ' || (p -> 'date')::text,
       '"_date": ' || (p -> '_date')::text,
       '"author": ' || fhir.ref_to_fhir(p -> 'author'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,action,date,_date,author}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,action,date,_date,author}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19574,13 +19367,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Device.version"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19589,8 +19379,8 @@ begin
       '"component": ' || fhir_meta."to:Identifier"(p -> 'component'),
       '"value": ' || (p -> 'value')::text,
       '"_value": ' || (p -> '_value')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,component,value,_value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,component,value,_value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19754,13 +19544,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DeviceRequest.parameter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19773,8 +19560,8 @@ begin
         when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then '"valueBoolean": ' || (p -> 'value' -> 'boolean')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19875,13 +19662,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DiagnosticReport.media"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19889,8 +19673,8 @@ begin
       '"comment": ' || (p -> 'comment')::text,
       '"_comment": ' || (p -> '_comment')::text,
       '"link": ' || fhir.ref_to_fhir(p -> 'link'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,comment,_comment,link}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,comment,_comment,link}'::text[])) || '}' end
+$$;
 
 
 --
@@ -19938,21 +19722,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DocumentManifest.related"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"identifier": ' || fhir_meta."to:Identifier"(p -> 'identifier'),
       '"ref": ' || fhir.ref_to_fhir(p -> 'ref'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,ref}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,ref}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20004,13 +19785,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:DocumentReference.context"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20022,8 +19800,8 @@ begin
       '"practiceSetting": ' || (p -> 'practiceSetting')::text,
       '"sourcePatientInfo": ' || fhir.ref_to_fhir(p -> 'sourcePatientInfo'),
       '"related": ' || fhir.refs_to_fhir(p -> 'related'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,encounter,event,period,facilityType,practiceSetting,sourcePatientInfo,related}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,encounter,event,period,facilityType,practiceSetting,sourcePatientInfo,related}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20031,13 +19809,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:DocumentReference.relatesTo"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20045,8 +19820,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"_code": ' || (p -> '_code')::text,
       '"target": ' || fhir.ref_to_fhir(p -> 'target'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20054,13 +19829,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Dosage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeeded,doseAndRate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeeded,doseAndRate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20085,8 +19857,8 @@ begin
       '"maxDosePerPeriod": ' || (p -> 'maxDosePerPeriod')::text,
       '"maxDosePerAdministration": ' || (p -> 'maxDosePerAdministration')::text,
       '"maxDosePerLifetime": ' || (p -> 'maxDosePerLifetime')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,text,_text,additionalInstruction,patientInstruction,_patientInstruction,timing,asNeeded,site,route,method,doseAndRate,maxDosePerPeriod,maxDosePerAdministration,maxDosePerLifetime}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,text,_text,additionalInstruction,patientInstruction,_patientInstruction,timing,asNeeded,site,route,method,doseAndRate,maxDosePerPeriod,maxDosePerAdministration,maxDosePerLifetime}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -20094,13 +19866,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Dosage.doseAndRate"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dose,rate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{dose,rate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20116,8 +19885,8 @@ begin
         when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then '"rateQuantity": ' || (p -> 'rate' -> 'Quantity')::text
         else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Range,Quantity}') end end,
       '"rate": ' || (p -> 'rate')::text),
-      fhir.members(p - '{id,_id,extension,type,dose,rate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,type,dose,rate}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20193,13 +19962,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis.certainty"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20207,8 +19973,8 @@ begin
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
       '"certaintySubcomponent": ' || case when p -> 'certaintySubcomponent' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> 'certaintySubcomponent') else (p -> 'certaintySubcomponent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -20216,13 +19982,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20230,8 +19993,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -20239,13 +20002,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20256,8 +20016,8 @@ begin
       '"_exposureState": ' || (p -> '_exposureState')::text,
       '"variantState": ' || (p -> 'variantState')::text,
       '"riskEvidenceSynthesis": ' || fhir.ref_to_fhir(p -> 'riskEvidenceSynthesis'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,exposureState,_exposureState,variantState,riskEvidenceSynthesis}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,exposureState,_exposureState,variantState,riskEvidenceSynthesis}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20265,13 +20025,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ElementDefinition"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20509,8 +20266,8 @@ begin
       '"_isSummary": ' || (p -> '_isSummary')::text,
       '"binding": ' || (p -> 'binding')::text,
       '"mapping": ' || (p -> 'mapping')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,representation,_representation,sliceName,_sliceName,sliceIsConstraining,_sliceIsConstraining,label,_label,code,slicing,short,_short,definition,_definition,comment,_comment,requirements,_requirements,alias,_alias,min,_min,max,_max,base,contentReference,_contentReference,type,defaultValue,meaningWhenMissing,_meaningWhenMissing,orderMeaning,_orderMeaning,fixed,pattern,example,minValue,maxValue,maxLength,_maxLength,condition,_condition,constraint,mustSupport,_mustSupport,isModifier,_isModifier,isModifierReason,_isModifierReason,isSummary,_isSummary,binding,mapping}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,representation,_representation,sliceName,_sliceName,sliceIsConstraining,_sliceIsConstraining,label,_label,code,slicing,short,_short,definition,_definition,comment,_comment,requirements,_requirements,alias,_alias,min,_min,max,_max,base,contentReference,_contentReference,type,defaultValue,meaningWhenMissing,_meaningWhenMissing,orderMeaning,_orderMeaning,fixed,pattern,example,minValue,maxValue,maxLength,_maxLength,condition,_condition,constraint,mustSupport,_mustSupport,isModifier,_isModifier,isModifierReason,_isModifierReason,isSummary,_isSummary,binding,mapping}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -20518,13 +20275,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ElementDefinition.example"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20583,8 +20337,8 @@ begin
         when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then '"valueMeta": ' || fhir_meta."to:Meta"(p -> 'value' -> 'Meta')
         else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,label,_label,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,label,_label,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20640,13 +20394,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.diagnosis"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20655,8 +20406,8 @@ begin
       '"use": ' || (p -> 'use')::text,
       '"rank": ' || (p -> 'rank')::text,
       '"_rank": ' || (p -> '_rank')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,condition,use,rank,_rank}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,condition,use,rank,_rank}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20664,13 +20415,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.hospitalization"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20684,8 +20432,8 @@ begin
       '"specialArrangement": ' || (p -> 'specialArrangement')::text,
       '"destination": ' || fhir.ref_to_fhir(p -> 'destination'),
       '"dischargeDisposition": ' || (p -> 'dischargeDisposition')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,preAdmissionIdentifier,origin,admitSource,reAdmission,dietPreference,specialCourtesy,specialArrangement,destination,dischargeDisposition}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,preAdmissionIdentifier,origin,admitSource,reAdmission,dietPreference,specialCourtesy,specialArrangement,destination,dischargeDisposition}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20693,13 +20441,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.location"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20709,8 +20454,8 @@ begin
       '"_status": ' || (p -> '_status')::text,
       '"physicalType": ' || (p -> 'physicalType')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,location,status,_status,physicalType,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,location,status,_status,physicalType,period}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20718,13 +20463,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Encounter.participant"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20732,8 +20474,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"period": ' || (p -> 'period')::text,
       '"individual": ' || fhir.ref_to_fhir(p -> 'individual'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,period,individual}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,period,individual}'::text[])) || '}' end
+$$;
 
 
 --
@@ -20887,13 +20629,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EpisodeOfCare.diagnosis"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20902,8 +20641,8 @@ begin
       '"role": ' || (p -> 'role')::text,
       '"rank": ' || (p -> 'rank')::text,
       '"_rank": ' || (p -> '_rank')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,condition,role,rank,_rank}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,condition,role,rank,_rank}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21112,13 +20851,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21150,8 +20886,8 @@ begin
         else fhir.choice_to_fhir('duration', p -> 'duration', '{Quantity,Range}') end end,
       '"duration": ' || (p -> 'duration')::text),
       '"timeFromEvent": ' || case when p -> 'timeFromEvent' @? '$ ? (exists(@."note") || exists(@."event"))' then fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p -> 'timeFromEvent') else (p -> 'timeFromEvent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,description,_description,note,exclude,_exclude,definitionReference,definitionCanonical,_definitionCanonical,definitionCodeableConcept,definitionExpression,definitionId,_definitionId,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,description,_description,note,exclude,_exclude,definitionReference,definitionCanonical,_definitionCanonical,definitionCodeableConcept,definitionExpression,definitionId,_definitionId,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21159,13 +20895,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21175,8 +20908,8 @@ begin
       '"threshold": ' || (p -> 'threshold')::text,
       '"_threshold": ' || (p -> '_threshold')::text,
       '"characteristic": ' || case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instances") || exists(@."duration") || exists(@."timeFromEvent"))' then fhir_meta."to[]:EvidenceVariable.characteristic"(p -> 'characteristic') else (p -> 'characteristic')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,threshold,_threshold,characteristic}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,threshold,_threshold,characteristic}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21184,13 +20917,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21208,8 +20938,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference,id}') end end,
       '"value": ' || (p -> 'value')::text),
       '"offset": ' || (p -> 'offset')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,method,device,value,offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,method,device,value,offset}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21217,13 +20947,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,event}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,event}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21240,8 +20967,8 @@ begin
       '"event": ' || (p -> 'event')::text),
       '"quantity": ' || (p -> 'quantity')::text,
       '"range": ' || (p -> 'range')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,note,event,quantity,range}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,note,event,quantity,range}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21300,13 +21027,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExampleScenario.process"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21320,8 +21044,8 @@ begin
       '"postConditions": ' || (p -> 'postConditions')::text,
       '"_postConditions": ' || (p -> '_postConditions')::text,
       '"step": ' || case when p -> 'step' @? '$ ? (exists(@."process") || exists(@."alternative"))' then fhir_meta."to[]:ExampleScenario.process.step"(p -> 'step') else (p -> 'step')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,preConditions,_preConditions,postConditions,_postConditions,step}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,preConditions,_preConditions,postConditions,_postConditions,step}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21329,13 +21053,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExampleScenario.process.step"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21345,8 +21066,8 @@ begin
       '"_pause": ' || (p -> '_pause')::text,
       '"operation": ' || (p -> 'operation')::text,
       '"alternative": ' || case when p -> 'alternative' @? '$ ? (exists(@."step"))' then fhir_meta."to[]:ExampleScenario.process.step.alternative"(p -> 'alternative') else (p -> 'alternative')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,process,pause,_pause,operation,alternative}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,process,pause,_pause,operation,alternative}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21354,13 +21075,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExampleScenario.process.step.alternative"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21370,8 +21088,8 @@ begin
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
       '"step": ' || case when p -> 'step' @? '$ ? (exists(@."process") || exists(@."alternative"))' then fhir_meta."to[]:ExampleScenario.process.step"(p -> 'step') else (p -> 'step')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,step}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,step}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21453,13 +21171,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.accident"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21472,8 +21187,8 @@ begin
         when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then '"locationReference": ' || fhir.ref_to_fhir(p -> 'location' -> 'Reference')
         else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
       '"location": ' || (p -> 'location')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21481,13 +21196,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.addItem"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21524,8 +21236,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"detail": ' || (p -> 'detail')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subDetailSequence,_subDetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subDetailSequence,_subDetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21533,13 +21245,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21555,8 +21264,8 @@ begin
       '"unit": ' || (p -> 'unit')::text,
       '"term": ' || (p -> 'term')::text,
       '"financial": ' || case when p -> 'financial' @? '$ ? (exists(@."allowed") || exists(@."used"))' then fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p -> 'financial') else (p -> 'financial')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,excluded,_excluded,name,_name,description,_description,network,unit,term,financial}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,excluded,_excluded,name,_name,description,_description,network,unit,term,financial}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21564,13 +21273,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21587,8 +21293,8 @@ begin
         when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then '"usedMoney": ' || (p -> 'used' -> 'Money')::text
         else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,Money}') end end,
       '"used": ' || (p -> 'used')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21596,13 +21302,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.careTeam"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21614,8 +21317,8 @@ begin
       '"_responsible": ' || (p -> '_responsible')::text,
       '"role": ' || (p -> 'role')::text,
       '"qualification": ' || (p -> 'qualification')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21623,13 +21326,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.diagnosis"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21644,8 +21344,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"onAdmission": ' || (p -> 'onAdmission')::text,
       '"packageCode": ' || (p -> 'packageCode')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21653,13 +21353,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.insurance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21669,8 +21366,8 @@ begin
       '"coverage": ' || fhir.ref_to_fhir(p -> 'coverage'),
       '"preAuthRef": ' || (p -> 'preAuthRef')::text,
       '"_preAuthRef": ' || (p -> '_preAuthRef')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,preAuthRef,_preAuthRef}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,preAuthRef,_preAuthRef}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21678,13 +21375,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21728,8 +21422,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"detail": ' || case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p -> 'detail') else (p -> 'detail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21737,13 +21431,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.item.detail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21765,8 +21456,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"subDetail": ' || case when p -> 'subDetail' @? '$ ? (exists(@."udi"))' then fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p -> 'subDetail') else (p -> 'subDetail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication,subDetail}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication,subDetail}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -21774,13 +21465,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21801,8 +21489,8 @@ begin
       '"noteNumber": ' || (p -> 'noteNumber')::text,
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21810,21 +21498,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.payee"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21832,13 +21517,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.payment"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21850,8 +21532,8 @@ begin
       '"_date": ' || (p -> '_date')::text,
       '"amount": ' || (p -> 'amount')::text,
       '"identifier": ' || fhir_meta."to:Identifier"(p -> 'identifier'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21859,13 +21541,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.procedure"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21881,8 +21560,8 @@ begin
         else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
       '"procedure": ' || (p -> 'procedure')::text),
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21890,13 +21569,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.related"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21904,8 +21580,8 @@ begin
       '"claim": ' || fhir.ref_to_fhir(p -> 'claim'),
       '"relationship": ' || (p -> 'relationship')::text,
       '"reference": ' || fhir_meta."to:Identifier"(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}' end
+$$;
 
 
 --
@@ -21913,13 +21589,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21942,8 +21615,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
       '"reason": ' || (p -> 'reason')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22016,13 +21689,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:FamilyMemberHistory.condition"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{onset,note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{onset,note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22039,8 +21709,8 @@ begin
         else fhir.choice_to_fhir('onset', p -> 'onset', '{Age,Range,Period,string}') end end,
       '"onset": ' || (p -> 'onset')::text),
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,outcome,contributedToDeath,_contributedToDeath,onset,note}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,outcome,contributedToDeath,_contributedToDeath,onset,note}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -22128,13 +21798,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Goal.target"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail,due}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail,due}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22155,8 +21822,8 @@ begin
         when p -> 'due' ? 'Duration' and (p -> 'due') - 'Duration' = '{}' then '"dueDuration": ' || (p -> 'due' -> 'Duration')::text
         else fhir.choice_to_fhir('due', p -> 'due', '{date,Duration}') end end,
       '"due": ' || (p -> 'due')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22214,13 +21881,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:GraphDefinition.link"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22236,8 +21900,8 @@ begin
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
       '"target": ' || case when p -> 'target' @? '$ ? (exists(@."link"))' then fhir_meta."to[]:GraphDefinition.link.target"(p -> 'target') else (p -> 'target')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,sliceName,_sliceName,min,_min,max,_max,description,_description,target}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,sliceName,_sliceName,min,_min,max,_max,description,_description,target}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -22245,13 +21909,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:GraphDefinition.link.target"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22264,8 +21925,8 @@ begin
       '"_profile": ' || (p -> '_profile')::text,
       '"compartment": ' || (p -> 'compartment')::text,
       '"link": ' || case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:GraphDefinition.link"(p -> 'link') else (p -> 'link')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,params,_params,profile,_profile,compartment,link}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,params,_params,profile,_profile,compartment,link}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -22312,13 +21973,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Group.characteristic"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22335,8 +21993,8 @@ begin
       '"exclude": ' || (p -> 'exclude')::text,
       '"_exclude": ' || (p -> '_exclude')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,exclude,_exclude,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,exclude,_exclude,period}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22344,13 +22002,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Group.member"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22359,8 +22014,8 @@ begin
       '"period": ' || (p -> 'period')::text,
       '"inactive": ' || (p -> 'inactive')::text,
       '"_inactive": ' || (p -> '_inactive')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,entity,period,inactive,_inactive}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,entity,period,inactive,_inactive}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22518,13 +22173,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImagingStudy.series"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22546,8 +22198,8 @@ begin
       '"_started": ' || (p -> '_started')::text,
       '"performer": ' || case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:ImagingStudy.series.performer"(p -> 'performer') else (p -> 'performer')::text end,
       '"instance": ' || (p -> 'instance')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,uid,_uid,number,_number,modality,description,_description,numberOfInstances,_numberOfInstances,endpoint,bodySite,laterality,specimen,started,_started,performer,instance}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,uid,_uid,number,_number,modality,description,_description,numberOfInstances,_numberOfInstances,endpoint,bodySite,laterality,specimen,started,_started,performer,instance}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -22555,21 +22207,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImagingStudy.series.performer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22639,21 +22288,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Immunization.performer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22661,13 +22307,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Immunization.protocolApplied"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumber,seriesDoses}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumber,seriesDoses}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22686,8 +22329,8 @@ begin
         when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then '"seriesDosesString": ' || (p -> 'seriesDoses' -> 'string')::text
         else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
       '"seriesDoses": ' || (p -> 'seriesDoses')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,series,_series,authority,targetDisease,doseNumber,seriesDoses}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,series,_series,authority,targetDisease,doseNumber,seriesDoses}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22695,13 +22338,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Immunization.reaction"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22711,8 +22351,8 @@ begin
       '"detail": ' || fhir.ref_to_fhir(p -> 'detail'),
       '"reported": ' || (p -> 'reported')::text,
       '"_reported": ' || (p -> '_reported')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,detail,reported,_reported}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,detail,reported,_reported}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22799,13 +22439,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImmunizationRecommendation.recommendation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22832,8 +22469,8 @@ begin
       '"seriesDoses": ' || (p -> 'seriesDoses')::text),
       '"supportingImmunization": ' || fhir.refs_to_fhir(p -> 'supportingImmunization'),
       '"supportingPatientInformation": ' || fhir.refs_to_fhir(p -> 'supportingPatientInformation'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,vaccineCode,targetDisease,contraindicatedVaccineCode,forecastStatus,forecastReason,dateCriterion,description,_description,series,_series,doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,vaccineCode,targetDisease,contraindicatedVaccineCode,forecastStatus,forecastReason,dateCriterion,description,_description,series,_series,doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22898,13 +22535,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.definition"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22914,8 +22548,8 @@ begin
       '"page": ' || fhir_meta."to:ImplementationGuide.definition.page"(p -> 'page'),
       '"parameter": ' || (p -> 'parameter')::text,
       '"template": ' || (p -> 'template')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,grouping,resource,page,parameter,template}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,grouping,resource,page,parameter,template}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -22923,13 +22557,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.definition.page"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{name,page}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{name,page}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22944,8 +22575,8 @@ begin
       '"generation": ' || (p -> 'generation')::text,
       '"_generation": ' || (p -> '_generation')::text,
       '"page": ' || case when p -> 'page' @? '$ ? (exists(@."name") || exists(@."page"))' then fhir_meta."to[]:ImplementationGuide.definition.page"(p -> 'page') else (p -> 'page')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,title,_title,generation,_generation,page}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,title,_title,generation,_generation,page}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -22953,13 +22584,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.definition.resource"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22978,8 +22606,8 @@ begin
       '"example": ' || (p -> 'example')::text),
       '"groupingId": ' || (p -> 'groupingId')::text,
       '"_groupingId": ' || (p -> '_groupingId')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,fhirVersion,_fhirVersion,name,_name,description,_description,example,groupingId,_groupingId}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,fhirVersion,_fhirVersion,name,_name,description,_description,example,groupingId,_groupingId}'::text[])) || '}' end
+$$;
 
 
 --
@@ -22987,13 +22615,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.manifest"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23006,8 +22631,8 @@ begin
       '"_image": ' || (p -> '_image')::text,
       '"other": ' || (p -> 'other')::text,
       '"_other": ' || (p -> '_other')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,rendering,_rendering,resource,page,image,_image,other,_other}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,rendering,_rendering,resource,page,image,_image,other,_other}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -23015,13 +22640,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ImplementationGuide.manifest.resource"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23034,8 +22656,8 @@ begin
       '"example": ' || (p -> 'example')::text),
       '"relativePath": ' || (p -> 'relativePath')::text,
       '"_relativePath": ' || (p -> '_relativePath')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,example,relativePath,_relativePath}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,example,relativePath,_relativePath}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23084,13 +22706,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:InsurancePlan.coverage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23098,8 +22717,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"network": ' || fhir.refs_to_fhir(p -> 'network'),
       '"benefit": ' || (p -> 'benefit')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,network,benefit}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,network,benefit}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23107,13 +22726,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:InsurancePlan.plan"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23124,8 +22740,8 @@ begin
       '"network": ' || fhir.refs_to_fhir(p -> 'network'),
       '"generalCost": ' || (p -> 'generalCost')::text,
       '"specificCost": ' || (p -> 'specificCost')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,coverageArea,network,generalCost,specificCost}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,coverageArea,network,generalCost,specificCost}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -23177,13 +22793,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Invoice.lineItem"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItem}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItem}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23196,8 +22809,8 @@ begin
         else fhir.choice_to_fhir('chargeItem', p -> 'chargeItem', '{Reference,CodeableConcept}') end end,
       '"chargeItem": ' || (p -> 'chargeItem')::text),
       '"priceComponent": ' || (p -> 'priceComponent')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,chargeItem,priceComponent}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,chargeItem,priceComponent}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23205,21 +22818,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Invoice.participant"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"role": ' || (p -> 'role')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,actor}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23329,13 +22939,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Linkage.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23343,8 +22950,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"_type": ' || (p -> '_type')::text,
       '"resource": ' || fhir.ref_to_fhir(p -> 'resource'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,resource}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,resource}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23393,13 +23000,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:List.entry"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23410,8 +23014,8 @@ begin
       '"date": ' || (p -> 'date')::text,
       '"_date": ' || (p -> '_date')::text,
       '"item": ' || fhir.ref_to_fhir(p -> 'item'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,flag,deleted,_deleted,date,_date,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,flag,deleted,_deleted,date,_date,item}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23597,13 +23201,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23612,8 +23213,8 @@ begin
       '"population": ' || case when p -> 'population' @? '$ ? (exists(@."subjectResults"))' then fhir_meta."to[]:MeasureReport.group.population"(p -> 'population') else (p -> 'population')::text end,
       '"measureScore": ' || (p -> 'measureScore')::text,
       '"stratifier": ' || case when p -> 'stratifier' @? '$ ? (exists(@."stratum"))' then fhir_meta."to[]:MeasureReport.group.stratifier"(p -> 'stratifier') else (p -> 'stratifier')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,population,measureScore,stratifier}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,population,measureScore,stratifier}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -23621,13 +23222,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.population"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23636,8 +23234,8 @@ begin
       '"count": ' || (p -> 'count')::text,
       '"_count": ' || (p -> '_count')::text,
       '"subjectResults": ' || fhir.ref_to_fhir(p -> 'subjectResults'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23645,21 +23243,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.stratifier"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"stratum": ' || case when p -> 'stratum' @? '$ ? (exists(@."population"))' then fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p -> 'stratum') else (p -> 'stratum')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,stratum}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,stratum}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -23667,13 +23262,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.stratifier.stratum"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23682,8 +23274,8 @@ begin
       '"component": ' || (p -> 'component')::text,
       '"population": ' || case when p -> 'population' @? '$ ? (exists(@."subjectResults"))' then fhir_meta."to[]:MeasureReport.group.stratifier.stratum.population"(p -> 'population') else (p -> 'population')::text end,
       '"measureScore": ' || (p -> 'measureScore')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,value,component,population,measureScore}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value,component,population,measureScore}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -23691,13 +23283,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23706,8 +23295,8 @@ begin
       '"count": ' || (p -> 'count')::text,
       '"_count": ' || (p -> '_count')::text,
       '"subjectResults": ' || fhir.ref_to_fhir(p -> 'subjectResults'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23805,13 +23394,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Medication.ingredient"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23824,8 +23410,8 @@ begin
       '"isActive": ' || (p -> 'isActive')::text,
       '"_isActive": ' || (p -> '_isActive')::text,
       '"strength": ' || (p -> 'strength')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23886,13 +23472,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationAdministration.dosage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{rate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23908,8 +23491,8 @@ begin
         when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then '"rateQuantity": ' || (p -> 'rate' -> 'Quantity')::text
         else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Quantity}') end end,
       '"rate": ' || (p -> 'rate')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,text,_text,site,route,method,dose,rate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,text,_text,site,route,method,dose,rate}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23917,21 +23500,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationAdministration.performer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 
 --
@@ -23998,21 +23578,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationDispense.performer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24020,13 +23597,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationDispense.substitution"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24036,8 +23610,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"reason": ' || (p -> 'reason')::text,
       '"responsibleParty": ' || fhir.refs_to_fhir(p -> 'responsibleParty'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,wasSubstituted,_wasSubstituted,type,reason,responsibleParty}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,wasSubstituted,_wasSubstituted,type,reason,responsibleParty}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24094,13 +23668,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24112,8 +23683,8 @@ begin
       '"characteristic": ' || (p -> 'characteristic')::text),
       '"value": ' || (p -> 'value')::text,
       '"_value": ' || (p -> '_value')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,characteristic,value,_value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,characteristic,value,_value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24121,13 +23692,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indication,patientCharacteristics}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indication,patientCharacteristics}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24139,8 +23707,8 @@ begin
         else fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}') end end,
       '"indication": ' || (p -> 'indication')::text),
       '"patientCharacteristics": ' || case when p -> 'patientCharacteristics' @? '$ ? (exists(@."characteristic"))' then fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p -> 'patientCharacteristics') else (p -> 'patientCharacteristics')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,dosage,indication,patientCharacteristics}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,dosage,indication,patientCharacteristics}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -24148,21 +23716,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"dosage": ' || case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') else (p -> 'dosage')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,dosage}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,dosage}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -24170,13 +23735,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24189,8 +23751,8 @@ begin
         when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then '"valueBase64Binary": ' || (p -> 'value' -> 'base64Binary')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,string,Quantity,base64Binary}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24198,13 +23760,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.ingredient"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24217,8 +23776,8 @@ begin
       '"isActive": ' || (p -> 'isActive')::text,
       '"_isActive": ' || (p -> '_isActive')::text,
       '"strength": ' || (p -> 'strength')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24226,21 +23785,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.monograph"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"source": ' || fhir.ref_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24248,13 +23804,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.regulatory"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24263,8 +23816,8 @@ begin
       '"substitution": ' || (p -> 'substitution')::text,
       '"schedule": ' || (p -> 'schedule')::text,
       '"maxDispense": ' || (p -> 'maxDispense')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,regulatoryAuthority,substitution,schedule,maxDispense}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,regulatoryAuthority,substitution,schedule,maxDispense}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24272,21 +23825,18 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"reference": ' || fhir.refs_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,reference}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24365,13 +23915,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationRequest.dispenseRequest"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24384,8 +23931,8 @@ begin
       '"quantity": ' || (p -> 'quantity')::text,
       '"expectedSupplyDuration": ' || (p -> 'expectedSupplyDuration')::text,
       '"performer": ' || fhir.ref_to_fhir(p -> 'performer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,initialFill,dispenseInterval,validityPeriod,numberOfRepeatsAllowed,_numberOfRepeatsAllowed,quantity,expectedSupplyDuration,performer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,initialFill,dispenseInterval,validityPeriod,numberOfRepeatsAllowed,_numberOfRepeatsAllowed,quantity,expectedSupplyDuration,performer}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24393,13 +23940,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicationRequest.substitution"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24410,8 +23954,8 @@ begin
         else fhir.choice_to_fhir('allowed', p -> 'allowed', '{boolean,CodeableConcept}') end end,
       '"allowed": ' || (p -> 'allowed')::text),
       '"reason": ' || (p -> 'reason')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,allowed,reason}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,allowed,reason}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24515,13 +24059,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24533,8 +24074,8 @@ begin
       '"confidentialityIndicator": ' || (p -> 'confidentialityIndicator')::text,
       '"manufacturer": ' || fhir.refs_to_fhir(p -> 'manufacturer'),
       '"regulator": ' || fhir.ref_to_fhir(p -> 'regulator'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,operationType,authorisationReferenceNumber,effectiveDate,_effectiveDate,confidentialityIndicator,manufacturer,regulator}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,operationType,authorisationReferenceNumber,effectiveDate,_effectiveDate,confidentialityIndicator,manufacturer,regulator}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24542,13 +24083,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProduct.specialDesignation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indication}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indication}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24565,8 +24103,8 @@ begin
       '"date": ' || (p -> 'date')::text,
       '"_date": ' || (p -> '_date')::text,
       '"species": ' || (p -> 'species')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,intendedUse,indication,status,date,_date,species}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,intendedUse,indication,status,date,_date,species}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -24618,13 +24156,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24634,8 +24169,8 @@ begin
       '"jurisdiction": ' || (p -> 'jurisdiction')::text,
       '"legalStatusOfSupply": ' || (p -> 'legalStatusOfSupply')::text,
       '"validityPeriod": ' || (p -> 'validityPeriod')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,country,jurisdiction,legalStatusOfSupply,validityPeriod}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,country,jurisdiction,legalStatusOfSupply,validityPeriod}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -24643,13 +24178,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductAuthorization.procedure"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,date,application}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,date,application}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24662,8 +24194,8 @@ begin
         else fhir.choice_to_fhir('date', p -> 'date', '{Period,dateTime}') end end,
       '"date": ' || (p -> 'date')::text),
       '"application": ' || case when p -> 'application' @? '$ ? (exists(@."identifier") || exists(@."date") || exists(@."application"))' then fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p -> 'application') else (p -> 'application')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,date,application}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,date,application}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -24702,13 +24234,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24719,8 +24248,8 @@ begin
         when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then '"medicationReference": ' || fhir.ref_to_fhir(p -> 'medication' -> 'Reference')
         else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
       '"medication": ' || (p -> 'medication')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24761,13 +24290,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductIndication.otherTherapy"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24778,8 +24304,8 @@ begin
         when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then '"medicationReference": ' || fhir.ref_to_fhir(p -> 'medication' -> 'Reference')
         else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
       '"medication": ' || (p -> 'medication')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24850,13 +24376,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductInteraction.interactant"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24866,8 +24389,8 @@ begin
         when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then '"itemCodeableConcept": ' || (p -> 'item' -> 'CodeableConcept')::text
         else fhir.choice_to_fhir('item', p -> 'item', '{Reference,CodeableConcept}') end end,
       '"item": ' || (p -> 'item')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,item}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24940,21 +24463,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"outerPackaging": ' || fhir_meta."to:Identifier"(p -> 'outerPackaging'),
       '"immediatePackaging": ' || fhir_meta."to:Identifier"(p -> 'immediatePackaging'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,outerPackaging,immediatePackaging}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,outerPackaging,immediatePackaging}'::text[])) || '}' end
+$$;
 
 
 --
@@ -24962,13 +24482,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MedicinalProductPackaged.packageItem"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24985,8 +24502,8 @@ begin
       '"otherCharacteristics": ' || (p -> 'otherCharacteristics')::text,
       '"shelfLifeStorage": ' || case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:ProductShelfLife"(p -> 'shelfLifeStorage') else (p -> 'shelfLifeStorage')::text end,
       '"manufacturer": ' || fhir.refs_to_fhir(p -> 'manufacturer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,quantity,material,alternateMaterial,device,manufacturedItem,packageItem,physicalCharacteristics,otherCharacteristics,shelfLifeStorage,manufacturer}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,quantity,material,alternateMaterial,device,manufacturedItem,packageItem,physicalCharacteristics,otherCharacteristics,shelfLifeStorage,manufacturer}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -25163,13 +24680,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MessageHeader.destination"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25180,8 +24694,8 @@ begin
       '"endpoint": ' || (p -> 'endpoint')::text,
       '"_endpoint": ' || (p -> '_endpoint')::text,
       '"receiver": ' || fhir.ref_to_fhir(p -> 'receiver'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,target,endpoint,_endpoint,receiver}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,target,endpoint,_endpoint,receiver}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25189,13 +24703,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MessageHeader.response"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25205,8 +24716,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"_code": ' || (p -> '_code')::text,
       '"details": ' || fhir.ref_to_fhir(p -> 'details'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,code,_code,details}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,code,_code,details}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25214,13 +24725,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Meta"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25243,8 +24751,8 @@ begin
       '"compartment": ' || fhir.refs_to_fhir(p -> 'compartment'),
       '"deleted": ' || (p -> 'deleted')::text,
       '"_deleted": ' || (p -> '_deleted')::text,
-      fhir.members(p - '{id,_id,extension,versionId,_versionId,lastUpdated,_lastUpdated,source,_source,profile,_profile,security,tag,project,_project,author,onBehalfOf,account,accounts,compartment,deleted,_deleted}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,versionId,_versionId,lastUpdated,_lastUpdated,source,_source,profile,_profile,security,tag,project,_project,author,onBehalfOf,account,accounts,compartment,deleted,_deleted}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25296,13 +24804,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:MolecularSequence.referenceSeq"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25322,8 +24827,8 @@ begin
       '"_windowStart": ' || (p -> '_windowStart')::text,
       '"windowEnd": ' || (p -> 'windowEnd')::text,
       '"_windowEnd": ' || (p -> '_windowEnd')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,chromosome,genomeBuild,_genomeBuild,orientation,_orientation,referenceSeqId,referenceSeqPointer,referenceSeqString,_referenceSeqString,strand,_strand,windowStart,_windowStart,windowEnd,_windowEnd}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,chromosome,genomeBuild,_genomeBuild,orientation,_orientation,referenceSeqId,referenceSeqPointer,referenceSeqString,_referenceSeqString,strand,_strand,windowStart,_windowStart,windowEnd,_windowEnd}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25331,13 +24836,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:MolecularSequence.variant"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25353,8 +24855,8 @@ begin
       '"cigar": ' || (p -> 'cigar')::text,
       '"_cigar": ' || (p -> '_cigar')::text,
       '"variantPointer": ' || fhir.ref_to_fhir(p -> 'variantPointer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,start,_start,end,_end,observedAllele,_observedAllele,referenceAllele,_referenceAllele,cigar,_cigar,variantPointer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,start,_start,end,_end,observedAllele,_observedAllele,referenceAllele,_referenceAllele,cigar,_cigar,variantPointer}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25454,13 +24956,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.enteralFormula"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25477,8 +24976,8 @@ begin
       '"maxVolumeToDeliver": ' || (p -> 'maxVolumeToDeliver')::text,
       '"administrationInstruction": ' || (p -> 'administrationInstruction')::text,
       '"_administrationInstruction": ' || (p -> '_administrationInstruction')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,baseFormulaType,baseFormulaProductName,_baseFormulaProductName,additiveType,additiveProductName,_additiveProductName,caloricDensity,routeofAdministration,administration,maxVolumeToDeliver,administrationInstruction,_administrationInstruction}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,baseFormulaType,baseFormulaProductName,_baseFormulaProductName,additiveType,additiveProductName,_additiveProductName,caloricDensity,routeofAdministration,administration,maxVolumeToDeliver,administrationInstruction,_administrationInstruction}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -25486,13 +24985,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.enteralFormula.administration"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25504,8 +25000,8 @@ begin
         when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then '"rateRatio": ' || (p -> 'rate' -> 'Ratio')::text
         else fhir.choice_to_fhir('rate', p -> 'rate', '{Quantity,Ratio}') end end,
       '"rate": ' || (p -> 'rate')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,schedule,quantity,rate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,schedule,quantity,rate}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25513,13 +25009,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.oralDiet"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25531,8 +25024,8 @@ begin
       '"fluidConsistencyType": ' || (p -> 'fluidConsistencyType')::text,
       '"instruction": ' || (p -> 'instruction')::text,
       '"_instruction": ' || (p -> '_instruction')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,schedule,nutrient,texture,fluidConsistencyType,instruction,_instruction}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,schedule,nutrient,texture,fluidConsistencyType,instruction,_instruction}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -25540,13 +25033,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:NutritionOrder.supplement"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25558,8 +25048,8 @@ begin
       '"quantity": ' || (p -> 'quantity')::text,
       '"instruction": ' || (p -> 'instruction')::text,
       '"_instruction": ' || (p -> '_instruction')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,productName,_productName,schedule,quantity,instruction,_instruction}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,productName,_productName,schedule,quantity,instruction,_instruction}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -25636,13 +25126,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Observation.component"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25665,8 +25152,8 @@ begin
       '"dataAbsentReason": ' || (p -> 'dataAbsentReason')::text,
       '"interpretation": ' || (p -> 'interpretation')::text,
       '"referenceRange": ' || (p -> 'referenceRange')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,dataAbsentReason,interpretation,referenceRange}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,dataAbsentReason,interpretation,referenceRange}'::text[])) || '}' end
+$$;
 
 
 --
@@ -25786,13 +25273,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:OperationDefinition.parameter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25816,8 +25300,8 @@ begin
       '"binding": ' || (p -> 'binding')::text,
       '"referencedFrom": ' || (p -> 'referencedFrom')::text,
       '"part": ' || case when p -> 'part' @? '$ ? (exists(@."part"))' then fhir_meta."to[]:OperationDefinition.parameter"(p -> 'part') else (p -> 'part')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,use,_use,min,_min,max,_max,documentation,_documentation,type,_type,targetProfile,_targetProfile,searchType,_searchType,binding,referencedFrom,part}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,use,_use,min,_min,max,_max,documentation,_documentation,type,_type,targetProfile,_targetProfile,searchType,_searchType,binding,referencedFrom,part}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -25945,13 +25429,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Parameters.parameter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,resource,part}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,resource,part}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26013,8 +25494,8 @@ begin
       '"value": ' || (p -> 'value')::text),
       '"resource": ' || fhir.resource_to_fhir(p -> 'resource'),
       '"part": ' || case when p -> 'part' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'part') else (p -> 'part')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value,resource,part}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value,resource,part}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -26073,13 +25554,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Patient.contact"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26092,8 +25570,8 @@ begin
       '"_gender": ' || (p -> '_gender')::text,
       '"organization": ' || fhir.ref_to_fhir(p -> 'organization'),
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,relationship,name,telecom,address,gender,_gender,organization,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,relationship,name,telecom,address,gender,_gender,organization,period}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26101,13 +25579,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Patient.link"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26115,8 +25590,8 @@ begin
       '"other": ' || fhir.ref_to_fhir(p -> 'other'),
       '"type": ' || (p -> 'type')::text,
       '"_type": ' || (p -> '_type')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,other,type,_type}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,other,type,_type}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26207,13 +25682,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PaymentReconciliation.detail"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26229,8 +25701,8 @@ begin
       '"responsible": ' || fhir.ref_to_fhir(p -> 'responsible'),
       '"payee": ' || fhir.ref_to_fhir(p -> 'payee'),
       '"amount": ' || (p -> 'amount')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,predecessor,type,request,submitter,response,date,_date,responsible,payee,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,predecessor,type,request,submitter,response,date,_date,responsible,payee,amount}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26275,13 +25747,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Person.link"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26289,8 +25758,8 @@ begin
       '"target": ' || fhir.ref_to_fhir(p -> 'target'),
       '"assurance": ' || (p -> 'assurance')::text,
       '"_assurance": ' || (p -> '_assurance')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,target,assurance,_assurance}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,target,assurance,_assurance}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26373,13 +25842,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.action"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26439,8 +25905,8 @@ begin
       '"_transform": ' || (p -> '_transform')::text,
       '"dynamicValue": ' || (p -> 'dynamicValue')::text,
       '"action": ' || case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') else (p -> 'action')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,reason,documentation,goalId,_goalId,subject,trigger,condition,input,output,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,definition,transform,_transform,dynamicValue,action}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,reason,documentation,goalId,_goalId,subject,trigger,condition,input,output,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,definition,transform,_transform,dynamicValue,action}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -26448,13 +25914,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.action.relatedAction"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26468,8 +25931,8 @@ begin
         when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then '"offsetRange": ' || (p -> 'offset' -> 'Range')::text
         else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
       '"offset": ' || (p -> 'offset')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26477,13 +25940,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.goal"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26495,8 +25955,8 @@ begin
       '"addresses": ' || (p -> 'addresses')::text,
       '"documentation": ' || (p -> 'documentation')::text,
       '"target": ' || case when p -> 'target' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:PlanDefinition.goal.target"(p -> 'target') else (p -> 'target')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,description,priority,start,addresses,documentation,target}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,description,priority,start,addresses,documentation,target}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -26504,13 +25964,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:PlanDefinition.goal.target"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26523,8 +25980,8 @@ begin
         else fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept}') end end,
       '"detail": ' || (p -> 'detail')::text),
       '"due": ' || (p -> 'due')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26532,13 +25989,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Population"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{age}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{age}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26551,8 +26005,8 @@ begin
       '"gender": ' || (p -> 'gender')::text,
       '"race": ' || (p -> 'race')::text,
       '"physiologicalCondition": ' || (p -> 'physiologicalCondition')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,age,gender,race,physiologicalCondition}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,age,gender,race,physiologicalCondition}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26597,13 +26051,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Practitioner.qualification"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26612,8 +26063,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"period": ' || (p -> 'period')::text,
       '"issuer": ' || fhir.ref_to_fhir(p -> 'issuer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,code,period,issuer}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,code,period,issuer}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -26723,21 +26174,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Procedure.focalDevice"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"action": ' || (p -> 'action')::text,
       '"manipulated": ' || fhir.ref_to_fhir(p -> 'manipulated'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,action,manipulated}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,action,manipulated}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26745,13 +26193,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Procedure.performer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26759,8 +26204,8 @@ begin
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
       '"onBehalfOf": ' || fhir.ref_to_fhir(p -> 'onBehalfOf'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor,onBehalfOf}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor,onBehalfOf}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26768,13 +26213,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ProductShelfLife"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26783,8 +26225,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"period": ' || (p -> 'period')::text,
       '"specialPrecautionsForStorage": ' || (p -> 'specialPrecautionsForStorage')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,period,specialPrecautionsForStorage}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,period,specialPrecautionsForStorage}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26832,13 +26274,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Provenance.agent"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26847,8 +26286,8 @@ begin
       '"role": ' || (p -> 'role')::text,
       '"who": ' || fhir.ref_to_fhir(p -> 'who'),
       '"onBehalfOf": ' || fhir.ref_to_fhir(p -> 'onBehalfOf'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,onBehalfOf}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,onBehalfOf}'::text[])) || '}' end
+$$;
 
 
 --
@@ -26856,13 +26295,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Provenance.entity"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26871,8 +26307,8 @@ begin
       '"_role": ' || (p -> '_role')::text,
       '"what": ' || fhir.ref_to_fhir(p -> 'what'),
       '"agent": ' || case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Provenance.agent"(p -> 'agent') else (p -> 'agent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,_role,what,agent}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,_role,what,agent}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -26941,13 +26377,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26979,8 +26412,8 @@ begin
       '"answerOption": ' || case when p -> 'answerOption' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Questionnaire.item.answerOption"(p -> 'answerOption') else (p -> 'answerOption')::text end,
       '"initial": ' || case when p -> 'initial' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Questionnaire.item.initial"(p -> 'initial') else (p -> 'initial')::text end,
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."to[]:Questionnaire.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,code,prefix,_prefix,text,_text,type,_type,enableWhen,enableBehavior,_enableBehavior,required,_required,repeats,_repeats,readOnly,_readOnly,maxLength,_maxLength,answerValueSet,_answerValueSet,answerOption,initial,item}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,code,prefix,_prefix,text,_text,type,_type,enableWhen,enableBehavior,_enableBehavior,required,_required,repeats,_repeats,readOnly,_readOnly,maxLength,_maxLength,answerValueSet,_answerValueSet,answerOption,initial,item}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -26988,13 +26421,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item.answerOption"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27010,8 +26440,8 @@ begin
       '"value": ' || (p -> 'value')::text),
       '"initialSelected": ' || (p -> 'initialSelected')::text,
       '"_initialSelected": ' || (p -> '_initialSelected')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,value,initialSelected,_initialSelected}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value,initialSelected,_initialSelected}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27019,13 +26449,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item.enableWhen"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27047,8 +26474,8 @@ begin
         when p -> 'answer' ? 'Reference' and (p -> 'answer') - 'Reference' = '{}' then '"answerReference": ' || fhir.ref_to_fhir(p -> 'answer' -> 'Reference')
         else fhir.choice_to_fhir('answer', p -> 'answer', '{boolean,decimal,integer,date,dateTime,time,string,Coding,Quantity,Reference}') end end,
       '"answer": ' || (p -> 'answer')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,question,_question,operator,_operator,answer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,question,_question,operator,_operator,answer}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27056,13 +26483,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Questionnaire.item.initial"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27082,8 +26506,8 @@ begin
         when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then '"valueReference": ' || fhir.ref_to_fhir(p -> 'value' -> 'Reference')
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27129,13 +26553,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:QuestionnaireResponse.item"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27148,8 +26569,8 @@ begin
       '"_text": ' || (p -> '_text')::text,
       '"answer": ' || case when p -> 'answer' @? '$ ? (exists(@."value") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item.answer"(p -> 'answer') else (p -> 'answer')::text end,
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,text,_text,answer,item}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,text,_text,answer,item}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -27157,13 +26578,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:QuestionnaireResponse.item.answer"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27184,8 +26602,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,value,item}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value,item}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -27280,13 +26698,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RequestGroup.action"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timing,participant,resource,action}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timing,participant,resource,action}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27328,8 +26743,8 @@ begin
       '"_cardinalityBehavior": ' || (p -> '_cardinalityBehavior')::text,
       '"resource": ' || fhir.ref_to_fhir(p -> 'resource'),
       '"action": ' || case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') else (p -> 'action')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,documentation,condition,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,resource,action}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,documentation,condition,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,resource,action}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -27337,13 +26752,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RequestGroup.action.relatedAction"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27357,8 +26769,8 @@ begin
         when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then '"offsetRange": ' || (p -> 'offset' -> 'Range')::text
         else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
       '"offset": ' || (p -> 'offset')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27527,13 +26939,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchElementDefinition.characteristic"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definition,usageContext,studyEffective,participantEffective}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{definition,usageContext,studyEffective,participantEffective}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27573,8 +26982,8 @@ begin
       '"participantEffectiveTimeFromStart": ' || (p -> 'participantEffectiveTimeFromStart')::text,
       '"participantEffectiveGroupMeasure": ' || (p -> 'participantEffectiveGroupMeasure')::text,
       '"_participantEffectiveGroupMeasure": ' || (p -> '_participantEffectiveGroupMeasure')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,definition,usageContext,exclude,_exclude,unitOfMeasure,studyEffectiveDescription,_studyEffectiveDescription,studyEffective,studyEffectiveTimeFromStart,studyEffectiveGroupMeasure,_studyEffectiveGroupMeasure,participantEffectiveDescription,_participantEffectiveDescription,participantEffective,participantEffectiveTimeFromStart,participantEffectiveGroupMeasure,_participantEffectiveGroupMeasure}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,definition,usageContext,exclude,_exclude,unitOfMeasure,studyEffectiveDescription,_studyEffectiveDescription,studyEffective,studyEffectiveTimeFromStart,studyEffectiveGroupMeasure,_studyEffectiveGroupMeasure,participantEffectiveDescription,_participantEffectiveDescription,participantEffective,participantEffectiveTimeFromStart,participantEffectiveGroupMeasure,_participantEffectiveGroupMeasure}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -27648,13 +27057,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.associatedParty"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27665,8 +27071,8 @@ begin
       '"period": ' || (p -> 'period')::text,
       '"classifier": ' || (p -> 'classifier')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,role,period,classifier,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,role,period,classifier,party}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27674,13 +27080,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.comparisonGroup"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27694,8 +27097,8 @@ begin
       '"_description": ' || (p -> '_description')::text,
       '"intendedExposure": ' || fhir.refs_to_fhir(p -> 'intendedExposure'),
       '"observedGroup": ' || fhir.ref_to_fhir(p -> 'observedGroup'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,name,_name,type,description,_description,intendedExposure,observedGroup}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,name,_name,type,description,_description,intendedExposure,observedGroup}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27703,13 +27106,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27720,8 +27120,8 @@ begin
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,description,_description,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,description,_description,reference}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27729,13 +27129,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:ResearchStudy.recruitment"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27746,8 +27143,8 @@ begin
       '"_actualNumber": ' || (p -> '_actualNumber')::text,
       '"eligibility": ' || fhir.ref_to_fhir(p -> 'eligibility'),
       '"actualGroup": ' || fhir.ref_to_fhir(p -> 'actualGroup'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,targetNumber,_targetNumber,actualNumber,_actualNumber,eligibility,actualGroup}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,targetNumber,_targetNumber,actualNumber,_actualNumber,eligibility,actualGroup}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27837,13 +27234,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RiskAssessment.prediction"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{probability,when}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{probability,when}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27864,8 +27258,8 @@ begin
       '"when": ' || (p -> 'when')::text),
       '"rationale": ' || (p -> 'rationale')::text,
       '"_rationale": ' || (p -> '_rationale')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,outcome,probability,qualitativeRisk,relativeRisk,_relativeRisk,when,rationale,_rationale}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,outcome,probability,qualitativeRisk,relativeRisk,_relativeRisk,when,rationale,_rationale}'::text[])) || '}' end
+$$;
 
 
 --
@@ -27939,13 +27333,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RiskEvidenceSynthesis.certainty"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27953,8 +27344,8 @@ begin
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
       '"certaintySubcomponent": ' || case when p -> 'certaintySubcomponent' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> 'certaintySubcomponent') else (p -> 'certaintySubcomponent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -27962,13 +27353,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27976,8 +27364,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28170,13 +27558,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Signature"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28191,8 +27576,8 @@ begin
       '"_sigFormat": ' || (p -> '_sigFormat')::text,
       '"data": ' || (p -> 'data')::text,
       '"_data": ' || (p -> '_data')::text,
-      fhir.members(p - '{id,_id,extension,type,when,_when,who,onBehalfOf,targetFormat,_targetFormat,sigFormat,_sigFormat,data,_data}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,type,when,_when,who,onBehalfOf,targetFormat,_targetFormat,sigFormat,_sigFormat,data,_data}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28279,13 +27664,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Specimen.collection"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collected,fastingStatus}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collected,fastingStatus}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28305,8 +27687,8 @@ begin
         when p -> 'fastingStatus' ? 'Duration' and (p -> 'fastingStatus') - 'Duration' = '{}' then '"fastingStatusDuration": ' || (p -> 'fastingStatus' -> 'Duration')::text
         else fhir.choice_to_fhir('fastingStatus', p -> 'fastingStatus', '{CodeableConcept,Duration}') end end,
       '"fastingStatus": ' || (p -> 'fastingStatus')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,collector,collected,duration,quantity,method,bodySite,fastingStatus}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,collector,collected,duration,quantity,method,bodySite,fastingStatus}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28314,13 +27696,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Specimen.container"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additive}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additive}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28336,8 +27715,8 @@ begin
         when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then '"additiveReference": ' || fhir.ref_to_fhir(p -> 'additive' -> 'Reference')
         else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
       '"additive": ' || (p -> 'additive')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,description,_description,type,capacity,specimenQuantity,additive}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,description,_description,type,capacity,specimenQuantity,additive}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28345,13 +27724,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Specimen.processing"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28365,8 +27741,8 @@ begin
         when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then '"timePeriod": ' || (p -> 'time' -> 'Period')::text
         else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
       '"time": ' || (p -> 'time')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28405,13 +27781,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SpecimenDefinition.typeTested"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28427,8 +27800,8 @@ begin
       '"retentionTime": ' || (p -> 'retentionTime')::text,
       '"rejectionCriterion": ' || (p -> 'rejectionCriterion')::text,
       '"handling": ' || (p -> 'handling')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,isDerived,_isDerived,type,preference,_preference,container,requirement,_requirement,retentionTime,rejectionCriterion,handling}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,isDerived,_isDerived,type,preference,_preference,container,requirement,_requirement,retentionTime,rejectionCriterion,handling}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28436,13 +27809,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SpecimenDefinition.typeTested.container"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolume,additive}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolume,additive}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28461,8 +27831,8 @@ begin
       '"additive": ' || case when p -> 'additive' @? '$ ? (exists(@."additive"))' then fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p -> 'additive') else (p -> 'additive')::text end,
       '"preparation": ' || (p -> 'preparation')::text,
       '"_preparation": ' || (p -> '_preparation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,cap,description,_description,capacity,minimumVolume,additive,preparation,_preparation}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,cap,description,_description,capacity,minimumVolume,additive,preparation,_preparation}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28470,13 +27840,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28486,8 +27853,8 @@ begin
         when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then '"additiveReference": ' || fhir.ref_to_fhir(p -> 'additive' -> 'Reference')
         else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
       '"additive": ' || (p -> 'additive')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,additive}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,additive}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28564,20 +27931,17 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureDefinition.differential"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"element": ' || case when p -> 'element' @? '$ ? (exists(@."defaultValue") || exists(@."fixed") || exists(@."pattern") || exists(@."example") || exists(@."minValue") || exists(@."maxValue"))' then fhir_meta."to[]:ElementDefinition"(p -> 'element') else (p -> 'element')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28585,20 +27949,17 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureDefinition.snapshot"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"element": ' || case when p -> 'element' @? '$ ? (exists(@."defaultValue") || exists(@."fixed") || exists(@."pattern") || exists(@."example") || exists(@."minValue") || exists(@."maxValue"))' then fhir_meta."to[]:ElementDefinition"(p -> 'element') else (p -> 'element')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28660,13 +28021,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28681,8 +28039,8 @@ begin
       '"_documentation": ' || (p -> '_documentation')::text,
       '"input": ' || (p -> 'input')::text,
       '"rule": ' || case when p -> 'rule' @? '$ ? (exists(@."source") || exists(@."target") || exists(@."rule"))' then fhir_meta."to[]:StructureMap.group.rule"(p -> 'rule') else (p -> 'rule')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,extends,_extends,typeMode,_typeMode,documentation,_documentation,input,rule}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,extends,_extends,typeMode,_typeMode,documentation,_documentation,input,rule}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28690,13 +28048,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28709,8 +28064,8 @@ begin
       '"dependent": ' || (p -> 'dependent')::text,
       '"documentation": ' || (p -> 'documentation')::text,
       '"_documentation": ' || (p -> '_documentation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,source,target,rule,dependent,documentation,_documentation}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,source,target,rule,dependent,documentation,_documentation}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28718,13 +28073,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule.source"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28802,8 +28154,8 @@ begin
       '"_check": ' || (p -> '_check')::text,
       '"logMessage": ' || (p -> 'logMessage')::text,
       '"_logMessage": ' || (p -> '_logMessage')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,min,_min,max,_max,type,_type,defaultValue,element,_element,listMode,_listMode,variable,_variable,condition,_condition,check,_check,logMessage,_logMessage}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,min,_min,max,_max,type,_type,defaultValue,element,_element,listMode,_listMode,variable,_variable,condition,_condition,check,_check,logMessage,_logMessage}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28811,13 +28163,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule.target"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28837,8 +28186,8 @@ begin
       '"transform": ' || (p -> 'transform')::text,
       '"_transform": ' || (p -> '_transform')::text,
       '"parameter": ' || case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p -> 'parameter') else (p -> 'parameter')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,contextType,_contextType,element,_element,variable,_variable,listMode,_listMode,listRuleId,_listRuleId,transform,_transform,parameter}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,contextType,_contextType,element,_element,variable,_variable,listMode,_listMode,listRuleId,_listRuleId,transform,_transform,parameter}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -28846,13 +28195,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:StructureMap.group.rule.target.parameter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28865,8 +28211,8 @@ begin
         when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then '"valueDecimal": ' || (p -> 'value' -> 'decimal')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{id,string,boolean,integer,decimal}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28943,13 +28289,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Substance.ingredient"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28960,8 +28303,8 @@ begin
         when p -> 'substance' ? 'Reference' and (p -> 'substance') - 'Reference' = '{}' then '"substanceReference": ' || fhir.ref_to_fhir(p -> 'substance' -> 'Reference')
         else fhir.choice_to_fhir('substance', p -> 'substance', '{CodeableConcept,Reference}') end end,
       '"substance": ' || (p -> 'substance')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,substance}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,substance}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28969,13 +28312,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Substance.instance"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28984,8 +28324,8 @@ begin
       '"expiry": ' || (p -> 'expiry')::text,
       '"_expiry": ' || (p -> '_expiry')::text,
       '"quantity": ' || (p -> 'quantity')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,expiry,_expiry,quantity}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,expiry,_expiry,quantity}'::text[])) || '}' end
+$$;
 
 
 --
@@ -28993,13 +28333,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceAmount"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29014,8 +28351,8 @@ begin
       '"amountText": ' || (p -> 'amountText')::text,
       '"_amountText": ' || (p -> '_amountText')::text,
       '"referenceRange": ' || (p -> 'referenceRange')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,amount,amountType,amountText,_amountText,referenceRange}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,amount,amountType,amountText,_amountText,referenceRange}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29054,13 +28391,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29076,8 +28410,8 @@ begin
       '"threePrime": ' || (p -> 'threePrime')::text,
       '"linkage": ' || case when p -> 'linkage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p -> 'linkage') else (p -> 'linkage')::text end,
       '"sugar": ' || case when p -> 'sugar' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p -> 'sugar') else (p -> 'sugar')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,fivePrime,threePrime,linkage,sugar}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,fivePrime,threePrime,linkage,sugar}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -29085,13 +28419,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29103,8 +28434,8 @@ begin
       '"_name": ' || (p -> '_name')::text,
       '"residueSite": ' || (p -> 'residueSite')::text,
       '"_residueSite": ' || (p -> '_residueSite')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,connectivity,_connectivity,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,connectivity,_connectivity,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29112,13 +28443,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29128,8 +28456,8 @@ begin
       '"_name": ' || (p -> '_name')::text,
       '"residueSite": ' || (p -> 'residueSite')::text,
       '"_residueSite": ' || (p -> '_residueSite')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29168,21 +28496,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.monomerSet"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"ratioType": ' || (p -> 'ratioType')::text,
       '"startingMaterial": ' || case when p -> 'startingMaterial' @? '$ ? (exists(@."amount"))' then fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p -> 'startingMaterial') else (p -> 'startingMaterial')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,ratioType,startingMaterial}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,ratioType,startingMaterial}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -29190,13 +28515,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29206,8 +28528,8 @@ begin
       '"isDefining": ' || (p -> 'isDefining')::text,
       '"_isDefining": ' || (p -> '_isDefining')::text,
       '"amount": ' || fhir_meta."to:SubstanceAmount"(p -> 'amount'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,isDefining,_isDefining,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,isDefining,_isDefining,amount}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29215,13 +28537,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.repeat"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29232,8 +28551,8 @@ begin
       '"_averageMolecularFormula": ' || (p -> '_averageMolecularFormula')::text,
       '"repeatUnitAmountType": ' || (p -> 'repeatUnitAmountType')::text,
       '"repeatUnit": ' || case when p -> 'repeatUnit' @? '$ ? (exists(@."amount") || exists(@."degreeOfPolymerisation"))' then fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p -> 'repeatUnit') else (p -> 'repeatUnit')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,numberOfUnits,_numberOfUnits,averageMolecularFormula,_averageMolecularFormula,repeatUnitAmountType,repeatUnit}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,numberOfUnits,_numberOfUnits,averageMolecularFormula,_averageMolecularFormula,repeatUnitAmountType,repeatUnit}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -29241,13 +28560,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29258,8 +28574,8 @@ begin
       '"amount": ' || fhir_meta."to:SubstanceAmount"(p -> 'amount'),
       '"degreeOfPolymerisation": ' || case when p -> 'degreeOfPolymerisation' @? '$ ? (exists(@."amount"))' then fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> 'degreeOfPolymerisation') else (p -> 'degreeOfPolymerisation')::text end,
       '"structuralRepresentation": ' || (p -> 'structuralRepresentation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,orientationOfPolymerisation,repeatUnit,_repeatUnit,amount,degreeOfPolymerisation,structuralRepresentation}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,orientationOfPolymerisation,repeatUnit,_repeatUnit,amount,degreeOfPolymerisation,structuralRepresentation}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -29267,21 +28583,18 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"degree": ' || (p -> 'degree')::text,
       '"amount": ' || fhir_meta."to:SubstanceAmount"(p -> 'amount'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,degree,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,degree,amount}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29319,13 +28632,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceProtein.subunit"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29343,8 +28653,8 @@ begin
       '"cTerminalModificationId": ' || fhir_meta."to:Identifier"(p -> 'cTerminalModificationId'),
       '"cTerminalModification": ' || (p -> 'cTerminalModification')::text,
       '"_cTerminalModification": ' || (p -> '_cTerminalModification')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,nTerminalModificationId,nTerminalModification,_nTerminalModification,cTerminalModificationId,cTerminalModification,_cTerminalModification}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,nTerminalModificationId,nTerminalModification,_nTerminalModification,cTerminalModificationId,cTerminalModification,_cTerminalModification}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29382,13 +28692,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.classification"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29397,8 +28704,8 @@ begin
       '"classification": ' || (p -> 'classification')::text,
       '"subtype": ' || (p -> 'subtype')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,domain,classification,subtype,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,domain,classification,subtype,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29406,13 +28713,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.gene"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29420,8 +28724,8 @@ begin
       '"geneSequenceOrigin": ' || (p -> 'geneSequenceOrigin')::text,
       '"gene": ' || (p -> 'gene')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,geneSequenceOrigin,gene,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,geneSequenceOrigin,gene,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29429,13 +28733,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.geneElement"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29443,8 +28744,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"element": ' || fhir_meta."to:Identifier"(p -> 'element'),
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,element,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,element,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29452,13 +28753,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceReferenceInformation.target"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amount,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amount,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29476,8 +28774,8 @@ begin
       '"amount": ' || (p -> 'amount')::text),
       '"amountType": ' || (p -> 'amountType')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,target,type,interaction,organism,organismType,amount,amountType,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,target,type,interaction,organism,organismType,amount,amountType,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29570,13 +28868,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.code"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29588,8 +28883,8 @@ begin
       '"comment": ' || (p -> 'comment')::text,
       '"_comment": ' || (p -> '_comment')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,status,statusDate,_statusDate,comment,_comment,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,status,statusDate,_statusDate,comment,_comment,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29597,13 +28892,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.moiety"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29621,8 +28913,8 @@ begin
         when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then '"amountString": ' || (p -> 'amount' -> 'string')::text
         else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
       '"amount": ' || (p -> 'amount')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,identifier,name,_name,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,identifier,name,_name,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,amount}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29630,13 +28922,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.name"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29654,8 +28943,8 @@ begin
       '"translation": ' || case when p -> 'translation' @? '$ ? (exists(@."synonym") || exists(@."translation") || exists(@."source"))' then fhir_meta."to[]:SubstanceSpecification.name"(p -> 'translation') else (p -> 'translation')::text end,
       '"official": ' || (p -> 'official')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,status,preferred,_preferred,language,domain,jurisdiction,synonym,translation,official,source}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,status,preferred,_preferred,language,domain,jurisdiction,synonym,translation,official,source}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -29663,13 +28952,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.property"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstance,amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstance,amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29688,8 +28974,8 @@ begin
         when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then '"amountString": ' || (p -> 'amount' -> 'string')::text
         else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
       '"amount": ' || (p -> 'amount')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,code,parameters,_parameters,definingSubstance,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,code,parameters,_parameters,definingSubstance,amount}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29697,13 +28983,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.relationship"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance,amount,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance,amount,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29726,8 +29009,8 @@ begin
       '"amountRatioLowLimit": ' || (p -> 'amountRatioLowLimit')::text,
       '"amountType": ' || (p -> 'amountType')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,substance,relationship,isDefining,_isDefining,amount,amountRatioLowLimit,amountType,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,substance,relationship,isDefining,_isDefining,amount,amountRatioLowLimit,amountType,source}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29735,13 +29018,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.structure"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29756,8 +29036,8 @@ begin
       '"molecularWeight": ' || (p -> 'molecularWeight')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
       '"representation": ' || (p -> 'representation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,molecularFormulaByMoiety,_molecularFormulaByMoiety,isotope,molecularWeight,source,representation}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,molecularFormulaByMoiety,_molecularFormulaByMoiety,isotope,molecularWeight,source,representation}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -29765,13 +29045,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SubstanceSpecification.structure.isotope"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29781,8 +29058,8 @@ begin
       '"substitution": ' || (p -> 'substitution')::text,
       '"halfLife": ' || (p -> 'halfLife')::text,
       '"molecularWeight": ' || (p -> 'molecularWeight')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,substitution,halfLife,molecularWeight}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,substitution,halfLife,molecularWeight}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29831,13 +29108,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SupplyDelivery.suppliedItem"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29848,8 +29122,8 @@ begin
         when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then '"itemReference": ' || fhir.ref_to_fhir(p -> 'item' -> 'Reference')
         else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
       '"item": ' || (p -> 'item')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,item}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29908,13 +29182,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:SupplyRequest.parameter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -29927,8 +29198,8 @@ begin
         when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then '"valueBoolean": ' || (p -> 'value' -> 'boolean')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -29999,13 +29270,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:Task.input"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30064,8 +29332,8 @@ begin
         when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then '"valueMeta": ' || fhir_meta."to:Meta"(p -> 'value' -> 'Meta')
         else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30073,13 +29341,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Task.output"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30138,8 +29403,8 @@ begin
         when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then '"valueMeta": ' || fhir_meta."to:Meta"(p -> 'value' -> 'Meta')
         else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30147,13 +29412,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Task.restriction"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30162,8 +29424,8 @@ begin
       '"_repetitions": ' || (p -> '_repetitions')::text,
       '"period": ' || (p -> 'period')::text,
       '"recipient": ' || fhir.refs_to_fhir(p -> 'recipient'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,repetitions,_repetitions,period,recipient}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,repetitions,_repetitions,period,recipient}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30334,13 +29596,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:TestScript.fixture"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30350,8 +29609,8 @@ begin
       '"autodelete": ' || (p -> 'autodelete')::text,
       '"_autodelete": ' || (p -> '_autodelete')::text,
       '"resource": ' || fhir.ref_to_fhir(p -> 'resource'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,autocreate,_autocreate,autodelete,_autodelete,resource}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,autocreate,_autocreate,autodelete,_autodelete,resource}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30359,13 +29618,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Timing"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30374,8 +29630,8 @@ begin
       '"_event": ' || (p -> '_event')::text,
       '"repeat": ' || fhir_meta."to:Timing.repeat"(p -> 'repeat'),
       '"code": ' || (p -> 'code')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,event,_event,repeat,code}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,event,_event,repeat,code}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30383,13 +29639,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:Timing.repeat"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{bounds}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{bounds}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30427,8 +29680,8 @@ begin
       '"_when": ' || (p -> '_when')::text,
       '"offset": ' || (p -> 'offset')::text,
       '"_offset": ' || (p -> '_offset')::text,
-      fhir.members(p - '{id,_id,extension,bounds,count,_count,countMax,_countMax,duration,_duration,durationMax,_durationMax,durationUnit,_durationUnit,frequency,_frequency,frequencyMax,_frequencyMax,period,_period,periodMax,_periodMax,periodUnit,_periodUnit,dayOfWeek,_dayOfWeek,timeOfDay,_timeOfDay,when,_when,offset,_offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,bounds,count,_count,countMax,_countMax,duration,_duration,durationMax,_durationMax,durationUnit,_durationUnit,frequency,_frequency,frequencyMax,_frequencyMax,period,_period,periodMax,_periodMax,periodUnit,_periodUnit,dayOfWeek,_dayOfWeek,timeOfDay,_timeOfDay,when,_when,offset,_offset}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30436,13 +29689,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:TriggerDefinition"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,data}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,data}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30459,8 +29709,8 @@ begin
       '"timing": ' || (p -> 'timing')::text),
       '"data": ' || case when p -> 'data' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'data') else (p -> 'data')::text end,
       '"condition": ' || (p -> 'condition')::text,
-      fhir.members(p - '{id,_id,extension,type,_type,name,_name,timing,data,condition}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,type,_type,name,_name,timing,data,condition}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -30468,13 +29718,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:UsageContext"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30486,8 +29733,8 @@ begin
         when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then '"valueReference": ' || fhir.ref_to_fhir(p -> 'value' -> 'Reference')
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,code,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30549,13 +29796,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ValueSet.expansion"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30570,8 +29814,8 @@ begin
       '"_offset": ' || (p -> '_offset')::text,
       '"parameter": ' || case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:ValueSet.expansion.parameter"(p -> 'parameter') else (p -> 'parameter')::text end,
       '"contains": ' || case when p -> 'contains' @? '$ ? (exists(@."contains"))' then fhir_meta."to[]:ValueSet.expansion.contains"(p -> 'contains') else (p -> 'contains')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,timestamp,_timestamp,total,_total,offset,_offset,parameter,contains}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,timestamp,_timestamp,total,_total,offset,_offset,parameter,contains}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -30579,13 +29823,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ValueSet.expansion.contains"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30604,8 +29845,8 @@ begin
       '"_display": ' || (p -> '_display')::text,
       '"designation": ' || (p -> 'designation')::text,
       '"contains": ' || case when p -> 'contains' @? '$ ? (exists(@."contains"))' then fhir_meta."to[]:ValueSet.expansion.contains"(p -> 'contains') else (p -> 'contains')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,system,_system,abstract,_abstract,inactive,_inactive,version,_version,code,_code,display,_display,designation,contains}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,system,_system,abstract,_abstract,inactive,_inactive,version,_version,code,_code,display,_display,designation,contains}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -30613,13 +29854,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:ValueSet.expansion.parameter"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30636,8 +29874,8 @@ begin
         when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then '"valueDateTime": ' || (p -> 'value' -> 'dateTime')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{string,boolean,integer,decimal,uri,code,dateTime}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30688,13 +29926,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:VerificationResult.attestation"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30710,8 +29945,8 @@ begin
       '"_proxyIdentityCertificate": ' || (p -> '_proxyIdentityCertificate')::text,
       '"proxySignature": ' || fhir_meta."to:Signature"(p -> 'proxySignature'),
       '"sourceSignature": ' || fhir_meta."to:Signature"(p -> 'sourceSignature'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,who,onBehalfOf,communicationMethod,date,_date,sourceIdentityCertificate,_sourceIdentityCertificate,proxyIdentityCertificate,_proxyIdentityCertificate,proxySignature,sourceSignature}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,who,onBehalfOf,communicationMethod,date,_date,sourceIdentityCertificate,_sourceIdentityCertificate,proxyIdentityCertificate,_proxyIdentityCertificate,proxySignature,sourceSignature}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30719,13 +29954,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:VerificationResult.primarySource"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30738,8 +29970,8 @@ begin
       '"_validationDate": ' || (p -> '_validationDate')::text,
       '"canPushUpdates": ' || (p -> 'canPushUpdates')::text,
       '"pushTypeAvailable": ' || (p -> 'pushTypeAvailable')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,who,type,communicationMethod,validationStatus,validationDate,_validationDate,canPushUpdates,pushTypeAvailable}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,who,type,communicationMethod,validationStatus,validationDate,_validationDate,canPushUpdates,pushTypeAvailable}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30747,13 +29979,10 @@ end $$;
 --
 
 CREATE FUNCTION fhir_meta."to:VerificationResult.validator"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30762,8 +29991,8 @@ begin
       '"identityCertificate": ' || (p -> 'identityCertificate')::text,
       '"_identityCertificate": ' || (p -> '_identityCertificate')::text,
       '"attestationSignature": ' || fhir_meta."to:Signature"(p -> 'attestationSignature'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,organization,identityCertificate,_identityCertificate,attestationSignature}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,organization,identityCertificate,_identityCertificate,attestationSignature}'::text[])) || '}' end
+$$;
 
 
 --
@@ -30806,13 +30035,10 @@ end $_$;
 --
 
 CREATE FUNCTION fhir_meta."to:VisionPrescription.lensSpecification"(p jsonb) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     AS $_$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -30841,8 +30067,8 @@ begin
       '"brand": ' || (p -> 'brand')::text,
       '"_brand": ' || (p -> '_brand')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,product,eye,_eye,sphere,_sphere,cylinder,_cylinder,axis,_axis,prism,add,_add,power,_power,backCurve,_backCurve,diameter,_diameter,duration,color,_color,brand,_brand,note}'::text[])) || '}';
-end $_$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,product,eye,_eye,sphere,_sphere,cylinder,_cylinder,axis,_axis,prism,add,_add,power,_power,backCurve,_backCurve,diameter,_diameter,duration,color,_color,brand,_brand,note}'::text[])) || '}' end
+$_$;
 
 
 --
@@ -30859,7 +30085,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Account.coverage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:Account.coverage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30879,7 +30105,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Account.guarantor"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Account.guarantor"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30899,7 +30125,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AdverseEvent.suspectEntity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{instance,causality}' then fhir_meta."to:AdverseEvent.suspectEntity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30919,7 +30145,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AdverseEvent.suspectEntity.causality"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:AdverseEvent.suspectEntity.causality"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30939,7 +30165,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AllergyIntolerance.reaction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:AllergyIntolerance.reaction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30959,7 +30185,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Annotation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:Annotation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30979,7 +30205,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Appointment.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Appointment.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30999,7 +30225,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AuditEvent.agent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who,location}' then fhir_meta."to:AuditEvent.agent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31019,7 +30245,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AuditEvent.entity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{what,detail}' then fhir_meta."to:AuditEvent.entity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31039,7 +30265,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AuditEvent.entity.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:AuditEvent.entity.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31059,7 +30285,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:BiologicallyDerivedProduct.processing"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:BiologicallyDerivedProduct.processing"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31079,7 +30305,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Bundle.entry"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Bundle.entry"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31099,7 +30325,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CarePlan.activity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."to:CarePlan.activity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31119,7 +30345,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CareTeam.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{member,onBehalfOf}' then fhir_meta."to:CareTeam.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31139,7 +30365,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CatalogEntry.relatedEntry"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:CatalogEntry.relatedEntry"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31159,7 +30385,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ChargeItem.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ChargeItem.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31179,7 +30405,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.careTeam"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:Claim.careTeam"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31199,7 +30425,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:Claim.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31219,7 +30445,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverage,claimResponse}' then fhir_meta."to:Claim.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31239,7 +30465,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:Claim.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31259,7 +30485,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.item.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:Claim.item.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31279,7 +30505,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.item.detail.subDetail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:Claim.item.detail.subDetail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31299,7 +30525,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.procedure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:Claim.procedure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31319,7 +30545,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.related"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:Claim.related"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31339,7 +30565,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.supportingInfo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:Claim.supportingInfo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31359,7 +30585,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClaimResponse.addItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ClaimResponse.addItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31379,7 +30605,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClaimResponse.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage,claimResponse}' then fhir_meta."to:ClaimResponse.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31399,7 +30625,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClinicalImpression.finding"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{itemReference}' then fhir_meta."to:ClinicalImpression.finding"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31419,7 +30645,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClinicalImpression.investigation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:ClinicalImpression.investigation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31439,7 +30665,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CodeSystem.concept"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{property,concept}' then fhir_meta."to:CodeSystem.concept"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31459,7 +30685,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CodeSystem.concept.property"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:CodeSystem.concept.property"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31479,7 +30705,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Communication.payload"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Communication.payload"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31499,7 +30725,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CommunicationRequest.payload"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:CommunicationRequest.payload"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31519,7 +30745,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.attester"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Composition.attester"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31539,7 +30765,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.event"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Composition.event"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31559,7 +30785,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.relatesTo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Composition.relatesTo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31579,7 +30805,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.section"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author,focus,entry,section}' then fhir_meta."to:Composition.section"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31599,7 +30825,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Condition.evidence"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Condition.evidence"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31619,7 +30845,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Condition.stage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{assessment}' then fhir_meta."to:Condition.stage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31639,7 +30865,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.provision"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor,data,provision}' then fhir_meta."to:Consent.provision"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31659,7 +30885,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.provision.actor"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.actor"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31679,7 +30905,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.provision.data"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.data"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31699,7 +30925,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.verification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{verifiedWith}' then fhir_meta."to:Consent.verification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31719,7 +30945,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.friendly"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.friendly"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31739,7 +30965,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.legal"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.legal"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31759,7 +30985,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.rule"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.rule"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31779,7 +31005,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.signer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party,signature}' then fhir_meta."to:Contract.signer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31799,7 +31025,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,topic,offer,asset,action,group}' then fhir_meta."to:Contract.term"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31819,7 +31045,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.action"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then fhir_meta."to:Contract.term.action"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31839,7 +31065,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.action.subject"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.action.subject"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31859,7 +31085,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.asset"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."to:Contract.term.asset"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31879,7 +31105,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.asset.context"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.asset.context"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31899,7 +31125,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.asset.valuedItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{entity,identifier,responsible,recipient}' then fhir_meta."to:Contract.term.asset.valuedItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31919,7 +31145,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.offer.answer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Contract.term.offer.answer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31939,7 +31165,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.offer.party"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.offer.party"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31959,7 +31185,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Coverage.costToBeneficiary"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Coverage.costToBeneficiary"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31979,7 +31205,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:CoverageEligibilityRequest.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31999,7 +31225,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,facility,diagnosis,detail}' then fhir_meta."to:CoverageEligibilityRequest.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32019,7 +31245,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32039,7 +31265,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{information}' then fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32059,7 +31285,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityResponse.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage,item}' then fhir_meta."to:CoverageEligibilityResponse.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32079,7 +31305,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,benefit}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32099,7 +31325,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32119,7 +31345,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DataRequirement"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subject,dateFilter}' then fhir_meta."to:DataRequirement"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32139,7 +31365,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DataRequirement.dateFilter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DataRequirement.dateFilter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32159,7 +31385,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DetectedIssue.evidence"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:DetectedIssue.evidence"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32179,7 +31405,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DetectedIssue.mitigation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:DetectedIssue.mitigation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32199,7 +31425,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Device.version"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{component}' then fhir_meta."to:Device.version"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32219,7 +31445,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DeviceRequest.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DeviceRequest.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32239,7 +31465,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DiagnosticReport.media"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:DiagnosticReport.media"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32259,7 +31485,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DocumentManifest.related"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,ref}' then fhir_meta."to:DocumentManifest.related"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32279,7 +31505,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DocumentReference.relatesTo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:DocumentReference.relatesTo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32299,7 +31525,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Dosage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,asNeeded,doseAndRate}' then fhir_meta."to:Dosage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32319,7 +31545,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Dosage.doseAndRate"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{dose,rate}' then fhir_meta."to:Dosage.doseAndRate"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32339,7 +31565,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EffectEvidenceSynthesis.certainty"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:EffectEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32359,7 +31585,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32379,7 +31605,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{riskEvidenceSynthesis}' then fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32399,7 +31625,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ElementDefinition"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then fhir_meta."to:ElementDefinition"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32419,7 +31645,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ElementDefinition.example"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ElementDefinition.example"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32439,7 +31665,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Encounter.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:Encounter.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32459,7 +31685,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Encounter.location"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{location}' then fhir_meta."to:Encounter.location"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32479,7 +31705,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Encounter.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{individual}' then fhir_meta."to:Encounter.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32499,7 +31725,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EpisodeOfCare.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:EpisodeOfCare.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32519,7 +31745,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EvidenceVariable.characteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then fhir_meta."to:EvidenceVariable.characteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32539,7 +31765,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,event}' then fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32559,7 +31785,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExampleScenario.process"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32579,7 +31805,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExampleScenario.process.step"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{process,alternative}' then fhir_meta."to:ExampleScenario.process.step"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32599,7 +31825,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExampleScenario.process.step.alternative"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process.step.alternative"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32619,7 +31845,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.addItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ExplanationOfBenefit.addItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32639,7 +31865,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{financial}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32659,7 +31885,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32679,7 +31905,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.careTeam"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:ExplanationOfBenefit.careTeam"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32699,7 +31925,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:ExplanationOfBenefit.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32719,7 +31945,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:ExplanationOfBenefit.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32739,7 +31965,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:ExplanationOfBenefit.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32759,7 +31985,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.item.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:ExplanationOfBenefit.item.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32779,7 +32005,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32799,7 +32025,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.procedure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:ExplanationOfBenefit.procedure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32819,7 +32045,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.related"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:ExplanationOfBenefit.related"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32839,7 +32065,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32859,7 +32085,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:FamilyMemberHistory.condition"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{onset,note}' then fhir_meta."to:FamilyMemberHistory.condition"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32879,7 +32105,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Goal.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail,due}' then fhir_meta."to:Goal.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32899,7 +32125,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:GraphDefinition.link"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:GraphDefinition.link"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32919,7 +32145,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:GraphDefinition.link.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:GraphDefinition.link.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32939,7 +32165,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Group.characteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Group.characteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32959,7 +32185,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Group.member"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{entity}' then fhir_meta."to:Group.member"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32979,7 +32205,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Identifier"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{assigner}' then fhir_meta."to:Identifier"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32999,7 +32225,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImagingStudy.series"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{endpoint,specimen,performer}' then fhir_meta."to:ImagingStudy.series"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33019,7 +32245,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImagingStudy.series.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ImagingStudy.series.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33039,7 +32265,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Immunization.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Immunization.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33059,7 +32285,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Immunization.protocolApplied"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{authority,doseNumber,seriesDoses}' then fhir_meta."to:Immunization.protocolApplied"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33079,7 +32305,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Immunization.reaction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Immunization.reaction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33099,7 +32325,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImmunizationRecommendation.recommendation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then fhir_meta."to:ImmunizationRecommendation.recommendation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33119,7 +32345,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImplementationGuide.definition.page"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{name,page}' then fhir_meta."to:ImplementationGuide.definition.page"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33139,7 +32365,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImplementationGuide.definition.resource"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.definition.resource"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33159,7 +32385,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImplementationGuide.manifest.resource"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.manifest.resource"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33179,7 +32405,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:InsurancePlan.coverage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{network}' then fhir_meta."to:InsurancePlan.coverage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33199,7 +32425,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:InsurancePlan.plan"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverageArea,network}' then fhir_meta."to:InsurancePlan.plan"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33219,7 +32445,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Invoice.lineItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{chargeItem}' then fhir_meta."to:Invoice.lineItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33239,7 +32465,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Invoice.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Invoice.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33259,7 +32485,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Linkage.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Linkage.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33279,7 +32505,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:List.entry"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:List.entry"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33299,7 +32525,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{population,stratifier}' then fhir_meta."to:MeasureReport.group"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33319,7 +32545,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.population"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.population"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33339,7 +32565,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.stratifier"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{stratum}' then fhir_meta."to:MeasureReport.group.stratifier"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33359,7 +32585,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.stratifier.stratum"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{population}' then fhir_meta."to:MeasureReport.group.stratifier.stratum"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33379,7 +32605,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33399,7 +32625,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Medication.ingredient"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:Medication.ingredient"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33419,7 +32645,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationAdministration.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationAdministration.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33439,7 +32665,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationDispense.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationDispense.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33459,7 +32685,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{characteristic}' then fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33479,7 +32705,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{dosage,indication,patientCharacteristics}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33499,7 +32725,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{dosage}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33519,7 +32745,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33539,7 +32765,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.ingredient"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicationKnowledge.ingredient"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33559,7 +32785,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.monograph"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:MedicationKnowledge.monograph"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33579,7 +32805,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.regulatory"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{regulatoryAuthority}' then fhir_meta."to:MedicationKnowledge.regulatory"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33599,7 +32825,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33619,7 +32845,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33639,7 +32865,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProduct.specialDesignation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,indication}' then fhir_meta."to:MedicinalProduct.specialDesignation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33659,7 +32885,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33679,7 +32905,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,date,application}' then fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33699,7 +32925,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33719,7 +32945,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductIndication.otherTherapy"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductIndication.otherTherapy"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33739,7 +32965,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductInteraction.interactant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicinalProductInteraction.interactant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33759,7 +32985,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{outerPackaging,immediatePackaging}' then fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33779,7 +33005,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductPackaged.packageItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."to:MedicinalProductPackaged.packageItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33799,7 +33025,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MessageHeader.destination"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target,receiver}' then fhir_meta."to:MessageHeader.destination"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33819,7 +33045,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MolecularSequence.variant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{variantPointer}' then fhir_meta."to:MolecularSequence.variant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33839,7 +33065,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:NutritionOrder.enteralFormula.administration"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{schedule,rate}' then fhir_meta."to:NutritionOrder.enteralFormula.administration"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33859,7 +33085,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:NutritionOrder.supplement"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{schedule}' then fhir_meta."to:NutritionOrder.supplement"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33879,7 +33105,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Observation.component"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Observation.component"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33899,7 +33125,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:OperationDefinition.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{part}' then fhir_meta."to:OperationDefinition.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33919,7 +33145,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Parameters.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value,resource,part}' then fhir_meta."to:Parameters.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33939,7 +33165,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Patient.contact"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{organization}' then fhir_meta."to:Patient.contact"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33959,7 +33185,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Patient.link"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{other}' then fhir_meta."to:Patient.link"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33979,7 +33205,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PaymentReconciliation.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."to:PaymentReconciliation.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33999,7 +33225,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Person.link"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Person.link"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34019,7 +33245,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.action"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then fhir_meta."to:PlanDefinition.action"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34039,7 +33265,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.action.relatedAction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:PlanDefinition.action.relatedAction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34059,7 +33285,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.goal"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:PlanDefinition.goal"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34079,7 +33305,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.goal.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:PlanDefinition.goal.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34099,7 +33325,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Population"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{age}' then fhir_meta."to:Population"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34119,7 +33345,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Practitioner.qualification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,issuer}' then fhir_meta."to:Practitioner.qualification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34139,7 +33365,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Procedure.focalDevice"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{manipulated}' then fhir_meta."to:Procedure.focalDevice"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34159,7 +33385,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Procedure.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor,onBehalfOf}' then fhir_meta."to:Procedure.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34179,7 +33405,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ProductShelfLife"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:ProductShelfLife"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34199,7 +33425,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Provenance.agent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Provenance.agent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34219,7 +33445,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Provenance.entity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{what,agent}' then fhir_meta."to:Provenance.entity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34239,7 +33465,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."to:Questionnaire.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34259,7 +33485,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item.answerOption"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.answerOption"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34279,7 +33505,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item.enableWhen"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{answer}' then fhir_meta."to:Questionnaire.item.enableWhen"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34299,7 +33525,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item.initial"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.initial"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34319,7 +33545,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:QuestionnaireResponse.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{answer,item}' then fhir_meta."to:QuestionnaireResponse.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34339,7 +33565,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:QuestionnaireResponse.item.answer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value,item}' then fhir_meta."to:QuestionnaireResponse.item.answer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34359,7 +33585,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RequestGroup.action"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{relatedAction,timing,participant,resource,action}' then fhir_meta."to:RequestGroup.action"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34379,7 +33605,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RequestGroup.action.relatedAction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:RequestGroup.action.relatedAction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34399,7 +33625,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchElementDefinition.characteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{definition,usageContext,studyEffective,participantEffective}' then fhir_meta."to:ResearchElementDefinition.characteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34419,7 +33645,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchStudy.associatedParty"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:ResearchStudy.associatedParty"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34439,7 +33665,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchStudy.comparisonGroup"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{intendedExposure,observedGroup}' then fhir_meta."to:ResearchStudy.comparisonGroup"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34459,7 +33685,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchStudy.outcomeMeasure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:ResearchStudy.outcomeMeasure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34479,7 +33705,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RiskAssessment.prediction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{probability,when}' then fhir_meta."to:RiskAssessment.prediction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34499,7 +33725,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RiskEvidenceSynthesis.certainty"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:RiskEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34519,7 +33745,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34539,7 +33765,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Signature"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Signature"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34559,7 +33785,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Specimen.container"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,additive}' then fhir_meta."to:Specimen.container"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34579,7 +33805,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Specimen.processing"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:Specimen.processing"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34599,7 +33825,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SpecimenDefinition.typeTested"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{container}' then fhir_meta."to:SpecimenDefinition.typeTested"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34619,7 +33845,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{additive}' then fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34639,7 +33865,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{rule}' then fhir_meta."to:StructureMap.group"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34659,7 +33885,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source,target,rule}' then fhir_meta."to:StructureMap.group.rule"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34679,7 +33905,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule.source"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{defaultValue}' then fhir_meta."to:StructureMap.group.rule.source"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34699,7 +33925,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{parameter}' then fhir_meta."to:StructureMap.group.rule.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34719,7 +33945,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule.target.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:StructureMap.group.rule.target.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34739,7 +33965,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Substance.ingredient"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{substance}' then fhir_meta."to:Substance.ingredient"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34759,7 +33985,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Substance.instance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:Substance.instance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34779,7 +34005,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceNucleicAcid.subunit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{linkage,sugar}' then fhir_meta."to:SubstanceNucleicAcid.subunit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34799,7 +34025,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34819,7 +34045,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34839,7 +34065,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.monomerSet"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{startingMaterial}' then fhir_meta."to:SubstancePolymer.monomerSet"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34859,7 +34085,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34879,7 +34105,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.repeat"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{repeatUnit}' then fhir_meta."to:SubstancePolymer.repeat"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34899,7 +34125,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{amount,degreeOfPolymerisation}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34919,7 +34145,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34939,7 +34165,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceProtein.subunit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."to:SubstanceProtein.subunit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34959,7 +34185,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.classification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.classification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34979,7 +34205,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.gene"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.gene"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -34999,7 +34225,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.geneElement"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{element,source}' then fhir_meta."to:SubstanceReferenceInformation.geneElement"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35019,7 +34245,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target,amount,source}' then fhir_meta."to:SubstanceReferenceInformation.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35039,7 +34265,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.code"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceSpecification.code"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35059,7 +34285,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.moiety"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,amount}' then fhir_meta."to:SubstanceSpecification.moiety"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35079,7 +34305,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.name"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{synonym,translation,source}' then fhir_meta."to:SubstanceSpecification.name"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35099,7 +34325,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.property"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{definingSubstance,amount}' then fhir_meta."to:SubstanceSpecification.property"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35119,7 +34345,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.relationship"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{substance,amount,source}' then fhir_meta."to:SubstanceSpecification.relationship"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35139,7 +34365,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.structure.isotope"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceSpecification.structure.isotope"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35159,7 +34385,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SupplyRequest.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:SupplyRequest.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35179,7 +34405,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Task.input"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.input"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35199,7 +34425,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Task.output"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.output"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35219,7 +34445,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:TestScript.fixture"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:TestScript.fixture"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35239,7 +34465,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Timing"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{repeat}' then fhir_meta."to:Timing"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35259,7 +34485,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:TriggerDefinition"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,data}' then fhir_meta."to:TriggerDefinition"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35279,7 +34505,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:UsageContext"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:UsageContext"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35299,7 +34525,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ValueSet.expansion.contains"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{contains}' then fhir_meta."to:ValueSet.expansion.contains"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35319,7 +34545,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ValueSet.expansion.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ValueSet.expansion.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35339,7 +34565,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:VerificationResult.primarySource"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who}' then fhir_meta."to:VerificationResult.primarySource"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35359,7 +34585,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:VerificationResult.validator"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{organization,attestationSignature}' then fhir_meta."to:VerificationResult.validator"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35379,7 +34605,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:VisionPrescription.lensSpecification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:VisionPrescription.lensSpecification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;

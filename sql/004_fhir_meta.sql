@@ -1654,12 +1654,9 @@ end $$;
 
 -- Account.coverage to FHIR: coverage Reference
 create function fhir_meta."to:Account.coverage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -1667,8 +1664,8 @@ begin
       '"coverage": ' || fhir.ref_to_fhir(p -> 'coverage'),
       '"priority": ' || (p -> 'priority')::text,
       '"_priority": ' || (p -> '_priority')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,priority,_priority}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,priority,_priority}'::text[])) || '}' end
+$$;
 
 -- An array of Account.coverage to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Account.coverage"(p jsonb) returns text
@@ -1680,7 +1677,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Account.coverage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:Account.coverage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1713,12 +1710,9 @@ end $$;
 
 -- Account.guarantor to FHIR: party Reference
 create function fhir_meta."to:Account.guarantor"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -1727,8 +1721,8 @@ begin
       '"onHold": ' || (p -> 'onHold')::text,
       '"_onHold": ' || (p -> '_onHold')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,party,onHold,_onHold,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,party,onHold,_onHold,period}'::text[])) || '}' end
+$$;
 
 -- An array of Account.guarantor to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Account.guarantor"(p jsonb) returns text
@@ -1740,7 +1734,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Account.guarantor"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Account.guarantor"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1971,20 +1965,17 @@ end $$;
 
 -- AdverseEvent.suspectEntity to FHIR: instance Reference; causality AdverseEvent.suspectEntity.causality *
 create function fhir_meta."to:AdverseEvent.suspectEntity"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{instance,causality}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"instance": ' || fhir.ref_to_fhir(p -> 'instance'),
       '"causality": ' || case when p -> 'causality' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p -> 'causality') else (p -> 'causality')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,instance,causality}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,instance,causality}'::text[])) || '}' end
+$$;
 
 -- An array of AdverseEvent.suspectEntity to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:AdverseEvent.suspectEntity"(p jsonb) returns text
@@ -1996,7 +1987,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AdverseEvent.suspectEntity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{instance,causality}' then fhir_meta."to:AdverseEvent.suspectEntity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2030,12 +2021,9 @@ end $$;
 
 -- AdverseEvent.suspectEntity.causality to FHIR: author Reference
 create function fhir_meta."to:AdverseEvent.suspectEntity.causality"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2045,8 +2033,8 @@ begin
       '"_productRelatedness": ' || (p -> '_productRelatedness')::text,
       '"author": ' || fhir.ref_to_fhir(p -> 'author'),
       '"method": ' || (p -> 'method')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,assessment,productRelatedness,_productRelatedness,author,method}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,assessment,productRelatedness,_productRelatedness,author,method}'::text[])) || '}' end
+$$;
 
 -- An array of AdverseEvent.suspectEntity.causality to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p jsonb) returns text
@@ -2058,7 +2046,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AdverseEvent.suspectEntity.causality"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:AdverseEvent.suspectEntity.causality"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2163,12 +2151,9 @@ end $$;
 
 -- AllergyIntolerance.reaction to FHIR: note Annotation *
 create function fhir_meta."to:AllergyIntolerance.reaction"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2183,8 +2168,8 @@ begin
       '"_severity": ' || (p -> '_severity')::text,
       '"exposureRoute": ' || (p -> 'exposureRoute')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,substance,manifestation,description,_description,onset,_onset,severity,_severity,exposureRoute,note}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,substance,manifestation,description,_description,onset,_onset,severity,_severity,exposureRoute,note}'::text[])) || '}' end
+$$;
 
 -- An array of AllergyIntolerance.reaction to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:AllergyIntolerance.reaction"(p jsonb) returns text
@@ -2196,7 +2181,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AllergyIntolerance.reaction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:AllergyIntolerance.reaction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2229,12 +2214,9 @@ end $$;
 
 -- Annotation to FHIR: author[x] Reference|string
 create function fhir_meta."to:Annotation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2247,8 +2229,8 @@ begin
       '"_time": ' || (p -> '_time')::text,
       '"text": ' || (p -> 'text')::text,
       '"_text": ' || (p -> '_text')::text,
-      fhir.members(p - '{id,_id,extension,author,time,_time,text,_text}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,author,time,_time,text,_text}'::text[])) || '}' end
+$$;
 
 -- An array of Annotation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Annotation"(p jsonb) returns text
@@ -2260,7 +2242,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Annotation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:Annotation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2362,12 +2344,9 @@ end $$;
 
 -- Appointment.participant to FHIR: actor Reference
 create function fhir_meta."to:Appointment.participant"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2379,8 +2358,8 @@ begin
       '"status": ' || (p -> 'status')::text,
       '"_status": ' || (p -> '_status')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,actor,required,_required,status,_status,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,actor,required,_required,status,_status,period}'::text[])) || '}' end
+$$;
 
 -- An array of Appointment.participant to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Appointment.participant"(p jsonb) returns text
@@ -2392,7 +2371,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Appointment.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Appointment.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2516,12 +2495,9 @@ end $$;
 
 -- AuditEvent.agent to FHIR: who Reference; location Reference
 create function fhir_meta."to:AuditEvent.agent"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2541,8 +2517,8 @@ begin
       '"media": ' || (p -> 'media')::text,
       '"network": ' || (p -> 'network')::text,
       '"purposeOfUse": ' || (p -> 'purposeOfUse')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,altId,_altId,name,_name,requestor,_requestor,location,policy,_policy,media,network,purposeOfUse}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,altId,_altId,name,_name,requestor,_requestor,location,policy,_policy,media,network,purposeOfUse}'::text[])) || '}' end
+$$;
 
 -- An array of AuditEvent.agent to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:AuditEvent.agent"(p jsonb) returns text
@@ -2554,7 +2530,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AuditEvent.agent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who,location}' then fhir_meta."to:AuditEvent.agent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2588,12 +2564,9 @@ end $$;
 
 -- AuditEvent.entity to FHIR: what Reference; detail AuditEvent.entity.detail *
 create function fhir_meta."to:AuditEvent.entity"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2610,8 +2583,8 @@ begin
       '"query": ' || (p -> 'query')::text,
       '"_query": ' || (p -> '_query')::text,
       '"detail": ' || case when p -> 'detail' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:AuditEvent.entity.detail"(p -> 'detail') else (p -> 'detail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,what,type,role,lifecycle,securityLabel,name,_name,description,_description,query,_query,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,what,type,role,lifecycle,securityLabel,name,_name,description,_description,query,_query,detail}'::text[])) || '}' end
+$$;
 
 -- An array of AuditEvent.entity to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:AuditEvent.entity"(p jsonb) returns text
@@ -2623,7 +2596,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AuditEvent.entity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{what,detail}' then fhir_meta."to:AuditEvent.entity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2657,12 +2630,9 @@ end $$;
 
 -- AuditEvent.entity.detail to FHIR: value[x] string|base64Binary
 create function fhir_meta."to:AuditEvent.entity.detail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2674,8 +2644,8 @@ begin
         when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then '"valueBase64Binary": ' || (p -> 'value' -> 'base64Binary')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{string,base64Binary}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,value}'::text[])) || '}' end
+$$;
 
 -- An array of AuditEvent.entity.detail to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:AuditEvent.entity.detail"(p jsonb) returns text
@@ -2687,7 +2657,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:AuditEvent.entity.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:AuditEvent.entity.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2724,12 +2694,9 @@ end $$;
 
 -- AuditEvent.source to FHIR: observer Reference
 create function fhir_meta."to:AuditEvent.source"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{observer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2738,8 +2705,8 @@ begin
       '"_site": ' || (p -> '_site')::text,
       '"observer": ' || fhir.ref_to_fhir(p -> 'observer'),
       '"type": ' || (p -> 'type')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,site,_site,observer,type}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,site,_site,observer,type}'::text[])) || '}' end
+$$;
 
 -- AuditEvent.source from FHIR: observer Reference
 create function fhir_meta."from:AuditEvent.source"(p jsonb) returns jsonb
@@ -2873,12 +2840,9 @@ end $$;
 
 -- BiologicallyDerivedProduct.collection to FHIR: collector Reference; source Reference; collected[x] dateTime|Period
 create function fhir_meta."to:BiologicallyDerivedProduct.collection"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collected}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,source,collected}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2890,8 +2854,8 @@ begin
         when p -> 'collected' ? 'Period' and (p -> 'collected') - 'Period' = '{}' then '"collectedPeriod": ' || (p -> 'collected' -> 'Period')::text
         else fhir.choice_to_fhir('collected', p -> 'collected', '{dateTime,Period}') end end,
       '"collected": ' || (p -> 'collected')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,collector,source,collected}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,collector,source,collected}'::text[])) || '}' end
+$$;
 
 -- BiologicallyDerivedProduct.collection from FHIR: collector Reference; source Reference; collected[x] dateTime|Period
 create function fhir_meta."from:BiologicallyDerivedProduct.collection"(p jsonb) returns jsonb
@@ -2911,12 +2875,9 @@ end $$;
 
 -- BiologicallyDerivedProduct.manipulation to FHIR: time[x] dateTime|Period
 create function fhir_meta."to:BiologicallyDerivedProduct.manipulation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{time}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{time}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2928,8 +2889,8 @@ begin
         when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then '"timePeriod": ' || (p -> 'time' -> 'Period')::text
         else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
       '"time": ' || (p -> 'time')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,time}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,time}'::text[])) || '}' end
+$$;
 
 -- BiologicallyDerivedProduct.manipulation from FHIR: time[x] dateTime|Period
 create function fhir_meta."from:BiologicallyDerivedProduct.manipulation"(p jsonb) returns jsonb
@@ -2947,12 +2908,9 @@ end $$;
 
 -- BiologicallyDerivedProduct.processing to FHIR: additive Reference; time[x] dateTime|Period
 create function fhir_meta."to:BiologicallyDerivedProduct.processing"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -2966,8 +2924,8 @@ begin
         when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then '"timePeriod": ' || (p -> 'time' -> 'Period')::text
         else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
       '"time": ' || (p -> 'time')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}' end
+$$;
 
 -- An array of BiologicallyDerivedProduct.processing to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p jsonb) returns text
@@ -2979,7 +2937,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:BiologicallyDerivedProduct.processing"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:BiologicallyDerivedProduct.processing"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3094,12 +3052,9 @@ end $$;
 
 -- Bundle.entry to FHIR: resource Resource
 create function fhir_meta."to:Bundle.entry"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -3111,8 +3066,8 @@ begin
       '"search": ' || (p -> 'search')::text,
       '"request": ' || (p -> 'request')::text,
       '"response": ' || (p -> 'response')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,link,fullUrl,_fullUrl,resource,search,request,response}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,link,fullUrl,_fullUrl,resource,search,request,response}'::text[])) || '}' end
+$$;
 
 -- An array of Bundle.entry to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Bundle.entry"(p jsonb) returns text
@@ -3124,7 +3079,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Bundle.entry"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Bundle.entry"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3232,12 +3187,9 @@ end $$;
 
 -- CapabilityStatement.implementation to FHIR: custodian Reference
 create function fhir_meta."to:CapabilityStatement.implementation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{custodian}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -3247,8 +3199,8 @@ begin
       '"url": ' || (p -> 'url')::text,
       '"_url": ' || (p -> '_url')::text,
       '"custodian": ' || fhir.ref_to_fhir(p -> 'custodian'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,url,_url,custodian}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,url,_url,custodian}'::text[])) || '}' end
+$$;
 
 -- CapabilityStatement.implementation from FHIR: custodian Reference
 create function fhir_meta."from:CapabilityStatement.implementation"(p jsonb) returns jsonb
@@ -3336,12 +3288,9 @@ end $$;
 
 -- CarePlan.activity to FHIR: outcomeReference Reference *; progress Annotation *; reference Reference; detail CarePlan.activity.detail
 create function fhir_meta."to:CarePlan.activity"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{outcomeReference,progress,reference,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -3351,8 +3300,8 @@ begin
       '"progress": ' || case when p -> 'progress' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'progress') else (p -> 'progress')::text end,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
       '"detail": ' || fhir_meta."to:CarePlan.activity.detail"(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,outcomeCodeableConcept,outcomeReference,progress,reference,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,outcomeCodeableConcept,outcomeReference,progress,reference,detail}'::text[])) || '}' end
+$$;
 
 -- An array of CarePlan.activity to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CarePlan.activity"(p jsonb) returns text
@@ -3364,7 +3313,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CarePlan.activity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."to:CarePlan.activity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3400,12 +3349,9 @@ end $$;
 
 -- CarePlan.activity.detail to FHIR: reasonReference Reference *; goal Reference *; scheduled[x] Timing|Period|string; location Reference; performer Reference *; product[x] CodeableConcept|Reference
 create function fhir_meta."to:CarePlan.activity.detail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduled,location,performer,product}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reasonReference,goal,scheduled,location,performer,product}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -3442,8 +3388,8 @@ begin
       '"quantity": ' || (p -> 'quantity')::text,
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,kind,_kind,instantiatesCanonical,_instantiatesCanonical,instantiatesUri,_instantiatesUri,code,reasonCode,reasonReference,goal,status,_status,statusReason,doNotPerform,_doNotPerform,scheduled,location,performer,product,dailyAmount,quantity,description,_description}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,kind,_kind,instantiatesCanonical,_instantiatesCanonical,instantiatesUri,_instantiatesUri,code,reasonCode,reasonReference,goal,status,_status,statusReason,doNotPerform,_doNotPerform,scheduled,location,performer,product,dailyAmount,quantity,description,_description}'::text[])) || '}' end
+$$;
 
 -- CarePlan.activity.detail from FHIR: reasonReference Reference *; goal Reference *; scheduled[x] Timing|Period|string; location Reference; performer Reference *; product[x] CodeableConcept|Reference
 create function fhir_meta."from:CarePlan.activity.detail"(p jsonb) returns jsonb
@@ -3520,12 +3466,9 @@ end $$;
 
 -- CareTeam.participant to FHIR: member Reference; onBehalfOf Reference
 create function fhir_meta."to:CareTeam.participant"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{member,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -3534,8 +3477,8 @@ begin
       '"member": ' || fhir.ref_to_fhir(p -> 'member'),
       '"onBehalfOf": ' || fhir.ref_to_fhir(p -> 'onBehalfOf'),
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,member,onBehalfOf,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,member,onBehalfOf,period}'::text[])) || '}' end
+$$;
 
 -- An array of CareTeam.participant to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CareTeam.participant"(p jsonb) returns text
@@ -3547,7 +3490,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CareTeam.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{member,onBehalfOf}' then fhir_meta."to:CareTeam.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3631,12 +3574,9 @@ end $$;
 
 -- CatalogEntry.relatedEntry to FHIR: item Reference
 create function fhir_meta."to:CatalogEntry.relatedEntry"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -3644,8 +3584,8 @@ begin
       '"relationtype": ' || (p -> 'relationtype')::text,
       '"_relationtype": ' || (p -> '_relationtype')::text,
       '"item": ' || fhir.ref_to_fhir(p -> 'item'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,relationtype,_relationtype,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,relationtype,_relationtype,item}'::text[])) || '}' end
+$$;
 
 -- An array of CatalogEntry.relatedEntry to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CatalogEntry.relatedEntry"(p jsonb) returns text
@@ -3657,7 +3597,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CatalogEntry.relatedEntry"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:CatalogEntry.relatedEntry"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3781,20 +3721,17 @@ end $$;
 
 -- ChargeItem.performer to FHIR: actor Reference
 create function fhir_meta."to:ChargeItem.performer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 -- An array of ChargeItem.performer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ChargeItem.performer"(p jsonb) returns text
@@ -3806,7 +3743,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ChargeItem.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ChargeItem.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3985,12 +3922,9 @@ end $$;
 
 -- Claim.accident to FHIR: location[x] Address|Reference
 create function fhir_meta."to:Claim.accident"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4003,8 +3937,8 @@ begin
         when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then '"locationReference": ' || fhir.ref_to_fhir(p -> 'location' -> 'Reference')
         else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
       '"location": ' || (p -> 'location')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}' end
+$$;
 
 -- Claim.accident from FHIR: location[x] Address|Reference
 create function fhir_meta."from:Claim.accident"(p jsonb) returns jsonb
@@ -4021,12 +3955,9 @@ end $$;
 
 -- Claim.careTeam to FHIR: provider Reference
 create function fhir_meta."to:Claim.careTeam"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4038,8 +3969,8 @@ begin
       '"_responsible": ' || (p -> '_responsible')::text,
       '"role": ' || (p -> 'role')::text,
       '"qualification": ' || (p -> 'qualification')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.careTeam to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.careTeam"(p jsonb) returns text
@@ -4051,7 +3982,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.careTeam"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:Claim.careTeam"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4084,12 +4015,9 @@ end $$;
 
 -- Claim.diagnosis to FHIR: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."to:Claim.diagnosis"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4104,8 +4032,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"onAdmission": ' || (p -> 'onAdmission')::text,
       '"packageCode": ' || (p -> 'packageCode')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.diagnosis to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.diagnosis"(p jsonb) returns text
@@ -4117,7 +4045,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:Claim.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4152,12 +4080,9 @@ end $$;
 
 -- Claim.insurance to FHIR: identifier Identifier; coverage Reference; claimResponse Reference
 create function fhir_meta."to:Claim.insurance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverage,claimResponse}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4173,8 +4098,8 @@ begin
       '"preAuthRef": ' || (p -> 'preAuthRef')::text,
       '"_preAuthRef": ' || (p -> '_preAuthRef')::text,
       '"claimResponse": ' || fhir.ref_to_fhir(p -> 'claimResponse'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,identifier,coverage,businessArrangement,_businessArrangement,preAuthRef,_preAuthRef,claimResponse}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,identifier,coverage,businessArrangement,_businessArrangement,preAuthRef,_preAuthRef,claimResponse}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.insurance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.insurance"(p jsonb) returns text
@@ -4186,7 +4111,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverage,claimResponse}' then fhir_meta."to:Claim.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4221,12 +4146,9 @@ end $$;
 
 -- Claim.item to FHIR: serviced[x] date|Period; location[x] CodeableConcept|Address|Reference; udi Reference *; encounter Reference *; detail Claim.item.detail *
 create function fhir_meta."to:Claim.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4267,8 +4189,8 @@ begin
       '"subSite": ' || (p -> 'subSite')::text,
       '"encounter": ' || fhir.refs_to_fhir(p -> 'encounter'),
       '"detail": ' || case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:Claim.item.detail"(p -> 'detail') else (p -> 'detail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,detail}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.item"(p jsonb) returns text
@@ -4280,7 +4202,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:Claim.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4323,12 +4245,9 @@ end $$;
 
 -- Claim.item.detail to FHIR: udi Reference *; subDetail Claim.item.detail.subDetail *
 create function fhir_meta."to:Claim.item.detail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4347,8 +4266,8 @@ begin
       '"net": ' || (p -> 'net')::text,
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
       '"subDetail": ' || case when p -> 'subDetail' @? '$ ? (exists(@."udi"))' then fhir_meta."to[]:Claim.item.detail.subDetail"(p -> 'subDetail') else (p -> 'subDetail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,subDetail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,subDetail}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.item.detail to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.item.detail"(p jsonb) returns text
@@ -4360,7 +4279,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.item.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:Claim.item.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4394,12 +4313,9 @@ end $$;
 
 -- Claim.item.detail.subDetail to FHIR: udi Reference *
 create function fhir_meta."to:Claim.item.detail.subDetail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4417,8 +4333,8 @@ begin
       '"_factor": ' || (p -> '_factor')::text,
       '"net": ' || (p -> 'net')::text,
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.item.detail.subDetail to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.item.detail.subDetail"(p jsonb) returns text
@@ -4430,7 +4346,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.item.detail.subDetail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:Claim.item.detail.subDetail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4463,20 +4379,17 @@ end $$;
 
 -- Claim.payee to FHIR: party Reference
 create function fhir_meta."to:Claim.payee"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}' end
+$$;
 
 -- Claim.payee from FHIR: party Reference
 create function fhir_meta."from:Claim.payee"(p jsonb) returns jsonb
@@ -4491,12 +4404,9 @@ end $$;
 
 -- Claim.procedure to FHIR: procedure[x] CodeableConcept|Reference; udi Reference *
 create function fhir_meta."to:Claim.procedure"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4512,8 +4422,8 @@ begin
         else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
       '"procedure": ' || (p -> 'procedure')::text),
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.procedure to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.procedure"(p jsonb) returns text
@@ -4525,7 +4435,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.procedure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:Claim.procedure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4561,12 +4471,9 @@ end $$;
 
 -- Claim.related to FHIR: claim Reference; reference Identifier
 create function fhir_meta."to:Claim.related"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4574,8 +4481,8 @@ begin
       '"claim": ' || fhir.ref_to_fhir(p -> 'claim'),
       '"relationship": ' || (p -> 'relationship')::text,
       '"reference": ' || fhir_meta."to:Identifier"(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.related to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.related"(p jsonb) returns text
@@ -4587,7 +4494,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.related"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:Claim.related"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4621,12 +4528,9 @@ end $$;
 
 -- Claim.supportingInfo to FHIR: timing[x] date|Period; value[x] boolean|string|Quantity|Attachment|Reference
 create function fhir_meta."to:Claim.supportingInfo"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4649,8 +4553,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
       '"reason": ' || (p -> 'reason')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}' end
+$$;
 
 -- An array of Claim.supportingInfo to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Claim.supportingInfo"(p jsonb) returns text
@@ -4662,7 +4566,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Claim.supportingInfo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:Claim.supportingInfo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4777,12 +4681,9 @@ end $$;
 
 -- ClaimResponse.addItem to FHIR: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
 create function fhir_meta."to:ClaimResponse.addItem"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4819,8 +4720,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"detail": ' || (p -> 'detail')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subdetailSequence,_subdetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subdetailSequence,_subdetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}' end
+$$;
 
 -- An array of ClaimResponse.addItem to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ClaimResponse.addItem"(p jsonb) returns text
@@ -4832,7 +4733,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClaimResponse.addItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ClaimResponse.addItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4873,12 +4774,9 @@ end $$;
 
 -- ClaimResponse.insurance to FHIR: coverage Reference; claimResponse Reference
 create function fhir_meta."to:ClaimResponse.insurance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,claimResponse}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4891,8 +4789,8 @@ begin
       '"businessArrangement": ' || (p -> 'businessArrangement')::text,
       '"_businessArrangement": ' || (p -> '_businessArrangement')::text,
       '"claimResponse": ' || fhir.ref_to_fhir(p -> 'claimResponse'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,coverage,businessArrangement,_businessArrangement,claimResponse}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,focal,_focal,coverage,businessArrangement,_businessArrangement,claimResponse}'::text[])) || '}' end
+$$;
 
 -- An array of ClaimResponse.insurance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ClaimResponse.insurance"(p jsonb) returns text
@@ -4904,7 +4802,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClaimResponse.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage,claimResponse}' then fhir_meta."to:ClaimResponse.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4938,12 +4836,9 @@ end $$;
 
 -- ClaimResponse.payment to FHIR: identifier Identifier
 create function fhir_meta."to:ClaimResponse.payment"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -4955,8 +4850,8 @@ begin
       '"_date": ' || (p -> '_date')::text,
       '"amount": ' || (p -> 'amount')::text,
       '"identifier": ' || fhir_meta."to:Identifier"(p -> 'identifier'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}' end
+$$;
 
 -- ClaimResponse.payment from FHIR: identifier Identifier
 create function fhir_meta."from:ClaimResponse.payment"(p jsonb) returns jsonb
@@ -5044,12 +4939,9 @@ end $$;
 
 -- ClinicalImpression.finding to FHIR: itemReference Reference
 create function fhir_meta."to:ClinicalImpression.finding"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{itemReference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5058,8 +4950,8 @@ begin
       '"itemReference": ' || fhir.ref_to_fhir(p -> 'itemReference'),
       '"basis": ' || (p -> 'basis')::text,
       '"_basis": ' || (p -> '_basis')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,itemCodeableConcept,itemReference,basis,_basis}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,itemCodeableConcept,itemReference,basis,_basis}'::text[])) || '}' end
+$$;
 
 -- An array of ClinicalImpression.finding to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ClinicalImpression.finding"(p jsonb) returns text
@@ -5071,7 +4963,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClinicalImpression.finding"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{itemReference}' then fhir_meta."to:ClinicalImpression.finding"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5104,20 +4996,17 @@ end $$;
 
 -- ClinicalImpression.investigation to FHIR: item Reference *
 create function fhir_meta."to:ClinicalImpression.investigation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"item": ' || fhir.refs_to_fhir(p -> 'item'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,item}'::text[])) || '}' end
+$$;
 
 -- An array of ClinicalImpression.investigation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ClinicalImpression.investigation"(p jsonb) returns text
@@ -5129,7 +5018,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ClinicalImpression.investigation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:ClinicalImpression.investigation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5239,12 +5128,9 @@ end $$;
 
 -- CodeSystem.concept to FHIR: property CodeSystem.concept.property *; concept CodeSystem.concept *
 create function fhir_meta."to:CodeSystem.concept"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{property,concept}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5258,8 +5144,8 @@ begin
       '"designation": ' || (p -> 'designation')::text,
       '"property": ' || case when p -> 'property' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:CodeSystem.concept.property"(p -> 'property') else (p -> 'property')::text end,
       '"concept": ' || case when p -> 'concept' @? '$ ? (exists(@."property") || exists(@."concept"))' then fhir_meta."to[]:CodeSystem.concept"(p -> 'concept') else (p -> 'concept')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,display,_display,definition,_definition,designation,property,concept}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,display,_display,definition,_definition,designation,property,concept}'::text[])) || '}' end
+$$;
 
 -- An array of CodeSystem.concept to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CodeSystem.concept"(p jsonb) returns text
@@ -5271,7 +5157,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CodeSystem.concept"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{property,concept}' then fhir_meta."to:CodeSystem.concept"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5305,12 +5191,9 @@ end $$;
 
 -- CodeSystem.concept.property to FHIR: value[x] code|Coding|string|integer|boolean|dateTime|decimal
 create function fhir_meta."to:CodeSystem.concept.property"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5327,8 +5210,8 @@ begin
         when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then '"valueDecimal": ' || (p -> 'value' -> 'decimal')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{code,Coding,string,integer,boolean,dateTime,decimal}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,value}'::text[])) || '}' end
+$$;
 
 -- An array of CodeSystem.concept.property to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CodeSystem.concept.property"(p jsonb) returns text
@@ -5340,7 +5223,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CodeSystem.concept.property"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:CodeSystem.concept.property"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5456,12 +5339,9 @@ end $$;
 
 -- Communication.payload to FHIR: content[x] string|Attachment|Reference
 create function fhir_meta."to:Communication.payload"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5472,8 +5352,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 -- An array of Communication.payload to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Communication.payload"(p jsonb) returns text
@@ -5485,7 +5365,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Communication.payload"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Communication.payload"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5598,12 +5478,9 @@ end $$;
 
 -- CommunicationRequest.payload to FHIR: content[x] string|Attachment|Reference
 create function fhir_meta."to:CommunicationRequest.payload"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5614,8 +5491,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{string,Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 -- An array of CommunicationRequest.payload to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CommunicationRequest.payload"(p jsonb) returns text
@@ -5627,7 +5504,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CommunicationRequest.payload"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:CommunicationRequest.payload"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5776,12 +5653,9 @@ end $$;
 
 -- Composition.attester to FHIR: party Reference
 create function fhir_meta."to:Composition.attester"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5791,8 +5665,8 @@ begin
       '"time": ' || (p -> 'time')::text,
       '"_time": ' || (p -> '_time')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,mode,_mode,time,_time,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,mode,_mode,time,_time,party}'::text[])) || '}' end
+$$;
 
 -- An array of Composition.attester to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Composition.attester"(p jsonb) returns text
@@ -5804,7 +5678,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.attester"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Composition.attester"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5837,12 +5711,9 @@ end $$;
 
 -- Composition.event to FHIR: detail Reference *
 create function fhir_meta."to:Composition.event"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5850,8 +5721,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"period": ' || (p -> 'period')::text,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,period,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,period,detail}'::text[])) || '}' end
+$$;
 
 -- An array of Composition.event to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Composition.event"(p jsonb) returns text
@@ -5863,7 +5734,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.event"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Composition.event"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5896,12 +5767,9 @@ end $$;
 
 -- Composition.relatesTo to FHIR: target[x] Identifier|Reference
 create function fhir_meta."to:Composition.relatesTo"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5913,8 +5781,8 @@ begin
         when p -> 'target' ? 'Reference' and (p -> 'target') - 'Reference' = '{}' then '"targetReference": ' || fhir.ref_to_fhir(p -> 'target' -> 'Reference')
         else fhir.choice_to_fhir('target', p -> 'target', '{Identifier,Reference}') end end,
       '"target": ' || (p -> 'target')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}' end
+$$;
 
 -- An array of Composition.relatesTo to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Composition.relatesTo"(p jsonb) returns text
@@ -5926,7 +5794,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.relatesTo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Composition.relatesTo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5961,12 +5829,9 @@ end $$;
 
 -- Composition.section to FHIR: author Reference *; focus Reference; entry Reference *; section Composition.section *
 create function fhir_meta."to:Composition.section"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,focus,entry,section}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -5983,8 +5848,8 @@ begin
       '"entry": ' || fhir.refs_to_fhir(p -> 'entry'),
       '"emptyReason": ' || (p -> 'emptyReason')::text,
       '"section": ' || case when p -> 'section' @? '$ ? (exists(@."author") || exists(@."focus") || exists(@."entry") || exists(@."section"))' then fhir_meta."to[]:Composition.section"(p -> 'section') else (p -> 'section')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,code,author,focus,text,mode,_mode,orderedBy,entry,emptyReason,section}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,code,author,focus,text,mode,_mode,orderedBy,entry,emptyReason,section}'::text[])) || '}' end
+$$;
 
 -- An array of Composition.section to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Composition.section"(p jsonb) returns text
@@ -5996,7 +5861,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Composition.section"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author,focus,entry,section}' then fhir_meta."to:Composition.section"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6195,20 +6060,17 @@ end $$;
 
 -- Condition.evidence to FHIR: detail Reference *
 create function fhir_meta."to:Condition.evidence"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}' end
+$$;
 
 -- An array of Condition.evidence to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Condition.evidence"(p jsonb) returns text
@@ -6220,7 +6082,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Condition.evidence"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Condition.evidence"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6253,12 +6115,9 @@ end $$;
 
 -- Condition.stage to FHIR: assessment Reference *
 create function fhir_meta."to:Condition.stage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{assessment}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6266,8 +6125,8 @@ begin
       '"summary": ' || (p -> 'summary')::text,
       '"assessment": ' || fhir.refs_to_fhir(p -> 'assessment'),
       '"type": ' || (p -> 'type')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,summary,assessment,type}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,summary,assessment,type}'::text[])) || '}' end
+$$;
 
 -- An array of Condition.stage to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Condition.stage"(p jsonb) returns text
@@ -6279,7 +6138,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Condition.stage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{assessment}' then fhir_meta."to:Condition.stage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6369,12 +6228,9 @@ end $$;
 
 -- Consent.provision to FHIR: actor Consent.provision.actor *; data Consent.provision.data *; provision Consent.provision *
 create function fhir_meta."to:Consent.provision"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,data,provision}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6391,8 +6247,8 @@ begin
       '"dataPeriod": ' || (p -> 'dataPeriod')::text,
       '"data": ' || case when p -> 'data' @? '$ ? (exists(@."reference"))' then fhir_meta."to[]:Consent.provision.data"(p -> 'data') else (p -> 'data')::text end,
       '"provision": ' || case when p -> 'provision' @? '$ ? (exists(@."actor") || exists(@."data") || exists(@."provision"))' then fhir_meta."to[]:Consent.provision"(p -> 'provision') else (p -> 'provision')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,period,actor,action,securityLabel,purpose,class,code,dataPeriod,data,provision}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,period,actor,action,securityLabel,purpose,class,code,dataPeriod,data,provision}'::text[])) || '}' end
+$$;
 
 -- An array of Consent.provision to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Consent.provision"(p jsonb) returns text
@@ -6404,7 +6260,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.provision"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor,data,provision}' then fhir_meta."to:Consent.provision"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6439,20 +6295,17 @@ end $$;
 
 -- Consent.provision.actor to FHIR: reference Reference
 create function fhir_meta."to:Consent.provision.actor"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"role": ' || (p -> 'role')::text,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,reference}'::text[])) || '}' end
+$$;
 
 -- An array of Consent.provision.actor to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Consent.provision.actor"(p jsonb) returns text
@@ -6464,7 +6317,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.provision.actor"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.actor"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6497,12 +6350,9 @@ end $$;
 
 -- Consent.provision.data to FHIR: reference Reference
 create function fhir_meta."to:Consent.provision.data"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6510,8 +6360,8 @@ begin
       '"meaning": ' || (p -> 'meaning')::text,
       '"_meaning": ' || (p -> '_meaning')::text,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,meaning,_meaning,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,meaning,_meaning,reference}'::text[])) || '}' end
+$$;
 
 -- An array of Consent.provision.data to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Consent.provision.data"(p jsonb) returns text
@@ -6523,7 +6373,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.provision.data"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.data"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6556,12 +6406,9 @@ end $$;
 
 -- Consent.verification to FHIR: verifiedWith Reference
 create function fhir_meta."to:Consent.verification"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{verifiedWith}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6571,8 +6418,8 @@ begin
       '"verifiedWith": ' || fhir.ref_to_fhir(p -> 'verifiedWith'),
       '"verificationDate": ' || (p -> 'verificationDate')::text,
       '"_verificationDate": ' || (p -> '_verificationDate')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,verified,_verified,verifiedWith,verificationDate,_verificationDate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,verified,_verified,verifiedWith,verificationDate,_verificationDate}'::text[])) || '}' end
+$$;
 
 -- An array of Consent.verification to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Consent.verification"(p jsonb) returns text
@@ -6584,7 +6431,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Consent.verification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{verifiedWith}' then fhir_meta."to:Consent.verification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6717,12 +6564,9 @@ end $$;
 
 -- Contract.contentDefinition to FHIR: publisher Reference
 create function fhir_meta."to:Contract.contentDefinition"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{publisher}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6736,8 +6580,8 @@ begin
       '"_publicationStatus": ' || (p -> '_publicationStatus')::text,
       '"copyright": ' || (p -> 'copyright')::text,
       '"_copyright": ' || (p -> '_copyright')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,subType,publisher,publicationDate,_publicationDate,publicationStatus,_publicationStatus,copyright,_copyright}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,subType,publisher,publicationDate,_publicationDate,publicationStatus,_publicationStatus,copyright,_copyright}'::text[])) || '}' end
+$$;
 
 -- Contract.contentDefinition from FHIR: publisher Reference
 create function fhir_meta."from:Contract.contentDefinition"(p jsonb) returns jsonb
@@ -6752,12 +6596,9 @@ end $$;
 
 -- Contract.friendly to FHIR: content[x] Attachment|Reference
 create function fhir_meta."to:Contract.friendly"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6767,8 +6608,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.friendly to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.friendly"(p jsonb) returns text
@@ -6780,7 +6621,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.friendly"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.friendly"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6815,12 +6656,9 @@ end $$;
 
 -- Contract.legal to FHIR: content[x] Attachment|Reference
 create function fhir_meta."to:Contract.legal"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6830,8 +6668,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.legal to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.legal"(p jsonb) returns text
@@ -6843,7 +6681,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.legal"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.legal"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6878,12 +6716,9 @@ end $$;
 
 -- Contract.rule to FHIR: content[x] Attachment|Reference
 create function fhir_meta."to:Contract.rule"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{content}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6893,8 +6728,8 @@ begin
         when p -> 'content' ? 'Reference' and (p -> 'content') - 'Reference' = '{}' then '"contentReference": ' || fhir.ref_to_fhir(p -> 'content' -> 'Reference')
         else fhir.choice_to_fhir('content', p -> 'content', '{Attachment,Reference}') end end,
       '"content": ' || (p -> 'content')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,content}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.rule to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.rule"(p jsonb) returns text
@@ -6906,7 +6741,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.rule"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.rule"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6941,12 +6776,9 @@ end $$;
 
 -- Contract.signer to FHIR: party Reference; signature Signature *
 create function fhir_meta."to:Contract.signer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party,signature}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -6954,8 +6786,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
       '"signature": ' || case when p -> 'signature' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Signature"(p -> 'signature') else (p -> 'signature')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,party,signature}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,party,signature}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.signer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.signer"(p jsonb) returns text
@@ -6967,7 +6799,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.signer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party,signature}' then fhir_meta."to:Contract.signer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7001,12 +6833,9 @@ end $$;
 
 -- Contract.term to FHIR: identifier Identifier; topic[x] CodeableConcept|Reference; offer Contract.term.offer; asset Contract.term.asset *; action Contract.term.action *; group Contract.term *
 create function fhir_meta."to:Contract.term"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topic,offer,asset,action,group}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,topic,offer,asset,action,group}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7029,8 +6858,8 @@ begin
       '"asset": ' || case when p -> 'asset' @? '$ ? (exists(@."typeReference") || exists(@."context") || exists(@."answer") || exists(@."valuedItem"))' then fhir_meta."to[]:Contract.term.asset"(p -> 'asset') else (p -> 'asset')::text end,
       '"action": ' || case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."context") || exists(@."occurrence") || exists(@."requester") || exists(@."performer") || exists(@."reasonReference") || exists(@."note"))' then fhir_meta."to[]:Contract.term.action"(p -> 'action') else (p -> 'action')::text end,
       '"group": ' || case when p -> 'group' @? '$ ? (exists(@."identifier") || exists(@."topic") || exists(@."offer") || exists(@."asset") || exists(@."action") || exists(@."group"))' then fhir_meta."to[]:Contract.term"(p -> 'group') else (p -> 'group')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,issued,_issued,applies,topic,type,subType,text,_text,securityLabel,offer,asset,action,group}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,issued,_issued,applies,topic,type,subType,text,_text,securityLabel,offer,asset,action,group}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term"(p jsonb) returns text
@@ -7042,7 +6871,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,topic,offer,asset,action,group}' then fhir_meta."to:Contract.term"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7082,12 +6911,9 @@ end $$;
 
 -- Contract.term.action to FHIR: subject Contract.term.action.subject *; context Reference; occurrence[x] dateTime|Period|Timing; requester Reference *; performer Reference; reasonReference Reference *; note Annotation *
 create function fhir_meta."to:Contract.term.action"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7126,8 +6952,8 @@ begin
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,doNotPerform,_doNotPerform,type,subject,intent,linkId,_linkId,status,context,contextLinkId,_contextLinkId,occurrence,requester,requesterLinkId,_requesterLinkId,performerType,performerRole,performer,performerLinkId,_performerLinkId,reasonCode,reasonReference,reason,_reason,reasonLinkId,_reasonLinkId,note,securityLabelNumber,_securityLabelNumber}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,doNotPerform,_doNotPerform,type,subject,intent,linkId,_linkId,status,context,contextLinkId,_contextLinkId,occurrence,requester,requesterLinkId,_requesterLinkId,performerType,performerRole,performer,performerLinkId,_performerLinkId,reasonCode,reasonReference,reason,_reason,reasonLinkId,_reasonLinkId,note,securityLabelNumber,_securityLabelNumber}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.action to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.action"(p jsonb) returns text
@@ -7139,7 +6965,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.action"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then fhir_meta."to:Contract.term.action"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7182,20 +7008,17 @@ end $$;
 
 -- Contract.term.action.subject to FHIR: reference Reference *
 create function fhir_meta."to:Contract.term.action.subject"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"reference": ' || fhir.refs_to_fhir(p -> 'reference'),
       '"role": ' || (p -> 'role')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.action.subject to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.action.subject"(p jsonb) returns text
@@ -7207,7 +7030,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.action.subject"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.action.subject"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7240,12 +7063,9 @@ end $$;
 
 -- Contract.term.asset to FHIR: typeReference Reference *; context Contract.term.asset.context *; answer Contract.term.offer.answer *; valuedItem Contract.term.asset.valuedItem *
 create function fhir_meta."to:Contract.term.asset"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{typeReference,context,answer,valuedItem}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7269,8 +7089,8 @@ begin
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
       '"valuedItem": ' || case when p -> 'valuedItem' @? '$ ? (exists(@."entity") || exists(@."identifier") || exists(@."responsible") || exists(@."recipient"))' then fhir_meta."to[]:Contract.term.asset.valuedItem"(p -> 'valuedItem') else (p -> 'valuedItem')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,scope,type,typeReference,subtype,relationship,context,condition,_condition,periodType,period,usePeriod,text,_text,linkId,_linkId,answer,securityLabelNumber,_securityLabelNumber,valuedItem}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,scope,type,typeReference,subtype,relationship,context,condition,_condition,periodType,period,usePeriod,text,_text,linkId,_linkId,answer,securityLabelNumber,_securityLabelNumber,valuedItem}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.asset to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.asset"(p jsonb) returns text
@@ -7282,7 +7102,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.asset"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."to:Contract.term.asset"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7318,12 +7138,9 @@ end $$;
 
 -- Contract.term.asset.context to FHIR: reference Reference
 create function fhir_meta."to:Contract.term.asset.context"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7332,8 +7149,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"text": ' || (p -> 'text')::text,
       '"_text": ' || (p -> '_text')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,code,text,_text}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,code,text,_text}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.asset.context to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.asset.context"(p jsonb) returns text
@@ -7345,7 +7162,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.asset.context"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.asset.context"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7378,12 +7195,9 @@ end $$;
 
 -- Contract.term.asset.valuedItem to FHIR: entity[x] CodeableConcept|Reference; identifier Identifier; responsible Reference; recipient Reference
 create function fhir_meta."to:Contract.term.asset.valuedItem"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity,identifier,responsible,recipient}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity,identifier,responsible,recipient}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7413,8 +7227,8 @@ begin
       '"_linkId": ' || (p -> '_linkId')::text,
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,entity,identifier,effectiveTime,_effectiveTime,quantity,unitPrice,factor,_factor,points,_points,net,payment,_payment,paymentDate,_paymentDate,responsible,recipient,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,entity,identifier,effectiveTime,_effectiveTime,quantity,unitPrice,factor,_factor,points,_points,net,payment,_payment,paymentDate,_paymentDate,responsible,recipient,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.asset.valuedItem to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.asset.valuedItem"(p jsonb) returns text
@@ -7426,7 +7240,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.asset.valuedItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{entity,identifier,responsible,recipient}' then fhir_meta."to:Contract.term.asset.valuedItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7464,12 +7278,9 @@ end $$;
 
 -- Contract.term.offer to FHIR: identifier Identifier *; party Contract.term.offer.party *; topic Reference; answer Contract.term.offer.answer *
 create function fhir_meta."to:Contract.term.offer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,party,topic,answer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7487,8 +7298,8 @@ begin
       '"_linkId": ' || (p -> '_linkId')::text,
       '"securityLabelNumber": ' || (p -> 'securityLabelNumber')::text,
       '"_securityLabelNumber": ' || (p -> '_securityLabelNumber')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,party,topic,type,decision,decisionMode,answer,text,_text,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,party,topic,type,decision,decisionMode,answer,text,_text,linkId,_linkId,securityLabelNumber,_securityLabelNumber}'::text[])) || '}' end
+$$;
 
 -- Contract.term.offer from FHIR: identifier Identifier *; party Contract.term.offer.party *; topic Reference; answer Contract.term.offer.answer *
 create function fhir_meta."from:Contract.term.offer"(p jsonb) returns jsonb
@@ -7506,12 +7317,9 @@ end $$;
 
 -- Contract.term.offer.answer to FHIR: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference
 create function fhir_meta."to:Contract.term.offer.answer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7531,8 +7339,8 @@ begin
         when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then '"valueReference": ' || fhir.ref_to_fhir(p -> 'value' -> 'Reference')
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.offer.answer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.offer.answer"(p jsonb) returns text
@@ -7544,7 +7352,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.offer.answer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Contract.term.offer.answer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7597,20 +7405,17 @@ end $$;
 
 -- Contract.term.offer.party to FHIR: reference Reference *
 create function fhir_meta."to:Contract.term.offer.party"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"reference": ' || fhir.refs_to_fhir(p -> 'reference'),
       '"role": ' || (p -> 'role')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,role}'::text[])) || '}' end
+$$;
 
 -- An array of Contract.term.offer.party to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Contract.term.offer.party"(p jsonb) returns text
@@ -7622,7 +7427,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Contract.term.offer.party"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.offer.party"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7714,12 +7519,9 @@ end $$;
 
 -- Coverage.costToBeneficiary to FHIR: value[x] Quantity|Money
 create function fhir_meta."to:Coverage.costToBeneficiary"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7731,8 +7533,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{Quantity,Money}') end end,
       '"value": ' || (p -> 'value')::text),
       '"exception": ' || (p -> 'exception')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value,exception}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value,exception}'::text[])) || '}' end
+$$;
 
 -- An array of Coverage.costToBeneficiary to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Coverage.costToBeneficiary"(p jsonb) returns text
@@ -7744,7 +7546,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Coverage.costToBeneficiary"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Coverage.costToBeneficiary"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7842,12 +7644,9 @@ end $$;
 
 -- CoverageEligibilityRequest.insurance to FHIR: coverage Reference
 create function fhir_meta."to:CoverageEligibilityRequest.insurance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7857,8 +7656,8 @@ begin
       '"coverage": ' || fhir.ref_to_fhir(p -> 'coverage'),
       '"businessArrangement": ' || (p -> 'businessArrangement')::text,
       '"_businessArrangement": ' || (p -> '_businessArrangement')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,businessArrangement,_businessArrangement}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,businessArrangement,_businessArrangement}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityRequest.insurance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p jsonb) returns text
@@ -7870,7 +7669,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:CoverageEligibilityRequest.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7903,12 +7702,9 @@ end $$;
 
 -- CoverageEligibilityRequest.item to FHIR: provider Reference; facility Reference; diagnosis CoverageEligibilityRequest.item.diagnosis *; detail Reference *
 create function fhir_meta."to:CoverageEligibilityRequest.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,facility,diagnosis,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7924,8 +7720,8 @@ begin
       '"facility": ' || fhir.ref_to_fhir(p -> 'facility'),
       '"diagnosis": ' || case when p -> 'diagnosis' @? '$ ? (exists(@."diagnosis"))' then fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p -> 'diagnosis') else (p -> 'diagnosis')::text end,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,supportingInfoSequence,_supportingInfoSequence,category,productOrService,modifier,provider,quantity,unitPrice,facility,diagnosis,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,supportingInfoSequence,_supportingInfoSequence,category,productOrService,modifier,provider,quantity,unitPrice,facility,diagnosis,detail}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityRequest.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityRequest.item"(p jsonb) returns text
@@ -7937,7 +7733,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,facility,diagnosis,detail}' then fhir_meta."to:CoverageEligibilityRequest.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7973,12 +7769,9 @@ end $$;
 
 -- CoverageEligibilityRequest.item.diagnosis to FHIR: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -7988,8 +7781,8 @@ begin
         when p -> 'diagnosis' ? 'Reference' and (p -> 'diagnosis') - 'Reference' = '{}' then '"diagnosisReference": ' || fhir.ref_to_fhir(p -> 'diagnosis' -> 'Reference')
         else fhir.choice_to_fhir('diagnosis', p -> 'diagnosis', '{CodeableConcept,Reference}') end end,
       '"diagnosis": ' || (p -> 'diagnosis')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,diagnosis}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,diagnosis}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityRequest.item.diagnosis to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p jsonb) returns text
@@ -8001,7 +7794,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8036,12 +7829,9 @@ end $$;
 
 -- CoverageEligibilityRequest.supportingInfo to FHIR: information Reference
 create function fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{information}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8051,8 +7841,8 @@ begin
       '"information": ' || fhir.ref_to_fhir(p -> 'information'),
       '"appliesToAll": ' || (p -> 'appliesToAll')::text,
       '"_appliesToAll": ' || (p -> '_appliesToAll')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,information,appliesToAll,_appliesToAll}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,information,appliesToAll,_appliesToAll}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityRequest.supportingInfo to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p jsonb) returns text
@@ -8064,7 +7854,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{information}' then fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8161,12 +7951,9 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance to FHIR: coverage Reference; item CoverageEligibilityResponse.insurance.item *
 create function fhir_meta."to:CoverageEligibilityResponse.insurance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8176,8 +7963,8 @@ begin
       '"_inforce": ' || (p -> '_inforce')::text,
       '"benefitPeriod": ' || (p -> 'benefitPeriod')::text,
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."provider") || exists(@."benefit"))' then fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,inforce,_inforce,benefitPeriod,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,coverage,inforce,_inforce,benefitPeriod,item}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityResponse.insurance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p jsonb) returns text
@@ -8189,7 +7976,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityResponse.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage,item}' then fhir_meta."to:CoverageEligibilityResponse.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8223,12 +8010,9 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance.item to FHIR: provider Reference; benefit CoverageEligibilityResponse.insurance.item.benefit *
 create function fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,benefit}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8252,8 +8036,8 @@ begin
       '"authorizationSupporting": ' || (p -> 'authorizationSupporting')::text,
       '"authorizationUrl": ' || (p -> 'authorizationUrl')::text,
       '"_authorizationUrl": ' || (p -> '_authorizationUrl')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,productOrService,modifier,provider,excluded,_excluded,name,_name,description,_description,network,unit,term,benefit,authorizationRequired,_authorizationRequired,authorizationSupporting,authorizationUrl,_authorizationUrl}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,productOrService,modifier,provider,excluded,_excluded,name,_name,description,_description,network,unit,term,benefit,authorizationRequired,_authorizationRequired,authorizationSupporting,authorizationUrl,_authorizationUrl}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityResponse.insurance.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p jsonb) returns text
@@ -8265,7 +8049,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,benefit}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8299,12 +8083,9 @@ end $$;
 
 -- CoverageEligibilityResponse.insurance.item.benefit to FHIR: allowed[x] unsignedInt|string|Money; used[x] unsignedInt|string|Money
 create function fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8322,8 +8103,8 @@ begin
         when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then '"usedMoney": ' || (p -> 'used' -> 'Money')::text
         else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,string,Money}') end end,
       '"used": ' || (p -> 'used')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}' end
+$$;
 
 -- An array of CoverageEligibilityResponse.insurance.item.benefit to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:CoverageEligibilityResponse.insurance.item.benefit"(p jsonb) returns text
@@ -8335,7 +8116,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8379,12 +8160,9 @@ end $$;
 
 -- DataRequirement to FHIR: subject[x] CodeableConcept|Reference; dateFilter DataRequirement.dateFilter *
 create function fhir_meta."to:DataRequirement"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,dateFilter}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,dateFilter}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8404,8 +8182,8 @@ begin
       '"limit": ' || (p -> 'limit')::text,
       '"_limit": ' || (p -> '_limit')::text,
       '"sort": ' || (p -> 'sort')::text,
-      fhir.members(p - '{id,_id,extension,type,_type,profile,_profile,subject,mustSupport,_mustSupport,codeFilter,dateFilter,limit,_limit,sort}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,type,_type,profile,_profile,subject,mustSupport,_mustSupport,codeFilter,dateFilter,limit,_limit,sort}'::text[])) || '}' end
+$$;
 
 -- An array of DataRequirement to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DataRequirement"(p jsonb) returns text
@@ -8417,7 +8195,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DataRequirement"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subject,dateFilter}' then fhir_meta."to:DataRequirement"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8453,12 +8231,9 @@ end $$;
 
 -- DataRequirement.dateFilter to FHIR: value[x] dateTime|Period|Duration
 create function fhir_meta."to:DataRequirement.dateFilter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8472,8 +8247,8 @@ begin
         when p -> 'value' ? 'Duration' and (p -> 'value') - 'Duration' = '{}' then '"valueDuration": ' || (p -> 'value' -> 'Duration')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{dateTime,Period,Duration}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,path,_path,searchParam,_searchParam,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,path,_path,searchParam,_searchParam,value}'::text[])) || '}' end
+$$;
 
 -- An array of DataRequirement.dateFilter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DataRequirement.dateFilter"(p jsonb) returns text
@@ -8485,7 +8260,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DataRequirement.dateFilter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DataRequirement.dateFilter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8581,20 +8356,17 @@ end $$;
 
 -- DetectedIssue.evidence to FHIR: detail Reference *
 create function fhir_meta."to:DetectedIssue.evidence"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"detail": ' || fhir.refs_to_fhir(p -> 'detail'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,detail}'::text[])) || '}' end
+$$;
 
 -- An array of DetectedIssue.evidence to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DetectedIssue.evidence"(p jsonb) returns text
@@ -8606,7 +8378,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DetectedIssue.evidence"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:DetectedIssue.evidence"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8639,12 +8411,9 @@ end $$;
 
 -- DetectedIssue.mitigation to FHIR: author Reference
 create function fhir_meta."to:DetectedIssue.mitigation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8653,8 +8422,8 @@ begin
       '"date": ' || (p -> 'date')::text,
       '"_date": ' || (p -> '_date')::text,
       '"author": ' || fhir.ref_to_fhir(p -> 'author'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,action,date,_date,author}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,action,date,_date,author}'::text[])) || '}' end
+$$;
 
 -- An array of DetectedIssue.mitigation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DetectedIssue.mitigation"(p jsonb) returns text
@@ -8666,7 +8435,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DetectedIssue.mitigation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:DetectedIssue.mitigation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8772,12 +8541,9 @@ end $$;
 
 -- Device.version to FHIR: component Identifier
 create function fhir_meta."to:Device.version"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{component}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -8786,8 +8552,8 @@ begin
       '"component": ' || fhir_meta."to:Identifier"(p -> 'component'),
       '"value": ' || (p -> 'value')::text,
       '"_value": ' || (p -> '_value')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,component,value,_value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,component,value,_value}'::text[])) || '}' end
+$$;
 
 -- An array of Device.version to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Device.version"(p jsonb) returns text
@@ -8799,7 +8565,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Device.version"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{component}' then fhir_meta."to:Device.version"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9038,12 +8804,9 @@ end $$;
 
 -- DeviceRequest.parameter to FHIR: value[x] CodeableConcept|Quantity|Range|boolean
 create function fhir_meta."to:DeviceRequest.parameter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9056,8 +8819,8 @@ begin
         when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then '"valueBoolean": ' || (p -> 'value' -> 'boolean')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}' end
+$$;
 
 -- An array of DeviceRequest.parameter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DeviceRequest.parameter"(p jsonb) returns text
@@ -9069,7 +8832,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DeviceRequest.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DeviceRequest.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9237,12 +9000,9 @@ end $$;
 
 -- DiagnosticReport.media to FHIR: link Reference
 create function fhir_meta."to:DiagnosticReport.media"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9250,8 +9010,8 @@ begin
       '"comment": ' || (p -> 'comment')::text,
       '"_comment": ' || (p -> '_comment')::text,
       '"link": ' || fhir.ref_to_fhir(p -> 'link'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,comment,_comment,link}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,comment,_comment,link}'::text[])) || '}' end
+$$;
 
 -- An array of DiagnosticReport.media to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DiagnosticReport.media"(p jsonb) returns text
@@ -9263,7 +9023,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DiagnosticReport.media"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:DiagnosticReport.media"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9348,20 +9108,17 @@ end $$;
 
 -- DocumentManifest.related to FHIR: identifier Identifier; ref Reference
 create function fhir_meta."to:DocumentManifest.related"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,ref}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"identifier": ' || fhir_meta."to:Identifier"(p -> 'identifier'),
       '"ref": ' || fhir.ref_to_fhir(p -> 'ref'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,ref}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,ref}'::text[])) || '}' end
+$$;
 
 -- An array of DocumentManifest.related to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DocumentManifest.related"(p jsonb) returns text
@@ -9373,7 +9130,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DocumentManifest.related"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,ref}' then fhir_meta."to:DocumentManifest.related"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9464,12 +9221,9 @@ end $$;
 
 -- DocumentReference.context to FHIR: encounter Reference *; sourcePatientInfo Reference; related Reference *
 create function fhir_meta."to:DocumentReference.context"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{encounter,sourcePatientInfo,related}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9481,8 +9235,8 @@ begin
       '"practiceSetting": ' || (p -> 'practiceSetting')::text,
       '"sourcePatientInfo": ' || fhir.ref_to_fhir(p -> 'sourcePatientInfo'),
       '"related": ' || fhir.refs_to_fhir(p -> 'related'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,encounter,event,period,facilityType,practiceSetting,sourcePatientInfo,related}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,encounter,event,period,facilityType,practiceSetting,sourcePatientInfo,related}'::text[])) || '}' end
+$$;
 
 -- DocumentReference.context from FHIR: encounter Reference *; sourcePatientInfo Reference; related Reference *
 create function fhir_meta."from:DocumentReference.context"(p jsonb) returns jsonb
@@ -9499,12 +9253,9 @@ end $$;
 
 -- DocumentReference.relatesTo to FHIR: target Reference
 create function fhir_meta."to:DocumentReference.relatesTo"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9512,8 +9263,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"_code": ' || (p -> '_code')::text,
       '"target": ' || fhir.ref_to_fhir(p -> 'target'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,target}'::text[])) || '}' end
+$$;
 
 -- An array of DocumentReference.relatesTo to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:DocumentReference.relatesTo"(p jsonb) returns text
@@ -9525,7 +9276,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:DocumentReference.relatesTo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:DocumentReference.relatesTo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9558,12 +9309,9 @@ end $$;
 
 -- Dosage to FHIR: timing Timing; asNeeded[x] boolean|CodeableConcept; doseAndRate Dosage.doseAndRate *
 create function fhir_meta."to:Dosage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeeded,doseAndRate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,asNeeded,doseAndRate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9588,8 +9336,8 @@ begin
       '"maxDosePerPeriod": ' || (p -> 'maxDosePerPeriod')::text,
       '"maxDosePerAdministration": ' || (p -> 'maxDosePerAdministration')::text,
       '"maxDosePerLifetime": ' || (p -> 'maxDosePerLifetime')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,text,_text,additionalInstruction,patientInstruction,_patientInstruction,timing,asNeeded,site,route,method,doseAndRate,maxDosePerPeriod,maxDosePerAdministration,maxDosePerLifetime}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,text,_text,additionalInstruction,patientInstruction,_patientInstruction,timing,asNeeded,site,route,method,doseAndRate,maxDosePerPeriod,maxDosePerAdministration,maxDosePerLifetime}'::text[])) || '}' end
+$$;
 
 -- An array of Dosage to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Dosage"(p jsonb) returns text
@@ -9601,7 +9349,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Dosage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,asNeeded,doseAndRate}' then fhir_meta."to:Dosage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9639,12 +9387,9 @@ end $$;
 
 -- Dosage.doseAndRate to FHIR: dose[x] Range|Quantity; rate[x] Ratio|Range|Quantity
 create function fhir_meta."to:Dosage.doseAndRate"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dose,rate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{dose,rate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9660,8 +9405,8 @@ begin
         when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then '"rateQuantity": ' || (p -> 'rate' -> 'Quantity')::text
         else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Range,Quantity}') end end,
       '"rate": ' || (p -> 'rate')::text),
-      fhir.members(p - '{id,_id,extension,type,dose,rate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,type,dose,rate}'::text[])) || '}' end
+$$;
 
 -- An array of Dosage.doseAndRate to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Dosage.doseAndRate"(p jsonb) returns text
@@ -9673,7 +9418,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Dosage.doseAndRate"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{dose,rate}' then fhir_meta."to:Dosage.doseAndRate"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9794,12 +9539,9 @@ end $$;
 
 -- EffectEvidenceSynthesis.certainty to FHIR: note Annotation *; certaintySubcomponent EffectEvidenceSynthesis.certainty.certaintySubcomponent *
 create function fhir_meta."to:EffectEvidenceSynthesis.certainty"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9807,8 +9549,8 @@ begin
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
       '"certaintySubcomponent": ' || case when p -> 'certaintySubcomponent' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> 'certaintySubcomponent') else (p -> 'certaintySubcomponent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}' end
+$$;
 
 -- An array of EffectEvidenceSynthesis.certainty to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p jsonb) returns text
@@ -9820,7 +9562,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EffectEvidenceSynthesis.certainty"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:EffectEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9854,12 +9596,9 @@ end $$;
 
 -- EffectEvidenceSynthesis.certainty.certaintySubcomponent to FHIR: note Annotation *
 create function fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9867,8 +9606,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}' end
+$$;
 
 -- An array of EffectEvidenceSynthesis.certainty.certaintySubcomponent to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns text
@@ -9880,7 +9619,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9913,12 +9652,9 @@ end $$;
 
 -- EffectEvidenceSynthesis.resultsByExposure to FHIR: riskEvidenceSynthesis Reference
 create function fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{riskEvidenceSynthesis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -9929,8 +9665,8 @@ begin
       '"_exposureState": ' || (p -> '_exposureState')::text,
       '"variantState": ' || (p -> 'variantState')::text,
       '"riskEvidenceSynthesis": ' || fhir.ref_to_fhir(p -> 'riskEvidenceSynthesis'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,exposureState,_exposureState,variantState,riskEvidenceSynthesis}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,exposureState,_exposureState,variantState,riskEvidenceSynthesis}'::text[])) || '}' end
+$$;
 
 -- An array of EffectEvidenceSynthesis.resultsByExposure to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p jsonb) returns text
@@ -9942,7 +9678,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{riskEvidenceSynthesis}' then fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9975,12 +9711,9 @@ end $$;
 
 -- ElementDefinition to FHIR: defaultValue[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; fixed[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; pattern[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; example ElementDefinition.example *; minValue[x] date|dateTime|instant|time|decimal|integer|positiveInt|unsignedInt|Quantity; maxValue[x] date|dateTime|instant|time|decimal|integer|positiveInt|unsignedInt|Quantity
 create function fhir_meta."to:ElementDefinition"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -10218,8 +9951,8 @@ begin
       '"_isSummary": ' || (p -> '_isSummary')::text,
       '"binding": ' || (p -> 'binding')::text,
       '"mapping": ' || (p -> 'mapping')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,representation,_representation,sliceName,_sliceName,sliceIsConstraining,_sliceIsConstraining,label,_label,code,slicing,short,_short,definition,_definition,comment,_comment,requirements,_requirements,alias,_alias,min,_min,max,_max,base,contentReference,_contentReference,type,defaultValue,meaningWhenMissing,_meaningWhenMissing,orderMeaning,_orderMeaning,fixed,pattern,example,minValue,maxValue,maxLength,_maxLength,condition,_condition,constraint,mustSupport,_mustSupport,isModifier,_isModifier,isModifierReason,_isModifierReason,isSummary,_isSummary,binding,mapping}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,representation,_representation,sliceName,_sliceName,sliceIsConstraining,_sliceIsConstraining,label,_label,code,slicing,short,_short,definition,_definition,comment,_comment,requirements,_requirements,alias,_alias,min,_min,max,_max,base,contentReference,_contentReference,type,defaultValue,meaningWhenMissing,_meaningWhenMissing,orderMeaning,_orderMeaning,fixed,pattern,example,minValue,maxValue,maxLength,_maxLength,condition,_condition,constraint,mustSupport,_mustSupport,isModifier,_isModifier,isModifierReason,_isModifierReason,isSummary,_isSummary,binding,mapping}'::text[])) || '}' end
+$$;
 
 -- An array of ElementDefinition to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ElementDefinition"(p jsonb) returns text
@@ -10231,7 +9964,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ElementDefinition"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then fhir_meta."to:ElementDefinition"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10510,12 +10243,9 @@ end $$;
 
 -- ElementDefinition.example to FHIR: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:ElementDefinition.example"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -10574,8 +10304,8 @@ begin
         when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then '"valueMeta": ' || fhir_meta."to:Meta"(p -> 'value' -> 'Meta')
         else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,label,_label,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,label,_label,value}'::text[])) || '}' end
+$$;
 
 -- An array of ElementDefinition.example to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ElementDefinition.example"(p jsonb) returns text
@@ -10587,7 +10317,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ElementDefinition.example"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ElementDefinition.example"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10755,12 +10485,9 @@ end $$;
 
 -- Encounter.diagnosis to FHIR: condition Reference
 create function fhir_meta."to:Encounter.diagnosis"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -10769,8 +10496,8 @@ begin
       '"use": ' || (p -> 'use')::text,
       '"rank": ' || (p -> 'rank')::text,
       '"_rank": ' || (p -> '_rank')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,condition,use,rank,_rank}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,condition,use,rank,_rank}'::text[])) || '}' end
+$$;
 
 -- An array of Encounter.diagnosis to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Encounter.diagnosis"(p jsonb) returns text
@@ -10782,7 +10509,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Encounter.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:Encounter.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10815,12 +10542,9 @@ end $$;
 
 -- Encounter.hospitalization to FHIR: preAdmissionIdentifier Identifier; origin Reference; destination Reference
 create function fhir_meta."to:Encounter.hospitalization"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{preAdmissionIdentifier,origin,destination}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -10834,8 +10558,8 @@ begin
       '"specialArrangement": ' || (p -> 'specialArrangement')::text,
       '"destination": ' || fhir.ref_to_fhir(p -> 'destination'),
       '"dischargeDisposition": ' || (p -> 'dischargeDisposition')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,preAdmissionIdentifier,origin,admitSource,reAdmission,dietPreference,specialCourtesy,specialArrangement,destination,dischargeDisposition}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,preAdmissionIdentifier,origin,admitSource,reAdmission,dietPreference,specialCourtesy,specialArrangement,destination,dischargeDisposition}'::text[])) || '}' end
+$$;
 
 -- Encounter.hospitalization from FHIR: preAdmissionIdentifier Identifier; origin Reference; destination Reference
 create function fhir_meta."from:Encounter.hospitalization"(p jsonb) returns jsonb
@@ -10852,12 +10576,9 @@ end $$;
 
 -- Encounter.location to FHIR: location Reference
 create function fhir_meta."to:Encounter.location"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -10867,8 +10588,8 @@ begin
       '"_status": ' || (p -> '_status')::text,
       '"physicalType": ' || (p -> 'physicalType')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,location,status,_status,physicalType,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,location,status,_status,physicalType,period}'::text[])) || '}' end
+$$;
 
 -- An array of Encounter.location to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Encounter.location"(p jsonb) returns text
@@ -10880,7 +10601,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Encounter.location"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{location}' then fhir_meta."to:Encounter.location"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10913,12 +10634,9 @@ end $$;
 
 -- Encounter.participant to FHIR: individual Reference
 create function fhir_meta."to:Encounter.participant"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{individual}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -10926,8 +10644,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"period": ' || (p -> 'period')::text,
       '"individual": ' || fhir.ref_to_fhir(p -> 'individual'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,period,individual}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,period,individual}'::text[])) || '}' end
+$$;
 
 -- An array of Encounter.participant to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Encounter.participant"(p jsonb) returns text
@@ -10939,7 +10657,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Encounter.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{individual}' then fhir_meta."to:Encounter.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11157,12 +10875,9 @@ end $$;
 
 -- EpisodeOfCare.diagnosis to FHIR: condition Reference
 create function fhir_meta."to:EpisodeOfCare.diagnosis"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{condition}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11171,8 +10886,8 @@ begin
       '"role": ' || (p -> 'role')::text,
       '"rank": ' || (p -> 'rank')::text,
       '"_rank": ' || (p -> '_rank')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,condition,role,rank,_rank}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,condition,role,rank,_rank}'::text[])) || '}' end
+$$;
 
 -- An array of EpisodeOfCare.diagnosis to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:EpisodeOfCare.diagnosis"(p jsonb) returns text
@@ -11184,7 +10899,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EpisodeOfCare.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:EpisodeOfCare.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11449,12 +11164,9 @@ end $$;
 
 -- EvidenceVariable.characteristic to FHIR: note Annotation *; definitionReference Reference; definitionByTypeAndValue EvidenceVariable.characteristic.definitionByTypeAndValue; definitionByCombination EvidenceVariable.characteristic.definitionByCombination; instances[x] Quantity|Range; duration[x] Quantity|Range; timeFromEvent EvidenceVariable.characteristic.timeFromEvent *
 create function fhir_meta."to:EvidenceVariable.characteristic"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11486,8 +11198,8 @@ begin
         else fhir.choice_to_fhir('duration', p -> 'duration', '{Quantity,Range}') end end,
       '"duration": ' || (p -> 'duration')::text),
       '"timeFromEvent": ' || case when p -> 'timeFromEvent' @? '$ ? (exists(@."note") || exists(@."event"))' then fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p -> 'timeFromEvent') else (p -> 'timeFromEvent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,description,_description,note,exclude,_exclude,definitionReference,definitionCanonical,_definitionCanonical,definitionCodeableConcept,definitionExpression,definitionId,_definitionId,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,description,_description,note,exclude,_exclude,definitionReference,definitionCanonical,_definitionCanonical,definitionCodeableConcept,definitionExpression,definitionId,_definitionId,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}'::text[])) || '}' end
+$$;
 
 -- An array of EvidenceVariable.characteristic to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:EvidenceVariable.characteristic"(p jsonb) returns text
@@ -11499,7 +11211,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EvidenceVariable.characteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then fhir_meta."to:EvidenceVariable.characteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11542,12 +11254,9 @@ end $$;
 
 -- EvidenceVariable.characteristic.definitionByCombination to FHIR: characteristic EvidenceVariable.characteristic *
 create function fhir_meta."to:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11557,8 +11266,8 @@ begin
       '"threshold": ' || (p -> 'threshold')::text,
       '"_threshold": ' || (p -> '_threshold')::text,
       '"characteristic": ' || case when p -> 'characteristic' @? '$ ? (exists(@."note") || exists(@."definitionReference") || exists(@."definitionByTypeAndValue") || exists(@."definitionByCombination") || exists(@."instances") || exists(@."duration") || exists(@."timeFromEvent"))' then fhir_meta."to[]:EvidenceVariable.characteristic"(p -> 'characteristic') else (p -> 'characteristic')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,threshold,_threshold,characteristic}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,_code,threshold,_threshold,characteristic}'::text[])) || '}' end
+$$;
 
 -- EvidenceVariable.characteristic.definitionByCombination from FHIR: characteristic EvidenceVariable.characteristic *
 create function fhir_meta."from:EvidenceVariable.characteristic.definitionByCombination"(p jsonb) returns jsonb
@@ -11573,12 +11282,9 @@ end $$;
 
 -- EvidenceVariable.characteristic.definitionByTypeAndValue to FHIR: device Reference; value[x] CodeableConcept|boolean|Quantity|Range|Reference|id
 create function fhir_meta."to:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{device,value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11596,8 +11302,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,boolean,Quantity,Range,Reference,id}') end end,
       '"value": ' || (p -> 'value')::text),
       '"offset": ' || (p -> 'offset')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,method,device,value,offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,method,device,value,offset}'::text[])) || '}' end
+$$;
 
 -- EvidenceVariable.characteristic.definitionByTypeAndValue from FHIR: device Reference; value[x] CodeableConcept|boolean|Quantity|Range|Reference|id
 create function fhir_meta."from:EvidenceVariable.characteristic.definitionByTypeAndValue"(p jsonb) returns jsonb
@@ -11621,12 +11327,9 @@ end $$;
 
 -- EvidenceVariable.characteristic.timeFromEvent to FHIR: note Annotation *; event[x] CodeableConcept|Reference|dateTime|id
 create function fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,event}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,event}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11643,8 +11346,8 @@ begin
       '"event": ' || (p -> 'event')::text),
       '"quantity": ' || (p -> 'quantity')::text,
       '"range": ' || (p -> 'range')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,note,event,quantity,range}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,note,event,quantity,range}'::text[])) || '}' end
+$$;
 
 -- An array of EvidenceVariable.characteristic.timeFromEvent to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p jsonb) returns text
@@ -11656,7 +11359,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,event}' then fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11755,12 +11458,9 @@ end $$;
 
 -- ExampleScenario.process to FHIR: step ExampleScenario.process.step *
 create function fhir_meta."to:ExampleScenario.process"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11774,8 +11474,8 @@ begin
       '"postConditions": ' || (p -> 'postConditions')::text,
       '"_postConditions": ' || (p -> '_postConditions')::text,
       '"step": ' || case when p -> 'step' @? '$ ? (exists(@."process") || exists(@."alternative"))' then fhir_meta."to[]:ExampleScenario.process.step"(p -> 'step') else (p -> 'step')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,preConditions,_preConditions,postConditions,_postConditions,step}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,preConditions,_preConditions,postConditions,_postConditions,step}'::text[])) || '}' end
+$$;
 
 -- An array of ExampleScenario.process to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExampleScenario.process"(p jsonb) returns text
@@ -11787,7 +11487,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExampleScenario.process"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11820,12 +11520,9 @@ end $$;
 
 -- ExampleScenario.process.step to FHIR: process ExampleScenario.process *; alternative ExampleScenario.process.step.alternative *
 create function fhir_meta."to:ExampleScenario.process.step"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{process,alternative}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11835,8 +11532,8 @@ begin
       '"_pause": ' || (p -> '_pause')::text,
       '"operation": ' || (p -> 'operation')::text,
       '"alternative": ' || case when p -> 'alternative' @? '$ ? (exists(@."step"))' then fhir_meta."to[]:ExampleScenario.process.step.alternative"(p -> 'alternative') else (p -> 'alternative')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,process,pause,_pause,operation,alternative}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,process,pause,_pause,operation,alternative}'::text[])) || '}' end
+$$;
 
 -- An array of ExampleScenario.process.step to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExampleScenario.process.step"(p jsonb) returns text
@@ -11848,7 +11545,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExampleScenario.process.step"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{process,alternative}' then fhir_meta."to:ExampleScenario.process.step"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11882,12 +11579,9 @@ end $$;
 
 -- ExampleScenario.process.step.alternative to FHIR: step ExampleScenario.process.step *
 create function fhir_meta."to:ExampleScenario.process.step.alternative"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{step}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -11897,8 +11591,8 @@ begin
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
       '"step": ' || case when p -> 'step' @? '$ ? (exists(@."process") || exists(@."alternative"))' then fhir_meta."to[]:ExampleScenario.process.step"(p -> 'step') else (p -> 'step')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,step}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,title,_title,description,_description,step}'::text[])) || '}' end
+$$;
 
 -- An array of ExampleScenario.process.step.alternative to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExampleScenario.process.step.alternative"(p jsonb) returns text
@@ -11910,7 +11604,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExampleScenario.process.step.alternative"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process.step.alternative"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12045,12 +11739,9 @@ end $$;
 
 -- ExplanationOfBenefit.accident to FHIR: location[x] Address|Reference
 create function fhir_meta."to:ExplanationOfBenefit.accident"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12063,8 +11754,8 @@ begin
         when p -> 'location' ? 'Reference' and (p -> 'location') - 'Reference' = '{}' then '"locationReference": ' || fhir.ref_to_fhir(p -> 'location' -> 'Reference')
         else fhir.choice_to_fhir('location', p -> 'location', '{Address,Reference}') end end,
       '"location": ' || (p -> 'location')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,type,location}'::text[])) || '}' end
+$$;
 
 -- ExplanationOfBenefit.accident from FHIR: location[x] Address|Reference
 create function fhir_meta."from:ExplanationOfBenefit.accident"(p jsonb) returns jsonb
@@ -12081,12 +11772,9 @@ end $$;
 
 -- ExplanationOfBenefit.addItem to FHIR: provider Reference *; serviced[x] date|Period; location[x] CodeableConcept|Address|Reference
 create function fhir_meta."to:ExplanationOfBenefit.addItem"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider,serviced,location}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12123,8 +11811,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"detail": ' || (p -> 'detail')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subDetailSequence,_subDetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,itemSequence,_itemSequence,detailSequence,_detailSequence,subDetailSequence,_subDetailSequence,provider,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,bodySite,subSite,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.addItem to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.addItem"(p jsonb) returns text
@@ -12136,7 +11824,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.addItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ExplanationOfBenefit.addItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12177,12 +11865,9 @@ end $$;
 
 -- ExplanationOfBenefit.benefitBalance to FHIR: financial ExplanationOfBenefit.benefitBalance.financial *
 create function fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{financial}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12198,8 +11883,8 @@ begin
       '"unit": ' || (p -> 'unit')::text,
       '"term": ' || (p -> 'term')::text,
       '"financial": ' || case when p -> 'financial' @? '$ ? (exists(@."allowed") || exists(@."used"))' then fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p -> 'financial') else (p -> 'financial')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,excluded,_excluded,name,_name,description,_description,network,unit,term,financial}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,excluded,_excluded,name,_name,description,_description,network,unit,term,financial}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.benefitBalance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p jsonb) returns text
@@ -12211,7 +11896,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{financial}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12244,12 +11929,9 @@ end $$;
 
 -- ExplanationOfBenefit.benefitBalance.financial to FHIR: allowed[x] unsignedInt|string|Money; used[x] unsignedInt|Money
 create function fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed,used}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12266,8 +11948,8 @@ begin
         when p -> 'used' ? 'Money' and (p -> 'used') - 'Money' = '{}' then '"usedMoney": ' || (p -> 'used' -> 'Money')::text
         else fhir.choice_to_fhir('used', p -> 'used', '{unsignedInt,Money}') end end,
       '"used": ' || (p -> 'used')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,allowed,used}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.benefitBalance.financial to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p jsonb) returns text
@@ -12279,7 +11961,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12321,12 +12003,9 @@ end $$;
 
 -- ExplanationOfBenefit.careTeam to FHIR: provider Reference
 create function fhir_meta."to:ExplanationOfBenefit.careTeam"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{provider}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12338,8 +12017,8 @@ begin
       '"_responsible": ' || (p -> '_responsible')::text,
       '"role": ' || (p -> 'role')::text,
       '"qualification": ' || (p -> 'qualification')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,provider,responsible,_responsible,role,qualification}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.careTeam to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.careTeam"(p jsonb) returns text
@@ -12351,7 +12030,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.careTeam"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:ExplanationOfBenefit.careTeam"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12384,12 +12063,9 @@ end $$;
 
 -- ExplanationOfBenefit.diagnosis to FHIR: diagnosis[x] CodeableConcept|Reference
 create function fhir_meta."to:ExplanationOfBenefit.diagnosis"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{diagnosis}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12404,8 +12080,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"onAdmission": ' || (p -> 'onAdmission')::text,
       '"packageCode": ' || (p -> 'packageCode')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,diagnosis,type,onAdmission,packageCode}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.diagnosis to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.diagnosis"(p jsonb) returns text
@@ -12417,7 +12093,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.diagnosis"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:ExplanationOfBenefit.diagnosis"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12452,12 +12128,9 @@ end $$;
 
 -- ExplanationOfBenefit.insurance to FHIR: coverage Reference
 create function fhir_meta."to:ExplanationOfBenefit.insurance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{coverage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12467,8 +12140,8 @@ begin
       '"coverage": ' || fhir.ref_to_fhir(p -> 'coverage'),
       '"preAuthRef": ' || (p -> 'preAuthRef')::text,
       '"_preAuthRef": ' || (p -> '_preAuthRef')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,preAuthRef,_preAuthRef}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,focal,_focal,coverage,preAuthRef,_preAuthRef}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.insurance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.insurance"(p jsonb) returns text
@@ -12480,7 +12153,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.insurance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:ExplanationOfBenefit.insurance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12513,12 +12186,9 @@ end $$;
 
 -- ExplanationOfBenefit.item to FHIR: serviced[x] date|Period; location[x] CodeableConcept|Address|Reference; udi Reference *; encounter Reference *; detail ExplanationOfBenefit.item.detail *
 create function fhir_meta."to:ExplanationOfBenefit.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{serviced,location,udi,encounter,detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12562,8 +12232,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"detail": ' || case when p -> 'detail' @? '$ ? (exists(@."udi") || exists(@."subDetail"))' then fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p -> 'detail') else (p -> 'detail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,careTeamSequence,_careTeamSequence,diagnosisSequence,_diagnosisSequence,procedureSequence,_procedureSequence,informationSequence,_informationSequence,revenue,category,productOrService,modifier,programCode,serviced,location,quantity,unitPrice,factor,_factor,net,udi,bodySite,subSite,encounter,noteNumber,_noteNumber,adjudication,detail}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.item"(p jsonb) returns text
@@ -12575,7 +12245,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:ExplanationOfBenefit.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12618,12 +12288,9 @@ end $$;
 
 -- ExplanationOfBenefit.item.detail to FHIR: udi Reference *; subDetail ExplanationOfBenefit.item.detail.subDetail *
 create function fhir_meta."to:ExplanationOfBenefit.item.detail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi,subDetail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12645,8 +12312,8 @@ begin
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
       '"subDetail": ' || case when p -> 'subDetail' @? '$ ? (exists(@."udi"))' then fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p -> 'subDetail') else (p -> 'subDetail')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication,subDetail}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication,subDetail}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.item.detail to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p jsonb) returns text
@@ -12658,7 +12325,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.item.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:ExplanationOfBenefit.item.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12692,12 +12359,9 @@ end $$;
 
 -- ExplanationOfBenefit.item.detail.subDetail to FHIR: udi Reference *
 create function fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12718,8 +12382,8 @@ begin
       '"noteNumber": ' || (p -> 'noteNumber')::text,
       '"_noteNumber": ' || (p -> '_noteNumber')::text,
       '"adjudication": ' || (p -> 'adjudication')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,revenue,category,productOrService,modifier,programCode,quantity,unitPrice,factor,_factor,net,udi,noteNumber,_noteNumber,adjudication}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.item.detail.subDetail to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p jsonb) returns text
@@ -12731,7 +12395,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12764,20 +12428,17 @@ end $$;
 
 -- ExplanationOfBenefit.payee to FHIR: party Reference
 create function fhir_meta."to:ExplanationOfBenefit.payee"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,party}'::text[])) || '}' end
+$$;
 
 -- ExplanationOfBenefit.payee from FHIR: party Reference
 create function fhir_meta."from:ExplanationOfBenefit.payee"(p jsonb) returns jsonb
@@ -12792,12 +12453,9 @@ end $$;
 
 -- ExplanationOfBenefit.payment to FHIR: identifier Identifier
 create function fhir_meta."to:ExplanationOfBenefit.payment"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12809,8 +12467,8 @@ begin
       '"_date": ' || (p -> '_date')::text,
       '"amount": ' || (p -> 'amount')::text,
       '"identifier": ' || fhir_meta."to:Identifier"(p -> 'identifier'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,adjustment,adjustmentReason,date,_date,amount,identifier}'::text[])) || '}' end
+$$;
 
 -- ExplanationOfBenefit.payment from FHIR: identifier Identifier
 create function fhir_meta."from:ExplanationOfBenefit.payment"(p jsonb) returns jsonb
@@ -12825,12 +12483,9 @@ end $$;
 
 -- ExplanationOfBenefit.procedure to FHIR: procedure[x] CodeableConcept|Reference; udi Reference *
 create function fhir_meta."to:ExplanationOfBenefit.procedure"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{procedure,udi}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12846,8 +12501,8 @@ begin
         else fhir.choice_to_fhir('procedure', p -> 'procedure', '{CodeableConcept,Reference}') end end,
       '"procedure": ' || (p -> 'procedure')::text),
       '"udi": ' || fhir.refs_to_fhir(p -> 'udi'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,type,date,_date,procedure,udi}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.procedure to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.procedure"(p jsonb) returns text
@@ -12859,7 +12514,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.procedure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:ExplanationOfBenefit.procedure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12895,12 +12550,9 @@ end $$;
 
 -- ExplanationOfBenefit.related to FHIR: claim Reference; reference Identifier
 create function fhir_meta."to:ExplanationOfBenefit.related"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{claim,reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12908,8 +12560,8 @@ begin
       '"claim": ' || fhir.ref_to_fhir(p -> 'claim'),
       '"relationship": ' || (p -> 'relationship')::text,
       '"reference": ' || fhir_meta."to:Identifier"(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,claim,relationship,reference}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.related to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.related"(p jsonb) returns text
@@ -12921,7 +12573,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.related"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:ExplanationOfBenefit.related"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12955,12 +12607,9 @@ end $$;
 
 -- ExplanationOfBenefit.supportingInfo to FHIR: timing[x] date|Period; value[x] boolean|string|Quantity|Attachment|Reference
 create function fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -12983,8 +12632,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,string,Quantity,Attachment,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
       '"reason": ' || (p -> 'reason')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,category,code,timing,value,reason}'::text[])) || '}' end
+$$;
 
 -- An array of ExplanationOfBenefit.supportingInfo to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ExplanationOfBenefit.supportingInfo"(p jsonb) returns text
@@ -12996,7 +12645,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13135,12 +12784,9 @@ end $$;
 
 -- FamilyMemberHistory.condition to FHIR: onset[x] Age|Range|Period|string; note Annotation *
 create function fhir_meta."to:FamilyMemberHistory.condition"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{onset,note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{onset,note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13157,8 +12803,8 @@ begin
         else fhir.choice_to_fhir('onset', p -> 'onset', '{Age,Range,Period,string}') end end,
       '"onset": ' || (p -> 'onset')::text),
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,outcome,contributedToDeath,_contributedToDeath,onset,note}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,outcome,contributedToDeath,_contributedToDeath,onset,note}'::text[])) || '}' end
+$$;
 
 -- An array of FamilyMemberHistory.condition to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:FamilyMemberHistory.condition"(p jsonb) returns text
@@ -13170,7 +12816,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:FamilyMemberHistory.condition"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{onset,note}' then fhir_meta."to:FamilyMemberHistory.condition"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13314,12 +12960,9 @@ end $$;
 
 -- Goal.target to FHIR: detail[x] Quantity|Range|CodeableConcept|string|boolean|integer|Ratio; due[x] date|Duration
 create function fhir_meta."to:Goal.target"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail,due}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail,due}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13340,8 +12983,8 @@ begin
         when p -> 'due' ? 'Duration' and (p -> 'due') - 'Duration' = '{}' then '"dueDuration": ' || (p -> 'due' -> 'Duration')::text
         else fhir.choice_to_fhir('due', p -> 'due', '{date,Duration}') end end,
       '"due": ' || (p -> 'due')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}' end
+$$;
 
 -- An array of Goal.target to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Goal.target"(p jsonb) returns text
@@ -13353,7 +12996,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Goal.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail,due}' then fhir_meta."to:Goal.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13457,12 +13100,9 @@ end $$;
 
 -- GraphDefinition.link to FHIR: target GraphDefinition.link.target *
 create function fhir_meta."to:GraphDefinition.link"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13478,8 +13118,8 @@ begin
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
       '"target": ' || case when p -> 'target' @? '$ ? (exists(@."link"))' then fhir_meta."to[]:GraphDefinition.link.target"(p -> 'target') else (p -> 'target')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,sliceName,_sliceName,min,_min,max,_max,description,_description,target}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,path,_path,sliceName,_sliceName,min,_min,max,_max,description,_description,target}'::text[])) || '}' end
+$$;
 
 -- An array of GraphDefinition.link to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:GraphDefinition.link"(p jsonb) returns text
@@ -13491,7 +13131,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:GraphDefinition.link"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:GraphDefinition.link"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13524,12 +13164,9 @@ end $$;
 
 -- GraphDefinition.link.target to FHIR: link GraphDefinition.link *
 create function fhir_meta."to:GraphDefinition.link.target"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{link}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13542,8 +13179,8 @@ begin
       '"_profile": ' || (p -> '_profile')::text,
       '"compartment": ' || (p -> 'compartment')::text,
       '"link": ' || case when p -> 'link' @? '$ ? (exists(@."target"))' then fhir_meta."to[]:GraphDefinition.link"(p -> 'link') else (p -> 'link')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,params,_params,profile,_profile,compartment,link}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,params,_params,profile,_profile,compartment,link}'::text[])) || '}' end
+$$;
 
 -- An array of GraphDefinition.link.target to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:GraphDefinition.link.target"(p jsonb) returns text
@@ -13555,7 +13192,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:GraphDefinition.link.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:GraphDefinition.link.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13636,12 +13273,9 @@ end $$;
 
 -- Group.characteristic to FHIR: value[x] CodeableConcept|boolean|Quantity|Range|Reference
 create function fhir_meta."to:Group.characteristic"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13658,8 +13292,8 @@ begin
       '"exclude": ' || (p -> 'exclude')::text,
       '"_exclude": ' || (p -> '_exclude')::text,
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,exclude,_exclude,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,exclude,_exclude,period}'::text[])) || '}' end
+$$;
 
 -- An array of Group.characteristic to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Group.characteristic"(p jsonb) returns text
@@ -13671,7 +13305,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Group.characteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Group.characteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13710,12 +13344,9 @@ end $$;
 
 -- Group.member to FHIR: entity Reference
 create function fhir_meta."to:Group.member"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{entity}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13724,8 +13355,8 @@ begin
       '"period": ' || (p -> 'period')::text,
       '"inactive": ' || (p -> 'inactive')::text,
       '"_inactive": ' || (p -> '_inactive')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,entity,period,inactive,_inactive}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,entity,period,inactive,_inactive}'::text[])) || '}' end
+$$;
 
 -- An array of Group.member to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Group.member"(p jsonb) returns text
@@ -13737,7 +13368,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Group.member"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{entity}' then fhir_meta."to:Group.member"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13904,12 +13535,9 @@ end $$;
 
 -- Identifier to FHIR: assigner Reference
 create function fhir_meta."to:Identifier"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{assigner}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -13922,8 +13550,8 @@ begin
       '"_value": ' || (p -> '_value')::text,
       '"period": ' || (p -> 'period')::text,
       '"assigner": ' || fhir.ref_to_fhir(p -> 'assigner'),
-      fhir.members(p - '{id,_id,extension,use,_use,type,system,_system,value,_value,period,assigner}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,use,_use,type,system,_system,value,_value,period,assigner}'::text[])) || '}' end
+$$;
 
 -- An array of Identifier to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Identifier"(p jsonb) returns text
@@ -13935,7 +13563,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Identifier"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{assigner}' then fhir_meta."to:Identifier"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14034,12 +13662,9 @@ end $$;
 
 -- ImagingStudy.series to FHIR: endpoint Reference *; specimen Reference *; performer ImagingStudy.series.performer *
 create function fhir_meta."to:ImagingStudy.series"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{endpoint,specimen,performer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14061,8 +13686,8 @@ begin
       '"_started": ' || (p -> '_started')::text,
       '"performer": ' || case when p -> 'performer' @? '$ ? (exists(@."actor"))' then fhir_meta."to[]:ImagingStudy.series.performer"(p -> 'performer') else (p -> 'performer')::text end,
       '"instance": ' || (p -> 'instance')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,uid,_uid,number,_number,modality,description,_description,numberOfInstances,_numberOfInstances,endpoint,bodySite,laterality,specimen,started,_started,performer,instance}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,uid,_uid,number,_number,modality,description,_description,numberOfInstances,_numberOfInstances,endpoint,bodySite,laterality,specimen,started,_started,performer,instance}'::text[])) || '}' end
+$$;
 
 -- An array of ImagingStudy.series to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ImagingStudy.series"(p jsonb) returns text
@@ -14074,7 +13699,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImagingStudy.series"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{endpoint,specimen,performer}' then fhir_meta."to:ImagingStudy.series"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14109,20 +13734,17 @@ end $$;
 
 -- ImagingStudy.series.performer to FHIR: actor Reference
 create function fhir_meta."to:ImagingStudy.series.performer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 -- An array of ImagingStudy.series.performer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ImagingStudy.series.performer"(p jsonb) returns text
@@ -14134,7 +13756,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImagingStudy.series.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ImagingStudy.series.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14249,20 +13871,17 @@ end $$;
 
 -- Immunization.performer to FHIR: actor Reference
 create function fhir_meta."to:Immunization.performer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 -- An array of Immunization.performer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Immunization.performer"(p jsonb) returns text
@@ -14274,7 +13893,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Immunization.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Immunization.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14307,12 +13926,9 @@ end $$;
 
 -- Immunization.protocolApplied to FHIR: authority Reference; doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string
 create function fhir_meta."to:Immunization.protocolApplied"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumber,seriesDoses}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{authority,doseNumber,seriesDoses}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14331,8 +13947,8 @@ begin
         when p -> 'seriesDoses' ? 'string' and (p -> 'seriesDoses') - 'string' = '{}' then '"seriesDosesString": ' || (p -> 'seriesDoses' -> 'string')::text
         else fhir.choice_to_fhir('seriesDoses', p -> 'seriesDoses', '{positiveInt,string}') end end,
       '"seriesDoses": ' || (p -> 'seriesDoses')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,series,_series,authority,targetDisease,doseNumber,seriesDoses}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,series,_series,authority,targetDisease,doseNumber,seriesDoses}'::text[])) || '}' end
+$$;
 
 -- An array of Immunization.protocolApplied to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Immunization.protocolApplied"(p jsonb) returns text
@@ -14344,7 +13960,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Immunization.protocolApplied"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{authority,doseNumber,seriesDoses}' then fhir_meta."to:Immunization.protocolApplied"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14387,12 +14003,9 @@ end $$;
 
 -- Immunization.reaction to FHIR: detail Reference
 create function fhir_meta."to:Immunization.reaction"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14402,8 +14015,8 @@ begin
       '"detail": ' || fhir.ref_to_fhir(p -> 'detail'),
       '"reported": ' || (p -> 'reported')::text,
       '"_reported": ' || (p -> '_reported')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,detail,reported,_reported}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,date,_date,detail,reported,_reported}'::text[])) || '}' end
+$$;
 
 -- An array of Immunization.reaction to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Immunization.reaction"(p jsonb) returns text
@@ -14415,7 +14028,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Immunization.reaction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Immunization.reaction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14555,12 +14168,9 @@ end $$;
 
 -- ImmunizationRecommendation.recommendation to FHIR: doseNumber[x] positiveInt|string; seriesDoses[x] positiveInt|string; supportingImmunization Reference *; supportingPatientInformation Reference *
 create function fhir_meta."to:ImmunizationRecommendation.recommendation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14587,8 +14197,8 @@ begin
       '"seriesDoses": ' || (p -> 'seriesDoses')::text),
       '"supportingImmunization": ' || fhir.refs_to_fhir(p -> 'supportingImmunization'),
       '"supportingPatientInformation": ' || fhir.refs_to_fhir(p -> 'supportingPatientInformation'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,vaccineCode,targetDisease,contraindicatedVaccineCode,forecastStatus,forecastReason,dateCriterion,description,_description,series,_series,doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,vaccineCode,targetDisease,contraindicatedVaccineCode,forecastStatus,forecastReason,dateCriterion,description,_description,series,_series,doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}'::text[])) || '}' end
+$$;
 
 -- An array of ImmunizationRecommendation.recommendation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p jsonb) returns text
@@ -14600,7 +14210,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImmunizationRecommendation.recommendation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then fhir_meta."to:ImmunizationRecommendation.recommendation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14709,12 +14319,9 @@ end $$;
 
 -- ImplementationGuide.definition to FHIR: resource ImplementationGuide.definition.resource *; page ImplementationGuide.definition.page
 create function fhir_meta."to:ImplementationGuide.definition"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource,page}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14724,8 +14331,8 @@ begin
       '"page": ' || fhir_meta."to:ImplementationGuide.definition.page"(p -> 'page'),
       '"parameter": ' || (p -> 'parameter')::text,
       '"template": ' || (p -> 'template')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,grouping,resource,page,parameter,template}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,grouping,resource,page,parameter,template}'::text[])) || '}' end
+$$;
 
 -- ImplementationGuide.definition from FHIR: resource ImplementationGuide.definition.resource *; page ImplementationGuide.definition.page
 create function fhir_meta."from:ImplementationGuide.definition"(p jsonb) returns jsonb
@@ -14741,12 +14348,9 @@ end $$;
 
 -- ImplementationGuide.definition.page to FHIR: name[x] url|Reference; page ImplementationGuide.definition.page *
 create function fhir_meta."to:ImplementationGuide.definition.page"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{name,page}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{name,page}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14761,8 +14365,8 @@ begin
       '"generation": ' || (p -> 'generation')::text,
       '"_generation": ' || (p -> '_generation')::text,
       '"page": ' || case when p -> 'page' @? '$ ? (exists(@."name") || exists(@."page"))' then fhir_meta."to[]:ImplementationGuide.definition.page"(p -> 'page') else (p -> 'page')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,title,_title,generation,_generation,page}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,title,_title,generation,_generation,page}'::text[])) || '}' end
+$$;
 
 -- An array of ImplementationGuide.definition.page to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ImplementationGuide.definition.page"(p jsonb) returns text
@@ -14774,7 +14378,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImplementationGuide.definition.page"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{name,page}' then fhir_meta."to:ImplementationGuide.definition.page"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14811,12 +14415,9 @@ end $$;
 
 -- ImplementationGuide.definition.resource to FHIR: reference Reference; example[x] boolean|canonical
 create function fhir_meta."to:ImplementationGuide.definition.resource"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14835,8 +14436,8 @@ begin
       '"example": ' || (p -> 'example')::text),
       '"groupingId": ' || (p -> 'groupingId')::text,
       '"_groupingId": ' || (p -> '_groupingId')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,fhirVersion,_fhirVersion,name,_name,description,_description,example,groupingId,_groupingId}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,fhirVersion,_fhirVersion,name,_name,description,_description,example,groupingId,_groupingId}'::text[])) || '}' end
+$$;
 
 -- An array of ImplementationGuide.definition.resource to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ImplementationGuide.definition.resource"(p jsonb) returns text
@@ -14848,7 +14449,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImplementationGuide.definition.resource"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.definition.resource"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14886,12 +14487,9 @@ end $$;
 
 -- ImplementationGuide.manifest to FHIR: resource ImplementationGuide.manifest.resource *
 create function fhir_meta."to:ImplementationGuide.manifest"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14904,8 +14502,8 @@ begin
       '"_image": ' || (p -> '_image')::text,
       '"other": ' || (p -> 'other')::text,
       '"_other": ' || (p -> '_other')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,rendering,_rendering,resource,page,image,_image,other,_other}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,rendering,_rendering,resource,page,image,_image,other,_other}'::text[])) || '}' end
+$$;
 
 -- ImplementationGuide.manifest from FHIR: resource ImplementationGuide.manifest.resource *
 create function fhir_meta."from:ImplementationGuide.manifest"(p jsonb) returns jsonb
@@ -14920,12 +14518,9 @@ end $$;
 
 -- ImplementationGuide.manifest.resource to FHIR: reference Reference; example[x] boolean|canonical
 create function fhir_meta."to:ImplementationGuide.manifest.resource"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference,example}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -14938,8 +14533,8 @@ begin
       '"example": ' || (p -> 'example')::text),
       '"relativePath": ' || (p -> 'relativePath')::text,
       '"_relativePath": ' || (p -> '_relativePath')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,reference,example,relativePath,_relativePath}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,reference,example,relativePath,_relativePath}'::text[])) || '}' end
+$$;
 
 -- An array of ImplementationGuide.manifest.resource to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ImplementationGuide.manifest.resource"(p jsonb) returns text
@@ -14951,7 +14546,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ImplementationGuide.manifest.resource"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.manifest.resource"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15043,12 +14638,9 @@ end $$;
 
 -- InsurancePlan.coverage to FHIR: network Reference *
 create function fhir_meta."to:InsurancePlan.coverage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{network}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15056,8 +14648,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"network": ' || fhir.refs_to_fhir(p -> 'network'),
       '"benefit": ' || (p -> 'benefit')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,network,benefit}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,network,benefit}'::text[])) || '}' end
+$$;
 
 -- An array of InsurancePlan.coverage to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:InsurancePlan.coverage"(p jsonb) returns text
@@ -15069,7 +14661,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:InsurancePlan.coverage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{network}' then fhir_meta."to:InsurancePlan.coverage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15102,12 +14694,9 @@ end $$;
 
 -- InsurancePlan.plan to FHIR: identifier Identifier *; coverageArea Reference *; network Reference *
 create function fhir_meta."to:InsurancePlan.plan"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,coverageArea,network}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15118,8 +14707,8 @@ begin
       '"network": ' || fhir.refs_to_fhir(p -> 'network'),
       '"generalCost": ' || (p -> 'generalCost')::text,
       '"specificCost": ' || (p -> 'specificCost')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,coverageArea,network,generalCost,specificCost}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,coverageArea,network,generalCost,specificCost}'::text[])) || '}' end
+$$;
 
 -- An array of InsurancePlan.plan to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:InsurancePlan.plan"(p jsonb) returns text
@@ -15131,7 +14720,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:InsurancePlan.plan"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverageArea,network}' then fhir_meta."to:InsurancePlan.plan"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15223,12 +14812,9 @@ end $$;
 
 -- Invoice.lineItem to FHIR: chargeItem[x] Reference|CodeableConcept
 create function fhir_meta."to:Invoice.lineItem"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItem}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{chargeItem}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15241,8 +14827,8 @@ begin
         else fhir.choice_to_fhir('chargeItem', p -> 'chargeItem', '{Reference,CodeableConcept}') end end,
       '"chargeItem": ' || (p -> 'chargeItem')::text),
       '"priceComponent": ' || (p -> 'priceComponent')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,chargeItem,priceComponent}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,sequence,_sequence,chargeItem,priceComponent}'::text[])) || '}' end
+$$;
 
 -- An array of Invoice.lineItem to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Invoice.lineItem"(p jsonb) returns text
@@ -15254,7 +14840,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Invoice.lineItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{chargeItem}' then fhir_meta."to:Invoice.lineItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15289,20 +14875,17 @@ end $$;
 
 -- Invoice.participant to FHIR: actor Reference
 create function fhir_meta."to:Invoice.participant"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"role": ' || (p -> 'role')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,actor}'::text[])) || '}' end
+$$;
 
 -- An array of Invoice.participant to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Invoice.participant"(p jsonb) returns text
@@ -15314,7 +14897,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Invoice.participant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Invoice.participant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15467,12 +15050,9 @@ end $$;
 
 -- Linkage.item to FHIR: resource Reference
 create function fhir_meta."to:Linkage.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15480,8 +15060,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"_type": ' || (p -> '_type')::text,
       '"resource": ' || fhir.ref_to_fhir(p -> 'resource'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,resource}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,_type,resource}'::text[])) || '}' end
+$$;
 
 -- An array of Linkage.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Linkage.item"(p jsonb) returns text
@@ -15493,7 +15073,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Linkage.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Linkage.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15578,12 +15158,9 @@ end $$;
 
 -- List.entry to FHIR: item Reference
 create function fhir_meta."to:List.entry"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15594,8 +15171,8 @@ begin
       '"date": ' || (p -> 'date')::text,
       '"_date": ' || (p -> '_date')::text,
       '"item": ' || fhir.ref_to_fhir(p -> 'item'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,flag,deleted,_deleted,date,_date,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,flag,deleted,_deleted,date,_date,item}'::text[])) || '}' end
+$$;
 
 -- An array of List.entry to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:List.entry"(p jsonb) returns text
@@ -15607,7 +15184,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:List.entry"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:List.entry"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15847,12 +15424,9 @@ end $$;
 
 -- MeasureReport.group to FHIR: population MeasureReport.group.population *; stratifier MeasureReport.group.stratifier *
 create function fhir_meta."to:MeasureReport.group"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{population,stratifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15861,8 +15435,8 @@ begin
       '"population": ' || case when p -> 'population' @? '$ ? (exists(@."subjectResults"))' then fhir_meta."to[]:MeasureReport.group.population"(p -> 'population') else (p -> 'population')::text end,
       '"measureScore": ' || (p -> 'measureScore')::text,
       '"stratifier": ' || case when p -> 'stratifier' @? '$ ? (exists(@."stratum"))' then fhir_meta."to[]:MeasureReport.group.stratifier"(p -> 'stratifier') else (p -> 'stratifier')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,population,measureScore,stratifier}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,population,measureScore,stratifier}'::text[])) || '}' end
+$$;
 
 -- An array of MeasureReport.group to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MeasureReport.group"(p jsonb) returns text
@@ -15874,7 +15448,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{population,stratifier}' then fhir_meta."to:MeasureReport.group"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15908,12 +15482,9 @@ end $$;
 
 -- MeasureReport.group.population to FHIR: subjectResults Reference
 create function fhir_meta."to:MeasureReport.group.population"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -15922,8 +15493,8 @@ begin
       '"count": ' || (p -> 'count')::text,
       '"_count": ' || (p -> '_count')::text,
       '"subjectResults": ' || fhir.ref_to_fhir(p -> 'subjectResults'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}' end
+$$;
 
 -- An array of MeasureReport.group.population to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MeasureReport.group.population"(p jsonb) returns text
@@ -15935,7 +15506,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.population"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.population"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15968,20 +15539,17 @@ end $$;
 
 -- MeasureReport.group.stratifier to FHIR: stratum MeasureReport.group.stratifier.stratum *
 create function fhir_meta."to:MeasureReport.group.stratifier"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{stratum}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"code": ' || (p -> 'code')::text,
       '"stratum": ' || case when p -> 'stratum' @? '$ ? (exists(@."population"))' then fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p -> 'stratum') else (p -> 'stratum')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,stratum}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,stratum}'::text[])) || '}' end
+$$;
 
 -- An array of MeasureReport.group.stratifier to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MeasureReport.group.stratifier"(p jsonb) returns text
@@ -15993,7 +15561,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.stratifier"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{stratum}' then fhir_meta."to:MeasureReport.group.stratifier"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16026,12 +15594,9 @@ end $$;
 
 -- MeasureReport.group.stratifier.stratum to FHIR: population MeasureReport.group.stratifier.stratum.population *
 create function fhir_meta."to:MeasureReport.group.stratifier.stratum"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{population}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16040,8 +15605,8 @@ begin
       '"component": ' || (p -> 'component')::text,
       '"population": ' || case when p -> 'population' @? '$ ? (exists(@."subjectResults"))' then fhir_meta."to[]:MeasureReport.group.stratifier.stratum.population"(p -> 'population') else (p -> 'population')::text end,
       '"measureScore": ' || (p -> 'measureScore')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,value,component,population,measureScore}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value,component,population,measureScore}'::text[])) || '}' end
+$$;
 
 -- An array of MeasureReport.group.stratifier.stratum to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p jsonb) returns text
@@ -16053,7 +15618,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.stratifier.stratum"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{population}' then fhir_meta."to:MeasureReport.group.stratifier.stratum"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16086,12 +15651,9 @@ end $$;
 
 -- MeasureReport.group.stratifier.stratum.population to FHIR: subjectResults Reference
 create function fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subjectResults}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16100,8 +15662,8 @@ begin
       '"count": ' || (p -> 'count')::text,
       '"_count": ' || (p -> '_count')::text,
       '"subjectResults": ' || fhir.ref_to_fhir(p -> 'subjectResults'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,count,_count,subjectResults}'::text[])) || '}' end
+$$;
 
 -- An array of MeasureReport.group.stratifier.stratum.population to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MeasureReport.group.stratifier.stratum.population"(p jsonb) returns text
@@ -16113,7 +15675,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16261,12 +15823,9 @@ end $$;
 
 -- Medication.ingredient to FHIR: item[x] CodeableConcept|Reference
 create function fhir_meta."to:Medication.ingredient"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16279,8 +15838,8 @@ begin
       '"isActive": ' || (p -> 'isActive')::text,
       '"_isActive": ' || (p -> '_isActive')::text,
       '"strength": ' || (p -> 'strength')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}' end
+$$;
 
 -- An array of Medication.ingredient to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Medication.ingredient"(p jsonb) returns text
@@ -16292,7 +15851,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Medication.ingredient"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:Medication.ingredient"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16404,12 +15963,9 @@ end $$;
 
 -- MedicationAdministration.dosage to FHIR: rate[x] Ratio|Quantity
 create function fhir_meta."to:MedicationAdministration.dosage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{rate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16425,8 +15981,8 @@ begin
         when p -> 'rate' ? 'Quantity' and (p -> 'rate') - 'Quantity' = '{}' then '"rateQuantity": ' || (p -> 'rate' -> 'Quantity')::text
         else fhir.choice_to_fhir('rate', p -> 'rate', '{Ratio,Quantity}') end end,
       '"rate": ' || (p -> 'rate')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,text,_text,site,route,method,dose,rate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,text,_text,site,route,method,dose,rate}'::text[])) || '}' end
+$$;
 
 -- MedicationAdministration.dosage from FHIR: rate[x] Ratio|Quantity
 create function fhir_meta."from:MedicationAdministration.dosage"(p jsonb) returns jsonb
@@ -16443,20 +15999,17 @@ end $$;
 
 -- MedicationAdministration.performer to FHIR: actor Reference
 create function fhir_meta."to:MedicationAdministration.performer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationAdministration.performer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationAdministration.performer"(p jsonb) returns text
@@ -16468,7 +16021,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationAdministration.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationAdministration.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16586,20 +16139,17 @@ end $$;
 
 -- MedicationDispense.performer to FHIR: actor Reference
 create function fhir_meta."to:MedicationDispense.performer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationDispense.performer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationDispense.performer"(p jsonb) returns text
@@ -16611,7 +16161,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationDispense.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationDispense.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16644,12 +16194,9 @@ end $$;
 
 -- MedicationDispense.substitution to FHIR: responsibleParty Reference *
 create function fhir_meta."to:MedicationDispense.substitution"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{responsibleParty}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16659,8 +16206,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"reason": ' || (p -> 'reason')::text,
       '"responsibleParty": ' || fhir.refs_to_fhir(p -> 'responsibleParty'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,wasSubstituted,_wasSubstituted,type,reason,responsibleParty}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,wasSubstituted,_wasSubstituted,type,reason,responsibleParty}'::text[])) || '}' end
+$$;
 
 -- MedicationDispense.substitution from FHIR: responsibleParty Reference *
 create function fhir_meta."from:MedicationDispense.substitution"(p jsonb) returns jsonb
@@ -16738,12 +16285,9 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines to FHIR: dosage MedicationKnowledge.administrationGuidelines.dosage *; indication[x] CodeableConcept|Reference; patientCharacteristics MedicationKnowledge.administrationGuidelines.patientCharacteristics *
 create function fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indication,patientCharacteristics}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage,indication,patientCharacteristics}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16755,8 +16299,8 @@ begin
         else fhir.choice_to_fhir('indication', p -> 'indication', '{CodeableConcept,Reference}') end end,
       '"indication": ' || (p -> 'indication')::text),
       '"patientCharacteristics": ' || case when p -> 'patientCharacteristics' @? '$ ? (exists(@."characteristic"))' then fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p -> 'patientCharacteristics') else (p -> 'patientCharacteristics')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,dosage,indication,patientCharacteristics}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,dosage,indication,patientCharacteristics}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.administrationGuidelines to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p jsonb) returns text
@@ -16768,7 +16312,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{dosage,indication,patientCharacteristics}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16805,20 +16349,17 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines.dosage to FHIR: dosage Dosage *
 create function fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{dosage}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"dosage": ' || case when p -> 'dosage' @? '$ ? (exists(@."timing") || exists(@."asNeeded") || exists(@."doseAndRate"))' then fhir_meta."to[]:Dosage"(p -> 'dosage') else (p -> 'dosage')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,dosage}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,dosage}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.administrationGuidelines.dosage to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dosage"(p jsonb) returns text
@@ -16830,7 +16371,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{dosage}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16863,12 +16404,9 @@ end $$;
 
 -- MedicationKnowledge.administrationGuidelines.patientCharacteristics to FHIR: characteristic[x] CodeableConcept|Quantity
 create function fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{characteristic}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16880,8 +16418,8 @@ begin
       '"characteristic": ' || (p -> 'characteristic')::text),
       '"value": ' || (p -> 'value')::text,
       '"_value": ' || (p -> '_value')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,characteristic,value,_value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,characteristic,value,_value}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.administrationGuidelines.patientCharacteristics to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristics"(p jsonb) returns text
@@ -16893,7 +16431,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{characteristic}' then fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16928,12 +16466,9 @@ end $$;
 
 -- MedicationKnowledge.drugCharacteristic to FHIR: value[x] CodeableConcept|string|Quantity|base64Binary
 create function fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -16946,8 +16481,8 @@ begin
         when p -> 'value' ? 'base64Binary' and (p -> 'value') - 'base64Binary' = '{}' then '"valueBase64Binary": ' || (p -> 'value' -> 'base64Binary')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,string,Quantity,base64Binary}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.drugCharacteristic to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p jsonb) returns text
@@ -16959,7 +16494,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16998,12 +16533,9 @@ end $$;
 
 -- MedicationKnowledge.ingredient to FHIR: item[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicationKnowledge.ingredient"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17016,8 +16548,8 @@ begin
       '"isActive": ' || (p -> 'isActive')::text,
       '"_isActive": ' || (p -> '_isActive')::text,
       '"strength": ' || (p -> 'strength')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,item,isActive,_isActive,strength}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.ingredient to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.ingredient"(p jsonb) returns text
@@ -17029,7 +16561,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.ingredient"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicationKnowledge.ingredient"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17064,20 +16596,17 @@ end $$;
 
 -- MedicationKnowledge.monograph to FHIR: source Reference
 create function fhir_meta."to:MedicationKnowledge.monograph"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"source": ' || fhir.ref_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,source}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.monograph to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.monograph"(p jsonb) returns text
@@ -17089,7 +16618,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.monograph"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:MedicationKnowledge.monograph"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17122,12 +16651,9 @@ end $$;
 
 -- MedicationKnowledge.regulatory to FHIR: regulatoryAuthority Reference
 create function fhir_meta."to:MedicationKnowledge.regulatory"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{regulatoryAuthority}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17136,8 +16662,8 @@ begin
       '"substitution": ' || (p -> 'substitution')::text,
       '"schedule": ' || (p -> 'schedule')::text,
       '"maxDispense": ' || (p -> 'maxDispense')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,regulatoryAuthority,substitution,schedule,maxDispense}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,regulatoryAuthority,substitution,schedule,maxDispense}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.regulatory to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.regulatory"(p jsonb) returns text
@@ -17149,7 +16675,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.regulatory"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{regulatoryAuthority}' then fhir_meta."to:MedicationKnowledge.regulatory"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17182,20 +16708,17 @@ end $$;
 
 -- MedicationKnowledge.relatedMedicationKnowledge to FHIR: reference Reference *
 create function fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"type": ' || (p -> 'type')::text,
       '"reference": ' || fhir.refs_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,reference}'::text[])) || '}' end
+$$;
 
 -- An array of MedicationKnowledge.relatedMedicationKnowledge to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(p jsonb) returns text
@@ -17207,7 +16730,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17341,12 +16864,9 @@ end $$;
 
 -- MedicationRequest.dispenseRequest to FHIR: performer Reference
 create function fhir_meta."to:MedicationRequest.dispenseRequest"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{performer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17359,8 +16879,8 @@ begin
       '"quantity": ' || (p -> 'quantity')::text,
       '"expectedSupplyDuration": ' || (p -> 'expectedSupplyDuration')::text,
       '"performer": ' || fhir.ref_to_fhir(p -> 'performer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,initialFill,dispenseInterval,validityPeriod,numberOfRepeatsAllowed,_numberOfRepeatsAllowed,quantity,expectedSupplyDuration,performer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,initialFill,dispenseInterval,validityPeriod,numberOfRepeatsAllowed,_numberOfRepeatsAllowed,quantity,expectedSupplyDuration,performer}'::text[])) || '}' end
+$$;
 
 -- MedicationRequest.dispenseRequest from FHIR: performer Reference
 create function fhir_meta."from:MedicationRequest.dispenseRequest"(p jsonb) returns jsonb
@@ -17375,12 +16895,9 @@ end $$;
 
 -- MedicationRequest.substitution to FHIR: allowed[x] boolean|CodeableConcept
 create function fhir_meta."to:MedicationRequest.substitution"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{allowed}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17391,8 +16908,8 @@ begin
         else fhir.choice_to_fhir('allowed', p -> 'allowed', '{boolean,CodeableConcept}') end end,
       '"allowed": ' || (p -> 'allowed')::text),
       '"reason": ' || (p -> 'reason')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,allowed,reason}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,allowed,reason}'::text[])) || '}' end
+$$;
 
 -- MedicationRequest.substitution from FHIR: allowed[x] boolean|CodeableConcept
 create function fhir_meta."from:MedicationRequest.substitution"(p jsonb) returns jsonb
@@ -17543,12 +17060,9 @@ end $$;
 
 -- MedicinalProduct.manufacturingBusinessOperation to FHIR: authorisationReferenceNumber Identifier; manufacturer Reference *; regulator Reference
 create function fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{authorisationReferenceNumber,manufacturer,regulator}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17560,8 +17074,8 @@ begin
       '"confidentialityIndicator": ' || (p -> 'confidentialityIndicator')::text,
       '"manufacturer": ' || fhir.refs_to_fhir(p -> 'manufacturer'),
       '"regulator": ' || fhir.ref_to_fhir(p -> 'regulator'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,operationType,authorisationReferenceNumber,effectiveDate,_effectiveDate,confidentialityIndicator,manufacturer,regulator}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,operationType,authorisationReferenceNumber,effectiveDate,_effectiveDate,confidentialityIndicator,manufacturer,regulator}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProduct.manufacturingBusinessOperation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"(p jsonb) returns text
@@ -17573,7 +17087,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17608,12 +17122,9 @@ end $$;
 
 -- MedicinalProduct.specialDesignation to FHIR: identifier Identifier *; indication[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicinalProduct.specialDesignation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indication}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,indication}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17630,8 +17141,8 @@ begin
       '"date": ' || (p -> 'date')::text,
       '"_date": ' || (p -> '_date')::text,
       '"species": ' || (p -> 'species')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,intendedUse,indication,status,date,_date,species}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,intendedUse,indication,status,date,_date,species}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProduct.specialDesignation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProduct.specialDesignation"(p jsonb) returns text
@@ -17643,7 +17154,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProduct.specialDesignation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,indication}' then fhir_meta."to:MedicinalProduct.specialDesignation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17734,12 +17245,9 @@ end $$;
 
 -- MedicinalProductAuthorization.jurisdictionalAuthorization to FHIR: identifier Identifier *
 create function fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17749,8 +17257,8 @@ begin
       '"jurisdiction": ' || (p -> 'jurisdiction')::text,
       '"legalStatusOfSupply": ' || (p -> 'legalStatusOfSupply')::text,
       '"validityPeriod": ' || (p -> 'validityPeriod')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,country,jurisdiction,legalStatusOfSupply,validityPeriod}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,country,jurisdiction,legalStatusOfSupply,validityPeriod}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductAuthorization.jurisdictionalAuthorization to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuthorization"(p jsonb) returns text
@@ -17762,7 +17270,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17795,12 +17303,9 @@ end $$;
 
 -- MedicinalProductAuthorization.procedure to FHIR: identifier Identifier; date[x] Period|dateTime; application MedicinalProductAuthorization.procedure *
 create function fhir_meta."to:MedicinalProductAuthorization.procedure"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,date,application}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,date,application}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17813,8 +17318,8 @@ begin
         else fhir.choice_to_fhir('date', p -> 'date', '{Period,dateTime}') end end,
       '"date": ' || (p -> 'date')::text),
       '"application": ' || case when p -> 'application' @? '$ ? (exists(@."identifier") || exists(@."date") || exists(@."application"))' then fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p -> 'application') else (p -> 'application')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,date,application}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,date,application}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductAuthorization.procedure to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p jsonb) returns text
@@ -17826,7 +17331,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,date,application}' then fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17904,12 +17409,9 @@ end $$;
 
 -- MedicinalProductContraindication.otherTherapy to FHIR: medication[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -17920,8 +17422,8 @@ begin
         when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then '"medicationReference": ' || fhir.ref_to_fhir(p -> 'medication' -> 'Reference')
         else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
       '"medication": ' || (p -> 'medication')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductContraindication.otherTherapy to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p jsonb) returns text
@@ -17933,7 +17435,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18010,12 +17512,9 @@ end $$;
 
 -- MedicinalProductIndication.otherTherapy to FHIR: medication[x] CodeableConcept|Reference
 create function fhir_meta."to:MedicinalProductIndication.otherTherapy"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{medication}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18026,8 +17525,8 @@ begin
         when p -> 'medication' ? 'Reference' and (p -> 'medication') - 'Reference' = '{}' then '"medicationReference": ' || fhir.ref_to_fhir(p -> 'medication' -> 'Reference')
         else fhir.choice_to_fhir('medication', p -> 'medication', '{CodeableConcept,Reference}') end end,
       '"medication": ' || (p -> 'medication')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,therapyRelationshipType,medication}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductIndication.otherTherapy to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p jsonb) returns text
@@ -18039,7 +17538,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductIndication.otherTherapy"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductIndication.otherTherapy"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18151,12 +17650,9 @@ end $$;
 
 -- MedicinalProductInteraction.interactant to FHIR: item[x] Reference|CodeableConcept
 create function fhir_meta."to:MedicinalProductInteraction.interactant"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18166,8 +17662,8 @@ begin
         when p -> 'item' ? 'CodeableConcept' and (p -> 'item') - 'CodeableConcept' = '{}' then '"itemCodeableConcept": ' || (p -> 'item' -> 'CodeableConcept')::text
         else fhir.choice_to_fhir('item', p -> 'item', '{Reference,CodeableConcept}') end end,
       '"item": ' || (p -> 'item')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,item}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductInteraction.interactant to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductInteraction.interactant"(p jsonb) returns text
@@ -18179,7 +17675,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductInteraction.interactant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicinalProductInteraction.interactant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18297,20 +17793,17 @@ end $$;
 
 -- MedicinalProductPackaged.batchIdentifier to FHIR: outerPackaging Identifier; immediatePackaging Identifier
 create function fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{outerPackaging,immediatePackaging}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"outerPackaging": ' || fhir_meta."to:Identifier"(p -> 'outerPackaging'),
       '"immediatePackaging": ' || fhir_meta."to:Identifier"(p -> 'immediatePackaging'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,outerPackaging,immediatePackaging}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,outerPackaging,immediatePackaging}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductPackaged.batchIdentifier to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p jsonb) returns text
@@ -18322,7 +17815,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{outerPackaging,immediatePackaging}' then fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18356,12 +17849,9 @@ end $$;
 
 -- MedicinalProductPackaged.packageItem to FHIR: identifier Identifier *; device Reference *; manufacturedItem Reference *; packageItem MedicinalProductPackaged.packageItem *; shelfLifeStorage ProductShelfLife *; manufacturer Reference *
 create function fhir_meta."to:MedicinalProductPackaged.packageItem"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18378,8 +17868,8 @@ begin
       '"otherCharacteristics": ' || (p -> 'otherCharacteristics')::text,
       '"shelfLifeStorage": ' || case when p -> 'shelfLifeStorage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:ProductShelfLife"(p -> 'shelfLifeStorage') else (p -> 'shelfLifeStorage')::text end,
       '"manufacturer": ' || fhir.refs_to_fhir(p -> 'manufacturer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,quantity,material,alternateMaterial,device,manufacturedItem,packageItem,physicalCharacteristics,otherCharacteristics,shelfLifeStorage,manufacturer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,quantity,material,alternateMaterial,device,manufacturedItem,packageItem,physicalCharacteristics,otherCharacteristics,shelfLifeStorage,manufacturer}'::text[])) || '}' end
+$$;
 
 -- An array of MedicinalProductPackaged.packageItem to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p jsonb) returns text
@@ -18391,7 +17881,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MedicinalProductPackaged.packageItem"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."to:MedicinalProductPackaged.packageItem"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18640,12 +18130,9 @@ end $$;
 
 -- MessageHeader.destination to FHIR: target Reference; receiver Reference
 create function fhir_meta."to:MessageHeader.destination"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,receiver}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18656,8 +18143,8 @@ begin
       '"endpoint": ' || (p -> 'endpoint')::text,
       '"_endpoint": ' || (p -> '_endpoint')::text,
       '"receiver": ' || fhir.ref_to_fhir(p -> 'receiver'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,target,endpoint,_endpoint,receiver}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,target,endpoint,_endpoint,receiver}'::text[])) || '}' end
+$$;
 
 -- An array of MessageHeader.destination to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MessageHeader.destination"(p jsonb) returns text
@@ -18669,7 +18156,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MessageHeader.destination"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target,receiver}' then fhir_meta."to:MessageHeader.destination"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18703,12 +18190,9 @@ end $$;
 
 -- MessageHeader.response to FHIR: details Reference
 create function fhir_meta."to:MessageHeader.response"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{details}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18718,8 +18202,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"_code": ' || (p -> '_code')::text,
       '"details": ' || fhir.ref_to_fhir(p -> 'details'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,code,_code,details}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,code,_code,details}'::text[])) || '}' end
+$$;
 
 -- MessageHeader.response from FHIR: details Reference
 create function fhir_meta."from:MessageHeader.response"(p jsonb) returns jsonb
@@ -18734,12 +18218,9 @@ end $$;
 
 -- Meta to FHIR: author Reference; onBehalfOf Reference; account Reference; accounts Reference *; compartment Reference *
 create function fhir_meta."to:Meta"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{author,onBehalfOf,account,accounts,compartment}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18762,8 +18243,8 @@ begin
       '"compartment": ' || fhir.refs_to_fhir(p -> 'compartment'),
       '"deleted": ' || (p -> 'deleted')::text,
       '"_deleted": ' || (p -> '_deleted')::text,
-      fhir.members(p - '{id,_id,extension,versionId,_versionId,lastUpdated,_lastUpdated,source,_source,profile,_profile,security,tag,project,_project,author,onBehalfOf,account,accounts,compartment,deleted,_deleted}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,versionId,_versionId,lastUpdated,_lastUpdated,source,_source,profile,_profile,security,tag,project,_project,author,onBehalfOf,account,accounts,compartment,deleted,_deleted}'::text[])) || '}' end
+$$;
 
 -- Meta from FHIR: author Reference; onBehalfOf Reference; account Reference; accounts Reference *; compartment Reference *
 create function fhir_meta."from:Meta"(p jsonb) returns jsonb
@@ -18839,12 +18320,9 @@ end $$;
 
 -- MolecularSequence.referenceSeq to FHIR: referenceSeqPointer Reference
 create function fhir_meta."to:MolecularSequence.referenceSeq"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{referenceSeqPointer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18864,8 +18342,8 @@ begin
       '"_windowStart": ' || (p -> '_windowStart')::text,
       '"windowEnd": ' || (p -> 'windowEnd')::text,
       '"_windowEnd": ' || (p -> '_windowEnd')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,chromosome,genomeBuild,_genomeBuild,orientation,_orientation,referenceSeqId,referenceSeqPointer,referenceSeqString,_referenceSeqString,strand,_strand,windowStart,_windowStart,windowEnd,_windowEnd}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,chromosome,genomeBuild,_genomeBuild,orientation,_orientation,referenceSeqId,referenceSeqPointer,referenceSeqString,_referenceSeqString,strand,_strand,windowStart,_windowStart,windowEnd,_windowEnd}'::text[])) || '}' end
+$$;
 
 -- MolecularSequence.referenceSeq from FHIR: referenceSeqPointer Reference
 create function fhir_meta."from:MolecularSequence.referenceSeq"(p jsonb) returns jsonb
@@ -18880,12 +18358,9 @@ end $$;
 
 -- MolecularSequence.variant to FHIR: variantPointer Reference
 create function fhir_meta."to:MolecularSequence.variant"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{variantPointer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -18901,8 +18376,8 @@ begin
       '"cigar": ' || (p -> 'cigar')::text,
       '"_cigar": ' || (p -> '_cigar')::text,
       '"variantPointer": ' || fhir.ref_to_fhir(p -> 'variantPointer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,start,_start,end,_end,observedAllele,_observedAllele,referenceAllele,_referenceAllele,cigar,_cigar,variantPointer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,start,_start,end,_end,observedAllele,_observedAllele,referenceAllele,_referenceAllele,cigar,_cigar,variantPointer}'::text[])) || '}' end
+$$;
 
 -- An array of MolecularSequence.variant to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:MolecularSequence.variant"(p jsonb) returns text
@@ -18914,7 +18389,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:MolecularSequence.variant"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{variantPointer}' then fhir_meta."to:MolecularSequence.variant"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19059,12 +18534,9 @@ end $$;
 
 -- NutritionOrder.enteralFormula to FHIR: administration NutritionOrder.enteralFormula.administration *
 create function fhir_meta."to:NutritionOrder.enteralFormula"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{administration}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19081,8 +18553,8 @@ begin
       '"maxVolumeToDeliver": ' || (p -> 'maxVolumeToDeliver')::text,
       '"administrationInstruction": ' || (p -> 'administrationInstruction')::text,
       '"_administrationInstruction": ' || (p -> '_administrationInstruction')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,baseFormulaType,baseFormulaProductName,_baseFormulaProductName,additiveType,additiveProductName,_additiveProductName,caloricDensity,routeofAdministration,administration,maxVolumeToDeliver,administrationInstruction,_administrationInstruction}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,baseFormulaType,baseFormulaProductName,_baseFormulaProductName,additiveType,additiveProductName,_additiveProductName,caloricDensity,routeofAdministration,administration,maxVolumeToDeliver,administrationInstruction,_administrationInstruction}'::text[])) || '}' end
+$$;
 
 -- NutritionOrder.enteralFormula from FHIR: administration NutritionOrder.enteralFormula.administration *
 create function fhir_meta."from:NutritionOrder.enteralFormula"(p jsonb) returns jsonb
@@ -19097,12 +18569,9 @@ end $$;
 
 -- NutritionOrder.enteralFormula.administration to FHIR: schedule Timing; rate[x] Quantity|Ratio
 create function fhir_meta."to:NutritionOrder.enteralFormula.administration"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rate}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule,rate}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19114,8 +18583,8 @@ begin
         when p -> 'rate' ? 'Ratio' and (p -> 'rate') - 'Ratio' = '{}' then '"rateRatio": ' || (p -> 'rate' -> 'Ratio')::text
         else fhir.choice_to_fhir('rate', p -> 'rate', '{Quantity,Ratio}') end end,
       '"rate": ' || (p -> 'rate')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,schedule,quantity,rate}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,schedule,quantity,rate}'::text[])) || '}' end
+$$;
 
 -- An array of NutritionOrder.enteralFormula.administration to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:NutritionOrder.enteralFormula.administration"(p jsonb) returns text
@@ -19127,7 +18596,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:NutritionOrder.enteralFormula.administration"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{schedule,rate}' then fhir_meta."to:NutritionOrder.enteralFormula.administration"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19163,12 +18632,9 @@ end $$;
 
 -- NutritionOrder.oralDiet to FHIR: schedule Timing *
 create function fhir_meta."to:NutritionOrder.oralDiet"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19180,8 +18646,8 @@ begin
       '"fluidConsistencyType": ' || (p -> 'fluidConsistencyType')::text,
       '"instruction": ' || (p -> 'instruction')::text,
       '"_instruction": ' || (p -> '_instruction')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,schedule,nutrient,texture,fluidConsistencyType,instruction,_instruction}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,schedule,nutrient,texture,fluidConsistencyType,instruction,_instruction}'::text[])) || '}' end
+$$;
 
 -- NutritionOrder.oralDiet from FHIR: schedule Timing *
 create function fhir_meta."from:NutritionOrder.oralDiet"(p jsonb) returns jsonb
@@ -19196,12 +18662,9 @@ end $$;
 
 -- NutritionOrder.supplement to FHIR: schedule Timing *
 create function fhir_meta."to:NutritionOrder.supplement"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{schedule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19213,8 +18676,8 @@ begin
       '"quantity": ' || (p -> 'quantity')::text,
       '"instruction": ' || (p -> 'instruction')::text,
       '"_instruction": ' || (p -> '_instruction')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,productName,_productName,schedule,quantity,instruction,_instruction}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,productName,_productName,schedule,quantity,instruction,_instruction}'::text[])) || '}' end
+$$;
 
 -- An array of NutritionOrder.supplement to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:NutritionOrder.supplement"(p jsonb) returns text
@@ -19226,7 +18689,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:NutritionOrder.supplement"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{schedule}' then fhir_meta."to:NutritionOrder.supplement"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19370,12 +18833,9 @@ end $$;
 
 -- Observation.component to FHIR: value[x] Quantity|CodeableConcept|string|boolean|integer|Range|Ratio|SampledData|time|dateTime|Period
 create function fhir_meta."to:Observation.component"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19398,8 +18858,8 @@ begin
       '"dataAbsentReason": ' || (p -> 'dataAbsentReason')::text,
       '"interpretation": ' || (p -> 'interpretation')::text,
       '"referenceRange": ' || (p -> 'referenceRange')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,dataAbsentReason,interpretation,referenceRange}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value,dataAbsentReason,interpretation,referenceRange}'::text[])) || '}' end
+$$;
 
 -- An array of Observation.component to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Observation.component"(p jsonb) returns text
@@ -19411,7 +18871,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Observation.component"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Observation.component"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19590,12 +19050,9 @@ end $$;
 
 -- OperationDefinition.parameter to FHIR: part OperationDefinition.parameter *
 create function fhir_meta."to:OperationDefinition.parameter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{part}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19619,8 +19076,8 @@ begin
       '"binding": ' || (p -> 'binding')::text,
       '"referencedFrom": ' || (p -> 'referencedFrom')::text,
       '"part": ' || case when p -> 'part' @? '$ ? (exists(@."part"))' then fhir_meta."to[]:OperationDefinition.parameter"(p -> 'part') else (p -> 'part')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,use,_use,min,_min,max,_max,documentation,_documentation,type,_type,targetProfile,_targetProfile,searchType,_searchType,binding,referencedFrom,part}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,use,_use,min,_min,max,_max,documentation,_documentation,type,_type,targetProfile,_targetProfile,searchType,_searchType,binding,referencedFrom,part}'::text[])) || '}' end
+$$;
 
 -- An array of OperationDefinition.parameter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:OperationDefinition.parameter"(p jsonb) returns text
@@ -19632,7 +19089,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:OperationDefinition.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{part}' then fhir_meta."to:OperationDefinition.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19815,12 +19272,9 @@ end $$;
 
 -- Parameters.parameter to FHIR: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta; resource Resource; part Parameters.parameter *
 create function fhir_meta."to:Parameters.parameter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,resource,part}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,resource,part}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -19882,8 +19336,8 @@ begin
       '"value": ' || (p -> 'value')::text),
       '"resource": ' || fhir.resource_to_fhir(p -> 'resource'),
       '"part": ' || case when p -> 'part' @? '$ ? (exists(@."value") || exists(@."resource") || exists(@."part"))' then fhir_meta."to[]:Parameters.parameter"(p -> 'part') else (p -> 'part')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value,resource,part}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value,resource,part}'::text[])) || '}' end
+$$;
 
 -- An array of Parameters.parameter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Parameters.parameter"(p jsonb) returns text
@@ -19895,7 +19349,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Parameters.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value,resource,part}' then fhir_meta."to:Parameters.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20070,12 +19524,9 @@ end $$;
 
 -- Patient.contact to FHIR: organization Reference
 create function fhir_meta."to:Patient.contact"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20088,8 +19539,8 @@ begin
       '"_gender": ' || (p -> '_gender')::text,
       '"organization": ' || fhir.ref_to_fhir(p -> 'organization'),
       '"period": ' || (p -> 'period')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,relationship,name,telecom,address,gender,_gender,organization,period}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,relationship,name,telecom,address,gender,_gender,organization,period}'::text[])) || '}' end
+$$;
 
 -- An array of Patient.contact to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Patient.contact"(p jsonb) returns text
@@ -20101,7 +19552,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Patient.contact"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{organization}' then fhir_meta."to:Patient.contact"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20134,12 +19585,9 @@ end $$;
 
 -- Patient.link to FHIR: other Reference
 create function fhir_meta."to:Patient.link"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{other}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20147,8 +19595,8 @@ begin
       '"other": ' || fhir.ref_to_fhir(p -> 'other'),
       '"type": ' || (p -> 'type')::text,
       '"_type": ' || (p -> '_type')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,other,type,_type}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,other,type,_type}'::text[])) || '}' end
+$$;
 
 -- An array of Patient.link to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Patient.link"(p jsonb) returns text
@@ -20160,7 +19608,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Patient.link"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{other}' then fhir_meta."to:Patient.link"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20299,12 +19747,9 @@ end $$;
 
 -- PaymentReconciliation.detail to FHIR: identifier Identifier; predecessor Identifier; request Reference; submitter Reference; response Reference; responsible Reference; payee Reference
 create function fhir_meta."to:PaymentReconciliation.detail"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20320,8 +19765,8 @@ begin
       '"responsible": ' || fhir.ref_to_fhir(p -> 'responsible'),
       '"payee": ' || fhir.ref_to_fhir(p -> 'payee'),
       '"amount": ' || (p -> 'amount')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,predecessor,type,request,submitter,response,date,_date,responsible,payee,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,predecessor,type,request,submitter,response,date,_date,responsible,payee,amount}'::text[])) || '}' end
+$$;
 
 -- An array of PaymentReconciliation.detail to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:PaymentReconciliation.detail"(p jsonb) returns text
@@ -20333,7 +19778,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PaymentReconciliation.detail"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."to:PaymentReconciliation.detail"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20417,12 +19862,9 @@ end $$;
 
 -- Person.link to FHIR: target Reference
 create function fhir_meta."to:Person.link"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20430,8 +19872,8 @@ begin
       '"target": ' || fhir.ref_to_fhir(p -> 'target'),
       '"assurance": ' || (p -> 'assurance')::text,
       '"_assurance": ' || (p -> '_assurance')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,target,assurance,_assurance}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,target,assurance,_assurance}'::text[])) || '}' end
+$$;
 
 -- An array of Person.link to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Person.link"(p jsonb) returns text
@@ -20443,7 +19885,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Person.link"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Person.link"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20563,12 +20005,9 @@ end $$;
 
 -- PlanDefinition.action to FHIR: subject[x] CodeableConcept|Reference; trigger TriggerDefinition *; input DataRequirement *; output DataRequirement *; relatedAction PlanDefinition.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; definition[x] canonical|uri; action PlanDefinition.action *
 create function fhir_meta."to:PlanDefinition.action"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20628,8 +20067,8 @@ begin
       '"_transform": ' || (p -> '_transform')::text,
       '"dynamicValue": ' || (p -> 'dynamicValue')::text,
       '"action": ' || case when p -> 'action' @? '$ ? (exists(@."subject") || exists(@."trigger") || exists(@."input") || exists(@."output") || exists(@."relatedAction") || exists(@."timing") || exists(@."definition") || exists(@."action"))' then fhir_meta."to[]:PlanDefinition.action"(p -> 'action') else (p -> 'action')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,reason,documentation,goalId,_goalId,subject,trigger,condition,input,output,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,definition,transform,_transform,dynamicValue,action}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,reason,documentation,goalId,_goalId,subject,trigger,condition,input,output,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,definition,transform,_transform,dynamicValue,action}'::text[])) || '}' end
+$$;
 
 -- An array of PlanDefinition.action to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:PlanDefinition.action"(p jsonb) returns text
@@ -20641,7 +20080,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.action"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then fhir_meta."to:PlanDefinition.action"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20694,12 +20133,9 @@ end $$;
 
 -- PlanDefinition.action.relatedAction to FHIR: offset[x] Duration|Range
 create function fhir_meta."to:PlanDefinition.action.relatedAction"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20713,8 +20149,8 @@ begin
         when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then '"offsetRange": ' || (p -> 'offset' -> 'Range')::text
         else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
       '"offset": ' || (p -> 'offset')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}' end
+$$;
 
 -- An array of PlanDefinition.action.relatedAction to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:PlanDefinition.action.relatedAction"(p jsonb) returns text
@@ -20726,7 +20162,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.action.relatedAction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:PlanDefinition.action.relatedAction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20761,12 +20197,9 @@ end $$;
 
 -- PlanDefinition.goal to FHIR: target PlanDefinition.goal.target *
 create function fhir_meta."to:PlanDefinition.goal"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20778,8 +20211,8 @@ begin
       '"addresses": ' || (p -> 'addresses')::text,
       '"documentation": ' || (p -> 'documentation')::text,
       '"target": ' || case when p -> 'target' @? '$ ? (exists(@."detail"))' then fhir_meta."to[]:PlanDefinition.goal.target"(p -> 'target') else (p -> 'target')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,description,priority,start,addresses,documentation,target}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,description,priority,start,addresses,documentation,target}'::text[])) || '}' end
+$$;
 
 -- An array of PlanDefinition.goal to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:PlanDefinition.goal"(p jsonb) returns text
@@ -20791,7 +20224,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.goal"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:PlanDefinition.goal"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20824,12 +20257,9 @@ end $$;
 
 -- PlanDefinition.goal.target to FHIR: detail[x] Quantity|Range|CodeableConcept
 create function fhir_meta."to:PlanDefinition.goal.target"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{detail}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20842,8 +20272,8 @@ begin
         else fhir.choice_to_fhir('detail', p -> 'detail', '{Quantity,Range,CodeableConcept}') end end,
       '"detail": ' || (p -> 'detail')::text),
       '"due": ' || (p -> 'due')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,measure,detail,due}'::text[])) || '}' end
+$$;
 
 -- An array of PlanDefinition.goal.target to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:PlanDefinition.goal.target"(p jsonb) returns text
@@ -20855,7 +20285,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:PlanDefinition.goal.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:PlanDefinition.goal.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20891,12 +20321,9 @@ end $$;
 
 -- Population to FHIR: age[x] Range|CodeableConcept
 create function fhir_meta."to:Population"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{age}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{age}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -20909,8 +20336,8 @@ begin
       '"gender": ' || (p -> 'gender')::text,
       '"race": ' || (p -> 'race')::text,
       '"physiologicalCondition": ' || (p -> 'physiologicalCondition')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,age,gender,race,physiologicalCondition}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,age,gender,race,physiologicalCondition}'::text[])) || '}' end
+$$;
 
 -- An array of Population to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Population"(p jsonb) returns text
@@ -20922,7 +20349,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Population"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{age}' then fhir_meta."to:Population"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21001,12 +20428,9 @@ end $$;
 
 -- Practitioner.qualification to FHIR: identifier Identifier *; issuer Reference
 create function fhir_meta."to:Practitioner.qualification"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,issuer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21015,8 +20439,8 @@ begin
       '"code": ' || (p -> 'code')::text,
       '"period": ' || (p -> 'period')::text,
       '"issuer": ' || fhir.ref_to_fhir(p -> 'issuer'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,code,period,issuer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,code,period,issuer}'::text[])) || '}' end
+$$;
 
 -- An array of Practitioner.qualification to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Practitioner.qualification"(p jsonb) returns text
@@ -21028,7 +20452,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Practitioner.qualification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,issuer}' then fhir_meta."to:Practitioner.qualification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21203,20 +20627,17 @@ end $$;
 
 -- Procedure.focalDevice to FHIR: manipulated Reference
 create function fhir_meta."to:Procedure.focalDevice"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{manipulated}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"action": ' || (p -> 'action')::text,
       '"manipulated": ' || fhir.ref_to_fhir(p -> 'manipulated'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,action,manipulated}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,action,manipulated}'::text[])) || '}' end
+$$;
 
 -- An array of Procedure.focalDevice to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Procedure.focalDevice"(p jsonb) returns text
@@ -21228,7 +20649,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Procedure.focalDevice"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{manipulated}' then fhir_meta."to:Procedure.focalDevice"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21261,12 +20682,9 @@ end $$;
 
 -- Procedure.performer to FHIR: actor Reference; onBehalfOf Reference
 create function fhir_meta."to:Procedure.performer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{actor,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21274,8 +20692,8 @@ begin
       '"function": ' || (p -> 'function')::text,
       '"actor": ' || fhir.ref_to_fhir(p -> 'actor'),
       '"onBehalfOf": ' || fhir.ref_to_fhir(p -> 'onBehalfOf'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor,onBehalfOf}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,function,actor,onBehalfOf}'::text[])) || '}' end
+$$;
 
 -- An array of Procedure.performer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Procedure.performer"(p jsonb) returns text
@@ -21287,7 +20705,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Procedure.performer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{actor,onBehalfOf}' then fhir_meta."to:Procedure.performer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21321,12 +20739,9 @@ end $$;
 
 -- ProductShelfLife to FHIR: identifier Identifier
 create function fhir_meta."to:ProductShelfLife"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21335,8 +20750,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"period": ' || (p -> 'period')::text,
       '"specialPrecautionsForStorage": ' || (p -> 'specialPrecautionsForStorage')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,period,specialPrecautionsForStorage}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,type,period,specialPrecautionsForStorage}'::text[])) || '}' end
+$$;
 
 -- An array of ProductShelfLife to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ProductShelfLife"(p jsonb) returns text
@@ -21348,7 +20763,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ProductShelfLife"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:ProductShelfLife"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21435,12 +20850,9 @@ end $$;
 
 -- Provenance.agent to FHIR: who Reference; onBehalfOf Reference
 create function fhir_meta."to:Provenance.agent"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21449,8 +20861,8 @@ begin
       '"role": ' || (p -> 'role')::text,
       '"who": ' || fhir.ref_to_fhir(p -> 'who'),
       '"onBehalfOf": ' || fhir.ref_to_fhir(p -> 'onBehalfOf'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,onBehalfOf}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,role,who,onBehalfOf}'::text[])) || '}' end
+$$;
 
 -- An array of Provenance.agent to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Provenance.agent"(p jsonb) returns text
@@ -21462,7 +20874,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Provenance.agent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Provenance.agent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21496,12 +20908,9 @@ end $$;
 
 -- Provenance.entity to FHIR: what Reference; agent Provenance.agent *
 create function fhir_meta."to:Provenance.entity"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{what,agent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21510,8 +20919,8 @@ begin
       '"_role": ' || (p -> '_role')::text,
       '"what": ' || fhir.ref_to_fhir(p -> 'what'),
       '"agent": ' || case when p -> 'agent' @? '$ ? (exists(@."who") || exists(@."onBehalfOf"))' then fhir_meta."to[]:Provenance.agent"(p -> 'agent') else (p -> 'agent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,_role,what,agent}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,_role,what,agent}'::text[])) || '}' end
+$$;
 
 -- An array of Provenance.entity to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Provenance.entity"(p jsonb) returns text
@@ -21523,7 +20932,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Provenance.entity"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{what,agent}' then fhir_meta."to:Provenance.entity"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21626,12 +21035,9 @@ end $$;
 
 -- Questionnaire.item to FHIR: enableWhen Questionnaire.item.enableWhen *; answerOption Questionnaire.item.answerOption *; initial Questionnaire.item.initial *; item Questionnaire.item *
 create function fhir_meta."to:Questionnaire.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{enableWhen,answerOption,initial,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21663,8 +21069,8 @@ begin
       '"answerOption": ' || case when p -> 'answerOption' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Questionnaire.item.answerOption"(p -> 'answerOption') else (p -> 'answerOption')::text end,
       '"initial": ' || case when p -> 'initial' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:Questionnaire.item.initial"(p -> 'initial') else (p -> 'initial')::text end,
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."enableWhen") || exists(@."answerOption") || exists(@."initial") || exists(@."item"))' then fhir_meta."to[]:Questionnaire.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,code,prefix,_prefix,text,_text,type,_type,enableWhen,enableBehavior,_enableBehavior,required,_required,repeats,_repeats,readOnly,_readOnly,maxLength,_maxLength,answerValueSet,_answerValueSet,answerOption,initial,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,code,prefix,_prefix,text,_text,type,_type,enableWhen,enableBehavior,_enableBehavior,required,_required,repeats,_repeats,readOnly,_readOnly,maxLength,_maxLength,answerValueSet,_answerValueSet,answerOption,initial,item}'::text[])) || '}' end
+$$;
 
 -- An array of Questionnaire.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Questionnaire.item"(p jsonb) returns text
@@ -21676,7 +21082,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."to:Questionnaire.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21712,12 +21118,9 @@ end $$;
 
 -- Questionnaire.item.answerOption to FHIR: value[x] integer|date|time|string|Coding|Reference
 create function fhir_meta."to:Questionnaire.item.answerOption"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21733,8 +21136,8 @@ begin
       '"value": ' || (p -> 'value')::text),
       '"initialSelected": ' || (p -> 'initialSelected')::text,
       '"_initialSelected": ' || (p -> '_initialSelected')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,value,initialSelected,_initialSelected}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value,initialSelected,_initialSelected}'::text[])) || '}' end
+$$;
 
 -- An array of Questionnaire.item.answerOption to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Questionnaire.item.answerOption"(p jsonb) returns text
@@ -21746,7 +21149,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item.answerOption"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.answerOption"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21789,12 +21192,9 @@ end $$;
 
 -- Questionnaire.item.enableWhen to FHIR: answer[x] boolean|decimal|integer|date|dateTime|time|string|Coding|Quantity|Reference
 create function fhir_meta."to:Questionnaire.item.enableWhen"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21816,8 +21216,8 @@ begin
         when p -> 'answer' ? 'Reference' and (p -> 'answer') - 'Reference' = '{}' then '"answerReference": ' || fhir.ref_to_fhir(p -> 'answer' -> 'Reference')
         else fhir.choice_to_fhir('answer', p -> 'answer', '{boolean,decimal,integer,date,dateTime,time,string,Coding,Quantity,Reference}') end end,
       '"answer": ' || (p -> 'answer')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,question,_question,operator,_operator,answer}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,question,_question,operator,_operator,answer}'::text[])) || '}' end
+$$;
 
 -- An array of Questionnaire.item.enableWhen to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Questionnaire.item.enableWhen"(p jsonb) returns text
@@ -21829,7 +21229,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item.enableWhen"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{answer}' then fhir_meta."to:Questionnaire.item.enableWhen"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21879,12 +21279,9 @@ end $$;
 
 -- Questionnaire.item.initial to FHIR: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference
 create function fhir_meta."to:Questionnaire.item.initial"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -21904,8 +21301,8 @@ begin
         when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then '"valueReference": ' || fhir.ref_to_fhir(p -> 'value' -> 'Reference')
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}' end
+$$;
 
 -- An array of Questionnaire.item.initial to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Questionnaire.item.initial"(p jsonb) returns text
@@ -21917,7 +21314,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Questionnaire.item.initial"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.initial"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22021,12 +21418,9 @@ end $$;
 
 -- QuestionnaireResponse.item to FHIR: answer QuestionnaireResponse.item.answer *; item QuestionnaireResponse.item *
 create function fhir_meta."to:QuestionnaireResponse.item"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{answer,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22039,8 +21433,8 @@ begin
       '"_text": ' || (p -> '_text')::text,
       '"answer": ' || case when p -> 'answer' @? '$ ? (exists(@."value") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item.answer"(p -> 'answer') else (p -> 'answer')::text end,
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,text,_text,answer,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,definition,_definition,text,_text,answer,item}'::text[])) || '}' end
+$$;
 
 -- An array of QuestionnaireResponse.item to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:QuestionnaireResponse.item"(p jsonb) returns text
@@ -22052,7 +21446,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:QuestionnaireResponse.item"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{answer,item}' then fhir_meta."to:QuestionnaireResponse.item"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22086,12 +21480,9 @@ end $$;
 
 -- QuestionnaireResponse.item.answer to FHIR: value[x] boolean|decimal|integer|date|dateTime|time|string|uri|Attachment|Coding|Quantity|Reference; item QuestionnaireResponse.item *
 create function fhir_meta."to:QuestionnaireResponse.item.answer"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value,item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22112,8 +21503,8 @@ begin
         else fhir.choice_to_fhir('value', p -> 'value', '{boolean,decimal,integer,date,dateTime,time,string,uri,Attachment,Coding,Quantity,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
       '"item": ' || case when p -> 'item' @? '$ ? (exists(@."answer") || exists(@."item"))' then fhir_meta."to[]:QuestionnaireResponse.item"(p -> 'item') else (p -> 'item')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,value,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value,item}'::text[])) || '}' end
+$$;
 
 -- An array of QuestionnaireResponse.item.answer to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:QuestionnaireResponse.item.answer"(p jsonb) returns text
@@ -22125,7 +21516,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:QuestionnaireResponse.item.answer"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value,item}' then fhir_meta."to:QuestionnaireResponse.item.answer"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22288,12 +21679,9 @@ end $$;
 
 -- RequestGroup.action to FHIR: relatedAction RequestGroup.action.relatedAction *; timing[x] dateTime|Age|Period|Duration|Range|Timing; participant Reference *; resource Reference; action RequestGroup.action *
 create function fhir_meta."to:RequestGroup.action"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timing,participant,resource,action}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{relatedAction,timing,participant,resource,action}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22335,8 +21723,8 @@ begin
       '"_cardinalityBehavior": ' || (p -> '_cardinalityBehavior')::text,
       '"resource": ' || fhir.ref_to_fhir(p -> 'resource'),
       '"action": ' || case when p -> 'action' @? '$ ? (exists(@."relatedAction") || exists(@."timing") || exists(@."participant") || exists(@."resource") || exists(@."action"))' then fhir_meta."to[]:RequestGroup.action"(p -> 'action') else (p -> 'action')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,documentation,condition,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,resource,action}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,prefix,_prefix,title,_title,description,_description,textEquivalent,_textEquivalent,priority,_priority,code,documentation,condition,relatedAction,timing,participant,type,groupingBehavior,_groupingBehavior,selectionBehavior,_selectionBehavior,requiredBehavior,_requiredBehavior,precheckBehavior,_precheckBehavior,cardinalityBehavior,_cardinalityBehavior,resource,action}'::text[])) || '}' end
+$$;
 
 -- An array of RequestGroup.action to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:RequestGroup.action"(p jsonb) returns text
@@ -22348,7 +21736,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RequestGroup.action"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{relatedAction,timing,participant,resource,action}' then fhir_meta."to:RequestGroup.action"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22392,12 +21780,9 @@ end $$;
 
 -- RequestGroup.action.relatedAction to FHIR: offset[x] Duration|Range
 create function fhir_meta."to:RequestGroup.action.relatedAction"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{offset}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22411,8 +21796,8 @@ begin
         when p -> 'offset' ? 'Range' and (p -> 'offset') - 'Range' = '{}' then '"offsetRange": ' || (p -> 'offset' -> 'Range')::text
         else fhir.choice_to_fhir('offset', p -> 'offset', '{Duration,Range}') end end,
       '"offset": ' || (p -> 'offset')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,actionId,_actionId,relationship,_relationship,offset}'::text[])) || '}' end
+$$;
 
 -- An array of RequestGroup.action.relatedAction to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:RequestGroup.action.relatedAction"(p jsonb) returns text
@@ -22424,7 +21809,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RequestGroup.action.relatedAction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:RequestGroup.action.relatedAction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22645,12 +22030,9 @@ end $$;
 
 -- ResearchElementDefinition.characteristic to FHIR: definition[x] CodeableConcept|canonical|Expression|DataRequirement; usageContext UsageContext *; studyEffective[x] dateTime|Period|Duration|Timing; participantEffective[x] dateTime|Period|Duration|Timing
 create function fhir_meta."to:ResearchElementDefinition.characteristic"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definition,usageContext,studyEffective,participantEffective}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{definition,usageContext,studyEffective,participantEffective}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22690,8 +22072,8 @@ begin
       '"participantEffectiveTimeFromStart": ' || (p -> 'participantEffectiveTimeFromStart')::text,
       '"participantEffectiveGroupMeasure": ' || (p -> 'participantEffectiveGroupMeasure')::text,
       '"_participantEffectiveGroupMeasure": ' || (p -> '_participantEffectiveGroupMeasure')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,definition,usageContext,exclude,_exclude,unitOfMeasure,studyEffectiveDescription,_studyEffectiveDescription,studyEffective,studyEffectiveTimeFromStart,studyEffectiveGroupMeasure,_studyEffectiveGroupMeasure,participantEffectiveDescription,_participantEffectiveDescription,participantEffective,participantEffectiveTimeFromStart,participantEffectiveGroupMeasure,_participantEffectiveGroupMeasure}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,definition,usageContext,exclude,_exclude,unitOfMeasure,studyEffectiveDescription,_studyEffectiveDescription,studyEffective,studyEffectiveTimeFromStart,studyEffectiveGroupMeasure,_studyEffectiveGroupMeasure,participantEffectiveDescription,_participantEffectiveDescription,participantEffective,participantEffectiveTimeFromStart,participantEffectiveGroupMeasure,_participantEffectiveGroupMeasure}'::text[])) || '}' end
+$$;
 
 -- An array of ResearchElementDefinition.characteristic to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ResearchElementDefinition.characteristic"(p jsonb) returns text
@@ -22703,7 +22085,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchElementDefinition.characteristic"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{definition,usageContext,studyEffective,participantEffective}' then fhir_meta."to:ResearchElementDefinition.characteristic"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22838,12 +22220,9 @@ end $$;
 
 -- ResearchStudy.associatedParty to FHIR: party Reference
 create function fhir_meta."to:ResearchStudy.associatedParty"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{party}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22854,8 +22233,8 @@ begin
       '"period": ' || (p -> 'period')::text,
       '"classifier": ' || (p -> 'classifier')::text,
       '"party": ' || fhir.ref_to_fhir(p -> 'party'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,role,period,classifier,party}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,role,period,classifier,party}'::text[])) || '}' end
+$$;
 
 -- An array of ResearchStudy.associatedParty to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ResearchStudy.associatedParty"(p jsonb) returns text
@@ -22867,7 +22246,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchStudy.associatedParty"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:ResearchStudy.associatedParty"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22900,12 +22279,9 @@ end $$;
 
 -- ResearchStudy.comparisonGroup to FHIR: intendedExposure Reference *; observedGroup Reference
 create function fhir_meta."to:ResearchStudy.comparisonGroup"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{intendedExposure,observedGroup}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22919,8 +22295,8 @@ begin
       '"_description": ' || (p -> '_description')::text,
       '"intendedExposure": ' || fhir.refs_to_fhir(p -> 'intendedExposure'),
       '"observedGroup": ' || fhir.ref_to_fhir(p -> 'observedGroup'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,name,_name,type,description,_description,intendedExposure,observedGroup}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,linkId,_linkId,name,_name,type,description,_description,intendedExposure,observedGroup}'::text[])) || '}' end
+$$;
 
 -- An array of ResearchStudy.comparisonGroup to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ResearchStudy.comparisonGroup"(p jsonb) returns text
@@ -22932,7 +22308,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchStudy.comparisonGroup"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{intendedExposure,observedGroup}' then fhir_meta."to:ResearchStudy.comparisonGroup"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22966,12 +22342,9 @@ end $$;
 
 -- ResearchStudy.outcomeMeasure to FHIR: reference Reference
 create function fhir_meta."to:ResearchStudy.outcomeMeasure"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{reference}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -22982,8 +22355,8 @@ begin
       '"description": ' || (p -> 'description')::text,
       '"_description": ' || (p -> '_description')::text,
       '"reference": ' || fhir.ref_to_fhir(p -> 'reference'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,description,_description,reference}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,description,_description,reference}'::text[])) || '}' end
+$$;
 
 -- An array of ResearchStudy.outcomeMeasure to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p jsonb) returns text
@@ -22995,7 +22368,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ResearchStudy.outcomeMeasure"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:ResearchStudy.outcomeMeasure"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23028,12 +22401,9 @@ end $$;
 
 -- ResearchStudy.recruitment to FHIR: eligibility Reference; actualGroup Reference
 create function fhir_meta."to:ResearchStudy.recruitment"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{eligibility,actualGroup}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23044,8 +22414,8 @@ begin
       '"_actualNumber": ' || (p -> '_actualNumber')::text,
       '"eligibility": ' || fhir.ref_to_fhir(p -> 'eligibility'),
       '"actualGroup": ' || fhir.ref_to_fhir(p -> 'actualGroup'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,targetNumber,_targetNumber,actualNumber,_actualNumber,eligibility,actualGroup}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,targetNumber,_targetNumber,actualNumber,_actualNumber,eligibility,actualGroup}'::text[])) || '}' end
+$$;
 
 -- ResearchStudy.recruitment from FHIR: eligibility Reference; actualGroup Reference
 create function fhir_meta."from:ResearchStudy.recruitment"(p jsonb) returns jsonb
@@ -23172,12 +22542,9 @@ end $$;
 
 -- RiskAssessment.prediction to FHIR: probability[x] decimal|Range; when[x] Period|Range
 create function fhir_meta."to:RiskAssessment.prediction"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{probability,when}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{probability,when}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23198,8 +22565,8 @@ begin
       '"when": ' || (p -> 'when')::text),
       '"rationale": ' || (p -> 'rationale')::text,
       '"_rationale": ' || (p -> '_rationale')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,outcome,probability,qualitativeRisk,relativeRisk,_relativeRisk,when,rationale,_rationale}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,outcome,probability,qualitativeRisk,relativeRisk,_relativeRisk,when,rationale,_rationale}'::text[])) || '}' end
+$$;
 
 -- An array of RiskAssessment.prediction to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:RiskAssessment.prediction"(p jsonb) returns text
@@ -23211,7 +22578,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RiskAssessment.prediction"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{probability,when}' then fhir_meta."to:RiskAssessment.prediction"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23328,12 +22695,9 @@ end $$;
 
 -- RiskEvidenceSynthesis.certainty to FHIR: note Annotation *; certaintySubcomponent RiskEvidenceSynthesis.certainty.certaintySubcomponent *
 create function fhir_meta."to:RiskEvidenceSynthesis.certainty"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note,certaintySubcomponent}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23341,8 +22705,8 @@ begin
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
       '"certaintySubcomponent": ' || case when p -> 'certaintySubcomponent' @? '$ ? (exists(@."note"))' then fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> 'certaintySubcomponent') else (p -> 'certaintySubcomponent')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,rating,note,certaintySubcomponent}'::text[])) || '}' end
+$$;
 
 -- An array of RiskEvidenceSynthesis.certainty to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p jsonb) returns text
@@ -23354,7 +22718,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RiskEvidenceSynthesis.certainty"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:RiskEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23388,12 +22752,9 @@ end $$;
 
 -- RiskEvidenceSynthesis.certainty.certaintySubcomponent to FHIR: note Annotation *
 create function fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23401,8 +22762,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"rating": ' || (p -> 'rating')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,rating,note}'::text[])) || '}' end
+$$;
 
 -- An array of RiskEvidenceSynthesis.certainty.certaintySubcomponent to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p jsonb) returns text
@@ -23414,7 +22775,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23678,12 +23039,9 @@ end $$;
 
 -- Signature to FHIR: who Reference; onBehalfOf Reference
 create function fhir_meta."to:Signature"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23698,8 +23056,8 @@ begin
       '"_sigFormat": ' || (p -> '_sigFormat')::text,
       '"data": ' || (p -> 'data')::text,
       '"_data": ' || (p -> '_data')::text,
-      fhir.members(p - '{id,_id,extension,type,when,_when,who,onBehalfOf,targetFormat,_targetFormat,sigFormat,_sigFormat,data,_data}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,type,when,_when,who,onBehalfOf,targetFormat,_targetFormat,sigFormat,_sigFormat,data,_data}'::text[])) || '}' end
+$$;
 
 -- An array of Signature to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Signature"(p jsonb) returns text
@@ -23711,7 +23069,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Signature"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Signature"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23845,12 +23203,9 @@ end $$;
 
 -- Specimen.collection to FHIR: collector Reference; collected[x] dateTime|Period; fastingStatus[x] CodeableConcept|Duration
 create function fhir_meta."to:Specimen.collection"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collected,fastingStatus}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{collector,collected,fastingStatus}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23870,8 +23225,8 @@ begin
         when p -> 'fastingStatus' ? 'Duration' and (p -> 'fastingStatus') - 'Duration' = '{}' then '"fastingStatusDuration": ' || (p -> 'fastingStatus' -> 'Duration')::text
         else fhir.choice_to_fhir('fastingStatus', p -> 'fastingStatus', '{CodeableConcept,Duration}') end end,
       '"fastingStatus": ' || (p -> 'fastingStatus')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,collector,collected,duration,quantity,method,bodySite,fastingStatus}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,collector,collected,duration,quantity,method,bodySite,fastingStatus}'::text[])) || '}' end
+$$;
 
 -- Specimen.collection from FHIR: collector Reference; collected[x] dateTime|Period; fastingStatus[x] CodeableConcept|Duration
 create function fhir_meta."from:Specimen.collection"(p jsonb) returns jsonb
@@ -23893,12 +23248,9 @@ end $$;
 
 -- Specimen.container to FHIR: identifier Identifier *; additive[x] CodeableConcept|Reference
 create function fhir_meta."to:Specimen.container"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additive}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,additive}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23914,8 +23266,8 @@ begin
         when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then '"additiveReference": ' || fhir.ref_to_fhir(p -> 'additive' -> 'Reference')
         else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
       '"additive": ' || (p -> 'additive')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,description,_description,type,capacity,specimenQuantity,additive}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,description,_description,type,capacity,specimenQuantity,additive}'::text[])) || '}' end
+$$;
 
 -- An array of Specimen.container to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Specimen.container"(p jsonb) returns text
@@ -23927,7 +23279,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Specimen.container"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,additive}' then fhir_meta."to:Specimen.container"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23963,12 +23315,9 @@ end $$;
 
 -- Specimen.processing to FHIR: additive Reference *; time[x] dateTime|Period
 create function fhir_meta."to:Specimen.processing"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive,time}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -23982,8 +23331,8 @@ begin
         when p -> 'time' ? 'Period' and (p -> 'time') - 'Period' = '{}' then '"timePeriod": ' || (p -> 'time' -> 'Period')::text
         else fhir.choice_to_fhir('time', p -> 'time', '{dateTime,Period}') end end,
       '"time": ' || (p -> 'time')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,description,_description,procedure,additive,time}'::text[])) || '}' end
+$$;
 
 -- An array of Specimen.processing to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Specimen.processing"(p jsonb) returns text
@@ -23995,7 +23344,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Specimen.processing"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:Specimen.processing"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24070,12 +23419,9 @@ end $$;
 
 -- SpecimenDefinition.typeTested to FHIR: container SpecimenDefinition.typeTested.container
 create function fhir_meta."to:SpecimenDefinition.typeTested"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{container}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24091,8 +23437,8 @@ begin
       '"retentionTime": ' || (p -> 'retentionTime')::text,
       '"rejectionCriterion": ' || (p -> 'rejectionCriterion')::text,
       '"handling": ' || (p -> 'handling')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,isDerived,_isDerived,type,preference,_preference,container,requirement,_requirement,retentionTime,rejectionCriterion,handling}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,isDerived,_isDerived,type,preference,_preference,container,requirement,_requirement,retentionTime,rejectionCriterion,handling}'::text[])) || '}' end
+$$;
 
 -- An array of SpecimenDefinition.typeTested to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SpecimenDefinition.typeTested"(p jsonb) returns text
@@ -24104,7 +23450,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SpecimenDefinition.typeTested"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{container}' then fhir_meta."to:SpecimenDefinition.typeTested"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24137,12 +23483,9 @@ end $$;
 
 -- SpecimenDefinition.typeTested.container to FHIR: minimumVolume[x] Quantity|string; additive SpecimenDefinition.typeTested.container.additive *
 create function fhir_meta."to:SpecimenDefinition.typeTested.container"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolume,additive}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{minimumVolume,additive}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24161,8 +23504,8 @@ begin
       '"additive": ' || case when p -> 'additive' @? '$ ? (exists(@."additive"))' then fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p -> 'additive') else (p -> 'additive')::text end,
       '"preparation": ' || (p -> 'preparation')::text,
       '"_preparation": ' || (p -> '_preparation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,cap,description,_description,capacity,minimumVolume,additive,preparation,_preparation}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,cap,description,_description,capacity,minimumVolume,additive,preparation,_preparation}'::text[])) || '}' end
+$$;
 
 -- SpecimenDefinition.typeTested.container from FHIR: minimumVolume[x] Quantity|string; additive SpecimenDefinition.typeTested.container.additive *
 create function fhir_meta."from:SpecimenDefinition.typeTested.container"(p jsonb) returns jsonb
@@ -24181,12 +23524,9 @@ end $$;
 
 -- SpecimenDefinition.typeTested.container.additive to FHIR: additive[x] CodeableConcept|Reference
 create function fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{additive}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24196,8 +23536,8 @@ begin
         when p -> 'additive' ? 'Reference' and (p -> 'additive') - 'Reference' = '{}' then '"additiveReference": ' || fhir.ref_to_fhir(p -> 'additive' -> 'Reference')
         else fhir.choice_to_fhir('additive', p -> 'additive', '{CodeableConcept,Reference}') end end,
       '"additive": ' || (p -> 'additive')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,additive}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,additive}'::text[])) || '}' end
+$$;
 
 -- An array of SpecimenDefinition.typeTested.container.additive to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive"(p jsonb) returns text
@@ -24209,7 +23549,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{additive}' then fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24322,19 +23662,16 @@ end $$;
 
 -- StructureDefinition.differential to FHIR: element ElementDefinition *
 create function fhir_meta."to:StructureDefinition.differential"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"element": ' || case when p -> 'element' @? '$ ? (exists(@."defaultValue") || exists(@."fixed") || exists(@."pattern") || exists(@."example") || exists(@."minValue") || exists(@."maxValue"))' then fhir_meta."to[]:ElementDefinition"(p -> 'element') else (p -> 'element')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}' end
+$$;
 
 -- StructureDefinition.differential from FHIR: element ElementDefinition *
 create function fhir_meta."from:StructureDefinition.differential"(p jsonb) returns jsonb
@@ -24349,19 +23686,16 @@ end $$;
 
 -- StructureDefinition.snapshot to FHIR: element ElementDefinition *
 create function fhir_meta."to:StructureDefinition.snapshot"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{element}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"element": ' || case when p -> 'element' @? '$ ? (exists(@."defaultValue") || exists(@."fixed") || exists(@."pattern") || exists(@."example") || exists(@."minValue") || exists(@."maxValue"))' then fhir_meta."to[]:ElementDefinition"(p -> 'element') else (p -> 'element')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,element}'::text[])) || '}' end
+$$;
 
 -- StructureDefinition.snapshot from FHIR: element ElementDefinition *
 create function fhir_meta."from:StructureDefinition.snapshot"(p jsonb) returns jsonb
@@ -24438,12 +23772,9 @@ end $$;
 
 -- StructureMap.group to FHIR: rule StructureMap.group.rule *
 create function fhir_meta."to:StructureMap.group"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{rule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24458,8 +23789,8 @@ begin
       '"_documentation": ' || (p -> '_documentation')::text,
       '"input": ' || (p -> 'input')::text,
       '"rule": ' || case when p -> 'rule' @? '$ ? (exists(@."source") || exists(@."target") || exists(@."rule"))' then fhir_meta."to[]:StructureMap.group.rule"(p -> 'rule') else (p -> 'rule')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,extends,_extends,typeMode,_typeMode,documentation,_documentation,input,rule}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,extends,_extends,typeMode,_typeMode,documentation,_documentation,input,rule}'::text[])) || '}' end
+$$;
 
 -- An array of StructureMap.group to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:StructureMap.group"(p jsonb) returns text
@@ -24471,7 +23802,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{rule}' then fhir_meta."to:StructureMap.group"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24504,12 +23835,9 @@ end $$;
 
 -- StructureMap.group.rule to FHIR: source StructureMap.group.rule.source *; target StructureMap.group.rule.target *; rule StructureMap.group.rule *
 create function fhir_meta."to:StructureMap.group.rule"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source,target,rule}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24522,8 +23850,8 @@ begin
       '"dependent": ' || (p -> 'dependent')::text,
       '"documentation": ' || (p -> 'documentation')::text,
       '"_documentation": ' || (p -> '_documentation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,source,target,rule,dependent,documentation,_documentation}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,source,target,rule,dependent,documentation,_documentation}'::text[])) || '}' end
+$$;
 
 -- An array of StructureMap.group.rule to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:StructureMap.group.rule"(p jsonb) returns text
@@ -24535,7 +23863,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source,target,rule}' then fhir_meta."to:StructureMap.group.rule"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24570,12 +23898,9 @@ end $$;
 
 -- StructureMap.group.rule.source to FHIR: defaultValue[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:StructureMap.group.rule.source"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{defaultValue}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24653,8 +23978,8 @@ begin
       '"_check": ' || (p -> '_check')::text,
       '"logMessage": ' || (p -> 'logMessage')::text,
       '"_logMessage": ' || (p -> '_logMessage')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,min,_min,max,_max,type,_type,defaultValue,element,_element,listMode,_listMode,variable,_variable,condition,_condition,check,_check,logMessage,_logMessage}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,min,_min,max,_max,type,_type,defaultValue,element,_element,listMode,_listMode,variable,_variable,condition,_condition,check,_check,logMessage,_logMessage}'::text[])) || '}' end
+$$;
 
 -- An array of StructureMap.group.rule.source to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:StructureMap.group.rule.source"(p jsonb) returns text
@@ -24666,7 +23991,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule.source"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{defaultValue}' then fhir_meta."to:StructureMap.group.rule.source"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24768,12 +24093,9 @@ end $$;
 
 -- StructureMap.group.rule.target to FHIR: parameter StructureMap.group.rule.target.parameter *
 create function fhir_meta."to:StructureMap.group.rule.target"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24793,8 +24115,8 @@ begin
       '"transform": ' || (p -> 'transform')::text,
       '"_transform": ' || (p -> '_transform')::text,
       '"parameter": ' || case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p -> 'parameter') else (p -> 'parameter')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,contextType,_contextType,element,_element,variable,_variable,listMode,_listMode,listRuleId,_listRuleId,transform,_transform,parameter}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,context,_context,contextType,_contextType,element,_element,variable,_variable,listMode,_listMode,listRuleId,_listRuleId,transform,_transform,parameter}'::text[])) || '}' end
+$$;
 
 -- An array of StructureMap.group.rule.target to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:StructureMap.group.rule.target"(p jsonb) returns text
@@ -24806,7 +24128,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{parameter}' then fhir_meta."to:StructureMap.group.rule.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24839,12 +24161,9 @@ end $$;
 
 -- StructureMap.group.rule.target.parameter to FHIR: value[x] id|string|boolean|integer|decimal
 create function fhir_meta."to:StructureMap.group.rule.target.parameter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -24857,8 +24176,8 @@ begin
         when p -> 'value' ? 'decimal' and (p -> 'value') - 'decimal' = '{}' then '"valueDecimal": ' || (p -> 'value' -> 'decimal')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{id,string,boolean,integer,decimal}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,value}'::text[])) || '}' end
+$$;
 
 -- An array of StructureMap.group.rule.target.parameter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p jsonb) returns text
@@ -24870,7 +24189,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:StructureMap.group.rule.target.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:StructureMap.group.rule.target.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24995,12 +24314,9 @@ end $$;
 
 -- Substance.ingredient to FHIR: substance[x] CodeableConcept|Reference
 create function fhir_meta."to:Substance.ingredient"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25011,8 +24327,8 @@ begin
         when p -> 'substance' ? 'Reference' and (p -> 'substance') - 'Reference' = '{}' then '"substanceReference": ' || fhir.ref_to_fhir(p -> 'substance' -> 'Reference')
         else fhir.choice_to_fhir('substance', p -> 'substance', '{CodeableConcept,Reference}') end end,
       '"substance": ' || (p -> 'substance')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,substance}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,substance}'::text[])) || '}' end
+$$;
 
 -- An array of Substance.ingredient to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Substance.ingredient"(p jsonb) returns text
@@ -25024,7 +24340,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Substance.ingredient"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{substance}' then fhir_meta."to:Substance.ingredient"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25059,12 +24375,9 @@ end $$;
 
 -- Substance.instance to FHIR: identifier Identifier
 create function fhir_meta."to:Substance.instance"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25073,8 +24386,8 @@ begin
       '"expiry": ' || (p -> 'expiry')::text,
       '"_expiry": ' || (p -> '_expiry')::text,
       '"quantity": ' || (p -> 'quantity')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,expiry,_expiry,quantity}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,expiry,_expiry,quantity}'::text[])) || '}' end
+$$;
 
 -- An array of Substance.instance to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Substance.instance"(p jsonb) returns text
@@ -25086,7 +24399,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Substance.instance"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:Substance.instance"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25119,12 +24432,9 @@ end $$;
 
 -- SubstanceAmount to FHIR: amount[x] Quantity|Range|string
 create function fhir_meta."to:SubstanceAmount"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25139,8 +24449,8 @@ begin
       '"amountText": ' || (p -> 'amountText')::text,
       '"_amountText": ' || (p -> '_amountText')::text,
       '"referenceRange": ' || (p -> 'referenceRange')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,amount,amountType,amountText,_amountText,referenceRange}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,amount,amountType,amountText,_amountText,referenceRange}'::text[])) || '}' end
+$$;
 
 -- SubstanceAmount from FHIR: amount[x] Quantity|Range|string
 create function fhir_meta."from:SubstanceAmount"(p jsonb) returns jsonb
@@ -25196,12 +24506,9 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit to FHIR: linkage SubstanceNucleicAcid.subunit.linkage *; sugar SubstanceNucleicAcid.subunit.sugar *
 create function fhir_meta."to:SubstanceNucleicAcid.subunit"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{linkage,sugar}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25217,8 +24524,8 @@ begin
       '"threePrime": ' || (p -> 'threePrime')::text,
       '"linkage": ' || case when p -> 'linkage' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p -> 'linkage') else (p -> 'linkage')::text end,
       '"sugar": ' || case when p -> 'sugar' @? '$ ? (exists(@."identifier"))' then fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p -> 'sugar') else (p -> 'sugar')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,fivePrime,threePrime,linkage,sugar}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,fivePrime,threePrime,linkage,sugar}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceNucleicAcid.subunit to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p jsonb) returns text
@@ -25230,7 +24537,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceNucleicAcid.subunit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{linkage,sugar}' then fhir_meta."to:SubstanceNucleicAcid.subunit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25264,12 +24571,9 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit.linkage to FHIR: identifier Identifier
 create function fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25281,8 +24585,8 @@ begin
       '"_name": ' || (p -> '_name')::text,
       '"residueSite": ' || (p -> 'residueSite')::text,
       '"_residueSite": ' || (p -> '_residueSite')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,connectivity,_connectivity,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,connectivity,_connectivity,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceNucleicAcid.subunit.linkage to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) returns text
@@ -25294,7 +24598,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25327,12 +24631,9 @@ end $$;
 
 -- SubstanceNucleicAcid.subunit.sugar to FHIR: identifier Identifier
 create function fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25342,8 +24643,8 @@ begin
       '"_name": ' || (p -> '_name')::text,
       '"residueSite": ' || (p -> 'residueSite')::text,
       '"_residueSite": ' || (p -> '_residueSite')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,_name,residueSite,_residueSite}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceNucleicAcid.subunit.sugar to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) returns text
@@ -25355,7 +24656,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25426,20 +24727,17 @@ end $$;
 
 -- SubstancePolymer.monomerSet to FHIR: startingMaterial SubstancePolymer.monomerSet.startingMaterial *
 create function fhir_meta."to:SubstancePolymer.monomerSet"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{startingMaterial}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"ratioType": ' || (p -> 'ratioType')::text,
       '"startingMaterial": ' || case when p -> 'startingMaterial' @? '$ ? (exists(@."amount"))' then fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p -> 'startingMaterial') else (p -> 'startingMaterial')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,ratioType,startingMaterial}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,ratioType,startingMaterial}'::text[])) || '}' end
+$$;
 
 -- An array of SubstancePolymer.monomerSet to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstancePolymer.monomerSet"(p jsonb) returns text
@@ -25451,7 +24749,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.monomerSet"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{startingMaterial}' then fhir_meta."to:SubstancePolymer.monomerSet"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25484,12 +24782,9 @@ end $$;
 
 -- SubstancePolymer.monomerSet.startingMaterial to FHIR: amount SubstanceAmount
 create function fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25499,8 +24794,8 @@ begin
       '"isDefining": ' || (p -> 'isDefining')::text,
       '"_isDefining": ' || (p -> '_isDefining')::text,
       '"amount": ' || fhir_meta."to:SubstanceAmount"(p -> 'amount'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,isDefining,_isDefining,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,material,type,isDefining,_isDefining,amount}'::text[])) || '}' end
+$$;
 
 -- An array of SubstancePolymer.monomerSet.startingMaterial to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p jsonb) returns text
@@ -25512,7 +24807,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25545,12 +24840,9 @@ end $$;
 
 -- SubstancePolymer.repeat to FHIR: repeatUnit SubstancePolymer.repeat.repeatUnit *
 create function fhir_meta."to:SubstancePolymer.repeat"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeatUnit}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25561,8 +24853,8 @@ begin
       '"_averageMolecularFormula": ' || (p -> '_averageMolecularFormula')::text,
       '"repeatUnitAmountType": ' || (p -> 'repeatUnitAmountType')::text,
       '"repeatUnit": ' || case when p -> 'repeatUnit' @? '$ ? (exists(@."amount") || exists(@."degreeOfPolymerisation"))' then fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p -> 'repeatUnit') else (p -> 'repeatUnit')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,numberOfUnits,_numberOfUnits,averageMolecularFormula,_averageMolecularFormula,repeatUnitAmountType,repeatUnit}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,numberOfUnits,_numberOfUnits,averageMolecularFormula,_averageMolecularFormula,repeatUnitAmountType,repeatUnit}'::text[])) || '}' end
+$$;
 
 -- An array of SubstancePolymer.repeat to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstancePolymer.repeat"(p jsonb) returns text
@@ -25574,7 +24866,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.repeat"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{repeatUnit}' then fhir_meta."to:SubstancePolymer.repeat"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25607,12 +24899,9 @@ end $$;
 
 -- SubstancePolymer.repeat.repeatUnit to FHIR: amount SubstanceAmount; degreeOfPolymerisation SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation *
 create function fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount,degreeOfPolymerisation}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25623,8 +24912,8 @@ begin
       '"amount": ' || fhir_meta."to:SubstanceAmount"(p -> 'amount'),
       '"degreeOfPolymerisation": ' || case when p -> 'degreeOfPolymerisation' @? '$ ? (exists(@."amount"))' then fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> 'degreeOfPolymerisation') else (p -> 'degreeOfPolymerisation')::text end,
       '"structuralRepresentation": ' || (p -> 'structuralRepresentation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,orientationOfPolymerisation,repeatUnit,_repeatUnit,amount,degreeOfPolymerisation,structuralRepresentation}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,orientationOfPolymerisation,repeatUnit,_repeatUnit,amount,degreeOfPolymerisation,structuralRepresentation}'::text[])) || '}' end
+$$;
 
 -- An array of SubstancePolymer.repeat.repeatUnit to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) returns text
@@ -25636,7 +24925,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{amount,degreeOfPolymerisation}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25670,20 +24959,17 @@ end $$;
 
 -- SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation to FHIR: amount SubstanceAmount
 create function fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
       '"modifierExtension": ' || (p -> 'modifierExtension')::text,
       '"degree": ' || (p -> 'degree')::text,
       '"amount": ' || fhir_meta."to:SubstanceAmount"(p -> 'amount'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,degree,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,degree,amount}'::text[])) || '}' end
+$$;
 
 -- An array of SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p jsonb) returns text
@@ -25695,7 +24981,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25764,12 +25050,9 @@ end $$;
 
 -- SubstanceProtein.subunit to FHIR: nTerminalModificationId Identifier; cTerminalModificationId Identifier
 create function fhir_meta."to:SubstanceProtein.subunit"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{nTerminalModificationId,cTerminalModificationId}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25787,8 +25070,8 @@ begin
       '"cTerminalModificationId": ' || fhir_meta."to:Identifier"(p -> 'cTerminalModificationId'),
       '"cTerminalModification": ' || (p -> 'cTerminalModification')::text,
       '"_cTerminalModification": ' || (p -> '_cTerminalModification')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,nTerminalModificationId,nTerminalModification,_nTerminalModification,cTerminalModificationId,cTerminalModification,_cTerminalModification}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,subunit,_subunit,sequence,_sequence,length,_length,sequenceAttachment,nTerminalModificationId,nTerminalModification,_nTerminalModification,cTerminalModificationId,cTerminalModification,_cTerminalModification}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceProtein.subunit to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceProtein.subunit"(p jsonb) returns text
@@ -25800,7 +25083,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceProtein.subunit"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."to:SubstanceProtein.subunit"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25873,12 +25156,9 @@ end $$;
 
 -- SubstanceReferenceInformation.classification to FHIR: source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.classification"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25887,8 +25167,8 @@ begin
       '"classification": ' || (p -> 'classification')::text,
       '"subtype": ' || (p -> 'subtype')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,domain,classification,subtype,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,domain,classification,subtype,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceReferenceInformation.classification to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceReferenceInformation.classification"(p jsonb) returns text
@@ -25900,7 +25180,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.classification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.classification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25933,12 +25213,9 @@ end $$;
 
 -- SubstanceReferenceInformation.gene to FHIR: source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.gene"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -25946,8 +25223,8 @@ begin
       '"geneSequenceOrigin": ' || (p -> 'geneSequenceOrigin')::text,
       '"gene": ' || (p -> 'gene')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,geneSequenceOrigin,gene,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,geneSequenceOrigin,gene,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceReferenceInformation.gene to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceReferenceInformation.gene"(p jsonb) returns text
@@ -25959,7 +25236,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.gene"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.gene"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25992,12 +25269,9 @@ end $$;
 
 -- SubstanceReferenceInformation.geneElement to FHIR: element Identifier; source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.geneElement"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{element,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26005,8 +25279,8 @@ begin
       '"type": ' || (p -> 'type')::text,
       '"element": ' || fhir_meta."to:Identifier"(p -> 'element'),
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,element,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,element,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceReferenceInformation.geneElement to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p jsonb) returns text
@@ -26018,7 +25292,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.geneElement"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{element,source}' then fhir_meta."to:SubstanceReferenceInformation.geneElement"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26052,12 +25326,9 @@ end $$;
 
 -- SubstanceReferenceInformation.target to FHIR: target Identifier; amount[x] Quantity|Range|string; source Reference *
 create function fhir_meta."to:SubstanceReferenceInformation.target"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amount,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{target,amount,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26075,8 +25346,8 @@ begin
       '"amount": ' || (p -> 'amount')::text),
       '"amountType": ' || (p -> 'amountType')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,target,type,interaction,organism,organismType,amount,amountType,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,target,type,interaction,organism,organismType,amount,amountType,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceReferenceInformation.target to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceReferenceInformation.target"(p jsonb) returns text
@@ -26088,7 +25359,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceReferenceInformation.target"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{target,amount,source}' then fhir_meta."to:SubstanceReferenceInformation.target"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26237,12 +25508,9 @@ end $$;
 
 -- SubstanceSpecification.code to FHIR: source Reference *
 create function fhir_meta."to:SubstanceSpecification.code"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26254,8 +25522,8 @@ begin
       '"comment": ' || (p -> 'comment')::text,
       '"_comment": ' || (p -> '_comment')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,status,statusDate,_statusDate,comment,_comment,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,status,statusDate,_statusDate,comment,_comment,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceSpecification.code to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceSpecification.code"(p jsonb) returns text
@@ -26267,7 +25535,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.code"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceSpecification.code"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26300,12 +25568,9 @@ end $$;
 
 -- SubstanceSpecification.moiety to FHIR: identifier Identifier; amount[x] Quantity|string
 create function fhir_meta."to:SubstanceSpecification.moiety"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier,amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26323,8 +25588,8 @@ begin
         when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then '"amountString": ' || (p -> 'amount' -> 'string')::text
         else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
       '"amount": ' || (p -> 'amount')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,role,identifier,name,_name,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,role,identifier,name,_name,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,amount}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceSpecification.moiety to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceSpecification.moiety"(p jsonb) returns text
@@ -26336,7 +25601,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.moiety"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier,amount}' then fhir_meta."to:SubstanceSpecification.moiety"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26373,12 +25638,9 @@ end $$;
 
 -- SubstanceSpecification.name to FHIR: synonym SubstanceSpecification.name *; translation SubstanceSpecification.name *; source Reference *
 create function fhir_meta."to:SubstanceSpecification.name"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{synonym,translation,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26396,8 +25658,8 @@ begin
       '"translation": ' || case when p -> 'translation' @? '$ ? (exists(@."synonym") || exists(@."translation") || exists(@."source"))' then fhir_meta."to[]:SubstanceSpecification.name"(p -> 'translation') else (p -> 'translation')::text end,
       '"official": ' || (p -> 'official')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,status,preferred,_preferred,language,domain,jurisdiction,synonym,translation,official,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,type,status,preferred,_preferred,language,domain,jurisdiction,synonym,translation,official,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceSpecification.name to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceSpecification.name"(p jsonb) returns text
@@ -26409,7 +25671,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.name"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{synonym,translation,source}' then fhir_meta."to:SubstanceSpecification.name"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26444,12 +25706,9 @@ end $$;
 
 -- SubstanceSpecification.property to FHIR: definingSubstance[x] Reference|CodeableConcept; amount[x] Quantity|string
 create function fhir_meta."to:SubstanceSpecification.property"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstance,amount}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{definingSubstance,amount}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26468,8 +25727,8 @@ begin
         when p -> 'amount' ? 'string' and (p -> 'amount') - 'string' = '{}' then '"amountString": ' || (p -> 'amount' -> 'string')::text
         else fhir.choice_to_fhir('amount', p -> 'amount', '{Quantity,string}') end end,
       '"amount": ' || (p -> 'amount')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,category,code,parameters,_parameters,definingSubstance,amount}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,category,code,parameters,_parameters,definingSubstance,amount}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceSpecification.property to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceSpecification.property"(p jsonb) returns text
@@ -26481,7 +25740,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.property"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{definingSubstance,amount}' then fhir_meta."to:SubstanceSpecification.property"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26520,12 +25779,9 @@ end $$;
 
 -- SubstanceSpecification.relationship to FHIR: substance[x] Reference|CodeableConcept; amount[x] Quantity|Range|Ratio|string; source Reference *
 create function fhir_meta."to:SubstanceSpecification.relationship"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance,amount,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{substance,amount,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26548,8 +25804,8 @@ begin
       '"amountRatioLowLimit": ' || (p -> 'amountRatioLowLimit')::text,
       '"amountType": ' || (p -> 'amountType')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,substance,relationship,isDefining,_isDefining,amount,amountRatioLowLimit,amountType,source}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,substance,relationship,isDefining,_isDefining,amount,amountRatioLowLimit,amountType,source}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceSpecification.relationship to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceSpecification.relationship"(p jsonb) returns text
@@ -26561,7 +25817,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.relationship"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{substance,amount,source}' then fhir_meta."to:SubstanceSpecification.relationship"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26603,12 +25859,9 @@ end $$;
 
 -- SubstanceSpecification.structure to FHIR: isotope SubstanceSpecification.structure.isotope *; source Reference *
 create function fhir_meta."to:SubstanceSpecification.structure"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{isotope,source}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26623,8 +25876,8 @@ begin
       '"molecularWeight": ' || (p -> 'molecularWeight')::text,
       '"source": ' || fhir.refs_to_fhir(p -> 'source'),
       '"representation": ' || (p -> 'representation')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,molecularFormulaByMoiety,_molecularFormulaByMoiety,isotope,molecularWeight,source,representation}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,stereochemistry,opticalActivity,molecularFormula,_molecularFormula,molecularFormulaByMoiety,_molecularFormulaByMoiety,isotope,molecularWeight,source,representation}'::text[])) || '}' end
+$$;
 
 -- SubstanceSpecification.structure from FHIR: isotope SubstanceSpecification.structure.isotope *; source Reference *
 create function fhir_meta."from:SubstanceSpecification.structure"(p jsonb) returns jsonb
@@ -26640,12 +25893,9 @@ end $$;
 
 -- SubstanceSpecification.structure.isotope to FHIR: identifier Identifier
 create function fhir_meta."to:SubstanceSpecification.structure.isotope"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{identifier}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26655,8 +25905,8 @@ begin
       '"substitution": ' || (p -> 'substitution')::text,
       '"halfLife": ' || (p -> 'halfLife')::text,
       '"molecularWeight": ' || (p -> 'molecularWeight')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,substitution,halfLife,molecularWeight}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,name,substitution,halfLife,molecularWeight}'::text[])) || '}' end
+$$;
 
 -- An array of SubstanceSpecification.structure.isotope to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SubstanceSpecification.structure.isotope"(p jsonb) returns text
@@ -26668,7 +25918,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SubstanceSpecification.structure.isotope"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceSpecification.structure.isotope"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26760,12 +26010,9 @@ end $$;
 
 -- SupplyDelivery.suppliedItem to FHIR: item[x] CodeableConcept|Reference
 create function fhir_meta."to:SupplyDelivery.suppliedItem"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{item}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26776,8 +26023,8 @@ begin
         when p -> 'item' ? 'Reference' and (p -> 'item') - 'Reference' = '{}' then '"itemReference": ' || fhir.ref_to_fhir(p -> 'item' -> 'Reference')
         else fhir.choice_to_fhir('item', p -> 'item', '{CodeableConcept,Reference}') end end,
       '"item": ' || (p -> 'item')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,item}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,quantity,item}'::text[])) || '}' end
+$$;
 
 -- SupplyDelivery.suppliedItem from FHIR: item[x] CodeableConcept|Reference
 create function fhir_meta."from:SupplyDelivery.suppliedItem"(p jsonb) returns jsonb
@@ -26865,12 +26112,9 @@ end $$;
 
 -- SupplyRequest.parameter to FHIR: value[x] CodeableConcept|Quantity|Range|boolean
 create function fhir_meta."to:SupplyRequest.parameter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -26883,8 +26127,8 @@ begin
         when p -> 'value' ? 'boolean' and (p -> 'value') - 'boolean' = '{}' then '"valueBoolean": ' || (p -> 'value' -> 'boolean')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,boolean}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,code,value}'::text[])) || '}' end
+$$;
 
 -- An array of SupplyRequest.parameter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:SupplyRequest.parameter"(p jsonb) returns text
@@ -26896,7 +26140,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:SupplyRequest.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:SupplyRequest.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27019,12 +26263,9 @@ end $$;
 
 -- Task.input to FHIR: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:Task.input"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27083,8 +26324,8 @@ begin
         when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then '"valueMeta": ' || fhir_meta."to:Meta"(p -> 'value' -> 'Meta')
         else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}' end
+$$;
 
 -- An array of Task.input to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Task.input"(p jsonb) returns text
@@ -27096,7 +26337,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Task.input"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.input"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27198,12 +26439,9 @@ end $$;
 
 -- Task.output to FHIR: value[x] base64Binary|boolean|canonical|code|date|dateTime|decimal|id|instant|integer|markdown|oid|positiveInt|string|time|unsignedInt|uri|url|uuid|Address|Age|Annotation|Attachment|CodeableConcept|Coding|ContactPoint|Count|Distance|Duration|HumanName|Identifier|Money|Period|Quantity|Range|Ratio|Reference|SampledData|Signature|Timing|ContactDetail|Contributor|DataRequirement|Expression|ParameterDefinition|RelatedArtifact|TriggerDefinition|UsageContext|Dosage|Meta
 create function fhir_meta."to:Task.output"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27262,8 +26500,8 @@ begin
         when p -> 'value' ? 'Meta' and (p -> 'value') - 'Meta' = '{}' then '"valueMeta": ' || fhir_meta."to:Meta"(p -> 'value' -> 'Meta')
         else fhir.choice_to_fhir('value', p -> 'value', '{base64Binary,boolean,canonical,code,date,dateTime,decimal,id,instant,integer,markdown,oid,positiveInt,string,time,unsignedInt,uri,url,uuid,Address,Age,Annotation,Attachment,CodeableConcept,Coding,ContactPoint,Count,Distance,Duration,HumanName,Identifier,Money,Period,Quantity,Range,Ratio,Reference,SampledData,Signature,Timing,ContactDetail,Contributor,DataRequirement,Expression,ParameterDefinition,RelatedArtifact,TriggerDefinition,UsageContext,Dosage,Meta}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,type,value}'::text[])) || '}' end
+$$;
 
 -- An array of Task.output to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Task.output"(p jsonb) returns text
@@ -27275,7 +26513,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Task.output"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.output"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27377,12 +26615,9 @@ end $$;
 
 -- Task.restriction to FHIR: recipient Reference *
 create function fhir_meta."to:Task.restriction"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{recipient}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27391,8 +26626,8 @@ begin
       '"_repetitions": ' || (p -> '_repetitions')::text,
       '"period": ' || (p -> 'period')::text,
       '"recipient": ' || fhir.refs_to_fhir(p -> 'recipient'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,repetitions,_repetitions,period,recipient}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,repetitions,_repetitions,period,recipient}'::text[])) || '}' end
+$$;
 
 -- Task.restriction from FHIR: recipient Reference *
 create function fhir_meta."from:Task.restriction"(p jsonb) returns jsonb
@@ -27592,12 +26827,9 @@ end $$;
 
 -- TestScript.fixture to FHIR: resource Reference
 create function fhir_meta."to:TestScript.fixture"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{resource}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27607,8 +26839,8 @@ begin
       '"autodelete": ' || (p -> 'autodelete')::text,
       '"_autodelete": ' || (p -> '_autodelete')::text,
       '"resource": ' || fhir.ref_to_fhir(p -> 'resource'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,autocreate,_autocreate,autodelete,_autodelete,resource}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,autocreate,_autocreate,autodelete,_autodelete,resource}'::text[])) || '}' end
+$$;
 
 -- An array of TestScript.fixture to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:TestScript.fixture"(p jsonb) returns text
@@ -27620,7 +26852,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:TestScript.fixture"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:TestScript.fixture"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27653,12 +26885,9 @@ end $$;
 
 -- Timing to FHIR: repeat Timing.repeat
 create function fhir_meta."to:Timing"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{repeat}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27667,8 +26896,8 @@ begin
       '"_event": ' || (p -> '_event')::text,
       '"repeat": ' || fhir_meta."to:Timing.repeat"(p -> 'repeat'),
       '"code": ' || (p -> 'code')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,event,_event,repeat,code}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,event,_event,repeat,code}'::text[])) || '}' end
+$$;
 
 -- An array of Timing to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:Timing"(p jsonb) returns text
@@ -27680,7 +26909,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:Timing"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{repeat}' then fhir_meta."to:Timing"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27713,12 +26942,9 @@ end $$;
 
 -- Timing.repeat to FHIR: bounds[x] Duration|Range|Period
 create function fhir_meta."to:Timing.repeat"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{bounds}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{bounds}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27756,8 +26982,8 @@ begin
       '"_when": ' || (p -> '_when')::text,
       '"offset": ' || (p -> 'offset')::text,
       '"_offset": ' || (p -> '_offset')::text,
-      fhir.members(p - '{id,_id,extension,bounds,count,_count,countMax,_countMax,duration,_duration,durationMax,_durationMax,durationUnit,_durationUnit,frequency,_frequency,frequencyMax,_frequencyMax,period,_period,periodMax,_periodMax,periodUnit,_periodUnit,dayOfWeek,_dayOfWeek,timeOfDay,_timeOfDay,when,_when,offset,_offset}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,bounds,count,_count,countMax,_countMax,duration,_duration,durationMax,_durationMax,durationUnit,_durationUnit,frequency,_frequency,frequencyMax,_frequencyMax,period,_period,periodMax,_periodMax,periodUnit,_periodUnit,dayOfWeek,_dayOfWeek,timeOfDay,_timeOfDay,when,_when,offset,_offset}'::text[])) || '}' end
+$$;
 
 -- Timing.repeat from FHIR: bounds[x] Duration|Range|Period
 create function fhir_meta."from:Timing.repeat"(p jsonb) returns jsonb
@@ -27775,12 +27001,9 @@ end $$;
 
 -- TriggerDefinition to FHIR: timing[x] Timing|Reference|date|dateTime; data DataRequirement *
 create function fhir_meta."to:TriggerDefinition"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,data}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{timing,data}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27797,8 +27020,8 @@ begin
       '"timing": ' || (p -> 'timing')::text),
       '"data": ' || case when p -> 'data' @? '$ ? (exists(@."subject") || exists(@."dateFilter"))' then fhir_meta."to[]:DataRequirement"(p -> 'data') else (p -> 'data')::text end,
       '"condition": ' || (p -> 'condition')::text,
-      fhir.members(p - '{id,_id,extension,type,_type,name,_name,timing,data,condition}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,type,_type,name,_name,timing,data,condition}'::text[])) || '}' end
+$$;
 
 -- An array of TriggerDefinition to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:TriggerDefinition"(p jsonb) returns text
@@ -27810,7 +27033,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:TriggerDefinition"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{timing,data}' then fhir_meta."to:TriggerDefinition"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27850,12 +27073,9 @@ end $$;
 
 -- UsageContext to FHIR: value[x] CodeableConcept|Quantity|Range|Reference
 create function fhir_meta."to:UsageContext"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27867,8 +27087,8 @@ begin
         when p -> 'value' ? 'Reference' and (p -> 'value') - 'Reference' = '{}' then '"valueReference": ' || fhir.ref_to_fhir(p -> 'value' -> 'Reference')
         else fhir.choice_to_fhir('value', p -> 'value', '{CodeableConcept,Quantity,Range,Reference}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,code,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,code,value}'::text[])) || '}' end
+$$;
 
 -- An array of UsageContext to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:UsageContext"(p jsonb) returns text
@@ -27880,7 +27100,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:UsageContext"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:UsageContext"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27979,12 +27199,9 @@ end $$;
 
 -- ValueSet.expansion to FHIR: parameter ValueSet.expansion.parameter *; contains ValueSet.expansion.contains *
 create function fhir_meta."to:ValueSet.expansion"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{parameter,contains}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -27999,8 +27216,8 @@ begin
       '"_offset": ' || (p -> '_offset')::text,
       '"parameter": ' || case when p -> 'parameter' @? '$ ? (exists(@."value"))' then fhir_meta."to[]:ValueSet.expansion.parameter"(p -> 'parameter') else (p -> 'parameter')::text end,
       '"contains": ' || case when p -> 'contains' @? '$ ? (exists(@."contains"))' then fhir_meta."to[]:ValueSet.expansion.contains"(p -> 'contains') else (p -> 'contains')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,timestamp,_timestamp,total,_total,offset,_offset,parameter,contains}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,identifier,_identifier,timestamp,_timestamp,total,_total,offset,_offset,parameter,contains}'::text[])) || '}' end
+$$;
 
 -- ValueSet.expansion from FHIR: parameter ValueSet.expansion.parameter *; contains ValueSet.expansion.contains *
 create function fhir_meta."from:ValueSet.expansion"(p jsonb) returns jsonb
@@ -28016,12 +27233,9 @@ end $$;
 
 -- ValueSet.expansion.contains to FHIR: contains ValueSet.expansion.contains *
 create function fhir_meta."to:ValueSet.expansion.contains"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{contains}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28040,8 +27254,8 @@ begin
       '"_display": ' || (p -> '_display')::text,
       '"designation": ' || (p -> 'designation')::text,
       '"contains": ' || case when p -> 'contains' @? '$ ? (exists(@."contains"))' then fhir_meta."to[]:ValueSet.expansion.contains"(p -> 'contains') else (p -> 'contains')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,system,_system,abstract,_abstract,inactive,_inactive,version,_version,code,_code,display,_display,designation,contains}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,system,_system,abstract,_abstract,inactive,_inactive,version,_version,code,_code,display,_display,designation,contains}'::text[])) || '}' end
+$$;
 
 -- An array of ValueSet.expansion.contains to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ValueSet.expansion.contains"(p jsonb) returns text
@@ -28053,7 +27267,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ValueSet.expansion.contains"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{contains}' then fhir_meta."to:ValueSet.expansion.contains"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28086,12 +27300,9 @@ end $$;
 
 -- ValueSet.expansion.parameter to FHIR: value[x] string|boolean|integer|decimal|uri|code|dateTime
 create function fhir_meta."to:ValueSet.expansion.parameter"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{value}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28108,8 +27319,8 @@ begin
         when p -> 'value' ? 'dateTime' and (p -> 'value') - 'dateTime' = '{}' then '"valueDateTime": ' || (p -> 'value' -> 'dateTime')::text
         else fhir.choice_to_fhir('value', p -> 'value', '{string,boolean,integer,decimal,uri,code,dateTime}') end end,
       '"value": ' || (p -> 'value')::text),
-      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,name,_name,value}'::text[])) || '}' end
+$$;
 
 -- An array of ValueSet.expansion.parameter to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:ValueSet.expansion.parameter"(p jsonb) returns text
@@ -28121,7 +27332,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:ValueSet.expansion.parameter"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ValueSet.expansion.parameter"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28221,12 +27432,9 @@ end $$;
 
 -- VerificationResult.attestation to FHIR: who Reference; onBehalfOf Reference; proxySignature Signature; sourceSignature Signature
 create function fhir_meta."to:VerificationResult.attestation"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who,onBehalfOf,proxySignature,sourceSignature}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28242,8 +27450,8 @@ begin
       '"_proxyIdentityCertificate": ' || (p -> '_proxyIdentityCertificate')::text,
       '"proxySignature": ' || fhir_meta."to:Signature"(p -> 'proxySignature'),
       '"sourceSignature": ' || fhir_meta."to:Signature"(p -> 'sourceSignature'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,who,onBehalfOf,communicationMethod,date,_date,sourceIdentityCertificate,_sourceIdentityCertificate,proxyIdentityCertificate,_proxyIdentityCertificate,proxySignature,sourceSignature}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,who,onBehalfOf,communicationMethod,date,_date,sourceIdentityCertificate,_sourceIdentityCertificate,proxyIdentityCertificate,_proxyIdentityCertificate,proxySignature,sourceSignature}'::text[])) || '}' end
+$$;
 
 -- VerificationResult.attestation from FHIR: who Reference; onBehalfOf Reference; proxySignature Signature; sourceSignature Signature
 create function fhir_meta."from:VerificationResult.attestation"(p jsonb) returns jsonb
@@ -28261,12 +27469,9 @@ end $$;
 
 -- VerificationResult.primarySource to FHIR: who Reference
 create function fhir_meta."to:VerificationResult.primarySource"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{who}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28279,8 +27484,8 @@ begin
       '"_validationDate": ' || (p -> '_validationDate')::text,
       '"canPushUpdates": ' || (p -> 'canPushUpdates')::text,
       '"pushTypeAvailable": ' || (p -> 'pushTypeAvailable')::text,
-      fhir.members(p - '{id,_id,extension,modifierExtension,who,type,communicationMethod,validationStatus,validationDate,_validationDate,canPushUpdates,pushTypeAvailable}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,who,type,communicationMethod,validationStatus,validationDate,_validationDate,canPushUpdates,pushTypeAvailable}'::text[])) || '}' end
+$$;
 
 -- An array of VerificationResult.primarySource to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:VerificationResult.primarySource"(p jsonb) returns text
@@ -28292,7 +27497,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:VerificationResult.primarySource"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{who}' then fhir_meta."to:VerificationResult.primarySource"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28325,12 +27530,9 @@ end $$;
 
 -- VerificationResult.validator to FHIR: organization Reference; attestationSignature Signature
 create function fhir_meta."to:VerificationResult.validator"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{organization,attestationSignature}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28339,8 +27541,8 @@ begin
       '"identityCertificate": ' || (p -> 'identityCertificate')::text,
       '"_identityCertificate": ' || (p -> '_identityCertificate')::text,
       '"attestationSignature": ' || fhir_meta."to:Signature"(p -> 'attestationSignature'),
-      fhir.members(p - '{id,_id,extension,modifierExtension,organization,identityCertificate,_identityCertificate,attestationSignature}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,organization,identityCertificate,_identityCertificate,attestationSignature}'::text[])) || '}' end
+$$;
 
 -- An array of VerificationResult.validator to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:VerificationResult.validator"(p jsonb) returns text
@@ -28352,7 +27554,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:VerificationResult.validator"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{organization,attestationSignature}' then fhir_meta."to:VerificationResult.validator"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28431,12 +27633,9 @@ end $$;
 
 -- VisionPrescription.lensSpecification to FHIR: note Annotation *
 create function fhir_meta."to:VisionPrescription.lensSpecification"(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  if jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then
-    return p::text;
-  end if;
-  return '{' || concat_ws(', ',
+language sql stable parallel safe as $$
+select case when jsonb_typeof(p) is distinct from 'object' or not p ?| '{note}' then p::text
+  else '{' || concat_ws(', ',
       '"id": ' || (p -> 'id')::text,
       '"_id": ' || (p -> '_id')::text,
       '"extension": ' || (p -> 'extension')::text,
@@ -28465,8 +27664,8 @@ begin
       '"brand": ' || (p -> 'brand')::text,
       '"_brand": ' || (p -> '_brand')::text,
       '"note": ' || case when p -> 'note' @? '$ ? (exists(@."author"))' then fhir_meta."to[]:Annotation"(p -> 'note') else (p -> 'note')::text end,
-      fhir.members(p - '{id,_id,extension,modifierExtension,product,eye,_eye,sphere,_sphere,cylinder,_cylinder,axis,_axis,prism,add,_add,power,_power,backCurve,_backCurve,diameter,_diameter,duration,color,_color,brand,_brand,note}'::text[])) || '}';
-end $$;
+      fhir.members(p - '{id,_id,extension,modifierExtension,product,eye,_eye,sphere,_sphere,cylinder,_cylinder,axis,_axis,prism,add,_add,power,_power,backCurve,_backCurve,diameter,_diameter,duration,color,_color,brand,_brand,note}'::text[])) || '}' end
+$$;
 
 -- An array of VisionPrescription.lensSpecification to FHIR; a value that is not an array is written as it is.
 create function fhir_meta."to[]:VisionPrescription.lensSpecification"(p jsonb) returns text
@@ -28478,7 +27677,7 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir_meta."to:VisionPrescription.lensSpecification"(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:VisionPrescription.lensSpecification"(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;

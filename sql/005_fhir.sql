@@ -106,25 +106,34 @@ return '{' || concat_ws(', ',
 -- {"reference"}, a display-only reference) is written as it is. Reference.identifier may hold a
 -- reference of its own (Identifier.assigner).
 create function fhir.ref_to_fhir(p jsonb) returns text
-language sql stable parallel safe
-return case
+language plpgsql stable strict parallel safe as $$
+declare
+  v_rest jsonb;
+begin
+  -- PL/pgSQL: one call in which p is at hand. Inlined as SQL (tried), each use of p extracts
+  -- it from its parent again, and the whole costs more than the call.
   -- The usual reference, {resourceType, id} and maybe display or type, written directly.
-  when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
-    and not p ?| '{reference,uri,localRef,identifier}' then
-    '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
-    || coalesce(', ' || fhir.members(p - '{resourceType,id}'::text[]), '') || '}'
-  when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p::text
-  when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
-    and not p ?| '{uri,localRef}' then
-    fhir.reference_to_fhir(to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text,
-                           p - '{resourceType,id}'::text[])
-  when jsonb_typeof(p -> 'uri') = 'string' and not p ?| '{resourceType,id,localRef}' then
-    fhir.reference_to_fhir((p -> 'uri')::text, p - 'uri')
-  when jsonb_typeof(p -> 'localRef') = 'string' and not p ?| '{resourceType,id,uri}' then
-    fhir.reference_to_fhir(to_json('#' || (p ->> 'localRef'))::text, p - 'localRef')
-  when p ? 'identifier' then fhir.reference_to_fhir(null, p)
-  else p::text
-end;
+  if jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
+     and not p ?| '{reference,uri,localRef,identifier}' then
+    v_rest := p - '{resourceType,id}'::text[];
+    return '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
+      -- the rest of the object's text, after its "{"
+      || case when v_rest = '{}' then '}' else ', ' || substr(v_rest::text, 2) end;
+  end if;
+  return case
+    when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p::text
+    when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
+      and not p ?| '{uri,localRef}' then
+      fhir.reference_to_fhir(to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text,
+                             p - '{resourceType,id}'::text[])
+    when jsonb_typeof(p -> 'uri') = 'string' and not p ?| '{resourceType,id,localRef}' then
+      fhir.reference_to_fhir((p -> 'uri')::text, p - 'uri')
+    when jsonb_typeof(p -> 'localRef') = 'string' and not p ?| '{resourceType,id,uri}' then
+      fhir.reference_to_fhir(to_json('#' || (p ->> 'localRef'))::text, p - 'localRef')
+    when p ? 'identifier' then fhir.reference_to_fhir(null, p)
+    else p::text
+  end;
+end $$;
 
 -- FHIR -> Aidbox for one Reference value: the reverse of fhir.ref_to_fhir.
 create function fhir.ref_from_fhir(p jsonb) returns jsonb

@@ -132,7 +132,7 @@ func (b *bench) operations() []*operation {
 	for _, t := range b.types {
 		n := b.data.Files[t].Lines
 		table := pgx.Identifier{"public", strings.ToLower(t)}.Sanitize()
-		convert := b.copyOutSide(fmt.Sprintf("copy (select %s from %s) to stdout", b.convert, table), n)
+		convert := b.copyOutSide(fmt.Sprintf("copy (select %s from %s) to stdout", strings.ReplaceAll(b.convert, "<Type>", t), table), n)
 		convert.name = "psql COPY (select fhir...)"
 		if b.convert == "" {
 			convert.run = func(context.Context) (int64, error) {

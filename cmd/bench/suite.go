@@ -242,19 +242,21 @@ func stripIDs(tsvPath, plainPath string) (fileInfo, error) {
 	return info, out.Close()
 }
 
-// conversionExpr is the SQL that converts a row of a resource table to FHIR: the row-level
-// helper when it exists, else fhir.to_fhir over the rebuilt Aidbox resource; "" when neither
+// conversionExpr is the SQL that converts a row of a resource table to FHIR, with <Type> for
+// the resource type: the row-level helper when it exists, given the type's Attributes read once
+// (as $dump?fhir=true and the README's bulk example do: the six-argument form looks them up
+// again on every row), else fhir.to_fhir over the rebuilt Aidbox resource; "" when neither
 // exists yet.
 func (b *bench) conversionExpr(ctx context.Context) (string, error) {
 	v, err := b.sluice.psqlValue(ctx, `select
-	  case when to_regprocedure('fhir.row_to_fhir(text, text, bigint, timestamptz, timestamptz, jsonb)') is not null then 'row'
+	  case when to_regprocedure('fhir.row_to_fhir(text, text, bigint, timestamptz, timestamptz, jsonb, jsonb)') is not null then 'row'
 	       when to_regprocedure('fhir.to_fhir(jsonb)') is not null then 'resource'
 	       else '' end`)
 	switch {
 	case err != nil:
 		return "", err
 	case v == "row":
-		return "fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource)", nil
+		return "fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource, (select fhir.attributes('<Type>')))", nil
 	case v == "resource":
 		return "fhir.to_fhir(resource || jsonb_build_object('id', id, 'resourceType', resource_type))", nil
 	}

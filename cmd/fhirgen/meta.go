@@ -374,12 +374,19 @@ func toOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool
 		b.WriteString("  p := p || '{}';\n")
 		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
 	} else {
+		// SQL, so that PostgreSQL inlines it into its caller's expression: a PL/pgSQL call
+		// costs more than converting a small element (p is then the caller's `parent -> key`,
+		// extracted again at each use, which is cheap). Not strict: a strict function whose
+		// body is a case is not inlined; null gives null all the same.
 		keys, _ := aidboxKeys(o)
-		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage plpgsql stable strict parallel safe as $$\nbegin\n", funcName("to_fhir", o.Name))
-		fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p::text;\n  end if;\n", sqlArray(keys))
-		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
+		// A string body, not `return`: it is parsed at its first use, once 005 and the other
+		// functions it calls exist.
+		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName("to_fhir", o.Name))
+		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(keys), body)
 	}
 	if arrays {
+		// An element with nothing to convert is written without the call (which costs more).
+		keys, _ := aidboxKeys(o)
 		fmt.Fprintf(b, `
 -- An array of %[1]s to FHIR; a value that is not an array is written as it is.
 create function %[2]s(p jsonb) returns text
@@ -391,11 +398,11 @@ begin
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, %[3]s(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| %[4]s then %[3]s(p -> i) else (p -> i)::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
-`, o.Name, funcName("to_fhir[]", o.Name), funcName("to_fhir", o.Name))
+`, o.Name, funcName("to_fhir[]", o.Name), funcName("to_fhir", o.Name), sqlArray(keys))
 	}
 }
 
