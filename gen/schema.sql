@@ -367,15 +367,6 @@ CREATE FUNCTION fhir.from_fhir(p_resource jsonb) RETURNS jsonb
 
 
 --
--- Name: instant(timestamp with time zone); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.instant(p timestamp with time zone) RETURNS text
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN to_char((p AT TIME ZONE 'UTC'::text), 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'::text);
-
-
---
 -- Name: invalid_resource(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
@@ -1395,7 +1386,7 @@ CREATE FUNCTION fhir.row_to_fhir(p_type text, p_id text, p_txid bigint, p_cts ti
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 declare
-  v_last_updated text := fhir.instant(p_ts);
+  v_last_updated text := sluice.iso_instant(p_ts);
 begin
   -- A stored body over ~2 kB is compressed: decompress it once, not once per use below.
   p_resource := p_resource || '{}';
@@ -1407,7 +1398,7 @@ begin
   end if;
   return fhir_meta.resource_to_fhir(p_type, p_resource,
     fhir.row_head(p_type, p_id, p_txid, v_last_updated,
-                  case when p_cts = p_ts then v_last_updated else fhir.instant(p_cts) end,
+                  case when p_cts = p_ts then v_last_updated else sluice.iso_instant(p_cts) end,
                   p_resource -> 'meta'));
 end $$;
 

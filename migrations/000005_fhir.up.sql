@@ -558,13 +558,6 @@ return fhir.from_fhir(p_resource,
   case when jsonb_typeof(p_resource -> 'resourceType') = 'string'
        then fhir.attributes(p_resource ->> 'resourceType') end);
 
--- A timestamp as a FHIR instant, in sluice.iso_instant's format. That function is marked
--- immutable around the stable to_char, so PostgreSQL cannot inline it into a caller and each
--- call costs microseconds; this one is inlined.
-create function fhir.instant(p timestamptz) returns text
-language sql stable parallel safe
-return to_char(p at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
-
 -- The first members of a stored row's FHIR JSON text: resourceType, id and meta, whose
 -- versionId, lastUpdated and createdAt extension come from the row's columns (the instants
 -- already formatted: the caller formats one when both are equal) and anything else from the
@@ -600,7 +593,7 @@ create function fhir.row_to_fhir(
 ) returns text
 language plpgsql stable parallel safe as $$
 declare
-  v_last_updated text := fhir.instant(p_ts);
+  v_last_updated text := sluice.iso_instant(p_ts);
 begin
   -- A stored body over ~2 kB is compressed: decompress it once, not once per use below.
   p_resource := p_resource || '{}';
@@ -612,7 +605,7 @@ begin
   end if;
   return fhir_meta.resource_to_fhir(p_type, p_resource,
     fhir.row_head(p_type, p_id, p_txid, v_last_updated,
-                  case when p_cts = p_ts then v_last_updated else fhir.instant(p_cts) end,
+                  case when p_cts = p_ts then v_last_updated else sluice.iso_instant(p_cts) end,
                   p_resource -> 'meta'));
 end $$;
 

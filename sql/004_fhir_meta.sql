@@ -18,9 +18,11 @@
 --
 -- The same metadata as a table, for people and tools: fhir_meta.element.
 --
--- The functions are PL/pgSQL with one simple expression each (see cmd/fhirgen metaSQL for why).
--- They refer to each other recursively (Identifier.assigner is a Reference whose identifier is an
--- Identifier) and to 005's helpers, so checking bodies at creation is off for this file.
+-- Most functions are PL/pgSQL with one simple expression each; the to-FHIR functions of data
+-- types and backbone elements are SQL, which PostgreSQL inlines into their callers (see
+-- cmd/fhirgen for why). They refer to each other recursively (Identifier.assigner is a Reference
+-- whose identifier is an Identifier) and to 005's helpers, so checking bodies at creation is off
+-- for this file.
 
 set check_function_bodies = off;
 

@@ -545,9 +545,11 @@ func metaSQL(all map[string]*owner) string {
 --
 -- The same metadata as a table, for people and tools: fhir_meta.element.
 --
--- The functions are PL/pgSQL with one simple expression each (see cmd/fhirgen metaSQL for why).
--- They refer to each other recursively (Identifier.assigner is a Reference whose identifier is an
--- Identifier) and to 005's helpers, so checking bodies at creation is off for this file.
+-- Most functions are PL/pgSQL with one simple expression each; the to-FHIR functions of data
+-- types and backbone elements are SQL, which PostgreSQL inlines into their callers (see
+-- cmd/fhirgen for why). They refer to each other recursively (Identifier.assigner is a Reference
+-- whose identifier is an Identifier) and to 005's helpers, so checking bodies at creation is off
+-- for this file.
 
 set check_function_bodies = off;
 
@@ -600,7 +602,8 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 	// PL/pgSQL functions whose work is one "simple expression" (no subquery): PostgreSQL plans it
 	// once per session and then evaluates it directly, and calls between them are plain function
 	// calls (nested SQL-language functions that cannot be inlined are re-planned on every call of
-	// their caller: far slower). Strict where they can be: an absent element costs no call. Stable,
+	// their caller: far slower; those that can, toOwnerSQL's, cost no call at all). Strict where
+	// they can be: an absent element costs no call. Stable,
 	// not immutable: they build values with functions PostgreSQL marks stable (jsonb_build_object,
 	// to_jsonb), and resources read the createdAt URL setting.
 	for _, n := range names {
