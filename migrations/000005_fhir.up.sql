@@ -7,8 +7,8 @@
 --                                    a stored row -> FHIR JSON text, in one pass:
 --                                    select fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource) from patient;
 --
--- To FHIR, the functions write JSON text (see 004's header for why); fhir.to_fhir casts it back
--- to jsonb. From FHIR, they build jsonb, which loads store.
+-- Both ways, the functions write JSON text (see 004's header for why); fhir.to_fhir and
+-- fhir.from_fhir cast it to jsonb. Loads store fhir.body_from_fhir.
 --
 -- Which keys are references, choice types and contained resources comes from the generated
 -- per-type functions of 004_fhir_meta.sql (schema fhir_meta); this file holds the rules for
@@ -135,30 +135,37 @@ begin
   end;
 end $$;
 
--- FHIR -> Aidbox for one Reference value: the reverse of fhir.ref_to_fhir.
-create function fhir.ref_from_fhir(p jsonb) returns jsonb
+-- A Reference as Aidbox-format JSON text: the target's members (resourceType and id, localRef
+-- or uri; null for none), then the converted identifier and the rest of the FHIR reference.
+create function fhir.reference_from_fhir(p_target text, p_rest jsonb) returns text
 language sql stable parallel safe
-return case
-  when jsonb_typeof(p) is distinct from 'object' then p
-  when jsonb_typeof(p -> 'reference') <> 'string' or p ?| '{resourceType,id,uri,localRef}' then
-    case when p ? 'identifier'
-      then p || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')) else p end
-  when p ->> 'reference' ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$' then
-    (p - 'reference')
-    || (jsonb_build_object('resourceType', split_part(p ->> 'reference', '/', 1),
-                           'id', split_part(p ->> 'reference', '/', 2))
-        || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')))
-  when left(p ->> 'reference', 1) = '#' then
-    (p - 'reference')
-    || (jsonb_build_object('localRef', substr(p ->> 'reference', 2))
-        || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')))
-  when p ->> 'reference' ~ '^[A-Za-z][A-Za-z0-9+.-]*:' then
-    (p - 'reference')
-    || (jsonb_build_object('uri', p -> 'reference')
-        || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier')))
-  when p ? 'identifier' then p || fhir.pair('identifier', fhir_meta."from:Identifier"(p -> 'identifier'))
-  else p
-end;
+return '{' || concat_ws(', ',
+  p_target,
+  '"identifier": ' || fhir_meta."from:Identifier"(p_rest -> 'identifier'),
+  fhir.members(p_rest - 'identifier')) || '}';
+
+-- FHIR -> Aidbox for one Reference value, as JSON text: the reverse of fhir.ref_to_fhir.
+create function fhir.ref_from_fhir(p jsonb) returns text
+language plpgsql stable strict parallel safe as $$
+declare
+  v_reference text := p ->> 'reference';
+begin
+  if jsonb_typeof(p -> 'reference') is distinct from 'string' or p ?| '{resourceType,id,uri,localRef}' then
+    return case when p ? 'identifier' then fhir.reference_from_fhir(null, p) else p::text end;
+  end if;
+  return case
+    when v_reference ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$' then
+      fhir.reference_from_fhir('"resourceType": ' || to_json(split_part(v_reference, '/', 1))::text
+                               || ', "id": ' || to_json(split_part(v_reference, '/', 2))::text,
+                               p - 'reference')
+    when left(v_reference, 1) = '#' then
+      fhir.reference_from_fhir('"localRef": ' || to_json(substr(v_reference, 2))::text, p - 'reference')
+    when v_reference ~ '^[A-Za-z][A-Za-z0-9+.-]*:' then
+      fhir.reference_from_fhir('"uri": ' || (p -> 'reference')::text, p - 'reference')
+    when p ? 'identifier' then fhir.reference_from_fhir(null, p)
+    else p::text
+  end;
+end $$;
 
 -- An array of references as FHIR JSON text; a value that is not an array is written as it is.
 -- PL/pgSQL loops over arrays here and in 004: a subquery would be re-planned on every call.
@@ -177,19 +184,20 @@ begin
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
 
--- An array of references from FHIR; null when it is not an array.
-create function fhir.refs_from_fhir(p jsonb) returns jsonb
+-- An array of references from FHIR, as JSON text; a value that is not an array is written as
+-- it is.
+create function fhir.refs_from_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
-  v_items jsonb[] := '{}';
+  v_items text[] := '{}';
 begin
   if jsonb_typeof(p) is distinct from 'array' then
-    return null;
+    return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
     v_items := array_append(v_items, fhir.ref_from_fhir(p -> i));
   end loop;
-  return to_jsonb(v_items);
+  return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -295,11 +303,20 @@ language sql stable parallel safe
 return case when jsonb_typeof(p -> 'resourceType') = 'string'
   then fhir_meta.nested_to_fhir(p ->> 'resourceType', p) else p::text end;
 
--- A nested resource from FHIR, by its own resourceType.
-create function fhir.resource_from_fhir(p jsonb) returns jsonb
+-- The first members of a resource's Aidbox-format JSON text: resourceType, id and meta
+-- (converted).
+create function fhir.resource_head_from_fhir(p jsonb) returns text
+language sql stable parallel safe
+return concat_ws(', ',
+  '"resourceType": ' || (p -> 'resourceType')::text,
+  '"id": ' || (p -> 'id')::text,
+  '"meta": ' || fhir.meta_from_fhir(p -> 'meta')::text);
+
+-- A nested resource from FHIR, by its own resourceType, as JSON text.
+create function fhir.resource_from_fhir(p jsonb) returns text
 language sql stable parallel safe
 return case when jsonb_typeof(p -> 'resourceType') = 'string'
-  then fhir_meta.nested_from_fhir(p ->> 'resourceType', p) else p end;
+  then fhir_meta.nested_from_fhir(p ->> 'resourceType', p) else p::text end;
 
 -- An array of resources (contained) as FHIR JSON text; a value that is not an array is written
 -- as it is.
@@ -317,19 +334,20 @@ begin
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
 
--- An array of resources from FHIR; null when it is not an array.
-create function fhir.resources_from_fhir(p jsonb) returns jsonb
+-- An array of resources from FHIR, as JSON text; a value that is not an array is written as it
+-- is.
+create function fhir.resources_from_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
-  v_items jsonb[] := '{}';
+  v_items text[] := '{}';
 begin
   if jsonb_typeof(p) is distinct from 'array' then
-    return null;
+    return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
     v_items := array_append(v_items, fhir.resource_from_fhir(p -> i));
   end loop;
-  return to_jsonb(v_items);
+  return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -436,7 +454,7 @@ begin
     return null;
   end if;
   if v_type is not null then
-    return fhir_meta.type_from_fhir(v_type, p_ext -> ('value' || upper(left(v_type, 1)) || substr(v_type, 2)));
+    return fhir_meta.type_from_fhir(v_type, p_ext -> ('value' || upper(left(v_type, 1)) || substr(v_type, 2)))::jsonb;
   end if;
   if p_ext ? 'value' then
     return p_ext -> 'value';
@@ -535,7 +553,40 @@ return fhir.to_fhir(p_resource, fhir.attributes(p_resource ->> 'resourceType'));
 create function fhir.from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
 language plpgsql stable parallel safe as $$
 begin
-  -- PL/pgSQL for the same reasons as fhir.to_fhir (about 8 us per row of a load).
+  if jsonb_typeof(p_resource) is distinct from 'object' then
+    return fhir.invalid_resource('from_fhir', p_resource);
+  end if;
+  -- A large value is compressed: `|| '{}'` decompresses it once, not once per use below.
+  p_resource := p_resource || '{}';
+  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
+    return fhir.invalid_resource('from_fhir', p_resource);
+  end if;
+  if p_attributes is not null and p_resource ? 'extension' then
+    p_resource := fhir.extensions_from_fhir(p_resource, p_attributes);
+  end if;
+  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource,
+                                      fhir.resource_head_from_fhir(p_resource))::jsonb;
+end $$;
+
+-- The meta member of a stored body written from a FHIR resource's meta: converted, without the
+-- parts the row's columns hold (versionId, lastUpdated, createdAt); null when nothing is left.
+create function fhir.stored_meta_from_fhir(p_meta jsonb) returns text
+language plpgsql stable strict parallel safe as $$
+begin
+  p_meta := fhir.meta_from_fhir(p_meta);
+  if jsonb_typeof(p_meta) is distinct from 'object' then
+    return null;
+  end if;
+  p_meta := p_meta - '{versionId,lastUpdated,createdAt}'::text[];
+  return case when p_meta <> '{}' then '"meta": ' || p_meta::text end;
+end $$;
+
+-- What a FHIR resource becomes in its table's resource column: the same as
+-- sluice.resource_body(fhir.from_fhir(...)), written as text and parsed once (loads call it for
+-- every line).
+create function fhir.body_from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
+language plpgsql stable parallel safe as $$
+begin
   if jsonb_typeof(p_resource) is distinct from 'object' then
     return fhir.invalid_resource('from_fhir', p_resource);
   end if;
@@ -543,11 +594,11 @@ begin
   if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
     return fhir.invalid_resource('from_fhir', p_resource);
   end if;
-  if p_attributes is null or not p_resource ? 'extension' then
-    return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource);
+  if p_attributes is not null and p_resource ? 'extension' then
+    p_resource := fhir.extensions_from_fhir(p_resource, p_attributes);
   end if;
-  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType',
-                                      fhir.extensions_from_fhir(p_resource, p_attributes));
+  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource,
+                                      fhir.stored_meta_from_fhir(p_resource -> 'meta'))::jsonb;
 end $$;
 
 -- FHIR JSON to Aidbox format. Raises SL422 for a non-object or a missing or non-string

@@ -6,5 +6,4 @@ drop table sluice.import_input;
 drop table sluice.import_job;
 drop function sluice.load_merge(text[], boolean, boolean, boolean, jsonb);
 drop function sluice.load_merge_type(text, text, jsonb, bigint, boolean, boolean, jsonb);
-drop function sluice.load_body(jsonb);
 drop function sluice.load_stage();

@@ -30,13 +30,6 @@ begin
   alter table pg_temp.sluice_load alter column resource set statistics 0;
 end $$;
 
--- The stored body of a converted FHIR resource: without id and resourceType (one rewrite),
--- and without meta.versionId/lastUpdated/createdAt when it has a meta (sluice.resource_body).
-create function sluice.load_body(p_resource jsonb) returns jsonb
-language sql immutable parallel safe
-return case when p_resource ? 'meta' then sluice.resource_body(p_resource)
-            else p_resource - '{id,resourceType}'::text[] end;
-
 -- Writes the staged rows of one type into its table and returns how many were written.
 -- p_expr is the SQL expression of the stored body over the staging row `s` ($2 is the merge
 -- object, $4 the type's first-class extension Attributes for the FHIR conversion, read once
@@ -77,7 +70,7 @@ end $$;
 -- Validates and merges the staged lines into the resource tables, and returns the number of
 -- resources written per type ({"Patient": 10, ...}).
 --   p_types        the types on the staged lines, when the caller knows them (null: found here)
---   p_fhir         the lines are FHIR format: converted with fhir.from_fhir
+--   p_fhir         the lines are FHIR format: converted with fhir.body_from_fhir
 --   p_update       the previous version of an existing resource goes to <type>_history
 --   p_strip_nulls  null values are removed (jsonb_strip_nulls) before anything else
 --   p_merge        an object shallow-merged into every resource (its keys win)
@@ -131,7 +124,7 @@ begin
     end if;
   end if;
   if p_fhir then
-    v_expr := format('sluice.load_body(fhir.from_fhir(%s, $4))', v_expr);
+    v_expr := format('fhir.body_from_fhir(%s, $4)', v_expr);
   end if;
 
   foreach v_type in array p_types loop

@@ -35,7 +35,7 @@ func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e
 // It takes each line apart once, at the top level only: it finds id, resourceType and meta,
 // checks them, and for the Aidbox format writes the body without id, resourceType and the
 // server's meta fields, so PostgreSQL parses the body into jsonb once and never rewrites it.
-// FHIR lines go through whole (fhir.from_fhir needs resourceType). Blank lines become rows
+// FHIR lines go through whole (fhir.body_from_fhir needs resourceType). Blank lines become rows
 // with only a line number. It holds one line and one output buffer, whatever the source size.
 type stager struct {
 	src      *bufio.Reader
@@ -219,7 +219,7 @@ func (s *stager) stage(line []byte) error {
 
 	if s.fhir {
 		s.out = append(s.out, '\x02')
-		if typeIndex < 0 { // a typed FHIR load: fhir.from_fhir needs the type on the line
+		if typeIndex < 0 { // a typed FHIR load: fhir.body_from_fhir needs the type on the line
 			s.out = append(s.out, `{"resourceType":`...)
 			s.out = strconv.AppendQuote(s.out, resourceType)
 			if len(s.members) > 0 {

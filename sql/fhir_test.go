@@ -145,10 +145,11 @@ func TestFHIRRoundTripTestdata(t *testing.T) {
 			if err := rows.Err(); err != nil {
 				t.Fatal(err)
 			}
-			// The FHIR text is written member by member: every object in it must have each key
-			// once (casting to jsonb above would hide a repeated key: the last one wins).
+			// Both conversions write JSON text member by member: every object in it must have
+			// each key once (casting to jsonb would hide a repeated key: the last one wins).
 			texts, err := conn.Query(ctx, `
-				select s.file, s.line, fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)
+				select s.file, s.line, fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource),
+				       fhir_meta.resource_from_fhir(s.r ->> 'resourceType', s.r, fhir.resource_head_from_fhir(s.r))
 				from src s
 				join sluice.resource_type rt on rt.name = s.r ->> 'resourceType'
 				cross join lateral sluice.resource_read(s.r ->> 'resourceType', s.r ->> 'id') full_resource
@@ -163,14 +164,17 @@ func TestFHIRRoundTripTestdata(t *testing.T) {
 			}
 			checked := 0
 			for texts.Next() {
-				var file, text string
+				var file, toText, fromText string
 				var line int
-				if err := texts.Scan(&file, &line, &text); err != nil {
+				if err := texts.Scan(&file, &line, &toText, &fromText); err != nil {
 					t.Fatal(err)
 				}
 				checked++
-				if key, err := repeatedKey(text); err != nil || key != "" {
-					t.Errorf("%s line %d: fhir.row_to_fhir wrote %q twice in one object (%v): %s", file, line, key, err, text)
+				if key, err := repeatedKey(toText); err != nil || key != "" {
+					t.Errorf("%s line %d: fhir.row_to_fhir wrote %q twice in one object (%v): %s", file, line, key, err, toText)
+				}
+				if key, err := repeatedKey(fromText); err != nil || key != "" {
+					t.Errorf("%s line %d: the conversion from FHIR wrote %q twice in one object (%v): %s", file, line, key, err, fromText)
 				}
 			}
 			if err := texts.Err(); err != nil {

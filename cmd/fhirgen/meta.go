@@ -32,6 +32,7 @@ type owner struct {
 	IsResource bool
 	Elements   []element // the elements the conversion acts on
 	Keys       []string  // the Aidbox-format JSON keys of all its elements, in definition order
+	FHIRKeys   []string  // the same in FHIR format: choice types expanded (valueQuantity, ...)
 }
 
 // fullDefinition is the part of a StructureDefinition the metadata needs.
@@ -140,8 +141,19 @@ func buildOwners(defs []fullDefinition) map[string]*owner {
 				e.Kind, e.Target = kindComplex, codes[0]
 			}
 			o.Keys = append(o.Keys, e.Name)
+			if e.Kind == kindChoice {
+				for _, t := range e.Types {
+					o.FHIRKeys = append(o.FHIRKeys, e.Name+cap(t))
+					if isPrimitive(t) {
+						o.FHIRKeys = append(o.FHIRKeys, "_"+e.Name+cap(t))
+					}
+				}
+			} else {
+				o.FHIRKeys = append(o.FHIRKeys, e.Name)
+			}
 			if e.Kind != kindChoice && len(codes) == 1 && isPrimitive(codes[0]) {
 				o.Keys = append(o.Keys, "_"+e.Name) // the primitive's id and extensions
+				o.FHIRKeys = append(o.FHIRKeys, "_"+e.Name)
 			}
 			if e.Kind != "" {
 				o.Elements = append(o.Elements, e)
@@ -406,101 +418,127 @@ end $$;
 	}
 }
 
-// fromFHIRExpr is toFHIRExpr's reverse.
-func fromFHIRExpr(e element, all map[string]*owner) string {
-	v := "p -> " + sqlString(e.Name)
+// fromMemberExprs gives the members of an owner's Aidbox-format JSON text that the FHIR key
+// `key` makes: a plain or converted value, or for the first variant of a choice type the one
+// member holding all its variants ("value": {"Quantity": ...}); none for the other variants.
+func fromMemberExprs(key string, e *element, all map[string]*owner) []string {
+	v := "p -> " + sqlString(key)
+	member := func(value string) string { return jsonKey(key) + " || " + value }
+	if e == nil {
+		return []string{member("(" + v + ")::text")}
+	}
 	switch e.Kind {
 	case kindRef:
 		if e.Repeats {
-			return fmt.Sprintf("fhir.pair(%s, fhir.refs_from_fhir(%s))", sqlString(e.Name), v)
+			return []string{member("fhir.refs_from_fhir(" + v + ")")}
 		}
-		return fmt.Sprintf("fhir.pair(%s, fhir.ref_from_fhir(%s))", sqlString(e.Name), v)
+		return []string{member("fhir.ref_from_fhir(" + v + ")")}
 	case kindResource:
 		if e.Repeats {
-			return fmt.Sprintf("fhir.pair(%s, fhir.resources_from_fhir(%s))", sqlString(e.Name), v)
+			return []string{member("fhir.resources_from_fhir(" + v + ")")}
 		}
-		return fmt.Sprintf("fhir.pair(%s, fhir.resource_from_fhir(%s))", sqlString(e.Name), v)
+		return []string{member("fhir.resource_from_fhir(" + v + ")")}
 	case kindChoice:
+		if key != e.Name+cap(e.Types[0]) {
+			return nil
+		}
 		var variants, parts []string
 		for _, t := range e.Types {
 			k := e.Name + cap(t)
 			variants = append(variants, k)
-			val := "p -> " + sqlString(k)
+			val := "(p -> " + sqlString(k) + ")::text"
 			switch {
 			case t == "Reference":
-				val = "fhir.ref_from_fhir(" + val + ")"
+				val = "fhir.ref_from_fhir(p -> " + sqlString(k) + ")"
 			case all[t] != nil:
-				val = funcName("from_fhir", t) + "(" + val + ")"
+				val = funcName("from_fhir", t) + "(p -> " + sqlString(k) + ")"
 			}
-			parts = append(parts, fmt.Sprintf("fhir.pair(%s, %s)", sqlString(t), val))
+			parts = append(parts, jsonKey(t)+" || "+val)
 			if isPrimitive(t) {
 				variants = append(variants, "_"+k)
-				parts = append(parts, fmt.Sprintf("fhir.pair(%s, p -> %s)", sqlString("_"+t), sqlString("_"+k)))
+				parts = append(parts, jsonKey("_"+t)+" || (p -> "+sqlString("_"+k)+")::text")
 			}
 		}
-		return fmt.Sprintf("case when p ?| %s then jsonb_build_object(%s,\n        %s) else '{}' end",
-			sqlArray(variants), sqlString(e.Name), strings.Join(parts, "\n        || "))
+		return []string{fmt.Sprintf("case when p ?| %s then %s || '{' || concat_ws(', ',\n        %s) || '}' end",
+			sqlArray(variants), jsonKey(e.Name), strings.Join(parts, ",\n        "))}
 	}
 	if !e.Repeats {
-		return fmt.Sprintf("fhir.pair(%s, %s(%s))", sqlString(e.Name), funcName("from_fhir", e.Target), v)
+		return []string{member(funcName("from_fhir", e.Target) + "(" + v + ")")}
 	}
 	keys, _ := fhirKeys(all[e.Target])
-	return fmt.Sprintf("fhir.pair(%s, case when %s @? %s then %s(%s) end)",
-		sqlString(e.Name), v, sqlString(trigger(keys)), funcName("from_fhir[]", e.Target), v)
+	return []string{member(fmt.Sprintf("case when %s @? %s then %s(%s) else (%s)::text end",
+		v, sqlString(trigger(keys)), funcName("from_fhir[]", e.Target), v, v))}
 }
 
 // fromOwnerSQL writes the from-FHIR function of one owner, and its array form when the owner
-// is the type of a repeating element: the owner's object with the converted pairs merged in
-// (p || pairs, renamed keys removed first), so it stays jsonb from the parsed line to the stored
-// body.
+// is the type of a repeating element: toOwnerSQL's reverse, writing the Aidbox-format JSON text
+// (a load parses it into the stored jsonb once, rather than rebuilding the parsed FHIR line).
 func fromOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool) {
-	keys, renamed := fhirKeys(o)
-	var exprs []string
+	elements := map[string]*element{}
+	for i := range o.Elements {
+		e := &o.Elements[i]
+		if e.Kind == kindChoice {
+			for _, t := range e.Types {
+				elements[e.Name+cap(t)] = e
+				if isPrimitive(t) {
+					elements["_"+e.Name+cap(t)] = e
+				}
+			}
+		} else {
+			elements[e.Name] = e
+		}
+	}
+	var members []string
+	// The keys written here: the definition's, and a choice type's own name, which FHIR does not
+	// have (written by the converted variants, not kept from the input).
+	known := append([]string(nil), o.FHIRKeys...)
 	for _, e := range o.Elements {
-		exprs = append(exprs, fromFHIRExpr(e, all))
+		if e.Kind == kindChoice {
+			known = append(known, e.Name)
+		}
 	}
-	pairs := "'{}'::jsonb"
-	if len(exprs) > 0 {
-		pairs = strings.Join(exprs, "\n      || ")
+	if o.IsResource {
+		// p_head: the members resourceType, id and meta as the caller wants them, or null
+		members = append(members, "p_head")
+		known = append([]string{"resourceType"}, known...)
 	}
+	for _, k := range o.FHIRKeys {
+		if o.IsResource && (k == "id" || k == "meta") {
+			continue
+		}
+		members = append(members, fromMemberExprs(k, elements[k], all)...)
+	}
+	members = append(members, fmt.Sprintf("fhir.members(p - %s::text[])", sqlArray(known)))
+	body := "'{' || concat_ws(', ',\n      " + strings.Join(members, ",\n      ") + ") || '}'"
 	fmt.Fprintf(b, "\n-- %s from FHIR: %s\n", o.Name, describe(o))
 	if o.IsResource {
-		// Resources also take p_head: keys that replace the body's, or null to convert its meta.
-		renamed = append([]string{"meta"}, renamed...)
-		fmt.Fprintf(b, "create function %s(p jsonb, p_head jsonb) returns jsonb\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName("from_fhir", o.Name))
-		// A large value is compressed; `|| '{}'` hands back the decompressed value, so the many
-		// `p -> key` below do not each decompress it again.
+		fmt.Fprintf(b, "create function %s(p jsonb, p_head text) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName("from_fhir", o.Name))
 		b.WriteString("  p := p || '{}';\n")
-		// The head comes last: it holds the nested meta, and each `||` before it would copy
-		// that again.
-		fmt.Fprintf(b, "  return (case when p ?| %s then p - %s::text[] else p end)\n", sqlArray(renamed), sqlArray(renamed))
-		fmt.Fprintf(b, "    || (%s\n      || coalesce(p_head, fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))));\nend $$;\n", pairs)
+		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
 	} else {
-		fmt.Fprintf(b, "create function %s(p jsonb) returns jsonb\nlanguage plpgsql stable strict parallel safe as $$\nbegin\n", funcName("from_fhir", o.Name))
-		fmt.Fprintf(b, "  if jsonb_typeof(p) is distinct from 'object' or not p ?| %s then\n    return p;\n  end if;\n", sqlArray(keys))
-		base := "p"
-		if len(renamed) > 0 {
-			base = fmt.Sprintf("(case when p ?| %s then p - %s::text[] else p end)", sqlArray(renamed), sqlArray(renamed))
-		}
-		fmt.Fprintf(b, "  return %s\n    || (%s);\nend $$;\n", base, pairs)
+		// SQL, inlined into the caller, as in toOwnerSQL.
+		keys, _ := fhirKeys(o)
+		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName("from_fhir", o.Name))
+		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(keys), body)
 	}
 	if arrays {
+		keys, _ := fhirKeys(o)
 		fmt.Fprintf(b, `
--- An array of %[1]s from FHIR; null (the caller keeps the value) when it is not an array.
-create function %[2]s(p jsonb) returns jsonb
+-- An array of %[1]s from FHIR; a value that is not an array is written as it is.
+create function %[2]s(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
-  v_items jsonb[] := '{}';
+  v_items text[] := '{}';
 begin
   if jsonb_typeof(p) is distinct from 'array' then
-    return null;
+    return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, %[3]s(p -> i));
+    v_items := array_append(v_items, case when p -> i ?| %[4]s then %[3]s(p -> i) else (p -> i)::text end);
   end loop;
-  return to_jsonb(v_items);
+  return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
-`, o.Name, funcName("from_fhir[]", o.Name), funcName("from_fhir", o.Name))
+`, o.Name, funcName("from_fhir[]", o.Name), funcName("from_fhir", o.Name), sqlArray(keys))
 	}
 }
 
@@ -540,8 +578,8 @@ func metaSQL(all map[string]*owner) string {
 -- nothing to convert (a sub-document of a jsonb is copied, not rebuilt), and the keys the
 -- definition does not know after them as they are. Any jsonb rebuild re-serialises every node
 -- below it, and a dump has to write the text anyway: written this way, a resource costs little
--- more than printing it. From FHIR (loads, which store jsonb), they merge the converted pairs
--- into the object: p || pairs, renamed keys (choice types) removed first.
+-- more than printing it. From FHIR, the same way: a load parses the Aidbox-format text into the
+-- stored jsonb once, where rebuilding the parsed FHIR line would cost several passes.
 --
 -- The same metadata as a table, for people and tools: fhir_meta.element.
 --
@@ -632,22 +670,23 @@ begin
 			"'{' || concat_ws(', ', coalesce("+head+", fhir.resource_head(p)), fhir.members(p - '{resourceType,id,meta}'::text[])) || '}'", 1)
 		b.WriteString(";\nend $$;\n")
 	}
-	for _, d := range []struct{ name, what string }{
-		{"resource", "A resource"},
-		{"nested", "A resource nested in another one (fhir.resource_from_fhir)"},
+	for _, d := range []struct{ name, args, head, what string }{
+		{"resource", "p_type text, p jsonb, p_head text", "p_head", "A resource"},
+		{"nested", "p_type text, p jsonb", "fhir.resource_head_from_fhir(p)", "A resource nested in another one (fhir.resource_from_fhir)"},
 	} {
 		fmt.Fprintf(&b, `
--- %s of type p_type from FHIR format (resource types without definitions: meta only).
-create function fhir_meta.%s_from_fhir(p_type text, p jsonb) returns jsonb
+-- %s of type p_type from FHIR format, as Aidbox-format JSON text (resource types without
+-- definitions: meta only).
+create function fhir_meta.%s_from_fhir(%s) returns text
 language plpgsql stable parallel safe as $$
 begin
   return
-`, d.what, d.name)
-		dispatch(&b, resources, func(n string) string { return funcName("from_fhir", n) + "(p, null)" },
-			"(case when p ? 'meta' then p - 'meta' else p end) || fhir.pair('meta', fhir.meta_from_fhir(p -> 'meta'))", 1)
+`, d.what, d.name, d.args)
+		head := d.head
+		dispatch(&b, resources, func(n string) string { return funcName("from_fhir", n) + "(p, " + head + ")" },
+			"'{' || concat_ws(', ', "+head+", fhir.members(p - '{resourceType,id,meta}'::text[])) || '}'", 1)
 		b.WriteString(";\nend $$;\n")
 	}
-
 	var dts []string
 	for _, n := range names {
 		if !all[n].IsResource && !strings.Contains(n, ".") {
@@ -668,9 +707,9 @@ begin
 	}
 	b.WriteString("    else p::text end;\nend $$;\n")
 	fmt.Fprintf(&b, `
--- A value of data type p_type (a choice type's value) from FHIR format: references and the data
--- types that hold something to convert; anything else is returned as is.
-create function fhir_meta.type_from_fhir(p_type text, p jsonb) returns jsonb
+-- A value of data type p_type (a choice type's value) from FHIR format, as JSON text:
+-- references and the data types that hold something to convert; anything else as it is.
+create function fhir_meta.type_from_fhir(p_type text, p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 begin
   return case p_type
@@ -679,7 +718,7 @@ begin
 	for _, n := range dts {
 		fmt.Fprintf(&b, "    when %s then %s(p)\n", sqlString(n), funcName("from_fhir", n))
 	}
-	b.WriteString("    else p end;\nend $$;\n")
+	b.WriteString("    else p::text end;\nend $$;\n")
 	b.WriteString("\nreset check_function_bodies;\n")
 	return b.String()
 }
