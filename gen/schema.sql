@@ -488,19 +488,10 @@ end $$;
 
 
 --
--- Name: pair(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+-- Name: other_ref_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
-CREATE FUNCTION fhir.pair(p_key text, p_value jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN jsonb_set_lax('{}'::jsonb, ARRAY[p_key], p_value, true, 'delete_key'::text);
-
-
---
--- Name: ref_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS text
+CREATE FUNCTION fhir.other_ref_from_fhir(p jsonb) RETURNS text
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $_$
 declare
@@ -525,25 +516,13 @@ end $_$;
 
 
 --
--- Name: ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+-- Name: other_ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
-CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS text
+CREATE FUNCTION fhir.other_ref_to_fhir(p jsonb) RETURNS text
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
     AS $$
-declare
-  v_rest jsonb;
 begin
-  -- PL/pgSQL: one call in which p is at hand. Inlined as SQL (tried), each use of p extracts
-  -- it from its parent again, and the whole costs more than the call.
-  -- The usual reference, {resourceType, id} and maybe display or type, written directly.
-  if jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
-     and not p ?| '{reference,uri,localRef,identifier}' then
-    v_rest := p - '{resourceType,id}'::text[];
-    return '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
-      -- the rest of the object's text, after its "{"
-      || case when v_rest = '{}' then '}' else ', ' || substr(v_rest::text, 2) end;
-  end if;
   return case
     when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p::text
     when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
@@ -558,6 +537,33 @@ begin
     else p::text
   end;
 end $$;
+
+
+--
+-- Name: pair(text, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.pair(p_key text, p_value jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN jsonb_set_lax('{}'::jsonb, ARRAY[p_key], p_value, true, 'delete_key'::text);
+
+
+--
+-- Name: ref_from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN (((p ->> 'reference'::text) ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$'::text) AND (jsonb_typeof((p -> 'reference'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri,localRef,identifier}'::text[]))) THEN (((('{"resourceType": '::text || (to_json(split_part((p ->> 'reference'::text), '/'::text, 1)))::text) || ', "id": '::text) || (to_json(split_part((p ->> 'reference'::text), '/'::text, 2)))::text) || CASE WHEN ((p - 'reference'::text) = '{}'::jsonb) THEN '}'::text ELSE (', '::text || substr(((p - 'reference'::text))::text, 2)) END) WHEN ((jsonb_typeof(p) = 'object'::text) AND (NOT (p ?| '{reference,identifier}'::text[]))) THEN (p)::text ELSE fhir.other_ref_from_fhir(p) END;
+
+
+--
+-- Name: ref_to_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN CASE WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{reference,uri,localRef,identifier}'::text[]))) THEN (('{"reference": '::text || (to_json((((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))))::text) || CASE WHEN ((p - '{resourceType,id}'::text[]) = '{}'::jsonb) THEN '}'::text ELSE (', '::text || substr(((p - '{resourceType,id}'::text[]))::text, 2)) END) WHEN ((jsonb_typeof(p) = 'object'::text) AND (NOT (p ?| '{resourceType,id,uri,localRef,identifier}'::text[]))) THEN (p)::text ELSE fhir.other_ref_to_fhir(p) END;
 
 
 --

@@ -104,22 +104,10 @@ return '{' || concat_ws(', ',
 -- Aidbox -> FHIR for one Reference value, as JSON text: {resourceType, id} -> "Type/id", {uri}
 -- -> the URL, {localRef} -> "#id"; anything else (a conditional or versioned reference kept as
 -- {"reference"}, a display-only reference) is written as it is. Reference.identifier may hold a
--- reference of its own (Identifier.assigner).
-create function fhir.ref_to_fhir(p jsonb) returns text
+-- reference of its own (Identifier.assigner). The general case; see fhir.ref_to_fhir.
+create function fhir.other_ref_to_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
-declare
-  v_rest jsonb;
 begin
-  -- PL/pgSQL: one call in which p is at hand. Inlined as SQL (tried), each use of p extracts
-  -- it from its parent again, and the whole costs more than the call.
-  -- The usual reference, {resourceType, id} and maybe display or type, written directly.
-  if jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
-     and not p ?| '{reference,uri,localRef,identifier}' then
-    v_rest := p - '{resourceType,id}'::text[];
-    return '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
-      -- the rest of the object's text, after its "{"
-      || case when v_rest = '{}' then '}' else ', ' || substr(v_rest::text, 2) end;
-  end if;
   return case
     when jsonb_typeof(p) is distinct from 'object' or p ? 'reference' then p::text
     when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
@@ -135,6 +123,24 @@ begin
   end;
 end $$;
 
+-- Aidbox -> FHIR for one Reference value. The usual ones are written here: {resourceType, id}
+-- with maybe display or type, and a reference with nothing to convert; any other goes through
+-- fhir.other_ref_to_fhir. SQL, so that PostgreSQL inlines it into the caller's expression: a
+-- PL/pgSQL call costs more than the whole of the usual case (each use of p then extracts it from
+-- its parent again, which is cheap).
+create function fhir.ref_to_fhir(p jsonb) returns text
+language sql stable parallel safe
+return case
+  when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
+    and not p ?| '{reference,uri,localRef,identifier}' then
+    '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
+    -- the rest of the object's text, after its "{"
+    || case when p - '{resourceType,id}'::text[] = '{}' then '}'
+            else ', ' || substr((p - '{resourceType,id}'::text[])::text, 2) end
+  when jsonb_typeof(p) = 'object' and not p ?| '{resourceType,id,uri,localRef,identifier}' then p::text
+  else fhir.other_ref_to_fhir(p)
+end;
+
 -- A Reference as Aidbox-format JSON text: the target's members (resourceType and id, localRef
 -- or uri; null for none), then the converted identifier and the rest of the FHIR reference.
 create function fhir.reference_from_fhir(p_target text, p_rest jsonb) returns text
@@ -144,8 +150,8 @@ return '{' || concat_ws(', ',
   '"identifier": ' || fhir_meta."from:Identifier"(p_rest -> 'identifier'),
   fhir.members(p_rest - 'identifier')) || '}';
 
--- FHIR -> Aidbox for one Reference value, as JSON text: the reverse of fhir.ref_to_fhir.
-create function fhir.ref_from_fhir(p jsonb) returns text
+-- FHIR -> Aidbox for one Reference value, as JSON text: the reverse of fhir.other_ref_to_fhir.
+create function fhir.other_ref_from_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_reference text := p ->> 'reference';
@@ -166,6 +172,22 @@ begin
     else p::text
   end;
 end $$;
+
+-- FHIR -> Aidbox for one Reference value: the usual "Type/id" (with maybe display or type) and
+-- a reference with nothing to convert written here, inlined like fhir.ref_to_fhir; any other
+-- through fhir.other_ref_from_fhir.
+create function fhir.ref_from_fhir(p jsonb) returns text
+language sql stable parallel safe
+return case
+  when (p ->> 'reference') ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$' and jsonb_typeof(p -> 'reference') = 'string'
+    and not p ?| '{resourceType,id,uri,localRef,identifier}' then
+    '{"resourceType": ' || to_json(split_part(p ->> 'reference', '/', 1))::text
+    || ', "id": ' || to_json(split_part(p ->> 'reference', '/', 2))::text
+    -- the rest of the object's text, after its "{"
+    || case when p - 'reference' = '{}' then '}' else ', ' || substr((p - 'reference')::text, 2) end
+  when jsonb_typeof(p) = 'object' and not p ?| '{reference,identifier}' then p::text
+  else fhir.other_ref_from_fhir(p)
+end;
 
 -- An array of references as FHIR JSON text; a value that is not an array is written as it is.
 -- PL/pgSQL loops over arrays here and in 004: a subquery would be re-planned on every call.
