@@ -237,7 +237,7 @@ func abbreviate(seg string) string {
 }
 
 // fhirKeys lists the FHIR JSON keys of an owner's converted elements (choices expanded).
-func fhirKeys(o *owner) (keys, renamed []string) {
+func fhirKeys(o *owner) (keys []string) {
 	for _, e := range o.Elements {
 		if e.Kind != kindChoice {
 			keys = append(keys, e.Name)
@@ -245,29 +245,24 @@ func fhirKeys(o *owner) (keys, renamed []string) {
 		}
 		for _, t := range e.Types {
 			keys = append(keys, e.Name+cap(t))
-			renamed = append(renamed, e.Name+cap(t))
 			if isPrimitive(t) {
 				keys = append(keys, "_"+e.Name+cap(t))
-				renamed = append(renamed, "_"+e.Name+cap(t))
 			}
 		}
 	}
-	return keys, renamed
+	return keys
 }
 
 // aidboxKeys lists the Aidbox-format keys of an owner's converted elements.
-func aidboxKeys(o *owner) (keys, renamed []string) {
+func aidboxKeys(o *owner) (keys []string) {
 	for _, e := range o.Elements {
 		keys = append(keys, e.Name)
-		if e.Kind == kindChoice {
-			renamed = append(renamed, e.Name)
-		}
 	}
-	return keys, renamed
+	return keys
 }
 
 // trigger is a jsonpath that is true when a value of the owner (or an array of them) has any
-// key that needs converting: arrays of elements are only rebuilt when it matches.
+// key that needs converting: arrays of elements are only converted one by one when it matches.
 func trigger(keys []string) string {
 	var parts []string
 	for _, k := range keys {
@@ -347,10 +342,10 @@ func toMemberExpr(key string, e *element, all map[string]*owner) string {
 	if !e.Repeats {
 		return member(funcName("to_fhir", e.Target) + "(" + v + ")")
 	}
-	keys, _ := aidboxKeys(all[e.Target])
 	return member(fmt.Sprintf("case when %s @? %s then %s(%s) else (%s)::text end",
-		v, sqlString(trigger(keys)), funcName("to_fhir[]", e.Target), v, v))
+		v, sqlString(trigger(aidboxKeys(all[e.Target]))), funcName("to_fhir[]", e.Target), v, v))
 }
+
 
 // toOwnerSQL writes the to-FHIR function of one owner, and its array form when the owner is
 // the type of a repeating element. Each returns the FHIR JSON text of the value: every element
@@ -390,7 +385,7 @@ func toOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool
 		// costs more than converting a small element (p is then the caller's `parent -> key`,
 		// extracted again at each use, which is cheap). Not strict: a strict function whose
 		// body is a case is not inlined; null gives null all the same.
-		keys, _ := aidboxKeys(o)
+		keys := aidboxKeys(o)
 		// A string body, not `return`: it is parsed at its first use, once 005 and the other
 		// functions it calls exist.
 		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName("to_fhir", o.Name))
@@ -398,7 +393,7 @@ func toOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool
 	}
 	if arrays {
 		// An element with nothing to convert is written without the call (which costs more).
-		keys, _ := aidboxKeys(o)
+		keys := aidboxKeys(o)
 		fmt.Fprintf(b, `
 -- An array of %[1]s to FHIR; a value that is not an array is written as it is.
 create function %[2]s(p jsonb) returns text
@@ -465,9 +460,8 @@ func fromMemberExprs(key string, e *element, all map[string]*owner) []string {
 	if !e.Repeats {
 		return []string{member(funcName("from_fhir", e.Target) + "(" + v + ")")}
 	}
-	keys, _ := fhirKeys(all[e.Target])
 	return []string{member(fmt.Sprintf("case when %s @? %s then %s(%s) else (%s)::text end",
-		v, sqlString(trigger(keys)), funcName("from_fhir[]", e.Target), v, v))}
+		v, sqlString(trigger(fhirKeys(all[e.Target]))), funcName("from_fhir[]", e.Target), v, v))}
 }
 
 // fromOwnerSQL writes the from-FHIR function of one owner, and its array form when the owner
@@ -517,12 +511,12 @@ func fromOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bo
 		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
 	} else {
 		// SQL, inlined into the caller, as in toOwnerSQL.
-		keys, _ := fhirKeys(o)
+		keys := fhirKeys(o)
 		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName("from_fhir", o.Name))
 		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(keys), body)
 	}
 	if arrays {
-		keys, _ := fhirKeys(o)
+		keys := fhirKeys(o)
 		fmt.Fprintf(b, `
 -- An array of %[1]s from FHIR; a value that is not an array is written as it is.
 create function %[2]s(p jsonb) returns text
