@@ -346,7 +346,6 @@ func toMemberExpr(key string, e *element, all map[string]*owner) string {
 		v, sqlString(trigger(aidboxKeys(all[e.Target]))), funcName("to_fhir[]", e.Target), v, v))
 }
 
-
 // toOwnerSQL writes the to-FHIR function of one owner, and its array form when the owner is
 // the type of a repeating element. Each returns the FHIR JSON text of the value: every element
 // the definitions know is one member expression (converted, or its stored value as text), and
