@@ -98,16 +98,17 @@ CREATE FUNCTION fhir.attributes(p_type text) RETURNS jsonb
 
 
 --
--- Name: body_from_fhir(jsonb, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+-- Name: from_fhir_text(jsonb, jsonb, boolean); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
-CREATE FUNCTION fhir.body_from_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
+CREATE FUNCTION fhir.from_fhir_text(p_resource jsonb, p_attributes jsonb, p_body boolean) RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 begin
   if jsonb_typeof(p_resource) is distinct from 'object' then
     return fhir.invalid_resource('from_fhir', p_resource);
   end if;
+  -- A large value is compressed: `|| '{}'` decompresses it once, not once per use below.
   p_resource := p_resource || '{}';
   if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
     return fhir.invalid_resource('from_fhir', p_resource);
@@ -116,8 +117,18 @@ begin
     p_resource := fhir.extensions_from_fhir(p_resource, p_attributes);
   end if;
   return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource,
-                                      fhir.stored_meta_from_fhir(p_resource -> 'meta'))::jsonb;
+    case when p_body then fhir.stored_meta_from_fhir(p_resource -> 'meta')
+         else fhir.resource_head_from_fhir(p_resource) end);
 end $$;
+
+
+--
+-- Name: body_from_fhir(jsonb, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.body_from_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (fhir.from_fhir_text(p_resource, p_attributes, true))::jsonb;
 
 
 --
@@ -357,36 +368,21 @@ end $$;
 
 
 --
--- Name: from_fhir(jsonb, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
---
-
-CREATE FUNCTION fhir.from_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    AS $$
-begin
-  if jsonb_typeof(p_resource) is distinct from 'object' then
-    return fhir.invalid_resource('from_fhir', p_resource);
-  end if;
-  -- A large value is compressed: `|| '{}'` decompresses it once, not once per use below.
-  p_resource := p_resource || '{}';
-  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
-    return fhir.invalid_resource('from_fhir', p_resource);
-  end if;
-  if p_attributes is not null and p_resource ? 'extension' then
-    p_resource := fhir.extensions_from_fhir(p_resource, p_attributes);
-  end if;
-  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource,
-                                      fhir.resource_head_from_fhir(p_resource))::jsonb;
-end $$;
-
-
---
 -- Name: from_fhir(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
 CREATE FUNCTION fhir.from_fhir(p_resource jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN fhir.from_fhir(p_resource, CASE WHEN (jsonb_typeof((p_resource -> 'resourceType'::text)) = 'string'::text) THEN fhir.attributes((p_resource ->> 'resourceType'::text)) ELSE NULL::jsonb END);
+    RETURN (fhir.from_fhir_text(p_resource, CASE WHEN (jsonb_typeof((p_resource -> 'resourceType'::text)) = 'string'::text) THEN fhir.attributes((p_resource ->> 'resourceType'::text)) ELSE NULL::jsonb END, false))::jsonb;
+
+
+--
+-- Name: from_fhir(jsonb, jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.from_fhir(p_resource jsonb, p_attributes jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (fhir.from_fhir_text(p_resource, p_attributes, false))::jsonb;
 
 
 --
@@ -643,12 +639,14 @@ CREATE FUNCTION fhir.refs_from_fhir(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.ref_from_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.ref_from_fhir, not copied out again
+    v_items := array_append(v_items, fhir.ref_from_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -663,12 +661,14 @@ CREATE FUNCTION fhir.refs_to_fhir(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.ref_to_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.ref_to_fhir, not copied out again
+    v_items := array_append(v_items, fhir.ref_to_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1413,12 +1413,14 @@ CREATE FUNCTION fhir.resources_from_fhir(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.resource_from_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.resource_from_fhir, not copied out again
+    v_items := array_append(v_items, fhir.resource_from_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1433,12 +1435,14 @@ CREATE FUNCTION fhir.resources_to_fhir(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.resource_to_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.resource_to_fhir, not copied out again
+    v_items := array_append(v_items, fhir.resource_to_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16016,12 +16020,16 @@ CREATE FUNCTION fhir_meta."from[]:Account.coverage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."from:Account.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."from:Account.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16036,12 +16044,16 @@ CREATE FUNCTION fhir_meta."from[]:Account.guarantor"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."from:Account.guarantor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."from:Account.guarantor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16056,12 +16068,16 @@ CREATE FUNCTION fhir_meta."from[]:AdverseEvent.suspectEntity"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{instance,causality}' then fhir_meta."from:AdverseEvent.suspectEntity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{instance,causality}' then fhir_meta."from:AdverseEvent.suspectEntity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16076,12 +16092,16 @@ CREATE FUNCTION fhir_meta."from[]:AdverseEvent.suspectEntity.causality"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."from:AdverseEvent.suspectEntity.causality"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."from:AdverseEvent.suspectEntity.causality"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16096,12 +16116,16 @@ CREATE FUNCTION fhir_meta."from[]:AllergyIntolerance.reaction"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:AllergyIntolerance.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:AllergyIntolerance.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16116,12 +16140,16 @@ CREATE FUNCTION fhir_meta."from[]:Annotation"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authorReference,authorString,_authorString}' then fhir_meta."from:Annotation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authorReference,authorString,_authorString}' then fhir_meta."from:Annotation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16136,12 +16164,16 @@ CREATE FUNCTION fhir_meta."from[]:Appointment.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:Appointment.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:Appointment.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16156,12 +16188,16 @@ CREATE FUNCTION fhir_meta."from[]:AuditEvent.agent"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,location}' then fhir_meta."from:AuditEvent.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,location}' then fhir_meta."from:AuditEvent.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16176,12 +16212,16 @@ CREATE FUNCTION fhir_meta."from[]:AuditEvent.entity"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,detail}' then fhir_meta."from:AuditEvent.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,detail}' then fhir_meta."from:AuditEvent.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16196,12 +16236,16 @@ CREATE FUNCTION fhir_meta."from[]:AuditEvent.entity.detail"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueString,_valueString,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:AuditEvent.entity.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueString,_valueString,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:AuditEvent.entity.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16216,12 +16260,16 @@ CREATE FUNCTION fhir_meta."from[]:BiologicallyDerivedProduct.processing"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:BiologicallyDerivedProduct.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:BiologicallyDerivedProduct.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16236,12 +16284,16 @@ CREATE FUNCTION fhir_meta."from[]:Bundle.entry"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."from:Bundle.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."from:Bundle.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16256,12 +16308,16 @@ CREATE FUNCTION fhir_meta."from[]:CarePlan.activity"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."from:CarePlan.activity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."from:CarePlan.activity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16276,12 +16332,16 @@ CREATE FUNCTION fhir_meta."from[]:CareTeam.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{member,onBehalfOf}' then fhir_meta."from:CareTeam.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{member,onBehalfOf}' then fhir_meta."from:CareTeam.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16296,12 +16356,16 @@ CREATE FUNCTION fhir_meta."from[]:CatalogEntry.relatedEntry"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."from:CatalogEntry.relatedEntry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."from:CatalogEntry.relatedEntry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16316,12 +16380,16 @@ CREATE FUNCTION fhir_meta."from[]:ChargeItem.performer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:ChargeItem.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:ChargeItem.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16336,12 +16404,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.careTeam"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."from:Claim.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."from:Claim.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16356,12 +16428,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.diagnosis"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:Claim.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:Claim.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16376,12 +16452,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.insurance"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverage,claimResponse}' then fhir_meta."from:Claim.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverage,claimResponse}' then fhir_meta."from:Claim.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16396,12 +16476,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:Claim.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:Claim.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16416,12 +16500,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.item.detail"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."from:Claim.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."from:Claim.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16436,12 +16524,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.item.detail.subDetail"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."from:Claim.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."from:Claim.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16456,12 +16548,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.procedure"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:Claim.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:Claim.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16476,12 +16572,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.related"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."from:Claim.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."from:Claim.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16496,12 +16596,16 @@ CREATE FUNCTION fhir_meta."from[]:Claim.supportingInfo"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:Claim.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:Claim.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16516,12 +16620,16 @@ CREATE FUNCTION fhir_meta."from[]:ClaimResponse.addItem"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ClaimResponse.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ClaimResponse.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16536,12 +16644,16 @@ CREATE FUNCTION fhir_meta."from[]:ClaimResponse.insurance"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,claimResponse}' then fhir_meta."from:ClaimResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,claimResponse}' then fhir_meta."from:ClaimResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16556,12 +16668,16 @@ CREATE FUNCTION fhir_meta."from[]:ClinicalImpression.finding"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemReference}' then fhir_meta."from:ClinicalImpression.finding"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemReference}' then fhir_meta."from:ClinicalImpression.finding"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16576,12 +16692,16 @@ CREATE FUNCTION fhir_meta."from[]:ClinicalImpression.investigation"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."from:ClinicalImpression.investigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."from:ClinicalImpression.investigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16596,12 +16716,16 @@ CREATE FUNCTION fhir_meta."from[]:CodeSystem.concept"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{property,concept}' then fhir_meta."from:CodeSystem.concept"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{property,concept}' then fhir_meta."from:CodeSystem.concept"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16616,12 +16740,16 @@ CREATE FUNCTION fhir_meta."from[]:CodeSystem.concept.property"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCode,_valueCode,valueCoding,valueString,_valueString,valueInteger,_valueInteger,valueBoolean,_valueBoolean,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal}' then fhir_meta."from:CodeSystem.concept.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCode,_valueCode,valueCoding,valueString,_valueString,valueInteger,_valueInteger,valueBoolean,_valueBoolean,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal}' then fhir_meta."from:CodeSystem.concept.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16636,12 +16764,16 @@ CREATE FUNCTION fhir_meta."from[]:Communication.payload"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:Communication.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:Communication.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16656,12 +16788,16 @@ CREATE FUNCTION fhir_meta."from[]:CommunicationRequest.payload"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:CommunicationRequest.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:CommunicationRequest.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16676,12 +16812,16 @@ CREATE FUNCTION fhir_meta."from[]:Composition.attester"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."from:Composition.attester"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."from:Composition.attester"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16696,12 +16836,16 @@ CREATE FUNCTION fhir_meta."from[]:Composition.event"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:Composition.event"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:Composition.event"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16716,12 +16860,16 @@ CREATE FUNCTION fhir_meta."from[]:Composition.relatesTo"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{targetIdentifier,targetReference}' then fhir_meta."from:Composition.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{targetIdentifier,targetReference}' then fhir_meta."from:Composition.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16736,12 +16884,16 @@ CREATE FUNCTION fhir_meta."from[]:Composition.section"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author,focus,entry,section}' then fhir_meta."from:Composition.section"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author,focus,entry,section}' then fhir_meta."from:Composition.section"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16756,12 +16908,16 @@ CREATE FUNCTION fhir_meta."from[]:Condition.evidence"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:Condition.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:Condition.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16776,12 +16932,16 @@ CREATE FUNCTION fhir_meta."from[]:Condition.stage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assessment}' then fhir_meta."from:Condition.stage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assessment}' then fhir_meta."from:Condition.stage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16796,12 +16956,16 @@ CREATE FUNCTION fhir_meta."from[]:Consent.provision"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,data,provision}' then fhir_meta."from:Consent.provision"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,data,provision}' then fhir_meta."from:Consent.provision"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16816,12 +16980,16 @@ CREATE FUNCTION fhir_meta."from[]:Consent.provision.actor"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Consent.provision.actor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Consent.provision.actor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16836,12 +17004,16 @@ CREATE FUNCTION fhir_meta."from[]:Consent.provision.data"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Consent.provision.data"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Consent.provision.data"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16856,12 +17028,16 @@ CREATE FUNCTION fhir_meta."from[]:Consent.verification"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{verifiedWith}' then fhir_meta."from:Consent.verification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{verifiedWith}' then fhir_meta."from:Consent.verification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16876,12 +17052,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.friendly"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.friendly"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.friendly"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16896,12 +17076,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.legal"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.legal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.legal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16916,12 +17100,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.rule"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16936,12 +17124,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.signer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party,signature}' then fhir_meta."from:Contract.signer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party,signature}' then fhir_meta."from:Contract.signer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16956,12 +17148,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,topicCodeableConcept,topicReference,offer,asset,action,group}' then fhir_meta."from:Contract.term"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,topicCodeableConcept,topicReference,offer,asset,action,group}' then fhir_meta."from:Contract.term"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16976,12 +17172,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.action"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,context,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,requester,performer,reasonReference,note}' then fhir_meta."from:Contract.term.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,context,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,requester,performer,reasonReference,note}' then fhir_meta."from:Contract.term.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16996,12 +17196,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.action.subject"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Contract.term.action.subject"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Contract.term.action.subject"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17016,12 +17220,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.asset"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."from:Contract.term.asset"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."from:Contract.term.asset"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17036,12 +17244,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.asset.context"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Contract.term.asset.context"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Contract.term.asset.context"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17056,12 +17268,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.asset.valuedItem"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entityCodeableConcept,entityReference,identifier,responsible,recipient}' then fhir_meta."from:Contract.term.asset.valuedItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entityCodeableConcept,entityReference,identifier,responsible,recipient}' then fhir_meta."from:Contract.term.asset.valuedItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17076,12 +17292,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.offer.answer"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Contract.term.offer.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Contract.term.offer.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17096,12 +17316,16 @@ CREATE FUNCTION fhir_meta."from[]:Contract.term.offer.party"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Contract.term.offer.party"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Contract.term.offer.party"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17116,12 +17340,16 @@ CREATE FUNCTION fhir_meta."from[]:Coverage.costToBeneficiary"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueQuantity,valueMoney}' then fhir_meta."from:Coverage.costToBeneficiary"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueQuantity,valueMoney}' then fhir_meta."from:Coverage.costToBeneficiary"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17136,12 +17364,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.insurance"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."from:CoverageEligibilityRequest.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."from:CoverageEligibilityRequest.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17156,12 +17388,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.item"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,facility,diagnosis,detail}' then fhir_meta."from:CoverageEligibilityRequest.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,facility,diagnosis,detail}' then fhir_meta."from:CoverageEligibilityRequest.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17176,12 +17412,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.item.diagnosis"(p j
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:CoverageEligibilityRequest.item.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:CoverageEligibilityRequest.item.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17196,12 +17436,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityRequest.supportingInfo"(p j
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{information}' then fhir_meta."from:CoverageEligibilityRequest.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{information}' then fhir_meta."from:CoverageEligibilityRequest.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17216,12 +17460,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,item}' then fhir_meta."from:CoverageEligibilityResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,item}' then fhir_meta."from:CoverageEligibilityResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17236,12 +17484,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityResponse.insurance.item"(p 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,benefit}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,benefit}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17256,12 +17508,16 @@ CREATE FUNCTION fhir_meta."from[]:CoverageEligibilityResponse.insurance.item.ben
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedString,_usedString,usedMoney}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item.benefit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedString,_usedString,usedMoney}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item.benefit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17276,12 +17532,16 @@ CREATE FUNCTION fhir_meta."from[]:DataRequirement"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectCodeableConcept,subjectReference,dateFilter}' then fhir_meta."from:DataRequirement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectCodeableConcept,subjectReference,dateFilter}' then fhir_meta."from:DataRequirement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17296,12 +17556,16 @@ CREATE FUNCTION fhir_meta."from[]:DataRequirement.dateFilter"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueDateTime,_valueDateTime,valuePeriod,valueDuration}' then fhir_meta."from:DataRequirement.dateFilter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueDateTime,_valueDateTime,valuePeriod,valueDuration}' then fhir_meta."from:DataRequirement.dateFilter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17316,12 +17580,16 @@ CREATE FUNCTION fhir_meta."from[]:DetectedIssue.evidence"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:DetectedIssue.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:DetectedIssue.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17336,12 +17604,16 @@ CREATE FUNCTION fhir_meta."from[]:DetectedIssue.mitigation"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."from:DetectedIssue.mitigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."from:DetectedIssue.mitigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17356,12 +17628,16 @@ CREATE FUNCTION fhir_meta."from[]:Device.version"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{component}' then fhir_meta."from:Device.version"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{component}' then fhir_meta."from:Device.version"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17376,12 +17652,16 @@ CREATE FUNCTION fhir_meta."from[]:DeviceRequest.parameter"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:DeviceRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:DeviceRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17396,12 +17676,16 @@ CREATE FUNCTION fhir_meta."from[]:DiagnosticReport.media"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."from:DiagnosticReport.media"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."from:DiagnosticReport.media"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17416,12 +17700,16 @@ CREATE FUNCTION fhir_meta."from[]:DocumentManifest.related"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,ref}' then fhir_meta."from:DocumentManifest.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,ref}' then fhir_meta."from:DocumentManifest.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17436,12 +17724,16 @@ CREATE FUNCTION fhir_meta."from[]:DocumentReference.relatesTo"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:DocumentReference.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:DocumentReference.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17456,12 +17748,16 @@ CREATE FUNCTION fhir_meta."from[]:Dosage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept,doseAndRate}' then fhir_meta."from:Dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept,doseAndRate}' then fhir_meta."from:Dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17476,12 +17772,16 @@ CREATE FUNCTION fhir_meta."from[]:Dosage.doseAndRate"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{doseRange,doseQuantity,rateRatio,rateRange,rateQuantity}' then fhir_meta."from:Dosage.doseAndRate"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{doseRange,doseQuantity,rateRatio,rateRange,rateQuantity}' then fhir_meta."from:Dosage.doseAndRate"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17496,12 +17796,16 @@ CREATE FUNCTION fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."from:EffectEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."from:EffectEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17516,12 +17820,16 @@ CREATE FUNCTION fhir_meta."from[]:EffectEvidenceSynthesis.certainty.certaintySub
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17536,12 +17844,16 @@ CREATE FUNCTION fhir_meta."from[]:EffectEvidenceSynthesis.resultsByExposure"(p j
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{riskEvidenceSynthesis}' then fhir_meta."from:EffectEvidenceSynthesis.resultsByExposure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{riskEvidenceSynthesis}' then fhir_meta."from:EffectEvidenceSynthesis.resultsByExposure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17556,12 +17868,16 @@ CREATE FUNCTION fhir_meta."from[]:ElementDefinition"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta,fixedBase64Binary,_fixedBase64Binary,fixedBoolean,_fixedBoolean,fixedCanonical,_fixedCanonical,fixedCode,_fixedCode,fixedDate,_fixedDate,fixedDateTime,_fixedDateTime,fixedDecimal,_fixedDecimal,fixedId,_fixedId,fixedInstant,_fixedInstant,fixedInteger,_fixedInteger,fixedMarkdown,_fixedMarkdown,fixedOid,_fixedOid,fixedPositiveInt,_fixedPositiveInt,fixedString,_fixedString,fixedTime,_fixedTime,fixedUnsignedInt,_fixedUnsignedInt,fixedUri,_fixedUri,fixedUrl,_fixedUrl,fixedUuid,_fixedUuid,fixedAddress,fixedAge,fixedAnnotation,fixedAttachment,fixedCodeableConcept,fixedCoding,fixedContactPoint,fixedCount,fixedDistance,fixedDuration,fixedHumanName,fixedIdentifier,fixedMoney,fixedPeriod,fixedQuantity,fixedRange,fixedRatio,fixedReference,fixedSampledData,fixedSignature,fixedTiming,fixedContactDetail,fixedContributor,fixedDataRequirement,fixedExpression,fixedParameterDefinition,fixedRelatedArtifact,fixedTriggerDefinition,fixedUsageContext,fixedDosage,fixedMeta,patternBase64Binary,_patternBase64Binary,patternBoolean,_patternBoolean,patternCanonical,_patternCanonical,patternCode,_patternCode,patternDate,_patternDate,patternDateTime,_patternDateTime,patternDecimal,_patternDecimal,patternId,_patternId,patternInstant,_patternInstant,patternInteger,_patternInteger,patternMarkdown,_patternMarkdown,patternOid,_patternOid,patternPositiveInt,_patternPositiveInt,patternString,_patternString,patternTime,_patternTime,patternUnsignedInt,_patternUnsignedInt,patternUri,_patternUri,patternUrl,_patternUrl,patternUuid,_patternUuid,patternAddress,patternAge,patternAnnotation,patternAttachment,patternCodeableConcept,patternCoding,patternContactPoint,patternCount,patternDistance,patternDuration,patternHumanName,patternIdentifier,patternMoney,patternPeriod,patternQuantity,patternRange,patternRatio,patternReference,patternSampledData,patternSignature,patternTiming,patternContactDetail,patternContributor,patternDataRequirement,patternExpression,patternParameterDefinition,patternRelatedArtifact,patternTriggerDefinition,patternUsageContext,patternDosage,patternMeta,example,minValueDate,_minValueDate,minValueDateTime,_minValueDateTime,minValueInstant,_minValueInstant,minValueTime,_minValueTime,minValueDecimal,_minValueDecimal,minValueInteger,_minValueInteger,minValuePositiveInt,_minValuePositiveInt,minValueUnsignedInt,_minValueUnsignedInt,minValueQuantity,maxValueDate,_maxValueDate,maxValueDateTime,_maxValueDateTime,maxValueInstant,_maxValueInstant,maxValueTime,_maxValueTime,maxValueDecimal,_maxValueDecimal,maxValueInteger,_maxValueInteger,maxValuePositiveInt,_maxValuePositiveInt,maxValueUnsignedInt,_maxValueUnsignedInt,maxValueQuantity}' then fhir_meta."from:ElementDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta,fixedBase64Binary,_fixedBase64Binary,fixedBoolean,_fixedBoolean,fixedCanonical,_fixedCanonical,fixedCode,_fixedCode,fixedDate,_fixedDate,fixedDateTime,_fixedDateTime,fixedDecimal,_fixedDecimal,fixedId,_fixedId,fixedInstant,_fixedInstant,fixedInteger,_fixedInteger,fixedMarkdown,_fixedMarkdown,fixedOid,_fixedOid,fixedPositiveInt,_fixedPositiveInt,fixedString,_fixedString,fixedTime,_fixedTime,fixedUnsignedInt,_fixedUnsignedInt,fixedUri,_fixedUri,fixedUrl,_fixedUrl,fixedUuid,_fixedUuid,fixedAddress,fixedAge,fixedAnnotation,fixedAttachment,fixedCodeableConcept,fixedCoding,fixedContactPoint,fixedCount,fixedDistance,fixedDuration,fixedHumanName,fixedIdentifier,fixedMoney,fixedPeriod,fixedQuantity,fixedRange,fixedRatio,fixedReference,fixedSampledData,fixedSignature,fixedTiming,fixedContactDetail,fixedContributor,fixedDataRequirement,fixedExpression,fixedParameterDefinition,fixedRelatedArtifact,fixedTriggerDefinition,fixedUsageContext,fixedDosage,fixedMeta,patternBase64Binary,_patternBase64Binary,patternBoolean,_patternBoolean,patternCanonical,_patternCanonical,patternCode,_patternCode,patternDate,_patternDate,patternDateTime,_patternDateTime,patternDecimal,_patternDecimal,patternId,_patternId,patternInstant,_patternInstant,patternInteger,_patternInteger,patternMarkdown,_patternMarkdown,patternOid,_patternOid,patternPositiveInt,_patternPositiveInt,patternString,_patternString,patternTime,_patternTime,patternUnsignedInt,_patternUnsignedInt,patternUri,_patternUri,patternUrl,_patternUrl,patternUuid,_patternUuid,patternAddress,patternAge,patternAnnotation,patternAttachment,patternCodeableConcept,patternCoding,patternContactPoint,patternCount,patternDistance,patternDuration,patternHumanName,patternIdentifier,patternMoney,patternPeriod,patternQuantity,patternRange,patternRatio,patternReference,patternSampledData,patternSignature,patternTiming,patternContactDetail,patternContributor,patternDataRequirement,patternExpression,patternParameterDefinition,patternRelatedArtifact,patternTriggerDefinition,patternUsageContext,patternDosage,patternMeta,example,minValueDate,_minValueDate,minValueDateTime,_minValueDateTime,minValueInstant,_minValueInstant,minValueTime,_minValueTime,minValueDecimal,_minValueDecimal,minValueInteger,_minValueInteger,minValuePositiveInt,_minValuePositiveInt,minValueUnsignedInt,_minValueUnsignedInt,minValueQuantity,maxValueDate,_maxValueDate,maxValueDateTime,_maxValueDateTime,maxValueInstant,_maxValueInstant,maxValueTime,_maxValueTime,maxValueDecimal,_maxValueDecimal,maxValueInteger,_maxValueInteger,maxValuePositiveInt,_maxValuePositiveInt,maxValueUnsignedInt,_maxValueUnsignedInt,maxValueQuantity}' then fhir_meta."from:ElementDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17576,12 +17892,16 @@ CREATE FUNCTION fhir_meta."from[]:ElementDefinition.example"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:ElementDefinition.example"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:ElementDefinition.example"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17596,12 +17916,16 @@ CREATE FUNCTION fhir_meta."from[]:Encounter.diagnosis"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."from:Encounter.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."from:Encounter.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17616,12 +17940,16 @@ CREATE FUNCTION fhir_meta."from[]:Encounter.location"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{location}' then fhir_meta."from:Encounter.location"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{location}' then fhir_meta."from:Encounter.location"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17636,12 +17964,16 @@ CREATE FUNCTION fhir_meta."from[]:Encounter.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{individual}' then fhir_meta."from:Encounter.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{individual}' then fhir_meta."from:Encounter.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17656,12 +17988,16 @@ CREATE FUNCTION fhir_meta."from[]:EpisodeOfCare.diagnosis"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."from:EpisodeOfCare.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."from:EpisodeOfCare.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17676,12 +18012,16 @@ CREATE FUNCTION fhir_meta."from[]:EvidenceVariable.characteristic"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instancesQuantity,instancesRange,durationQuantity,durationRange,timeFromEvent}' then fhir_meta."from:EvidenceVariable.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instancesQuantity,instancesRange,durationQuantity,durationRange,timeFromEvent}' then fhir_meta."from:EvidenceVariable.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17696,12 +18036,16 @@ CREATE FUNCTION fhir_meta."from[]:EvidenceVariable.characteristic.timeFromEvent"
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,eventCodeableConcept,eventReference,eventDateTime,_eventDateTime,eventId,_eventId}' then fhir_meta."from:EvidenceVariable.characteristic.timeFromEvent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,eventCodeableConcept,eventReference,eventDateTime,_eventDateTime,eventId,_eventId}' then fhir_meta."from:EvidenceVariable.characteristic.timeFromEvent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17716,12 +18060,16 @@ CREATE FUNCTION fhir_meta."from[]:ExampleScenario.process"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."from:ExampleScenario.process"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."from:ExampleScenario.process"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17736,12 +18084,16 @@ CREATE FUNCTION fhir_meta."from[]:ExampleScenario.process.step"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{process,alternative}' then fhir_meta."from:ExampleScenario.process.step"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{process,alternative}' then fhir_meta."from:ExampleScenario.process.step"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17756,12 +18108,16 @@ CREATE FUNCTION fhir_meta."from[]:ExampleScenario.process.step.alternative"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."from:ExampleScenario.process.step.alternative"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."from:ExampleScenario.process.step.alternative"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17776,12 +18132,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.addItem"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ExplanationOfBenefit.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ExplanationOfBenefit.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17796,12 +18156,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{financial}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{financial}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17816,12 +18180,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.benefitBalance.financial"
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedMoney}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance.financial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedMoney}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance.financial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17836,12 +18204,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.careTeam"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."from:ExplanationOfBenefit.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."from:ExplanationOfBenefit.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17856,12 +18228,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.diagnosis"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:ExplanationOfBenefit.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:ExplanationOfBenefit.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17876,12 +18252,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.insurance"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."from:ExplanationOfBenefit.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."from:ExplanationOfBenefit.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17896,12 +18276,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.item"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:ExplanationOfBenefit.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:ExplanationOfBenefit.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17916,12 +18300,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.item.detail"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."from:ExplanationOfBenefit.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."from:ExplanationOfBenefit.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17936,12 +18324,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.item.detail.subDetail"(p 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."from:ExplanationOfBenefit.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."from:ExplanationOfBenefit.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17956,12 +18348,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.procedure"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:ExplanationOfBenefit.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:ExplanationOfBenefit.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17976,12 +18372,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.related"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."from:ExplanationOfBenefit.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."from:ExplanationOfBenefit.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17996,12 +18396,16 @@ CREATE FUNCTION fhir_meta."from[]:ExplanationOfBenefit.supportingInfo"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:ExplanationOfBenefit.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:ExplanationOfBenefit.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18016,12 +18420,16 @@ CREATE FUNCTION fhir_meta."from[]:FamilyMemberHistory.condition"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{onsetAge,onsetRange,onsetPeriod,onsetString,_onsetString,note}' then fhir_meta."from:FamilyMemberHistory.condition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{onsetAge,onsetRange,onsetPeriod,onsetString,_onsetString,note}' then fhir_meta."from:FamilyMemberHistory.condition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18036,12 +18444,16 @@ CREATE FUNCTION fhir_meta."from[]:Goal.target"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detailQuantity,detailRange,detailCodeableConcept,detailString,_detailString,detailBoolean,_detailBoolean,detailInteger,_detailInteger,detailRatio,dueDate,_dueDate,dueDuration}' then fhir_meta."from:Goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detailQuantity,detailRange,detailCodeableConcept,detailString,_detailString,detailBoolean,_detailBoolean,detailInteger,_detailInteger,detailRatio,dueDate,_dueDate,dueDuration}' then fhir_meta."from:Goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18056,12 +18468,16 @@ CREATE FUNCTION fhir_meta."from[]:GraphDefinition.link"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:GraphDefinition.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:GraphDefinition.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18076,12 +18492,16 @@ CREATE FUNCTION fhir_meta."from[]:GraphDefinition.link.target"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."from:GraphDefinition.link.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."from:GraphDefinition.link.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18096,12 +18516,16 @@ CREATE FUNCTION fhir_meta."from[]:Group.characteristic"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference}' then fhir_meta."from:Group.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference}' then fhir_meta."from:Group.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18116,12 +18540,16 @@ CREATE FUNCTION fhir_meta."from[]:Group.member"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entity}' then fhir_meta."from:Group.member"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entity}' then fhir_meta."from:Group.member"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18136,12 +18564,16 @@ CREATE FUNCTION fhir_meta."from[]:Identifier"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assigner}' then fhir_meta."from:Identifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assigner}' then fhir_meta."from:Identifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18156,12 +18588,16 @@ CREATE FUNCTION fhir_meta."from[]:ImagingStudy.series"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{endpoint,specimen,performer}' then fhir_meta."from:ImagingStudy.series"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{endpoint,specimen,performer}' then fhir_meta."from:ImagingStudy.series"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18176,12 +18612,16 @@ CREATE FUNCTION fhir_meta."from[]:ImagingStudy.series.performer"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:ImagingStudy.series.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:ImagingStudy.series.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18196,12 +18636,16 @@ CREATE FUNCTION fhir_meta."from[]:Immunization.performer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:Immunization.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:Immunization.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18216,12 +18660,16 @@ CREATE FUNCTION fhir_meta."from[]:Immunization.protocolApplied"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authority,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then fhir_meta."from:Immunization.protocolApplied"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authority,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then fhir_meta."from:Immunization.protocolApplied"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18236,12 +18684,16 @@ CREATE FUNCTION fhir_meta."from[]:Immunization.reaction"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:Immunization.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:Immunization.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18256,12 +18708,16 @@ CREATE FUNCTION fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p j
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString,supportingImmunization,supportingPatientInformation}' then fhir_meta."from:ImmunizationRecommendation.recommendation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString,supportingImmunization,supportingPatientInformation}' then fhir_meta."from:ImmunizationRecommendation.recommendation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18276,12 +18732,16 @@ CREATE FUNCTION fhir_meta."from[]:ImplementationGuide.definition.page"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{nameUrl,_nameUrl,nameReference,page}' then fhir_meta."from:ImplementationGuide.definition.page"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{nameUrl,_nameUrl,nameReference,page}' then fhir_meta."from:ImplementationGuide.definition.page"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18296,12 +18756,16 @@ CREATE FUNCTION fhir_meta."from[]:ImplementationGuide.definition.resource"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.definition.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.definition.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18316,12 +18780,16 @@ CREATE FUNCTION fhir_meta."from[]:ImplementationGuide.manifest.resource"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.manifest.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.manifest.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18336,12 +18804,16 @@ CREATE FUNCTION fhir_meta."from[]:InsurancePlan.coverage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{network}' then fhir_meta."from:InsurancePlan.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{network}' then fhir_meta."from:InsurancePlan.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18356,12 +18828,16 @@ CREATE FUNCTION fhir_meta."from[]:InsurancePlan.plan"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverageArea,network}' then fhir_meta."from:InsurancePlan.plan"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverageArea,network}' then fhir_meta."from:InsurancePlan.plan"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18376,12 +18852,16 @@ CREATE FUNCTION fhir_meta."from[]:Invoice.lineItem"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{chargeItemReference,chargeItemCodeableConcept}' then fhir_meta."from:Invoice.lineItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{chargeItemReference,chargeItemCodeableConcept}' then fhir_meta."from:Invoice.lineItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18396,12 +18876,16 @@ CREATE FUNCTION fhir_meta."from[]:Invoice.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:Invoice.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:Invoice.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18416,12 +18900,16 @@ CREATE FUNCTION fhir_meta."from[]:Linkage.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."from:Linkage.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."from:Linkage.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18436,12 +18924,16 @@ CREATE FUNCTION fhir_meta."from[]:List.entry"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."from:List.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."from:List.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18456,12 +18948,16 @@ CREATE FUNCTION fhir_meta."from[]:MeasureReport.group"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population,stratifier}' then fhir_meta."from:MeasureReport.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population,stratifier}' then fhir_meta."from:MeasureReport.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18476,12 +18972,16 @@ CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.population"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18496,12 +18996,16 @@ CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.stratifier"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{stratum}' then fhir_meta."from:MeasureReport.group.stratifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{stratum}' then fhir_meta."from:MeasureReport.group.stratifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18516,12 +19020,16 @@ CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.stratifier.stratum"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population}' then fhir_meta."from:MeasureReport.group.stratifier.stratum"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population}' then fhir_meta."from:MeasureReport.group.stratifier.stratum"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18536,12 +19044,16 @@ CREATE FUNCTION fhir_meta."from[]:MeasureReport.group.stratifier.stratum.populat
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.stratifier.stratum.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.stratifier.stratum.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18556,12 +19068,16 @@ CREATE FUNCTION fhir_meta."from[]:Medication.ingredient"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:Medication.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:Medication.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18576,12 +19092,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationAdministration.performer"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:MedicationAdministration.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:MedicationAdministration.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18596,12 +19116,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationDispense.performer"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:MedicationDispense.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:MedicationDispense.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18616,12 +19140,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.admGui.patientCharacterist
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{characteristicCodeableConcept,characteristicQuantity}' then fhir_meta."from:MedicationKnowledge.admGui.patientCharacteristics"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{characteristicCodeableConcept,characteristicQuantity}' then fhir_meta."from:MedicationKnowledge.admGui.patientCharacteristics"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18636,12 +19164,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.administrationGuidelines"(
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage,indicationCodeableConcept,indicationReference,patientCharacteristics}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage,indicationCodeableConcept,indicationReference,patientCharacteristics}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18656,12 +19188,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.administrationGuidelines.d
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines.dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines.dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18676,12 +19212,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.drugCharacteristic"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueString,_valueString,valueQuantity,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:MedicationKnowledge.drugCharacteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueString,_valueString,valueQuantity,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:MedicationKnowledge.drugCharacteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18696,12 +19236,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.ingredient"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:MedicationKnowledge.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:MedicationKnowledge.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18716,12 +19260,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.monograph"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:MedicationKnowledge.monograph"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:MedicationKnowledge.monograph"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18736,12 +19284,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.regulatory"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{regulatoryAuthority}' then fhir_meta."from:MedicationKnowledge.regulatory"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{regulatoryAuthority}' then fhir_meta."from:MedicationKnowledge.regulatory"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18756,12 +19308,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicationKnowledge.relatedMedicationKnowledge
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:MedicationKnowledge.relatedMedicationKnowledge"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:MedicationKnowledge.relatedMedicationKnowledge"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18776,12 +19332,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProduct.manufacturingBusinessOperatio
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."from:MedicinalProduct.manufacturingBusinessOperation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."from:MedicinalProduct.manufacturingBusinessOperation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18796,12 +19356,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProduct.specialDesignation"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,indicationCodeableConcept,indicationReference}' then fhir_meta."from:MedicinalProduct.specialDesignation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,indicationCodeableConcept,indicationReference}' then fhir_meta."from:MedicinalProduct.specialDesignation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18816,12 +19380,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductAuthorization.jurAut"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:MedicinalProductAuthorization.jurisdictionalAuthorization"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18836,12 +19404,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductAuthorization.procedure"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,datePeriod,dateDateTime,_dateDateTime,application}' then fhir_meta."from:MedicinalProductAuthorization.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,datePeriod,dateDateTime,_dateDateTime,application}' then fhir_meta."from:MedicinalProductAuthorization.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18856,12 +19428,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductContraindication.otherTherapy"
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductContraindication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductContraindication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18876,12 +19452,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductIndication.otherTherapy"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductIndication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductIndication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18896,12 +19476,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductInteraction.interactant"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemReference,itemCodeableConcept}' then fhir_meta."from:MedicinalProductInteraction.interactant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemReference,itemCodeableConcept}' then fhir_meta."from:MedicinalProductInteraction.interactant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18916,12 +19500,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductPackaged.batchIdentifier"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outerPackaging,immediatePackaging}' then fhir_meta."from:MedicinalProductPackaged.batchIdentifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outerPackaging,immediatePackaging}' then fhir_meta."from:MedicinalProductPackaged.batchIdentifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18936,12 +19524,16 @@ CREATE FUNCTION fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."from:MedicinalProductPackaged.packageItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."from:MedicinalProductPackaged.packageItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18956,12 +19548,16 @@ CREATE FUNCTION fhir_meta."from[]:MessageHeader.destination"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,receiver}' then fhir_meta."from:MessageHeader.destination"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,receiver}' then fhir_meta."from:MessageHeader.destination"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18976,12 +19572,16 @@ CREATE FUNCTION fhir_meta."from[]:MolecularSequence.variant"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{variantPointer}' then fhir_meta."from:MolecularSequence.variant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{variantPointer}' then fhir_meta."from:MolecularSequence.variant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18996,12 +19596,16 @@ CREATE FUNCTION fhir_meta."from[]:NutritionOrder.enteralFormula.administration"(
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule,rateQuantity,rateRatio}' then fhir_meta."from:NutritionOrder.enteralFormula.administration"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule,rateQuantity,rateRatio}' then fhir_meta."from:NutritionOrder.enteralFormula.administration"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19016,12 +19620,16 @@ CREATE FUNCTION fhir_meta."from[]:NutritionOrder.supplement"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule}' then fhir_meta."from:NutritionOrder.supplement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule}' then fhir_meta."from:NutritionOrder.supplement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19036,12 +19644,16 @@ CREATE FUNCTION fhir_meta."from[]:Observation.component"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then fhir_meta."from:Observation.component"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then fhir_meta."from:Observation.component"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19056,12 +19668,16 @@ CREATE FUNCTION fhir_meta."from[]:OperationDefinition.parameter"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{part}' then fhir_meta."from:OperationDefinition.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{part}' then fhir_meta."from:OperationDefinition.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19076,12 +19692,16 @@ CREATE FUNCTION fhir_meta."from[]:Parameters.parameter"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta,resource,part}' then fhir_meta."from:Parameters.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta,resource,part}' then fhir_meta."from:Parameters.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19096,12 +19716,16 @@ CREATE FUNCTION fhir_meta."from[]:Patient.contact"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization}' then fhir_meta."from:Patient.contact"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization}' then fhir_meta."from:Patient.contact"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19116,12 +19740,16 @@ CREATE FUNCTION fhir_meta."from[]:Patient.link"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{other}' then fhir_meta."from:Patient.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{other}' then fhir_meta."from:Patient.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19136,12 +19764,16 @@ CREATE FUNCTION fhir_meta."from[]:PaymentReconciliation.detail"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."from:PaymentReconciliation.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."from:PaymentReconciliation.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19156,12 +19788,16 @@ CREATE FUNCTION fhir_meta."from[]:Person.link"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:Person.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:Person.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19176,12 +19812,16 @@ CREATE FUNCTION fhir_meta."from[]:PlanDefinition.action"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectCodeableConcept,subjectReference,trigger,input,output,relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,definitionCanonical,_definitionCanonical,definitionUri,_definitionUri,action}' then fhir_meta."from:PlanDefinition.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectCodeableConcept,subjectReference,trigger,input,output,relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,definitionCanonical,_definitionCanonical,definitionUri,_definitionUri,action}' then fhir_meta."from:PlanDefinition.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19196,12 +19836,16 @@ CREATE FUNCTION fhir_meta."from[]:PlanDefinition.action.relatedAction"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offsetDuration,offsetRange}' then fhir_meta."from:PlanDefinition.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offsetDuration,offsetRange}' then fhir_meta."from:PlanDefinition.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19216,12 +19860,16 @@ CREATE FUNCTION fhir_meta."from[]:PlanDefinition.goal"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:PlanDefinition.goal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:PlanDefinition.goal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19236,12 +19884,16 @@ CREATE FUNCTION fhir_meta."from[]:PlanDefinition.goal.target"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detailQuantity,detailRange,detailCodeableConcept}' then fhir_meta."from:PlanDefinition.goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detailQuantity,detailRange,detailCodeableConcept}' then fhir_meta."from:PlanDefinition.goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19256,12 +19908,16 @@ CREATE FUNCTION fhir_meta."from[]:Population"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{ageRange,ageCodeableConcept}' then fhir_meta."from:Population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{ageRange,ageCodeableConcept}' then fhir_meta."from:Population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19276,12 +19932,16 @@ CREATE FUNCTION fhir_meta."from[]:Practitioner.qualification"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,issuer}' then fhir_meta."from:Practitioner.qualification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,issuer}' then fhir_meta."from:Practitioner.qualification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19296,12 +19956,16 @@ CREATE FUNCTION fhir_meta."from[]:Procedure.focalDevice"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{manipulated}' then fhir_meta."from:Procedure.focalDevice"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{manipulated}' then fhir_meta."from:Procedure.focalDevice"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19316,12 +19980,16 @@ CREATE FUNCTION fhir_meta."from[]:Procedure.performer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,onBehalfOf}' then fhir_meta."from:Procedure.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,onBehalfOf}' then fhir_meta."from:Procedure.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19336,12 +20004,16 @@ CREATE FUNCTION fhir_meta."from[]:ProductShelfLife"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:ProductShelfLife"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:ProductShelfLife"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19356,12 +20028,16 @@ CREATE FUNCTION fhir_meta."from[]:Provenance.agent"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."from:Provenance.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."from:Provenance.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19376,12 +20052,16 @@ CREATE FUNCTION fhir_meta."from[]:Provenance.entity"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,agent}' then fhir_meta."from:Provenance.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,agent}' then fhir_meta."from:Provenance.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19396,12 +20076,16 @@ CREATE FUNCTION fhir_meta."from[]:Questionnaire.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."from:Questionnaire.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."from:Questionnaire.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19416,12 +20100,16 @@ CREATE FUNCTION fhir_meta."from[]:Questionnaire.item.answerOption"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueInteger,_valueInteger,valueDate,_valueDate,valueTime,_valueTime,valueString,_valueString,valueCoding,valueReference}' then fhir_meta."from:Questionnaire.item.answerOption"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueInteger,_valueInteger,valueDate,_valueDate,valueTime,_valueTime,valueString,_valueString,valueCoding,valueReference}' then fhir_meta."from:Questionnaire.item.answerOption"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19436,12 +20124,16 @@ CREATE FUNCTION fhir_meta."from[]:Questionnaire.item.enableWhen"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answerBoolean,_answerBoolean,answerDecimal,_answerDecimal,answerInteger,_answerInteger,answerDate,_answerDate,answerDateTime,_answerDateTime,answerTime,_answerTime,answerString,_answerString,answerCoding,answerQuantity,answerReference}' then fhir_meta."from:Questionnaire.item.enableWhen"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answerBoolean,_answerBoolean,answerDecimal,_answerDecimal,answerInteger,_answerInteger,answerDate,_answerDate,answerDateTime,_answerDateTime,answerTime,_answerTime,answerString,_answerString,answerCoding,answerQuantity,answerReference}' then fhir_meta."from:Questionnaire.item.enableWhen"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19456,12 +20148,16 @@ CREATE FUNCTION fhir_meta."from[]:Questionnaire.item.initial"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Questionnaire.item.initial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Questionnaire.item.initial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19476,12 +20172,16 @@ CREATE FUNCTION fhir_meta."from[]:QuestionnaireResponse.item"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answer,item}' then fhir_meta."from:QuestionnaireResponse.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answer,item}' then fhir_meta."from:QuestionnaireResponse.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19496,12 +20196,16 @@ CREATE FUNCTION fhir_meta."from[]:QuestionnaireResponse.item.answer"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference,item}' then fhir_meta."from:QuestionnaireResponse.item.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference,item}' then fhir_meta."from:QuestionnaireResponse.item.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19516,12 +20220,16 @@ CREATE FUNCTION fhir_meta."from[]:RequestGroup.action"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,participant,resource,action}' then fhir_meta."from:RequestGroup.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,participant,resource,action}' then fhir_meta."from:RequestGroup.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19536,12 +20244,16 @@ CREATE FUNCTION fhir_meta."from[]:RequestGroup.action.relatedAction"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offsetDuration,offsetRange}' then fhir_meta."from:RequestGroup.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offsetDuration,offsetRange}' then fhir_meta."from:RequestGroup.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19556,12 +20268,16 @@ CREATE FUNCTION fhir_meta."from[]:ResearchElementDefinition.characteristic"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definitionCodeableConcept,definitionCanonical,_definitionCanonical,definitionExpression,definitionDataRequirement,usageContext,studyEffectiveDateTime,_studyEffectiveDateTime,studyEffectivePeriod,studyEffectiveDuration,studyEffectiveTiming,participantEffectiveDateTime,_participantEffectiveDateTime,participantEffectivePeriod,participantEffectiveDuration,participantEffectiveTiming}' then fhir_meta."from:ResearchElementDefinition.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definitionCodeableConcept,definitionCanonical,_definitionCanonical,definitionExpression,definitionDataRequirement,usageContext,studyEffectiveDateTime,_studyEffectiveDateTime,studyEffectivePeriod,studyEffectiveDuration,studyEffectiveTiming,participantEffectiveDateTime,_participantEffectiveDateTime,participantEffectivePeriod,participantEffectiveDuration,participantEffectiveTiming}' then fhir_meta."from:ResearchElementDefinition.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19576,12 +20292,16 @@ CREATE FUNCTION fhir_meta."from[]:ResearchStudy.associatedParty"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."from:ResearchStudy.associatedParty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."from:ResearchStudy.associatedParty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19596,12 +20316,16 @@ CREATE FUNCTION fhir_meta."from[]:ResearchStudy.comparisonGroup"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{intendedExposure,observedGroup}' then fhir_meta."from:ResearchStudy.comparisonGroup"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{intendedExposure,observedGroup}' then fhir_meta."from:ResearchStudy.comparisonGroup"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19616,12 +20340,16 @@ CREATE FUNCTION fhir_meta."from[]:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:ResearchStudy.outcomeMeasure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:ResearchStudy.outcomeMeasure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19636,12 +20364,16 @@ CREATE FUNCTION fhir_meta."from[]:RiskAssessment.prediction"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{probabilityDecimal,_probabilityDecimal,probabilityRange,whenPeriod,whenRange}' then fhir_meta."from:RiskAssessment.prediction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{probabilityDecimal,_probabilityDecimal,probabilityRange,whenPeriod,whenRange}' then fhir_meta."from:RiskAssessment.prediction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19656,12 +20388,16 @@ CREATE FUNCTION fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."from:RiskEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."from:RiskEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19676,12 +20412,16 @@ CREATE FUNCTION fhir_meta."from[]:RiskEvidenceSynthesis.certainty.certaintySubco
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19696,12 +20436,16 @@ CREATE FUNCTION fhir_meta."from[]:Signature"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."from:Signature"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."from:Signature"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19716,12 +20460,16 @@ CREATE FUNCTION fhir_meta."from[]:Specimen.container"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,additiveCodeableConcept,additiveReference}' then fhir_meta."from:Specimen.container"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,additiveCodeableConcept,additiveReference}' then fhir_meta."from:Specimen.container"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19736,12 +20484,16 @@ CREATE FUNCTION fhir_meta."from[]:Specimen.processing"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:Specimen.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:Specimen.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19756,12 +20508,16 @@ CREATE FUNCTION fhir_meta."from[]:SpecimenDefinition.typeTested"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{container}' then fhir_meta."from:SpecimenDefinition.typeTested"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{container}' then fhir_meta."from:SpecimenDefinition.typeTested"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19776,12 +20532,16 @@ CREATE FUNCTION fhir_meta."from[]:SpecimenDefinition.typeTested.container.additi
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additiveCodeableConcept,additiveReference}' then fhir_meta."from:SpecimenDefinition.typeTested.container.additive"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additiveCodeableConcept,additiveReference}' then fhir_meta."from:SpecimenDefinition.typeTested.container.additive"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19796,12 +20556,16 @@ CREATE FUNCTION fhir_meta."from[]:StructureMap.group"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{rule}' then fhir_meta."from:StructureMap.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{rule}' then fhir_meta."from:StructureMap.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19816,12 +20580,16 @@ CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source,target,rule}' then fhir_meta."from:StructureMap.group.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source,target,rule}' then fhir_meta."from:StructureMap.group.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19836,12 +20604,16 @@ CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule.source"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta}' then fhir_meta."from:StructureMap.group.rule.source"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta}' then fhir_meta."from:StructureMap.group.rule.source"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19856,12 +20628,16 @@ CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule.target"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{parameter}' then fhir_meta."from:StructureMap.group.rule.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{parameter}' then fhir_meta."from:StructureMap.group.rule.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19876,12 +20652,16 @@ CREATE FUNCTION fhir_meta."from[]:StructureMap.group.rule.target.parameter"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueId,_valueId,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal}' then fhir_meta."from:StructureMap.group.rule.target.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueId,_valueId,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal}' then fhir_meta."from:StructureMap.group.rule.target.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19896,12 +20676,16 @@ CREATE FUNCTION fhir_meta."from[]:Substance.ingredient"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substanceCodeableConcept,substanceReference}' then fhir_meta."from:Substance.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substanceCodeableConcept,substanceReference}' then fhir_meta."from:Substance.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19916,12 +20700,16 @@ CREATE FUNCTION fhir_meta."from[]:Substance.instance"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:Substance.instance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:Substance.instance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19936,12 +20724,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{linkage,sugar}' then fhir_meta."from:SubstanceNucleicAcid.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{linkage,sugar}' then fhir_meta."from:SubstanceNucleicAcid.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19956,12 +20748,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.linkage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.linkage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19976,12 +20772,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.sugar"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.sugar"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19996,12 +20796,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.monomerSet"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{startingMaterial}' then fhir_meta."from:SubstancePolymer.monomerSet"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{startingMaterial}' then fhir_meta."from:SubstancePolymer.monomerSet"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20016,12 +20820,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.monomerSet.startingMaterial"(
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."from:SubstancePolymer.monomerSet.startingMaterial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."from:SubstancePolymer.monomerSet.startingMaterial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20036,12 +20844,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.rep.repeatUnit.degreeOfPolyme
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20056,12 +20868,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.repeat"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeatUnit}' then fhir_meta."from:SubstancePolymer.repeat"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeatUnit}' then fhir_meta."from:SubstancePolymer.repeat"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20076,12 +20892,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount,degreeOfPolymerisation}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount,degreeOfPolymerisation}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20096,12 +20916,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceProtein.subunit"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."from:SubstanceProtein.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."from:SubstanceProtein.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20116,12 +20940,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.classification"(
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.classification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.classification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20136,12 +20964,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.gene"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.gene"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.gene"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20156,12 +20988,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.geneElement"(p j
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{element,source}' then fhir_meta."from:SubstanceReferenceInformation.geneElement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{element,source}' then fhir_meta."from:SubstanceReferenceInformation.geneElement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20176,12 +21012,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceReferenceInformation.target"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,amountQuantity,amountRange,amountString,_amountString,source}' then fhir_meta."from:SubstanceReferenceInformation.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,amountQuantity,amountRange,amountString,_amountString,source}' then fhir_meta."from:SubstanceReferenceInformation.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20196,12 +21036,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.code"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:SubstanceSpecification.code"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:SubstanceSpecification.code"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20216,12 +21060,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.moiety"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.moiety"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.moiety"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20236,12 +21084,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.name"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{synonym,translation,source}' then fhir_meta."from:SubstanceSpecification.name"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{synonym,translation,source}' then fhir_meta."from:SubstanceSpecification.name"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20256,12 +21108,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.property"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definingSubstanceReference,definingSubstanceCodeableConcept,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definingSubstanceReference,definingSubstanceCodeableConcept,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20276,12 +21132,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.relationship"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substanceReference,substanceCodeableConcept,amountQuantity,amountRange,amountRatio,amountString,_amountString,source}' then fhir_meta."from:SubstanceSpecification.relationship"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substanceReference,substanceCodeableConcept,amountQuantity,amountRange,amountRatio,amountString,_amountString,source}' then fhir_meta."from:SubstanceSpecification.relationship"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20296,12 +21156,16 @@ CREATE FUNCTION fhir_meta."from[]:SubstanceSpecification.structure.isotope"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:SubstanceSpecification.structure.isotope"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:SubstanceSpecification.structure.isotope"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20316,12 +21180,16 @@ CREATE FUNCTION fhir_meta."from[]:SupplyRequest.parameter"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:SupplyRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:SupplyRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20336,12 +21204,16 @@ CREATE FUNCTION fhir_meta."from[]:Task.input"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.input"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.input"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20356,12 +21228,16 @@ CREATE FUNCTION fhir_meta."from[]:Task.output"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.output"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.output"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20376,12 +21252,16 @@ CREATE FUNCTION fhir_meta."from[]:TestScript.fixture"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."from:TestScript.fixture"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."from:TestScript.fixture"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20396,12 +21276,16 @@ CREATE FUNCTION fhir_meta."from[]:Timing"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeat}' then fhir_meta."from:Timing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeat}' then fhir_meta."from:Timing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20416,12 +21300,16 @@ CREATE FUNCTION fhir_meta."from[]:TriggerDefinition"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timingTiming,timingReference,timingDate,_timingDate,timingDateTime,_timingDateTime,data}' then fhir_meta."from:TriggerDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timingTiming,timingReference,timingDate,_timingDate,timingDateTime,_timingDateTime,data}' then fhir_meta."from:TriggerDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20436,12 +21324,16 @@ CREATE FUNCTION fhir_meta."from[]:UsageContext"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueQuantity,valueRange,valueReference}' then fhir_meta."from:UsageContext"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueQuantity,valueRange,valueReference}' then fhir_meta."from:UsageContext"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20456,12 +21348,16 @@ CREATE FUNCTION fhir_meta."from[]:ValueSet.expansion.contains"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contains}' then fhir_meta."from:ValueSet.expansion.contains"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contains}' then fhir_meta."from:ValueSet.expansion.contains"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20476,12 +21372,16 @@ CREATE FUNCTION fhir_meta."from[]:ValueSet.expansion.parameter"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal,valueUri,_valueUri,valueCode,_valueCode,valueDateTime,_valueDateTime}' then fhir_meta."from:ValueSet.expansion.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal,valueUri,_valueUri,valueCode,_valueCode,valueDateTime,_valueDateTime}' then fhir_meta."from:ValueSet.expansion.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20496,12 +21396,16 @@ CREATE FUNCTION fhir_meta."from[]:VerificationResult.primarySource"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who}' then fhir_meta."from:VerificationResult.primarySource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who}' then fhir_meta."from:VerificationResult.primarySource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20516,12 +21420,16 @@ CREATE FUNCTION fhir_meta."from[]:VerificationResult.validator"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization,attestationSignature}' then fhir_meta."from:VerificationResult.validator"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization,attestationSignature}' then fhir_meta."from:VerificationResult.validator"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20536,12 +21444,16 @@ CREATE FUNCTION fhir_meta."from[]:VisionPrescription.lensSpecification"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:VisionPrescription.lensSpecification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:VisionPrescription.lensSpecification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35732,12 +36644,16 @@ CREATE FUNCTION fhir_meta."to[]:Account.coverage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:Account.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."to:Account.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35752,12 +36668,16 @@ CREATE FUNCTION fhir_meta."to[]:Account.guarantor"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Account.guarantor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."to:Account.guarantor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35772,12 +36692,16 @@ CREATE FUNCTION fhir_meta."to[]:AdverseEvent.suspectEntity"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{instance,causality}' then fhir_meta."to:AdverseEvent.suspectEntity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{instance,causality}' then fhir_meta."to:AdverseEvent.suspectEntity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35792,12 +36716,16 @@ CREATE FUNCTION fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:AdverseEvent.suspectEntity.causality"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."to:AdverseEvent.suspectEntity.causality"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35812,12 +36740,16 @@ CREATE FUNCTION fhir_meta."to[]:AllergyIntolerance.reaction"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:AllergyIntolerance.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:AllergyIntolerance.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35832,12 +36764,16 @@ CREATE FUNCTION fhir_meta."to[]:Annotation"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:Annotation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."to:Annotation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35852,12 +36788,16 @@ CREATE FUNCTION fhir_meta."to[]:Appointment.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Appointment.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:Appointment.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35872,12 +36812,16 @@ CREATE FUNCTION fhir_meta."to[]:AuditEvent.agent"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,location}' then fhir_meta."to:AuditEvent.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,location}' then fhir_meta."to:AuditEvent.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35892,12 +36836,16 @@ CREATE FUNCTION fhir_meta."to[]:AuditEvent.entity"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,detail}' then fhir_meta."to:AuditEvent.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,detail}' then fhir_meta."to:AuditEvent.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35912,12 +36860,16 @@ CREATE FUNCTION fhir_meta."to[]:AuditEvent.entity.detail"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:AuditEvent.entity.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:AuditEvent.entity.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35932,12 +36884,16 @@ CREATE FUNCTION fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:BiologicallyDerivedProduct.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,time}' then fhir_meta."to:BiologicallyDerivedProduct.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35952,12 +36908,16 @@ CREATE FUNCTION fhir_meta."to[]:Bundle.entry"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Bundle.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."to:Bundle.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35972,12 +36932,16 @@ CREATE FUNCTION fhir_meta."to[]:CarePlan.activity"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."to:CarePlan.activity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."to:CarePlan.activity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -35992,12 +36956,16 @@ CREATE FUNCTION fhir_meta."to[]:CareTeam.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{member,onBehalfOf}' then fhir_meta."to:CareTeam.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{member,onBehalfOf}' then fhir_meta."to:CareTeam.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36012,12 +36980,16 @@ CREATE FUNCTION fhir_meta."to[]:CatalogEntry.relatedEntry"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:CatalogEntry.relatedEntry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:CatalogEntry.relatedEntry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36032,12 +37004,16 @@ CREATE FUNCTION fhir_meta."to[]:ChargeItem.performer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ChargeItem.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:ChargeItem.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36052,12 +37028,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.careTeam"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:Claim.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."to:Claim.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36072,12 +37052,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.diagnosis"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:Claim.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosis}' then fhir_meta."to:Claim.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36092,12 +37076,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.insurance"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverage,claimResponse}' then fhir_meta."to:Claim.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverage,claimResponse}' then fhir_meta."to:Claim.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36112,12 +37100,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:Claim.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:Claim.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36132,12 +37124,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.item.detail"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:Claim.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."to:Claim.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36152,12 +37148,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.item.detail.subDetail"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:Claim.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."to:Claim.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36172,12 +37172,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.procedure"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:Claim.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedure,udi}' then fhir_meta."to:Claim.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36192,12 +37196,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.related"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:Claim.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."to:Claim.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36212,12 +37220,16 @@ CREATE FUNCTION fhir_meta."to[]:Claim.supportingInfo"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:Claim.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,value}' then fhir_meta."to:Claim.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36232,12 +37244,16 @@ CREATE FUNCTION fhir_meta."to[]:ClaimResponse.addItem"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ClaimResponse.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,serviced,location}' then fhir_meta."to:ClaimResponse.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36252,12 +37268,16 @@ CREATE FUNCTION fhir_meta."to[]:ClaimResponse.insurance"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,claimResponse}' then fhir_meta."to:ClaimResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,claimResponse}' then fhir_meta."to:ClaimResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36272,12 +37292,16 @@ CREATE FUNCTION fhir_meta."to[]:ClinicalImpression.finding"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemReference}' then fhir_meta."to:ClinicalImpression.finding"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemReference}' then fhir_meta."to:ClinicalImpression.finding"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36292,12 +37316,16 @@ CREATE FUNCTION fhir_meta."to[]:ClinicalImpression.investigation"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:ClinicalImpression.investigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:ClinicalImpression.investigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36312,12 +37340,16 @@ CREATE FUNCTION fhir_meta."to[]:CodeSystem.concept"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{property,concept}' then fhir_meta."to:CodeSystem.concept"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{property,concept}' then fhir_meta."to:CodeSystem.concept"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36332,12 +37364,16 @@ CREATE FUNCTION fhir_meta."to[]:CodeSystem.concept.property"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:CodeSystem.concept.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:CodeSystem.concept.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36352,12 +37388,16 @@ CREATE FUNCTION fhir_meta."to[]:Communication.payload"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Communication.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Communication.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36372,12 +37412,16 @@ CREATE FUNCTION fhir_meta."to[]:CommunicationRequest.payload"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:CommunicationRequest.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:CommunicationRequest.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36392,12 +37436,16 @@ CREATE FUNCTION fhir_meta."to[]:Composition.attester"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Composition.attester"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."to:Composition.attester"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36412,12 +37460,16 @@ CREATE FUNCTION fhir_meta."to[]:Composition.event"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Composition.event"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:Composition.event"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36432,12 +37484,16 @@ CREATE FUNCTION fhir_meta."to[]:Composition.relatesTo"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Composition.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:Composition.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36452,12 +37508,16 @@ CREATE FUNCTION fhir_meta."to[]:Composition.section"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author,focus,entry,section}' then fhir_meta."to:Composition.section"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author,focus,entry,section}' then fhir_meta."to:Composition.section"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36472,12 +37532,16 @@ CREATE FUNCTION fhir_meta."to[]:Condition.evidence"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Condition.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:Condition.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36492,12 +37556,16 @@ CREATE FUNCTION fhir_meta."to[]:Condition.stage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assessment}' then fhir_meta."to:Condition.stage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assessment}' then fhir_meta."to:Condition.stage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36512,12 +37580,16 @@ CREATE FUNCTION fhir_meta."to[]:Consent.provision"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,data,provision}' then fhir_meta."to:Consent.provision"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,data,provision}' then fhir_meta."to:Consent.provision"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36532,12 +37604,16 @@ CREATE FUNCTION fhir_meta."to[]:Consent.provision.actor"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.actor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Consent.provision.actor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36552,12 +37628,16 @@ CREATE FUNCTION fhir_meta."to[]:Consent.provision.data"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.data"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Consent.provision.data"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36572,12 +37652,16 @@ CREATE FUNCTION fhir_meta."to[]:Consent.verification"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{verifiedWith}' then fhir_meta."to:Consent.verification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{verifiedWith}' then fhir_meta."to:Consent.verification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36592,12 +37676,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.friendly"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.friendly"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Contract.friendly"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36612,12 +37700,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.legal"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.legal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Contract.legal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36632,12 +37724,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.rule"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Contract.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36652,12 +37748,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.signer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party,signature}' then fhir_meta."to:Contract.signer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party,signature}' then fhir_meta."to:Contract.signer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36672,12 +37772,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,topic,offer,asset,action,group}' then fhir_meta."to:Contract.term"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,topic,offer,asset,action,group}' then fhir_meta."to:Contract.term"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36692,12 +37796,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.action"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then fhir_meta."to:Contract.term.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then fhir_meta."to:Contract.term.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36712,12 +37820,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.action.subject"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.action.subject"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Contract.term.action.subject"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36732,12 +37844,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.asset"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."to:Contract.term.asset"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."to:Contract.term.asset"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36752,12 +37868,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.asset.context"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.asset.context"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Contract.term.asset.context"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36772,12 +37892,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.asset.valuedItem"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entity,identifier,responsible,recipient}' then fhir_meta."to:Contract.term.asset.valuedItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entity,identifier,responsible,recipient}' then fhir_meta."to:Contract.term.asset.valuedItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36792,12 +37916,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.offer.answer"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Contract.term.offer.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Contract.term.offer.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36812,12 +37940,16 @@ CREATE FUNCTION fhir_meta."to[]:Contract.term.offer.party"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.offer.party"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Contract.term.offer.party"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36832,12 +37964,16 @@ CREATE FUNCTION fhir_meta."to[]:Coverage.costToBeneficiary"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Coverage.costToBeneficiary"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Coverage.costToBeneficiary"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36852,12 +37988,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:CoverageEligibilityRequest.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."to:CoverageEligibilityRequest.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36872,12 +38012,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.item"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,facility,diagnosis,detail}' then fhir_meta."to:CoverageEligibilityRequest.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,facility,diagnosis,detail}' then fhir_meta."to:CoverageEligibilityRequest.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36892,12 +38036,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosis}' then fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36912,12 +38060,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{information}' then fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{information}' then fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36932,12 +38084,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,item}' then fhir_meta."to:CoverageEligibilityResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,item}' then fhir_meta."to:CoverageEligibilityResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36952,12 +38108,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,benefit}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,benefit}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36972,12 +38132,16 @@ CREATE FUNCTION fhir_meta."to[]:CoverageEligibilityResponse.insurance.item.benef
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowed,used}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -36992,12 +38156,16 @@ CREATE FUNCTION fhir_meta."to[]:DataRequirement"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,dateFilter}' then fhir_meta."to:DataRequirement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,dateFilter}' then fhir_meta."to:DataRequirement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37012,12 +38180,16 @@ CREATE FUNCTION fhir_meta."to[]:DataRequirement.dateFilter"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DataRequirement.dateFilter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:DataRequirement.dateFilter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37032,12 +38204,16 @@ CREATE FUNCTION fhir_meta."to[]:DetectedIssue.evidence"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:DetectedIssue.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:DetectedIssue.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37052,12 +38228,16 @@ CREATE FUNCTION fhir_meta."to[]:DetectedIssue.mitigation"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:DetectedIssue.mitigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."to:DetectedIssue.mitigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37072,12 +38252,16 @@ CREATE FUNCTION fhir_meta."to[]:Device.version"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{component}' then fhir_meta."to:Device.version"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{component}' then fhir_meta."to:Device.version"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37092,12 +38276,16 @@ CREATE FUNCTION fhir_meta."to[]:DeviceRequest.parameter"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DeviceRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:DeviceRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37112,12 +38300,16 @@ CREATE FUNCTION fhir_meta."to[]:DiagnosticReport.media"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:DiagnosticReport.media"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."to:DiagnosticReport.media"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37132,12 +38324,16 @@ CREATE FUNCTION fhir_meta."to[]:DocumentManifest.related"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,ref}' then fhir_meta."to:DocumentManifest.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,ref}' then fhir_meta."to:DocumentManifest.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37152,12 +38348,16 @@ CREATE FUNCTION fhir_meta."to[]:DocumentReference.relatesTo"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:DocumentReference.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:DocumentReference.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37172,12 +38372,16 @@ CREATE FUNCTION fhir_meta."to[]:Dosage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,asNeeded,doseAndRate}' then fhir_meta."to:Dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,asNeeded,doseAndRate}' then fhir_meta."to:Dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37192,12 +38396,16 @@ CREATE FUNCTION fhir_meta."to[]:Dosage.doseAndRate"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dose,rate}' then fhir_meta."to:Dosage.doseAndRate"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dose,rate}' then fhir_meta."to:Dosage.doseAndRate"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37212,12 +38420,16 @@ CREATE FUNCTION fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:EffectEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."to:EffectEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37232,12 +38444,16 @@ CREATE FUNCTION fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubco
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37252,12 +38468,16 @@ CREATE FUNCTION fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{riskEvidenceSynthesis}' then fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{riskEvidenceSynthesis}' then fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37272,12 +38492,16 @@ CREATE FUNCTION fhir_meta."to[]:ElementDefinition"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then fhir_meta."to:ElementDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then fhir_meta."to:ElementDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37292,12 +38516,16 @@ CREATE FUNCTION fhir_meta."to[]:ElementDefinition.example"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ElementDefinition.example"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:ElementDefinition.example"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37312,12 +38540,16 @@ CREATE FUNCTION fhir_meta."to[]:Encounter.diagnosis"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:Encounter.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."to:Encounter.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37332,12 +38564,16 @@ CREATE FUNCTION fhir_meta."to[]:Encounter.location"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{location}' then fhir_meta."to:Encounter.location"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{location}' then fhir_meta."to:Encounter.location"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37352,12 +38588,16 @@ CREATE FUNCTION fhir_meta."to[]:Encounter.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{individual}' then fhir_meta."to:Encounter.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{individual}' then fhir_meta."to:Encounter.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37372,12 +38612,16 @@ CREATE FUNCTION fhir_meta."to[]:EpisodeOfCare.diagnosis"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:EpisodeOfCare.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."to:EpisodeOfCare.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37392,12 +38636,16 @@ CREATE FUNCTION fhir_meta."to[]:EvidenceVariable.characteristic"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then fhir_meta."to:EvidenceVariable.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then fhir_meta."to:EvidenceVariable.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37412,12 +38660,16 @@ CREATE FUNCTION fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,event}' then fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,event}' then fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37432,12 +38684,16 @@ CREATE FUNCTION fhir_meta."to[]:ExampleScenario.process"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."to:ExampleScenario.process"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37452,12 +38708,16 @@ CREATE FUNCTION fhir_meta."to[]:ExampleScenario.process.step"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{process,alternative}' then fhir_meta."to:ExampleScenario.process.step"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{process,alternative}' then fhir_meta."to:ExampleScenario.process.step"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37472,12 +38732,16 @@ CREATE FUNCTION fhir_meta."to[]:ExampleScenario.process.step.alternative"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process.step.alternative"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."to:ExampleScenario.process.step.alternative"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37492,12 +38756,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.addItem"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ExplanationOfBenefit.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,serviced,location}' then fhir_meta."to:ExplanationOfBenefit.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37512,12 +38780,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{financial}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{financial}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37532,12 +38804,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowed,used}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37552,12 +38828,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.careTeam"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:ExplanationOfBenefit.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."to:ExplanationOfBenefit.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37572,12 +38852,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.diagnosis"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:ExplanationOfBenefit.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosis}' then fhir_meta."to:ExplanationOfBenefit.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37592,12 +38876,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.insurance"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:ExplanationOfBenefit.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."to:ExplanationOfBenefit.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37612,12 +38900,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:ExplanationOfBenefit.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:ExplanationOfBenefit.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37632,12 +38924,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:ExplanationOfBenefit.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."to:ExplanationOfBenefit.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37652,12 +38948,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p js
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37672,12 +38972,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.procedure"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:ExplanationOfBenefit.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedure,udi}' then fhir_meta."to:ExplanationOfBenefit.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37692,12 +38996,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.related"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:ExplanationOfBenefit.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."to:ExplanationOfBenefit.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37712,12 +39020,16 @@ CREATE FUNCTION fhir_meta."to[]:ExplanationOfBenefit.supportingInfo"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,value}' then fhir_meta."to:ExplanationOfBenefit.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37732,12 +39044,16 @@ CREATE FUNCTION fhir_meta."to[]:FamilyMemberHistory.condition"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{onset,note}' then fhir_meta."to:FamilyMemberHistory.condition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{onset,note}' then fhir_meta."to:FamilyMemberHistory.condition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37752,12 +39068,16 @@ CREATE FUNCTION fhir_meta."to[]:Goal.target"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail,due}' then fhir_meta."to:Goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail,due}' then fhir_meta."to:Goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37772,12 +39092,16 @@ CREATE FUNCTION fhir_meta."to[]:GraphDefinition.link"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:GraphDefinition.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:GraphDefinition.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37792,12 +39116,16 @@ CREATE FUNCTION fhir_meta."to[]:GraphDefinition.link.target"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:GraphDefinition.link.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."to:GraphDefinition.link.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37812,12 +39140,16 @@ CREATE FUNCTION fhir_meta."to[]:Group.characteristic"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Group.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Group.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37832,12 +39164,16 @@ CREATE FUNCTION fhir_meta."to[]:Group.member"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entity}' then fhir_meta."to:Group.member"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entity}' then fhir_meta."to:Group.member"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37852,12 +39188,16 @@ CREATE FUNCTION fhir_meta."to[]:Identifier"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assigner}' then fhir_meta."to:Identifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assigner}' then fhir_meta."to:Identifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37872,12 +39212,16 @@ CREATE FUNCTION fhir_meta."to[]:ImagingStudy.series"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{endpoint,specimen,performer}' then fhir_meta."to:ImagingStudy.series"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{endpoint,specimen,performer}' then fhir_meta."to:ImagingStudy.series"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37892,12 +39236,16 @@ CREATE FUNCTION fhir_meta."to[]:ImagingStudy.series.performer"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ImagingStudy.series.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:ImagingStudy.series.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37912,12 +39260,16 @@ CREATE FUNCTION fhir_meta."to[]:Immunization.performer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Immunization.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:Immunization.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37932,12 +39284,16 @@ CREATE FUNCTION fhir_meta."to[]:Immunization.protocolApplied"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authority,doseNumber,seriesDoses}' then fhir_meta."to:Immunization.protocolApplied"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authority,doseNumber,seriesDoses}' then fhir_meta."to:Immunization.protocolApplied"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37952,12 +39308,16 @@ CREATE FUNCTION fhir_meta."to[]:Immunization.reaction"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Immunization.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:Immunization.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37972,12 +39332,16 @@ CREATE FUNCTION fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then fhir_meta."to:ImmunizationRecommendation.recommendation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then fhir_meta."to:ImmunizationRecommendation.recommendation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -37992,12 +39356,16 @@ CREATE FUNCTION fhir_meta."to[]:ImplementationGuide.definition.page"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{name,page}' then fhir_meta."to:ImplementationGuide.definition.page"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{name,page}' then fhir_meta."to:ImplementationGuide.definition.page"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38012,12 +39380,16 @@ CREATE FUNCTION fhir_meta."to[]:ImplementationGuide.definition.resource"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.definition.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.definition.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38032,12 +39404,16 @@ CREATE FUNCTION fhir_meta."to[]:ImplementationGuide.manifest.resource"(p jsonb) 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.manifest.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.manifest.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38052,12 +39428,16 @@ CREATE FUNCTION fhir_meta."to[]:InsurancePlan.coverage"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{network}' then fhir_meta."to:InsurancePlan.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{network}' then fhir_meta."to:InsurancePlan.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38072,12 +39452,16 @@ CREATE FUNCTION fhir_meta."to[]:InsurancePlan.plan"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverageArea,network}' then fhir_meta."to:InsurancePlan.plan"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverageArea,network}' then fhir_meta."to:InsurancePlan.plan"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38092,12 +39476,16 @@ CREATE FUNCTION fhir_meta."to[]:Invoice.lineItem"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{chargeItem}' then fhir_meta."to:Invoice.lineItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{chargeItem}' then fhir_meta."to:Invoice.lineItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38112,12 +39500,16 @@ CREATE FUNCTION fhir_meta."to[]:Invoice.participant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Invoice.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:Invoice.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38132,12 +39524,16 @@ CREATE FUNCTION fhir_meta."to[]:Linkage.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Linkage.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."to:Linkage.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38152,12 +39548,16 @@ CREATE FUNCTION fhir_meta."to[]:List.entry"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:List.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:List.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38172,12 +39572,16 @@ CREATE FUNCTION fhir_meta."to[]:MeasureReport.group"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population,stratifier}' then fhir_meta."to:MeasureReport.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population,stratifier}' then fhir_meta."to:MeasureReport.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38192,12 +39596,16 @@ CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.population"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38212,12 +39620,16 @@ CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.stratifier"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{stratum}' then fhir_meta."to:MeasureReport.group.stratifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{stratum}' then fhir_meta."to:MeasureReport.group.stratifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38232,12 +39644,16 @@ CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population}' then fhir_meta."to:MeasureReport.group.stratifier.stratum"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population}' then fhir_meta."to:MeasureReport.group.stratifier.stratum"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38252,12 +39668,16 @@ CREATE FUNCTION fhir_meta."to[]:MeasureReport.group.stratifier.stratum.populatio
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38272,12 +39692,16 @@ CREATE FUNCTION fhir_meta."to[]:Medication.ingredient"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:Medication.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:Medication.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38292,12 +39716,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationAdministration.performer"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationAdministration.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:MedicationAdministration.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38312,12 +39740,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationDispense.performer"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationDispense.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:MedicationDispense.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38332,12 +39764,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristic
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{characteristic}' then fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{characteristic}' then fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38352,12 +39788,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage,indication,patientCharacteristics}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage,indication,patientCharacteristics}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38372,12 +39812,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dos
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38392,12 +39836,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p jsonb)
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:MedicationKnowledge.drugCharacteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38412,12 +39860,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.ingredient"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicationKnowledge.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:MedicationKnowledge.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38432,12 +39884,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.monograph"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:MedicationKnowledge.monograph"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:MedicationKnowledge.monograph"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38452,12 +39908,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.regulatory"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{regulatoryAuthority}' then fhir_meta."to:MedicationKnowledge.regulatory"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{regulatoryAuthority}' then fhir_meta."to:MedicationKnowledge.regulatory"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38472,12 +39932,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38492,12 +39956,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38512,12 +39980,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProduct.specialDesignation"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,indication}' then fhir_meta."to:MedicinalProduct.specialDesignation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,indication}' then fhir_meta."to:MedicinalProduct.specialDesignation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38532,12 +40004,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuth
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38552,12 +40028,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,date,application}' then fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,date,application}' then fhir_meta."to:MedicinalProductAuthorization.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38572,12 +40052,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medication}' then fhir_meta."to:MedicinalProductContraindication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38592,12 +40076,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductIndication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medication}' then fhir_meta."to:MedicinalProductIndication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38612,12 +40100,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductInteraction.interactant"(p jsonb
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicinalProductInteraction.interactant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:MedicinalProductInteraction.interactant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38632,12 +40124,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outerPackaging,immediatePackaging}' then fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outerPackaging,immediatePackaging}' then fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38652,12 +40148,16 @@ CREATE FUNCTION fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."to:MedicinalProductPackaged.packageItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."to:MedicinalProductPackaged.packageItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38672,12 +40172,16 @@ CREATE FUNCTION fhir_meta."to[]:MessageHeader.destination"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,receiver}' then fhir_meta."to:MessageHeader.destination"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,receiver}' then fhir_meta."to:MessageHeader.destination"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38692,12 +40196,16 @@ CREATE FUNCTION fhir_meta."to[]:MolecularSequence.variant"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{variantPointer}' then fhir_meta."to:MolecularSequence.variant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{variantPointer}' then fhir_meta."to:MolecularSequence.variant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38712,12 +40220,16 @@ CREATE FUNCTION fhir_meta."to[]:NutritionOrder.enteralFormula.administration"(p 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule,rate}' then fhir_meta."to:NutritionOrder.enteralFormula.administration"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule,rate}' then fhir_meta."to:NutritionOrder.enteralFormula.administration"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38732,12 +40244,16 @@ CREATE FUNCTION fhir_meta."to[]:NutritionOrder.supplement"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule}' then fhir_meta."to:NutritionOrder.supplement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule}' then fhir_meta."to:NutritionOrder.supplement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38752,12 +40268,16 @@ CREATE FUNCTION fhir_meta."to[]:Observation.component"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Observation.component"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Observation.component"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38772,12 +40292,16 @@ CREATE FUNCTION fhir_meta."to[]:OperationDefinition.parameter"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{part}' then fhir_meta."to:OperationDefinition.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{part}' then fhir_meta."to:OperationDefinition.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38792,12 +40316,16 @@ CREATE FUNCTION fhir_meta."to[]:Parameters.parameter"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value,resource,part}' then fhir_meta."to:Parameters.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value,resource,part}' then fhir_meta."to:Parameters.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38812,12 +40340,16 @@ CREATE FUNCTION fhir_meta."to[]:Patient.contact"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization}' then fhir_meta."to:Patient.contact"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization}' then fhir_meta."to:Patient.contact"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38832,12 +40364,16 @@ CREATE FUNCTION fhir_meta."to[]:Patient.link"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{other}' then fhir_meta."to:Patient.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{other}' then fhir_meta."to:Patient.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38852,12 +40388,16 @@ CREATE FUNCTION fhir_meta."to[]:PaymentReconciliation.detail"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."to:PaymentReconciliation.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."to:PaymentReconciliation.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38872,12 +40412,16 @@ CREATE FUNCTION fhir_meta."to[]:Person.link"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Person.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:Person.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38892,12 +40436,16 @@ CREATE FUNCTION fhir_meta."to[]:PlanDefinition.action"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then fhir_meta."to:PlanDefinition.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then fhir_meta."to:PlanDefinition.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38912,12 +40460,16 @@ CREATE FUNCTION fhir_meta."to[]:PlanDefinition.action.relatedAction"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:PlanDefinition.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offset}' then fhir_meta."to:PlanDefinition.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38932,12 +40484,16 @@ CREATE FUNCTION fhir_meta."to[]:PlanDefinition.goal"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:PlanDefinition.goal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:PlanDefinition.goal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38952,12 +40508,16 @@ CREATE FUNCTION fhir_meta."to[]:PlanDefinition.goal.target"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:PlanDefinition.goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:PlanDefinition.goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38972,12 +40532,16 @@ CREATE FUNCTION fhir_meta."to[]:Population"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{age}' then fhir_meta."to:Population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{age}' then fhir_meta."to:Population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -38992,12 +40556,16 @@ CREATE FUNCTION fhir_meta."to[]:Practitioner.qualification"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,issuer}' then fhir_meta."to:Practitioner.qualification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,issuer}' then fhir_meta."to:Practitioner.qualification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39012,12 +40580,16 @@ CREATE FUNCTION fhir_meta."to[]:Procedure.focalDevice"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{manipulated}' then fhir_meta."to:Procedure.focalDevice"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{manipulated}' then fhir_meta."to:Procedure.focalDevice"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39032,12 +40604,16 @@ CREATE FUNCTION fhir_meta."to[]:Procedure.performer"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,onBehalfOf}' then fhir_meta."to:Procedure.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,onBehalfOf}' then fhir_meta."to:Procedure.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39052,12 +40628,16 @@ CREATE FUNCTION fhir_meta."to[]:ProductShelfLife"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:ProductShelfLife"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:ProductShelfLife"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39072,12 +40652,16 @@ CREATE FUNCTION fhir_meta."to[]:Provenance.agent"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Provenance.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."to:Provenance.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39092,12 +40676,16 @@ CREATE FUNCTION fhir_meta."to[]:Provenance.entity"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,agent}' then fhir_meta."to:Provenance.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,agent}' then fhir_meta."to:Provenance.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39112,12 +40700,16 @@ CREATE FUNCTION fhir_meta."to[]:Questionnaire.item"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."to:Questionnaire.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."to:Questionnaire.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39132,12 +40724,16 @@ CREATE FUNCTION fhir_meta."to[]:Questionnaire.item.answerOption"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.answerOption"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Questionnaire.item.answerOption"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39152,12 +40748,16 @@ CREATE FUNCTION fhir_meta."to[]:Questionnaire.item.enableWhen"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answer}' then fhir_meta."to:Questionnaire.item.enableWhen"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answer}' then fhir_meta."to:Questionnaire.item.enableWhen"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39172,12 +40772,16 @@ CREATE FUNCTION fhir_meta."to[]:Questionnaire.item.initial"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.initial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Questionnaire.item.initial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39192,12 +40796,16 @@ CREATE FUNCTION fhir_meta."to[]:QuestionnaireResponse.item"(p jsonb) RETURNS tex
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answer,item}' then fhir_meta."to:QuestionnaireResponse.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answer,item}' then fhir_meta."to:QuestionnaireResponse.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39212,12 +40820,16 @@ CREATE FUNCTION fhir_meta."to[]:QuestionnaireResponse.item.answer"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value,item}' then fhir_meta."to:QuestionnaireResponse.item.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value,item}' then fhir_meta."to:QuestionnaireResponse.item.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39232,12 +40844,16 @@ CREATE FUNCTION fhir_meta."to[]:RequestGroup.action"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{relatedAction,timing,participant,resource,action}' then fhir_meta."to:RequestGroup.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{relatedAction,timing,participant,resource,action}' then fhir_meta."to:RequestGroup.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39252,12 +40868,16 @@ CREATE FUNCTION fhir_meta."to[]:RequestGroup.action.relatedAction"(p jsonb) RETU
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:RequestGroup.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offset}' then fhir_meta."to:RequestGroup.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39272,12 +40892,16 @@ CREATE FUNCTION fhir_meta."to[]:ResearchElementDefinition.characteristic"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definition,usageContext,studyEffective,participantEffective}' then fhir_meta."to:ResearchElementDefinition.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definition,usageContext,studyEffective,participantEffective}' then fhir_meta."to:ResearchElementDefinition.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39292,12 +40916,16 @@ CREATE FUNCTION fhir_meta."to[]:ResearchStudy.associatedParty"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:ResearchStudy.associatedParty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."to:ResearchStudy.associatedParty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39312,12 +40940,16 @@ CREATE FUNCTION fhir_meta."to[]:ResearchStudy.comparisonGroup"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{intendedExposure,observedGroup}' then fhir_meta."to:ResearchStudy.comparisonGroup"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{intendedExposure,observedGroup}' then fhir_meta."to:ResearchStudy.comparisonGroup"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39332,12 +40964,16 @@ CREATE FUNCTION fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:ResearchStudy.outcomeMeasure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:ResearchStudy.outcomeMeasure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39352,12 +40988,16 @@ CREATE FUNCTION fhir_meta."to[]:RiskAssessment.prediction"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{probability,when}' then fhir_meta."to:RiskAssessment.prediction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{probability,when}' then fhir_meta."to:RiskAssessment.prediction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39372,12 +41012,16 @@ CREATE FUNCTION fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:RiskEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."to:RiskEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39392,12 +41036,16 @@ CREATE FUNCTION fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomp
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39412,12 +41060,16 @@ CREATE FUNCTION fhir_meta."to[]:Signature"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Signature"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."to:Signature"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39432,12 +41084,16 @@ CREATE FUNCTION fhir_meta."to[]:Specimen.container"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,additive}' then fhir_meta."to:Specimen.container"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,additive}' then fhir_meta."to:Specimen.container"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39452,12 +41108,16 @@ CREATE FUNCTION fhir_meta."to[]:Specimen.processing"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:Specimen.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,time}' then fhir_meta."to:Specimen.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39472,12 +41132,16 @@ CREATE FUNCTION fhir_meta."to[]:SpecimenDefinition.typeTested"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{container}' then fhir_meta."to:SpecimenDefinition.typeTested"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{container}' then fhir_meta."to:SpecimenDefinition.typeTested"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39492,12 +41156,16 @@ CREATE FUNCTION fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive}' then fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive}' then fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39512,12 +41180,16 @@ CREATE FUNCTION fhir_meta."to[]:StructureMap.group"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{rule}' then fhir_meta."to:StructureMap.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{rule}' then fhir_meta."to:StructureMap.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39532,12 +41204,16 @@ CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source,target,rule}' then fhir_meta."to:StructureMap.group.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source,target,rule}' then fhir_meta."to:StructureMap.group.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39552,12 +41228,16 @@ CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule.source"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValue}' then fhir_meta."to:StructureMap.group.rule.source"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValue}' then fhir_meta."to:StructureMap.group.rule.source"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39572,12 +41252,16 @@ CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule.target"(p jsonb) RETURNS
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{parameter}' then fhir_meta."to:StructureMap.group.rule.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{parameter}' then fhir_meta."to:StructureMap.group.rule.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39592,12 +41276,16 @@ CREATE FUNCTION fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:StructureMap.group.rule.target.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:StructureMap.group.rule.target.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39612,12 +41300,16 @@ CREATE FUNCTION fhir_meta."to[]:Substance.ingredient"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substance}' then fhir_meta."to:Substance.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substance}' then fhir_meta."to:Substance.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39632,12 +41324,16 @@ CREATE FUNCTION fhir_meta."to[]:Substance.instance"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:Substance.instance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:Substance.instance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39652,12 +41348,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{linkage,sugar}' then fhir_meta."to:SubstanceNucleicAcid.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{linkage,sugar}' then fhir_meta."to:SubstanceNucleicAcid.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39672,12 +41372,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39692,12 +41396,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39712,12 +41420,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.monomerSet"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{startingMaterial}' then fhir_meta."to:SubstancePolymer.monomerSet"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{startingMaterial}' then fhir_meta."to:SubstancePolymer.monomerSet"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39732,12 +41444,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39752,12 +41468,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.repeat"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeatUnit}' then fhir_meta."to:SubstancePolymer.repeat"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeatUnit}' then fhir_meta."to:SubstancePolymer.repeat"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39772,12 +41492,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount,degreeOfPolymerisation}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount,degreeOfPolymerisation}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39792,12 +41516,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolym
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39812,12 +41540,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceProtein.subunit"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."to:SubstanceProtein.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."to:SubstanceProtein.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39832,12 +41564,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.classification"(p 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.classification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.classification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39852,12 +41588,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.gene"(p jsonb) RET
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.gene"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.gene"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39872,12 +41612,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p jso
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{element,source}' then fhir_meta."to:SubstanceReferenceInformation.geneElement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{element,source}' then fhir_meta."to:SubstanceReferenceInformation.geneElement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39892,12 +41636,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceReferenceInformation.target"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,amount,source}' then fhir_meta."to:SubstanceReferenceInformation.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,amount,source}' then fhir_meta."to:SubstanceReferenceInformation.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39912,12 +41660,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.code"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceSpecification.code"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:SubstanceSpecification.code"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39932,12 +41684,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.moiety"(p jsonb) RETURNS 
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,amount}' then fhir_meta."to:SubstanceSpecification.moiety"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,amount}' then fhir_meta."to:SubstanceSpecification.moiety"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39952,12 +41708,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.name"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{synonym,translation,source}' then fhir_meta."to:SubstanceSpecification.name"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{synonym,translation,source}' then fhir_meta."to:SubstanceSpecification.name"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39972,12 +41732,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.property"(p jsonb) RETURN
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definingSubstance,amount}' then fhir_meta."to:SubstanceSpecification.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definingSubstance,amount}' then fhir_meta."to:SubstanceSpecification.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -39992,12 +41756,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.relationship"(p jsonb) RE
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substance,amount,source}' then fhir_meta."to:SubstanceSpecification.relationship"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substance,amount,source}' then fhir_meta."to:SubstanceSpecification.relationship"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40012,12 +41780,16 @@ CREATE FUNCTION fhir_meta."to[]:SubstanceSpecification.structure.isotope"(p json
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceSpecification.structure.isotope"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:SubstanceSpecification.structure.isotope"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40032,12 +41804,16 @@ CREATE FUNCTION fhir_meta."to[]:SupplyRequest.parameter"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:SupplyRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:SupplyRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40052,12 +41828,16 @@ CREATE FUNCTION fhir_meta."to[]:Task.input"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.input"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Task.input"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40072,12 +41852,16 @@ CREATE FUNCTION fhir_meta."to[]:Task.output"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.output"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Task.output"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40092,12 +41876,16 @@ CREATE FUNCTION fhir_meta."to[]:TestScript.fixture"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:TestScript.fixture"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."to:TestScript.fixture"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40112,12 +41900,16 @@ CREATE FUNCTION fhir_meta."to[]:Timing"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeat}' then fhir_meta."to:Timing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeat}' then fhir_meta."to:Timing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40132,12 +41924,16 @@ CREATE FUNCTION fhir_meta."to[]:TriggerDefinition"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,data}' then fhir_meta."to:TriggerDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,data}' then fhir_meta."to:TriggerDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40152,12 +41948,16 @@ CREATE FUNCTION fhir_meta."to[]:UsageContext"(p jsonb) RETURNS text
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:UsageContext"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:UsageContext"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40172,12 +41972,16 @@ CREATE FUNCTION fhir_meta."to[]:ValueSet.expansion.contains"(p jsonb) RETURNS te
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contains}' then fhir_meta."to:ValueSet.expansion.contains"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contains}' then fhir_meta."to:ValueSet.expansion.contains"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40192,12 +41996,16 @@ CREATE FUNCTION fhir_meta."to[]:ValueSet.expansion.parameter"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ValueSet.expansion.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:ValueSet.expansion.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40212,12 +42020,16 @@ CREATE FUNCTION fhir_meta."to[]:VerificationResult.primarySource"(p jsonb) RETUR
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who}' then fhir_meta."to:VerificationResult.primarySource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who}' then fhir_meta."to:VerificationResult.primarySource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40232,12 +42044,16 @@ CREATE FUNCTION fhir_meta."to[]:VerificationResult.validator"(p jsonb) RETURNS t
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization,attestationSignature}' then fhir_meta."to:VerificationResult.validator"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization,attestationSignature}' then fhir_meta."to:VerificationResult.validator"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -40252,12 +42068,16 @@ CREATE FUNCTION fhir_meta."to[]:VisionPrescription.lensSpecification"(p jsonb) R
     AS $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:VisionPrescription.lensSpecification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:VisionPrescription.lensSpecification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;

@@ -1691,12 +1691,16 @@ create function fhir_meta."to[]:Account.coverage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:Account.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."to:Account.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1721,12 +1725,16 @@ create function fhir_meta."from[]:Account.coverage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."from:Account.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."from:Account.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1752,12 +1760,16 @@ create function fhir_meta."to[]:Account.guarantor"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Account.guarantor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."to:Account.guarantor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -1783,12 +1795,16 @@ create function fhir_meta."from[]:Account.guarantor"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."from:Account.guarantor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."from:Account.guarantor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2099,12 +2115,16 @@ create function fhir_meta."to[]:AdverseEvent.suspectEntity"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{instance,causality}' then fhir_meta."to:AdverseEvent.suspectEntity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{instance,causality}' then fhir_meta."to:AdverseEvent.suspectEntity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2128,12 +2148,16 @@ create function fhir_meta."from[]:AdverseEvent.suspectEntity"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{instance,causality}' then fhir_meta."from:AdverseEvent.suspectEntity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{instance,causality}' then fhir_meta."from:AdverseEvent.suspectEntity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2160,12 +2184,16 @@ create function fhir_meta."to[]:AdverseEvent.suspectEntity.causality"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:AdverseEvent.suspectEntity.causality"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."to:AdverseEvent.suspectEntity.causality"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2192,12 +2220,16 @@ create function fhir_meta."from[]:AdverseEvent.suspectEntity.causality"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."from:AdverseEvent.suspectEntity.causality"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."from:AdverseEvent.suspectEntity.causality"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2323,12 +2355,16 @@ create function fhir_meta."to[]:AllergyIntolerance.reaction"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:AllergyIntolerance.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:AllergyIntolerance.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2360,12 +2396,16 @@ create function fhir_meta."from[]:AllergyIntolerance.reaction"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:AllergyIntolerance.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:AllergyIntolerance.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2395,12 +2435,16 @@ create function fhir_meta."to[]:Annotation"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:Annotation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."to:Annotation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2429,12 +2473,16 @@ create function fhir_meta."from[]:Annotation"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authorReference,authorString,_authorString}' then fhir_meta."from:Annotation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authorReference,authorString,_authorString}' then fhir_meta."from:Annotation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2563,12 +2611,16 @@ create function fhir_meta."to[]:Appointment.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Appointment.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:Appointment.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2597,12 +2649,16 @@ create function fhir_meta."from[]:Appointment.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:Appointment.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:Appointment.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2769,12 +2825,16 @@ create function fhir_meta."to[]:AuditEvent.agent"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,location}' then fhir_meta."to:AuditEvent.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,location}' then fhir_meta."to:AuditEvent.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2811,12 +2871,16 @@ create function fhir_meta."from[]:AuditEvent.agent"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,location}' then fhir_meta."from:AuditEvent.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,location}' then fhir_meta."from:AuditEvent.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2850,12 +2914,16 @@ create function fhir_meta."to[]:AuditEvent.entity"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,detail}' then fhir_meta."to:AuditEvent.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,detail}' then fhir_meta."to:AuditEvent.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2889,12 +2957,16 @@ create function fhir_meta."from[]:AuditEvent.entity"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,detail}' then fhir_meta."from:AuditEvent.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,detail}' then fhir_meta."from:AuditEvent.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2923,12 +2995,16 @@ create function fhir_meta."to[]:AuditEvent.entity.detail"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:AuditEvent.entity.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:AuditEvent.entity.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -2957,12 +3033,16 @@ create function fhir_meta."from[]:AuditEvent.entity.detail"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueString,_valueString,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:AuditEvent.entity.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueString,_valueString,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:AuditEvent.entity.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3259,12 +3339,16 @@ create function fhir_meta."to[]:BiologicallyDerivedProduct.processing"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:BiologicallyDerivedProduct.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,time}' then fhir_meta."to:BiologicallyDerivedProduct.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3294,12 +3378,16 @@ create function fhir_meta."from[]:BiologicallyDerivedProduct.processing"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:BiologicallyDerivedProduct.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:BiologicallyDerivedProduct.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3436,12 +3524,16 @@ create function fhir_meta."to[]:Bundle.entry"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Bundle.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."to:Bundle.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3470,12 +3562,16 @@ create function fhir_meta."from[]:Bundle.entry"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."from:Bundle.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."from:Bundle.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3760,12 +3856,16 @@ create function fhir_meta."to[]:CarePlan.activity"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."to:CarePlan.activity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."to:CarePlan.activity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3792,12 +3892,16 @@ create function fhir_meta."from[]:CarePlan.activity"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."from:CarePlan.activity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outcomeReference,progress,reference,detail}' then fhir_meta."from:CarePlan.activity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -3976,12 +4080,16 @@ create function fhir_meta."to[]:CareTeam.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{member,onBehalfOf}' then fhir_meta."to:CareTeam.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{member,onBehalfOf}' then fhir_meta."to:CareTeam.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4007,12 +4115,16 @@ create function fhir_meta."from[]:CareTeam.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{member,onBehalfOf}' then fhir_meta."from:CareTeam.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{member,onBehalfOf}' then fhir_meta."from:CareTeam.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4109,12 +4221,16 @@ create function fhir_meta."to[]:CatalogEntry.relatedEntry"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:CatalogEntry.relatedEntry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:CatalogEntry.relatedEntry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4139,12 +4255,16 @@ create function fhir_meta."from[]:CatalogEntry.relatedEntry"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."from:CatalogEntry.relatedEntry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."from:CatalogEntry.relatedEntry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4285,12 +4405,16 @@ create function fhir_meta."to[]:ChargeItem.performer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ChargeItem.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:ChargeItem.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4314,12 +4438,16 @@ create function fhir_meta."from[]:ChargeItem.performer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:ChargeItem.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:ChargeItem.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4596,12 +4724,16 @@ create function fhir_meta."to[]:Claim.careTeam"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:Claim.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."to:Claim.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4630,12 +4762,16 @@ create function fhir_meta."from[]:Claim.careTeam"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."from:Claim.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."from:Claim.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4667,12 +4803,16 @@ create function fhir_meta."to[]:Claim.diagnosis"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:Claim.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosis}' then fhir_meta."to:Claim.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4702,12 +4842,16 @@ create function fhir_meta."from[]:Claim.diagnosis"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:Claim.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:Claim.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4740,12 +4884,16 @@ create function fhir_meta."to[]:Claim.insurance"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverage,claimResponse}' then fhir_meta."to:Claim.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverage,claimResponse}' then fhir_meta."to:Claim.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4778,12 +4926,16 @@ create function fhir_meta."from[]:Claim.insurance"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverage,claimResponse}' then fhir_meta."from:Claim.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverage,claimResponse}' then fhir_meta."from:Claim.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4841,12 +4993,16 @@ create function fhir_meta."to[]:Claim.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:Claim.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:Claim.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4901,12 +5057,16 @@ create function fhir_meta."from[]:Claim.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:Claim.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:Claim.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4942,12 +5102,16 @@ create function fhir_meta."to[]:Claim.item.detail"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:Claim.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."to:Claim.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -4983,12 +5147,16 @@ create function fhir_meta."from[]:Claim.item.detail"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."from:Claim.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."from:Claim.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5023,12 +5191,16 @@ create function fhir_meta."to[]:Claim.item.detail.subDetail"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:Claim.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."to:Claim.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5063,12 +5235,16 @@ create function fhir_meta."from[]:Claim.item.detail.subDetail"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."from:Claim.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."from:Claim.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5129,12 +5305,16 @@ create function fhir_meta."to[]:Claim.procedure"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:Claim.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedure,udi}' then fhir_meta."to:Claim.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5165,12 +5345,16 @@ create function fhir_meta."from[]:Claim.procedure"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:Claim.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:Claim.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5195,12 +5379,16 @@ create function fhir_meta."to[]:Claim.related"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:Claim.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."to:Claim.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5225,12 +5413,16 @@ create function fhir_meta."from[]:Claim.related"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."from:Claim.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."from:Claim.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5270,12 +5462,16 @@ create function fhir_meta."to[]:Claim.supportingInfo"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:Claim.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,value}' then fhir_meta."to:Claim.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5314,12 +5510,16 @@ create function fhir_meta."from[]:Claim.supportingInfo"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:Claim.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:Claim.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5477,12 +5677,16 @@ create function fhir_meta."to[]:ClaimResponse.addItem"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ClaimResponse.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,serviced,location}' then fhir_meta."to:ClaimResponse.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5533,12 +5737,16 @@ create function fhir_meta."from[]:ClaimResponse.addItem"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ClaimResponse.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ClaimResponse.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5568,12 +5776,16 @@ create function fhir_meta."to[]:ClaimResponse.insurance"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,claimResponse}' then fhir_meta."to:ClaimResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,claimResponse}' then fhir_meta."to:ClaimResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5603,12 +5815,16 @@ create function fhir_meta."from[]:ClaimResponse.insurance"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,claimResponse}' then fhir_meta."from:ClaimResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,claimResponse}' then fhir_meta."from:ClaimResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5767,12 +5983,16 @@ create function fhir_meta."to[]:ClinicalImpression.finding"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemReference}' then fhir_meta."to:ClinicalImpression.finding"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemReference}' then fhir_meta."to:ClinicalImpression.finding"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5798,12 +6018,16 @@ create function fhir_meta."from[]:ClinicalImpression.finding"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemReference}' then fhir_meta."from:ClinicalImpression.finding"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemReference}' then fhir_meta."from:ClinicalImpression.finding"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5827,12 +6051,16 @@ create function fhir_meta."to[]:ClinicalImpression.investigation"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:ClinicalImpression.investigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:ClinicalImpression.investigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -5856,12 +6084,16 @@ create function fhir_meta."from[]:ClinicalImpression.investigation"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."from:ClinicalImpression.investigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."from:ClinicalImpression.investigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6020,12 +6252,16 @@ create function fhir_meta."to[]:CodeSystem.concept"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{property,concept}' then fhir_meta."to:CodeSystem.concept"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{property,concept}' then fhir_meta."to:CodeSystem.concept"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6056,12 +6292,16 @@ create function fhir_meta."from[]:CodeSystem.concept"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{property,concept}' then fhir_meta."from:CodeSystem.concept"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{property,concept}' then fhir_meta."from:CodeSystem.concept"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6095,12 +6335,16 @@ create function fhir_meta."to[]:CodeSystem.concept.property"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:CodeSystem.concept.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:CodeSystem.concept.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6138,12 +6382,16 @@ create function fhir_meta."from[]:CodeSystem.concept.property"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCode,_valueCode,valueCoding,valueString,_valueString,valueInteger,_valueInteger,valueBoolean,_valueBoolean,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal}' then fhir_meta."from:CodeSystem.concept.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCode,_valueCode,valueCoding,valueString,_valueString,valueInteger,_valueInteger,valueBoolean,_valueBoolean,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal}' then fhir_meta."from:CodeSystem.concept.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6267,12 +6515,16 @@ create function fhir_meta."to[]:Communication.payload"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Communication.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Communication.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6299,12 +6551,16 @@ create function fhir_meta."from[]:Communication.payload"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:Communication.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:Communication.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6429,12 +6685,16 @@ create function fhir_meta."to[]:CommunicationRequest.payload"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:CommunicationRequest.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:CommunicationRequest.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6461,12 +6721,16 @@ create function fhir_meta."from[]:CommunicationRequest.payload"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:CommunicationRequest.payload"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentString,_contentString,contentAttachment,contentReference}' then fhir_meta."from:CommunicationRequest.payload"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6657,12 +6921,16 @@ create function fhir_meta."to[]:Composition.attester"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:Composition.attester"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."to:Composition.attester"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6689,12 +6957,16 @@ create function fhir_meta."from[]:Composition.attester"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."from:Composition.attester"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."from:Composition.attester"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6719,12 +6991,16 @@ create function fhir_meta."to[]:Composition.event"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Composition.event"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:Composition.event"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6749,12 +7025,16 @@ create function fhir_meta."from[]:Composition.event"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:Composition.event"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:Composition.event"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6783,12 +7063,16 @@ create function fhir_meta."to[]:Composition.relatesTo"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Composition.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:Composition.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6815,12 +7099,16 @@ create function fhir_meta."from[]:Composition.relatesTo"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{targetIdentifier,targetReference}' then fhir_meta."from:Composition.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{targetIdentifier,targetReference}' then fhir_meta."from:Composition.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6854,12 +7142,16 @@ create function fhir_meta."to[]:Composition.section"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author,focus,entry,section}' then fhir_meta."to:Composition.section"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author,focus,entry,section}' then fhir_meta."to:Composition.section"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -6893,12 +7185,16 @@ create function fhir_meta."from[]:Composition.section"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author,focus,entry,section}' then fhir_meta."from:Composition.section"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author,focus,entry,section}' then fhir_meta."from:Composition.section"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7136,12 +7432,16 @@ create function fhir_meta."to[]:Condition.evidence"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Condition.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:Condition.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7165,12 +7465,16 @@ create function fhir_meta."from[]:Condition.evidence"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:Condition.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:Condition.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7195,12 +7499,16 @@ create function fhir_meta."to[]:Condition.stage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assessment}' then fhir_meta."to:Condition.stage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assessment}' then fhir_meta."to:Condition.stage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7225,12 +7533,16 @@ create function fhir_meta."from[]:Condition.stage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assessment}' then fhir_meta."from:Condition.stage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assessment}' then fhir_meta."from:Condition.stage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7338,12 +7650,16 @@ create function fhir_meta."to[]:Consent.provision"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,data,provision}' then fhir_meta."to:Consent.provision"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,data,provision}' then fhir_meta."to:Consent.provision"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7377,12 +7693,16 @@ create function fhir_meta."from[]:Consent.provision"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,data,provision}' then fhir_meta."from:Consent.provision"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,data,provision}' then fhir_meta."from:Consent.provision"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7406,12 +7726,16 @@ create function fhir_meta."to[]:Consent.provision.actor"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.actor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Consent.provision.actor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7435,12 +7759,16 @@ create function fhir_meta."from[]:Consent.provision.actor"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Consent.provision.actor"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Consent.provision.actor"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7465,12 +7793,16 @@ create function fhir_meta."to[]:Consent.provision.data"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Consent.provision.data"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Consent.provision.data"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7495,12 +7827,16 @@ create function fhir_meta."from[]:Consent.provision.data"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Consent.provision.data"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Consent.provision.data"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7527,12 +7863,16 @@ create function fhir_meta."to[]:Consent.verification"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{verifiedWith}' then fhir_meta."to:Consent.verification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{verifiedWith}' then fhir_meta."to:Consent.verification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7559,12 +7899,16 @@ create function fhir_meta."from[]:Consent.verification"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{verifiedWith}' then fhir_meta."from:Consent.verification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{verifiedWith}' then fhir_meta."from:Consent.verification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7767,12 +8111,16 @@ create function fhir_meta."to[]:Contract.friendly"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.friendly"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Contract.friendly"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7797,12 +8145,16 @@ create function fhir_meta."from[]:Contract.friendly"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.friendly"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.friendly"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7829,12 +8181,16 @@ create function fhir_meta."to[]:Contract.legal"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.legal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Contract.legal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7859,12 +8215,16 @@ create function fhir_meta."from[]:Contract.legal"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.legal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.legal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7891,12 +8251,16 @@ create function fhir_meta."to[]:Contract.rule"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{content}' then fhir_meta."to:Contract.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{content}' then fhir_meta."to:Contract.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7921,12 +8285,16 @@ create function fhir_meta."from[]:Contract.rule"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contentAttachment,contentReference}' then fhir_meta."from:Contract.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7951,12 +8319,16 @@ create function fhir_meta."to[]:Contract.signer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party,signature}' then fhir_meta."to:Contract.signer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party,signature}' then fhir_meta."to:Contract.signer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -7981,12 +8353,16 @@ create function fhir_meta."from[]:Contract.signer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party,signature}' then fhir_meta."from:Contract.signer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party,signature}' then fhir_meta."from:Contract.signer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8026,12 +8402,16 @@ create function fhir_meta."to[]:Contract.term"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,topic,offer,asset,action,group}' then fhir_meta."to:Contract.term"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,topic,offer,asset,action,group}' then fhir_meta."to:Contract.term"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8069,12 +8449,16 @@ create function fhir_meta."from[]:Contract.term"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,topicCodeableConcept,topicReference,offer,asset,action,group}' then fhir_meta."from:Contract.term"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,topicCodeableConcept,topicReference,offer,asset,action,group}' then fhir_meta."from:Contract.term"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8130,12 +8514,16 @@ create function fhir_meta."to[]:Contract.term.action"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then fhir_meta."to:Contract.term.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,context,occurrence,requester,performer,reasonReference,note}' then fhir_meta."to:Contract.term.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8190,12 +8578,16 @@ create function fhir_meta."from[]:Contract.term.action"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,context,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,requester,performer,reasonReference,note}' then fhir_meta."from:Contract.term.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,context,occurrenceDateTime,_occurrenceDateTime,occurrencePeriod,occurrenceTiming,requester,performer,reasonReference,note}' then fhir_meta."from:Contract.term.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8219,12 +8611,16 @@ create function fhir_meta."to[]:Contract.term.action.subject"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.action.subject"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Contract.term.action.subject"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8248,12 +8644,16 @@ create function fhir_meta."from[]:Contract.term.action.subject"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Contract.term.action.subject"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Contract.term.action.subject"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8294,12 +8694,16 @@ create function fhir_meta."to[]:Contract.term.asset"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."to:Contract.term.asset"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."to:Contract.term.asset"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8340,12 +8744,16 @@ create function fhir_meta."from[]:Contract.term.asset"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."from:Contract.term.asset"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{typeReference,context,answer,valuedItem}' then fhir_meta."from:Contract.term.asset"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8371,12 +8779,16 @@ create function fhir_meta."to[]:Contract.term.asset.context"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.asset.context"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Contract.term.asset.context"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8402,12 +8814,16 @@ create function fhir_meta."from[]:Contract.term.asset.context"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Contract.term.asset.context"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Contract.term.asset.context"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8454,12 +8870,16 @@ create function fhir_meta."to[]:Contract.term.asset.valuedItem"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entity,identifier,responsible,recipient}' then fhir_meta."to:Contract.term.asset.valuedItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entity,identifier,responsible,recipient}' then fhir_meta."to:Contract.term.asset.valuedItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8504,12 +8924,16 @@ create function fhir_meta."from[]:Contract.term.asset.valuedItem"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entityCodeableConcept,entityReference,identifier,responsible,recipient}' then fhir_meta."from:Contract.term.asset.valuedItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entityCodeableConcept,entityReference,identifier,responsible,recipient}' then fhir_meta."from:Contract.term.asset.valuedItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8596,12 +9020,16 @@ create function fhir_meta."to[]:Contract.term.offer.answer"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Contract.term.offer.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Contract.term.offer.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8644,12 +9072,16 @@ create function fhir_meta."from[]:Contract.term.offer.answer"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Contract.term.offer.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Contract.term.offer.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8673,12 +9105,16 @@ create function fhir_meta."to[]:Contract.term.offer.party"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:Contract.term.offer.party"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:Contract.term.offer.party"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8702,12 +9138,16 @@ create function fhir_meta."from[]:Contract.term.offer.party"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:Contract.term.offer.party"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:Contract.term.offer.party"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8820,12 +9260,16 @@ create function fhir_meta."to[]:Coverage.costToBeneficiary"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Coverage.costToBeneficiary"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Coverage.costToBeneficiary"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8852,12 +9296,16 @@ create function fhir_meta."from[]:Coverage.costToBeneficiary"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueQuantity,valueMoney}' then fhir_meta."from:Coverage.costToBeneficiary"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueQuantity,valueMoney}' then fhir_meta."from:Coverage.costToBeneficiary"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8963,12 +9411,16 @@ create function fhir_meta."to[]:CoverageEligibilityRequest.insurance"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:CoverageEligibilityRequest.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."to:CoverageEligibilityRequest.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -8995,12 +9447,16 @@ create function fhir_meta."from[]:CoverageEligibilityRequest.insurance"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."from:CoverageEligibilityRequest.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."from:CoverageEligibilityRequest.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9033,12 +9489,16 @@ create function fhir_meta."to[]:CoverageEligibilityRequest.item"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,facility,diagnosis,detail}' then fhir_meta."to:CoverageEligibilityRequest.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,facility,diagnosis,detail}' then fhir_meta."to:CoverageEligibilityRequest.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9071,12 +9531,16 @@ create function fhir_meta."from[]:CoverageEligibilityRequest.item"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,facility,diagnosis,detail}' then fhir_meta."from:CoverageEligibilityRequest.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,facility,diagnosis,detail}' then fhir_meta."from:CoverageEligibilityRequest.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9103,12 +9567,16 @@ create function fhir_meta."to[]:CoverageEligibilityRequest.item.diagnosis"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosis}' then fhir_meta."to:CoverageEligibilityRequest.item.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9133,12 +9601,16 @@ create function fhir_meta."from[]:CoverageEligibilityRequest.item.diagnosis"(p j
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:CoverageEligibilityRequest.item.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:CoverageEligibilityRequest.item.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9165,12 +9637,16 @@ create function fhir_meta."to[]:CoverageEligibilityRequest.supportingInfo"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{information}' then fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{information}' then fhir_meta."to:CoverageEligibilityRequest.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9197,12 +9673,16 @@ create function fhir_meta."from[]:CoverageEligibilityRequest.supportingInfo"(p j
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{information}' then fhir_meta."from:CoverageEligibilityRequest.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{information}' then fhir_meta."from:CoverageEligibilityRequest.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9316,12 +9796,16 @@ create function fhir_meta."to[]:CoverageEligibilityResponse.insurance"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,item}' then fhir_meta."to:CoverageEligibilityResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,item}' then fhir_meta."to:CoverageEligibilityResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9348,12 +9832,16 @@ create function fhir_meta."from[]:CoverageEligibilityResponse.insurance"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage,item}' then fhir_meta."from:CoverageEligibilityResponse.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage,item}' then fhir_meta."from:CoverageEligibilityResponse.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9394,12 +9882,16 @@ create function fhir_meta."to[]:CoverageEligibilityResponse.insurance.item"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,benefit}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,benefit}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9440,12 +9932,16 @@ create function fhir_meta."from[]:CoverageEligibilityResponse.insurance.item"(p 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,benefit}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,benefit}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9480,12 +9976,16 @@ create function fhir_meta."to[]:CoverageEligibilityResponse.insurance.item.benef
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowed,used}' then fhir_meta."to:CoverageEligibilityResponse.insurance.item.benefit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9520,12 +10020,16 @@ create function fhir_meta."from[]:CoverageEligibilityResponse.insurance.item.ben
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedString,_usedString,usedMoney}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item.benefit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedString,_usedString,usedMoney}' then fhir_meta."from:CoverageEligibilityResponse.insurance.item.benefit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9562,12 +10066,16 @@ create function fhir_meta."to[]:DataRequirement"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,dateFilter}' then fhir_meta."to:DataRequirement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,dateFilter}' then fhir_meta."to:DataRequirement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9602,12 +10110,16 @@ create function fhir_meta."from[]:DataRequirement"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectCodeableConcept,subjectReference,dateFilter}' then fhir_meta."from:DataRequirement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectCodeableConcept,subjectReference,dateFilter}' then fhir_meta."from:DataRequirement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9638,12 +10150,16 @@ create function fhir_meta."to[]:DataRequirement.dateFilter"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DataRequirement.dateFilter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:DataRequirement.dateFilter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9673,12 +10189,16 @@ create function fhir_meta."from[]:DataRequirement.dateFilter"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueDateTime,_valueDateTime,valuePeriod,valueDuration}' then fhir_meta."from:DataRequirement.dateFilter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueDateTime,_valueDateTime,valuePeriod,valueDuration}' then fhir_meta."from:DataRequirement.dateFilter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9779,12 +10299,16 @@ create function fhir_meta."to[]:DetectedIssue.evidence"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:DetectedIssue.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:DetectedIssue.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9808,12 +10332,16 @@ create function fhir_meta."from[]:DetectedIssue.evidence"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:DetectedIssue.evidence"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:DetectedIssue.evidence"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9839,12 +10367,16 @@ create function fhir_meta."to[]:DetectedIssue.mitigation"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."to:DetectedIssue.mitigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."to:DetectedIssue.mitigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -9870,12 +10402,16 @@ create function fhir_meta."from[]:DetectedIssue.mitigation"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{author}' then fhir_meta."from:DetectedIssue.mitigation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{author}' then fhir_meta."from:DetectedIssue.mitigation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10011,12 +10547,16 @@ create function fhir_meta."to[]:Device.version"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{component}' then fhir_meta."to:Device.version"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{component}' then fhir_meta."to:Device.version"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10042,12 +10582,16 @@ create function fhir_meta."from[]:Device.version"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{component}' then fhir_meta."from:Device.version"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{component}' then fhir_meta."from:Device.version"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10355,12 +10899,16 @@ create function fhir_meta."to[]:DeviceRequest.parameter"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:DeviceRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:DeviceRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10389,12 +10937,16 @@ create function fhir_meta."from[]:DeviceRequest.parameter"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:DeviceRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:DeviceRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10583,12 +11135,16 @@ create function fhir_meta."to[]:DiagnosticReport.media"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:DiagnosticReport.media"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."to:DiagnosticReport.media"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10613,12 +11169,16 @@ create function fhir_meta."from[]:DiagnosticReport.media"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."from:DiagnosticReport.media"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."from:DiagnosticReport.media"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10712,12 +11272,16 @@ create function fhir_meta."to[]:DocumentManifest.related"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,ref}' then fhir_meta."to:DocumentManifest.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,ref}' then fhir_meta."to:DocumentManifest.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10741,12 +11305,16 @@ create function fhir_meta."from[]:DocumentManifest.related"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,ref}' then fhir_meta."from:DocumentManifest.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,ref}' then fhir_meta."from:DocumentManifest.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10887,12 +11455,16 @@ create function fhir_meta."to[]:DocumentReference.relatesTo"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:DocumentReference.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:DocumentReference.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10917,12 +11489,16 @@ create function fhir_meta."from[]:DocumentReference.relatesTo"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:DocumentReference.relatesTo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:DocumentReference.relatesTo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -10964,12 +11540,16 @@ create function fhir_meta."to[]:Dosage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,asNeeded,doseAndRate}' then fhir_meta."to:Dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,asNeeded,doseAndRate}' then fhir_meta."to:Dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11010,12 +11590,16 @@ create function fhir_meta."from[]:Dosage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept,doseAndRate}' then fhir_meta."from:Dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,asNeededBoolean,_asNeededBoolean,asNeededCodeableConcept,doseAndRate}' then fhir_meta."from:Dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11048,12 +11632,16 @@ create function fhir_meta."to[]:Dosage.doseAndRate"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dose,rate}' then fhir_meta."to:Dosage.doseAndRate"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dose,rate}' then fhir_meta."to:Dosage.doseAndRate"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11082,12 +11670,16 @@ create function fhir_meta."from[]:Dosage.doseAndRate"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{doseRange,doseQuantity,rateRatio,rateRange,rateQuantity}' then fhir_meta."from:Dosage.doseAndRate"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{doseRange,doseQuantity,rateRatio,rateRange,rateQuantity}' then fhir_meta."from:Dosage.doseAndRate"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11238,12 +11830,16 @@ create function fhir_meta."to[]:EffectEvidenceSynthesis.certainty"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:EffectEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."to:EffectEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11268,12 +11864,16 @@ create function fhir_meta."from[]:EffectEvidenceSynthesis.certainty"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."from:EffectEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."from:EffectEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11298,12 +11898,16 @@ create function fhir_meta."to[]:EffectEvidenceSynthesis.certainty.certaintySubco
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11328,12 +11932,16 @@ create function fhir_meta."from[]:EffectEvidenceSynthesis.certainty.certaintySub
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:EffectEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11361,12 +11969,16 @@ create function fhir_meta."to[]:EffectEvidenceSynthesis.resultsByExposure"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{riskEvidenceSynthesis}' then fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{riskEvidenceSynthesis}' then fhir_meta."to:EffectEvidenceSynthesis.resultsByExposure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11394,12 +12006,16 @@ create function fhir_meta."from[]:EffectEvidenceSynthesis.resultsByExposure"(p j
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{riskEvidenceSynthesis}' then fhir_meta."from:EffectEvidenceSynthesis.resultsByExposure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{riskEvidenceSynthesis}' then fhir_meta."from:EffectEvidenceSynthesis.resultsByExposure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11654,12 +12270,16 @@ create function fhir_meta."to[]:ElementDefinition"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then fhir_meta."to:ElementDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValue,fixed,pattern,example,minValue,maxValue}' then fhir_meta."to:ElementDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -11977,12 +12597,16 @@ create function fhir_meta."from[]:ElementDefinition"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta,fixedBase64Binary,_fixedBase64Binary,fixedBoolean,_fixedBoolean,fixedCanonical,_fixedCanonical,fixedCode,_fixedCode,fixedDate,_fixedDate,fixedDateTime,_fixedDateTime,fixedDecimal,_fixedDecimal,fixedId,_fixedId,fixedInstant,_fixedInstant,fixedInteger,_fixedInteger,fixedMarkdown,_fixedMarkdown,fixedOid,_fixedOid,fixedPositiveInt,_fixedPositiveInt,fixedString,_fixedString,fixedTime,_fixedTime,fixedUnsignedInt,_fixedUnsignedInt,fixedUri,_fixedUri,fixedUrl,_fixedUrl,fixedUuid,_fixedUuid,fixedAddress,fixedAge,fixedAnnotation,fixedAttachment,fixedCodeableConcept,fixedCoding,fixedContactPoint,fixedCount,fixedDistance,fixedDuration,fixedHumanName,fixedIdentifier,fixedMoney,fixedPeriod,fixedQuantity,fixedRange,fixedRatio,fixedReference,fixedSampledData,fixedSignature,fixedTiming,fixedContactDetail,fixedContributor,fixedDataRequirement,fixedExpression,fixedParameterDefinition,fixedRelatedArtifact,fixedTriggerDefinition,fixedUsageContext,fixedDosage,fixedMeta,patternBase64Binary,_patternBase64Binary,patternBoolean,_patternBoolean,patternCanonical,_patternCanonical,patternCode,_patternCode,patternDate,_patternDate,patternDateTime,_patternDateTime,patternDecimal,_patternDecimal,patternId,_patternId,patternInstant,_patternInstant,patternInteger,_patternInteger,patternMarkdown,_patternMarkdown,patternOid,_patternOid,patternPositiveInt,_patternPositiveInt,patternString,_patternString,patternTime,_patternTime,patternUnsignedInt,_patternUnsignedInt,patternUri,_patternUri,patternUrl,_patternUrl,patternUuid,_patternUuid,patternAddress,patternAge,patternAnnotation,patternAttachment,patternCodeableConcept,patternCoding,patternContactPoint,patternCount,patternDistance,patternDuration,patternHumanName,patternIdentifier,patternMoney,patternPeriod,patternQuantity,patternRange,patternRatio,patternReference,patternSampledData,patternSignature,patternTiming,patternContactDetail,patternContributor,patternDataRequirement,patternExpression,patternParameterDefinition,patternRelatedArtifact,patternTriggerDefinition,patternUsageContext,patternDosage,patternMeta,example,minValueDate,_minValueDate,minValueDateTime,_minValueDateTime,minValueInstant,_minValueInstant,minValueTime,_minValueTime,minValueDecimal,_minValueDecimal,minValueInteger,_minValueInteger,minValuePositiveInt,_minValuePositiveInt,minValueUnsignedInt,_minValueUnsignedInt,minValueQuantity,maxValueDate,_maxValueDate,maxValueDateTime,_maxValueDateTime,maxValueInstant,_maxValueInstant,maxValueTime,_maxValueTime,maxValueDecimal,_maxValueDecimal,maxValueInteger,_maxValueInteger,maxValuePositiveInt,_maxValuePositiveInt,maxValueUnsignedInt,_maxValueUnsignedInt,maxValueQuantity}' then fhir_meta."from:ElementDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta,fixedBase64Binary,_fixedBase64Binary,fixedBoolean,_fixedBoolean,fixedCanonical,_fixedCanonical,fixedCode,_fixedCode,fixedDate,_fixedDate,fixedDateTime,_fixedDateTime,fixedDecimal,_fixedDecimal,fixedId,_fixedId,fixedInstant,_fixedInstant,fixedInteger,_fixedInteger,fixedMarkdown,_fixedMarkdown,fixedOid,_fixedOid,fixedPositiveInt,_fixedPositiveInt,fixedString,_fixedString,fixedTime,_fixedTime,fixedUnsignedInt,_fixedUnsignedInt,fixedUri,_fixedUri,fixedUrl,_fixedUrl,fixedUuid,_fixedUuid,fixedAddress,fixedAge,fixedAnnotation,fixedAttachment,fixedCodeableConcept,fixedCoding,fixedContactPoint,fixedCount,fixedDistance,fixedDuration,fixedHumanName,fixedIdentifier,fixedMoney,fixedPeriod,fixedQuantity,fixedRange,fixedRatio,fixedReference,fixedSampledData,fixedSignature,fixedTiming,fixedContactDetail,fixedContributor,fixedDataRequirement,fixedExpression,fixedParameterDefinition,fixedRelatedArtifact,fixedTriggerDefinition,fixedUsageContext,fixedDosage,fixedMeta,patternBase64Binary,_patternBase64Binary,patternBoolean,_patternBoolean,patternCanonical,_patternCanonical,patternCode,_patternCode,patternDate,_patternDate,patternDateTime,_patternDateTime,patternDecimal,_patternDecimal,patternId,_patternId,patternInstant,_patternInstant,patternInteger,_patternInteger,patternMarkdown,_patternMarkdown,patternOid,_patternOid,patternPositiveInt,_patternPositiveInt,patternString,_patternString,patternTime,_patternTime,patternUnsignedInt,_patternUnsignedInt,patternUri,_patternUri,patternUrl,_patternUrl,patternUuid,_patternUuid,patternAddress,patternAge,patternAnnotation,patternAttachment,patternCodeableConcept,patternCoding,patternContactPoint,patternCount,patternDistance,patternDuration,patternHumanName,patternIdentifier,patternMoney,patternPeriod,patternQuantity,patternRange,patternRatio,patternReference,patternSampledData,patternSignature,patternTiming,patternContactDetail,patternContributor,patternDataRequirement,patternExpression,patternParameterDefinition,patternRelatedArtifact,patternTriggerDefinition,patternUsageContext,patternDosage,patternMeta,example,minValueDate,_minValueDate,minValueDateTime,_minValueDateTime,minValueInstant,_minValueInstant,minValueTime,_minValueTime,minValueDecimal,_minValueDecimal,minValueInteger,_minValueInteger,minValuePositiveInt,_minValuePositiveInt,minValueUnsignedInt,_minValueUnsignedInt,minValueQuantity,maxValueDate,_maxValueDate,maxValueDateTime,_maxValueDateTime,maxValueInstant,_maxValueInstant,maxValueTime,_maxValueTime,maxValueDecimal,_maxValueDecimal,maxValueInteger,_maxValueInteger,maxValuePositiveInt,_maxValuePositiveInt,maxValueUnsignedInt,_maxValueUnsignedInt,maxValueQuantity}' then fhir_meta."from:ElementDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12058,12 +12682,16 @@ create function fhir_meta."to[]:ElementDefinition.example"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ElementDefinition.example"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:ElementDefinition.example"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12156,12 +12784,16 @@ create function fhir_meta."from[]:ElementDefinition.example"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:ElementDefinition.example"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:ElementDefinition.example"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12273,12 +12905,16 @@ create function fhir_meta."to[]:Encounter.diagnosis"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:Encounter.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."to:Encounter.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12304,12 +12940,16 @@ create function fhir_meta."from[]:Encounter.diagnosis"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."from:Encounter.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."from:Encounter.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12378,12 +13018,16 @@ create function fhir_meta."to[]:Encounter.location"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{location}' then fhir_meta."to:Encounter.location"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{location}' then fhir_meta."to:Encounter.location"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12410,12 +13054,16 @@ create function fhir_meta."from[]:Encounter.location"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{location}' then fhir_meta."from:Encounter.location"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{location}' then fhir_meta."from:Encounter.location"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12440,12 +13088,16 @@ create function fhir_meta."to[]:Encounter.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{individual}' then fhir_meta."to:Encounter.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{individual}' then fhir_meta."to:Encounter.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12470,12 +13122,16 @@ create function fhir_meta."from[]:Encounter.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{individual}' then fhir_meta."from:Encounter.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{individual}' then fhir_meta."from:Encounter.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12753,12 +13409,16 @@ create function fhir_meta."to[]:EpisodeOfCare.diagnosis"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."to:EpisodeOfCare.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."to:EpisodeOfCare.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -12784,12 +13444,16 @@ create function fhir_meta."from[]:EpisodeOfCare.diagnosis"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{condition}' then fhir_meta."from:EpisodeOfCare.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{condition}' then fhir_meta."from:EpisodeOfCare.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13208,12 +13872,16 @@ create function fhir_meta."to[]:EvidenceVariable.characteristic"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then fhir_meta."to:EvidenceVariable.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instances,duration,timeFromEvent}' then fhir_meta."to:EvidenceVariable.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13258,12 +13926,16 @@ create function fhir_meta."from[]:EvidenceVariable.characteristic"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instancesQuantity,instancesRange,durationQuantity,durationRange,timeFromEvent}' then fhir_meta."from:EvidenceVariable.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,definitionReference,definitionByTypeAndValue,definitionByCombination,instancesQuantity,instancesRange,durationQuantity,durationRange,timeFromEvent}' then fhir_meta."from:EvidenceVariable.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13381,12 +14053,16 @@ create function fhir_meta."to[]:EvidenceVariable.characteristic.timeFromEvent"(p
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,event}' then fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,event}' then fhir_meta."to:EvidenceVariable.characteristic.timeFromEvent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13420,12 +14096,16 @@ create function fhir_meta."from[]:EvidenceVariable.characteristic.timeFromEvent"
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,eventCodeableConcept,eventReference,eventDateTime,_eventDateTime,eventId,_eventId}' then fhir_meta."from:EvidenceVariable.characteristic.timeFromEvent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,eventCodeableConcept,eventReference,eventDateTime,_eventDateTime,eventId,_eventId}' then fhir_meta."from:EvidenceVariable.characteristic.timeFromEvent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13548,12 +14228,16 @@ create function fhir_meta."to[]:ExampleScenario.process"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."to:ExampleScenario.process"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13584,12 +14268,16 @@ create function fhir_meta."from[]:ExampleScenario.process"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."from:ExampleScenario.process"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."from:ExampleScenario.process"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13616,12 +14304,16 @@ create function fhir_meta."to[]:ExampleScenario.process.step"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{process,alternative}' then fhir_meta."to:ExampleScenario.process.step"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{process,alternative}' then fhir_meta."to:ExampleScenario.process.step"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13648,12 +14340,16 @@ create function fhir_meta."from[]:ExampleScenario.process.step"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{process,alternative}' then fhir_meta."from:ExampleScenario.process.step"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{process,alternative}' then fhir_meta."from:ExampleScenario.process.step"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13680,12 +14376,16 @@ create function fhir_meta."to[]:ExampleScenario.process.step.alternative"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."to:ExampleScenario.process.step.alternative"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."to:ExampleScenario.process.step.alternative"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13712,12 +14412,16 @@ create function fhir_meta."from[]:ExampleScenario.process.step.alternative"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{step}' then fhir_meta."from:ExampleScenario.process.step.alternative"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{step}' then fhir_meta."from:ExampleScenario.process.step.alternative"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -13947,12 +14651,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.addItem"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,serviced,location}' then fhir_meta."to:ExplanationOfBenefit.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,serviced,location}' then fhir_meta."to:ExplanationOfBenefit.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14003,12 +14711,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.addItem"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ExplanationOfBenefit.addItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider,servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference}' then fhir_meta."from:ExplanationOfBenefit.addItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14041,12 +14753,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.benefitBalance"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{financial}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{financial}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14079,12 +14795,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.benefitBalance"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{financial}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{financial}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14118,12 +14838,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.benefitBalance.financial"(p
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowed,used}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowed,used}' then fhir_meta."to:ExplanationOfBenefit.benefitBalance.financial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14156,12 +14880,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.benefitBalance.financial"
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedMoney}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance.financial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{allowedUnsignedInt,_allowedUnsignedInt,allowedString,_allowedString,allowedMoney,usedUnsignedInt,_usedUnsignedInt,usedMoney}' then fhir_meta."from:ExplanationOfBenefit.benefitBalance.financial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14190,12 +14918,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.careTeam"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."to:ExplanationOfBenefit.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."to:ExplanationOfBenefit.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14224,12 +14956,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.careTeam"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{provider}' then fhir_meta."from:ExplanationOfBenefit.careTeam"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{provider}' then fhir_meta."from:ExplanationOfBenefit.careTeam"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14261,12 +14997,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.diagnosis"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosis}' then fhir_meta."to:ExplanationOfBenefit.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosis}' then fhir_meta."to:ExplanationOfBenefit.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14296,12 +15036,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.diagnosis"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:ExplanationOfBenefit.diagnosis"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{diagnosisCodeableConcept,diagnosisReference}' then fhir_meta."from:ExplanationOfBenefit.diagnosis"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14328,12 +15072,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.insurance"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."to:ExplanationOfBenefit.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."to:ExplanationOfBenefit.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14360,12 +15108,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.insurance"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{coverage}' then fhir_meta."from:ExplanationOfBenefit.insurance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{coverage}' then fhir_meta."from:ExplanationOfBenefit.insurance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14426,12 +15178,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:ExplanationOfBenefit.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{serviced,location,udi,encounter,detail}' then fhir_meta."to:ExplanationOfBenefit.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14489,12 +15245,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.item"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:ExplanationOfBenefit.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{servicedDate,_servicedDate,servicedPeriod,locationCodeableConcept,locationAddress,locationReference,udi,encounter,detail}' then fhir_meta."from:ExplanationOfBenefit.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14533,12 +15293,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.item.detail"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."to:ExplanationOfBenefit.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."to:ExplanationOfBenefit.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14577,12 +15341,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.item.detail"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi,subDetail}' then fhir_meta."from:ExplanationOfBenefit.item.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi,subDetail}' then fhir_meta."from:ExplanationOfBenefit.item.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14620,12 +15388,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.item.detail.subDetail"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."to:ExplanationOfBenefit.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14663,12 +15435,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.item.detail.subDetail"(p 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{udi}' then fhir_meta."from:ExplanationOfBenefit.item.detail.subDetail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{udi}' then fhir_meta."from:ExplanationOfBenefit.item.detail.subDetail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14767,12 +15543,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.procedure"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedure,udi}' then fhir_meta."to:ExplanationOfBenefit.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedure,udi}' then fhir_meta."to:ExplanationOfBenefit.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14803,12 +15583,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.procedure"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:ExplanationOfBenefit.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{procedureCodeableConcept,procedureReference,udi}' then fhir_meta."from:ExplanationOfBenefit.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14833,12 +15617,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.related"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."to:ExplanationOfBenefit.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."to:ExplanationOfBenefit.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14863,12 +15651,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.related"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{claim,reference}' then fhir_meta."from:ExplanationOfBenefit.related"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{claim,reference}' then fhir_meta."from:ExplanationOfBenefit.related"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14908,12 +15700,16 @@ create function fhir_meta."to[]:ExplanationOfBenefit.supportingInfo"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,value}' then fhir_meta."to:ExplanationOfBenefit.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,value}' then fhir_meta."to:ExplanationOfBenefit.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -14952,12 +15748,16 @@ create function fhir_meta."from[]:ExplanationOfBenefit.supportingInfo"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:ExplanationOfBenefit.supportingInfo"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timingDate,_timingDate,timingPeriod,valueBoolean,_valueBoolean,valueString,_valueString,valueQuantity,valueAttachment,valueReference}' then fhir_meta."from:ExplanationOfBenefit.supportingInfo"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15111,12 +15911,16 @@ create function fhir_meta."to[]:FamilyMemberHistory.condition"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{onset,note}' then fhir_meta."to:FamilyMemberHistory.condition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{onset,note}' then fhir_meta."to:FamilyMemberHistory.condition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15149,12 +15953,16 @@ create function fhir_meta."from[]:FamilyMemberHistory.condition"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{onsetAge,onsetRange,onsetPeriod,onsetString,_onsetString,note}' then fhir_meta."from:FamilyMemberHistory.condition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{onsetAge,onsetRange,onsetPeriod,onsetString,_onsetString,note}' then fhir_meta."from:FamilyMemberHistory.condition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15331,12 +16139,16 @@ create function fhir_meta."to[]:Goal.target"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail,due}' then fhir_meta."to:Goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail,due}' then fhir_meta."to:Goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15374,12 +16186,16 @@ create function fhir_meta."from[]:Goal.target"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detailQuantity,detailRange,detailCodeableConcept,detailString,_detailString,detailBoolean,_detailBoolean,detailInteger,_detailInteger,detailRatio,dueDate,_dueDate,dueDuration}' then fhir_meta."from:Goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detailQuantity,detailRange,detailCodeableConcept,detailString,_detailString,detailBoolean,_detailBoolean,detailInteger,_detailInteger,detailRatio,dueDate,_dueDate,dueDuration}' then fhir_meta."from:Goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15502,12 +16318,16 @@ create function fhir_meta."to[]:GraphDefinition.link"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:GraphDefinition.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:GraphDefinition.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15540,12 +16360,16 @@ create function fhir_meta."from[]:GraphDefinition.link"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:GraphDefinition.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:GraphDefinition.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15575,12 +16399,16 @@ create function fhir_meta."to[]:GraphDefinition.link.target"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."to:GraphDefinition.link.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."to:GraphDefinition.link.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15610,12 +16438,16 @@ create function fhir_meta."from[]:GraphDefinition.link.target"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{link}' then fhir_meta."from:GraphDefinition.link.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{link}' then fhir_meta."from:GraphDefinition.link.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15717,12 +16549,16 @@ create function fhir_meta."to[]:Group.characteristic"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Group.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Group.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15755,12 +16591,16 @@ create function fhir_meta."from[]:Group.characteristic"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference}' then fhir_meta."from:Group.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueBoolean,_valueBoolean,valueQuantity,valueRange,valueReference}' then fhir_meta."from:Group.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15786,12 +16626,16 @@ create function fhir_meta."to[]:Group.member"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entity}' then fhir_meta."to:Group.member"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entity}' then fhir_meta."to:Group.member"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -15817,12 +16661,16 @@ create function fhir_meta."from[]:Group.member"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{entity}' then fhir_meta."from:Group.member"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{entity}' then fhir_meta."from:Group.member"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16034,12 +16882,16 @@ create function fhir_meta."to[]:Identifier"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assigner}' then fhir_meta."to:Identifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assigner}' then fhir_meta."to:Identifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16069,12 +16921,16 @@ create function fhir_meta."from[]:Identifier"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{assigner}' then fhir_meta."from:Identifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{assigner}' then fhir_meta."from:Identifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16201,12 +17057,16 @@ create function fhir_meta."to[]:ImagingStudy.series"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{endpoint,specimen,performer}' then fhir_meta."to:ImagingStudy.series"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{endpoint,specimen,performer}' then fhir_meta."to:ImagingStudy.series"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16245,12 +17105,16 @@ create function fhir_meta."from[]:ImagingStudy.series"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{endpoint,specimen,performer}' then fhir_meta."from:ImagingStudy.series"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{endpoint,specimen,performer}' then fhir_meta."from:ImagingStudy.series"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16274,12 +17138,16 @@ create function fhir_meta."to[]:ImagingStudy.series.performer"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:ImagingStudy.series.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:ImagingStudy.series.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16303,12 +17171,16 @@ create function fhir_meta."from[]:ImagingStudy.series.performer"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:ImagingStudy.series.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:ImagingStudy.series.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16446,12 +17318,16 @@ create function fhir_meta."to[]:Immunization.performer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Immunization.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:Immunization.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16475,12 +17351,16 @@ create function fhir_meta."from[]:Immunization.performer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:Immunization.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:Immunization.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16516,12 +17396,16 @@ create function fhir_meta."to[]:Immunization.protocolApplied"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authority,doseNumber,seriesDoses}' then fhir_meta."to:Immunization.protocolApplied"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authority,doseNumber,seriesDoses}' then fhir_meta."to:Immunization.protocolApplied"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16557,12 +17441,16 @@ create function fhir_meta."from[]:Immunization.protocolApplied"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authority,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then fhir_meta."from:Immunization.protocolApplied"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authority,doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString}' then fhir_meta."from:Immunization.protocolApplied"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16589,12 +17477,16 @@ create function fhir_meta."to[]:Immunization.reaction"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:Immunization.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:Immunization.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16621,12 +17513,16 @@ create function fhir_meta."from[]:Immunization.reaction"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."from:Immunization.reaction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."from:Immunization.reaction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16808,12 +17704,16 @@ create function fhir_meta."to[]:ImmunizationRecommendation.recommendation"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then fhir_meta."to:ImmunizationRecommendation.recommendation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{doseNumber,seriesDoses,supportingImmunization,supportingPatientInformation}' then fhir_meta."to:ImmunizationRecommendation.recommendation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -16857,12 +17757,16 @@ create function fhir_meta."from[]:ImmunizationRecommendation.recommendation"(p j
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString,supportingImmunization,supportingPatientInformation}' then fhir_meta."from:ImmunizationRecommendation.recommendation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{doseNumberPositiveInt,_doseNumberPositiveInt,doseNumberString,_doseNumberString,seriesDosesPositiveInt,_seriesDosesPositiveInt,seriesDosesString,_seriesDosesString,supportingImmunization,supportingPatientInformation}' then fhir_meta."from:ImmunizationRecommendation.recommendation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17032,12 +17936,16 @@ create function fhir_meta."to[]:ImplementationGuide.definition.page"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{name,page}' then fhir_meta."to:ImplementationGuide.definition.page"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{name,page}' then fhir_meta."to:ImplementationGuide.definition.page"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17068,12 +17976,16 @@ create function fhir_meta."from[]:ImplementationGuide.definition.page"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{nameUrl,_nameUrl,nameReference,page}' then fhir_meta."from:ImplementationGuide.definition.page"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{nameUrl,_nameUrl,nameReference,page}' then fhir_meta."from:ImplementationGuide.definition.page"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17109,12 +18021,16 @@ create function fhir_meta."to[]:ImplementationGuide.definition.resource"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.definition.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.definition.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17150,12 +18066,16 @@ create function fhir_meta."from[]:ImplementationGuide.definition.resource"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.definition.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.definition.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17225,12 +18145,16 @@ create function fhir_meta."to[]:ImplementationGuide.manifest.resource"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.manifest.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,example}' then fhir_meta."to:ImplementationGuide.manifest.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17260,12 +18184,16 @@ create function fhir_meta."from[]:ImplementationGuide.manifest.resource"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.manifest.resource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference,exampleBoolean,_exampleBoolean,exampleCanonical,_exampleCanonical}' then fhir_meta."from:ImplementationGuide.manifest.resource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17362,12 +18290,16 @@ create function fhir_meta."to[]:InsurancePlan.coverage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{network}' then fhir_meta."to:InsurancePlan.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{network}' then fhir_meta."to:InsurancePlan.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17392,12 +18324,16 @@ create function fhir_meta."from[]:InsurancePlan.coverage"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{network}' then fhir_meta."from:InsurancePlan.coverage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{network}' then fhir_meta."from:InsurancePlan.coverage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17425,12 +18361,16 @@ create function fhir_meta."to[]:InsurancePlan.plan"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverageArea,network}' then fhir_meta."to:InsurancePlan.plan"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverageArea,network}' then fhir_meta."to:InsurancePlan.plan"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17458,12 +18398,16 @@ create function fhir_meta."from[]:InsurancePlan.plan"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,coverageArea,network}' then fhir_meta."from:InsurancePlan.plan"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,coverageArea,network}' then fhir_meta."from:InsurancePlan.plan"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17571,12 +18515,16 @@ create function fhir_meta."to[]:Invoice.lineItem"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{chargeItem}' then fhir_meta."to:Invoice.lineItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{chargeItem}' then fhir_meta."to:Invoice.lineItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17604,12 +18552,16 @@ create function fhir_meta."from[]:Invoice.lineItem"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{chargeItemReference,chargeItemCodeableConcept}' then fhir_meta."from:Invoice.lineItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{chargeItemReference,chargeItemCodeableConcept}' then fhir_meta."from:Invoice.lineItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17633,12 +18585,16 @@ create function fhir_meta."to[]:Invoice.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:Invoice.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:Invoice.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17662,12 +18618,16 @@ create function fhir_meta."from[]:Invoice.participant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:Invoice.participant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:Invoice.participant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17874,12 +18834,16 @@ create function fhir_meta."to[]:Linkage.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:Linkage.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."to:Linkage.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -17904,12 +18868,16 @@ create function fhir_meta."from[]:Linkage.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."from:Linkage.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."from:Linkage.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18009,12 +18977,16 @@ create function fhir_meta."to[]:List.entry"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:List.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:List.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18042,12 +19014,16 @@ create function fhir_meta."from[]:List.entry"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."from:List.entry"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."from:List.entry"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18397,12 +19373,16 @@ create function fhir_meta."to[]:MeasureReport.group"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population,stratifier}' then fhir_meta."to:MeasureReport.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population,stratifier}' then fhir_meta."to:MeasureReport.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18428,12 +19408,16 @@ create function fhir_meta."from[]:MeasureReport.group"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population,stratifier}' then fhir_meta."from:MeasureReport.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population,stratifier}' then fhir_meta."from:MeasureReport.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18459,12 +19443,16 @@ create function fhir_meta."to[]:MeasureReport.group.population"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18490,12 +19478,16 @@ create function fhir_meta."from[]:MeasureReport.group.population"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18519,12 +19511,16 @@ create function fhir_meta."to[]:MeasureReport.group.stratifier"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{stratum}' then fhir_meta."to:MeasureReport.group.stratifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{stratum}' then fhir_meta."to:MeasureReport.group.stratifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18548,12 +19544,16 @@ create function fhir_meta."from[]:MeasureReport.group.stratifier"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{stratum}' then fhir_meta."from:MeasureReport.group.stratifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{stratum}' then fhir_meta."from:MeasureReport.group.stratifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18579,12 +19579,16 @@ create function fhir_meta."to[]:MeasureReport.group.stratifier.stratum"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population}' then fhir_meta."to:MeasureReport.group.stratifier.stratum"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population}' then fhir_meta."to:MeasureReport.group.stratifier.stratum"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18610,12 +19614,16 @@ create function fhir_meta."from[]:MeasureReport.group.stratifier.stratum"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{population}' then fhir_meta."from:MeasureReport.group.stratifier.stratum"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{population}' then fhir_meta."from:MeasureReport.group.stratifier.stratum"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18641,12 +19649,16 @@ create function fhir_meta."to[]:MeasureReport.group.stratifier.stratum.populatio
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."to:MeasureReport.group.stratifier.stratum.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18672,12 +19684,16 @@ create function fhir_meta."from[]:MeasureReport.group.stratifier.stratum.populat
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.stratifier.stratum.population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectResults}' then fhir_meta."from:MeasureReport.group.stratifier.stratum.population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18866,12 +19882,16 @@ create function fhir_meta."to[]:Medication.ingredient"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:Medication.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:Medication.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -18899,12 +19919,16 @@ create function fhir_meta."from[]:Medication.ingredient"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:Medication.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:Medication.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19065,12 +20089,16 @@ create function fhir_meta."to[]:MedicationAdministration.performer"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationAdministration.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:MedicationAdministration.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19094,12 +20122,16 @@ create function fhir_meta."from[]:MedicationAdministration.performer"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:MedicationAdministration.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:MedicationAdministration.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19227,12 +20259,16 @@ create function fhir_meta."to[]:MedicationDispense.performer"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."to:MedicationDispense.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."to:MedicationDispense.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19256,12 +20292,16 @@ create function fhir_meta."from[]:MedicationDispense.performer"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor}' then fhir_meta."from:MedicationDispense.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor}' then fhir_meta."from:MedicationDispense.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19412,12 +20452,16 @@ create function fhir_meta."to[]:MedicationKnowledge.administrationGuidelines"(p 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage,indication,patientCharacteristics}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage,indication,patientCharacteristics}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19444,12 +20488,16 @@ create function fhir_meta."from[]:MedicationKnowledge.administrationGuidelines"(
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage,indicationCodeableConcept,indicationReference,patientCharacteristics}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage,indicationCodeableConcept,indicationReference,patientCharacteristics}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19473,12 +20521,16 @@ create function fhir_meta."to[]:MedicationKnowledge.administrationGuidelines.dos
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage}' then fhir_meta."to:MedicationKnowledge.administrationGuidelines.dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19502,12 +20554,16 @@ create function fhir_meta."from[]:MedicationKnowledge.administrationGuidelines.d
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{dosage}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines.dosage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{dosage}' then fhir_meta."from:MedicationKnowledge.administrationGuidelines.dosage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19536,12 +20592,16 @@ create function fhir_meta."to[]:MedicationKnowledge.admGui.patientCharacteristic
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{characteristic}' then fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{characteristic}' then fhir_meta."to:MedicationKnowledge.admGui.patientCharacteristics"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19568,12 +20628,16 @@ create function fhir_meta."from[]:MedicationKnowledge.admGui.patientCharacterist
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{characteristicCodeableConcept,characteristicQuantity}' then fhir_meta."from:MedicationKnowledge.admGui.patientCharacteristics"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{characteristicCodeableConcept,characteristicQuantity}' then fhir_meta."from:MedicationKnowledge.admGui.patientCharacteristics"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19603,12 +20667,16 @@ create function fhir_meta."to[]:MedicationKnowledge.drugCharacteristic"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:MedicationKnowledge.drugCharacteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:MedicationKnowledge.drugCharacteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19638,12 +20706,16 @@ create function fhir_meta."from[]:MedicationKnowledge.drugCharacteristic"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueString,_valueString,valueQuantity,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:MedicationKnowledge.drugCharacteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueString,_valueString,valueQuantity,valueBase64Binary,_valueBase64Binary}' then fhir_meta."from:MedicationKnowledge.drugCharacteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19673,12 +20745,16 @@ create function fhir_meta."to[]:MedicationKnowledge.ingredient"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicationKnowledge.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:MedicationKnowledge.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19706,12 +20782,16 @@ create function fhir_meta."from[]:MedicationKnowledge.ingredient"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:MedicationKnowledge.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemCodeableConcept,itemReference}' then fhir_meta."from:MedicationKnowledge.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19735,12 +20815,16 @@ create function fhir_meta."to[]:MedicationKnowledge.monograph"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:MedicationKnowledge.monograph"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:MedicationKnowledge.monograph"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19764,12 +20848,16 @@ create function fhir_meta."from[]:MedicationKnowledge.monograph"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:MedicationKnowledge.monograph"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:MedicationKnowledge.monograph"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19795,12 +20883,16 @@ create function fhir_meta."to[]:MedicationKnowledge.regulatory"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{regulatoryAuthority}' then fhir_meta."to:MedicationKnowledge.regulatory"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{regulatoryAuthority}' then fhir_meta."to:MedicationKnowledge.regulatory"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19826,12 +20918,16 @@ create function fhir_meta."from[]:MedicationKnowledge.regulatory"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{regulatoryAuthority}' then fhir_meta."from:MedicationKnowledge.regulatory"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{regulatoryAuthority}' then fhir_meta."from:MedicationKnowledge.regulatory"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19855,12 +20951,16 @@ create function fhir_meta."to[]:MedicationKnowledge.relatedMedicationKnowledge"(
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:MedicationKnowledge.relatedMedicationKnowledge"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -19884,12 +20984,16 @@ create function fhir_meta."from[]:MedicationKnowledge.relatedMedicationKnowledge
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:MedicationKnowledge.relatedMedicationKnowledge"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:MedicationKnowledge.relatedMedicationKnowledge"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20291,12 +21395,16 @@ create function fhir_meta."to[]:MedicinalProduct.manufacturingBusinessOperation"
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."to:MedicinalProduct.manufacturingBusinessOperation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20325,12 +21433,16 @@ create function fhir_meta."from[]:MedicinalProduct.manufacturingBusinessOperatio
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."from:MedicinalProduct.manufacturingBusinessOperation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{authorisationReferenceNumber,manufacturer,regulator}' then fhir_meta."from:MedicinalProduct.manufacturingBusinessOperation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20364,12 +21476,16 @@ create function fhir_meta."to[]:MedicinalProduct.specialDesignation"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,indication}' then fhir_meta."to:MedicinalProduct.specialDesignation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,indication}' then fhir_meta."to:MedicinalProduct.specialDesignation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20401,12 +21517,16 @@ create function fhir_meta."from[]:MedicinalProduct.specialDesignation"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,indicationCodeableConcept,indicationReference}' then fhir_meta."from:MedicinalProduct.specialDesignation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,indicationCodeableConcept,indicationReference}' then fhir_meta."from:MedicinalProduct.specialDesignation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20511,12 +21631,16 @@ create function fhir_meta."to[]:MedicinalProductAuthorization.jurisdictionalAuth
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:MedicinalProductAuthorization.jurisdictionalAuthorization"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20543,12 +21667,16 @@ create function fhir_meta."from[]:MedicinalProductAuthorization.jurAut"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:MedicinalProductAuthorization.jurisdictionalAuthorization"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:MedicinalProductAuthorization.jurisdictionalAuthorization"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20578,12 +21706,16 @@ create function fhir_meta."to[]:MedicinalProductAuthorization.procedure"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,date,application}' then fhir_meta."to:MedicinalProductAuthorization.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,date,application}' then fhir_meta."to:MedicinalProductAuthorization.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20612,12 +21744,16 @@ create function fhir_meta."from[]:MedicinalProductAuthorization.procedure"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,datePeriod,dateDateTime,_dateDateTime,application}' then fhir_meta."from:MedicinalProductAuthorization.procedure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,datePeriod,dateDateTime,_dateDateTime,application}' then fhir_meta."from:MedicinalProductAuthorization.procedure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20697,12 +21833,16 @@ create function fhir_meta."to[]:MedicinalProductContraindication.otherTherapy"(p
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductContraindication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medication}' then fhir_meta."to:MedicinalProductContraindication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20728,12 +21868,16 @@ create function fhir_meta."from[]:MedicinalProductContraindication.otherTherapy"
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductContraindication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductContraindication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20817,12 +21961,16 @@ create function fhir_meta."to[]:MedicinalProductIndication.otherTherapy"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medication}' then fhir_meta."to:MedicinalProductIndication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medication}' then fhir_meta."to:MedicinalProductIndication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20848,12 +21996,16 @@ create function fhir_meta."from[]:MedicinalProductIndication.otherTherapy"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductIndication.otherTherapy"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{medicationCodeableConcept,medicationReference}' then fhir_meta."from:MedicinalProductIndication.otherTherapy"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -20986,12 +22138,16 @@ create function fhir_meta."to[]:MedicinalProductInteraction.interactant"(p jsonb
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{item}' then fhir_meta."to:MedicinalProductInteraction.interactant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{item}' then fhir_meta."to:MedicinalProductInteraction.interactant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21016,12 +22172,16 @@ create function fhir_meta."from[]:MedicinalProductInteraction.interactant"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{itemReference,itemCodeableConcept}' then fhir_meta."from:MedicinalProductInteraction.interactant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{itemReference,itemCodeableConcept}' then fhir_meta."from:MedicinalProductInteraction.interactant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21155,12 +22315,16 @@ create function fhir_meta."to[]:MedicinalProductPackaged.batchIdentifier"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outerPackaging,immediatePackaging}' then fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outerPackaging,immediatePackaging}' then fhir_meta."to:MedicinalProductPackaged.batchIdentifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21184,12 +22348,16 @@ create function fhir_meta."from[]:MedicinalProductPackaged.batchIdentifier"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{outerPackaging,immediatePackaging}' then fhir_meta."from:MedicinalProductPackaged.batchIdentifier"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{outerPackaging,immediatePackaging}' then fhir_meta."from:MedicinalProductPackaged.batchIdentifier"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21223,12 +22391,16 @@ create function fhir_meta."to[]:MedicinalProductPackaged.packageItem"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."to:MedicinalProductPackaged.packageItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."to:MedicinalProductPackaged.packageItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21262,12 +22434,16 @@ create function fhir_meta."from[]:MedicinalProductPackaged.packageItem"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."from:MedicinalProductPackaged.packageItem"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,device,manufacturedItem,packageItem,shelfLifeStorage,manufacturer}' then fhir_meta."from:MedicinalProductPackaged.packageItem"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21591,12 +22767,16 @@ create function fhir_meta."to[]:MessageHeader.destination"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,receiver}' then fhir_meta."to:MessageHeader.destination"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,receiver}' then fhir_meta."to:MessageHeader.destination"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21624,12 +22804,16 @@ create function fhir_meta."from[]:MessageHeader.destination"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,receiver}' then fhir_meta."from:MessageHeader.destination"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,receiver}' then fhir_meta."from:MessageHeader.destination"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21888,12 +23072,16 @@ create function fhir_meta."to[]:MolecularSequence.variant"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{variantPointer}' then fhir_meta."to:MolecularSequence.variant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{variantPointer}' then fhir_meta."to:MolecularSequence.variant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -21926,12 +23114,16 @@ create function fhir_meta."from[]:MolecularSequence.variant"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{variantPointer}' then fhir_meta."from:MolecularSequence.variant"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{variantPointer}' then fhir_meta."from:MolecularSequence.variant"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22172,12 +23364,16 @@ create function fhir_meta."to[]:NutritionOrder.enteralFormula.administration"(p 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule,rate}' then fhir_meta."to:NutritionOrder.enteralFormula.administration"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule,rate}' then fhir_meta."to:NutritionOrder.enteralFormula.administration"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22204,12 +23400,16 @@ create function fhir_meta."from[]:NutritionOrder.enteralFormula.administration"(
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule,rateQuantity,rateRatio}' then fhir_meta."from:NutritionOrder.enteralFormula.administration"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule,rateQuantity,rateRatio}' then fhir_meta."from:NutritionOrder.enteralFormula.administration"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22276,12 +23476,16 @@ create function fhir_meta."to[]:NutritionOrder.supplement"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule}' then fhir_meta."to:NutritionOrder.supplement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule}' then fhir_meta."to:NutritionOrder.supplement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22310,12 +23514,16 @@ create function fhir_meta."from[]:NutritionOrder.supplement"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{schedule}' then fhir_meta."from:NutritionOrder.supplement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{schedule}' then fhir_meta."from:NutritionOrder.supplement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22486,12 +23694,16 @@ create function fhir_meta."to[]:Observation.component"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Observation.component"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Observation.component"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22534,12 +23746,16 @@ create function fhir_meta."from[]:Observation.component"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then fhir_meta."from:Observation.component"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueQuantity,valueCodeableConcept,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueRange,valueRatio,valueSampledData,valueTime,_valueTime,valueDateTime,_valueDateTime,valuePeriod}' then fhir_meta."from:Observation.component"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22784,12 +24000,16 @@ create function fhir_meta."to[]:OperationDefinition.parameter"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{part}' then fhir_meta."to:OperationDefinition.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{part}' then fhir_meta."to:OperationDefinition.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -22830,12 +24050,16 @@ create function fhir_meta."from[]:OperationDefinition.parameter"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{part}' then fhir_meta."from:OperationDefinition.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{part}' then fhir_meta."from:OperationDefinition.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23114,12 +24338,16 @@ create function fhir_meta."to[]:Parameters.parameter"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value,resource,part}' then fhir_meta."to:Parameters.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value,resource,part}' then fhir_meta."to:Parameters.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23215,12 +24443,16 @@ create function fhir_meta."from[]:Parameters.parameter"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta,resource,part}' then fhir_meta."from:Parameters.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta,resource,part}' then fhir_meta."from:Parameters.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23342,12 +24574,16 @@ create function fhir_meta."to[]:Patient.contact"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization}' then fhir_meta."to:Patient.contact"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization}' then fhir_meta."to:Patient.contact"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23377,12 +24613,16 @@ create function fhir_meta."from[]:Patient.contact"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization}' then fhir_meta."from:Patient.contact"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization}' then fhir_meta."from:Patient.contact"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23407,12 +24647,16 @@ create function fhir_meta."to[]:Patient.link"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{other}' then fhir_meta."to:Patient.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{other}' then fhir_meta."to:Patient.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23437,12 +24681,16 @@ create function fhir_meta."from[]:Patient.link"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{other}' then fhir_meta."from:Patient.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{other}' then fhir_meta."from:Patient.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23621,12 +24869,16 @@ create function fhir_meta."to[]:PaymentReconciliation.detail"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."to:PaymentReconciliation.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."to:PaymentReconciliation.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23659,12 +24911,16 @@ create function fhir_meta."from[]:PaymentReconciliation.detail"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."from:PaymentReconciliation.detail"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,predecessor,request,submitter,response,responsible,payee}' then fhir_meta."from:PaymentReconciliation.detail"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23753,12 +25009,16 @@ create function fhir_meta."to[]:Person.link"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:Person.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:Person.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -23783,12 +25043,16 @@ create function fhir_meta."from[]:Person.link"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:Person.link"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:Person.link"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24003,12 +25267,16 @@ create function fhir_meta."to[]:PlanDefinition.action"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then fhir_meta."to:PlanDefinition.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subject,trigger,input,output,relatedAction,timing,definition,action}' then fhir_meta."to:PlanDefinition.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24082,12 +25350,16 @@ create function fhir_meta."from[]:PlanDefinition.action"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{subjectCodeableConcept,subjectReference,trigger,input,output,relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,definitionCanonical,_definitionCanonical,definitionUri,_definitionUri,action}' then fhir_meta."from:PlanDefinition.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{subjectCodeableConcept,subjectReference,trigger,input,output,relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,definitionCanonical,_definitionCanonical,definitionUri,_definitionUri,action}' then fhir_meta."from:PlanDefinition.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24118,12 +25390,16 @@ create function fhir_meta."to[]:PlanDefinition.action.relatedAction"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:PlanDefinition.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offset}' then fhir_meta."to:PlanDefinition.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24152,12 +25428,16 @@ create function fhir_meta."from[]:PlanDefinition.action.relatedAction"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offsetDuration,offsetRange}' then fhir_meta."from:PlanDefinition.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offsetDuration,offsetRange}' then fhir_meta."from:PlanDefinition.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24186,12 +25466,16 @@ create function fhir_meta."to[]:PlanDefinition.goal"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."to:PlanDefinition.goal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."to:PlanDefinition.goal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24220,12 +25504,16 @@ create function fhir_meta."from[]:PlanDefinition.goal"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target}' then fhir_meta."from:PlanDefinition.goal"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target}' then fhir_meta."from:PlanDefinition.goal"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24255,12 +25543,16 @@ create function fhir_meta."to[]:PlanDefinition.goal.target"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detail}' then fhir_meta."to:PlanDefinition.goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detail}' then fhir_meta."to:PlanDefinition.goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24288,12 +25580,16 @@ create function fhir_meta."from[]:PlanDefinition.goal.target"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{detailQuantity,detailRange,detailCodeableConcept}' then fhir_meta."from:PlanDefinition.goal.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{detailQuantity,detailRange,detailCodeableConcept}' then fhir_meta."from:PlanDefinition.goal.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24323,12 +25619,16 @@ create function fhir_meta."to[]:Population"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{age}' then fhir_meta."to:Population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{age}' then fhir_meta."to:Population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24356,12 +25656,16 @@ create function fhir_meta."from[]:Population"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{ageRange,ageCodeableConcept}' then fhir_meta."from:Population"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{ageRange,ageCodeableConcept}' then fhir_meta."from:Population"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24451,12 +25755,16 @@ create function fhir_meta."to[]:Practitioner.qualification"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,issuer}' then fhir_meta."to:Practitioner.qualification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,issuer}' then fhir_meta."to:Practitioner.qualification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24482,12 +25790,16 @@ create function fhir_meta."from[]:Practitioner.qualification"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,issuer}' then fhir_meta."from:Practitioner.qualification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,issuer}' then fhir_meta."from:Practitioner.qualification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24695,12 +26007,16 @@ create function fhir_meta."to[]:Procedure.focalDevice"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{manipulated}' then fhir_meta."to:Procedure.focalDevice"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{manipulated}' then fhir_meta."to:Procedure.focalDevice"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24724,12 +26040,16 @@ create function fhir_meta."from[]:Procedure.focalDevice"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{manipulated}' then fhir_meta."from:Procedure.focalDevice"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{manipulated}' then fhir_meta."from:Procedure.focalDevice"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24754,12 +26074,16 @@ create function fhir_meta."to[]:Procedure.performer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,onBehalfOf}' then fhir_meta."to:Procedure.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,onBehalfOf}' then fhir_meta."to:Procedure.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24784,12 +26108,16 @@ create function fhir_meta."from[]:Procedure.performer"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{actor,onBehalfOf}' then fhir_meta."from:Procedure.performer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{actor,onBehalfOf}' then fhir_meta."from:Procedure.performer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24815,12 +26143,16 @@ create function fhir_meta."to[]:ProductShelfLife"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:ProductShelfLife"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:ProductShelfLife"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24846,12 +26178,16 @@ create function fhir_meta."from[]:ProductShelfLife"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:ProductShelfLife"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:ProductShelfLife"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24946,12 +26282,16 @@ create function fhir_meta."to[]:Provenance.agent"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Provenance.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."to:Provenance.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -24977,12 +26317,16 @@ create function fhir_meta."from[]:Provenance.agent"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."from:Provenance.agent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."from:Provenance.agent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25008,12 +26352,16 @@ create function fhir_meta."to[]:Provenance.entity"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,agent}' then fhir_meta."to:Provenance.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,agent}' then fhir_meta."to:Provenance.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25039,12 +26387,16 @@ create function fhir_meta."from[]:Provenance.entity"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{what,agent}' then fhir_meta."from:Provenance.entity"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{what,agent}' then fhir_meta."from:Provenance.entity"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25205,12 +26557,16 @@ create function fhir_meta."to[]:Questionnaire.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."to:Questionnaire.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."to:Questionnaire.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25259,12 +26615,16 @@ create function fhir_meta."from[]:Questionnaire.item"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."from:Questionnaire.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{enableWhen,answerOption,initial,item}' then fhir_meta."from:Questionnaire.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25297,12 +26657,16 @@ create function fhir_meta."to[]:Questionnaire.item.answerOption"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.answerOption"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Questionnaire.item.answerOption"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25337,12 +26701,16 @@ create function fhir_meta."from[]:Questionnaire.item.answerOption"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueInteger,_valueInteger,valueDate,_valueDate,valueTime,_valueTime,valueString,_valueString,valueCoding,valueReference}' then fhir_meta."from:Questionnaire.item.answerOption"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueInteger,_valueInteger,valueDate,_valueDate,valueTime,_valueTime,valueString,_valueString,valueCoding,valueReference}' then fhir_meta."from:Questionnaire.item.answerOption"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25381,12 +26749,16 @@ create function fhir_meta."to[]:Questionnaire.item.enableWhen"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answer}' then fhir_meta."to:Questionnaire.item.enableWhen"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answer}' then fhir_meta."to:Questionnaire.item.enableWhen"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25430,12 +26802,16 @@ create function fhir_meta."from[]:Questionnaire.item.enableWhen"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answerBoolean,_answerBoolean,answerDecimal,_answerDecimal,answerInteger,_answerInteger,answerDate,_answerDate,answerDateTime,_answerDateTime,answerTime,_answerTime,answerString,_answerString,answerCoding,answerQuantity,answerReference}' then fhir_meta."from:Questionnaire.item.enableWhen"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answerBoolean,_answerBoolean,answerDecimal,_answerDecimal,answerInteger,_answerInteger,answerDate,_answerDate,answerDateTime,_answerDateTime,answerTime,_answerTime,answerString,_answerString,answerCoding,answerQuantity,answerReference}' then fhir_meta."from:Questionnaire.item.enableWhen"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25472,12 +26848,16 @@ create function fhir_meta."to[]:Questionnaire.item.initial"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Questionnaire.item.initial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Questionnaire.item.initial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25520,12 +26900,16 @@ create function fhir_meta."from[]:Questionnaire.item.initial"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Questionnaire.item.initial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference}' then fhir_meta."from:Questionnaire.item.initial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25621,12 +27005,16 @@ create function fhir_meta."to[]:QuestionnaireResponse.item"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answer,item}' then fhir_meta."to:QuestionnaireResponse.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answer,item}' then fhir_meta."to:QuestionnaireResponse.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25656,12 +27044,16 @@ create function fhir_meta."from[]:QuestionnaireResponse.item"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{answer,item}' then fhir_meta."from:QuestionnaireResponse.item"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{answer,item}' then fhir_meta."from:QuestionnaireResponse.item"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25699,12 +27091,16 @@ create function fhir_meta."to[]:QuestionnaireResponse.item.answer"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value,item}' then fhir_meta."to:QuestionnaireResponse.item.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value,item}' then fhir_meta."to:QuestionnaireResponse.item.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25748,12 +27144,16 @@ create function fhir_meta."from[]:QuestionnaireResponse.item.answer"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference,item}' then fhir_meta."from:QuestionnaireResponse.item.answer"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBoolean,_valueBoolean,valueDecimal,_valueDecimal,valueInteger,_valueInteger,valueDate,_valueDate,valueDateTime,_valueDateTime,valueTime,_valueTime,valueString,_valueString,valueUri,_valueUri,valueAttachment,valueCoding,valueQuantity,valueReference,item}' then fhir_meta."from:QuestionnaireResponse.item.answer"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -25966,12 +27366,16 @@ create function fhir_meta."to[]:RequestGroup.action"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{relatedAction,timing,participant,resource,action}' then fhir_meta."to:RequestGroup.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{relatedAction,timing,participant,resource,action}' then fhir_meta."to:RequestGroup.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26029,12 +27433,16 @@ create function fhir_meta."from[]:RequestGroup.action"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,participant,resource,action}' then fhir_meta."from:RequestGroup.action"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{relatedAction,timingDateTime,_timingDateTime,timingAge,timingPeriod,timingDuration,timingRange,timingTiming,participant,resource,action}' then fhir_meta."from:RequestGroup.action"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26065,12 +27473,16 @@ create function fhir_meta."to[]:RequestGroup.action.relatedAction"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offset}' then fhir_meta."to:RequestGroup.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offset}' then fhir_meta."to:RequestGroup.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26099,12 +27511,16 @@ create function fhir_meta."from[]:RequestGroup.action.relatedAction"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{offsetDuration,offsetRange}' then fhir_meta."from:RequestGroup.action.relatedAction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{offsetDuration,offsetRange}' then fhir_meta."from:RequestGroup.action.relatedAction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26459,12 +27875,16 @@ create function fhir_meta."to[]:ResearchElementDefinition.characteristic"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definition,usageContext,studyEffective,participantEffective}' then fhir_meta."to:ResearchElementDefinition.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definition,usageContext,studyEffective,participantEffective}' then fhir_meta."to:ResearchElementDefinition.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26518,12 +27938,16 @@ create function fhir_meta."from[]:ResearchElementDefinition.characteristic"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definitionCodeableConcept,definitionCanonical,_definitionCanonical,definitionExpression,definitionDataRequirement,usageContext,studyEffectiveDateTime,_studyEffectiveDateTime,studyEffectivePeriod,studyEffectiveDuration,studyEffectiveTiming,participantEffectiveDateTime,_participantEffectiveDateTime,participantEffectivePeriod,participantEffectiveDuration,participantEffectiveTiming}' then fhir_meta."from:ResearchElementDefinition.characteristic"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definitionCodeableConcept,definitionCanonical,_definitionCanonical,definitionExpression,definitionDataRequirement,usageContext,studyEffectiveDateTime,_studyEffectiveDateTime,studyEffectivePeriod,studyEffectiveDuration,studyEffectiveTiming,participantEffectiveDateTime,_participantEffectiveDateTime,participantEffectivePeriod,participantEffectiveDuration,participantEffectiveTiming}' then fhir_meta."from:ResearchElementDefinition.characteristic"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26673,12 +28097,16 @@ create function fhir_meta."to[]:ResearchStudy.associatedParty"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."to:ResearchStudy.associatedParty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."to:ResearchStudy.associatedParty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26706,12 +28134,16 @@ create function fhir_meta."from[]:ResearchStudy.associatedParty"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{party}' then fhir_meta."from:ResearchStudy.associatedParty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{party}' then fhir_meta."from:ResearchStudy.associatedParty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26742,12 +28174,16 @@ create function fhir_meta."to[]:ResearchStudy.comparisonGroup"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{intendedExposure,observedGroup}' then fhir_meta."to:ResearchStudy.comparisonGroup"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{intendedExposure,observedGroup}' then fhir_meta."to:ResearchStudy.comparisonGroup"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26778,12 +28214,16 @@ create function fhir_meta."from[]:ResearchStudy.comparisonGroup"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{intendedExposure,observedGroup}' then fhir_meta."from:ResearchStudy.comparisonGroup"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{intendedExposure,observedGroup}' then fhir_meta."from:ResearchStudy.comparisonGroup"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26811,12 +28251,16 @@ create function fhir_meta."to[]:ResearchStudy.outcomeMeasure"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."to:ResearchStudy.outcomeMeasure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."to:ResearchStudy.outcomeMeasure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -26844,12 +28288,16 @@ create function fhir_meta."from[]:ResearchStudy.outcomeMeasure"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{reference}' then fhir_meta."from:ResearchStudy.outcomeMeasure"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{reference}' then fhir_meta."from:ResearchStudy.outcomeMeasure"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27066,12 +28514,16 @@ create function fhir_meta."to[]:RiskAssessment.prediction"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{probability,when}' then fhir_meta."to:RiskAssessment.prediction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{probability,when}' then fhir_meta."to:RiskAssessment.prediction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27106,12 +28558,16 @@ create function fhir_meta."from[]:RiskAssessment.prediction"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{probabilityDecimal,_probabilityDecimal,probabilityRange,whenPeriod,whenRange}' then fhir_meta."from:RiskAssessment.prediction"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{probabilityDecimal,_probabilityDecimal,probabilityRange,whenPeriod,whenRange}' then fhir_meta."from:RiskAssessment.prediction"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27258,12 +28714,16 @@ create function fhir_meta."to[]:RiskEvidenceSynthesis.certainty"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."to:RiskEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."to:RiskEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27288,12 +28748,16 @@ create function fhir_meta."from[]:RiskEvidenceSynthesis.certainty"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note,certaintySubcomponent}' then fhir_meta."from:RiskEvidenceSynthesis.certainty"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note,certaintySubcomponent}' then fhir_meta."from:RiskEvidenceSynthesis.certainty"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27318,12 +28782,16 @@ create function fhir_meta."to[]:RiskEvidenceSynthesis.certainty.certaintySubcomp
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27348,12 +28816,16 @@ create function fhir_meta."from[]:RiskEvidenceSynthesis.certainty.certaintySubco
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:RiskEvidenceSynthesis.certainty.certaintySubcomponent"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27721,12 +29193,16 @@ create function fhir_meta."to[]:Signature"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."to:Signature"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."to:Signature"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27758,12 +29234,16 @@ create function fhir_meta."from[]:Signature"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who,onBehalfOf}' then fhir_meta."from:Signature"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who,onBehalfOf}' then fhir_meta."from:Signature"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -27985,12 +29465,16 @@ create function fhir_meta."to[]:Specimen.container"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,additive}' then fhir_meta."to:Specimen.container"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,additive}' then fhir_meta."to:Specimen.container"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28021,12 +29505,16 @@ create function fhir_meta."from[]:Specimen.container"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,additiveCodeableConcept,additiveReference}' then fhir_meta."from:Specimen.container"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,additiveCodeableConcept,additiveReference}' then fhir_meta."from:Specimen.container"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28057,12 +29545,16 @@ create function fhir_meta."to[]:Specimen.processing"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,time}' then fhir_meta."to:Specimen.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,time}' then fhir_meta."to:Specimen.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28092,12 +29584,16 @@ create function fhir_meta."from[]:Specimen.processing"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:Specimen.processing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive,timeDateTime,_timeDateTime,timePeriod}' then fhir_meta."from:Specimen.processing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28182,12 +29678,16 @@ create function fhir_meta."to[]:SpecimenDefinition.typeTested"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{container}' then fhir_meta."to:SpecimenDefinition.typeTested"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{container}' then fhir_meta."to:SpecimenDefinition.typeTested"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28220,12 +29720,16 @@ create function fhir_meta."from[]:SpecimenDefinition.typeTested"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{container}' then fhir_meta."from:SpecimenDefinition.typeTested"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{container}' then fhir_meta."from:SpecimenDefinition.typeTested"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28303,12 +29807,16 @@ create function fhir_meta."to[]:SpecimenDefinition.typeTested.container.additive
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additive}' then fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additive}' then fhir_meta."to:SpecimenDefinition.typeTested.container.additive"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28333,12 +29841,16 @@ create function fhir_meta."from[]:SpecimenDefinition.typeTested.container.additi
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{additiveCodeableConcept,additiveReference}' then fhir_meta."from:SpecimenDefinition.typeTested.container.additive"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{additiveCodeableConcept,additiveReference}' then fhir_meta."from:SpecimenDefinition.typeTested.container.additive"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28648,12 +30160,16 @@ create function fhir_meta."to[]:StructureMap.group"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{rule}' then fhir_meta."to:StructureMap.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{rule}' then fhir_meta."to:StructureMap.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28685,12 +30201,16 @@ create function fhir_meta."from[]:StructureMap.group"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{rule}' then fhir_meta."from:StructureMap.group"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{rule}' then fhir_meta."from:StructureMap.group"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28720,12 +30240,16 @@ create function fhir_meta."to[]:StructureMap.group.rule"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source,target,rule}' then fhir_meta."to:StructureMap.group.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source,target,rule}' then fhir_meta."to:StructureMap.group.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28755,12 +30279,16 @@ create function fhir_meta."from[]:StructureMap.group.rule"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source,target,rule}' then fhir_meta."from:StructureMap.group.rule"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source,target,rule}' then fhir_meta."from:StructureMap.group.rule"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28855,12 +30383,16 @@ create function fhir_meta."to[]:StructureMap.group.rule.source"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValue}' then fhir_meta."to:StructureMap.group.rule.source"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValue}' then fhir_meta."to:StructureMap.group.rule.source"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -28972,12 +30504,16 @@ create function fhir_meta."from[]:StructureMap.group.rule.source"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta}' then fhir_meta."from:StructureMap.group.rule.source"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{defaultValueBase64Binary,_defaultValueBase64Binary,defaultValueBoolean,_defaultValueBoolean,defaultValueCanonical,_defaultValueCanonical,defaultValueCode,_defaultValueCode,defaultValueDate,_defaultValueDate,defaultValueDateTime,_defaultValueDateTime,defaultValueDecimal,_defaultValueDecimal,defaultValueId,_defaultValueId,defaultValueInstant,_defaultValueInstant,defaultValueInteger,_defaultValueInteger,defaultValueMarkdown,_defaultValueMarkdown,defaultValueOid,_defaultValueOid,defaultValuePositiveInt,_defaultValuePositiveInt,defaultValueString,_defaultValueString,defaultValueTime,_defaultValueTime,defaultValueUnsignedInt,_defaultValueUnsignedInt,defaultValueUri,_defaultValueUri,defaultValueUrl,_defaultValueUrl,defaultValueUuid,_defaultValueUuid,defaultValueAddress,defaultValueAge,defaultValueAnnotation,defaultValueAttachment,defaultValueCodeableConcept,defaultValueCoding,defaultValueContactPoint,defaultValueCount,defaultValueDistance,defaultValueDuration,defaultValueHumanName,defaultValueIdentifier,defaultValueMoney,defaultValuePeriod,defaultValueQuantity,defaultValueRange,defaultValueRatio,defaultValueReference,defaultValueSampledData,defaultValueSignature,defaultValueTiming,defaultValueContactDetail,defaultValueContributor,defaultValueDataRequirement,defaultValueExpression,defaultValueParameterDefinition,defaultValueRelatedArtifact,defaultValueTriggerDefinition,defaultValueUsageContext,defaultValueDosage,defaultValueMeta}' then fhir_meta."from:StructureMap.group.rule.source"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29014,12 +30550,16 @@ create function fhir_meta."to[]:StructureMap.group.rule.target"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{parameter}' then fhir_meta."to:StructureMap.group.rule.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{parameter}' then fhir_meta."to:StructureMap.group.rule.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29056,12 +30596,16 @@ create function fhir_meta."from[]:StructureMap.group.rule.target"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{parameter}' then fhir_meta."from:StructureMap.group.rule.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{parameter}' then fhir_meta."from:StructureMap.group.rule.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29091,12 +30635,16 @@ create function fhir_meta."to[]:StructureMap.group.rule.target.parameter"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:StructureMap.group.rule.target.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:StructureMap.group.rule.target.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29129,12 +30677,16 @@ create function fhir_meta."from[]:StructureMap.group.rule.target.parameter"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueId,_valueId,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal}' then fhir_meta."from:StructureMap.group.rule.target.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueId,_valueId,valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal}' then fhir_meta."from:StructureMap.group.rule.target.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29280,12 +30832,16 @@ create function fhir_meta."to[]:Substance.ingredient"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substance}' then fhir_meta."to:Substance.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substance}' then fhir_meta."to:Substance.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29311,12 +30867,16 @@ create function fhir_meta."from[]:Substance.ingredient"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substanceCodeableConcept,substanceReference}' then fhir_meta."from:Substance.ingredient"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substanceCodeableConcept,substanceReference}' then fhir_meta."from:Substance.ingredient"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29342,12 +30902,16 @@ create function fhir_meta."to[]:Substance.instance"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:Substance.instance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:Substance.instance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29373,12 +30937,16 @@ create function fhir_meta."from[]:Substance.instance"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:Substance.instance"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:Substance.instance"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29506,12 +31074,16 @@ create function fhir_meta."to[]:SubstanceNucleicAcid.subunit"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{linkage,sugar}' then fhir_meta."to:SubstanceNucleicAcid.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{linkage,sugar}' then fhir_meta."to:SubstanceNucleicAcid.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29544,12 +31116,16 @@ create function fhir_meta."from[]:SubstanceNucleicAcid.subunit"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{linkage,sugar}' then fhir_meta."from:SubstanceNucleicAcid.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{linkage,sugar}' then fhir_meta."from:SubstanceNucleicAcid.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29578,12 +31154,16 @@ create function fhir_meta."to[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.linkage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29612,12 +31192,16 @@ create function fhir_meta."from[]:SubstanceNucleicAcid.subunit.linkage"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.linkage"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.linkage"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29644,12 +31228,16 @@ create function fhir_meta."to[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:SubstanceNucleicAcid.subunit.sugar"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29676,12 +31264,16 @@ create function fhir_meta."from[]:SubstanceNucleicAcid.subunit.sugar"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.sugar"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:SubstanceNucleicAcid.subunit.sugar"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29757,12 +31349,16 @@ create function fhir_meta."to[]:SubstancePolymer.monomerSet"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{startingMaterial}' then fhir_meta."to:SubstancePolymer.monomerSet"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{startingMaterial}' then fhir_meta."to:SubstancePolymer.monomerSet"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29786,12 +31382,16 @@ create function fhir_meta."from[]:SubstancePolymer.monomerSet"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{startingMaterial}' then fhir_meta."from:SubstancePolymer.monomerSet"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{startingMaterial}' then fhir_meta."from:SubstancePolymer.monomerSet"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29818,12 +31418,16 @@ create function fhir_meta."to[]:SubstancePolymer.monomerSet.startingMaterial"(p 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."to:SubstancePolymer.monomerSet.startingMaterial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29850,12 +31454,16 @@ create function fhir_meta."from[]:SubstancePolymer.monomerSet.startingMaterial"(
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."from:SubstancePolymer.monomerSet.startingMaterial"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."from:SubstancePolymer.monomerSet.startingMaterial"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29883,12 +31491,16 @@ create function fhir_meta."to[]:SubstancePolymer.repeat"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeatUnit}' then fhir_meta."to:SubstancePolymer.repeat"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeatUnit}' then fhir_meta."to:SubstancePolymer.repeat"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29916,12 +31528,16 @@ create function fhir_meta."from[]:SubstancePolymer.repeat"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeatUnit}' then fhir_meta."from:SubstancePolymer.repeat"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeatUnit}' then fhir_meta."from:SubstancePolymer.repeat"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29949,12 +31565,16 @@ create function fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount,degreeOfPolymerisation}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount,degreeOfPolymerisation}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -29982,12 +31602,16 @@ create function fhir_meta."from[]:SubstancePolymer.repeat.repeatUnit"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount,degreeOfPolymerisation}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount,degreeOfPolymerisation}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30011,12 +31635,16 @@ create function fhir_meta."to[]:SubstancePolymer.repeat.repeatUnit.degreeOfPolym
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."to:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30040,12 +31668,16 @@ create function fhir_meta."from[]:SubstancePolymer.rep.repeatUnit.degreeOfPolyme
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{amount}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{amount}' then fhir_meta."from:SubstancePolymer.repeat.repeatUnit.degreeOfPolymerisation"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30130,12 +31762,16 @@ create function fhir_meta."to[]:SubstanceProtein.subunit"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."to:SubstanceProtein.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."to:SubstanceProtein.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30170,12 +31806,16 @@ create function fhir_meta."from[]:SubstanceProtein.subunit"(p jsonb) returns tex
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."from:SubstanceProtein.subunit"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{nTerminalModificationId,cTerminalModificationId}' then fhir_meta."from:SubstanceProtein.subunit"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30251,12 +31891,16 @@ create function fhir_meta."to[]:SubstanceReferenceInformation.classification"(p 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.classification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.classification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30282,12 +31926,16 @@ create function fhir_meta."from[]:SubstanceReferenceInformation.classification"(
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.classification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.classification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30312,12 +31960,16 @@ create function fhir_meta."to[]:SubstanceReferenceInformation.gene"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.gene"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:SubstanceReferenceInformation.gene"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30342,12 +31994,16 @@ create function fhir_meta."from[]:SubstanceReferenceInformation.gene"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.gene"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:SubstanceReferenceInformation.gene"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30372,12 +32028,16 @@ create function fhir_meta."to[]:SubstanceReferenceInformation.geneElement"(p jso
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{element,source}' then fhir_meta."to:SubstanceReferenceInformation.geneElement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{element,source}' then fhir_meta."to:SubstanceReferenceInformation.geneElement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30402,12 +32062,16 @@ create function fhir_meta."from[]:SubstanceReferenceInformation.geneElement"(p j
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{element,source}' then fhir_meta."from:SubstanceReferenceInformation.geneElement"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{element,source}' then fhir_meta."from:SubstanceReferenceInformation.geneElement"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30442,12 +32106,16 @@ create function fhir_meta."to[]:SubstanceReferenceInformation.target"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,amount,source}' then fhir_meta."to:SubstanceReferenceInformation.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,amount,source}' then fhir_meta."to:SubstanceReferenceInformation.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30481,12 +32149,16 @@ create function fhir_meta."from[]:SubstanceReferenceInformation.target"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{target,amountQuantity,amountRange,amountString,_amountString,source}' then fhir_meta."from:SubstanceReferenceInformation.target"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{target,amountQuantity,amountRange,amountString,_amountString,source}' then fhir_meta."from:SubstanceReferenceInformation.target"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30665,12 +32337,16 @@ create function fhir_meta."to[]:SubstanceSpecification.code"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."to:SubstanceSpecification.code"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."to:SubstanceSpecification.code"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30699,12 +32375,16 @@ create function fhir_meta."from[]:SubstanceSpecification.code"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{source}' then fhir_meta."from:SubstanceSpecification.code"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{source}' then fhir_meta."from:SubstanceSpecification.code"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30739,12 +32419,16 @@ create function fhir_meta."to[]:SubstanceSpecification.moiety"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,amount}' then fhir_meta."to:SubstanceSpecification.moiety"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,amount}' then fhir_meta."to:SubstanceSpecification.moiety"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30778,12 +32462,16 @@ create function fhir_meta."from[]:SubstanceSpecification.moiety"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.moiety"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.moiety"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30818,12 +32506,16 @@ create function fhir_meta."to[]:SubstanceSpecification.name"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{synonym,translation,source}' then fhir_meta."to:SubstanceSpecification.name"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{synonym,translation,source}' then fhir_meta."to:SubstanceSpecification.name"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30858,12 +32550,16 @@ create function fhir_meta."from[]:SubstanceSpecification.name"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{synonym,translation,source}' then fhir_meta."from:SubstanceSpecification.name"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{synonym,translation,source}' then fhir_meta."from:SubstanceSpecification.name"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30899,12 +32595,16 @@ create function fhir_meta."to[]:SubstanceSpecification.property"(p jsonb) return
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definingSubstance,amount}' then fhir_meta."to:SubstanceSpecification.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definingSubstance,amount}' then fhir_meta."to:SubstanceSpecification.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30937,12 +32637,16 @@ create function fhir_meta."from[]:SubstanceSpecification.property"(p jsonb) retu
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{definingSubstanceReference,definingSubstanceCodeableConcept,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.property"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{definingSubstanceReference,definingSubstanceCodeableConcept,amountQuantity,amountString,_amountString}' then fhir_meta."from:SubstanceSpecification.property"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -30982,12 +32686,16 @@ create function fhir_meta."to[]:SubstanceSpecification.relationship"(p jsonb) re
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substance,amount,source}' then fhir_meta."to:SubstanceSpecification.relationship"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substance,amount,source}' then fhir_meta."to:SubstanceSpecification.relationship"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31024,12 +32732,16 @@ create function fhir_meta."from[]:SubstanceSpecification.relationship"(p jsonb) 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{substanceReference,substanceCodeableConcept,amountQuantity,amountRange,amountRatio,amountString,_amountString,source}' then fhir_meta."from:SubstanceSpecification.relationship"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{substanceReference,substanceCodeableConcept,amountQuantity,amountRange,amountRatio,amountString,_amountString,source}' then fhir_meta."from:SubstanceSpecification.relationship"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31100,12 +32812,16 @@ create function fhir_meta."to[]:SubstanceSpecification.structure.isotope"(p json
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."to:SubstanceSpecification.structure.isotope"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."to:SubstanceSpecification.structure.isotope"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31132,12 +32848,16 @@ create function fhir_meta."from[]:SubstanceSpecification.structure.isotope"(p js
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{identifier}' then fhir_meta."from:SubstanceSpecification.structure.isotope"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{identifier}' then fhir_meta."from:SubstanceSpecification.structure.isotope"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31361,12 +33081,16 @@ create function fhir_meta."to[]:SupplyRequest.parameter"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:SupplyRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:SupplyRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31395,12 +33119,16 @@ create function fhir_meta."from[]:SupplyRequest.parameter"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:SupplyRequest.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueQuantity,valueRange,valueBoolean,_valueBoolean}' then fhir_meta."from:SupplyRequest.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31592,12 +33320,16 @@ create function fhir_meta."to[]:Task.input"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.input"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Task.input"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31690,12 +33422,16 @@ create function fhir_meta."from[]:Task.input"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.input"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.input"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31771,12 +33507,16 @@ create function fhir_meta."to[]:Task.output"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:Task.output"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:Task.output"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -31869,12 +33609,16 @@ create function fhir_meta."from[]:Task.output"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.output"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueBase64Binary,_valueBase64Binary,valueBoolean,_valueBoolean,valueCanonical,_valueCanonical,valueCode,_valueCode,valueDate,_valueDate,valueDateTime,_valueDateTime,valueDecimal,_valueDecimal,valueId,_valueId,valueInstant,_valueInstant,valueInteger,_valueInteger,valueMarkdown,_valueMarkdown,valueOid,_valueOid,valuePositiveInt,_valuePositiveInt,valueString,_valueString,valueTime,_valueTime,valueUnsignedInt,_valueUnsignedInt,valueUri,_valueUri,valueUrl,_valueUrl,valueUuid,_valueUuid,valueAddress,valueAge,valueAnnotation,valueAttachment,valueCodeableConcept,valueCoding,valueContactPoint,valueCount,valueDistance,valueDuration,valueHumanName,valueIdentifier,valueMoney,valuePeriod,valueQuantity,valueRange,valueRatio,valueReference,valueSampledData,valueSignature,valueTiming,valueContactDetail,valueContributor,valueDataRequirement,valueExpression,valueParameterDefinition,valueRelatedArtifact,valueTriggerDefinition,valueUsageContext,valueDosage,valueMeta}' then fhir_meta."from:Task.output"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32229,12 +33973,16 @@ create function fhir_meta."to[]:TestScript.fixture"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."to:TestScript.fixture"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."to:TestScript.fixture"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32261,12 +34009,16 @@ create function fhir_meta."from[]:TestScript.fixture"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{resource}' then fhir_meta."from:TestScript.fixture"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{resource}' then fhir_meta."from:TestScript.fixture"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32292,12 +34044,16 @@ create function fhir_meta."to[]:Timing"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeat}' then fhir_meta."to:Timing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeat}' then fhir_meta."to:Timing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32323,12 +34079,16 @@ create function fhir_meta."from[]:Timing"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{repeat}' then fhir_meta."from:Timing"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{repeat}' then fhir_meta."from:Timing"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32450,12 +34210,16 @@ create function fhir_meta."to[]:TriggerDefinition"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timing,data}' then fhir_meta."to:TriggerDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timing,data}' then fhir_meta."to:TriggerDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32489,12 +34253,16 @@ create function fhir_meta."from[]:TriggerDefinition"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{timingTiming,timingReference,timingDate,_timingDate,timingDateTime,_timingDateTime,data}' then fhir_meta."from:TriggerDefinition"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{timingTiming,timingReference,timingDate,_timingDate,timingDateTime,_timingDateTime,data}' then fhir_meta."from:TriggerDefinition"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32523,12 +34291,16 @@ create function fhir_meta."to[]:UsageContext"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:UsageContext"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:UsageContext"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32555,12 +34327,16 @@ create function fhir_meta."from[]:UsageContext"(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueCodeableConcept,valueQuantity,valueRange,valueReference}' then fhir_meta."from:UsageContext"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueCodeableConcept,valueQuantity,valueRange,valueReference}' then fhir_meta."from:UsageContext"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32738,12 +34514,16 @@ create function fhir_meta."to[]:ValueSet.expansion.contains"(p jsonb) returns te
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contains}' then fhir_meta."to:ValueSet.expansion.contains"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contains}' then fhir_meta."to:ValueSet.expansion.contains"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32779,12 +34559,16 @@ create function fhir_meta."from[]:ValueSet.expansion.contains"(p jsonb) returns 
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{contains}' then fhir_meta."from:ValueSet.expansion.contains"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{contains}' then fhir_meta."from:ValueSet.expansion.contains"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32818,12 +34602,16 @@ create function fhir_meta."to[]:ValueSet.expansion.parameter"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{value}' then fhir_meta."to:ValueSet.expansion.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{value}' then fhir_meta."to:ValueSet.expansion.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -32862,12 +34650,16 @@ create function fhir_meta."from[]:ValueSet.expansion.parameter"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal,valueUri,_valueUri,valueCode,_valueCode,valueDateTime,_valueDateTime}' then fhir_meta."from:ValueSet.expansion.parameter"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{valueString,_valueString,valueBoolean,_valueBoolean,valueInteger,_valueInteger,valueDecimal,_valueDecimal,valueUri,_valueUri,valueCode,_valueCode,valueDateTime,_valueDateTime}' then fhir_meta."from:ValueSet.expansion.parameter"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33019,12 +34811,16 @@ create function fhir_meta."to[]:VerificationResult.primarySource"(p jsonb) retur
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who}' then fhir_meta."to:VerificationResult.primarySource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who}' then fhir_meta."to:VerificationResult.primarySource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33054,12 +34850,16 @@ create function fhir_meta."from[]:VerificationResult.primarySource"(p jsonb) ret
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{who}' then fhir_meta."from:VerificationResult.primarySource"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{who}' then fhir_meta."from:VerificationResult.primarySource"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33085,12 +34885,16 @@ create function fhir_meta."to[]:VerificationResult.validator"(p jsonb) returns t
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization,attestationSignature}' then fhir_meta."to:VerificationResult.validator"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization,attestationSignature}' then fhir_meta."to:VerificationResult.validator"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33116,12 +34920,16 @@ create function fhir_meta."from[]:VerificationResult.validator"(p jsonb) returns
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{organization,attestationSignature}' then fhir_meta."from:VerificationResult.validator"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{organization,attestationSignature}' then fhir_meta."from:VerificationResult.validator"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33227,12 +35035,16 @@ create function fhir_meta."to[]:VisionPrescription.lensSpecification"(p jsonb) r
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."to:VisionPrescription.lensSpecification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."to:VisionPrescription.lensSpecification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -33278,12 +35090,16 @@ create function fhir_meta."from[]:VisionPrescription.lensSpecification"(p jsonb)
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| '{note}' then fhir_meta."from:VisionPrescription.lensSpecification"(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| '{note}' then fhir_meta."from:VisionPrescription.lensSpecification"(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;

@@ -196,12 +196,14 @@ create function fhir.refs_to_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.ref_to_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.ref_to_fhir, not copied out again
+    v_items := array_append(v_items, fhir.ref_to_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -212,12 +214,14 @@ create function fhir.refs_from_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.ref_from_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.ref_from_fhir, not copied out again
+    v_items := array_append(v_items, fhir.ref_from_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -346,12 +350,14 @@ create function fhir.resources_to_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.resource_to_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.resource_to_fhir, not copied out again
+    v_items := array_append(v_items, fhir.resource_to_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -362,12 +368,14 @@ create function fhir.resources_from_fhir(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, fhir.resource_from_fhir(p -> i));
+    v_item := p -> i;  -- read at each use of the inlined fhir.resource_from_fhir, not copied out again
+    v_items := array_append(v_items, fhir.resource_from_fhir(v_item));
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -571,8 +579,24 @@ create function fhir.to_fhir(p_resource jsonb) returns jsonb
 language sql stable parallel safe
 return fhir.to_fhir(p_resource, fhir.attributes(p_resource ->> 'resourceType'));
 
--- FHIR JSON to Aidbox format, with the given Attributes (null for none).
-create function fhir.from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
+-- The meta member of a stored body written from a FHIR resource's meta: converted, without the
+-- parts the row's columns hold (versionId, lastUpdated, createdAt); null when nothing is left.
+create function fhir.stored_meta_from_fhir(p_meta jsonb) returns text
+language plpgsql stable strict parallel safe as $$
+begin
+  p_meta := fhir.meta_from_fhir(p_meta);
+  if jsonb_typeof(p_meta) is distinct from 'object' then
+    return null;
+  end if;
+  p_meta := p_meta - '{versionId,lastUpdated,createdAt}'::text[];
+  return case when p_meta <> '{}' then '"meta": ' || p_meta::text end;
+end $$;
+
+-- A FHIR resource as Aidbox-format JSON text, with the given Attributes (null for none): the
+-- whole resource, or with p_body what its table's resource column stores (no resourceType or id,
+-- meta without the parts the row's columns hold). Raises SL422 for a non-object or a missing or
+-- non-string resourceType.
+create function fhir.from_fhir_text(p_resource jsonb, p_attributes jsonb, p_body boolean) returns text
 language plpgsql stable parallel safe as $$
 begin
   if jsonb_typeof(p_resource) is distinct from 'object' then
@@ -587,49 +611,29 @@ begin
     p_resource := fhir.extensions_from_fhir(p_resource, p_attributes);
   end if;
   return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource,
-                                      fhir.resource_head_from_fhir(p_resource))::jsonb;
+    case when p_body then fhir.stored_meta_from_fhir(p_resource -> 'meta')
+         else fhir.resource_head_from_fhir(p_resource) end);
 end $$;
 
--- The meta member of a stored body written from a FHIR resource's meta: converted, without the
--- parts the row's columns hold (versionId, lastUpdated, createdAt); null when nothing is left.
-create function fhir.stored_meta_from_fhir(p_meta jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-begin
-  p_meta := fhir.meta_from_fhir(p_meta);
-  if jsonb_typeof(p_meta) is distinct from 'object' then
-    return null;
-  end if;
-  p_meta := p_meta - '{versionId,lastUpdated,createdAt}'::text[];
-  return case when p_meta <> '{}' then '"meta": ' || p_meta::text end;
-end $$;
-
--- What a FHIR resource becomes in its table's resource column: the same as
--- sluice.resource_body(fhir.from_fhir(...)), written as text and parsed once (loads call it for
--- every line).
-create function fhir.body_from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
-language plpgsql stable parallel safe as $$
-begin
-  if jsonb_typeof(p_resource) is distinct from 'object' then
-    return fhir.invalid_resource('from_fhir', p_resource);
-  end if;
-  p_resource := p_resource || '{}';
-  if jsonb_typeof(p_resource -> 'resourceType') is distinct from 'string' then
-    return fhir.invalid_resource('from_fhir', p_resource);
-  end if;
-  if p_attributes is not null and p_resource ? 'extension' then
-    p_resource := fhir.extensions_from_fhir(p_resource, p_attributes);
-  end if;
-  return fhir_meta.resource_from_fhir(p_resource ->> 'resourceType', p_resource,
-                                      fhir.stored_meta_from_fhir(p_resource -> 'meta'))::jsonb;
-end $$;
+-- FHIR JSON to Aidbox format, with the given Attributes (null for none).
+create function fhir.from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
+language sql stable parallel safe
+return fhir.from_fhir_text(p_resource, p_attributes, false)::jsonb;
 
 -- FHIR JSON to Aidbox format. Raises SL422 for a non-object or a missing or non-string
 -- resourceType. Stable: it reads the Attribute table.
 create function fhir.from_fhir(p_resource jsonb) returns jsonb
 language sql stable parallel safe
-return fhir.from_fhir(p_resource,
+return fhir.from_fhir_text(p_resource,
   case when jsonb_typeof(p_resource -> 'resourceType') = 'string'
-       then fhir.attributes(p_resource ->> 'resourceType') end);
+       then fhir.attributes(p_resource ->> 'resourceType') end, false)::jsonb;
+
+-- What a FHIR resource becomes in its table's resource column: the same as
+-- sluice.resource_body(fhir.from_fhir(...)), written as text and parsed once (loads call it for
+-- every line).
+create function fhir.body_from_fhir(p_resource jsonb, p_attributes jsonb) returns jsonb
+language sql stable parallel safe
+return fhir.from_fhir_text(p_resource, p_attributes, true)::jsonb;
 
 -- The first members of a stored row's FHIR JSON text: resourceType, id and meta, whose
 -- versionId, lastUpdated and createdAt extension come from the row's columns (the instants

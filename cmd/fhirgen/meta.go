@@ -399,12 +399,16 @@ create function %[2]s(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| %[4]s then %[3]s(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| %[4]s then %[3]s(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
@@ -522,12 +526,16 @@ create function %[2]s(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
+  v_item  jsonb;
 begin
   if jsonb_typeof(p) is distinct from 'array' then
     return p::text;
   end if;
   for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_items := array_append(v_items, case when p -> i ?| %[4]s then %[3]s(p -> i) else (p -> i)::text end);
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| %[4]s then %[3]s(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
