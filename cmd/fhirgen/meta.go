@@ -392,27 +392,7 @@ func toOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool
 	}
 	if arrays {
 		// An element with nothing to convert is written without the call (which costs more).
-		keys := aidboxKeys(o)
-		fmt.Fprintf(b, `
--- An array of %[1]s to FHIR; a value that is not an array is written as it is.
-create function %[2]s(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-declare
-  v_items text[] := '{}';
-  v_item  jsonb;
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return p::text;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    -- a variable: the element function, inlined, reads it at each use without copying it out
-    -- of the array again
-    v_item := p -> i;
-    v_items := array_append(v_items, case when v_item ?| %[4]s then %[3]s(v_item) else v_item::text end);
-  end loop;
-  return '[' || array_to_string(v_items, ', ') || ']';
-end $$;
-`, o.Name, funcName("to_fhir[]", o.Name), funcName("to_fhir", o.Name), sqlArray(keys))
+		arraySQL(b, "to FHIR", o.Name, funcName("to_fhir[]", o.Name), funcName("to_fhir", o.Name), aidboxKeys(o))
 	}
 }
 
@@ -519,10 +499,16 @@ func fromOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bo
 		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(keys), body)
 	}
 	if arrays {
-		keys := fhirKeys(o)
-		fmt.Fprintf(b, `
--- An array of %[1]s from FHIR; a value that is not an array is written as it is.
-create function %[2]s(p jsonb) returns text
+		arraySQL(b, "from FHIR", o.Name, funcName("from_fhir[]", o.Name), funcName("from_fhir", o.Name), fhirKeys(o))
+	}
+}
+
+// arraySQL writes the function converting an array of an owner's values: a loop calling the
+// owner's function (fn, inlined) on each element that has one of keys to convert.
+func arraySQL(b *strings.Builder, what, owner, name, fn string, keys []string) {
+	fmt.Fprintf(b, `
+-- An array of %[1]s %[2]s; a value that is not an array is written as it is.
+create function %[3]s(p jsonb) returns text
 language plpgsql stable strict parallel safe as $$
 declare
   v_items text[] := '{}';
@@ -535,12 +521,11 @@ begin
     -- a variable: the element function, inlined, reads it at each use without copying it out
     -- of the array again
     v_item := p -> i;
-    v_items := array_append(v_items, case when v_item ?| %[4]s then %[3]s(v_item) else v_item::text end);
+    v_items := array_append(v_items, case when v_item ?| %[5]s then %[4]s(v_item) else v_item::text end);
   end loop;
   return '[' || array_to_string(v_items, ', ') || ']';
 end $$;
-`, o.Name, funcName("from_fhir[]", o.Name), funcName("from_fhir", o.Name), sqlArray(keys))
-	}
+`, owner, what, name, fn, sqlArray(keys))
 }
 
 // dispatch writes a function that calls the per-type function named by p_type with a binary
