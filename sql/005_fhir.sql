@@ -189,43 +189,6 @@ return case
   else fhir.other_ref_from_fhir(p)
 end;
 
--- An array of references as FHIR JSON text; a value that is not an array is written as it is.
--- PL/pgSQL loops over arrays here and in 004: a subquery would be re-planned on every call.
--- Strict, like every PL/pgSQL helper here: an absent element costs no call.
-create function fhir.refs_to_fhir(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-declare
-  v_items text[] := '{}';
-  v_item  jsonb;
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return p::text;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_item := p -> i;  -- read at each use of the inlined fhir.ref_to_fhir, not copied out again
-    v_items := array_append(v_items, fhir.ref_to_fhir(v_item));
-  end loop;
-  return '[' || array_to_string(v_items, ', ') || ']';
-end $$;
-
--- An array of references from FHIR, as JSON text; a value that is not an array is written as
--- it is.
-create function fhir.refs_from_fhir(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-declare
-  v_items text[] := '{}';
-  v_item  jsonb;
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return p::text;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_item := p -> i;  -- read at each use of the inlined fhir.ref_from_fhir, not copied out again
-    v_items := array_append(v_items, fhir.ref_from_fhir(v_item));
-  end loop;
-  return '[' || array_to_string(v_items, ', ') || ']';
-end $$;
-
 -- ---------------------------------------------------------------------------------------------
 -- Choice types
 
@@ -343,42 +306,6 @@ create function fhir.resource_from_fhir(p jsonb) returns text
 language sql stable parallel safe
 return case when jsonb_typeof(p -> 'resourceType') = 'string'
   then fhir_meta.nested_from_fhir(p ->> 'resourceType', p) else p::text end;
-
--- An array of resources (contained) as FHIR JSON text; a value that is not an array is written
--- as it is.
-create function fhir.resources_to_fhir(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-declare
-  v_items text[] := '{}';
-  v_item  jsonb;
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return p::text;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_item := p -> i;  -- read at each use of the inlined fhir.resource_to_fhir, not copied out again
-    v_items := array_append(v_items, fhir.resource_to_fhir(v_item));
-  end loop;
-  return '[' || array_to_string(v_items, ', ') || ']';
-end $$;
-
--- An array of resources from FHIR, as JSON text; a value that is not an array is written as it
--- is.
-create function fhir.resources_from_fhir(p jsonb) returns text
-language plpgsql stable strict parallel safe as $$
-declare
-  v_items text[] := '{}';
-  v_item  jsonb;
-begin
-  if jsonb_typeof(p) is distinct from 'array' then
-    return p::text;
-  end if;
-  for i in 0 .. jsonb_array_length(p) - 1 loop
-    v_item := p -> i;  -- read at each use of the inlined fhir.resource_from_fhir, not copied out again
-    v_items := array_append(v_items, fhir.resource_from_fhir(v_item));
-  end loop;
-  return '[' || array_to_string(v_items, ', ') || ']';
-end $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- First-class extensions (SPEC 1.1)

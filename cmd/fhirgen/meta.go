@@ -313,12 +313,12 @@ func toMemberExpr(key string, e *element, all map[string]*owner) string {
 	switch e.Kind {
 	case kindRef:
 		if e.Repeats {
-			return member("fhir.refs_to_fhir(" + v + ")")
+			return member(funcName("to_fhir[]", "Reference") + "(" + v + ")")
 		}
 		return member("fhir.ref_to_fhir(" + v + ")")
 	case kindResource:
 		if e.Repeats {
-			return member("fhir.resources_to_fhir(" + v + ")")
+			return member(funcName("to_fhir[]", "Resource") + "(" + v + ")")
 		}
 		return member("fhir.resource_to_fhir(" + v + ")")
 	case kindChoice:
@@ -408,12 +408,12 @@ func fromMemberExprs(key string, e *element, all map[string]*owner) []string {
 	switch e.Kind {
 	case kindRef:
 		if e.Repeats {
-			return []string{member("fhir.refs_from_fhir(" + v + ")")}
+			return []string{member(funcName("from_fhir[]", "Reference") + "(" + v + ")")}
 		}
 		return []string{member("fhir.ref_from_fhir(" + v + ")")}
 	case kindResource:
 		if e.Repeats {
-			return []string{member("fhir.resources_from_fhir(" + v + ")")}
+			return []string{member(funcName("from_fhir[]", "Resource") + "(" + v + ")")}
 		}
 		return []string{member("fhir.resource_from_fhir(" + v + ")")}
 	case kindChoice:
@@ -504,7 +504,8 @@ func fromOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bo
 }
 
 // arraySQL writes the function converting an array of an owner's values: a loop calling the
-// owner's function (fn, inlined) on each element that has one of keys to convert.
+// owner's function (fn, inlined) on each element that has one of keys to convert. PL/pgSQL: a
+// subquery over jsonb_array_elements would be planned again on every call.
 func arraySQL(b *strings.Builder, what, owner, name, fn string, keys []string) {
 	fmt.Fprintf(b, `
 -- An array of %[1]s %[2]s; a value that is not an array is written as it is.
@@ -634,6 +635,12 @@ insert into fhir_meta.element (owner, name, kind, target, types, repeats) values
 		toOwnerSQL(&b, all[n], all, arrays[n])
 		fromOwnerSQL(&b, all[n], all, arrays[n])
 	}
+
+	// Arrays of references and of resources, converted by the hand-written functions of 005.
+	arraySQL(&b, "to FHIR", "Reference", funcName("to_fhir[]", "Reference"), "fhir.ref_to_fhir", []string{"resourceType", "id", "uri", "localRef", "identifier"})
+	arraySQL(&b, "from FHIR", "Reference", funcName("from_fhir[]", "Reference"), "fhir.ref_from_fhir", []string{"reference", "identifier"})
+	arraySQL(&b, "to FHIR", "Resource", funcName("to_fhir[]", "Resource"), "fhir.resource_to_fhir", []string{"resourceType"})
+	arraySQL(&b, "from FHIR", "Resource", funcName("from_fhir[]", "Resource"), "fhir.resource_from_fhir", []string{"resourceType"})
 
 	// Two copies of each dispatcher: one for the top-level resource, one for the resources nested
 	// in it (contained, Bundle.entry.resource). PL/pgSQL evaluates a function's expression the
