@@ -36,11 +36,10 @@ create schema fhir;
 -- An index for the per-type Attribute lookup the conversion makes on every call.
 create index attribute_entity_idx on public.attribute ((resource #>> '{resource,id}'));
 
--- {key: value}, or {} when value is null: lets generated code build "the pairs that changed"
--- with `||` (which returns the other side as is when one side is empty) and no null keys.
--- Written with jsonb_set_lax so that p_value appears once: PostgreSQL inlines a SQL function
--- whose parameter is used twice only when the argument is cheap, and the arguments here are
--- conversions (a non-inlined SQL function call costs several microseconds).
+-- {key: value}, or {} when value is null: lets the meta conversions merge "the pairs that
+-- changed" with `||` (which returns the other side as is when one side is empty) and no null
+-- keys. Written with jsonb_set_lax so that p_value appears once: PostgreSQL inlines a SQL
+-- function whose parameter is used twice only when the argument is cheap.
 create function fhir.pair(p_key text, p_value jsonb) returns jsonb
 language sql immutable parallel safe
 return jsonb_set_lax('{}', array[p_key], p_value, true, 'delete_key');
