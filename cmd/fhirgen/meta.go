@@ -368,32 +368,7 @@ func toOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bool
 		}
 		members = append(members, toMemberExpr(k, elements[k], all))
 	}
-	members = append(members, fmt.Sprintf("fhir.members(p - %s::text[])", sqlArray(known)))
-	body := "'{' || concat_ws(', ',\n      " + strings.Join(members, ",\n      ") + ") || '}'"
-	fmt.Fprintf(b, "\n-- %s to FHIR: %s\n", o.Name, describe(o))
-	if o.IsResource {
-		// Resources also take p_head: the members resourceType, id and meta already written (by
-		// the row helpers), or null to take them from the body.
-		fmt.Fprintf(b, "create function %s(p jsonb, p_head text) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName("to_fhir", o.Name))
-		// A stored body over ~2 kB is compressed; `|| '{}'` hands back the decompressed
-		// value, so the many `p -> key` below do not each decompress it again.
-		b.WriteString("  p := p || '{}';\n")
-		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
-	} else {
-		// SQL, so that PostgreSQL inlines it into its caller's expression: a PL/pgSQL call
-		// costs more than converting a small element (p is then the caller's `parent -> key`,
-		// extracted again at each use, which is cheap). Not strict: a strict function whose
-		// body is a case is not inlined; null gives null all the same.
-		keys := aidboxKeys(o)
-		// A string body, not `return`: it is parsed at its first use, once 005 and the other
-		// functions it calls exist.
-		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName("to_fhir", o.Name))
-		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(keys), body)
-	}
-	if arrays {
-		// An element with nothing to convert is written without the call (which costs more).
-		arraySQL(b, "to FHIR", o.Name, funcName("to_fhir[]", o.Name), funcName("to_fhir", o.Name), aidboxKeys(o))
-	}
+	ownerFuncSQL(b, "to_fhir", o, members, known, aidboxKeys(o), arrays)
 }
 
 // fromMemberExprs gives the members of an owner's Aidbox-format JSON text that the FHIR key
@@ -485,21 +460,37 @@ func fromOwnerSQL(b *strings.Builder, o *owner, all map[string]*owner, arrays bo
 		}
 		members = append(members, fromMemberExprs(k, elements[k], all)...)
 	}
+	ownerFuncSQL(b, "from_fhir", o, members, known, fhirKeys(o), arrays)
+}
+
+// ownerFuncSQL writes an owner's function for one direction (dir: to_fhir or from_fhir), which
+// writes the JSON text of its members followed by the keys not in known as they are, and its
+// array form when arrays. convertKeys are the keys that hold something to convert.
+func ownerFuncSQL(b *strings.Builder, dir string, o *owner, members, known, convertKeys []string, arrays bool) {
+	what := map[string]string{"to_fhir": "to FHIR", "from_fhir": "from FHIR"}[dir]
 	members = append(members, fmt.Sprintf("fhir.members(p - %s::text[])", sqlArray(known)))
 	body := "'{' || concat_ws(', ',\n      " + strings.Join(members, ",\n      ") + ") || '}'"
-	fmt.Fprintf(b, "\n-- %s from FHIR: %s\n", o.Name, describe(o))
+	fmt.Fprintf(b, "\n-- %s %s: %s\n", o.Name, what, describe(o))
 	if o.IsResource {
-		fmt.Fprintf(b, "create function %s(p jsonb, p_head text) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName("from_fhir", o.Name))
+		// Resources also take p_head: the members resourceType, id and meta as the caller wants
+		// them (already written by the row helpers, say), or null.
+		fmt.Fprintf(b, "create function %s(p jsonb, p_head text) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n", funcName(dir, o.Name))
+		// A stored body over ~2 kB is compressed; `|| '{}'` hands back the decompressed
+		// value, so the many `p -> key` below do not each decompress it again.
 		b.WriteString("  p := p || '{}';\n")
 		fmt.Fprintf(b, "  return %s;\nend $$;\n", body)
 	} else {
-		// SQL, inlined into the caller, as in toOwnerSQL.
-		keys := fhirKeys(o)
-		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName("from_fhir", o.Name))
-		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(keys), body)
+		// SQL, so that PostgreSQL inlines it into its caller's expression: a PL/pgSQL call
+		// costs more than converting a small element (p is then the caller's `parent -> key`,
+		// extracted again at each use, which is cheap). Not strict: a strict function whose
+		// body is a case is not inlined; null gives null all the same. A string body, not
+		// `return`: it is parsed at its first use, once 005 and the functions it calls exist.
+		fmt.Fprintf(b, "create function %s(p jsonb) returns text\nlanguage sql stable parallel safe as $$\n", funcName(dir, o.Name))
+		fmt.Fprintf(b, "select case when jsonb_typeof(p) is distinct from 'object' or not p ?| %s then p::text\n  else %s end\n$$;\n", sqlArray(convertKeys), body)
 	}
 	if arrays {
-		arraySQL(b, "from FHIR", o.Name, funcName("from_fhir[]", o.Name), funcName("from_fhir", o.Name), fhirKeys(o))
+		// An element with nothing to convert is written without the call (which costs more).
+		arraySQL(b, what, o.Name, funcName(dir+"[]", o.Name), funcName(dir, o.Name), convertKeys)
 	}
 }
 
