@@ -189,14 +189,16 @@ func (q *Queries) LoadProgressSet(ctx context.Context, db DBTX, name string) err
 	return err
 }
 
-const loadStage = `-- name: LoadStage :exec
-select sluice.load_stage()
+const loadStage = `-- name: LoadStage :one
+select sluice.load_stage()::text as staging_table
 `
 
-// Creates the staging table of one load (pg_temp.sluice_load) in the caller's transaction.
-func (q *Queries) LoadStage(ctx context.Context, db DBTX) error {
-	_, err := db.Exec(ctx, loadStage)
-	return err
+// Creates the staging table of one load in the caller's transaction; its name, for the COPY.
+func (q *Queries) LoadStage(ctx context.Context, db DBTX) (string, error) {
+	row := db.QueryRow(ctx, loadStage)
+	var staging_table string
+	err := row.Scan(&staging_table)
+	return staging_table, err
 }
 
 const loadTypeKnown = `-- name: LoadTypeKnown :one

@@ -86,6 +86,7 @@ CREATE TABLE public.attribute (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.attribute ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -550,7 +551,7 @@ CREATE FUNCTION fhir.pair(p_key text, p_value jsonb) RETURNS jsonb
 
 CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN (((p ->> 'reference'::text) ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$'::text) AND (jsonb_typeof((p -> 'reference'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri,localRef,identifier}'::text[]))) THEN (((('{"resourceType": '::text || (to_json(split_part((p ->> 'reference'::text), '/'::text, 1)))::text) || ', "id": '::text) || (to_json(split_part((p ->> 'reference'::text), '/'::text, 2)))::text) || CASE WHEN ((p - 'reference'::text) = '{}'::jsonb) THEN '}'::text ELSE (', '::text || substr(((p - 'reference'::text))::text, 2)) END) WHEN ((jsonb_typeof(p) = 'object'::text) AND (NOT (p ?| '{reference,identifier}'::text[]))) THEN (p)::text ELSE fhir.other_ref_from_fhir(p) END;
+    RETURN CASE WHEN (p IS NULL) THEN NULL::text WHEN (((p ->> 'reference'::text) ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$'::text) AND (jsonb_typeof((p -> 'reference'::text)) = 'string'::text) AND (NOT (p ?| '{resourceType,id,uri,localRef,identifier}'::text[]))) THEN (((('{"resourceType": '::text || (to_json(split_part((p ->> 'reference'::text), '/'::text, 1)))::text) || ', "id": '::text) || (to_json(split_part((p ->> 'reference'::text), '/'::text, 2)))::text) || CASE WHEN ((p - 'reference'::text) = '{}'::jsonb) THEN '}'::text ELSE (', '::text || substr(((p - 'reference'::text))::text, 2)) END) WHEN ((jsonb_typeof(p) = 'object'::text) AND (NOT (p ?| '{reference,identifier}'::text[]))) THEN (p)::text ELSE fhir.other_ref_from_fhir(p) END;
 
 
 --
@@ -559,7 +560,7 @@ CREATE FUNCTION fhir.ref_from_fhir(p jsonb) RETURNS text
 
 CREATE FUNCTION fhir.ref_to_fhir(p jsonb) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{reference,uri,localRef,identifier}'::text[]))) THEN (('{"reference": '::text || (to_json((((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))))::text) || CASE WHEN ((p - '{resourceType,id}'::text[]) = '{}'::jsonb) THEN '}'::text ELSE (', '::text || substr(((p - '{resourceType,id}'::text[]))::text, 2)) END) WHEN ((jsonb_typeof(p) = 'object'::text) AND (NOT (p ?| '{resourceType,id,uri,localRef,identifier}'::text[]))) THEN (p)::text ELSE fhir.other_ref_to_fhir(p) END;
+    RETURN CASE WHEN (p IS NULL) THEN NULL::text WHEN ((jsonb_typeof((p -> 'resourceType'::text)) = 'string'::text) AND (jsonb_typeof((p -> 'id'::text)) = 'string'::text) AND (NOT (p ?| '{reference,uri,localRef,identifier}'::text[]))) THEN (('{"reference": '::text || (to_json((((p ->> 'resourceType'::text) || '/'::text) || (p ->> 'id'::text))))::text) || CASE WHEN ((p - '{resourceType,id}'::text[]) = '{}'::jsonb) THEN '}'::text ELSE (', '::text || substr(((p - '{resourceType,id}'::text[]))::text, 2)) END) WHEN ((jsonb_typeof(p) = 'object'::text) AND (NOT (p ?| '{resourceType,id,uri,localRef,identifier}'::text[]))) THEN (p)::text ELSE fhir.other_ref_to_fhir(p) END;
 
 
 --
@@ -42325,6 +42326,7 @@ CREATE TABLE public.accesspolicy (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.accesspolicy ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -42441,6 +42443,15 @@ end $_$;
 
 
 --
+-- Name: body_compression(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.body_compression() RETURNS text
+    LANGUAGE sql STABLE
+    RETURN CASE WHEN (EXISTS (SELECT FROM pg_settings WHERE ((pg_settings.name = 'default_toast_compression'::text) AND ('lz4'::text = ANY (pg_settings.enumvals))))) THEN 'lz4'::text ELSE 'pglz'::text END;
+
+
+--
 -- Name: bundle_entry(jsonb); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -42515,7 +42526,7 @@ begin
       ts            timestamptz not null default current_timestamp,
       resource_type text not null default %3$L,
       status        public.resource_status not null,
-      resource      jsonb not null
+      resource      jsonb compression %4$s not null
     );
     create table public.%2$I (
       id            text not null,
@@ -42524,9 +42535,9 @@ begin
       ts            timestamptz not null,
       resource_type text not null default %3$L,
       status        public.resource_status not null,
-      resource      jsonb not null,
+      resource      jsonb compression %4$s not null,
       primary key (id, txid)
-    )$ddl$, v_table, v_table || '_history', p_name);
+    )$ddl$, v_table, v_table || '_history', p_name, sluice.body_compression());
 end $_$;
 
 
@@ -42783,6 +42794,51 @@ end $$;
 
 
 --
+-- Name: load_convert(text, text, jsonb, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.load_convert(p_stage text, p_expr text, p_merge jsonb, p_attributes jsonb) RETURNS text
+    LANGUAGE plpgsql
+    AS $_$
+declare
+  v_table text := format('sluice.%I', 'load:' || pg_backend_pid() || ':aidbox');
+  v_row   record;
+begin
+  -- The planner cannot see what the conversion costs, nor that the staged bodies (stored
+  -- outside the table, uncompressed) are large: without these it keeps the scan serial.
+  perform set_config('parallel_setup_cost', '0', true),
+          set_config('parallel_tuple_cost', '0', true),
+          set_config('min_parallel_table_scan_size', '0', true),
+          -- The leader compresses the large converted bodies as it writes them, and the merge
+          -- then copies them compressed into the resource table: compress them as that does.
+          set_config('default_toast_compression', sluice.body_compression(), true);
+  execute format('drop table if exists %s', v_table);
+  begin
+    execute format($sql$
+      create unlogged table %s as
+      select s.line_no, s.resource_type, s.id, s.cts, %s as resource
+      from %s s
+      where s.resource_type is not null$sql$, v_table, p_expr, p_stage)
+      using p_merge, p_attributes;
+  exception when others then
+    -- A line the conversion refuses: find it, so the error can name it.
+    for v_row in execute format(
+        'select s.line_no, s.resource_type, s.resource from %s s where s.resource_type is not null order by s.line_no',
+        p_stage) loop
+      begin
+        execute format('select %s from (select $3 as resource_type, $4 as resource) s', p_expr)
+          using p_merge, p_attributes, v_row.resource_type, v_row.resource;
+      exception when others then
+        raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
+      end;
+    end loop;
+    raise;
+  end;
+  return v_table;
+end $_$;
+
+
+--
 -- Name: load_merge(text[], boolean, boolean, boolean, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -42790,38 +42846,31 @@ CREATE FUNCTION sluice.load_merge(p_types text[], p_fhir boolean, p_update boole
     LANGUAGE plpgsql
     AS $_$
 declare
+  v_stage   text := sluice.load_table();
+  v_source  text := v_stage;
   v_type    text;
   v_line    bigint;
   v_expr    text := 's.resource';
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
   v_result  jsonb := '{}';
-  v_message text;
-  v_row     record;
   v_plain   boolean;
-  v_attrs   jsonb;
 begin
   if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
     raise exception using errcode = 'SL422',
       message = format('merge must be an object, got %s', jsonb_typeof(p_merge));
   end if;
   if p_types is null then
-    select coalesce(array_agg(distinct resource_type), '{}') into p_types
-    from pg_temp.sluice_load where resource_type is not null;
+    execute format('select coalesce(array_agg(distinct resource_type), ''{}'') from %s where resource_type is not null',
+                   v_stage) into p_types;
   end if;
   foreach v_type in array p_types loop
     if not exists (select from sluice.resource_type where name = v_type) then
-      select min(line_no) into v_line from pg_temp.sluice_load where resource_type = v_type;
+      execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
         message = format('line %s: unknown resourceType %s', v_line, v_type);
     end if;
   end loop;
-  if cardinality(p_types) > 1 then
-    create index on pg_temp.sluice_load (resource_type);
-  end if;
-  if cardinality(p_types) > 1 or p_update then
-    analyze pg_temp.sluice_load;
-  end if;
 
   -- The body expression: as staged for the Aidbox format (the proxy already took id,
   -- resourceType and the server's meta fields out), converted for FHIR.
@@ -42829,58 +42878,58 @@ begin
     v_expr := format('jsonb_strip_nulls(%s)', v_expr);
   end if;
   if p_merge is not null then
-    v_expr := format('(%s || $2)', v_expr);
-    if not p_fhir then
+    if p_fhir then
+      v_expr := format('(%s || $1)', v_expr);
+    else
+      v_expr := format('(%s || $2)', v_expr);
       p_merge := p_merge - '{id,resourceType}'::text[];
     end if;
   end if;
   if p_fhir then
-    v_expr := format('fhir.body_from_fhir(%s, $4)', v_expr);
+    v_source := sluice.load_convert(v_stage, format('fhir.body_from_fhir(%s, $2 -> s.resource_type)', v_expr),
+      p_merge, (select coalesce(jsonb_object_agg(t, a), '{}') from unnest(p_types) as t,
+                lateral fhir.attributes(t) as a where a is not null));
+    v_expr := 's.resource';
+  end if;
+
+  if cardinality(p_types) > 1 then
+    execute format('create index on %s (resource_type)', v_source);
+  end if;
+  if cardinality(p_types) > 1 or p_update then
+    execute format('analyze %s', v_source);
   end if;
 
   foreach v_type in array p_types loop
     execute format('select not exists (select from public.%I)', sluice.table_of(v_type)) into v_plain;
-    v_attrs := case when p_fhir then fhir.attributes(v_type) end;
     begin
-      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, v_plain, v_attrs);
+      v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, v_plain);
     exception
       when cardinality_violation or unique_violation then
         -- An id on several lines (or written meanwhile by another transaction, when the
         -- table was empty): keep each id's last line, then upsert.
-        delete from pg_temp.sluice_load s
-        using (select id, max(line_no) as last_line from pg_temp.sluice_load
-               where resource_type = v_type group by id having count(*) > 1) d
-        where s.resource_type = v_type and s.id = d.id and s.line_no < d.last_line;
-        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, false, v_attrs);
-      when others then
-        if not p_fhir then
-          raise;
-        end if;
-        -- A line the conversion refuses: find it, so the error can name it.
-        v_message := sqlerrm;
-        for v_row in execute format(
-            'select s.line_no, s.resource from pg_temp.sluice_load s where s.resource_type = $1 order by s.line_no')
-            using v_type loop
-          begin
-            execute format('select %s from (select $1 as resource) s', v_expr)
-              using v_row.resource, p_merge, null::bigint, v_attrs;
-          exception when others then
-            raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
-          end;
-        end loop;
-        raise;
+        execute format($sql$
+          delete from %1$s s
+          using (select id, max(line_no) as last_line from %1$s
+                 where resource_type = $1 group by id having count(*) > 1) d
+          where s.resource_type = $1 and s.id = d.id and s.line_no < d.last_line$sql$, v_source)
+          using v_type;
+        v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
     end;
     v_result := v_result || jsonb_build_object(v_type, v_count);
   end loop;
+  execute format('drop table %s', v_stage);
+  if v_source <> v_stage then
+    execute format('drop table %s', v_source);
+  end if;
   return v_result;
 end $_$;
 
 
 --
--- Name: load_merge_type(text, text, jsonb, bigint, boolean, boolean, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: load_merge_type(text, text, text, jsonb, bigint, boolean, boolean); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.load_merge_type(p_type text, p_expr text, p_merge jsonb, p_txid bigint, p_update boolean, p_plain boolean, p_attributes jsonb) RETURNS bigint
+CREATE FUNCTION sluice.load_merge_type(p_source text, p_type text, p_expr text, p_merge jsonb, p_txid bigint, p_update boolean, p_plain boolean) RETURNS bigint
     LANGUAGE plpgsql
     AS $_$
 declare
@@ -42892,20 +42941,20 @@ begin
       insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
       select t.id, t.txid, t.cts, t.ts, t.resource_type, t.status, t.resource
       from public.%I t
-      where t.id in (select s.id from pg_temp.sluice_load s where s.resource_type = $1)$sql$,
-      v_table || '_history', v_table)
+      where t.id in (select s.id from %s s where s.resource_type = $1)$sql$,
+      v_table || '_history', v_table, p_source)
       using p_type;
   end if;
   execute format($sql$
     insert into public.%I as t (id, txid, cts, ts, status, resource)
     select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp, 'created', %s
-    from pg_temp.sluice_load s
+    from %s s
     where s.resource_type = $1
     %s$sql$,
-    v_table, p_expr,
+    v_table, p_expr, p_source,
     case when not p_plain then 'on conflict (id) do update
       set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
-    using p_type, p_merge, p_txid, p_attributes;
+    using p_type, p_merge, p_txid;
   get diagnostics v_count = row_count;
   return v_count;
 end $_$;
@@ -42915,27 +42964,38 @@ end $_$;
 -- Name: load_stage(); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.load_stage() RETURNS void
+CREATE FUNCTION sluice.load_stage() RETURNS text
     LANGUAGE plpgsql
-    AS $$
+    AS $_$
+declare
+  v_table text := sluice.load_table();
 begin
-  if to_regclass('pg_temp.sluice_load') is not null then
-    drop table pg_temp.sluice_load;
-  end if;
-  create temp table sluice_load (
-    line_no       bigint not null,
-    resource_type text,
-    id            text,
-    cts           timestamptz,
-    resource      jsonb
-  ) on commit drop;
-  -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
-  alter table pg_temp.sluice_load alter column resource set statistics 0;
-  -- Staged documents are read once, at the merge: compressing them (PostgreSQL's default for a
-  -- large jsonb) costs more than it saves, and the resource table compresses them anyway
-  -- (about a third of the time of a raw COPY of ExplanationOfBenefit went into it here).
-  alter table pg_temp.sluice_load alter column resource set storage external;
-end $$;
+  execute format('drop table if exists %s', v_table);
+  execute format($ddl$
+    create unlogged table %1$s (
+      line_no       bigint not null,
+      resource_type text,
+      id            text,
+      cts           timestamptz,
+      resource      jsonb
+    );
+    -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
+    alter table %1$s alter column resource set statistics 0;
+    -- Staged documents are read once, at the merge: compressing them (PostgreSQL's default for
+    -- a large jsonb) costs more than it saves, and the resource table compresses them anyway
+    -- (about a third of the time of a raw COPY of ExplanationOfBenefit went into it here).
+    alter table %1$s alter column resource set storage external$ddl$, v_table);
+  return v_table;
+end $_$;
+
+
+--
+-- Name: load_table(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.load_table() RETURNS text
+    LANGUAGE sql STABLE
+    RETURN format('sluice.%I'::text, ('load:'::text || pg_backend_pid()));
 
 
 --
@@ -43162,6 +43222,7 @@ CREATE TABLE public.accesspolicy_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.accesspolicy_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43177,6 +43238,7 @@ CREATE TABLE public.account (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.account ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43192,6 +43254,7 @@ CREATE TABLE public.account_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.account_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43207,6 +43270,7 @@ CREATE TABLE public.activitydefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.activitydefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43222,6 +43286,7 @@ CREATE TABLE public.activitydefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.activitydefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43237,6 +43302,7 @@ CREATE TABLE public.adverseevent (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.adverseevent ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43252,6 +43318,7 @@ CREATE TABLE public.adverseevent_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.adverseevent_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43267,6 +43334,7 @@ CREATE TABLE public.allergyintolerance (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.allergyintolerance ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43282,6 +43350,7 @@ CREATE TABLE public.allergyintolerance_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.allergyintolerance_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43297,6 +43366,7 @@ CREATE TABLE public.appointment (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.appointment ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43312,6 +43382,7 @@ CREATE TABLE public.appointment_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.appointment_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43327,6 +43398,7 @@ CREATE TABLE public.appointmentresponse (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.appointmentresponse ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43342,6 +43414,7 @@ CREATE TABLE public.appointmentresponse_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.appointmentresponse_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43357,6 +43430,7 @@ CREATE TABLE public.attribute_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.attribute_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43372,6 +43446,7 @@ CREATE TABLE public.auditevent (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.auditevent ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43387,6 +43462,7 @@ CREATE TABLE public.auditevent_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.auditevent_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43402,6 +43478,7 @@ CREATE TABLE public.basic (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.basic ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43417,6 +43494,7 @@ CREATE TABLE public.basic_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.basic_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43432,6 +43510,7 @@ CREATE TABLE public."binary" (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public."binary" ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43447,6 +43526,7 @@ CREATE TABLE public.binary_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.binary_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43462,6 +43542,7 @@ CREATE TABLE public.biologicallyderivedproduct (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.biologicallyderivedproduct ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43477,6 +43558,7 @@ CREATE TABLE public.biologicallyderivedproduct_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.biologicallyderivedproduct_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43492,6 +43574,7 @@ CREATE TABLE public.bodystructure (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.bodystructure ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43507,6 +43590,7 @@ CREATE TABLE public.bodystructure_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.bodystructure_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43522,6 +43606,7 @@ CREATE TABLE public.bulkimportstatus (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.bulkimportstatus ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43537,6 +43622,7 @@ CREATE TABLE public.bulkimportstatus_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.bulkimportstatus_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43552,6 +43638,7 @@ CREATE TABLE public.bundle (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.bundle ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43567,6 +43654,7 @@ CREATE TABLE public.bundle_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.bundle_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43582,6 +43670,7 @@ CREATE TABLE public.capabilitystatement (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.capabilitystatement ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43597,6 +43686,7 @@ CREATE TABLE public.capabilitystatement_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.capabilitystatement_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43612,6 +43702,7 @@ CREATE TABLE public.careplan (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.careplan ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43627,6 +43718,7 @@ CREATE TABLE public.careplan_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.careplan_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43642,6 +43734,7 @@ CREATE TABLE public.careteam (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.careteam ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43657,6 +43750,7 @@ CREATE TABLE public.careteam_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.careteam_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43672,6 +43766,7 @@ CREATE TABLE public.catalogentry (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.catalogentry ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43687,6 +43782,7 @@ CREATE TABLE public.catalogentry_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.catalogentry_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43702,6 +43798,7 @@ CREATE TABLE public.chargeitem (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.chargeitem ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43717,6 +43814,7 @@ CREATE TABLE public.chargeitem_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.chargeitem_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43732,6 +43830,7 @@ CREATE TABLE public.chargeitemdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.chargeitemdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43747,6 +43846,7 @@ CREATE TABLE public.chargeitemdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.chargeitemdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43762,6 +43862,7 @@ CREATE TABLE public.claim (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.claim ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43777,6 +43878,7 @@ CREATE TABLE public.claim_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.claim_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43792,6 +43894,7 @@ CREATE TABLE public.claimresponse (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.claimresponse ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43807,6 +43910,7 @@ CREATE TABLE public.claimresponse_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.claimresponse_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43822,6 +43926,7 @@ CREATE TABLE public.client (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.client ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43837,6 +43942,7 @@ CREATE TABLE public.client_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.client_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43852,6 +43958,7 @@ CREATE TABLE public.clinicalimpression (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.clinicalimpression ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43867,6 +43974,7 @@ CREATE TABLE public.clinicalimpression_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.clinicalimpression_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43882,6 +43990,7 @@ CREATE TABLE public.codesystem (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.codesystem ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43897,6 +44006,7 @@ CREATE TABLE public.codesystem_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.codesystem_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43912,6 +44022,7 @@ CREATE TABLE public.communication (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.communication ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43927,6 +44038,7 @@ CREATE TABLE public.communication_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.communication_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43942,6 +44054,7 @@ CREATE TABLE public.communicationrequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.communicationrequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43957,6 +44070,7 @@ CREATE TABLE public.communicationrequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.communicationrequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43972,6 +44086,7 @@ CREATE TABLE public.compartmentdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.compartmentdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -43987,6 +44102,7 @@ CREATE TABLE public.compartmentdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.compartmentdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44002,6 +44118,7 @@ CREATE TABLE public.composition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.composition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44017,6 +44134,7 @@ CREATE TABLE public.composition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.composition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44032,6 +44150,7 @@ CREATE TABLE public.conceptmap (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.conceptmap ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44047,6 +44166,7 @@ CREATE TABLE public.conceptmap_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.conceptmap_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44062,6 +44182,7 @@ CREATE TABLE public.condition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.condition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44077,6 +44198,7 @@ CREATE TABLE public.condition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.condition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44092,6 +44214,7 @@ CREATE TABLE public.consent (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.consent ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44107,6 +44230,7 @@ CREATE TABLE public.consent_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.consent_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44122,6 +44246,7 @@ CREATE TABLE public.contract (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.contract ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44137,6 +44262,7 @@ CREATE TABLE public.contract_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.contract_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44152,6 +44278,7 @@ CREATE TABLE public.coverage (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.coverage ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44167,6 +44294,7 @@ CREATE TABLE public.coverage_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.coverage_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44182,6 +44310,7 @@ CREATE TABLE public.coverageeligibilityrequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.coverageeligibilityrequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44197,6 +44326,7 @@ CREATE TABLE public.coverageeligibilityrequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.coverageeligibilityrequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44212,6 +44342,7 @@ CREATE TABLE public.coverageeligibilityresponse (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.coverageeligibilityresponse ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44227,6 +44358,7 @@ CREATE TABLE public.coverageeligibilityresponse_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.coverageeligibilityresponse_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44242,6 +44374,7 @@ CREATE TABLE public.detectedissue (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.detectedissue ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44257,6 +44390,7 @@ CREATE TABLE public.detectedissue_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.detectedissue_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44272,6 +44406,7 @@ CREATE TABLE public.device (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.device ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44287,6 +44422,7 @@ CREATE TABLE public.device_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.device_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44302,6 +44438,7 @@ CREATE TABLE public.devicedefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.devicedefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44317,6 +44454,7 @@ CREATE TABLE public.devicedefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.devicedefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44332,6 +44470,7 @@ CREATE TABLE public.devicemetric (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.devicemetric ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44347,6 +44486,7 @@ CREATE TABLE public.devicemetric_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.devicemetric_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44362,6 +44502,7 @@ CREATE TABLE public.devicerequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.devicerequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44377,6 +44518,7 @@ CREATE TABLE public.devicerequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.devicerequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44392,6 +44534,7 @@ CREATE TABLE public.deviceusestatement (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.deviceusestatement ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44407,6 +44550,7 @@ CREATE TABLE public.deviceusestatement_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.deviceusestatement_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44422,6 +44566,7 @@ CREATE TABLE public.diagnosticreport (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.diagnosticreport ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44437,6 +44582,7 @@ CREATE TABLE public.diagnosticreport_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.diagnosticreport_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44452,6 +44598,7 @@ CREATE TABLE public.documentmanifest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.documentmanifest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44467,6 +44614,7 @@ CREATE TABLE public.documentmanifest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.documentmanifest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44482,6 +44630,7 @@ CREATE TABLE public.documentreference (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.documentreference ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44497,6 +44646,7 @@ CREATE TABLE public.documentreference_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.documentreference_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44512,6 +44662,7 @@ CREATE TABLE public.effectevidencesynthesis (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.effectevidencesynthesis ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44527,6 +44678,7 @@ CREATE TABLE public.effectevidencesynthesis_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.effectevidencesynthesis_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44542,6 +44694,7 @@ CREATE TABLE public.encounter (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.encounter ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44557,6 +44710,7 @@ CREATE TABLE public.encounter_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.encounter_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44572,6 +44726,7 @@ CREATE TABLE public.endpoint (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.endpoint ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44587,6 +44742,7 @@ CREATE TABLE public.endpoint_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.endpoint_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44602,6 +44758,7 @@ CREATE TABLE public.enrollmentrequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.enrollmentrequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44617,6 +44774,7 @@ CREATE TABLE public.enrollmentrequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.enrollmentrequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44632,6 +44790,7 @@ CREATE TABLE public.enrollmentresponse (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.enrollmentresponse ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44647,6 +44806,7 @@ CREATE TABLE public.enrollmentresponse_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.enrollmentresponse_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44662,6 +44822,7 @@ CREATE TABLE public.episodeofcare (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.episodeofcare ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44677,6 +44838,7 @@ CREATE TABLE public.episodeofcare_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.episodeofcare_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44692,6 +44854,7 @@ CREATE TABLE public.eventdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.eventdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44707,6 +44870,7 @@ CREATE TABLE public.eventdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.eventdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44722,6 +44886,7 @@ CREATE TABLE public.evidence (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.evidence ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44737,6 +44902,7 @@ CREATE TABLE public.evidence_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.evidence_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44752,6 +44918,7 @@ CREATE TABLE public.evidencevariable (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.evidencevariable ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44767,6 +44934,7 @@ CREATE TABLE public.evidencevariable_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.evidencevariable_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44782,6 +44950,7 @@ CREATE TABLE public.examplescenario (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.examplescenario ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44797,6 +44966,7 @@ CREATE TABLE public.examplescenario_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.examplescenario_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44812,6 +44982,7 @@ CREATE TABLE public.explanationofbenefit (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.explanationofbenefit ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44827,6 +44998,7 @@ CREATE TABLE public.explanationofbenefit_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.explanationofbenefit_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44842,6 +45014,7 @@ CREATE TABLE public.familymemberhistory (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.familymemberhistory ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44857,6 +45030,7 @@ CREATE TABLE public.familymemberhistory_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.familymemberhistory_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44872,6 +45046,7 @@ CREATE TABLE public.flag (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.flag ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44887,6 +45062,7 @@ CREATE TABLE public.flag_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.flag_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44902,6 +45078,7 @@ CREATE TABLE public.goal (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.goal ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44917,6 +45094,7 @@ CREATE TABLE public.goal_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.goal_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44932,6 +45110,7 @@ CREATE TABLE public.graphdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.graphdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44947,6 +45126,7 @@ CREATE TABLE public.graphdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.graphdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44962,6 +45142,7 @@ CREATE TABLE public."group" (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public."group" ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44977,6 +45158,7 @@ CREATE TABLE public.group_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.group_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -44992,6 +45174,7 @@ CREATE TABLE public.guidanceresponse (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.guidanceresponse ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45007,6 +45190,7 @@ CREATE TABLE public.guidanceresponse_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.guidanceresponse_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45022,6 +45206,7 @@ CREATE TABLE public.healthcareservice (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.healthcareservice ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45037,6 +45222,7 @@ CREATE TABLE public.healthcareservice_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.healthcareservice_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45052,6 +45238,7 @@ CREATE TABLE public.imagingstudy (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.imagingstudy ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45067,6 +45254,7 @@ CREATE TABLE public.imagingstudy_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.imagingstudy_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45082,6 +45270,7 @@ CREATE TABLE public.immunization (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.immunization ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45097,6 +45286,7 @@ CREATE TABLE public.immunization_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.immunization_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45112,6 +45302,7 @@ CREATE TABLE public.immunizationevaluation (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.immunizationevaluation ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45127,6 +45318,7 @@ CREATE TABLE public.immunizationevaluation_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.immunizationevaluation_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45142,6 +45334,7 @@ CREATE TABLE public.immunizationrecommendation (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.immunizationrecommendation ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45157,6 +45350,7 @@ CREATE TABLE public.immunizationrecommendation_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.immunizationrecommendation_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45172,6 +45366,7 @@ CREATE TABLE public.implementationguide (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.implementationguide ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45187,6 +45382,7 @@ CREATE TABLE public.implementationguide_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.implementationguide_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45202,6 +45398,7 @@ CREATE TABLE public.insuranceplan (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.insuranceplan ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45217,6 +45414,7 @@ CREATE TABLE public.insuranceplan_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.insuranceplan_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45232,6 +45430,7 @@ CREATE TABLE public.invoice (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.invoice ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45247,6 +45446,7 @@ CREATE TABLE public.invoice_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.invoice_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45262,6 +45462,7 @@ CREATE TABLE public.library (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.library ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45277,6 +45478,7 @@ CREATE TABLE public.library_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.library_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45292,6 +45494,7 @@ CREATE TABLE public.linkage (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.linkage ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45307,6 +45510,7 @@ CREATE TABLE public.linkage_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.linkage_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45322,6 +45526,7 @@ CREATE TABLE public.list (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.list ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45337,6 +45542,7 @@ CREATE TABLE public.list_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.list_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45352,6 +45558,7 @@ CREATE TABLE public.location (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.location ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45367,6 +45574,7 @@ CREATE TABLE public.location_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.location_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45382,6 +45590,7 @@ CREATE TABLE public.measure (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.measure ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45397,6 +45606,7 @@ CREATE TABLE public.measure_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.measure_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45412,6 +45622,7 @@ CREATE TABLE public.measurereport (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.measurereport ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45427,6 +45638,7 @@ CREATE TABLE public.measurereport_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.measurereport_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45442,6 +45654,7 @@ CREATE TABLE public.media (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.media ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45457,6 +45670,7 @@ CREATE TABLE public.media_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.media_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45472,6 +45686,7 @@ CREATE TABLE public.medication (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medication ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45487,6 +45702,7 @@ CREATE TABLE public.medication_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medication_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45502,6 +45718,7 @@ CREATE TABLE public.medicationadministration (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationadministration ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45517,6 +45734,7 @@ CREATE TABLE public.medicationadministration_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationadministration_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45532,6 +45750,7 @@ CREATE TABLE public.medicationdispense (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationdispense ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45547,6 +45766,7 @@ CREATE TABLE public.medicationdispense_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationdispense_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45562,6 +45782,7 @@ CREATE TABLE public.medicationknowledge (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationknowledge ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45577,6 +45798,7 @@ CREATE TABLE public.medicationknowledge_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationknowledge_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45592,6 +45814,7 @@ CREATE TABLE public.medicationrequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationrequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45607,6 +45830,7 @@ CREATE TABLE public.medicationrequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationrequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45622,6 +45846,7 @@ CREATE TABLE public.medicationstatement (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationstatement ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45637,6 +45862,7 @@ CREATE TABLE public.medicationstatement_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicationstatement_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45652,6 +45878,7 @@ CREATE TABLE public.medicinalproduct (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproduct ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45667,6 +45894,7 @@ CREATE TABLE public.medicinalproduct_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproduct_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45682,6 +45910,7 @@ CREATE TABLE public.medicinalproductauthorization (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductauthorization ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45697,6 +45926,7 @@ CREATE TABLE public.medicinalproductauthorization_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductauthorization_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45712,6 +45942,7 @@ CREATE TABLE public.medicinalproductcontraindication (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductcontraindication ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45727,6 +45958,7 @@ CREATE TABLE public.medicinalproductcontraindication_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductcontraindication_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45742,6 +45974,7 @@ CREATE TABLE public.medicinalproductindication (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductindication ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45757,6 +45990,7 @@ CREATE TABLE public.medicinalproductindication_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductindication_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45772,6 +46006,7 @@ CREATE TABLE public.medicinalproductingredient (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductingredient ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45787,6 +46022,7 @@ CREATE TABLE public.medicinalproductingredient_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductingredient_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45802,6 +46038,7 @@ CREATE TABLE public.medicinalproductinteraction (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductinteraction ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45817,6 +46054,7 @@ CREATE TABLE public.medicinalproductinteraction_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductinteraction_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45832,6 +46070,7 @@ CREATE TABLE public.medicinalproductmanufactured (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductmanufactured ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45847,6 +46086,7 @@ CREATE TABLE public.medicinalproductmanufactured_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductmanufactured_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45862,6 +46102,7 @@ CREATE TABLE public.medicinalproductpackaged (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductpackaged ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45877,6 +46118,7 @@ CREATE TABLE public.medicinalproductpackaged_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductpackaged_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45892,6 +46134,7 @@ CREATE TABLE public.medicinalproductpharmaceutical (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductpharmaceutical ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45907,6 +46150,7 @@ CREATE TABLE public.medicinalproductpharmaceutical_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductpharmaceutical_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45922,6 +46166,7 @@ CREATE TABLE public.medicinalproductundesirableeffect (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductundesirableeffect ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45937,6 +46182,7 @@ CREATE TABLE public.medicinalproductundesirableeffect_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.medicinalproductundesirableeffect_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45952,6 +46198,7 @@ CREATE TABLE public.messagedefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.messagedefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45967,6 +46214,7 @@ CREATE TABLE public.messagedefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.messagedefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45982,6 +46230,7 @@ CREATE TABLE public.messageheader (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.messageheader ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -45997,6 +46246,7 @@ CREATE TABLE public.messageheader_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.messageheader_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46012,6 +46262,7 @@ CREATE TABLE public.molecularsequence (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.molecularsequence ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46027,6 +46278,7 @@ CREATE TABLE public.molecularsequence_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.molecularsequence_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46042,6 +46294,7 @@ CREATE TABLE public.namingsystem (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.namingsystem ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46057,6 +46310,7 @@ CREATE TABLE public.namingsystem_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.namingsystem_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46072,6 +46326,7 @@ CREATE TABLE public.nutritionorder (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.nutritionorder ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46087,6 +46342,7 @@ CREATE TABLE public.nutritionorder_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.nutritionorder_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46102,6 +46358,7 @@ CREATE TABLE public.observation (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.observation ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46117,6 +46374,7 @@ CREATE TABLE public.observation_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.observation_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46132,6 +46390,7 @@ CREATE TABLE public.observationdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.observationdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46147,6 +46406,7 @@ CREATE TABLE public.observationdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.observationdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46162,6 +46422,7 @@ CREATE TABLE public.operationdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.operationdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46177,6 +46438,7 @@ CREATE TABLE public.operationdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.operationdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46192,6 +46454,7 @@ CREATE TABLE public.operationoutcome (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.operationoutcome ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46207,6 +46470,7 @@ CREATE TABLE public.operationoutcome_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.operationoutcome_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46222,6 +46486,7 @@ CREATE TABLE public.organization (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.organization ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46237,6 +46502,7 @@ CREATE TABLE public.organization_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.organization_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46252,6 +46518,7 @@ CREATE TABLE public.organizationaffiliation (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.organizationaffiliation ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46267,6 +46534,7 @@ CREATE TABLE public.organizationaffiliation_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.organizationaffiliation_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46282,6 +46550,7 @@ CREATE TABLE public.parameters (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.parameters ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46297,6 +46566,7 @@ CREATE TABLE public.parameters_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.parameters_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46312,6 +46582,7 @@ CREATE TABLE public.patient (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.patient ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46327,6 +46598,7 @@ CREATE TABLE public.patient_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.patient_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46342,6 +46614,7 @@ CREATE TABLE public.paymentnotice (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.paymentnotice ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46357,6 +46630,7 @@ CREATE TABLE public.paymentnotice_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.paymentnotice_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46372,6 +46646,7 @@ CREATE TABLE public.paymentreconciliation (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.paymentreconciliation ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46387,6 +46662,7 @@ CREATE TABLE public.paymentreconciliation_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.paymentreconciliation_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46402,6 +46678,7 @@ CREATE TABLE public.person (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.person ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46417,6 +46694,7 @@ CREATE TABLE public.person_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.person_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46432,6 +46710,7 @@ CREATE TABLE public.plandefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.plandefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46447,6 +46726,7 @@ CREATE TABLE public.plandefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.plandefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46462,6 +46742,7 @@ CREATE TABLE public.practitioner (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.practitioner ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46477,6 +46758,7 @@ CREATE TABLE public.practitioner_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.practitioner_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46492,6 +46774,7 @@ CREATE TABLE public.practitionerrole (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.practitionerrole ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46507,6 +46790,7 @@ CREATE TABLE public.practitionerrole_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.practitionerrole_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46522,6 +46806,7 @@ CREATE TABLE public.procedure (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.procedure ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46537,6 +46822,7 @@ CREATE TABLE public.procedure_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.procedure_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46552,6 +46838,7 @@ CREATE TABLE public.provenance (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.provenance ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46567,6 +46854,7 @@ CREATE TABLE public.provenance_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.provenance_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46582,6 +46870,7 @@ CREATE TABLE public.questionnaire (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.questionnaire ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46597,6 +46886,7 @@ CREATE TABLE public.questionnaire_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.questionnaire_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46612,6 +46902,7 @@ CREATE TABLE public.questionnaireresponse (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.questionnaireresponse ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46627,6 +46918,7 @@ CREATE TABLE public.questionnaireresponse_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.questionnaireresponse_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46642,6 +46934,7 @@ CREATE TABLE public.relatedperson (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.relatedperson ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46657,6 +46950,7 @@ CREATE TABLE public.relatedperson_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.relatedperson_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46672,6 +46966,7 @@ CREATE TABLE public.requestgroup (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.requestgroup ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46687,6 +46982,7 @@ CREATE TABLE public.requestgroup_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.requestgroup_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46702,6 +46998,7 @@ CREATE TABLE public.researchdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46717,6 +47014,7 @@ CREATE TABLE public.researchdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46732,6 +47030,7 @@ CREATE TABLE public.researchelementdefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchelementdefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46747,6 +47046,7 @@ CREATE TABLE public.researchelementdefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchelementdefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46762,6 +47062,7 @@ CREATE TABLE public.researchstudy (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchstudy ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46777,6 +47078,7 @@ CREATE TABLE public.researchstudy_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchstudy_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46792,6 +47094,7 @@ CREATE TABLE public.researchsubject (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchsubject ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46807,6 +47110,7 @@ CREATE TABLE public.researchsubject_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.researchsubject_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46822,6 +47126,7 @@ CREATE TABLE public.riskassessment (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.riskassessment ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46837,6 +47142,7 @@ CREATE TABLE public.riskassessment_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.riskassessment_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46852,6 +47158,7 @@ CREATE TABLE public.riskevidencesynthesis (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.riskevidencesynthesis ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46867,6 +47174,7 @@ CREATE TABLE public.riskevidencesynthesis_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.riskevidencesynthesis_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46882,6 +47190,7 @@ CREATE TABLE public.schedule (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.schedule ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46897,6 +47206,7 @@ CREATE TABLE public.schedule_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.schedule_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46912,6 +47222,7 @@ CREATE TABLE public.searchparameter (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.searchparameter ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46927,6 +47238,7 @@ CREATE TABLE public.searchparameter_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.searchparameter_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46942,6 +47254,7 @@ CREATE TABLE public.servicerequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.servicerequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46957,6 +47270,7 @@ CREATE TABLE public.servicerequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.servicerequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46972,6 +47286,7 @@ CREATE TABLE public.slot (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.slot ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -46987,6 +47302,7 @@ CREATE TABLE public.slot_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.slot_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47002,6 +47318,7 @@ CREATE TABLE public.specimen (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.specimen ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47017,6 +47334,7 @@ CREATE TABLE public.specimen_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.specimen_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47032,6 +47350,7 @@ CREATE TABLE public.specimendefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.specimendefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47047,6 +47366,7 @@ CREATE TABLE public.specimendefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.specimendefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47062,6 +47382,7 @@ CREATE TABLE public.structuredefinition (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.structuredefinition ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47077,6 +47398,7 @@ CREATE TABLE public.structuredefinition_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.structuredefinition_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47092,6 +47414,7 @@ CREATE TABLE public.structuremap (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.structuremap ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47107,6 +47430,7 @@ CREATE TABLE public.structuremap_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.structuremap_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47122,6 +47446,7 @@ CREATE TABLE public.subscription (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.subscription ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47137,6 +47462,7 @@ CREATE TABLE public.subscription_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.subscription_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47152,6 +47478,7 @@ CREATE TABLE public.substance (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substance ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47167,6 +47494,7 @@ CREATE TABLE public.substance_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substance_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47182,6 +47510,7 @@ CREATE TABLE public.substancenucleicacid (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancenucleicacid ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47197,6 +47526,7 @@ CREATE TABLE public.substancenucleicacid_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancenucleicacid_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47212,6 +47542,7 @@ CREATE TABLE public.substancepolymer (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancepolymer ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47227,6 +47558,7 @@ CREATE TABLE public.substancepolymer_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancepolymer_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47242,6 +47574,7 @@ CREATE TABLE public.substanceprotein (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substanceprotein ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47257,6 +47590,7 @@ CREATE TABLE public.substanceprotein_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substanceprotein_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47272,6 +47606,7 @@ CREATE TABLE public.substancereferenceinformation (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancereferenceinformation ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47287,6 +47622,7 @@ CREATE TABLE public.substancereferenceinformation_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancereferenceinformation_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47302,6 +47638,7 @@ CREATE TABLE public.substancesourcematerial (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancesourcematerial ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47317,6 +47654,7 @@ CREATE TABLE public.substancesourcematerial_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancesourcematerial_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47332,6 +47670,7 @@ CREATE TABLE public.substancespecification (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancespecification ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47347,6 +47686,7 @@ CREATE TABLE public.substancespecification_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.substancespecification_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47362,6 +47702,7 @@ CREATE TABLE public.supplydelivery (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.supplydelivery ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47377,6 +47718,7 @@ CREATE TABLE public.supplydelivery_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.supplydelivery_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47392,6 +47734,7 @@ CREATE TABLE public.supplyrequest (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.supplyrequest ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47407,6 +47750,7 @@ CREATE TABLE public.supplyrequest_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.supplyrequest_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47422,6 +47766,7 @@ CREATE TABLE public.task (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.task ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47437,6 +47782,7 @@ CREATE TABLE public.task_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.task_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47452,6 +47798,7 @@ CREATE TABLE public.terminologycapabilities (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.terminologycapabilities ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47467,6 +47814,7 @@ CREATE TABLE public.terminologycapabilities_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.terminologycapabilities_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47482,6 +47830,7 @@ CREATE TABLE public.testreport (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.testreport ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47497,6 +47846,7 @@ CREATE TABLE public.testreport_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.testreport_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47512,6 +47862,7 @@ CREATE TABLE public.testscript (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.testscript ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47527,6 +47878,7 @@ CREATE TABLE public.testscript_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.testscript_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47554,6 +47906,7 @@ CREATE TABLE public.valueset (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.valueset ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47569,6 +47922,7 @@ CREATE TABLE public.valueset_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.valueset_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47584,6 +47938,7 @@ CREATE TABLE public.verificationresult (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.verificationresult ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47599,6 +47954,7 @@ CREATE TABLE public.verificationresult_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.verificationresult_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47614,6 +47970,7 @@ CREATE TABLE public.visionprescription (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.visionprescription ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --
@@ -47629,6 +47986,7 @@ CREATE TABLE public.visionprescription_history (
     status public.resource_status NOT NULL,
     resource jsonb NOT NULL
 );
+ALTER TABLE ONLY public.visionprescription_history ALTER COLUMN resource SET COMPRESSION lz4;
 
 
 --

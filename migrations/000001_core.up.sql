@@ -21,6 +21,17 @@ create table sluice.resource_type (
   kind       text not null check (kind in ('fhir', 'system'))
 );
 
+-- How resource bodies are compressed: lz4 when the server was built with it, else PostgreSQL's
+-- default pglz. Bodies over ~2 kB (most ExplanationOfBenefits, some Claims) are compressed on
+-- every write and decompressed on every read; lz4 does both several times faster for a few
+-- percent more disk (BENCHMARKS.md: a raw COPY of ExplanationOfBenefit into an lz4 column took
+-- about a third less time than into a pglz one, and reading it back about a tenth less).
+create function sluice.body_compression() returns text
+language sql stable
+return case when exists (select from pg_catalog.pg_settings
+                         where name = 'default_toast_compression' and 'lz4' = any(enumvals))
+            then 'lz4' else 'pglz' end;
+
 -- Registers a resource type and creates its table and history table. Tables have no foreign
 -- keys and every unique constraint includes id, so Citus can distribute them by id (SPEC 7).
 create function sluice.create_resource_tables(p_name text, p_kind text) returns void
@@ -37,7 +48,7 @@ begin
       ts            timestamptz not null default current_timestamp,
       resource_type text not null default %3$L,
       status        public.resource_status not null,
-      resource      jsonb not null
+      resource      jsonb compression %4$s not null
     );
     create table public.%2$I (
       id            text not null,
@@ -46,9 +57,9 @@ begin
       ts            timestamptz not null,
       resource_type text not null default %3$L,
       status        public.resource_status not null,
-      resource      jsonb not null,
+      resource      jsonb compression %4$s not null,
       primary key (id, txid)
-    )$ddl$, v_table, v_table || '_history', p_name);
+    )$ddl$, v_table, v_table || '_history', p_name, sluice.body_compression());
 end $$;
 
 -- The system types sluice itself needs. FHIR R4 types are registered by the generated

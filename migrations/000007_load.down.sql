@@ -5,5 +5,7 @@ drop function sluice.import_running(bigint);
 drop table sluice.import_input;
 drop table sluice.import_job;
 drop function sluice.load_merge(text[], boolean, boolean, boolean, jsonb);
-drop function sluice.load_merge_type(text, text, jsonb, bigint, boolean, boolean, jsonb);
+drop function sluice.load_convert(text, text, jsonb, jsonb);
+drop function sluice.load_merge_type(text, text, text, jsonb, bigint, boolean, boolean);
 drop function sluice.load_stage();
+drop function sluice.load_table();

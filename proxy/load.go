@@ -102,11 +102,12 @@ func (s *Server) loadPreflight(ctx context.Context, spec loadSpec) error {
 // returns the counts per type as JSON. staged, when not nil, is told how many lines were
 // staged once the COPY is done.
 func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.Reader, staged func(lines int64) error) ([]byte, error) {
-	if err := s.q.LoadStage(ctx, tx); err != nil {
+	table, err := s.q.LoadStage(ctx, tx)
+	if err != nil {
 		return nil, err
 	}
 	st := newStager(src, spec.resourceType, spec.fhir)
-	_, err := tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL)
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table))
 	if failure := st.failure(); failure != nil {
 		var le *lineError
 		if errors.As(failure, &le) {
@@ -131,8 +132,9 @@ func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.
 	})
 }
 
-// copyWhere is the line and column of a COPY error's context.
-var copyWhere = regexp.MustCompile(`COPY sluice_load, line (\d+)(?:, column (\w+))?`)
+// copyWhere is the line and column of a COPY error's context ("COPY load:4242, line 7, column
+// resource: ..."; the staging table is named after the backend).
+var copyWhere = regexp.MustCompile(`COPY load:\d+, line (\d+)(?:, column (\w+))?`)
 
 // copyError names the source line of a COPY error (the stager keeps COPY's line numbers equal
 // to the source's): a line PostgreSQL could not take as jsonb is "not JSON".

@@ -11,10 +11,13 @@ import (
 	"strconv"
 )
 
-// The COPY that fills sluice.load_stage()'s table. CSV with a quote and a delimiter that valid
-// JSON never holds unescaped passes each line to the jsonb input function untouched.
-const stageCopySQL = `copy pg_temp.sluice_load (line_no, resource_type, id, cts, resource) from stdin ` +
-	`with (format csv, delimiter e'\x02', quote e'\x01')`
+// stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
+// an SQL identifier PostgreSQL quoted). CSV with a quote and a delimiter that valid JSON never
+// holds unescaped passes each line to the jsonb input function untouched.
+func stageCopySQL(table string) string {
+	return "copy " + table + " (line_no, resource_type, id, cts, resource) from stdin " +
+		`with (format csv, delimiter e'\x02', quote e'\x01')`
+}
 
 // maxLineBytes bounds one NDJSON line (one resource): the stager holds a line at a time.
 const maxLineBytes = 64 << 20

@@ -1,6 +1,6 @@
--- name: LoadStage :exec
--- Creates the staging table of one load (pg_temp.sluice_load) in the caller's transaction.
-select sluice.load_stage();
+-- name: LoadStage :one
+-- Creates the staging table of one load in the caller's transaction; its name, for the COPY.
+select sluice.load_stage()::text as staging_table;
 
 -- name: LoadMerge :one
 -- Validates and merges the staged lines; the number written per type.

@@ -130,6 +130,9 @@ end $$;
 create function fhir.ref_to_fhir(p jsonb) returns text
 language sql stable parallel safe
 return case
+  -- Most of a type's Reference elements are absent: one lookup, where each test below would
+  -- make its own (inlined, every use of p extracts it from its parent again).
+  when p is null then null
   when jsonb_typeof(p -> 'resourceType') = 'string' and jsonb_typeof(p -> 'id') = 'string'
     and not p ?| '{reference,uri,localRef,identifier}' then
     '{"reference": ' || to_json((p ->> 'resourceType') || '/' || (p ->> 'id'))::text
@@ -178,6 +181,7 @@ end $$;
 create function fhir.ref_from_fhir(p jsonb) returns text
 language sql stable parallel safe
 return case
+  when p is null then null -- absent: one lookup (see fhir.ref_to_fhir)
   when (p ->> 'reference') ~ '^[A-Z][A-Za-z0-9]*/[^/?#]+$' and jsonb_typeof(p -> 'reference') = 'string'
     and not p ?| '{resourceType,id,uri,localRef,identifier}' then
     '{"resourceType": ' || to_json(split_part(p ->> 'reference', '/', 1))::text

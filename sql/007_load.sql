@@ -2,46 +2,60 @@
 -- input tables behind the asynchronous $import.
 --
 -- A load is one transaction:
---   select sluice.load_stage();                       -- pg_temp.sluice_load, dropped at commit
---   copy pg_temp.sluice_load (line_no, resource_type, id, cts, resource) from stdin ...;
+--   select sluice.load_stage();       -- creates sluice."load:<backend pid>" and returns its name
+--   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...;
 --   select sluice.load_merge(null, false, false, false, null);   -- {"Patient": 10, ...}
 -- The proxy fills the staging table from the source's lines: it takes each line apart once
 -- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
 -- `resource` exactly the body the resource table stores, so PostgreSQL parses every line into
 -- jsonb once and never rewrites it. A psql user can fill the table the same way.
+--
+-- The staging table is an ordinary unlogged table, not a temporary one, so that parallel
+-- workers can read it: FHIR lines are converted by a parallel CREATE TABLE AS (PostgreSQL 15
+-- runs INSERT ... SELECT on one core only), and the conversion is most of a FHIR load's cost.
+-- It belongs to the load's transaction: created and dropped there, gone with it on a rollback
+-- or a crash, and invisible to every other session meanwhile. One backend runs one load at a
+-- time, so its pid makes the name unique.
 
--- Creates the staging table of one load in the caller's transaction (dropped at its end).
+-- The staging table of this backend's load, as an SQL identifier.
+create function sluice.load_table() returns text
+language sql stable
+return format('sluice.%I', 'load:' || pg_backend_pid());
+
+-- Creates the staging table of one load in the caller's transaction and returns its name.
 -- line_no is the line of the source (COPY's own line numbers match it, so a COPY error names
 -- the same line); rows of blank lines have only line_no.
-create function sluice.load_stage() returns void
+create function sluice.load_stage() returns text
 language plpgsql volatile as $$
+declare
+  v_table text := sluice.load_table();
 begin
-  if to_regclass('pg_temp.sluice_load') is not null then
-    drop table pg_temp.sluice_load;
-  end if;
-  create temp table sluice_load (
-    line_no       bigint not null,
-    resource_type text,
-    id            text,
-    cts           timestamptz,
-    resource      jsonb
-  ) on commit drop;
-  -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
-  alter table pg_temp.sluice_load alter column resource set statistics 0;
-  -- Staged documents are read once, at the merge: compressing them (PostgreSQL's default for a
-  -- large jsonb) costs more than it saves, and the resource table compresses them anyway
-  -- (about a third of the time of a raw COPY of ExplanationOfBenefit went into it here).
-  alter table pg_temp.sluice_load alter column resource set storage external;
+  execute format('drop table if exists %s', v_table);
+  execute format($ddl$
+    create unlogged table %1$s (
+      line_no       bigint not null,
+      resource_type text,
+      id            text,
+      cts           timestamptz,
+      resource      jsonb
+    );
+    -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
+    alter table %1$s alter column resource set statistics 0;
+    -- Staged documents are read once, at the merge: compressing them (PostgreSQL's default for
+    -- a large jsonb) costs more than it saves, and the resource table compresses them anyway
+    -- (about a third of the time of a raw COPY of ExplanationOfBenefit went into it here).
+    alter table %1$s alter column resource set storage external$ddl$, v_table);
+  return v_table;
 end $$;
 
--- Writes the staged rows of one type into its table and returns how many were written.
--- p_expr is the SQL expression of the stored body over the staging row `s` ($2 is the merge
--- object, $4 the type's first-class extension Attributes for the FHIR conversion, read once
--- per load rather than once per row). p_plain, for a table that was empty, inserts without
--- ON CONFLICT (cheaper per row). Raises cardinality_violation (or unique_violation when
--- p_plain) when an id appears on more than one line.
-create function sluice.load_merge_type(p_type text, p_expr text, p_merge jsonb, p_txid bigint,
-                                       p_update boolean, p_plain boolean, p_attributes jsonb)
+-- Writes the staged rows of one type from p_source (the staging table, or the converted copy
+-- of a FHIR load) into its table and returns how many were written. p_expr is the SQL
+-- expression of the stored body over the row `s` ($2 is the merge object). p_plain, for a
+-- table that was empty, inserts without ON CONFLICT (cheaper per row). Raises
+-- cardinality_violation (or unique_violation when p_plain) when an id appears on more than one
+-- line.
+create function sluice.load_merge_type(p_source text, p_type text, p_expr text, p_merge jsonb,
+                                       p_txid bigint, p_update boolean, p_plain boolean)
 returns bigint
 language plpgsql volatile as $$
 declare
@@ -53,26 +67,71 @@ begin
       insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
       select t.id, t.txid, t.cts, t.ts, t.resource_type, t.status, t.resource
       from public.%I t
-      where t.id in (select s.id from pg_temp.sluice_load s where s.resource_type = $1)$sql$,
-      v_table || '_history', v_table)
+      where t.id in (select s.id from %s s where s.resource_type = $1)$sql$,
+      v_table || '_history', v_table, p_source)
       using p_type;
   end if;
   execute format($sql$
     insert into public.%I as t (id, txid, cts, ts, status, resource)
     select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp, 'created', %s
-    from pg_temp.sluice_load s
+    from %s s
     where s.resource_type = $1
     %s$sql$,
-    v_table, p_expr,
+    v_table, p_expr, p_source,
     case when not p_plain then 'on conflict (id) do update
       set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
-    using p_type, p_merge, p_txid, p_attributes;
+    using p_type, p_merge, p_txid;
   get diagnostics v_count = row_count;
   return v_count;
 end $$;
 
+-- Converts the staged FHIR lines into sluice."load:<pid>:aidbox" (returned), whose resource
+-- column is the body to store: p_expr over the staged row `s`, with $1 the merge object and $2
+-- each type's first-class extension Attributes ({type: attributes}, read once per load). A
+-- parallel CREATE TABLE AS: the workers share the conversion. Raises SL422 naming the first
+-- line the conversion refuses.
+create function sluice.load_convert(p_stage text, p_expr text, p_merge jsonb, p_attributes jsonb)
+returns text
+language plpgsql volatile as $$
+declare
+  v_table text := format('sluice.%I', 'load:' || pg_backend_pid() || ':aidbox');
+  v_row   record;
+begin
+  -- The planner cannot see what the conversion costs, nor that the staged bodies (stored
+  -- outside the table, uncompressed) are large: without these it keeps the scan serial.
+  perform set_config('parallel_setup_cost', '0', true),
+          set_config('parallel_tuple_cost', '0', true),
+          set_config('min_parallel_table_scan_size', '0', true),
+          -- The leader compresses the large converted bodies as it writes them, and the merge
+          -- then copies them compressed into the resource table: compress them as that does.
+          set_config('default_toast_compression', sluice.body_compression(), true);
+  execute format('drop table if exists %s', v_table);
+  begin
+    execute format($sql$
+      create unlogged table %s as
+      select s.line_no, s.resource_type, s.id, s.cts, %s as resource
+      from %s s
+      where s.resource_type is not null$sql$, v_table, p_expr, p_stage)
+      using p_merge, p_attributes;
+  exception when others then
+    -- A line the conversion refuses: find it, so the error can name it.
+    for v_row in execute format(
+        'select s.line_no, s.resource_type, s.resource from %s s where s.resource_type is not null order by s.line_no',
+        p_stage) loop
+      begin
+        execute format('select %s from (select $3 as resource_type, $4 as resource) s', p_expr)
+          using p_merge, p_attributes, v_row.resource_type, v_row.resource;
+      exception when others then
+        raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
+      end;
+    end loop;
+    raise;
+  end;
+  return v_table;
+end $$;
+
 -- Validates and merges the staged lines into the resource tables, and returns the number of
--- resources written per type ({"Patient": 10, ...}).
+-- resources written per type ({"Patient": 10, ...}). Drops the staging table.
 --   p_types        the types on the staged lines, when the caller knows them (null: found here)
 --   p_fhir         the lines are FHIR format: converted with fhir.body_from_fhir
 --   p_update       the previous version of an existing resource goes to <type>_history
@@ -83,38 +142,31 @@ create function sluice.load_merge(p_types text[], p_fhir boolean, p_update boole
                                   p_strip_nulls boolean, p_merge jsonb) returns jsonb
 language plpgsql volatile as $$
 declare
+  v_stage   text := sluice.load_table();
+  v_source  text := v_stage;
   v_type    text;
   v_line    bigint;
   v_expr    text := 's.resource';
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
   v_result  jsonb := '{}';
-  v_message text;
-  v_row     record;
   v_plain   boolean;
-  v_attrs   jsonb;
 begin
   if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
     raise exception using errcode = 'SL422',
       message = format('merge must be an object, got %s', jsonb_typeof(p_merge));
   end if;
   if p_types is null then
-    select coalesce(array_agg(distinct resource_type), '{}') into p_types
-    from pg_temp.sluice_load where resource_type is not null;
+    execute format('select coalesce(array_agg(distinct resource_type), ''{}'') from %s where resource_type is not null',
+                   v_stage) into p_types;
   end if;
   foreach v_type in array p_types loop
     if not exists (select from sluice.resource_type where name = v_type) then
-      select min(line_no) into v_line from pg_temp.sluice_load where resource_type = v_type;
+      execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
         message = format('line %s: unknown resourceType %s', v_line, v_type);
     end if;
   end loop;
-  if cardinality(p_types) > 1 then
-    create index on pg_temp.sluice_load (resource_type);
-  end if;
-  if cardinality(p_types) > 1 or p_update then
-    analyze pg_temp.sluice_load;
-  end if;
 
   -- The body expression: as staged for the Aidbox format (the proxy already took id,
   -- resourceType and the server's meta fields out), converted for FHIR.
@@ -122,49 +174,49 @@ begin
     v_expr := format('jsonb_strip_nulls(%s)', v_expr);
   end if;
   if p_merge is not null then
-    v_expr := format('(%s || $2)', v_expr);
-    if not p_fhir then
+    if p_fhir then
+      v_expr := format('(%s || $1)', v_expr);
+    else
+      v_expr := format('(%s || $2)', v_expr);
       p_merge := p_merge - '{id,resourceType}'::text[];
     end if;
   end if;
   if p_fhir then
-    v_expr := format('fhir.body_from_fhir(%s, $4)', v_expr);
+    v_source := sluice.load_convert(v_stage, format('fhir.body_from_fhir(%s, $2 -> s.resource_type)', v_expr),
+      p_merge, (select coalesce(jsonb_object_agg(t, a), '{}') from unnest(p_types) as t,
+                lateral fhir.attributes(t) as a where a is not null));
+    v_expr := 's.resource';
+  end if;
+
+  if cardinality(p_types) > 1 then
+    execute format('create index on %s (resource_type)', v_source);
+  end if;
+  if cardinality(p_types) > 1 or p_update then
+    execute format('analyze %s', v_source);
   end if;
 
   foreach v_type in array p_types loop
     execute format('select not exists (select from public.%I)', sluice.table_of(v_type)) into v_plain;
-    v_attrs := case when p_fhir then fhir.attributes(v_type) end;
     begin
-      v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, v_plain, v_attrs);
+      v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, v_plain);
     exception
       when cardinality_violation or unique_violation then
         -- An id on several lines (or written meanwhile by another transaction, when the
         -- table was empty): keep each id's last line, then upsert.
-        delete from pg_temp.sluice_load s
-        using (select id, max(line_no) as last_line from pg_temp.sluice_load
-               where resource_type = v_type group by id having count(*) > 1) d
-        where s.resource_type = v_type and s.id = d.id and s.line_no < d.last_line;
-        v_count := sluice.load_merge_type(v_type, v_expr, p_merge, v_txid, p_update, false, v_attrs);
-      when others then
-        if not p_fhir then
-          raise;
-        end if;
-        -- A line the conversion refuses: find it, so the error can name it.
-        v_message := sqlerrm;
-        for v_row in execute format(
-            'select s.line_no, s.resource from pg_temp.sluice_load s where s.resource_type = $1 order by s.line_no')
-            using v_type loop
-          begin
-            execute format('select %s from (select $1 as resource) s', v_expr)
-              using v_row.resource, p_merge, null::bigint, v_attrs;
-          exception when others then
-            raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
-          end;
-        end loop;
-        raise;
+        execute format($sql$
+          delete from %1$s s
+          using (select id, max(line_no) as last_line from %1$s
+                 where resource_type = $1 group by id having count(*) > 1) d
+          where s.resource_type = $1 and s.id = d.id and s.line_no < d.last_line$sql$, v_source)
+          using v_type;
+        v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
     end;
     v_result := v_result || jsonb_build_object(v_type, v_count);
   end loop;
+  execute format('drop table %s', v_stage);
+  if v_source <> v_stage then
+    execute format('drop table %s', v_source);
+  end if;
   return v_result;
 end $$;
 
