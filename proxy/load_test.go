@@ -220,6 +220,20 @@ func TestLoadSynthea10Aidbox(t *testing.T) {
 	for _, typ := range sortedTypes(set) {
 		ts2.storedEqualsInput(typ, set[typ])
 	}
+	ts.largeBodiesCompressedAsConfigured()
+	ts2.largeBodiesCompressedAsConfigured()
+}
+
+// largeBodiesCompressedAsConfigured checks that the compressed ExplanationOfBenefit bodies
+// (most are over PostgreSQL's ~2 kB threshold) use sluice.body_compression(): lz4 where the
+// server has it.
+func (s *testServer) largeBodiesCompressedAsConfigured() {
+	s.t.Helper()
+	got := s.loadValue(`select coalesce(string_agg(distinct pg_column_compression(resource), ','), 'none')
+		from public.explanationofbenefit`).(string)
+	if want := s.loadValue(`select sluice.body_compression()`).(string); got != want {
+		s.t.Errorf("ExplanationOfBenefit bodies compressed with %s, want %s", got, want)
+	}
 }
 
 // The /fhir forms: converted on the way in, so FHIR output gives back the input.
@@ -275,6 +289,11 @@ func TestLoadSynthea10FHIR(t *testing.T) {
 	}
 	fhirEqualsInput(ts3, "Patient", set["Patient"])
 	fhirEqualsInput(ts3, "Encounter", set["Encounter"])
+	for _, ts := range []*testServer{ts, ts2, ts3} {
+		ts.noStagingTables()
+	}
+	ts.largeBodiesCompressedAsConfigured()
+	ts2.largeBodiesCompressedAsConfigured()
 }
 
 // First-class extensions (Attribute resources) apply to FHIR loads too.
@@ -310,6 +329,9 @@ func TestLoadBadLines(t *testing.T) {
 		{"no resourceType", "/$load", `{"id":"x"}`, "no resourceType"},
 		{"unknown resourceType", "/$load", `{"resourceType":"Nonsense","id":"x"}`, "unknown resourceType"},
 		{"bad createdAt", "/Patient/$load", `{"resourceType":"Patient","id":"x","meta":{"createdAt":"2020-13-45"}}`, "createdAt"},
+		{"FHIR: not JSON", "/fhir/Patient/$load", `{"resourceType":"Patient","id":"x","active":tru}`, "not JSON"},
+		{"FHIR: wrong resourceType", "/fhir/Patient/$load", `{"resourceType":"Observation","id":"x"}`, "does not match"},
+		{"FHIR: unknown resourceType", "/fhir/$load", `{"resourceType":"Nonsense","id":"x"}`, "unknown resourceType"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			url := src.add(fmt.Sprintf("/bad-%d.ndjson", i), lines(good1, good2, c.line, good1))
@@ -327,7 +349,18 @@ func TestLoadBadLines(t *testing.T) {
 			if n := ts.loadRows("public.patient"); n != 0 {
 				t.Errorf("%d patients written by a failed load", n)
 			}
+			ts.noStagingTables()
 		})
+	}
+}
+
+// noStagingTables checks that no load left its staging tables (sluice."load:<pid>...") behind.
+func (s *testServer) noStagingTables() {
+	s.t.Helper()
+	left := s.loadValue(`select coalesce(string_agg(relname, ', '), '') from pg_catalog.pg_class
+		where relnamespace = 'sluice'::regnamespace and relname like 'load:%'`).(string)
+	if left != "" {
+		s.t.Errorf("staging tables left behind: %s", left)
 	}
 }
 
