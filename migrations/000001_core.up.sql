@@ -23,9 +23,10 @@ create table sluice.resource_type (
 
 -- How resource bodies are compressed: lz4 when the server was built with it, else PostgreSQL's
 -- default pglz. Bodies over ~2 kB (most ExplanationOfBenefits, some Claims) are compressed on
--- every write and decompressed on every read; lz4 does both several times faster for a few
--- percent more disk (BENCHMARKS.md: a raw COPY of ExplanationOfBenefit into an lz4 column took
--- about a third less time than into a pglz one, and reading it back about a tenth less).
+-- every write and decompressed on every read; lz4 does both faster for a few percent more disk.
+-- Measured here (2 cores, PostgreSQL 15): psql \copy of 36,970 ExplanationOfBenefits into
+-- (id text primary key, resource jsonb) took 4.9-5.3 s with lz4 against 6.5-7.8 s with pglz,
+-- reading them back 1.26 s against 1.43 s, and the table took 95 MB against 90 MB.
 create function sluice.body_compression() returns text
 language sql stable
 return case when exists (select from pg_catalog.pg_settings

@@ -24,7 +24,9 @@ return format('sluice.%I', 'load:' || pg_backend_pid());
 
 -- Creates the staging table of one load in the caller's transaction and returns its name.
 -- line_no is the line of the source (COPY's own line numbers match it, so a COPY error names
--- the same line); rows of blank lines have only line_no.
+-- the same line); rows of blank lines have only line_no. Aidbox-format lines fill resource (the
+-- body as stored); FHIR lines fill line, the text as it came: parsing it is then left to the
+-- parallel workers that convert it (sluice.load_convert), not done by the COPY on one core.
 create function sluice.load_stage() returns text
 language plpgsql volatile as $$
 declare
@@ -37,14 +39,16 @@ begin
       resource_type text,
       id            text,
       cts           timestamptz,
-      resource      jsonb
+      resource      jsonb,
+      line          text
     );
     -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
-    alter table %1$s alter column resource set statistics 0;
+    alter table %1$s alter column resource set statistics 0, alter column line set statistics 0;
     -- Staged documents are read once, at the merge: compressing them (PostgreSQL's default for
-    -- a large jsonb) costs more than it saves, and the resource table compresses them anyway
+    -- a large value) costs more than it saves, and the resource table compresses them anyway
     -- (about a third of the time of a raw COPY of ExplanationOfBenefit went into it here).
-    alter table %1$s alter column resource set storage external$ddl$, v_table);
+    alter table %1$s alter column resource set storage external, alter column line set storage external$ddl$,
+    v_table);
   return v_table;
 end $$;
 
@@ -86,16 +90,17 @@ begin
 end $$;
 
 -- Converts the staged FHIR lines into sluice."load:<pid>:aidbox" (returned), whose resource
--- column is the body to store: p_expr over the staged row `s`, with $1 the merge object and $2
--- each type's first-class extension Attributes ({type: attributes}, read once per load). A
--- parallel CREATE TABLE AS: the workers share the conversion. Raises SL422 naming the first
--- line the conversion refuses.
+-- column is the body to store: p_expr over the staged row `s` (its text in s.line), with $1 the
+-- merge object and $2 each type's first-class extension Attributes ({type: attributes}, read
+-- once per load). A parallel CREATE TABLE AS: the workers share the parsing and the conversion.
+-- Raises SL422 naming the first line that is not JSON or that the conversion refuses.
 create function sluice.load_convert(p_stage text, p_expr text, p_merge jsonb, p_attributes jsonb)
 returns text
 language plpgsql volatile as $$
 declare
-  v_table text := format('sluice.%I', 'load:' || pg_backend_pid() || ':aidbox');
-  v_row   record;
+  v_table  text := format('sluice.%I', 'load:' || pg_backend_pid() || ':aidbox');
+  v_row    record;
+  v_detail text;
 begin
   -- The planner cannot see what the conversion costs, nor that the staged bodies (stored
   -- outside the table, uncompressed) are large: without these it keeps the scan serial.
@@ -114,13 +119,20 @@ begin
       where s.resource_type is not null$sql$, v_table, p_expr, p_stage)
       using p_merge, p_attributes;
   exception when others then
-    -- A line the conversion refuses: find it, so the error can name it.
+    -- A line that is not JSON or that the conversion refuses: find it, so the error can name it.
     for v_row in execute format(
-        'select s.line_no, s.resource_type, s.resource from %s s where s.resource_type is not null order by s.line_no',
+        'select s.line_no, s.resource_type, s.line from %s s where s.resource_type is not null order by s.line_no',
         p_stage) loop
       begin
-        execute format('select %s from (select $3 as resource_type, $4 as resource) s', p_expr)
-          using p_merge, p_attributes, v_row.resource_type, v_row.resource;
+        perform v_row.line::jsonb;
+      exception when others then
+        get stacked diagnostics v_detail = pg_exception_detail;
+        raise exception using errcode = 'SL422',
+          message = format('line %s: not JSON: %s%s', v_row.line_no, sqlerrm, ' (' || nullif(v_detail, '') || ')');
+      end;
+      begin
+        execute format('select %s from (select $3 as resource_type, $4::text as line) s', p_expr)
+          using p_merge, p_attributes, v_row.resource_type, v_row.line;
       exception when others then
         raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
       end;
@@ -146,7 +158,7 @@ declare
   v_source  text := v_stage;
   v_type    text;
   v_line    bigint;
-  v_expr    text := 's.resource';
+  v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource' end;
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
   v_result  jsonb := '{}';

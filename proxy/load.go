@@ -107,7 +107,7 @@ func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.
 		return nil, err
 	}
 	st := newStager(src, spec.resourceType, spec.fhir)
-	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table))
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.fhir))
 	if failure := st.failure(); failure != nil {
 		var le *lineError
 		if errors.As(failure, &le) {

@@ -12,10 +12,15 @@ import (
 )
 
 // stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
-// an SQL identifier PostgreSQL quoted). CSV with a quote and a delimiter that valid JSON never
-// holds unescaped passes each line to the jsonb input function untouched.
-func stageCopySQL(table string) string {
-	return "copy " + table + " (line_no, resource_type, id, cts, resource) from stdin " +
+// an SQL identifier PostgreSQL quoted): the body into resource (jsonb) for the Aidbox format,
+// the whole FHIR line into line (text, parsed by the workers that convert it). CSV with a
+// quote and a delimiter that valid JSON never holds unescaped passes each line untouched.
+func stageCopySQL(table string, fhir bool) string {
+	column := "resource"
+	if fhir {
+		column = "line"
+	}
+	return "copy " + table + " (line_no, resource_type, id, cts, " + column + ") from stdin " +
 		`with (format csv, delimiter e'\x02', quote e'\x01')`
 }
 

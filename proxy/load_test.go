@@ -330,6 +330,7 @@ func TestLoadBadLines(t *testing.T) {
 		{"unknown resourceType", "/$load", `{"resourceType":"Nonsense","id":"x"}`, "unknown resourceType"},
 		{"bad createdAt", "/Patient/$load", `{"resourceType":"Patient","id":"x","meta":{"createdAt":"2020-13-45"}}`, "createdAt"},
 		{"FHIR: not JSON", "/fhir/Patient/$load", `{"resourceType":"Patient","id":"x","active":tru}`, "not JSON"},
+		{"FHIR: not JSON deep inside", "/fhir/$load", `{"resourceType":"Patient","id":"x","name":[{"given":[tru]}]}`, "not JSON"},
 		{"FHIR: wrong resourceType", "/fhir/Patient/$load", `{"resourceType":"Observation","id":"x"}`, "does not match"},
 		{"FHIR: unknown resourceType", "/fhir/$load", `{"resourceType":"Nonsense","id":"x"}`, "unknown resourceType"},
 	} {
