@@ -4,6 +4,7 @@
 -- A load is one transaction:
 --   select sluice.load_stage();       -- creates sluice."load:<backend pid>" and returns its name
 --   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...;
+--                                     -- (..., line) instead of resource for FHIR lines
 --   select sluice.load_merge(null, false, false, false, null);   -- {"Patient": 10, ...}
 -- The proxy fills the staging table from the source's lines: it takes each line apart once
 -- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
