@@ -412,6 +412,39 @@ func TestLoadLastLineWins(t *testing.T) {
 }
 
 // update: true moves the previous version to history; the default upsert does not.
+// The FHIR forms take the same options (strip-nulls and merge apply before the conversion),
+// the last line of an id wins, and update keeps the previous version.
+func TestLoadFHIROptions(t *testing.T) {
+	src := newSources(t)
+	ts := newLoadServer(t, proxy.Config{})
+	v1 := src.add("/f1.ndjson", lines(
+		`{"resourceType":"Patient","id":"a","gender":null,"managingOrganization":{"reference":"Organization/o1"}}`,
+		`{"resourceType":"Patient","id":"b","deceasedBoolean":false}`,
+		`{"resourceType":"Patient","id":"a","gender":null,"managingOrganization":{"reference":"Organization/o2"}}`))
+	ts.expect(http.StatusOK, request{method: "POST", path: "/fhir/Patient/$load",
+		body: loadBody(v1, `"strip-nulls": true, "merge": {"active": true}`)})
+	stored := func(id string) string {
+		t.Helper()
+		return ts.loadValue("select resource::text from public.patient where id = $1", id).(string)
+	}
+	if got, want := stored("a"), `{"active": true, "managingOrganization": {"id": "o2", "resourceType": "Organization"}}`; got != want {
+		t.Errorf("a: stored %s, want %s", got, want)
+	}
+	if got, want := stored("b"), `{"active": true, "deceased": {"boolean": false}}`; got != want {
+		t.Errorf("b: stored %s, want %s", got, want)
+	}
+	v2 := src.add("/f2.ndjson", lines(`{"resourceType":"Patient","id":"a","deceasedBoolean":true}`))
+	ts.expect(http.StatusOK, request{method: "POST", path: "/fhir/Patient/$load", body: loadBody(v2, `"update": true`)})
+	if got, want := stored("a"), `{"deceased": {"boolean": true}}`; got != want {
+		t.Errorf("a after update: stored %s, want %s", got, want)
+	}
+	if got := ts.loadValue("select jsonb_agg(resource) from public.patient_history where id = 'a'"); fmt.Sprint(got) !=
+		"[map[active:true managingOrganization:map[id:o2 resourceType:Organization]]]" {
+		t.Errorf("history of a: %v", got)
+	}
+	ts.noStagingTables()
+}
+
 func TestLoadUpdateHistory(t *testing.T) {
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
