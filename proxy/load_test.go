@@ -411,7 +411,6 @@ func TestLoadLastLineWins(t *testing.T) {
 	}
 }
 
-// update: true moves the previous version to history; the default upsert does not.
 // The FHIR forms take the same options (strip-nulls and merge apply before the conversion),
 // the last line of an id wins, and update keeps the previous version.
 func TestLoadFHIROptions(t *testing.T) {
@@ -445,6 +444,7 @@ func TestLoadFHIROptions(t *testing.T) {
 	ts.noStagingTables()
 }
 
+// update: true moves the previous version to history; the default upsert does not.
 func TestLoadUpdateHistory(t *testing.T) {
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
