@@ -42801,7 +42801,7 @@ CREATE FUNCTION sluice.load_convert(p_stage text, p_expr text, p_merge jsonb, p_
     LANGUAGE plpgsql
     AS $_$
 declare
-  v_table  text := format('sluice.%I', 'load:' || pg_backend_pid() || ':aidbox');
+  v_table  text := sluice.load_table(':aidbox');
   v_row    record;
   v_detail text;
 begin
@@ -42820,7 +42820,7 @@ begin
       select s.line_no, s.resource_type, s.id, s.cts, %s as resource
       from %s s
       where s.resource_type is not null$sql$, v_table, p_expr, p_stage)
-      using p_merge, p_attributes;
+      using p_attributes, p_merge;
   exception when others then
     -- A line that is not JSON or that the conversion refuses: find it, so the error can name it.
     for v_row in execute format(
@@ -42835,7 +42835,7 @@ begin
       end;
       begin
         execute format('select %s from (select $3 as resource_type, $4::text as line) s', p_expr)
-          using p_merge, p_attributes, v_row.resource_type, v_row.line;
+          using p_attributes, p_merge, v_row.resource_type, v_row.line;
       exception when others then
         raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
       end;
@@ -42886,15 +42886,13 @@ begin
     v_expr := format('jsonb_strip_nulls(%s)', v_expr);
   end if;
   if p_merge is not null then
-    if p_fhir then
-      v_expr := format('(%s || $1)', v_expr);
-    else
-      v_expr := format('(%s || $2)', v_expr);
+    v_expr := format('(%s || $2)', v_expr);
+    if not p_fhir then
       p_merge := p_merge - '{id,resourceType}'::text[];
     end if;
   end if;
   if p_fhir then
-    v_source := sluice.load_convert(v_stage, format('fhir.body_from_fhir(%s, $2 -> s.resource_type)', v_expr),
+    v_source := sluice.load_convert(v_stage, format('fhir.body_from_fhir(%s, $1 -> s.resource_type)', v_expr),
       p_merge, (select coalesce(jsonb_object_agg(t, a), '{}') from unnest(p_types) as t,
                 lateral fhir.attributes(t) as a where a is not null));
     v_expr := 's.resource';
@@ -43000,12 +42998,12 @@ end $_$;
 
 
 --
--- Name: load_table(); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: load_table(text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.load_table() RETURNS text
+CREATE FUNCTION sluice.load_table(p_part text DEFAULT ''::text) RETURNS text
     LANGUAGE sql STABLE
-    RETURN format('sluice.%I'::text, ('load:'::text || pg_backend_pid()));
+    RETURN format('sluice.%I'::text, (('load:'::text || pg_backend_pid()) || p_part));
 
 
 --

@@ -8,4 +8,4 @@ drop function sluice.load_merge(text[], boolean, boolean, boolean, jsonb);
 drop function sluice.load_convert(text, text, jsonb, jsonb);
 drop function sluice.load_merge_type(text, text, text, jsonb, bigint, boolean, boolean);
 drop function sluice.load_stage();
-drop function sluice.load_table();
+drop function sluice.load_table(text);

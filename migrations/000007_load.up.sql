@@ -18,10 +18,11 @@
 -- or a crash, and invisible to every other session meanwhile. One backend runs one load at a
 -- time, so its pid makes the name unique.
 
--- The staging table of this backend's load, as an SQL identifier.
-create function sluice.load_table() returns text
+-- The staging table of this backend's load, as an SQL identifier; with p_part, another table of
+-- that load (sluice.load_convert's ':aidbox').
+create function sluice.load_table(p_part text default '') returns text
 language sql stable
-return format('sluice.%I', 'load:' || pg_backend_pid());
+return format('sluice.%I', 'load:' || pg_backend_pid() || p_part);
 
 -- Creates the staging table of one load in the caller's transaction and returns its name.
 -- line_no is the line of the source (COPY's own line numbers match it, so a COPY error names
@@ -91,15 +92,15 @@ begin
 end $$;
 
 -- Converts the staged FHIR lines into sluice."load:<pid>:aidbox" (returned), whose resource
--- column is the body to store: p_expr over the staged row `s` (its text in s.line), with $1 the
--- merge object and $2 each type's first-class extension Attributes ({type: attributes}, read
--- once per load). A parallel CREATE TABLE AS: the workers share the parsing and the conversion.
+-- column is the body to store: p_expr over the staged row `s` (its text in s.line), with $1 each
+-- type's first-class extension Attributes ({type: attributes}, read once per load) and $2 the
+-- merge object, as in sluice.load_merge_type. A parallel CREATE TABLE AS: the workers share the parsing and the conversion.
 -- Raises SL422 naming the first line that is not JSON or that the conversion refuses.
 create function sluice.load_convert(p_stage text, p_expr text, p_merge jsonb, p_attributes jsonb)
 returns text
 language plpgsql volatile as $$
 declare
-  v_table  text := format('sluice.%I', 'load:' || pg_backend_pid() || ':aidbox');
+  v_table  text := sluice.load_table(':aidbox');
   v_row    record;
   v_detail text;
 begin
@@ -118,7 +119,7 @@ begin
       select s.line_no, s.resource_type, s.id, s.cts, %s as resource
       from %s s
       where s.resource_type is not null$sql$, v_table, p_expr, p_stage)
-      using p_merge, p_attributes;
+      using p_attributes, p_merge;
   exception when others then
     -- A line that is not JSON or that the conversion refuses: find it, so the error can name it.
     for v_row in execute format(
@@ -133,7 +134,7 @@ begin
       end;
       begin
         execute format('select %s from (select $3 as resource_type, $4::text as line) s', p_expr)
-          using p_merge, p_attributes, v_row.resource_type, v_row.line;
+          using p_attributes, p_merge, v_row.resource_type, v_row.line;
       exception when others then
         raise exception using errcode = 'SL422', message = format('line %s: %s', v_row.line_no, sqlerrm);
       end;
@@ -187,15 +188,13 @@ begin
     v_expr := format('jsonb_strip_nulls(%s)', v_expr);
   end if;
   if p_merge is not null then
-    if p_fhir then
-      v_expr := format('(%s || $1)', v_expr);
-    else
-      v_expr := format('(%s || $2)', v_expr);
+    v_expr := format('(%s || $2)', v_expr);
+    if not p_fhir then
       p_merge := p_merge - '{id,resourceType}'::text[];
     end if;
   end if;
   if p_fhir then
-    v_source := sluice.load_convert(v_stage, format('fhir.body_from_fhir(%s, $2 -> s.resource_type)', v_expr),
+    v_source := sluice.load_convert(v_stage, format('fhir.body_from_fhir(%s, $1 -> s.resource_type)', v_expr),
       p_merge, (select coalesce(jsonb_object_agg(t, a), '{}') from unnest(p_types) as t,
                 lateral fhir.attributes(t) as a where a is not null));
     v_expr := 's.resource';
