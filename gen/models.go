@@ -88,7 +88,8 @@ type SluiceImportJob struct {
 }
 
 type SluiceResourceType struct {
-	Name      string
-	TableName string
-	Kind      string
+	Name         string
+	TableName    string
+	Kind         string
+	GuardsAccess bool
 }

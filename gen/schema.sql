@@ -42613,6 +42613,28 @@ end $$;
 
 
 --
+-- Name: resource_type; Type: TABLE; Schema: sluice; Owner: -
+--
+
+CREATE TABLE sluice.resource_type (
+    name text NOT NULL,
+    table_name text NOT NULL,
+    kind text NOT NULL,
+    guards_access boolean DEFAULT false NOT NULL,
+    CONSTRAINT resource_type_kind_check CHECK ((kind = ANY (ARRAY['fhir'::text, 'system'::text])))
+);
+
+
+--
+-- Name: guards_access(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.guards_access(p_type text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE((SELECT r.guards_access FROM sluice.resource_type r WHERE (r.name = guards_access.p_type)), false);
+
+
+--
 -- Name: import_cancel(text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -48043,18 +48065,6 @@ CREATE TABLE sluice.import_job (
     created timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
     cancelled timestamp with time zone,
     CONSTRAINT import_job_type_check CHECK ((type = ANY (ARRAY['aidbox'::text, 'fhir'::text])))
-);
-
-
---
--- Name: resource_type; Type: TABLE; Schema: sluice; Owner: -
---
-
-CREATE TABLE sluice.resource_type (
-    name text NOT NULL,
-    table_name text NOT NULL,
-    kind text NOT NULL,
-    CONSTRAINT resource_type_kind_check CHECK ((kind = ANY (ARRAY['fhir'::text, 'system'::text])))
 );
 
 

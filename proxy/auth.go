@@ -12,32 +12,33 @@ import (
 // authorize lets the request through or returns a 401/403 error. The operator credential
 // (SLUICE_ADMIN_ID/SLUICE_ADMIN_SECRET) bypasses policies; every other client is checked by
 // policy.authorize in the database: its hashed secret, then its AccessPolicies.
-func (s *Server) authorize(r *http.Request, rt route) error {
+// On success it returns r carrying its caller (callerOf).
+func (s *Server) authorize(r *http.Request, rt route) (*http.Request, error) {
 	id, secret, ok := r.BasicAuth()
 	if !ok {
-		return errorf(http.StatusUnauthorized, "authentication required: send HTTP Basic credentials")
+		return nil, errorf(http.StatusUnauthorized, "authentication required: send HTTP Basic credentials")
 	}
 	if id == s.cfg.AdminID {
 		if subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.AdminSecret)) == 1 {
-			return nil
+			return withCaller(r, caller{id: id, operator: true}), nil
 		}
-		return errorf(http.StatusUnauthorized, "wrong client id or secret")
+		return nil, errorf(http.StatusUnauthorized, "wrong client id or secret")
 	}
 	request, err := policyRequest(r, rt, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	decision, err := s.q.PolicyAuthorize(r.Context(), s.pool, gen.PolicyAuthorizeParams{ClientID: id, Secret: secret, Request: request})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	switch decision {
 	case "allowed":
-		return nil
+		return withCaller(r, caller{id: id}), nil
 	case "forbidden":
-		return errorf(http.StatusForbidden, "client %s is not allowed to %s %s", id, r.Method, r.URL.Path)
+		return nil, errorf(http.StatusForbidden, "client %s is not allowed to %s %s", id, r.Method, r.URL.Path)
 	default:
-		return errorf(http.StatusUnauthorized, "wrong client id or secret")
+		return nil, errorf(http.StatusUnauthorized, "wrong client id or secret")
 	}
 }
 

@@ -37,7 +37,10 @@ type Config struct {
 
 // Server answers sluice's HTTP API.
 type Server struct {
+	// pool serves authentication, REST, status and health; bulk serves the bulk operations
+	// ($dump, $dump-csv, $load, $import inputs), so slow bulk work never holds up the rest.
 	pool *pgxpool.Pool
+	bulk *pgxpool.Pool
 	q    *gen.Queries
 	cfg  Config
 	// imports wakes this server's $import workers (zero value ready).
@@ -49,7 +52,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	return &Server{pool: pool, q: gen.New(), cfg: cfg}
+	return &Server{pool: pool, bulk: pool, q: gen.New(), cfg: cfg}
 }
 
 // DefaultMaxBodyBytes is the REST body limit when none is configured (bulk data comes by URL).
@@ -120,10 +123,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, errorf(http.StatusNotFound, "no such endpoint: %s", r.URL.Path))
 		return
 	}
-	if err := s.authorize(r, rt); err != nil {
+	authorized, err := s.authorize(r, rt)
+	if err != nil {
 		writeError(w, r, err)
 		return
 	}
+	r = authorized
 	handler := s.handler(r.Method, rt)
 	if handler == nil {
 		writeError(w, r, errorf(http.StatusMethodNotAllowed, "%s is not supported on %s", r.Method, r.URL.Path))

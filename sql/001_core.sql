@@ -18,7 +18,11 @@ create table sluice.resource_type (
   name       text primary key,
   table_name text not null unique,
   -- 'fhir' for FHIR R4 resource types, 'system' for sluice's own (Client, AccessPolicy, ...).
-  kind       text not null check (kind in ('fhir', 'system'))
+  kind       text not null check (kind in ('fhir', 'system')),
+  -- Rows of this type grant or configure access (Client, AccessPolicy): bulk operations never
+  -- write them unless the caller is the operator, and a REST write needs a policy that names
+  -- the type (sql/002_policy.sql).
+  guards_access boolean not null default false
 );
 
 -- How resource bodies are compressed: lz4 when the server was built with it, else PostgreSQL's
@@ -67,6 +71,12 @@ end $$;
 -- fhir_types file.
 select sluice.create_resource_tables(t, 'system')
 from unnest(array['Client', 'AccessPolicy', 'Attribute', 'BulkImportStatus']) as t;
+update sluice.resource_type set guards_access = true where name in ('Client', 'AccessPolicy');
+
+-- Do rows of type p_type grant or configure access? (false for an unknown type)
+create function sluice.guards_access(p_type text) returns boolean
+language sql stable parallel safe
+return coalesce((select r.guards_access from sluice.resource_type as r where r.name = p_type), false);
 
 -- The table of a resource type, or SL404 when the type is unknown.
 create function sluice.table_of(p_type text) returns text

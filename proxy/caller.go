@@ -1,0 +1,25 @@
+package proxy
+
+import (
+	"context"
+	"net/http"
+)
+
+// caller is who made a request, once authenticated: the operator, or a Client by id.
+type caller struct {
+	id       string
+	operator bool // the SLUICE_ADMIN_ID credential: bypasses access policies
+}
+
+type callerKey struct{}
+
+// withCaller returns r carrying its authenticated caller.
+func withCaller(r *http.Request, c caller) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), callerKey{}, c))
+}
+
+// callerOf is the authenticated caller of a request's context (zero outside a request).
+func callerOf(ctx context.Context) caller {
+	c, _ := ctx.Value(callerKey{}).(caller)
+	return c
+}
