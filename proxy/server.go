@@ -33,6 +33,17 @@ type Config struct {
 	SourceDir string
 	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
 	ImportWorkers int
+
+	// MinTransferRate (bytes per second) and TransferWindow: a bulk transfer in either
+	// direction (a client reading an export, a source feeding a load) that moves fewer than
+	// MinTransferRate*TransferWindow bytes in a window is cut off (rate.go). Defaults
+	// DefaultMinTransferRate and DefaultTransferWindow; a negative rate disables the check.
+	MinTransferRate int64
+	TransferWindow  time.Duration
+	// BulkMaxDuration bounds every bulk operation ($dump, $dump-csv, $load, one $import input)
+	// from start to end (DefaultBulkMaxDuration when zero), so no transaction stays open and
+	// holds back vacuum indefinitely.
+	BulkMaxDuration time.Duration
 }
 
 // Server answers sluice's HTTP API.
@@ -51,6 +62,15 @@ type Server struct {
 func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if cfg.MinTransferRate == 0 {
+		cfg.MinTransferRate = DefaultMinTransferRate
+	}
+	if cfg.TransferWindow <= 0 {
+		cfg.TransferWindow = DefaultTransferWindow
+	}
+	if cfg.BulkMaxDuration <= 0 {
+		cfg.BulkMaxDuration = DefaultBulkMaxDuration
 	}
 	return &Server{pool: pool, bulk: pool, q: gen.New(), cfg: cfg}
 }
