@@ -43127,6 +43127,7 @@ declare
   v_exists  boolean;
   v_deleted boolean;
   v_row     record;
+  v_inserted bigint;
 begin
   if p_mode not in ('create', 'update') then
     raise exception 'resource_write: unknown mode %', p_mode;
@@ -43145,33 +43146,43 @@ begin
   v_id := sluice.resource_check(p_type, p_resource, p_mode = 'create');
   v_body := sluice.resource_body(p_resource);
 
-  -- Lock the live row, if any, so concurrent writers of one id serialise. Two concurrent
-  -- creates of a new id both find nothing to lock: the loser gets unique_violation (409).
-  execute format('select true from public.%I where id = $1 for update', v_table)
-    into v_exists using v_id;
-  if v_exists and p_mode = 'create' then
-    raise exception using errcode = 'SL409', message = format('%s/%s already exists', p_type, v_id);
-  end if;
+  -- Lock the live row, if any, so concurrent writers of one id serialise. When there is none,
+  -- the insert does nothing if a concurrent transaction inserted the id first (it waits for
+  -- that one to end): a create is then a conflict, and an update goes round again to lock and
+  -- replace the row that won, so create-or-replace never fails on a race.
+  loop
+    execute format('select true from public.%I where id = $1 for update', v_table)
+      into v_exists using v_id;
+    if v_exists and p_mode = 'create' then
+      raise exception using errcode = 'SL409', message = format('%s/%s already exists', p_type, v_id);
+    end if;
 
-  if v_exists then
-    execute format('insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
-                      select id, txid, cts, ts, resource_type, status, resource
-                      from public.%I where id = $1', v_table || '_history', v_table)
-      using v_id;
-    execute format('update public.%I set txid = $2, ts = current_timestamp, status = ''updated'',
-                      resource = $3 where id = $1
-                    returning id, txid, cts, ts, resource', v_table)
-      into v_row using v_id, v_txid, v_body;
-  else
+    if v_exists then
+      execute format('insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
+                        select id, txid, cts, ts, resource_type, status, resource
+                        from public.%I where id = $1', v_table || '_history', v_table)
+        using v_id;
+      execute format('update public.%I set txid = $2, ts = current_timestamp, status = ''updated'',
+                        resource = $3 where id = $1
+                      returning id, txid, cts, ts, resource', v_table)
+        into v_row using v_id, v_txid, v_body;
+      exit;
+    end if;
     execute format('select exists (select from public.%I where id = $1 and status = ''deleted'')',
                    v_table || '_history')
       into v_deleted using v_id;
     execute format('insert into public.%I (id, txid, status, resource) values ($1, $2, $3, $4)
+                    on conflict (id) do nothing
                     returning id, txid, cts, ts, resource', v_table)
       into v_row
       using v_id, v_txid,
             case when v_deleted then 'recreated' else 'created' end::public.resource_status, v_body;
-  end if;
+    get diagnostics v_inserted = row_count;
+    exit when v_inserted = 1;
+    if p_mode = 'create' then
+      raise exception using errcode = 'SL409', message = format('%s/%s already exists', p_type, v_id);
+    end if;
+  end loop;
   return sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
 end $_$;
 

@@ -68,7 +68,7 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 				rt.resourceType + "')))"
 		}
 		sql := "copy (select " + line + " from " + from + " where t.status <> 'deleted'" + sinceCondition(since) + ")" + copyJSONLines
-		stream = newExportStream(w, "application/ndjson", compress)
+		stream = s.newExportStream(w, "application/ndjson", compress)
 		_, err = tx.Conn().PgConn().CopyTo(ctx, stream, sql)
 		return err
 	})
@@ -86,7 +86,7 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 // without writing; pgx closes a connection whose COPY is cancelled mid-way, and the pool
 // destroys a closed connection (or one left inside a transaction) on release.
 func (s *Server) exportTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	conn, err := s.pool.Acquire(ctx)
+	conn, err := s.bulk.Acquire(ctx)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (s *Server) dumpCSV(w http.ResponseWriter, r *http.Request, rt route) error
 		}
 		// Byte order, whatever the database's collation.
 		slices.Sort(paths)
-		stream = newExportStream(w, "text/csv", compress)
+		stream = s.newExportStream(w, "text/csv", compress)
 		rows, err := newCSVRows(stream, rt.resourceType, paths)
 		if err != nil {
 			return err

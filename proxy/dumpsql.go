@@ -103,7 +103,7 @@ func (s *Server) dumpSQL(w http.ResponseWriter, r *http.Request, rt route) error
 		return errorf(http.StatusBadRequest, "the query must be one statement that returns rows (SELECT, VALUES, TABLE or WITH ... SELECT)")
 	}
 
-	stream := newExportStream(w, format.contentType, compress)
+	stream := s.newExportStream(w, format.contentType, compress)
 	_, err = pg.CopyTo(ctx, stream, format.before+query+format.with)
 	if err != nil {
 		err = s.dumpSQLError(err)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -47,13 +48,46 @@ type exportStream struct {
 	gz          *gzip.Writer // nil when the response is not compressed
 	committed   bool         // status and headers are sent: errors can only abort now
 	lastFlush   time.Time
+	pace        clientPace
+}
+
+// clientPace holds a client to the minimum transfer rate (Config.MinTransferRate) while the
+// server waits on it, and only then: time the database takes between rows does not count.
+// It is a token bucket of time: every byte sent earns 1/minRate seconds, the credit is capped
+// at one window (Config.TransferWindow), and each write to the client must finish before the
+// credit runs out, enforced by the connection's write deadline (which a write blocked on a
+// full socket buffer obeys). minRate <= 0 turns it off.
+type clientPace struct {
+	minRate int64
+	window  time.Duration
+	credit  time.Duration
+}
+
+// wait runs fn, a write of n bytes to the client, under the pace's deadline.
+func (p *clientPace) wait(rc *http.ResponseController, n int, fn func() error) error {
+	if p.minRate <= 0 {
+		return fn()
+	}
+	earned := time.Duration(float64(n) / float64(p.minRate) * float64(time.Second))
+	start := time.Now()
+	if err := rc.SetWriteDeadline(start.Add(p.credit + earned)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+		return err
+	}
+	err := fn()
+	elapsed := time.Since(start)
+	rc.SetWriteDeadline(time.Time{}) // net/http's own last writes come after ours
+	if p.credit = min(p.window, p.credit+earned-elapsed); err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		return &slowTransferError{moved: -1, window: p.window, minRate: p.minRate}
+	}
+	return err
 }
 
 // newExportStream prepares a 200 response of contentType, gzip-compressed when compress.
 // Nothing is sent until the first bytes leave the buffer. Call close (success) or release
 // (failure) exactly once.
-func newExportStream(w http.ResponseWriter, contentType string, compress bool) *exportStream {
-	s := &exportStream{w: w, rc: http.NewResponseController(w), contentType: contentType, lastFlush: time.Now()}
+func (srv *Server) newExportStream(w http.ResponseWriter, contentType string, compress bool) *exportStream {
+	s := &exportStream{w: w, rc: http.NewResponseController(w), contentType: contentType, lastFlush: time.Now(),
+		pace: clientPace{minRate: srv.cfg.MinTransferRate, window: srv.cfg.TransferWindow, credit: srv.cfg.TransferWindow}}
 	var sink io.Writer = (*responseSink)(s)
 	if compress {
 		s.gz = gzipWriters.Get().(*gzip.Writer)
@@ -98,10 +132,12 @@ func (s *exportStream) flush() error {
 	if !s.committed {
 		return nil
 	}
-	if err := s.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		return err
-	}
-	return nil
+	return s.pace.wait(s.rc, 0, func() error {
+		if err := s.rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return nil
+	})
 }
 
 // close ends a successful export: the rest of the buffer, the gzip trailer, and the headers
@@ -157,7 +193,12 @@ type responseSink exportStream
 func (r *responseSink) Write(p []byte) (int, error) {
 	s := (*exportStream)(r)
 	s.commit()
-	return s.w.Write(p)
+	var n int
+	err := s.pace.wait(s.rc, len(p), func() (err error) {
+		n, err = s.w.Write(p)
+		return err
+	})
+	return n, err
 }
 
 // finish ends an export whose producer returned err: a clean end, an OperationOutcome when
@@ -171,13 +212,25 @@ func (s *exportStream) finish(w http.ResponseWriter, r *http.Request, err error)
 	} else {
 		s.release()
 	}
-	if r.Context().Err() != nil {
+	var limit *httpError
+	if errors.As(context.Cause(r.Context()), &limit) {
+		err = limit // a limit of the operation's (bulkOperation) stopped it
+	}
+	var slow *slowTransferError
+	switch {
+	case errors.As(err, &slow):
+		// Not the server's fault: the client reads too slowly and was cut off.
+		slog.Info("export cut off: the client reads too slowly", "method", r.Method, "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
+	case limit != nil && s.committed:
+		slog.Warn("export stopped at its limit", "method", r.Method, "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
+	case limit == nil && r.Context().Err() != nil:
 		// The client disconnected (or the server is shutting down): the query was cancelled
 		// through the request's context and nobody is listening.
 		slog.Info("export stopped: the client went away", "method", r.Method, "path", r.URL.Path)
 		panic(http.ErrAbortHandler)
-	}
-	if s.committed {
+	case s.committed:
 		abortStream(r, err)
 	}
 	writeError(w, r, err)

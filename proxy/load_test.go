@@ -133,6 +133,7 @@ func newLoadServer(t *testing.T, cfg proxy.Config) *testServer {
 		server.Close()
 		cancel()
 		wait()
+		srv.Close()
 	})
 	return &testServer{URL: server.URL, Pool: pool, t: t}
 }

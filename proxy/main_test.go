@@ -35,8 +35,12 @@ func newTestServer(t testing.TB, cfg proxy.Config) *testServer {
 		cfg.AdminID, cfg.AdminSecret = adminID, adminSecret
 	}
 	pool := pgtest.NewPool(t)
-	server := httptest.NewServer(proxy.New(pool, cfg))
-	t.Cleanup(server.Close)
+	api := proxy.New(pool, cfg)
+	server := httptest.NewServer(api)
+	t.Cleanup(func() {
+		server.Close()
+		api.Close()
+	})
 	return &testServer{URL: server.URL, Pool: pool, t: t}
 }
 

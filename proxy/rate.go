@@ -72,6 +72,10 @@ type slowTransferError struct {
 }
 
 func (e *slowTransferError) Error() string {
+	if e.moved < 0 {
+		return fmt.Sprintf("too slow: below the minimum of %d bytes per second (SLUICE_BULK_MIN_RATE, with %v of slack: SLUICE_BULK_RATE_WINDOW)",
+			e.minRate, e.window)
+	}
 	return fmt.Sprintf("too slow: %d bytes in %v, below the minimum of %d bytes per second (SLUICE_BULK_MIN_RATE, over SLUICE_BULK_RATE_WINDOW)",
 		e.moved, e.window, e.minRate)
 }

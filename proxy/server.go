@@ -3,6 +3,8 @@
 package proxy
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -44,6 +46,11 @@ type Config struct {
 	// from start to end (DefaultBulkMaxDuration when zero), so no transaction stays open and
 	// holds back vacuum indefinitely.
 	BulkMaxDuration time.Duration
+	// BulkConnections is how many $dump, $dump-csv and $load may run at once (one of them kept
+	// for the operator), BulkPerClient how many of those one client may run (admission.go).
+	// The bulk pool has BulkConnections + ImportWorkers connections.
+	BulkConnections int
+	BulkPerClient   int
 }
 
 // Server answers sluice's HTTP API.
@@ -56,6 +63,8 @@ type Server struct {
 	cfg  Config
 	// imports wakes this server's $import workers (zero value ready).
 	imports importWake
+	// admission counts the bulk operations running (zero value ready).
+	admission bulkAdmission
 }
 
 // New returns a Server on a migrated database.
@@ -72,8 +81,37 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.BulkMaxDuration <= 0 {
 		cfg.BulkMaxDuration = DefaultBulkMaxDuration
 	}
-	return &Server{pool: pool, bulk: pool, q: gen.New(), cfg: cfg}
+	if cfg.BulkConnections <= 0 {
+		cfg.BulkConnections = DefaultBulkConnections
+	}
+	if cfg.BulkPerClient <= 0 {
+		cfg.BulkPerClient = DefaultBulkPerClient
+	}
+	if cfg.ImportWorkers <= 0 {
+		cfg.ImportWorkers = DefaultImportWorkers
+	}
+	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg}
 }
+
+// newBulkPool is the pool of the bulk operations: the same database as pool, sized for
+// BulkConnections operations and the import workers. Its connections are made on demand.
+func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
+	config := pool.Config()
+	config.MaxConns = int32(cfg.BulkConnections + cfg.ImportWorkers)
+	config.MinConns = 0
+	if config.ConnConfig.RuntimeParams == nil {
+		config.ConnConfig.RuntimeParams = map[string]string{}
+	}
+	config.ConnConfig.RuntimeParams["application_name"] = "sluice bulk"
+	bulk, err := pgxpool.NewWithConfig(context.Background(), config)
+	if err != nil {
+		panic(fmt.Sprintf("the bulk pool from a working pool's config: %v", err)) // cannot happen: the config parsed once already
+	}
+	return bulk
+}
+
+// Close releases the bulk pool (the caller's pool is the caller's to close).
+func (s *Server) Close() { s.bulk.Close() }
 
 // DefaultMaxBodyBytes is the REST body limit when none is configured (bulk data comes by URL).
 const DefaultMaxBodyBytes = 32 << 20
@@ -201,13 +239,13 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 	typed := rt.resourceType != ""
 	switch {
 	case rt.operation == "$dump" && typed && method == http.MethodGet:
-		return s.dump
+		return s.bulkOperation(s.dump)
 	case rt.operation == "$dump-csv" && typed && !rt.fhir && method == http.MethodGet:
-		return s.dumpCSV
+		return s.bulkOperation(s.dumpCSV)
 	case rt.operation == "$dump-sql" && !typed && !rt.fhir && method == http.MethodPost:
 		return s.dumpSQL
 	case rt.operation == "$load" && method == http.MethodPost:
-		return s.load
+		return s.bulkOperation(s.load)
 	case rt.operation == "$import" && !typed && method == http.MethodPost:
 		return s.importStart
 	}

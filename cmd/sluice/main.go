@@ -55,6 +55,12 @@ environment:
   SLUICE_DUMP_SQL_URL    postgres:// URL $dump-sql logs in with (default: the database's settings as
                          user sluice_reader, no password; the embedded cluster allows that login)
   SLUICE_DUMP_SQL_TIMEOUT  statement timeout of a $dump-sql query, e.g. 30s or 5m (default 5m)
+  SLUICE_DB_CONNECTIONS  connections for authentication, REST, status and health (default 10)
+  SLUICE_BULK_CONNECTIONS  $dump, $dump-csv and $load running at once, one kept for the operator (default 8)
+  SLUICE_BULK_PER_CLIENT   of those, how many one client may run (default 2)
+  SLUICE_BULK_MIN_RATE     bytes per second a bulk transfer must keep up, either way (default 16384; -1: off)
+  SLUICE_BULK_RATE_WINDOW  the window that rate is measured over (default 30s)
+  SLUICE_BULK_MAX_DURATION longest a bulk operation or $import input may run (default 1h)
 `
 
 func main() {
@@ -86,6 +92,32 @@ func env(name, fallback string) string {
 		return v
 	}
 	return fallback
+}
+
+// envInt is an integer setting; a value that is not one is an error naming the setting.
+func envInt(name string, fallback int) (int, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return fallback, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: want an integer, got %q", name, v)
+	}
+	return n, nil
+}
+
+// envDuration is a positive duration setting such as 30s or 5m.
+func envDuration(name string, fallback time.Duration) (time.Duration, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return fallback, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: want a positive duration such as 30s or 5m, got %q", name, v)
+	}
+	return d, nil
 }
 
 // database returns the URL of the database to use and a function that releases it: with
@@ -166,15 +198,44 @@ func serve(ctx context.Context) error {
 	if err := migrations.Up(url); err != nil {
 		return err
 	}
-	pool, err := pgxpool.New(ctx, url)
+	dbConnections, err := envInt("SLUICE_DB_CONNECTIONS", 10)
+	if err != nil {
+		return err
+	}
+	poolConfig, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return err
+	}
+	poolConfig.MaxConns = int32(dbConnections)
+	pool, err := pgxpool.NewWithConfig(ctx, poolConfig)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
 
-	importWorkers, err := strconv.Atoi(env("SLUICE_IMPORT_WORKERS", strconv.Itoa(proxy.DefaultImportWorkers)))
+	importWorkers, err := envInt("SLUICE_IMPORT_WORKERS", proxy.DefaultImportWorkers)
 	if err != nil {
-		return fmt.Errorf("SLUICE_IMPORT_WORKERS: %w", err)
+		return err
+	}
+	bulkConnections, err := envInt("SLUICE_BULK_CONNECTIONS", proxy.DefaultBulkConnections)
+	if err != nil {
+		return err
+	}
+	bulkPerClient, err := envInt("SLUICE_BULK_PER_CLIENT", proxy.DefaultBulkPerClient)
+	if err != nil {
+		return err
+	}
+	minRate, err := envInt("SLUICE_BULK_MIN_RATE", proxy.DefaultMinTransferRate)
+	if err != nil {
+		return err
+	}
+	rateWindow, err := envDuration("SLUICE_BULK_RATE_WINDOW", proxy.DefaultTransferWindow)
+	if err != nil {
+		return err
+	}
+	bulkMaxDuration, err := envDuration("SLUICE_BULK_MAX_DURATION", proxy.DefaultBulkMaxDuration)
+	if err != nil {
+		return err
 	}
 	var sourceAllow []string
 	for _, prefix := range strings.Split(os.Getenv("SLUICE_SOURCE_ALLOW"), ",") {
@@ -184,7 +245,10 @@ func serve(ctx context.Context) error {
 	}
 	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
 		DumpSQLURL: os.Getenv("SLUICE_DUMP_SQL_URL"), DumpSQLTimeout: dumpSQLTimeout,
-		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers})
+		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
+		MinTransferRate: int64(minRate), TransferWindow: rateWindow, BulkMaxDuration: bulkMaxDuration,
+		BulkConnections: bulkConnections, BulkPerClient: bulkPerClient})
+	defer api.Close()
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)
 	defer waitWorkers()
