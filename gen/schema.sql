@@ -42649,15 +42649,9 @@ begin
   perform sluice.dump_sql_drop_stale();
   role_name := 'sluice_sql_' || replace(gen_random_uuid()::text, '-', '');
   password := encode(public.gen_random_bytes(32), 'hex');
-  begin
-    execute format('create role %I login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit'
-                   ' connection limit 1 password %L valid until %L in role sluice_reader',
-                   role_name, password, now() + interval '1 minute');
-  exception when others then
-    -- The statement holds the password, and an error's context would quote it into the server
-    -- log: raise the message alone.
-    raise exception using errcode = sqlstate, message = sqlerrm;
-  end;
+  execute format('create role %I login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit'
+                 ' connection limit 1 password %L valid until %L in role sluice_reader',
+                 role_name, sluice.scram_secret(password), now() + interval '1 minute');
 end $$;
 
 
@@ -43277,6 +43271,25 @@ begin
   end loop;
   return v_result;
 end $$;
+
+
+--
+-- Name: scram_secret(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.scram_secret(p_password text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_salt bytea := public.gen_random_bytes(16);
+  -- Hi(password, salt, 1) = HMAC(password, salt || INT(1))
+  v_salted bytea := public.hmac(v_salt || '\x00000001'::bytea, convert_to(p_password, 'UTF8'), 'sha256');
+begin
+  return format('SCRAM-SHA-256$1:%s$%s:%s', encode(v_salt, 'base64'),
+    encode(public.digest(public.hmac('Client Key'::bytea, v_salted, 'sha256'), 'sha256'), 'base64'),
+    encode(public.hmac('Server Key'::bytea, v_salted, 'sha256'), 'base64'));
+end $_$;
 
 
 --

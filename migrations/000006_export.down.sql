@@ -7,6 +7,7 @@ select sluice.dump_sql_drop_stale();
 drop function sluice.dump_sql_login();
 drop function sluice.dump_sql_logout(text);
 drop function sluice.dump_sql_drop_stale();
+drop function sluice.scram_secret(text);
 drop function sluice.dump_sql_role(text);
 drop function sluice.dump_sql_grant();
 drop function sluice.dump_csv_paths(text);

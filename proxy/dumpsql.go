@@ -36,7 +36,8 @@ import (
 //     read and cancel the others' queries. Logging in, not SET ROLE on the server's own
 //     connection, which a query could undo (set_config('role', ...)) when the server connects
 //     as a superuser. The role's password is random, made by the database and returned as a
-//     result, never part of a statement's text (which the server log may show).
+//     result; CREATE ROLE gets only its SCRAM secret, so no statement text (which logs, audit
+//     trails or pg_stat_statements may keep) holds it.
 //     Config.DumpSQLURL says where to log in; its user and password are not used. The role is
 //     checked on every connection: no superuser, no bypassrls, no access to public.client, no
 //     view of other sessions (pg_read_all_stats) and no signalling them (pg_signal_backend).

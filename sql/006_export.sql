@@ -170,6 +170,24 @@ begin
   end loop;
 end $$;
 
+-- The SCRAM-SHA-256 secret of p_password (RFC 5802, RFC 7677) in the form PostgreSQL stores,
+-- so that CREATE ROLE never holds the password itself: an error's context, an audit log
+-- (pgaudit) or pg_stat_statements may record the statement. One iteration: the iterations
+-- slow down guessing a password a person chose; these are 256 random bits.
+create function sluice.scram_secret(p_password text) returns text
+language plpgsql volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_salt bytea := public.gen_random_bytes(16);
+  -- Hi(password, salt, 1) = HMAC(password, salt || INT(1))
+  v_salted bytea := public.hmac(v_salt || '\x00000001'::bytea, convert_to(p_password, 'UTF8'), 'sha256');
+begin
+  return format('SCRAM-SHA-256$1:%s$%s:%s', encode(v_salt, 'base64'),
+    encode(public.digest(public.hmac('Client Key'::bytea, v_salted, 'sha256'), 'sha256'), 'base64'),
+    encode(public.hmac('Server Key'::bytea, v_salted, 'sha256'), 'base64'));
+end $$;
+
 -- Makes a per-request role (after the stale ones are gone) and returns its name and password.
 create function sluice.dump_sql_login(out role_name text, out password text)
 language plpgsql volatile security definer
@@ -179,15 +197,9 @@ begin
   perform sluice.dump_sql_drop_stale();
   role_name := 'sluice_sql_' || replace(gen_random_uuid()::text, '-', '');
   password := encode(public.gen_random_bytes(32), 'hex');
-  begin
-    execute format('create role %I login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit'
-                   ' connection limit 1 password %L valid until %L in role sluice_reader',
-                   role_name, password, now() + interval '1 minute');
-  exception when others then
-    -- The statement holds the password, and an error's context would quote it into the server
-    -- log: raise the message alone.
-    raise exception using errcode = sqlstate, message = sqlerrm;
-  end;
+  execute format('create role %I login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit'
+                 ' connection limit 1 password %L valid until %L in role sluice_reader',
+                 role_name, sluice.scram_secret(password), now() + interval '1 minute');
 end $$;
 
 revoke all on function sluice.dump_sql_login(), sluice.dump_sql_logout(text) from public;
