@@ -35,6 +35,34 @@ func (q *Queries) DumpCSVPaths(ctx context.Context, db DBTX, resourceType string
 	return items, nil
 }
 
+const dumpSQLLogin = `-- name: DumpSQLLogin :one
+select l.role_name::text as role_name, l.password::text as password from sluice.dump_sql_login() as l
+`
+
+type DumpSQLLoginRow struct {
+	RoleName string
+	Password string
+}
+
+// A database role for one $dump-sql request, a member of sluice_reader, and its password
+// (never logged: it is a result, not a statement's text). Drop it with DumpSQLLogout.
+func (q *Queries) DumpSQLLogin(ctx context.Context, db DBTX) (DumpSQLLoginRow, error) {
+	row := db.QueryRow(ctx, dumpSQLLogin)
+	var i DumpSQLLoginRow
+	err := row.Scan(&i.RoleName, &i.Password)
+	return i, err
+}
+
+const dumpSQLLogout = `-- name: DumpSQLLogout :exec
+select sluice.dump_sql_logout($1::text)
+`
+
+// Drops the role of a $dump-sql request that has ended.
+func (q *Queries) DumpSQLLogout(ctx context.Context, db DBTX, roleName string) error {
+	_, err := db.Exec(ctx, dumpSQLLogout, roleName)
+	return err
+}
+
 const dumpTable = `-- name: DumpTable :one
 select sluice.table_of($1::text)::text as table_name
 `

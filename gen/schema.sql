@@ -42596,6 +42596,31 @@ CREATE FUNCTION sluice.dump_line(p_type text, p_id text, p_txid bigint, p_cts ti
 
 
 --
+-- Name: dump_sql_drop_stale(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_sql_drop_stale() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+declare
+  v_stale text;
+begin
+  for v_stale in
+    select r.rolname from pg_catalog.pg_roles as r
+    where r.rolvaliduntil < now() and sluice.dump_sql_role(r.rolname)
+      and not exists (select from pg_catalog.pg_stat_activity as a where a.usesysid = r.oid)
+  loop
+    begin
+      execute format('drop role if exists %I', v_stale);
+    exception when others then
+      null; -- dropped by someone else, or not droppable from here: the next call tries again
+    end;
+  end loop;
+end $$;
+
+
+--
 -- Name: dump_sql_grant(); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -42610,6 +42635,49 @@ begin
     execute format('grant select on public.%I, public.%I to sluice_reader', v_table, v_table || '_history');
   end loop;
 end $$;
+
+
+--
+-- Name: dump_sql_login(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_sql_login(OUT role_name text, OUT password text) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  perform sluice.dump_sql_drop_stale();
+  role_name := 'sluice_sql_' || replace(gen_random_uuid()::text, '-', '');
+  password := encode(public.gen_random_bytes(32), 'hex');
+  execute format('create role %I login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit'
+                 ' connection limit 1 password %L valid until %L in role sluice_reader',
+                 role_name, sluice.scram_secret(password), now() + interval '1 minute');
+end $$;
+
+
+--
+-- Name: dump_sql_logout(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_sql_logout(p_role text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+begin
+  if sluice.dump_sql_role(p_role) then
+    execute format('drop role if exists %I', p_role);
+  end if;
+end $$;
+
+
+--
+-- Name: dump_sql_role(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.dump_sql_role(p_role text) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    RETURN ((p_role ~~ 'sluice\_sql\_%'::text) AND (EXISTS (SELECT FROM pg_roles r WHERE ((r.rolname = dump_sql_role.p_role) AND pg_has_role(r.oid, 'sluice_reader'::name, 'member'::text)))));
 
 
 --
@@ -43214,6 +43282,25 @@ begin
   end loop;
   return v_result;
 end $$;
+
+
+--
+-- Name: scram_secret(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.scram_secret(p_password text) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+declare
+  v_salt bytea := public.gen_random_bytes(16);
+  -- Hi(password, salt, 1) = HMAC(password, salt || INT(1))
+  v_salted bytea := public.hmac(v_salt || '\x00000001'::bytea, convert_to(p_password, 'UTF8'), 'sha256');
+begin
+  return format('SCRAM-SHA-256$1:%s$%s:%s', encode(v_salt, 'base64'),
+    encode(public.digest(public.hmac('Client Key'::bytea, v_salted, 'sha256'), 'sha256'), 'base64'),
+    encode(public.hmac('Server Key'::bytea, v_salted, 'sha256'), 'base64'));
+end $_$;
 
 
 --

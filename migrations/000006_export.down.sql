@@ -1,7 +1,14 @@
 -- Undoes 000006_export.up.sql in this database: the functions, and every privilege
 -- sluice_reader holds here. The role itself belongs to the cluster: it is dropped only when
--- no other database still grants it anything (then PostgreSQL refuses, and it stays).
+-- no other database still grants it anything (then PostgreSQL refuses, and it stays), with
+-- the per-request roles of $dump-sql that no session uses (a crashed server's leftovers).
 
+select sluice.dump_sql_drop_stale();
+drop function sluice.dump_sql_login();
+drop function sluice.dump_sql_logout(text);
+drop function sluice.dump_sql_drop_stale();
+drop function sluice.scram_secret(text);
+drop function sluice.dump_sql_role(text);
 drop function sluice.dump_sql_grant();
 drop function sluice.dump_csv_paths(text);
 drop function sluice.dump_csv_body(text, jsonb);

@@ -685,7 +685,10 @@ func TestDumpSQLBreakOut(t *testing.T) {
 	}
 	resp := ts.expectStream(http.StatusOK, request{method: "POST", path: "/$dump-sql", auth: bulkClient,
 		body: `{"query": "select current_setting('search_path'), current_user, count(*) from patient"}`}, nil)
-	if string(resp.body) != "\"$user\", public\tsluice_reader\t3\n" {
+	// A fresh connection, and a database role of its own, made for the request (dropped with
+	// it, which state() below checks).
+	if fields := strings.Split(string(resp.body), "\t"); len(fields) != 3 || fields[0] != `"$user", public` ||
+		!strings.HasPrefix(fields[1], "sluice_sql_") || fields[2] != "3\n" {
 		t.Errorf("a fresh connection: %q", resp.body)
 	}
 	if after := state(); after != before {
@@ -693,19 +696,30 @@ func TestDumpSQLBreakOut(t *testing.T) {
 	}
 }
 
-// A $dump-sql role that could read Client secrets is refused, not used: here the URL of the
-// server's own (superuser) connection.
+// A $dump-sql role that could read Client secrets is refused, not used: here a grant on
+// public.client to the group of the per-request roles. The user of SLUICE_DUMP_SQL_URL is not
+// used (not even a superuser's), only where it points; a database that cannot be reached is
+// a 503 naming the setting.
 func TestDumpSQLRefusesUnsafeRole(t *testing.T) {
 	url := pgtest.NewMigratedDatabase(t)
 	ts := newTestServer(t, proxy.Config{DumpSQLURL: url})
 	seed(ts)
-	resp := ts.stream(request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "select 1"}`}, nil)
-	expectOutcome(t, "a superuser $dump-sql URL", resp, http.StatusServiceUnavailable)
-	// A role that cannot log in at all: 503 too, naming the setting.
-	ts = newTestServer(t, proxy.Config{DumpSQLURL: strings.Replace(url, "postgres@", "nobody@", 1)})
+	resp := ts.expectStream(http.StatusOK, request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "select current_user, current_database()"}`}, nil)
+	_, database, _ := strings.Cut(strings.Split(url, "?")[0], "@/")
+	if !strings.HasPrefix(string(resp.body), "sluice_sql_") || !strings.HasSuffix(string(resp.body), "\t"+database+"\n") {
+		t.Errorf("want a per-request role in the URL's database %s: %q", database, resp.body)
+	}
+	ts = newTestServer(t, proxy.Config{})
+	seed(ts)
+	if _, err := ts.Pool.Exec(context.Background(), "grant select (id) on client to "+proxy.DumpSQLRole); err != nil {
+		t.Fatal(err)
+	}
+	expectOutcome(t, "a grant on client", ts.stream(request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "select 1"}`}, nil), http.StatusServiceUnavailable)
+
+	ts = newTestServer(t, proxy.Config{DumpSQLURL: strings.Replace(url, "/test_", "/nowhere_", 1)})
 	seed(ts)
 	resp = ts.stream(request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "select 1"}`}, nil)
-	expectOutcome(t, "a role that cannot log in", resp, http.StatusServiceUnavailable)
+	expectOutcome(t, "a database that does not exist", resp, http.StatusServiceUnavailable)
 	if !strings.Contains(string(resp.body), "SLUICE_DUMP_SQL_URL") {
 		t.Errorf("the answer does not say what to set: %s", resp.body)
 	}

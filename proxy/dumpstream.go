@@ -61,6 +61,9 @@ type clientPace struct {
 	minRate int64
 	window  time.Duration
 	credit  time.Duration
+	// until, when set, is a write deadline of the whole response that no write may pass
+	// ($dump-sql's): the pace's deadlines never extend it, and it is put back after each write.
+	until time.Time
 }
 
 // wait runs fn, a write of n bytes to the client, under the pace's deadline.
@@ -70,12 +73,16 @@ func (p *clientPace) wait(rc *http.ResponseController, n int, fn func() error) e
 	}
 	earned := time.Duration(float64(n) / float64(p.minRate) * float64(time.Second))
 	start := time.Now()
-	if err := rc.SetWriteDeadline(start.Add(p.credit + earned)); err != nil && !errors.Is(err, http.ErrNotSupported) {
+	deadline := start.Add(p.credit + earned)
+	if !p.until.IsZero() && p.until.Before(deadline) {
+		deadline = p.until
+	}
+	if err := rc.SetWriteDeadline(deadline); err != nil && !errors.Is(err, http.ErrNotSupported) {
 		return err
 	}
 	err := fn()
 	elapsed := time.Since(start)
-	rc.SetWriteDeadline(time.Time{}) // net/http's own last writes come after ours
+	rc.SetWriteDeadline(p.until) // net/http's own last writes come after ours
 	if p.credit = min(p.window, p.credit+earned-elapsed); err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		return &slowTransferError{moved: -1, window: p.window, minRate: p.minRate}
 	}

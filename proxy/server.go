@@ -22,13 +22,24 @@ type Config struct {
 	AdminSecret string
 	// MaxBodyBytes bounds REST request bodies; larger ones get 413.
 	MaxBodyBytes int64
-	// DumpSQLURL is the database URL $dump-sql logs in with, as a role that may only read
-	// resource tables (DumpSQLRole). Empty: the server's own settings with user DumpSQLRole
-	// and no password, which the embedded cluster allows; elsewhere the DBA must allow it.
+	// DumpSQLURL is where $dump-sql logs in (host, port, database, TLS); its user and
+	// password are never used: each request logs in as a role of its own, made for it, a
+	// member of DumpSQLRole (dumpsql.go). Empty: the server's own connection settings.
 	DumpSQLURL string
-	// DumpSQLTimeout is the statement timeout of a $dump-sql query (DefaultDumpSQLTimeout
-	// when zero).
+	// DumpSQLTimeout bounds a $dump-sql request from start to end, the query and the
+	// streaming of its result (DefaultDumpSQLTimeout when zero).
 	DumpSQLTimeout time.Duration
+	// DumpSQLMaxConcurrent bounds the $dump-sql queries of all clients that run at once,
+	// DumpSQLPerClient those of one client (the operator's do not count against the first:
+	// it has DumpSQLPerClient of its own). Defaults DefaultDumpSQLMaxConcurrent and
+	// DefaultDumpSQLPerClient when zero.
+	DumpSQLMaxConcurrent int
+	DumpSQLPerClient     int
+	// DumpSQLMaxRowBytes bounds one row of a $dump-sql result as the server receives it
+	// (DefaultDumpSQLMaxRowBytes when zero), DumpSQLMaxBytes the whole result before
+	// compression (DefaultDumpSQLMaxBytes when zero, no limit when negative).
+	DumpSQLMaxRowBytes int
+	DumpSQLMaxBytes    int64
 	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch.
 	SourceAllow []string
 	// SourceDir, when set, lets file:// sources read files inside it (and nowhere else).
@@ -65,6 +76,8 @@ type Server struct {
 	imports importWake
 	// admission counts the bulk operations running (zero value ready).
 	admission bulkAdmission
+	// dumpSQLRunning counts the $dump-sql queries running (zero value ready).
+	dumpSQLRunning dumpSQLAdmission
 }
 
 // New returns a Server on a migrated database.
@@ -90,6 +103,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.ImportWorkers <= 0 {
 		cfg.ImportWorkers = DefaultImportWorkers
 	}
+	cfg.applyDumpSQLDefaults()
 	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg}
 }
 

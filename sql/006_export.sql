@@ -77,16 +77,25 @@ begin
      select unnest(array[''id'', ''resourceType''])', sluice.table_of(p_type));
 end $$;
 
--- $dump-sql runs users' queries on a connection that logs in as sluice_reader: it may read the
--- resource and history tables, except Client's (secret hashes), and nothing else of sluice's
--- (no usage on schemas sluice, policy or fhir, no sequences, no other tables). Logging in as
--- it, rather than SET ROLE from the server's own (often superuser) connection, means a query
--- cannot switch back. Roles belong to the cluster, grants to each database: the role is made
--- once (a DBA may make it beforehand, with a password for remote logins); the grants here.
+-- $dump-sql runs each user's query on a connection of its own that logs in as a role made for
+-- that one request, sluice_sql_<random>, a member of sluice_reader: it may read the resource and
+-- history tables, except Client's (secret hashes), and nothing else of sluice's (no usage on
+-- schemas sluice, policy or fhir, no sequences, no other tables). Logging in, rather than SET
+-- ROLE from the server's own (often superuser) connection, means a query cannot switch back.
+-- A role per request, rather than every query logging in as sluice_reader, keeps the sessions
+-- apart: pg_stat_activity shows a session's query text, and pg_cancel_backend and
+-- pg_terminate_backend signal it, only for a role that has the privileges of the session's
+-- role, and no per-request role has another's. sluice_reader itself is a group that never logs
+-- in (its sessions would be visible to, and signalled by, every member).
+-- Roles belong to the cluster, grants to each database: the group is made once (a DBA may
+-- make it beforehand); the grants here.
 do $$
 begin
   if not exists (select from pg_catalog.pg_roles where rolname = 'sluice_reader') then
-    create role sluice_reader login nosuperuser nocreatedb nocreaterole noreplication nobypassrls;
+    create role sluice_reader nologin nosuperuser nocreatedb nocreaterole noreplication nobypassrls;
+  elsif (select rolcanlogin from pg_catalog.pg_roles where rolname = 'sluice_reader') then
+    -- made by an earlier version, which logged in as it
+    alter role sluice_reader nologin;
   end if;
 exception when duplicate_object or unique_violation then
   null; -- another database of the cluster made it at the same moment
@@ -106,3 +115,91 @@ begin
 end $$;
 
 select sluice.dump_sql_grant();
+
+-- The per-request roles of $dump-sql. dump_sql_login makes one for the proxy and returns its
+-- name and a random password; dump_sql_logout drops it when the request ends. Both run as
+-- their owner, the role that ran the migrations, which needs CREATEROLE (PostgreSQL 16 and
+-- later: also ADMIN OPTION on sluice_reader, which its creator has); nobody else may call
+-- them. A role may log in once (CONNECTION LIMIT 1) and only within a minute (VALID UNTIL,
+-- checked by password authentication): the proxy logs in at once. pg_hba.conf must let the
+-- members of sluice_reader log in (`+sluice_reader`), with a password unless the connection
+-- is trusted anyway (the embedded cluster's unix socket).
+
+-- Is p_role one of the per-request roles (its name, and a member of sluice_reader)? Nothing
+-- else is ever dropped.
+create function sluice.dump_sql_role(p_role text) returns boolean
+language sql stable
+set search_path = pg_catalog, pg_temp
+return p_role like 'sluice\_sql\_%'
+  and exists (select from pg_catalog.pg_roles as r
+              where r.rolname = p_role and pg_catalog.pg_has_role(r.oid, 'sluice_reader', 'member'));
+
+-- Drops a per-request role if it still exists (nothing depends on it: it reads, in read-only
+-- transactions, and is granted nothing of its own). A session of it that is still ending keeps
+-- running as a dropped role for the moment it takes.
+create function sluice.dump_sql_logout(p_role text) returns void
+language plpgsql volatile security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  if sluice.dump_sql_role(p_role) then
+    execute format('drop role if exists %I', p_role);
+  end if;
+end $$;
+
+-- Drops the per-request roles a crashed server left behind: expired, so nobody can log in as
+-- them any more, and without a session. Another server of the cluster may be dropping the same
+-- one at the same moment.
+create function sluice.dump_sql_drop_stale() returns void
+language plpgsql volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_stale text;
+begin
+  for v_stale in
+    select r.rolname from pg_catalog.pg_roles as r
+    where r.rolvaliduntil < now() and sluice.dump_sql_role(r.rolname)
+      and not exists (select from pg_catalog.pg_stat_activity as a where a.usesysid = r.oid)
+  loop
+    begin
+      execute format('drop role if exists %I', v_stale);
+    exception when others then
+      null; -- dropped by someone else, or not droppable from here: the next call tries again
+    end;
+  end loop;
+end $$;
+
+-- The SCRAM-SHA-256 secret of p_password (RFC 5802, RFC 7677) in the form PostgreSQL stores,
+-- so that CREATE ROLE never holds the password itself: an error's context, an audit log
+-- (pgaudit) or pg_stat_statements may record the statement. One iteration: the iterations
+-- slow down guessing a password a person chose; these are 256 random bits.
+create function sluice.scram_secret(p_password text) returns text
+language plpgsql volatile
+set search_path = pg_catalog, pg_temp
+as $$
+declare
+  v_salt bytea := public.gen_random_bytes(16);
+  -- Hi(password, salt, 1) = HMAC(password, salt || INT(1))
+  v_salted bytea := public.hmac(v_salt || '\x00000001'::bytea, convert_to(p_password, 'UTF8'), 'sha256');
+begin
+  return format('SCRAM-SHA-256$1:%s$%s:%s', encode(v_salt, 'base64'),
+    encode(public.digest(public.hmac('Client Key'::bytea, v_salted, 'sha256'), 'sha256'), 'base64'),
+    encode(public.hmac('Server Key'::bytea, v_salted, 'sha256'), 'base64'));
+end $$;
+
+-- Makes a per-request role (after the stale ones are gone) and returns its name and password.
+create function sluice.dump_sql_login(out role_name text, out password text)
+language plpgsql volatile security definer
+set search_path = pg_catalog, pg_temp
+as $$
+begin
+  perform sluice.dump_sql_drop_stale();
+  role_name := 'sluice_sql_' || replace(gen_random_uuid()::text, '-', '');
+  password := encode(public.gen_random_bytes(32), 'hex');
+  execute format('create role %I login nosuperuser nocreatedb nocreaterole noreplication nobypassrls inherit'
+                 ' connection limit 1 password %L valid until %L in role sluice_reader',
+                 role_name, sluice.scram_secret(password), now() + interval '1 minute');
+end $$;
+
+revoke all on function sluice.dump_sql_login(), sluice.dump_sql_logout(text) from public;

@@ -52,9 +52,16 @@ environment:
   SLUICE_SOURCE_DIR      folder file:// sources may read (default: file:// refused)
   SLUICE_IMPORT_WORKERS  $import inputs loaded at once by this server (default 2)
   SLUICE_PG_BIN          PostgreSQL programs for the embedded cluster (default /usr/lib/postgresql/15/bin)
-  SLUICE_DUMP_SQL_URL    postgres:// URL $dump-sql logs in with (default: the database's settings as
-                         user sluice_reader, no password; the embedded cluster allows that login)
-  SLUICE_DUMP_SQL_TIMEOUT  statement timeout of a $dump-sql query, e.g. 30s or 5m (default 5m)
+  SLUICE_DUMP_SQL_URL    postgres:// URL of where $dump-sql logs in (default: the database's settings);
+                         its user and password are not used: each request logs in as a role made for
+                         it, a member of sluice_reader
+  SLUICE_DUMP_SQL_TIMEOUT  limit on a whole $dump-sql request, query and streaming, e.g. 30s (default 5m)
+  SLUICE_DUMP_SQL_MAX_CONCURRENT  $dump-sql queries of all clients at once (default 8; the operator's
+                         are not counted)
+  SLUICE_DUMP_SQL_PER_CLIENT  $dump-sql queries of one client at once (default 2)
+  SLUICE_DUMP_SQL_MAX_ROW_BYTES  largest row of a $dump-sql result in bytes (default 67108864)
+  SLUICE_DUMP_SQL_MAX_BYTES  largest $dump-sql result in bytes before compression (default 10737418240;
+                         -1: no limit)
   SLUICE_DB_CONNECTIONS  connections for authentication, REST, status and health (default 10)
   SLUICE_BULK_CONNECTIONS  $dump, $dump-csv and $load running at once, one kept for the operator (default 8)
   SLUICE_BULK_PER_CLIENT   of those, how many one client may run (default 2)
@@ -186,6 +193,14 @@ func serve(ctx context.Context) error {
 	if err != nil || dumpSQLTimeout <= 0 {
 		return fmt.Errorf("SLUICE_DUMP_SQL_TIMEOUT: want a positive duration such as 30s or 5m, got %q", os.Getenv("SLUICE_DUMP_SQL_TIMEOUT"))
 	}
+	dumpSQLLimits := map[string]int64{"SLUICE_DUMP_SQL_MAX_CONCURRENT": proxy.DefaultDumpSQLMaxConcurrent,
+		"SLUICE_DUMP_SQL_PER_CLIENT": proxy.DefaultDumpSQLPerClient, "SLUICE_DUMP_SQL_MAX_ROW_BYTES": proxy.DefaultDumpSQLMaxRowBytes,
+		"SLUICE_DUMP_SQL_MAX_BYTES": proxy.DefaultDumpSQLMaxBytes}
+	for name, value := range dumpSQLLimits {
+		if dumpSQLLimits[name], err = strconv.ParseInt(env(name, strconv.FormatInt(value, 10)), 10, 64); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
 	adminSecret, err := adminSecret()
 	if err != nil {
 		return err
@@ -245,6 +260,8 @@ func serve(ctx context.Context) error {
 	}
 	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
 		DumpSQLURL: os.Getenv("SLUICE_DUMP_SQL_URL"), DumpSQLTimeout: dumpSQLTimeout,
+		DumpSQLMaxConcurrent: int(dumpSQLLimits["SLUICE_DUMP_SQL_MAX_CONCURRENT"]), DumpSQLPerClient: int(dumpSQLLimits["SLUICE_DUMP_SQL_PER_CLIENT"]),
+		DumpSQLMaxRowBytes: int(dumpSQLLimits["SLUICE_DUMP_SQL_MAX_ROW_BYTES"]), DumpSQLMaxBytes: dumpSQLLimits["SLUICE_DUMP_SQL_MAX_BYTES"],
 		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
 		MinTransferRate: int64(minRate), TransferWindow: rateWindow, BulkMaxDuration: bulkMaxDuration,
 		BulkConnections: bulkConnections, BulkPerClient: bulkPerClient})
