@@ -33,6 +33,15 @@ type Config struct {
 	SourceDir string
 	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
 	ImportWorkers int
+	// ImportPerClient is how many $import inputs of one Client run at once across the servers
+	// sharing the database (0: DefaultImportPerClient; negative: no limit), so that one
+	// client's slow inputs never hold every worker; the operator's inputs have no limit.
+	ImportPerClient int
+	// LoadMaxBytes and LoadMaxLines bound one load ($load, or one $import input): the
+	// decompressed bytes of its source (larger: 413) and its non-blank lines (more: 422).
+	// Defaults DefaultLoadMaxBytes and DefaultLoadMaxLines when zero or negative.
+	LoadMaxBytes int64
+	LoadMaxLines int64
 
 	// MinTransferRate (bytes per second) and TransferWindow: a bulk transfer in either
 	// direction (a client reading an export, a source feeding a load) that moves fewer than
@@ -72,6 +81,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.BulkMaxDuration <= 0 {
 		cfg.BulkMaxDuration = DefaultBulkMaxDuration
 	}
+	loadDefaults(&cfg)
 	return &Server{pool: pool, bulk: pool, q: gen.New(), cfg: cfg}
 }
 

@@ -51,6 +51,10 @@ environment:
   SLUICE_SOURCE_ALLOW    comma-separated URL prefixes $load/$import may fetch (default: any http/https)
   SLUICE_SOURCE_DIR      folder file:// sources may read (default: file:// refused)
   SLUICE_IMPORT_WORKERS  $import inputs loaded at once by this server (default 2)
+  SLUICE_IMPORT_PER_CLIENT  $import inputs of one client loaded at once, all servers together
+                         (default 1; -1: no limit; the operator's have none)
+  SLUICE_LOAD_MAX_BYTES  decompressed bytes of one $load or $import input (default 68719476736, 64 GiB)
+  SLUICE_LOAD_MAX_LINES  non-blank lines of one $load or $import input (default 100000000)
   SLUICE_PG_BIN          PostgreSQL programs for the embedded cluster (default /usr/lib/postgresql/15/bin)
   SLUICE_DUMP_SQL_URL    postgres:// URL $dump-sql logs in with (default: the database's settings as
                          user sluice_reader, no password; the embedded cluster allows that login)
@@ -176,6 +180,18 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("SLUICE_IMPORT_WORKERS: %w", err)
 	}
+	importPerClient, err := strconv.Atoi(env("SLUICE_IMPORT_PER_CLIENT", strconv.Itoa(proxy.DefaultImportPerClient)))
+	if err != nil || importPerClient == 0 {
+		return fmt.Errorf("SLUICE_IMPORT_PER_CLIENT: want a positive number, or -1 for no limit, got %q", os.Getenv("SLUICE_IMPORT_PER_CLIENT"))
+	}
+	loadMaxBytes, err := strconv.ParseInt(env("SLUICE_LOAD_MAX_BYTES", strconv.FormatInt(proxy.DefaultLoadMaxBytes, 10)), 10, 64)
+	if err != nil || loadMaxBytes <= 0 {
+		return fmt.Errorf("SLUICE_LOAD_MAX_BYTES: want a positive number of bytes, got %q", os.Getenv("SLUICE_LOAD_MAX_BYTES"))
+	}
+	loadMaxLines, err := strconv.ParseInt(env("SLUICE_LOAD_MAX_LINES", strconv.FormatInt(proxy.DefaultLoadMaxLines, 10)), 10, 64)
+	if err != nil || loadMaxLines <= 0 {
+		return fmt.Errorf("SLUICE_LOAD_MAX_LINES: want a positive number of lines, got %q", os.Getenv("SLUICE_LOAD_MAX_LINES"))
+	}
 	var sourceAllow []string
 	for _, prefix := range strings.Split(os.Getenv("SLUICE_SOURCE_ALLOW"), ",") {
 		if prefix = strings.TrimSpace(prefix); prefix != "" {
@@ -184,7 +200,8 @@ func serve(ctx context.Context) error {
 	}
 	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
 		DumpSQLURL: os.Getenv("SLUICE_DUMP_SQL_URL"), DumpSQLTimeout: dumpSQLTimeout,
-		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers})
+		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
+		ImportPerClient: importPerClient, LoadMaxBytes: loadMaxBytes, LoadMaxLines: loadMaxLines})
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)
 	defer waitWorkers()
