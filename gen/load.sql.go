@@ -28,7 +28,6 @@ func (q *Queries) ImportCancel(ctx context.Context, db DBTX, arg ImportCancelPar
 }
 
 const importCreate = `-- name: ImportCreate :one
-
 select sluice.import_create($1::text, $2::jsonb, $3::text)::jsonb as status
 `
 
@@ -38,7 +37,7 @@ type ImportCreateParams struct {
 	Client  pgtype.Text
 }
 
-// The client arguments are the caller: a Client id, or null for the operator.
+// client is the caller, here and below: its Client id, or null for the operator.
 func (q *Queries) ImportCreate(ctx context.Context, db DBTX, arg ImportCreateParams) ([]byte, error) {
 	row := db.QueryRow(ctx, importCreate, arg.Type, arg.Request, arg.Client)
 	var status []byte
@@ -198,7 +197,7 @@ const loadProgressSet = `-- name: LoadProgressSet :exec
 select set_config('application_name', $1::text, true)
 `
 
-// Names the loading backend for the rest of its transaction (see sluice.import_running).
+// Names the loading backend for the rest of its transaction (see sluice.import_backends).
 func (q *Queries) LoadProgressSet(ctx context.Context, db DBTX, name string) error {
 	_, err := db.Exec(ctx, loadProgressSet, name)
 	return err

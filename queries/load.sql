@@ -13,7 +13,7 @@ select exists (select from sluice.resource_type where name = @name::text) as kno
        sluice.guards_access(@name::text) as guards_access;
 
 -- name: LoadProgressSet :exec
--- Names the loading backend for the rest of its transaction (see sluice.import_running).
+-- Names the loading backend for the rest of its transaction (see sluice.import_backends).
 select set_config('application_name', @name::text, true);
 
 -- name: ImportCreate :one
