@@ -12,40 +12,45 @@ import (
 )
 
 const importCancel = `-- name: ImportCancel :one
-select sluice.import_cancel($1::text)::jsonb as status
+select sluice.import_cancel($1::text, $2::text)::jsonb as status
 `
 
-func (q *Queries) ImportCancel(ctx context.Context, db DBTX, id string) ([]byte, error) {
-	row := db.QueryRow(ctx, importCancel, id)
+type ImportCancelParams struct {
+	ID     string
+	Client pgtype.Text
+}
+
+func (q *Queries) ImportCancel(ctx context.Context, db DBTX, arg ImportCancelParams) ([]byte, error) {
+	row := db.QueryRow(ctx, importCancel, arg.ID, arg.Client)
 	var status []byte
 	err := row.Scan(&status)
 	return status, err
 }
 
 const importCreate = `-- name: ImportCreate :one
-select sluice.import_create($1::text, $2::jsonb)::jsonb as status
+select sluice.import_create($1::text, $2::jsonb, $3::text)::jsonb as status
 `
 
 type ImportCreateParams struct {
 	Type    string
 	Request []byte
+	Client  pgtype.Text
 }
 
+// client is the caller, here and below: its Client id, or null for the operator.
 func (q *Queries) ImportCreate(ctx context.Context, db DBTX, arg ImportCreateParams) ([]byte, error) {
-	row := db.QueryRow(ctx, importCreate, arg.Type, arg.Request)
+	row := db.QueryRow(ctx, importCreate, arg.Type, arg.Request, arg.Client)
 	var status []byte
 	err := row.Scan(&status)
 	return status, err
 }
 
 const importInputClaim = `-- name: ImportInputClaim :one
-select i.key, i.job_id, i.resource_type, i.url, j.type, j.update
-from sluice.import_input i
+with claimed as (select sluice.import_claim($1::int) as key)
+select i.key, i.job_id, i.resource_type, i.url, j.type, j.update, j.client_id
+from claimed c
+join sluice.import_input i on i.key = c.key
 join sluice.import_job j on j.id = i.job_id
-where i.status = 'waiting' and j.cancelled is null
-order by i.key
-limit 1
-for update of i skip locked
 `
 
 type ImportInputClaimRow struct {
@@ -55,12 +60,13 @@ type ImportInputClaimRow struct {
 	Url          string
 	Type         string
 	Update       bool
+	ClientID     pgtype.Text
 }
 
-// The oldest waiting input of a job not cancelled, locked for the caller's transaction (the
-// one that loads it); inputs other transactions hold are skipped.
-func (q *Queries) ImportInputClaim(ctx context.Context, db DBTX) (ImportInputClaimRow, error) {
-	row := db.QueryRow(ctx, importInputClaim)
+// A waiting input, claimed fairly across clients and locked for the caller's transaction (the
+// one that loads it); see sluice.import_claim.
+func (q *Queries) ImportInputClaim(ctx context.Context, db DBTX, perClient pgtype.Int4) (ImportInputClaimRow, error) {
+	row := db.QueryRow(ctx, importInputClaim, perClient)
 	var i ImportInputClaimRow
 	err := row.Scan(
 		&i.Key,
@@ -69,6 +75,7 @@ func (q *Queries) ImportInputClaim(ctx context.Context, db DBTX) (ImportInputCla
 		&i.Url,
 		&i.Type,
 		&i.Update,
+		&i.ClientID,
 	)
 	return i, err
 }
@@ -142,11 +149,16 @@ func (q *Queries) ImportJobCancelled(ctx context.Context, db DBTX, id string) (b
 }
 
 const importStatus = `-- name: ImportStatus :one
-select sluice.import_status($1::text)::jsonb as status
+select sluice.import_status($1::text, $2::text)::jsonb as status
 `
 
-func (q *Queries) ImportStatus(ctx context.Context, db DBTX, id string) ([]byte, error) {
-	row := db.QueryRow(ctx, importStatus, id)
+type ImportStatusParams struct {
+	ID     string
+	Client pgtype.Text
+}
+
+func (q *Queries) ImportStatus(ctx context.Context, db DBTX, arg ImportStatusParams) ([]byte, error) {
+	row := db.QueryRow(ctx, importStatus, arg.ID, arg.Client)
 	var status []byte
 	err := row.Scan(&status)
 	return status, err
@@ -154,7 +166,7 @@ func (q *Queries) ImportStatus(ctx context.Context, db DBTX, id string) ([]byte,
 
 const loadMerge = `-- name: LoadMerge :one
 select sluice.load_merge($1::text[], $2::boolean, $3::boolean, $4::boolean,
-                         $5::jsonb)::jsonb as counts
+                         $5::jsonb, $6::boolean)::jsonb as counts
 `
 
 type LoadMergeParams struct {
@@ -163,6 +175,7 @@ type LoadMergeParams struct {
 	Update     bool
 	StripNulls bool
 	Merge      []byte
+	Operator   bool
 }
 
 // Validates and merges the staged lines; the number written per type.
@@ -173,6 +186,7 @@ func (q *Queries) LoadMerge(ctx context.Context, db DBTX, arg LoadMergeParams) (
 		arg.Update,
 		arg.StripNulls,
 		arg.Merge,
+		arg.Operator,
 	)
 	var counts []byte
 	err := row.Scan(&counts)
@@ -183,7 +197,7 @@ const loadProgressSet = `-- name: LoadProgressSet :exec
 select set_config('application_name', $1::text, true)
 `
 
-// Names the loading backend for the rest of its transaction (see sluice.import_running).
+// Names the loading backend for the rest of its transaction (see sluice.import_backends).
 func (q *Queries) LoadProgressSet(ctx context.Context, db DBTX, name string) error {
 	_, err := db.Exec(ctx, loadProgressSet, name)
 	return err
@@ -201,13 +215,20 @@ func (q *Queries) LoadStage(ctx context.Context, db DBTX) (string, error) {
 	return staging_table, err
 }
 
-const loadTypeKnown = `-- name: LoadTypeKnown :one
-select exists (select from sluice.resource_type where name = $1::text) as known
+const loadTypeInfo = `-- name: LoadTypeInfo :one
+select exists (select from sluice.resource_type where name = $1::text) as known,
+       sluice.guards_access($1::text) as guards_access
 `
 
-func (q *Queries) LoadTypeKnown(ctx context.Context, db DBTX, name string) (bool, error) {
-	row := db.QueryRow(ctx, loadTypeKnown, name)
-	var known bool
-	err := row.Scan(&known)
-	return known, err
+type LoadTypeInfoRow struct {
+	Known        bool
+	GuardsAccess bool
+}
+
+// Whether a type exists, and whether only the operator may load it.
+func (q *Queries) LoadTypeInfo(ctx context.Context, db DBTX, name string) (LoadTypeInfoRow, error) {
+	row := db.QueryRow(ctx, loadTypeInfo, name)
+	var i LoadTypeInfoRow
+	err := row.Scan(&i.Known, &i.GuardsAccess)
+	return i, err
 }

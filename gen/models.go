@@ -85,6 +85,7 @@ type SluiceImportJob struct {
 	Request         []byte
 	Created         pgtype.Timestamptz
 	Cancelled       pgtype.Timestamptz
+	ClientID        pgtype.Text
 }
 
 type SluiceResourceType struct {

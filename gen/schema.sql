@@ -42703,14 +42703,28 @@ CREATE FUNCTION sluice.guards_access(p_type text) RETURNS boolean
 
 
 --
--- Name: import_cancel(text); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: import_backends(); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.import_cancel(p_id text) RETURNS jsonb
+CREATE FUNCTION sluice.import_backends() RETURNS TABLE(pid integer, key bigint, lines bigint)
+    LANGUAGE sql STABLE
+    AS $_$
+  select a.pid, m.parts[1]::bigint, m.parts[2]::bigint
+  from pg_catalog.pg_stat_activity a,
+       lateral regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})(?::([0-9]{1,18}))?$') as m(parts)
+  where a.usename = current_user and m.parts is not null
+$_$;
+
+
+--
+-- Name: import_cancel(text, text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_cancel(p_id text, p_client text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $$
 declare
-  v_status jsonb := sluice.import_status(p_id);
+  v_status jsonb := sluice.import_status(p_id, p_client);
 begin
   if v_status ->> 'status' in ('finished', 'failed') then
     raise exception using errcode = 'SL409',
@@ -42721,15 +42735,73 @@ begin
   where key in (select key from sluice.import_input
                 where job_id = p_id and status = 'waiting'
                 for update skip locked);
-  return sluice.import_status(p_id);
+  return sluice.import_status(p_id, p_client);
 end $$;
 
 
 --
--- Name: import_create(text, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: import_claim(integer); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.import_create(p_type text, p_request jsonb) RETURNS jsonb
+CREATE FUNCTION sluice.import_claim(p_per_client integer) RETURNS bigint
+    LANGUAGE plpgsql
+    AS $$
+declare
+  v_client record;
+  v_key    bigint;
+begin
+  <<clients>>
+  for v_client in
+    with waiting as (
+      select j.client_id, min(i.key) as oldest
+      from sluice.import_input i join sluice.import_job j on j.id = i.job_id
+      where i.status = 'waiting' and j.cancelled is null
+      group by j.client_id),
+    running as (
+      select j.client_id, count(*) as inputs
+      from sluice.import_backends() b
+      join sluice.import_input i on i.key = b.key
+      join sluice.import_job j on j.id = i.job_id
+      group by j.client_id)
+    select w.client_id
+    from waiting w left join running r on r.client_id is not distinct from w.client_id
+    order by coalesce(r.inputs, 0), w.oldest
+  loop
+    for v_slot in 0 .. case when v_client.client_id is null or p_per_client is null then 0
+                            else p_per_client - 1 end loop
+      begin
+        continue when v_client.client_id is not null and p_per_client is not null
+                      and not pg_try_advisory_xact_lock(sluice.import_slot_key(v_client.client_id, v_slot));
+        select i.key into v_key
+        from sluice.import_input i join sluice.import_job j on j.id = i.job_id
+        where i.status = 'waiting' and j.cancelled is null
+          and j.client_id is not distinct from v_client.client_id
+        order by i.key
+        limit 1
+        for update of i skip locked;
+        if v_key is null then
+          -- Its waiting inputs are all being claimed by others: give the slot back (the
+          -- subtransaction's rollback releases its lock) and try the next client.
+          raise exception using errcode = 'P0002';
+        end if;
+      exception when no_data_found then
+        continue clients;
+      end;
+      exit clients;
+    end loop;
+  end loop;
+  if v_key is not null then
+    perform set_config('application_name', 'sluice-import:' || v_key, true);
+  end if;
+  return v_key;
+end $$;
+
+
+--
+-- Name: import_create(text, jsonb, text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_create(p_type text, p_request jsonb, p_client text) RETURNS jsonb
     LANGUAGE plpgsql
     AS $_$
 declare
@@ -42752,9 +42824,9 @@ begin
   if p_request ? 'update' and jsonb_typeof(p_request -> 'update') <> 'boolean' then
     raise exception using errcode = 'SL422', message = 'update must be true or false';
   end if;
-  insert into sluice.import_job (id, type, content_encoding, update, request)
+  insert into sluice.import_job (id, type, content_encoding, update, request, client_id)
   values (v_id, p_type, p_request ->> 'contentEncoding', coalesce((p_request ->> 'update')::boolean, false),
-          p_request)
+          p_request, p_client)
   on conflict (id) do nothing;
   if not found then
     raise exception using errcode = 'SL409', message = format('BulkImportStatus/%s already exists', v_id);
@@ -42769,12 +42841,52 @@ begin
       raise exception using errcode = 'SL422',
         message = format('inputs[%s]: unknown resourceType %s', v_index, v_input ->> 'resourceType');
     end if;
+    if sluice.guards_access(v_input ->> 'resourceType') and p_client is not null then
+      raise exception using errcode = 'SL403', message = format(
+        'inputs[%s]: %s resources grant or configure access; only the operator may load them',
+        v_index, v_input ->> 'resourceType');
+    end if;
     insert into sluice.import_input (job_id, position, resource_type, url)
     values (v_id, v_index, v_input ->> 'resourceType', v_input ->> 'url');
     v_index := v_index + 1;
   end loop;
-  return sluice.import_status(v_id);
+  return sluice.import_status(v_id, p_client);
 end $_$;
+
+
+--
+-- Name: import_job; Type: TABLE; Schema: sluice; Owner: -
+--
+
+CREATE TABLE sluice.import_job (
+    id text NOT NULL,
+    type text NOT NULL,
+    content_encoding text,
+    update boolean DEFAULT false NOT NULL,
+    request jsonb NOT NULL,
+    created timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    cancelled timestamp with time zone,
+    client_id text,
+    CONSTRAINT import_job_type_check CHECK ((type = ANY (ARRAY['aidbox'::text, 'fhir'::text])))
+);
+
+
+--
+-- Name: import_job_of(text, text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_job_of(p_id text, p_client text) RETURNS sluice.import_job
+    LANGUAGE plpgsql STABLE
+    AS $$
+declare
+  v_job sluice.import_job;
+begin
+  select * into v_job from sluice.import_job where id = p_id;
+  if v_job.id is null or p_client is not null and v_job.client_id is distinct from p_client then
+    raise exception using errcode = 'SL404', message = format('BulkImportStatus/%s not found', p_id);
+  end if;
+  return v_job;
+end $$;
 
 
 --
@@ -42784,35 +42896,39 @@ end $_$;
 CREATE FUNCTION sluice.import_running(p_key bigint) RETURNS bigint
     LANGUAGE sql STABLE
     AS $$
-  select coalesce(nullif(split_part(a.application_name, ':', 3), '')::bigint, p.tuples_processed, 0)
-  from pg_catalog.pg_stat_activity a
-  left join pg_catalog.pg_stat_progress_copy p on p.pid = a.pid
-  where a.application_name = 'sluice-import:' || p_key
-     or a.application_name like 'sluice-import:' || p_key || ':%'
+  select coalesce(b.lines, p.tuples_processed, 0)
+  from sluice.import_backends() b
+  left join pg_catalog.pg_stat_progress_copy p on p.pid = b.pid
+  where b.key = p_key
   limit 1
 $$;
 
 
 --
--- Name: import_status(text); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: import_slot_key(text, integer); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.import_status(p_id text) RETURNS jsonb
+CREATE FUNCTION sluice.import_slot_key(p_client text, p_slot integer) RETURNS bigint
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN hashtextextended(((('sluice-import-slot:'::text || p_client) || ':'::text) || p_slot), (0)::bigint);
+
+
+--
+-- Name: import_status(text, text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_status(p_id text, p_client text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     AS $$
 declare
-  v_job    sluice.import_job;
+  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
   v_inputs jsonb;
   v_status text;
   v_end    timestamptz;
 begin
-  select * into v_job from sluice.import_job where id = p_id;
-  if v_job.id is null then
-    raise exception using errcode = 'SL404', message = format('BulkImportStatus/%s not found', p_id);
-  end if;
   select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
            'resourceType', i.resource_type,
-           'url', i.url,
+           'url', sluice.url_redacted(i.url),
            'status', i.shown,
            'total', coalesce(i.total, i.running),
            'duration', i.duration,
@@ -42937,10 +43053,10 @@ end $_$;
 
 
 --
--- Name: load_merge(text[], boolean, boolean, boolean, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: load_merge(text[], boolean, boolean, boolean, jsonb, boolean); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean, p_strip_nulls boolean, p_merge jsonb) RETURNS jsonb
+CREATE FUNCTION sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean, p_strip_nulls boolean, p_merge jsonb, p_operator boolean) RETURNS jsonb
     LANGUAGE plpgsql
     AS $_$
 declare
@@ -42967,6 +43083,11 @@ begin
       execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
         message = format('line %s: unknown resourceType %s', v_line, v_type);
+    end if;
+    if sluice.guards_access(v_type) and p_operator is not true then
+      execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
+      raise exception using errcode = 'SL403', message = format(
+        'line %s: %s resources grant or configure access; only the operator may load them', v_line, v_type);
     end if;
   end loop;
 
@@ -43320,6 +43441,42 @@ begin
   end if;
   return v_table;
 end $$;
+
+
+--
+-- Name: url_redacted(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.url_redacted(p_url text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+declare
+  -- scheme:, //authority, path, ?query, #fragment (RFC 3986, appendix B)
+  v_parts     text[] := regexp_match(p_url, '^([^:/?#]+:)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#.*)?$');
+  v_authority text := v_parts[3];
+  v_query     text := v_parts[6];
+  v_at        int;
+begin
+  if v_parts is null or p_url ~ '[\x01-\x1f\x7f]' then
+    return '(an unreadable URL)';
+  end if;
+  -- The userinfo ends at the last '@' of the authority; its password follows the first ':'.
+  v_at := length(v_authority) - strpos(reverse(v_authority), '@') + 1;
+  if strpos(v_authority, '@') > 0 and strpos(left(v_authority, v_at - 1), ':') > 0 then
+    v_authority := split_part(v_authority, ':', 1) || ':REDACTED' || substr(v_authority, v_at);
+  end if;
+  if v_query <> '' then
+    if v_query ~ ';' or v_query ~ '%(?![0-9A-Fa-f]{2})' then
+      v_query := 'REDACTED'; -- what Go's query parser refuses
+    else
+      select string_agg(n, '&' order by n collate "C") into v_query
+      from (select distinct split_part(p, '=', 1) || '=REDACTED' as n
+            from regexp_split_to_table(v_query, '&') as p where p <> '') as names;
+    end if;
+  end if;
+  return coalesce(v_parts[1], '') || coalesce('//' || v_authority, '') || v_parts[4]
+         || coalesce('?' || v_query, '');
+end $_$;
 
 
 --
@@ -48147,22 +48304,6 @@ ALTER TABLE sluice.import_input ALTER COLUMN key ADD GENERATED ALWAYS AS IDENTIT
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
-);
-
-
---
--- Name: import_job; Type: TABLE; Schema: sluice; Owner: -
---
-
-CREATE TABLE sluice.import_job (
-    id text NOT NULL,
-    type text NOT NULL,
-    content_encoding text,
-    update boolean DEFAULT false NOT NULL,
-    request jsonb NOT NULL,
-    created timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
-    cancelled timestamp with time zone,
-    CONSTRAINT import_job_type_check CHECK ((type = ANY (ARRAY['aidbox'::text, 'fhir'::text])))
 );
 
 

@@ -63,10 +63,8 @@ func (a *bulkAdmission) admit(c caller, limit, perClient int) (release func(), e
 	}, nil
 }
 
-// bulkOperation wraps a bulk handler: admission, then the whole operation bounded by
-// Config.BulkMaxDuration. The request's context carries the deadline, so the database work is
-// cancelled when it passes; the handler's error then becomes the limit's 503.
-func (s *Server) bulkOperation(h handlerFunc) handlerFunc {
+// admitBulk wraps a bulk handler in admission control.
+func (s *Server) admitBulk(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rt route) error {
 		release, err := s.admission.admit(callerOf(r.Context()), s.cfg.BulkConnections, s.cfg.BulkPerClient)
 		if err != nil {
@@ -74,10 +72,21 @@ func (s *Server) bulkOperation(h handlerFunc) handlerFunc {
 			return err
 		}
 		defer release()
-		ctx, cancel := context.WithTimeoutCause(r.Context(), s.cfg.BulkMaxDuration, errorf(http.StatusServiceUnavailable,
-			"the operation took longer than the limit of %s (SLUICE_BULK_MAX_DURATION) and was stopped; nothing of it was kept", s.cfg.BulkMaxDuration))
+		return h(w, r, rt)
+	}
+}
+
+// boundedExport wraps an export handler so that the whole export, streaming included, ends
+// within Config.BulkMaxDuration (loads bound themselves: withLoadDeadline). The request's
+// context carries the deadline, so the query is cancelled when it passes; exportStream.finish
+// then answers the limit's 413 (413, not 503: retrying the same export would not help), or
+// cuts the stream once it has begun.
+func (s *Server) boundedExport(h handlerFunc) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request, rt route) error {
+		ctx, cancel := context.WithTimeoutCause(r.Context(), s.cfg.BulkMaxDuration, errorf(http.StatusRequestEntityTooLarge,
+			"the export did not finish within the limit of %v (SLUICE_BULK_MAX_DURATION) and was stopped", s.cfg.BulkMaxDuration))
 		defer cancel()
-		err = h(w, r.WithContext(ctx), rt)
+		err := h(w, r.WithContext(ctx), rt)
 		if err != nil && ctx.Err() != nil && r.Context().Err() == nil {
 			return context.Cause(ctx)
 		}

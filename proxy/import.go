@@ -7,16 +7,22 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/sluice-fhir/sluice/gen"
 )
 
-// DefaultImportWorkers is how many $import inputs a server loads at once by default.
-const DefaultImportWorkers = 2
+// DefaultImportWorkers is how many $import inputs a server loads at once by default, and
+// DefaultImportPerClient how many of them may be one Client's.
+const (
+	DefaultImportWorkers   = 2
+	DefaultImportPerClient = 1
+)
 
 // How often an idle worker looks for inputs other servers queued, and how often a busy one
 // checks whether its job was cancelled.
@@ -45,6 +51,13 @@ func (w *importWake) signal() {
 	case w.channel() <- struct{}{}:
 	default:
 	}
+}
+
+// clientArg is the caller of ctx as the import functions take it (p_client): its Client id, or
+// null for the operator. A context without a caller is a Client with no id, never the operator.
+func clientArg(ctx context.Context) pgtype.Text {
+	c := callerOf(ctx)
+	return pgtype.Text{String: c.id, Valid: !c.operator}
 }
 
 // importRequest is the part of a $import body the proxy checks before the database does.
@@ -80,7 +93,7 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) e
 			return err
 		}
 	}
-	status, err := s.q.ImportCreate(r.Context(), s.pool, gen.ImportCreateParams{Type: kind, Request: body})
+	status, err := s.q.ImportCreate(r.Context(), s.pool, gen.ImportCreateParams{Type: kind, Request: body, Client: clientArg(r.Context())})
 	if err != nil {
 		return err
 	}
@@ -96,9 +109,9 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) e
 	return nil
 }
 
-// importStatus serves GET /BulkImportStatus/<id>.
+// importStatus serves GET /BulkImportStatus/<id>: 404 to a client whose job it is not.
 func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, rt route) error {
-	status, err := s.q.ImportStatus(r.Context(), s.pool, rt.id)
+	status, err := s.q.ImportStatus(r.Context(), s.pool, gen.ImportStatusParams{ID: rt.id, Client: clientArg(r.Context())})
 	if err != nil {
 		return err
 	}
@@ -108,8 +121,9 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, rt route) 
 
 // importCancel serves DELETE /BulkImportStatus/<id>: waiting inputs are cancelled now; a
 // running one is rolled back by its worker, which checks its job every importCancelInterval.
+// Like the status, it is 404 to a client whose job it is not.
 func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) error {
-	status, err := s.q.ImportCancel(r.Context(), s.pool, rt.id)
+	status, err := s.q.ImportCancel(r.Context(), s.pool, gen.ImportCancelParams{ID: rt.id, Client: clientArg(r.Context())})
 	if err != nil {
 		return err
 	}
@@ -158,13 +172,15 @@ func (s *Server) importWorker(ctx context.Context, worker int) {
 
 // importOne claims one waiting input and loads it in the transaction that holds its claim,
 // marking it finished in that same transaction. It reports whether there was one to claim.
+// The input fails, and the worker is free again, once it has run for Config.BulkMaxDuration.
 func (s *Server) importOne(ctx context.Context) (bool, error) {
-	tx, err := s.pool.Begin(ctx)
+	tx, err := s.bulk.Begin(ctx)
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	in, err := s.q.ImportInputClaim(ctx, tx)
+	perClient := pgtype.Int4{Int32: int32(s.cfg.ImportPerClient), Valid: s.cfg.ImportPerClient > 0}
+	in, err := s.q.ImportInputClaim(ctx, tx, perClient)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -172,11 +188,14 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	started := time.Now()
-	slog.Info("import input started", "job", in.JobID, "type", in.ResourceType, "url", in.Url)
+	shownURL := redactURL(in.Url)
+	slog.Info("import input started", "job", in.JobID, "type", in.ResourceType, "url", shownURL)
 
-	runCtx, cancel := context.WithCancelCause(ctx)
+	cancelCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	go s.watchImportJob(runCtx, cancel, in.JobID)
+	go s.watchImportJob(cancelCtx, cancel, in.JobID)
+	runCtx, stop := s.withLoadDeadline(cancelCtx)
+	defer stop()
 
 	counts, err := s.importInput(runCtx, tx, in)
 	var total int64
@@ -207,35 +226,35 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 	if ctx.Err() != nil {
 		return true, nil // shutting down: the input stays waiting
 	}
+	err = loadFailure(runCtx, err)
 	end := gen.ImportInputEndParams{Key: in.Key, Status: "failed", Duration: duration}
-	if errors.Is(err, errImportCancelled) || errors.Is(context.Cause(runCtx), errImportCancelled) {
+	if errors.Is(err, errImportCancelled) {
 		end.Status = "cancelled"
 	} else {
 		status, message := statusOf(err)
 		if status == http.StatusInternalServerError {
-			slog.Error("import input failed", "job", in.JobID, "url", in.Url, "err", err)
+			slog.Error("import input failed", "job", in.JobID, "url", shownURL, "err", strings.ReplaceAll(err.Error(), in.Url, shownURL))
 		}
-		end.Error.String, end.Error.Valid = message, true
+		// The status shows the error to the job's client, and the log to the operator: neither
+		// is the place for the credentials a source URL may carry.
+		end.Error.String, end.Error.Valid = strings.ReplaceAll(message, in.Url, shownURL), true
 	}
 	slog.Info("import input ended", "job", in.JobID, "type", in.ResourceType, "status", end.Status, "error", end.Error.String)
 	return true, s.q.ImportInputEnd(ctx, s.pool, end)
 }
 
-// importInput fetches an input and loads it in tx, naming the backend for the status's
-// running count.
+// importInput fetches an input and loads it in tx (whose backend the claim named), as the
+// operator when the operator created the job; once the lines are staged it adds their count
+// to the backend's name for the status's running count (sluice.import_backends).
 func (s *Server) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) ([]byte, error) {
-	name := fmt.Sprintf("sluice-import:%d", in.Key)
-	if err := s.q.LoadProgressSet(ctx, tx, name); err != nil {
-		return nil, err
-	}
 	src, err := s.openSource(ctx, in.Url)
 	if err != nil {
 		return nil, err
 	}
 	defer src.Close()
-	spec := loadSpec{resourceType: in.ResourceType, fhir: in.Type == "fhir", update: in.Update}
+	spec := loadSpec{resourceType: in.ResourceType, fhir: in.Type == "fhir", update: in.Update, operator: !in.ClientID.Valid}
 	return s.loadInto(ctx, tx, spec, src, func(lines int64) error {
-		return s.q.LoadProgressSet(ctx, tx, fmt.Sprintf("%s:%d", name, lines))
+		return s.q.LoadProgressSet(ctx, tx, fmt.Sprintf("sluice-import:%d:%d", in.Key, lines))
 	})
 }
 

@@ -31,6 +31,43 @@ type loadSpec struct {
 	update       bool
 	stripNulls   bool
 	merge        []byte // a JSON object, or nil
+	// operator: the load is the operator's, who alone may load the types that grant or
+	// configure access (sluice.guards_access); sluice.load_merge refuses them to anyone else.
+	operator bool
+}
+
+// loadDefaults fills in the limits of loads and imports that cfg leaves unset.
+func loadDefaults(cfg *Config) {
+	if cfg.LoadMaxBytes <= 0 {
+		cfg.LoadMaxBytes = DefaultLoadMaxBytes
+	}
+	if cfg.LoadMaxLines <= 0 {
+		cfg.LoadMaxLines = DefaultLoadMaxLines
+	}
+	if cfg.ImportPerClient == 0 {
+		cfg.ImportPerClient = DefaultImportPerClient
+	}
+}
+
+// withLoadDeadline bounds one load ($load, or one $import input) by Config.BulkMaxDuration, so
+// that no load holds a connection and an open transaction (and so vacuum) for as long as its
+// source likes. loadFailure turns the deadline into the error the caller sees.
+func (s *Server) withLoadDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, s.cfg.BulkMaxDuration, errorf(http.StatusRequestEntityTooLarge,
+		"the load did not finish within the limit of %v (SLUICE_BULK_MAX_DURATION); nothing was written",
+		s.cfg.BulkMaxDuration))
+}
+
+// loadFailure is the error a load failed with: the reason its context ended when it did (the
+// deadline, a cancelled import), since what the database or the source says then is only
+// "canceled" or a closed connection.
+func loadFailure(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		if cause := context.Cause(ctx); cause != ctx.Err() {
+			return cause
+		}
+	}
+	return err
 }
 
 // load serves POST /[fhir/][<type>/]$load (SPEC.md section 6): the source streams through the
@@ -47,7 +84,8 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	if req.Source == "" {
 		return errorf(http.StatusUnprocessableEntity, "$load needs a source: the URL of an NDJSON file")
 	}
-	spec := loadSpec{resourceType: rt.resourceType, fhir: rt.fhir, update: req.Update, stripNulls: req.StripNulls}
+	spec := loadSpec{resourceType: rt.resourceType, fhir: rt.fhir, update: req.Update, stripNulls: req.StripNulls,
+		operator: callerOf(r.Context()).operator}
 	if len(req.Merge) > 0 && string(req.Merge) != "null" {
 		if req.Merge[0] != '{' {
 			return errorf(http.StatusUnprocessableEntity, "merge must be an object")
@@ -57,19 +95,21 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	if err := s.loadPreflight(r.Context(), spec); err != nil {
 		return err
 	}
-	src, err := s.openSource(r.Context(), req.Source)
+	ctx, cancel := s.withLoadDeadline(r.Context())
+	defer cancel()
+	src, err := s.openSource(ctx, req.Source)
 	if err != nil {
-		return err
+		return loadFailure(ctx, err)
 	}
 	defer src.Close()
 
 	var counts []byte
-	err = pgx.BeginFunc(r.Context(), s.pool, func(tx pgx.Tx) error {
-		counts, err = s.loadInto(r.Context(), tx, spec, src, nil)
+	err = pgx.BeginFunc(ctx, s.bulk, func(tx pgx.Tx) error {
+		counts, err = s.loadInto(ctx, tx, spec, src, nil)
 		return err
 	})
 	if err != nil {
-		return err
+		return loadFailure(ctx, err)
 	}
 	if spec.resourceType == "" {
 		writeJSON(w, http.StatusOK, counts)
@@ -83,17 +123,22 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	return nil
 }
 
-// loadPreflight answers what can be known before fetching: an unknown type is 404.
+// loadPreflight answers what can be known before fetching: an unknown type is 404, and a type
+// only the operator may load is 403 to anyone else (sluice.load_merge would refuse it anyway,
+// but only after the whole source was fetched and staged).
 func (s *Server) loadPreflight(ctx context.Context, spec loadSpec) error {
 	if spec.resourceType == "" {
 		return nil
 	}
-	known, err := s.q.LoadTypeKnown(ctx, s.pool, spec.resourceType)
+	info, err := s.q.LoadTypeInfo(ctx, s.pool, spec.resourceType)
 	if err != nil {
 		return err
 	}
-	if !known {
+	if !info.Known {
 		return errorf(http.StatusNotFound, "unknown resource type %s", spec.resourceType)
+	}
+	if info.GuardsAccess && !spec.operator {
+		return errorf(http.StatusForbidden, "%s resources grant or configure access; only the operator may load them", spec.resourceType)
 	}
 	return nil
 }
@@ -106,7 +151,7 @@ func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.
 	if err != nil {
 		return nil, err
 	}
-	st := newStager(src, spec.resourceType, spec.fhir)
+	st := newStager(src, spec.resourceType, spec.fhir, loadLimits{maxBytes: s.cfg.LoadMaxBytes, maxLines: s.cfg.LoadMaxLines})
 	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.fhir))
 	if failure := st.failure(); failure != nil {
 		var le *lineError
@@ -129,6 +174,7 @@ func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.
 		Update:     spec.update,
 		StripNulls: spec.stripNulls,
 		Merge:      spec.merge,
+		Operator:   spec.operator,
 	})
 }
 
@@ -137,7 +183,8 @@ func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.
 var copyWhere = regexp.MustCompile(`COPY load:\d+, line (\d+)(?:, column (\w+))?`)
 
 // copyError names the source line of a COPY error (the stager keeps COPY's line numbers equal
-// to the source's): a line PostgreSQL could not take as jsonb is "not JSON".
+// to the source's, blank lines included): a line PostgreSQL could not take as jsonb is "not
+// JSON".
 func copyError(err error) error {
 	var pg *pgconn.PgError
 	if !errors.As(err, &pg) {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"sort"
 	"strconv"
 )
@@ -15,13 +16,50 @@ import (
 // an SQL identifier PostgreSQL quoted): the body into resource (jsonb) for the Aidbox format,
 // the whole FHIR line into line (text, parsed by the workers that convert it). CSV with a
 // quote and a delimiter that valid JSON never holds unescaped passes each line untouched.
+// The rows of blank lines (no type) are left out by the WHERE: they keep COPY's line numbers
+// equal to the source's but store nothing.
 func stageCopySQL(table string, fhir bool) string {
 	column := "resource"
 	if fhir {
 		column = "line"
 	}
 	return "copy " + table + " (line_no, resource_type, id, cts, " + column + ") from stdin " +
-		`with (format csv, delimiter e'\x02', quote e'\x01')`
+		`with (format csv, delimiter e'\x02', quote e'\x01') where resource_type is not null`
+}
+
+// Default limits of one load ($load, or one $import input); Config.LoadMaxBytes and
+// Config.LoadMaxLines set them.
+const (
+	DefaultLoadMaxBytes = 64 << 30    // decompressed bytes of the source
+	DefaultLoadMaxLines = 100_000_000 // resources (non-blank lines)
+)
+
+// loadLimits bounds what one load may stage.
+type loadLimits struct {
+	maxBytes int64 // decompressed source bytes
+	maxLines int64 // non-blank lines
+}
+
+// limitedSource fails a read once more than max bytes came from the source, so an endless or
+// highly compressed source cannot grow a load without end.
+type limitedSource struct {
+	src  io.Reader
+	left int64
+	max  int64
+}
+
+func (l *limitedSource) Read(p []byte) (int, error) {
+	if l.left >= 0 {
+		if int64(len(p)) > l.left+1 {
+			p = p[:l.left+1] // one byte more than allowed tells a source at the limit from a larger one
+		}
+		n, err := l.src.Read(p)
+		if l.left -= int64(n); l.left >= 0 {
+			return n, err
+		}
+	}
+	return 0, errorf(http.StatusRequestEntityTooLarge,
+		"the source is larger than the limit of %d bytes, decompressed (SLUICE_LOAD_MAX_BYTES)", l.max)
 }
 
 // maxLineBytes bounds one NDJSON line (one resource): the stager holds a line at a time.
@@ -43,8 +81,10 @@ func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e
 // It takes each line apart once, at the top level only: it finds id, resourceType and meta,
 // checks them, and for the Aidbox format writes the body without id, resourceType and the
 // server's meta fields, so PostgreSQL parses the body into jsonb once and never rewrites it.
-// FHIR lines go through whole (fhir.body_from_fhir needs resourceType). Blank lines become rows
-// with only a line number. It holds one line and one output buffer, whatever the source size.
+// FHIR lines go through whole (fhir.body_from_fhir needs resourceType). Blank lines become
+// empty rows, which the COPY leaves out. A line that names id, resourceType or meta twice is
+// refused: which one would count ("last key wins" in jsonb, the first here) must never be a
+// question. It holds one line and one output buffer, whatever the source size.
 type stager struct {
 	src      *bufio.Reader
 	typ      string // the route's type, or "" for /$load (then every line names its own)
@@ -58,6 +98,7 @@ type stager struct {
 	err      error // io.EOF at the end; a *lineError, or the source's error
 	types    map[string]int64
 	resource int64 // non-blank lines staged
+	maxLines int64
 }
 
 // member is one "key": value of an object, as offsets into the line.
@@ -66,13 +107,14 @@ type member struct {
 	name                               string
 }
 
-func newStager(src io.Reader, resourceType string, fhir bool) *stager {
+func newStager(src io.Reader, resourceType string, fhir bool, limits loadLimits) *stager {
 	return &stager{
-		src:   bufio.NewReaderSize(src, 256<<10),
-		typ:   resourceType,
-		fhir:  fhir,
-		types: map[string]int64{},
-		out:   make([]byte, 0, 128<<10),
+		src:      bufio.NewReaderSize(&limitedSource{src: src, left: limits.maxBytes, max: limits.maxBytes}, 256<<10),
+		typ:      resourceType,
+		fhir:     fhir,
+		types:    map[string]int64{},
+		out:      make([]byte, 0, 128<<10),
+		maxLines: limits.maxLines,
 	}
 }
 
@@ -162,11 +204,15 @@ func (s *stager) stage(line []byte) error {
 	for len(line) > 0 && isSpace(line[len(line)-1]) {
 		line = line[:len(line)-1]
 	}
-	s.out = strconv.AppendInt(s.out, s.line, 10)
 	if len(line) == 0 {
 		s.out = append(s.out, "\x02\x02\x02\x02\n"...)
 		return nil
 	}
+	if s.resource >= s.maxLines {
+		return errorf(http.StatusUnprocessableEntity,
+			"the source has more than %d lines, the limit of one load (SLUICE_LOAD_MAX_LINES)", s.maxLines)
+	}
+	s.out = strconv.AppendInt(s.out, s.line, 10)
 	fail := func(format string, args ...any) error {
 		return &lineError{s.line, fmt.Sprintf(format, args...)}
 	}
@@ -182,14 +228,21 @@ func (s *stager) stage(line []byte) error {
 	}
 	idIndex, typeIndex, metaIndex := -1, -1, -1
 	for i, m := range s.members {
+		var index *int
 		switch m.name {
 		case "id":
-			idIndex = i
+			index = &idIndex
 		case "resourceType":
-			typeIndex = i
+			index = &typeIndex
 		case "meta":
-			metaIndex = i
+			index = &metaIndex
+		default:
+			continue
 		}
+		if *index >= 0 {
+			return fail("%s appears twice", m.name)
+		}
+		*index = i
 	}
 
 	resourceType := s.typ
@@ -271,7 +324,7 @@ func (s *stager) stage(line []byte) error {
 	s.out = append(s.out, '\x02', '{')
 	first := true
 	for i, f := range s.members {
-		if i == idIndex || i == typeIndex || f.name == "id" || f.name == "resourceType" || f.name == "meta" && i != metaIndex {
+		if i == idIndex || i == typeIndex {
 			continue
 		}
 		if i == metaIndex && !keepMeta {

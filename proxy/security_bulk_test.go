@@ -208,7 +208,7 @@ func TestBulkMaxDuration(t *testing.T) {
 	ts2 := newTestServer(t, proxy.Config{BulkMaxDuration: time.Nanosecond})
 	seed(ts2)
 	resp2, body := ts2.do(request{method: "GET", path: "/Patient/$dump", auth: bulkClient})
-	if resp2.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "SLUICE_BULK_MAX_DURATION") {
+	if resp2.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "SLUICE_BULK_MAX_DURATION") {
 		t.Errorf("a dump past its limit before the first byte: %d: %s", resp2.StatusCode, body)
 	}
 }

@@ -46,6 +46,15 @@ type Config struct {
 	SourceDir string
 	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
 	ImportWorkers int
+	// ImportPerClient is how many $import inputs of one Client run at once across the servers
+	// sharing the database (0: DefaultImportPerClient; negative: no limit), so that one
+	// client's slow inputs never hold every worker; the operator's inputs have no limit.
+	ImportPerClient int
+	// LoadMaxBytes and LoadMaxLines bound one load ($load, or one $import input): the
+	// decompressed bytes of its source (larger: 413) and its non-blank lines (more: 422).
+	// Defaults DefaultLoadMaxBytes and DefaultLoadMaxLines when zero or negative.
+	LoadMaxBytes int64
+	LoadMaxLines int64
 
 	// MinTransferRate (bytes per second) and TransferWindow: a bulk transfer in either
 	// direction (a client reading an export, a source feeding a load) that moves fewer than
@@ -104,6 +113,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 		cfg.ImportWorkers = DefaultImportWorkers
 	}
 	cfg.applyDumpSQLDefaults()
+	loadDefaults(&cfg)
 	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg}
 }
 
@@ -253,13 +263,13 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 	typed := rt.resourceType != ""
 	switch {
 	case rt.operation == "$dump" && typed && method == http.MethodGet:
-		return s.bulkOperation(s.dump)
+		return s.admitBulk(s.boundedExport(s.dump))
 	case rt.operation == "$dump-csv" && typed && !rt.fhir && method == http.MethodGet:
-		return s.bulkOperation(s.dumpCSV)
+		return s.admitBulk(s.boundedExport(s.dumpCSV))
 	case rt.operation == "$dump-sql" && !typed && !rt.fhir && method == http.MethodPost:
 		return s.dumpSQL
 	case rt.operation == "$load" && method == http.MethodPost:
-		return s.bulkOperation(s.load)
+		return s.admitBulk(s.load)
 	case rt.operation == "$import" && !typed && method == http.MethodPost:
 		return s.importStart
 	}

@@ -5,34 +5,35 @@ select sluice.load_stage()::text as staging_table;
 -- name: LoadMerge :one
 -- Validates and merges the staged lines; the number written per type.
 select sluice.load_merge(@types::text[], @fhir::boolean, @update::boolean, @strip_nulls::boolean,
-                         sqlc.narg(merge)::jsonb)::jsonb as counts;
+                         sqlc.narg(merge)::jsonb, @operator::boolean)::jsonb as counts;
 
--- name: LoadTypeKnown :one
-select exists (select from sluice.resource_type where name = @name::text) as known;
+-- name: LoadTypeInfo :one
+-- Whether a type exists, and whether only the operator may load it.
+select exists (select from sluice.resource_type where name = @name::text) as known,
+       sluice.guards_access(@name::text) as guards_access;
 
 -- name: LoadProgressSet :exec
--- Names the loading backend for the rest of its transaction (see sluice.import_running).
+-- Names the loading backend for the rest of its transaction (see sluice.import_backends).
 select set_config('application_name', @name::text, true);
 
 -- name: ImportCreate :one
-select sluice.import_create(@type::text, @request::jsonb)::jsonb as status;
+-- client is the caller, here and below: its Client id, or null for the operator.
+select sluice.import_create(@type::text, @request::jsonb, sqlc.narg(client)::text)::jsonb as status;
 
 -- name: ImportStatus :one
-select sluice.import_status(@id::text)::jsonb as status;
+select sluice.import_status(@id::text, sqlc.narg(client)::text)::jsonb as status;
 
 -- name: ImportCancel :one
-select sluice.import_cancel(@id::text)::jsonb as status;
+select sluice.import_cancel(@id::text, sqlc.narg(client)::text)::jsonb as status;
 
 -- name: ImportInputClaim :one
--- The oldest waiting input of a job not cancelled, locked for the caller's transaction (the
--- one that loads it); inputs other transactions hold are skipped.
-select i.key, i.job_id, i.resource_type, i.url, j.type, j.update
-from sluice.import_input i
-join sluice.import_job j on j.id = i.job_id
-where i.status = 'waiting' and j.cancelled is null
-order by i.key
-limit 1
-for update of i skip locked;
+-- A waiting input, claimed fairly across clients and locked for the caller's transaction (the
+-- one that loads it); see sluice.import_claim.
+with claimed as (select sluice.import_claim(sqlc.narg(per_client)::int) as key)
+select i.key, i.job_id, i.resource_type, i.url, j.type, j.update, j.client_id
+from claimed c
+join sluice.import_input i on i.key = c.key
+join sluice.import_job j on j.id = i.job_id;
 
 -- name: ImportJobActive :one
 -- Whether the job is still wanted, holding it (FOR SHARE) until the caller commits, so a

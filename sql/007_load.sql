@@ -3,9 +3,9 @@
 --
 -- A load is one transaction:
 --   select sluice.load_stage();       -- creates sluice."load:<backend pid>" and returns its name
---   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...;
---                                     -- (..., line) instead of resource for FHIR lines
---   select sluice.load_merge(null, false, false, false, null);   -- {"Patient": 10, ...}
+--   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...
+--     where resource_type is not null;  -- (..., line) instead of resource for FHIR lines
+--   select sluice.load_merge(null, false, false, false, null, false);   -- {"Patient": 10, ...}
 -- The proxy fills the staging table from the source's lines: it takes each line apart once
 -- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
 -- `resource` exactly the body the resource table stores, so PostgreSQL parses every line into
@@ -25,8 +25,10 @@ language sql stable
 return format('sluice.%I', 'load:' || pg_backend_pid() || p_part);
 
 -- Creates the staging table of one load in the caller's transaction and returns its name.
--- line_no is the line of the source (COPY's own line numbers match it, so a COPY error names
--- the same line); rows of blank lines have only line_no. Aidbox-format lines fill resource (the
+-- line_no is the line of the source. The proxy sends a blank line as a row with no type, which
+-- its COPY's WHERE resource_type IS NOT NULL leaves out: no row is stored for it, and COPY's own
+-- line numbers still match the source's, so a COPY error names the same line without the
+-- proxy keeping a map from rows to lines. Aidbox-format lines fill resource (the
 -- body as stored); FHIR lines fill line, the text as it came: parsing it is then left to the
 -- parallel workers that convert it (sluice.load_convert), not done by the COPY on one core.
 create function sluice.load_stage() returns text
@@ -151,9 +153,12 @@ end $$;
 --   p_update       the previous version of an existing resource goes to <type>_history
 --   p_strip_nulls  null values are removed (jsonb_strip_nulls) before anything else
 --   p_merge        an object shallow-merged into every resource (its keys win)
--- Within the load the last line of an id wins. Raises SL422 naming the line of the problem.
+--   p_operator     the caller is the operator, who alone may load the types whose rows grant
+--                  or configure access (sluice.guards_access: Client, AccessPolicy)
+-- Within the load the last line of an id wins. Raises SL422 naming the line of the problem, and
+-- SL403 naming the first line of a type only the operator may load.
 create function sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean,
-                                  p_strip_nulls boolean, p_merge jsonb) returns jsonb
+                                  p_strip_nulls boolean, p_merge jsonb, p_operator boolean) returns jsonb
 language plpgsql volatile as $$
 declare
   v_stage   text := sluice.load_table();
@@ -179,6 +184,11 @@ begin
       execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
         message = format('line %s: unknown resourceType %s', v_line, v_type);
+    end if;
+    if sluice.guards_access(v_type) and p_operator is not true then
+      execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
+      raise exception using errcode = 'SL403', message = format(
+        'line %s: %s resources grant or configure access; only the operator may load them', v_line, v_type);
     end if;
   end loop;
 
@@ -236,6 +246,11 @@ end $$;
 -- FOR UPDATE SKIP LOCKED in the transaction that loads them and mark them finished in that same
 -- transaction, so an input is loaded exactly once even when a server dies mid-way: its lock
 -- goes with its connection and the input, still waiting, is claimed again.
+--
+-- A job belongs to the client that created it (client_id; null: the operator). The functions
+-- below take the caller the same way (p_client: a Client id, or null for the operator): a job
+-- is visible only to its client and to the operator, and only the operator's jobs may load the
+-- types that grant or configure access.
 create table sluice.import_job (
   id               text primary key,
   type             text not null check (type in ('aidbox', 'fhir')),
@@ -243,7 +258,8 @@ create table sluice.import_job (
   update           boolean not null default false,
   request          jsonb not null,
   created          timestamptz not null default current_timestamp,
-  cancelled        timestamptz
+  cancelled        timestamptz,
+  client_id        text
 );
 
 create table sluice.import_input (
@@ -251,6 +267,7 @@ create table sluice.import_input (
   job_id        text not null references sluice.import_job (id) on delete cascade,
   position      int not null,
   resource_type text not null,
+  -- The URL as given, which the worker fetches; statuses show sluice.url_redacted(url).
   url           text not null,
   -- 'in-progress' is not stored: an input is in progress while a backend holds it (see
   -- sluice.import_status), which no crash can leave stale.
@@ -265,35 +282,90 @@ create table sluice.import_input (
 
 create index import_input_waiting on sluice.import_input (key) where status = 'waiting';
 
--- The backend loading an input sets application_name to 'sluice-import:<key>' for its
--- transaction, and to 'sluice-import:<key>:<lines>' once the lines are staged; that and
--- pg_stat_progress_copy give the running count without a single extra write.
+-- A URL as statuses and messages may show it: the password of its userinfo and the value of
+-- every query parameter (where pre-signed URLs carry their signatures) replaced by REDACTED,
+-- the parameter names sorted, the fragment dropped; the proxy's redactURL does the same (a test
+-- compares them). Text with control characters is not shown at all.
+create function sluice.url_redacted(p_url text) returns text
+language plpgsql immutable parallel safe as $$
+declare
+  -- scheme:, //authority, path, ?query, #fragment (RFC 3986, appendix B)
+  v_parts     text[] := regexp_match(p_url, '^([^:/?#]+:)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#.*)?$');
+  v_authority text := v_parts[3];
+  v_query     text := v_parts[6];
+  v_at        int;
+begin
+  if v_parts is null or p_url ~ '[\x01-\x1f\x7f]' then
+    return '(an unreadable URL)';
+  end if;
+  -- The userinfo ends at the last '@' of the authority; its password follows the first ':'.
+  v_at := length(v_authority) - strpos(reverse(v_authority), '@') + 1;
+  if strpos(v_authority, '@') > 0 and strpos(left(v_authority, v_at - 1), ':') > 0 then
+    v_authority := split_part(v_authority, ':', 1) || ':REDACTED' || substr(v_authority, v_at);
+  end if;
+  if v_query <> '' then
+    if v_query ~ ';' or v_query ~ '%(?![0-9A-Fa-f]{2})' then
+      v_query := 'REDACTED'; -- what Go's query parser refuses
+    else
+      select string_agg(n, '&' order by n collate "C") into v_query
+      from (select distinct split_part(p, '=', 1) || '=REDACTED' as n
+            from regexp_split_to_table(v_query, '&') as p where p <> '') as names;
+    end if;
+  end if;
+  return coalesce(v_parts[1], '') || coalesce('//' || v_authority, '') || v_parts[4]
+         || coalesce('?' || v_query, '');
+end $$;
+
+-- The backends loading $import inputs: a worker names its backend 'sluice-import:<key>' for the
+-- transaction that loads the input (sluice.import_claim), and 'sluice-import:<key>:<lines>'
+-- once the lines are staged; that and pg_stat_progress_copy give the running count without a
+-- single extra write. Only sessions of sluice's own role count: another role could choose any
+-- application_name.
+create function sluice.import_backends() returns table (pid int, key bigint, lines bigint)
+language sql stable as $$
+  select a.pid, m.parts[1]::bigint, m.parts[2]::bigint
+  from pg_catalog.pg_stat_activity a,
+       lateral regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})(?::([0-9]{1,18}))?$') as m(parts)
+  where a.usename = current_user and m.parts is not null
+$$;
+
+-- The running count of an input being loaded, or null when no backend loads it.
 create function sluice.import_running(p_key bigint) returns bigint
 language sql stable as $$
-  select coalesce(nullif(split_part(a.application_name, ':', 3), '')::bigint, p.tuples_processed, 0)
-  from pg_catalog.pg_stat_activity a
-  left join pg_catalog.pg_stat_progress_copy p on p.pid = a.pid
-  where a.application_name = 'sluice-import:' || p_key
-     or a.application_name like 'sluice-import:' || p_key || ':%'
+  select coalesce(b.lines, p.tuples_processed, 0)
+  from sluice.import_backends() b
+  left join pg_catalog.pg_stat_progress_copy p on p.pid = b.pid
+  where b.key = p_key
   limit 1
 $$;
 
--- A job as its BulkImportStatus resource (SPEC.md section 6); SL404 when there is none.
-create function sluice.import_status(p_id text) returns jsonb
+-- The job p_id as p_client sees it: SL404 when there is none, or when it belongs to another
+-- client (so a client cannot even learn that another client's job exists).
+create function sluice.import_job_of(p_id text, p_client text) returns sluice.import_job
 language plpgsql stable as $$
 declare
-  v_job    sluice.import_job;
+  v_job sluice.import_job;
+begin
+  select * into v_job from sluice.import_job where id = p_id;
+  if v_job.id is null or p_client is not null and v_job.client_id is distinct from p_client then
+    raise exception using errcode = 'SL404', message = format('BulkImportStatus/%s not found', p_id);
+  end if;
+  return v_job;
+end $$;
+
+-- A job as its BulkImportStatus resource (SPEC.md section 6), for p_client (null: the
+-- operator); SL404 when there is none or it is another client's.
+create function sluice.import_status(p_id text, p_client text) returns jsonb
+language plpgsql stable as $$
+declare
+  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
   v_inputs jsonb;
   v_status text;
   v_end    timestamptz;
 begin
-  select * into v_job from sluice.import_job where id = p_id;
-  if v_job.id is null then
-    raise exception using errcode = 'SL404', message = format('BulkImportStatus/%s not found', p_id);
-  end if;
   select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
            'resourceType', i.resource_type,
-           'url', i.url,
+           'url', sluice.url_redacted(i.url),
            'status', i.shown,
            'total', coalesce(i.total, i.running),
            'duration', i.duration,
@@ -327,10 +399,11 @@ begin
     'inputs', coalesce(v_inputs, '[]')));
 end $$;
 
--- Creates a job from a $import body ({id, contentEncoding, inputs: [{resourceType, url}],
--- update, inputFormat, mode}) and returns its status. A missing id is generated; an id in use
--- is SL409; a body the workers could not run is SL422.
-create function sluice.import_create(p_type text, p_request jsonb) returns jsonb
+-- Creates a job of p_client (null: the operator) from a $import body ({id, contentEncoding,
+-- inputs: [{resourceType, url}], update, inputFormat, mode}) and returns its status. A missing
+-- id is generated; an id in use is SL409; a body the workers could not run is SL422; an input
+-- of a type that grants or configures access is SL403 unless the operator asks.
+create function sluice.import_create(p_type text, p_request jsonb, p_client text) returns jsonb
 language plpgsql volatile as $$
 declare
   v_id    text := p_request ->> 'id';
@@ -352,9 +425,9 @@ begin
   if p_request ? 'update' and jsonb_typeof(p_request -> 'update') <> 'boolean' then
     raise exception using errcode = 'SL422', message = 'update must be true or false';
   end if;
-  insert into sluice.import_job (id, type, content_encoding, update, request)
+  insert into sluice.import_job (id, type, content_encoding, update, request, client_id)
   values (v_id, p_type, p_request ->> 'contentEncoding', coalesce((p_request ->> 'update')::boolean, false),
-          p_request)
+          p_request, p_client)
   on conflict (id) do nothing;
   if not found then
     raise exception using errcode = 'SL409', message = format('BulkImportStatus/%s already exists', v_id);
@@ -369,21 +442,26 @@ begin
       raise exception using errcode = 'SL422',
         message = format('inputs[%s]: unknown resourceType %s', v_index, v_input ->> 'resourceType');
     end if;
+    if sluice.guards_access(v_input ->> 'resourceType') and p_client is not null then
+      raise exception using errcode = 'SL403', message = format(
+        'inputs[%s]: %s resources grant or configure access; only the operator may load them',
+        v_index, v_input ->> 'resourceType');
+    end if;
     insert into sluice.import_input (job_id, position, resource_type, url)
     values (v_id, v_index, v_input ->> 'resourceType', v_input ->> 'url');
     v_index := v_index + 1;
   end loop;
-  return sluice.import_status(v_id);
+  return sluice.import_status(v_id, p_client);
 end $$;
 
--- Cancels a job: its waiting inputs become cancelled; a running one is rolled back by its
--- worker, which sees the job cancelled (it checks the job, FOR SHARE, before it commits, so
--- this waits for a worker that is committing). SL404 when there is no such job; SL409 when it
--- has already ended.
-create function sluice.import_cancel(p_id text) returns jsonb
+-- Cancels p_client's job (null: the operator, any job): its waiting inputs become cancelled; a
+-- running one is rolled back by its worker, which sees the job cancelled (it checks the job,
+-- FOR SHARE, before it commits, so this waits for a worker that is committing). SL404 when
+-- there is no such job or it is another client's; SL409 when it has already ended.
+create function sluice.import_cancel(p_id text, p_client text) returns jsonb
 language plpgsql volatile as $$
 declare
-  v_status jsonb := sluice.import_status(p_id);
+  v_status jsonb := sluice.import_status(p_id, p_client);
 begin
   if v_status ->> 'status' in ('finished', 'failed') then
     raise exception using errcode = 'SL409',
@@ -394,5 +472,69 @@ begin
   where key in (select key from sluice.import_input
                 where job_id = p_id and status = 'waiting'
                 for update skip locked);
-  return sluice.import_status(p_id);
+  return sluice.import_status(p_id, p_client);
+end $$;
+
+-- The advisory lock key of running slot p_slot of client p_client (sluice.import_claim).
+create function sluice.import_slot_key(p_client text, p_slot int) returns bigint
+language sql immutable parallel safe
+return hashtextextended('sluice-import-slot:' || p_client || ':' || p_slot, 0);
+
+-- Claims a waiting input for the caller's transaction, which loads it, names the backend
+-- 'sluice-import:<key>' (sluice.import_backends) and returns the input's key; null when there
+-- is none to claim. Fair across clients: it takes the oldest waiting input of the client with
+-- the fewest inputs running, and a Client runs at most p_per_client inputs at once (null: no
+-- limit; the operator has none), so one client's slow inputs cannot hold every worker. That
+-- limit is held as one of p_per_client transaction-level advisory locks per client, so, like
+-- the row lock of the input, it goes with the transaction however that ends.
+create function sluice.import_claim(p_per_client int) returns bigint
+language plpgsql volatile as $$
+declare
+  v_client record;
+  v_key    bigint;
+begin
+  <<clients>>
+  for v_client in
+    with waiting as (
+      select j.client_id, min(i.key) as oldest
+      from sluice.import_input i join sluice.import_job j on j.id = i.job_id
+      where i.status = 'waiting' and j.cancelled is null
+      group by j.client_id),
+    running as (
+      select j.client_id, count(*) as inputs
+      from sluice.import_backends() b
+      join sluice.import_input i on i.key = b.key
+      join sluice.import_job j on j.id = i.job_id
+      group by j.client_id)
+    select w.client_id
+    from waiting w left join running r on r.client_id is not distinct from w.client_id
+    order by coalesce(r.inputs, 0), w.oldest
+  loop
+    for v_slot in 0 .. case when v_client.client_id is null or p_per_client is null then 0
+                            else p_per_client - 1 end loop
+      begin
+        continue when v_client.client_id is not null and p_per_client is not null
+                      and not pg_try_advisory_xact_lock(sluice.import_slot_key(v_client.client_id, v_slot));
+        select i.key into v_key
+        from sluice.import_input i join sluice.import_job j on j.id = i.job_id
+        where i.status = 'waiting' and j.cancelled is null
+          and j.client_id is not distinct from v_client.client_id
+        order by i.key
+        limit 1
+        for update of i skip locked;
+        if v_key is null then
+          -- Its waiting inputs are all being claimed by others: give the slot back (the
+          -- subtransaction's rollback releases its lock) and try the next client.
+          raise exception using errcode = 'P0002';
+        end if;
+      exception when no_data_found then
+        continue clients;
+      end;
+      exit clients;
+    end loop;
+  end loop;
+  if v_key is not null then
+    perform set_config('application_name', 'sluice-import:' || v_key, true);
+  end if;
+  return v_key;
 end $$;

@@ -51,6 +51,10 @@ environment:
   SLUICE_SOURCE_ALLOW    comma-separated URL prefixes $load/$import may fetch (default: any http/https)
   SLUICE_SOURCE_DIR      folder file:// sources may read (default: file:// refused)
   SLUICE_IMPORT_WORKERS  $import inputs loaded at once by this server (default 2)
+  SLUICE_IMPORT_PER_CLIENT  $import inputs of one client loaded at once, all servers together
+                         (default 1; -1: no limit; the operator's have none)
+  SLUICE_LOAD_MAX_BYTES  decompressed bytes of one $load or $import input (default 68719476736, 64 GiB)
+  SLUICE_LOAD_MAX_LINES  non-blank lines of one $load or $import input (default 100000000)
   SLUICE_PG_BIN          PostgreSQL programs for the embedded cluster (default /usr/lib/postgresql/15/bin)
   SLUICE_DUMP_SQL_URL    postgres:// URL of where $dump-sql logs in (default: the database's settings);
                          its user and password are not used: each request logs in as a role made for
@@ -252,6 +256,18 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	importPerClient, err := strconv.Atoi(env("SLUICE_IMPORT_PER_CLIENT", strconv.Itoa(proxy.DefaultImportPerClient)))
+	if err != nil || importPerClient == 0 {
+		return fmt.Errorf("SLUICE_IMPORT_PER_CLIENT: want a positive number, or -1 for no limit, got %q", os.Getenv("SLUICE_IMPORT_PER_CLIENT"))
+	}
+	loadMaxBytes, err := strconv.ParseInt(env("SLUICE_LOAD_MAX_BYTES", strconv.FormatInt(proxy.DefaultLoadMaxBytes, 10)), 10, 64)
+	if err != nil || loadMaxBytes <= 0 {
+		return fmt.Errorf("SLUICE_LOAD_MAX_BYTES: want a positive number of bytes, got %q", os.Getenv("SLUICE_LOAD_MAX_BYTES"))
+	}
+	loadMaxLines, err := strconv.ParseInt(env("SLUICE_LOAD_MAX_LINES", strconv.FormatInt(proxy.DefaultLoadMaxLines, 10)), 10, 64)
+	if err != nil || loadMaxLines <= 0 {
+		return fmt.Errorf("SLUICE_LOAD_MAX_LINES: want a positive number of lines, got %q", os.Getenv("SLUICE_LOAD_MAX_LINES"))
+	}
 	var sourceAllow []string
 	for _, prefix := range strings.Split(os.Getenv("SLUICE_SOURCE_ALLOW"), ",") {
 		if prefix = strings.TrimSpace(prefix); prefix != "" {
@@ -264,7 +280,8 @@ func serve(ctx context.Context) error {
 		DumpSQLMaxRowBytes: int(dumpSQLLimits["SLUICE_DUMP_SQL_MAX_ROW_BYTES"]), DumpSQLMaxBytes: dumpSQLLimits["SLUICE_DUMP_SQL_MAX_BYTES"],
 		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
 		MinTransferRate: int64(minRate), TransferWindow: rateWindow, BulkMaxDuration: bulkMaxDuration,
-		BulkConnections: bulkConnections, BulkPerClient: bulkPerClient})
+		BulkConnections: bulkConnections, BulkPerClient: bulkPerClient,
+		ImportPerClient: importPerClient, LoadMaxBytes: loadMaxBytes, LoadMaxLines: loadMaxLines})
 	defer api.Close()
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)

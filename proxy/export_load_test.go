@@ -1,0 +1,4 @@
+package proxy
+
+// RedactURL lets the external tests compare sluice.url_redacted with the proxy's redaction.
+var RedactURL = redactURL
