@@ -118,12 +118,14 @@ func (s *sources) handle(path string, h http.HandlerFunc) string {
 // lines joins NDJSON lines.
 func lines(ls ...string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
 
-// newLoadServer is newTestServer with the $import workers running for the test's duration.
+// newLoadServer is newTestServer with the $import workers running for the test's duration,
+// and loopback sources allowed.
 func newLoadServer(t *testing.T, cfg proxy.Config) *testServer {
 	t.Helper()
 	if cfg.AdminID == "" {
 		cfg.AdminID, cfg.AdminSecret = adminID, adminSecret
 	}
+	cfg.SourceAllowPrivate = true // the tests' sources are on loopback
 	pool := pgtest.NewPool(t)
 	srv := proxy.New(pool, cfg)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -27,8 +27,12 @@ type Config struct {
 	// DumpSQLTimeout is the statement timeout of a $dump-sql query (DefaultDumpSQLTimeout
 	// when zero).
 	DumpSQLTimeout time.Duration
-	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch.
+	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch,
+	// compared parsed (scheme, host, port, whole path segments; source_policy.go).
 	SourceAllow []string
+	// SourceAllowPrivate lets sources connect to loopback, private, link-local and other
+	// non-public addresses, which are refused by default (false): local use and tests only.
+	SourceAllowPrivate bool
 	// SourceDir, when set, lets file:// sources read files inside it (and nowhere else).
 	SourceDir string
 	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
@@ -56,6 +60,8 @@ type Server struct {
 	cfg  Config
 	// imports wakes this server's $import workers (zero value ready).
 	imports importWake
+	// sources fetches http(s) sources under the source policy.
+	sources *sourceFetcher
 }
 
 // New returns a Server on a migrated database.
@@ -72,7 +78,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.BulkMaxDuration <= 0 {
 		cfg.BulkMaxDuration = DefaultBulkMaxDuration
 	}
-	return &Server{pool: pool, bulk: pool, q: gen.New(), cfg: cfg}
+	return &Server{pool: pool, bulk: pool, q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg)}
 }
 
 // DefaultMaxBodyBytes is the REST body limit when none is configured (bulk data comes by URL).
