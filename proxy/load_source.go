@@ -223,8 +223,12 @@ func (s *Server) fetch(ctx context.Context, rawURL string) (io.ReadCloser, conte
 	if err != nil {
 		cancel()
 		var he *httpError
-		if errors.As(err, &he) {
+		var refused *refusedAddressError
+		switch {
+		case errors.As(err, &he):
 			return nil, nil, nil, he
+		case errors.As(err, &refused):
+			return nil, nil, nil, sourceError(rawURL, "%v", refused)
 		}
 		return nil, nil, nil, sourceError(rawURL, "unreachable: %s", fetchFailure(err))
 	}
@@ -243,7 +247,6 @@ func (s *Server) fetch(ctx context.Context, rawURL string) (io.ReadCloser, conte
 // failed exchange may quote what the other side sent (a malformed answer, for instance),
 // which is how a fetch would read services it was never meant to reach.
 func fetchFailure(err error) string {
-	var refused *refusedAddressError
 	var dns *net.DNSError
 	var op *net.OpError
 	var netErr net.Error
@@ -252,8 +255,6 @@ func fetchFailure(err error) string {
 	var invalidCert x509.CertificateInvalidError
 	var notTLS tls.RecordHeaderError
 	switch {
-	case errors.As(err, &refused):
-		return refused.Error()
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	case errors.As(err, &dns):

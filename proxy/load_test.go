@@ -118,14 +118,19 @@ func (s *sources) handle(path string, h http.HandlerFunc) string {
 // lines joins NDJSON lines.
 func lines(ls ...string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
 
-// newLoadServer is newTestServer with the $import workers running for the test's duration,
-// and loopback sources allowed.
+// newLoadServer is newImportServer with loopback sources allowed: the tests' sources are there.
 func newLoadServer(t *testing.T, cfg proxy.Config) *testServer {
+	t.Helper()
+	cfg.SourceAllowPrivate = true
+	return newImportServer(t, cfg)
+}
+
+// newImportServer is newTestServer with the $import workers running for the test's duration.
+func newImportServer(t *testing.T, cfg proxy.Config) *testServer {
 	t.Helper()
 	if cfg.AdminID == "" {
 		cfg.AdminID, cfg.AdminSecret = adminID, adminSecret
 	}
-	cfg.SourceAllowPrivate = true // the tests' sources are on loopback
 	pool := pgtest.NewPool(t)
 	srv := proxy.New(pool, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
