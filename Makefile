@@ -22,10 +22,14 @@ UNRELEASED_MIGRATIONS := 001_core:000001_core 002_policy:000002_policy 003_fhir_
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
+# For local use, sources on loopback and private networks are allowed (the server's log warns
+# of it); `make run SLUICE_SOURCE_ALLOW_PRIVATE=false` runs with the default policy.
+SLUICE_SOURCE_ALLOW_PRIVATE ?= true
+
 .PHONY: run
-run: ## run the server (embedded PostgreSQL in ./.sluice unless DATABASE_URL is set)
+run: ## run the server (embedded PostgreSQL in ./.sluice unless DATABASE_URL is set; loopback sources allowed)
 	go build -o $(TOOLS)/bin/sluice ./cmd/sluice
-	$(TOOLS)/bin/sluice serve
+	SLUICE_SOURCE_ALLOW_PRIVATE=$(SLUICE_SOURCE_ALLOW_PRIVATE) $(TOOLS)/bin/sluice serve
 
 .PHONY: test
 test: ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)

@@ -221,7 +221,7 @@ func (s *exportStream) finish(w http.ResponseWriter, r *http.Request, err error)
 	}
 	var limit *httpError
 	if errors.As(context.Cause(r.Context()), &limit) {
-		err = limit // a limit of the operation's (bulkOperation) stopped it
+		err = limit // a limit of the operation (boundedExport) stopped it
 	}
 	var slow *slowTransferError
 	switch {

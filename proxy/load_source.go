@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -14,30 +16,99 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Timeouts of source fetches. A transfer as a whole has no limit (sources can be large), but
-// one that stops sending fails after sourceIdleTimeout.
+// Bounds of a source fetch before its body flows; once it does, the minimum transfer rate
+// (Config.MinTransferRate over Config.TransferWindow) cuts off a source that trickles.
 const (
 	sourceDialTimeout   = 10 * time.Second
 	sourceHeaderTimeout = 60 * time.Second
-	sourceIdleTimeout   = 60 * time.Second
+	sourceMaxRedirects  = 10
 )
 
-// sourceTransport is shared by every fetch, so connections to one host are reused.
-var sourceTransport = &http.Transport{
-	Proxy:                 http.ProxyFromEnvironment,
-	DialContext:           (&net.Dialer{Timeout: sourceDialTimeout, KeepAlive: 30 * time.Second}).DialContext,
-	TLSHandshakeTimeout:   sourceDialTimeout,
-	ResponseHeaderTimeout: sourceHeaderTimeout,
-	IdleConnTimeout:       90 * time.Second,
-	MaxIdleConnsPerHost:   4,
+// sourceFetcher fetches http(s) sources under the source policy: the SLUICE_SOURCE_ALLOW
+// prefixes, parsed once, and (unless Config.SourceAllowPrivate) no connection to an address
+// that is not public, checked on every address actually dialled (source_policy.go).
+type sourceFetcher struct {
+	allow []sourceLocation
+	// allowErr is an unparsable SLUICE_SOURCE_ALLOW entry; then every http(s) source is
+	// refused rather than any allowed (the command refuses to start on it first).
+	allowErr error
+	client   *http.Client
 }
 
-// sourceError is a source that cannot be read; it fails the load with 422.
+func newSourceFetcher(cfg Config) *sourceFetcher {
+	f := &sourceFetcher{}
+	f.allow, f.allowErr = parseSourceAllow(cfg.SourceAllow)
+	dialer := &net.Dialer{Timeout: sourceDialTimeout, KeepAlive: 30 * time.Second}
+	if !cfg.SourceAllowPrivate {
+		dialer.ControlContext = refuseNonPublicAddress
+	}
+	f.client = &http.Client{
+		Transport: &http.Transport{
+			// No proxy from the environment: through a proxy the address dialled (and checked)
+			// would be the proxy's, and the proxy would reach private addresses for us.
+			Proxy:                 nil,
+			DialContext:           dialer.DialContext,
+			TLSHandshakeTimeout:   sourceDialTimeout,
+			ResponseHeaderTimeout: sourceHeaderTimeout,
+			IdleConnTimeout:       90 * time.Second,
+			MaxIdleConnsPerHost:   4,
+		},
+		CheckRedirect: f.checkRedirect,
+	}
+	return f
+}
+
+// checkRedirect applies the source policy to every hop; the dial of each checks its address.
+func (f *sourceFetcher) checkRedirect(next *http.Request, via []*http.Request) error {
+	first := via[0].URL.String()
+	if len(via) >= sourceMaxRedirects {
+		return sourceError(first, "more than %d redirects", sourceMaxRedirects)
+	}
+	if next.URL.Scheme != "http" && next.URL.Scheme != "https" {
+		return sourceError(first, "redirected to %s: only http:// and https:// redirects are followed", redactURL(next.URL.String()))
+	}
+	if err := f.check(next.URL); err != nil {
+		return sourceError(first, "redirected to %s: %v", redactURL(next.URL.String()), err)
+	}
+	return nil
+}
+
+// check applies SLUICE_SOURCE_ALLOW to an http(s) URL. With an allow-list, a URL with
+// user:password@ is refused: it is where a prefix check is most easily fooled, and
+// allow-listed sources can carry their credentials in the query (pre-signed URLs).
+func (f *sourceFetcher) check(u *url.URL) error {
+	if u.Host == "" {
+		return errors.New("the URL has no host")
+	}
+	if f.allowErr != nil {
+		return fmt.Errorf("no http(s) source is allowed: %v", f.allowErr)
+	}
+	if len(f.allow) == 0 {
+		return nil
+	}
+	if u.User != nil {
+		return errors.New("user:password@ in a source URL is not allowed when SLUICE_SOURCE_ALLOW is set")
+	}
+	loc, err := locationOf(u)
+	if err != nil {
+		return fmt.Errorf("not an allowed source (SLUICE_SOURCE_ALLOW): %v", err)
+	}
+	for _, prefix := range f.allow {
+		if prefix.contains(loc) {
+			return nil
+		}
+	}
+	return errors.New("not an allowed source (SLUICE_SOURCE_ALLOW)")
+}
+
+// sourceError is a source that cannot be read; it fails the load with 422. The URL shows
+// redacted: no password, no query values (pre-signed URLs carry their signature there).
 func sourceError(rawURL string, format string, args ...any) error {
-	return errorf(http.StatusUnprocessableEntity, "source %s: %s", rawURL, fmt.Sprintf(format, args...))
+	return errorf(http.StatusUnprocessableEntity, "source %s: %s", redactURL(rawURL), fmt.Sprintf(format, args...))
 }
 
 // checkSource applies the source policy to a URL without fetching it: http and https URLs,
@@ -46,22 +117,14 @@ func sourceError(rawURL string, format string, args ...any) error {
 func (s *Server) checkSource(rawURL string) (path string, err error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return "", sourceError(rawURL, "not a URL: %v", err)
+		return "", sourceError(rawURL, "not a URL")
 	}
 	switch u.Scheme {
 	case "http", "https":
-		if u.Host == "" {
-			return "", sourceError(rawURL, "the URL has no host")
+		if err := s.sources.check(u); err != nil {
+			return "", sourceError(rawURL, "%v", err)
 		}
-		if len(s.cfg.SourceAllow) == 0 {
-			return "", nil
-		}
-		for _, prefix := range s.cfg.SourceAllow {
-			if strings.HasPrefix(rawURL, prefix) {
-				return "", nil
-			}
-		}
-		return "", sourceError(rawURL, "not an allowed source (SLUICE_SOURCE_ALLOW)")
+		return "", nil
 	case "file":
 		return s.checkFileSource(rawURL, u)
 	default:
@@ -113,57 +176,25 @@ func (s *Server) openSource(ctx context.Context, rawURL string) (io.ReadCloser, 
 	if err != nil {
 		return nil, err
 	}
-	var body io.ReadCloser
-	cancel := func() {}
+	r := &sourceReader{url: rawURL, cancel: func() {}}
 	if path != "" {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, sourceError(rawURL, "%v", err)
 		}
-		body = f
+		r.body = f
 	} else {
-		ctx, cancelCause := context.WithCancelCause(ctx)
-		cancel = func() { cancelCause(nil) }
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+		body, fetchCtx, cancel, err := s.fetch(ctx, rawURL)
 		if err != nil {
-			cancel()
-			return nil, sourceError(rawURL, "%v", err)
+			return nil, err
 		}
-		client := &http.Client{
-			Transport: sourceTransport,
-			CheckRedirect: func(next *http.Request, via []*http.Request) error {
-				if len(via) >= 10 {
-					return errors.New("too many redirects")
-				}
-				if next.URL.Scheme != "http" && next.URL.Scheme != "https" {
-					return fmt.Errorf("redirected to %s", next.URL.Redacted())
-				}
-				_, err := s.checkSource(next.URL.String())
-				return err
-			},
-		}
-		resp, err := client.Do(req)
-		if err != nil {
-			cancel()
-			var he *httpError
-			if errors.As(err, &he) {
-				return nil, he
-			}
-			return nil, sourceError(rawURL, "unreachable: %v", unwrapURLError(err))
-		}
-		if resp.StatusCode != http.StatusOK {
-			resp.Body.Close()
-			cancel()
-			return nil, sourceError(rawURL, "answered %s", resp.Status)
-		}
-		body = newIdleReader(resp.Body, cancelCause)
+		r.body, r.ctx, r.cancel = body, fetchCtx, cancel
 	}
-	r := &sourceReader{url: rawURL, body: body, cancel: cancel}
-	buffered := bufio.NewReaderSize(body, 64<<10)
+	buffered := bufio.NewReaderSize(r.body, 64<<10)
 	magic, err := buffered.Peek(2)
 	if err != nil && err != io.EOF {
 		r.Close()
-		return nil, sourceError(rawURL, "reading: %v", err)
+		return nil, r.readError(err)
 	}
 	r.r = buffered
 	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
@@ -177,62 +208,164 @@ func (s *Server) openSource(ctx context.Context, rawURL string) (io.ReadCloser, 
 	return r, nil
 }
 
-// unwrapURLError drops the "Get <url>:" that *url.Error adds (the message names the URL).
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
+// fetch GETs an http(s) source and returns its body, metered against the minimum transfer
+// rate; cancel ends the fetch (and is the way the meter cuts it off, with its reason as the
+// context's cause).
+func (s *Server) fetch(ctx context.Context, rawURL string) (io.ReadCloser, context.Context, func(), error) {
+	ctx, cancelCause := context.WithCancelCause(ctx)
+	cancel := func() { cancelCause(nil) }
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		cancel()
+		return nil, nil, nil, sourceError(rawURL, "not a URL")
 	}
-	return err
+	resp, err := s.sources.client.Do(req)
+	if err != nil {
+		cancel()
+		var he *httpError
+		var refused *refusedAddressError
+		switch {
+		case errors.As(err, &he):
+			return nil, nil, nil, he
+		case errors.As(err, &refused):
+			return nil, nil, nil, sourceError(rawURL, "%v", refused)
+		}
+		return nil, nil, nil, sourceError(rawURL, "unreachable: %s", fetchFailure(err))
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		cancel()
+		// The code and its standard text only: the reason phrase and the body are the
+		// source's words, and a refused or failing source must not speak through sluice.
+		return nil, nil, nil, sourceError(rawURL, "answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	meter := &meteredBody{body: resp.Body, minRate: s.cfg.MinTransferRate, window: s.cfg.TransferWindow, onSlow: cancelCause}
+	return meter, ctx, cancel, nil
 }
 
-// sourceReader reads a source; its read errors name the URL.
+// fetchFailure says why a fetch got no answer, in words of sluice's own: the errors of a
+// failed exchange may quote what the other side sent (a malformed answer, for instance),
+// which is how a fetch would read services it was never meant to reach.
+func fetchFailure(err error) string {
+	var dns *net.DNSError
+	var op *net.OpError
+	var netErr net.Error
+	var unknownAuthority x509.UnknownAuthorityError
+	var wrongHost x509.HostnameError
+	var invalidCert x509.CertificateInvalidError
+	var notTLS tls.RecordHeaderError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "cancelled"
+	case errors.As(err, &dns):
+		if dns.IsNotFound {
+			return fmt.Sprintf("no such host %s", dns.Name)
+		}
+		return fmt.Sprintf("cannot resolve %s", dns.Name)
+	case errors.As(err, &op) && op.Op == "dial":
+		if op.Timeout() {
+			return fmt.Sprintf("no connection within %v", sourceDialTimeout)
+		}
+		return fmt.Sprintf("cannot connect: %v", op.Err)
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return fmt.Sprintf("no answer within %v", sourceHeaderTimeout)
+	case errors.As(err, &unknownAuthority):
+		return "its TLS certificate is signed by an unknown authority"
+	case errors.As(err, &wrongHost):
+		return "its TLS certificate is for another host"
+	case errors.As(err, &invalidCert):
+		return "its TLS certificate is not valid (expired, or not for a server)"
+	case errors.As(err, &notTLS):
+		return "not a TLS server"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection closed before an answer"
+	default:
+		return "no valid HTTP answer"
+	}
+}
+
+// meteredBody counts what a source sends, for a rateGuard that cuts off the fetch (onSlow)
+// when too little arrives per window. The guard starts at the first read of the consumer
+// (start), not when the answer arrives: a load may wait for its database connection after
+// opening its source, and that wait is not the source's slowness. It stops at the end of the
+// body, so the merge that follows the last byte is not measured either.
+type meteredBody struct {
+	body    io.ReadCloser
+	minRate int64
+	window  time.Duration
+	onSlow  context.CancelCauseFunc
+	guard   atomic.Pointer[rateGuard]
+	start   sync.Once
+	end     sync.Once
+}
+
+func (b *meteredBody) Read(p []byte) (int, error) {
+	n, err := b.body.Read(p)
+	if g := b.guard.Load(); g != nil {
+		g.add(n)
+	}
+	if err != nil {
+		b.stop()
+	}
+	return n, err
+}
+
+// begin starts measuring the rate.
+func (b *meteredBody) begin() {
+	b.start.Do(func() { b.guard.Store(newRateGuard(b.minRate, b.window, b.onSlow)) })
+}
+
+func (b *meteredBody) stop() {
+	b.end.Do(func() {
+		b.start.Do(func() {}) // a body that ends before it was measured never is
+		if g := b.guard.Load(); g != nil {
+			g.stop()
+		}
+	})
+}
+
+func (b *meteredBody) Close() error {
+	b.stop()
+	return b.body.Close()
+}
+
+// sourceReader reads a source; its read errors name the URL and, for a fetch cut off, why.
 type sourceReader struct {
 	url    string
 	r      io.Reader
-	body   io.Closer
+	body   io.ReadCloser
+	ctx    context.Context // the fetch's, nil for a file
 	cancel func()
 }
 
 func (r *sourceReader) Read(p []byte) (int, error) {
+	if meter, ok := r.body.(*meteredBody); ok {
+		meter.begin()
+	}
 	n, err := r.r.Read(p)
 	if err != nil && err != io.EOF {
-		err = sourceError(r.url, "reading: %v", unwrapURLError(err))
+		err = r.readError(err)
 	}
 	return n, err
+}
+
+// readError names the URL and the reason a read failed: the fetch's cause when it was cut
+// off (too slow), else the error itself without the URL that *url.Error repeats (unredacted).
+func (r *sourceReader) readError(err error) error {
+	if r.ctx != nil && r.ctx.Err() != nil {
+		if cause := context.Cause(r.ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			err = cause
+		}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return sourceError(r.url, "reading: %v", err)
 }
 
 func (r *sourceReader) Close() error {
 	err := r.body.Close()
 	r.cancel()
 	return err
-}
-
-// idleReader cancels a fetch that sends nothing for sourceIdleTimeout.
-type idleReader struct {
-	body  io.ReadCloser
-	timer *time.Timer
-	once  sync.Once
-}
-
-var errSourceIdle = fmt.Errorf("no data for %v", sourceIdleTimeout)
-
-func newIdleReader(body io.ReadCloser, cancel context.CancelCauseFunc) *idleReader {
-	return &idleReader{body: body, timer: time.AfterFunc(sourceIdleTimeout, func() { cancel(errSourceIdle) })}
-}
-
-func (r *idleReader) Read(p []byte) (int, error) {
-	n, err := r.body.Read(p)
-	if n > 0 {
-		r.timer.Reset(sourceIdleTimeout)
-	}
-	if err != nil && err != io.EOF && !r.timer.Stop() {
-		err = errSourceIdle
-	}
-	return n, err
-}
-
-func (r *idleReader) Close() error {
-	r.once.Do(func() { r.timer.Stop() })
-	return r.body.Close()
 }

@@ -118,8 +118,15 @@ func (s *sources) handle(path string, h http.HandlerFunc) string {
 // lines joins NDJSON lines.
 func lines(ls ...string) []byte { return []byte(strings.Join(ls, "\n") + "\n") }
 
-// newLoadServer is newTestServer with the $import workers running for the test's duration.
+// newLoadServer is newImportServer with loopback sources allowed: the tests' sources are there.
 func newLoadServer(t *testing.T, cfg proxy.Config) *testServer {
+	t.Helper()
+	cfg.SourceAllowPrivate = true
+	return newImportServer(t, cfg)
+}
+
+// newImportServer is newTestServer with the $import workers running for the test's duration.
+func newImportServer(t *testing.T, cfg proxy.Config) *testServer {
 	t.Helper()
 	if cfg.AdminID == "" {
 		cfg.AdminID, cfg.AdminSecret = adminID, adminSecret

@@ -40,8 +40,12 @@ type Config struct {
 	// compression (DefaultDumpSQLMaxBytes when zero, no limit when negative).
 	DumpSQLMaxRowBytes int
 	DumpSQLMaxBytes    int64
-	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch.
+	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch,
+	// compared parsed (scheme, host, port, whole path segments; source_policy.go).
 	SourceAllow []string
+	// SourceAllowPrivate lets sources connect to loopback, private, link-local and other
+	// non-public addresses, which are refused by default (false): local use and tests only.
+	SourceAllowPrivate bool
 	// SourceDir, when set, lets file:// sources read files inside it (and nowhere else).
 	SourceDir string
 	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
@@ -87,6 +91,8 @@ type Server struct {
 	admission bulkAdmission
 	// dumpSQLRunning counts the $dump-sql queries running (zero value ready).
 	dumpSQLRunning dumpSQLAdmission
+	// sources fetches http(s) sources under the source policy.
+	sources *sourceFetcher
 }
 
 // New returns a Server on a migrated database.
@@ -114,7 +120,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	}
 	cfg.applyDumpSQLDefaults()
 	loadDefaults(&cfg)
-	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg}
+	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg)}
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for

@@ -65,6 +65,7 @@ func startSluice(ctx context.Context, bin, dataDir string, workers int) (*sluice
 		"SLUICE_ADMIN_ID=admin",
 		"SLUICE_ADMIN_SECRET="+s.secret,
 		fmt.Sprintf("SLUICE_IMPORT_WORKERS=%d", workers),
+		"SLUICE_SOURCE_ALLOW_PRIVATE=true", // the data files are served on loopback
 	)
 	s.bin = bin
 	return s, s.start(ctx)

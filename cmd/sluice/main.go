@@ -48,7 +48,10 @@ environment:
   SLUICE_ADMIN_ID        operator client id (default admin)
   SLUICE_ADMIN_SECRET    operator secret (default: generated into <data>/admin-secret)
   SLUICE_MAX_BODY_BYTES  REST body limit in bytes (default 33554432)
-  SLUICE_SOURCE_ALLOW    comma-separated URL prefixes $load/$import may fetch (default: any http/https)
+  SLUICE_SOURCE_ALLOW    comma-separated URL prefixes $load/$import may fetch, compared by scheme, host,
+                         port and whole path segments (default: any public http/https source)
+  SLUICE_SOURCE_ALLOW_PRIVATE  true: sources may be on loopback, private or link-local addresses
+                         (default false: refused; make run sets it for local use)
   SLUICE_SOURCE_DIR      folder file:// sources may read (default: file:// refused)
   SLUICE_IMPORT_WORKERS  $import inputs loaded at once by this server (default 2)
   SLUICE_IMPORT_PER_CLIENT  $import inputs of one client loaded at once, all servers together
@@ -274,11 +277,21 @@ func serve(ctx context.Context) error {
 			sourceAllow = append(sourceAllow, prefix)
 		}
 	}
+	if err := proxy.ValidateSourceAllow(sourceAllow); err != nil {
+		return err
+	}
+	sourceAllowPrivate, err := strconv.ParseBool(env("SLUICE_SOURCE_ALLOW_PRIVATE", "false"))
+	if err != nil {
+		return fmt.Errorf("SLUICE_SOURCE_ALLOW_PRIVATE: want true or false, got %q", os.Getenv("SLUICE_SOURCE_ALLOW_PRIVATE"))
+	}
+	if sourceAllowPrivate {
+		slog.Warn("SLUICE_SOURCE_ALLOW_PRIVATE=true: $load and $import may fetch from loopback, private and link-local addresses (this server, its network, cloud metadata); for local use only")
+	}
 	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
 		DumpSQLURL: os.Getenv("SLUICE_DUMP_SQL_URL"), DumpSQLTimeout: dumpSQLTimeout,
 		DumpSQLMaxConcurrent: int(dumpSQLLimits["SLUICE_DUMP_SQL_MAX_CONCURRENT"]), DumpSQLPerClient: int(dumpSQLLimits["SLUICE_DUMP_SQL_PER_CLIENT"]),
 		DumpSQLMaxRowBytes: int(dumpSQLLimits["SLUICE_DUMP_SQL_MAX_ROW_BYTES"]), DumpSQLMaxBytes: dumpSQLLimits["SLUICE_DUMP_SQL_MAX_BYTES"],
-		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
+		SourceAllow: sourceAllow, SourceAllowPrivate: sourceAllowPrivate, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
 		MinTransferRate: int64(minRate), TransferWindow: rateWindow, BulkMaxDuration: bulkMaxDuration,
 		BulkConnections: bulkConnections, BulkPerClient: bulkPerClient,
 		ImportPerClient: importPerClient, LoadMaxBytes: loadMaxBytes, LoadMaxLines: loadMaxLines})
