@@ -55,6 +55,10 @@ environment:
   SLUICE_DUMP_SQL_URL    postgres:// URL $dump-sql logs in with (default: the database's settings as
                          user sluice_reader, no password; the embedded cluster allows that login)
   SLUICE_DUMP_SQL_TIMEOUT  statement timeout of a $dump-sql query, e.g. 30s or 5m (default 5m)
+  SLUICE_AUTH_CACHE_TTL  how long a verified client secret spares bcrypt (default 1m; negative: never)
+  SLUICE_AUTH_MAX_FAILURES  failed logins of a client id from one address before 429 and a
+                         backoff of 1s doubling (default 5; negative: no backoff)
+  SLUICE_AUTH_BACKOFF_MAX  longest backoff wait (default 5m)
 `
 
 func main() {
@@ -154,6 +158,18 @@ func serve(ctx context.Context) error {
 	if err != nil || dumpSQLTimeout <= 0 {
 		return fmt.Errorf("SLUICE_DUMP_SQL_TIMEOUT: want a positive duration such as 30s or 5m, got %q", os.Getenv("SLUICE_DUMP_SQL_TIMEOUT"))
 	}
+	authCacheTTL, err := time.ParseDuration(env("SLUICE_AUTH_CACHE_TTL", proxy.DefaultAuthCacheTTL.String()))
+	if err != nil {
+		return fmt.Errorf("SLUICE_AUTH_CACHE_TTL: want a duration such as 1m, got %q", os.Getenv("SLUICE_AUTH_CACHE_TTL"))
+	}
+	authMaxFailures, err := strconv.Atoi(env("SLUICE_AUTH_MAX_FAILURES", strconv.Itoa(proxy.DefaultAuthMaxFailures)))
+	if err != nil {
+		return fmt.Errorf("SLUICE_AUTH_MAX_FAILURES: %w", err)
+	}
+	authBackoffMax, err := time.ParseDuration(env("SLUICE_AUTH_BACKOFF_MAX", proxy.DefaultAuthBackoffMax.String()))
+	if err != nil || authBackoffMax <= 0 {
+		return fmt.Errorf("SLUICE_AUTH_BACKOFF_MAX: want a positive duration such as 5m, got %q", os.Getenv("SLUICE_AUTH_BACKOFF_MAX"))
+	}
 	adminSecret, err := adminSecret()
 	if err != nil {
 		return err
@@ -184,7 +200,8 @@ func serve(ctx context.Context) error {
 	}
 	api := proxy.New(pool, proxy.Config{AdminID: env("SLUICE_ADMIN_ID", "admin"), AdminSecret: adminSecret, MaxBodyBytes: maxBody,
 		DumpSQLURL: os.Getenv("SLUICE_DUMP_SQL_URL"), DumpSQLTimeout: dumpSQLTimeout,
-		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers})
+		SourceAllow: sourceAllow, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
+		AuthCacheTTL: authCacheTTL, AuthMaxFailures: authMaxFailures, AuthBackoffMax: authBackoffMax})
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)
 	defer waitWorkers()
