@@ -159,7 +159,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds()}
 		switch {
-		case r.Context().Err() != nil || rec.clientGone:
+		case rec.clientGone || (!completed && r.Context().Err() != nil):
 			attrs = append(attrs, "end", "the client went away")
 		case !completed:
 			attrs = append(attrs, "end", "aborted")
