@@ -7,22 +7,134 @@ package gen
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const policyAuthorize = `-- name: PolicyAuthorize :one
-select policy.authorize($1::text, $2::text, $3::jsonb)::text as decision
+const policyDecide = `-- name: PolicyDecide :one
+select d.decision::text as decision, coalesce(d.verified, '')::text as verified
+from policy.decide($1::text, $2::text, $3::jsonb, $4::text) as d
 `
 
-type PolicyAuthorizeParams struct {
+type PolicyDecideParams struct {
 	ClientID string
 	Secret   string
 	Request  []byte
+	Known    pgtype.Text
 }
 
-// 'allowed', 'forbidden' (authenticated, no policy matches) or 'unauthenticated'.
-func (q *Queries) PolicyAuthorize(ctx context.Context, db DBTX, arg PolicyAuthorizeParams) (string, error) {
-	row := db.QueryRow(ctx, policyAuthorize, arg.ClientID, arg.Secret, arg.Request)
-	var decision string
-	err := row.Scan(&decision)
-	return decision, err
+type PolicyDecideRow struct {
+	Decision string
+	Verified string
+}
+
+// decision 'allowed', 'forbidden' (authenticated, no policy matches) or 'unauthenticated';
+// verified, the fingerprint to cache for these credentials (” unless authenticated).
+// verified in: a fingerprint this server cached for exactly these credentials, or null.
+func (q *Queries) PolicyDecide(ctx context.Context, db DBTX, arg PolicyDecideParams) (PolicyDecideRow, error) {
+	row := db.QueryRow(ctx, policyDecide,
+		arg.ClientID,
+		arg.Secret,
+		arg.Request,
+		arg.Known,
+	)
+	var i PolicyDecideRow
+	err := row.Scan(&i.Decision, &i.Verified)
+	return i, err
+}
+
+const policyRefusedEntries = `-- name: PolicyRefusedEntries :many
+select r.entry::int as entry, r.method::text as method, r.uri::text as uri
+from policy.refused_entries($1::text, $2::jsonb, $3::jsonb) as r
+`
+
+type PolicyRefusedEntriesParams struct {
+	ClientID string
+	Request  []byte
+	Entries  []byte
+}
+
+type PolicyRefusedEntriesRow struct {
+	Entry  int32
+	Method string
+	Uri    string
+}
+
+// The entries of a Bundle the client may not run (writes of Client or AccessPolicy that no
+// policy naming the type allows), 0-based.
+func (q *Queries) PolicyRefusedEntries(ctx context.Context, db DBTX, arg PolicyRefusedEntriesParams) ([]PolicyRefusedEntriesRow, error) {
+	rows, err := db.Query(ctx, policyRefusedEntries, arg.ClientID, arg.Request, arg.Entries)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PolicyRefusedEntriesRow
+	for rows.Next() {
+		var i PolicyRefusedEntriesRow
+		if err := rows.Scan(&i.Entry, &i.Method, &i.Uri); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const policyRefusedItems = `-- name: PolicyRefusedItems :many
+select r.entry::int as entry, r.method::text as method, r.uri::text as uri
+from policy.refused_items($1::text, $2::jsonb, $3::jsonb) as r
+`
+
+type PolicyRefusedItemsParams struct {
+	ClientID  string
+	Request   []byte
+	Resources []byte
+}
+
+type PolicyRefusedItemsRow struct {
+	Entry  int32
+	Method string
+	Uri    string
+}
+
+// The same for the items of PUT /.
+func (q *Queries) PolicyRefusedItems(ctx context.Context, db DBTX, arg PolicyRefusedItemsParams) ([]PolicyRefusedItemsRow, error) {
+	rows, err := db.Query(ctx, policyRefusedItems, arg.ClientID, arg.Request, arg.Resources)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PolicyRefusedItemsRow
+	for rows.Next() {
+		var i PolicyRefusedItemsRow
+		if err := rows.Scan(&i.Entry, &i.Method, &i.Uri); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const policyVerifiedSecret = `-- name: PolicyVerifiedSecret :one
+select coalesce(policy.verified_secret($1::text, $2::text, $3::text), '')::text as verified
+`
+
+type PolicyVerifiedSecretParams struct {
+	ClientID string
+	Secret   string
+	Known    pgtype.Text
+}
+
+// Authentication alone (for a request the proxy refuses whatever the policies say): the
+// fingerprint to cache, or ” when the credentials are wrong.
+func (q *Queries) PolicyVerifiedSecret(ctx context.Context, db DBTX, arg PolicyVerifiedSecretParams) (string, error) {
+	row := db.QueryRow(ctx, policyVerifiedSecret, arg.ClientID, arg.Secret, arg.Known)
+	var verified string
+	err := row.Scan(&verified)
+	return verified, err
 }

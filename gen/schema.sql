@@ -42314,6 +42314,73 @@ end $_$;
 
 
 --
+-- Name: matcho_names(jsonb, jsonb, text[]); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.matcho_names(p_pattern jsonb, p_subject jsonb, p_path text[]) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    AS $_$
+declare
+  v_i int;
+begin
+  if not policy.matcho(p_pattern, p_subject) then
+    return false;
+  end if;
+  if cardinality(p_path) = 0 then
+    if jsonb_typeof(p_pattern) = 'string' then
+      return left(p_pattern #>> '{}', 1) <> '#'
+         and (p_pattern #>> '{}') not in ('present?', 'nil?', 'not-blank?');
+    end if;
+    if jsonb_typeof(p_pattern) = 'object' and jsonb_typeof(p_pattern -> '$enum') = 'array' then
+      return true;
+    end if;
+  elsif jsonb_typeof(p_pattern) = 'object' and p_pattern ? p_path[1]
+        and policy.matcho_names(p_pattern -> p_path[1], p_subject -> p_path[1], p_path[2:]) then
+    return true;
+  end if;
+  if jsonb_typeof(p_pattern) = 'object' and jsonb_typeof(p_pattern -> '$one-of') = 'array' then
+    for v_i in 0 .. jsonb_array_length(p_pattern -> '$one-of') - 1 loop
+      if policy.matcho_names(p_pattern -> '$one-of' -> v_i, p_subject, p_path) then
+        return true;
+      end if;
+    end loop;
+  end if;
+  return false;
+end $_$;
+
+
+--
+-- Name: resource_type; Type: TABLE; Schema: sluice; Owner: -
+--
+
+CREATE TABLE sluice.resource_type (
+    name text NOT NULL,
+    table_name text NOT NULL,
+    kind text NOT NULL,
+    guards_access boolean DEFAULT false NOT NULL,
+    CONSTRAINT resource_type_kind_check CHECK ((kind = ANY (ARRAY['fhir'::text, 'system'::text])))
+);
+
+
+--
+-- Name: guards_access(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.guards_access(p_type text) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE((SELECT r.guards_access FROM sluice.resource_type r WHERE (r.name = guards_access.p_type)), false);
+
+
+--
+-- Name: writes_guarded_type(jsonb); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.writes_guarded_type(p_request jsonb) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN COALESCE(((lower((p_request ->> 'request-method'::text)) = ANY (ARRAY['post'::text, 'put'::text, 'patch'::text, 'delete'::text])) AND sluice.guards_access((p_request #>> '{params,resource/type}'::text[]))), false);
+
+
+--
 -- Name: accesspolicy; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -42335,7 +42402,39 @@ ALTER TABLE ONLY public.accesspolicy ALTER COLUMN resource SET COMPRESSION lz4;
 
 CREATE FUNCTION policy.allowed(p_client_id text, p_request jsonb) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN (EXISTS (SELECT FROM public.accesspolicy ap WHERE (CASE COALESCE(jsonb_typeof((ap.resource -> 'link'::text)), 'null'::text) WHEN 'null'::text THEN true WHEN 'array'::text THEN (EXISTS (SELECT FROM jsonb_array_elements((ap.resource -> 'link'::text)) l(value) WHERE (((l.value ->> 'id'::text) = allowed.p_client_id) AND (COALESCE((l.value ->> 'resourceType'::text), 'Client'::text) = 'Client'::text)))) ELSE false END AND (((ap.resource ->> 'engine'::text) = 'allow'::text) OR (((ap.resource ->> 'engine'::text) = 'matcho'::text) AND policy.matcho((ap.resource -> 'matcho'::text), allowed.p_request))))));
+    RETURN (EXISTS (SELECT FROM public.accesspolicy ap, (SELECT policy.writes_guarded_type(allowed.p_request) AS writes_guarded_type) g(guarded) WHERE (CASE COALESCE(jsonb_typeof((ap.resource -> 'link'::text)), 'null'::text) WHEN 'null'::text THEN true WHEN 'array'::text THEN (EXISTS (SELECT FROM jsonb_array_elements((ap.resource -> 'link'::text)) l(value) WHERE (((l.value ->> 'id'::text) = allowed.p_client_id) AND (COALESCE((l.value ->> 'resourceType'::text), 'Client'::text) = 'Client'::text)))) ELSE false END AND CASE WHEN g.guarded THEN (((ap.resource ->> 'engine'::text) = 'matcho'::text) AND policy.matcho_names((ap.resource -> 'matcho'::text), allowed.p_request, '{params,resource/type}'::text[])) ELSE (((ap.resource ->> 'engine'::text) = 'allow'::text) OR (((ap.resource ->> 'engine'::text) = 'matcho'::text) AND policy.matcho((ap.resource -> 'matcho'::text), allowed.p_request))) END)));
+
+
+--
+-- Name: verified_secret(text, text, text); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.verified_secret(p_client_id text, p_secret text, p_verified text DEFAULT NULL::text) RETURNS text
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    AS $_$
+declare
+  v_resource    jsonb;
+  v_stored      text;
+  v_fingerprint text;
+begin
+  select c.resource into v_resource from public.client as c where c.id = p_client_id;
+  if jsonb_typeof(v_resource -> 'secret') = 'string' then
+    v_stored := v_resource ->> 'secret';
+    v_fingerprint := policy.secret_fingerprint(v_stored);
+  end if;
+  if p_verified is null or p_verified is distinct from v_fingerprint then
+    if public.crypt(coalesce(p_secret, ''),
+                    coalesce(v_stored, format('$2a$%s$%s', lpad(policy.bcrypt_cost()::text, 2, '0'), repeat('.', 22))))
+       is distinct from v_stored then
+      return null;
+    end if;
+  end if;
+  if p_secret is null or v_stored is null
+     or not coalesce(v_resource -> 'grant_types' @> '["basic"]', false) then
+    return null;
+  end if;
+  return v_fingerprint;
+end $_$;
 
 
 --
@@ -42343,23 +42442,26 @@ CREATE FUNCTION policy.allowed(p_client_id text, p_request jsonb) RETURNS boolea
 --
 
 CREATE FUNCTION policy.authenticate(p_client_id text, p_secret text) RETURNS boolean
-    LANGUAGE plpgsql STABLE PARALLEL SAFE
-    AS $_$
-declare
-  v_resource jsonb;
-  v_stored   text;
-  v_hash     text;
-begin
-  select c.resource into v_resource from public.client as c where c.id = p_client_id;
-  if jsonb_typeof(v_resource -> 'secret') = 'string' then
-    v_stored := v_resource ->> 'secret';
-  end if;
-  v_hash := public.crypt(coalesce(p_secret, ''), coalesce(v_stored, '$2a$06$' || repeat('.', 22)));
-  return p_secret is not null
-     and v_stored is not null
-     and v_hash = v_stored
-     and coalesce(v_resource -> 'grant_types' @> '["basic"]', false);
-end $_$;
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (policy.verified_secret(p_client_id, p_secret) IS NOT NULL);
+
+
+--
+-- Name: decide(text, text, jsonb, text); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.decide(p_client_id text, p_secret text, p_request jsonb, p_verified text DEFAULT NULL::text) RETURNS TABLE(decision text, verified text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT
+         CASE
+             WHEN (v.fingerprint IS NULL) THEN 'unauthenticated'::text
+             WHEN (policy.allowed(decide.p_client_id, decide.p_request) IS TRUE) THEN 'allowed'::text
+             ELSE 'forbidden'::text
+         END AS "case",
+     v.fingerprint
+    FROM ( SELECT policy.verified_secret(decide.p_client_id, decide.p_secret, decide.p_verified) AS verified_secret) v(fingerprint);
+END;
 
 
 --
@@ -42368,7 +42470,16 @@ end $_$;
 
 CREATE FUNCTION policy.authorize(p_client_id text, p_secret text, p_request jsonb) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN (policy.authenticate(p_client_id, p_secret) IS NOT TRUE) THEN 'unauthenticated'::text WHEN (policy.allowed(p_client_id, p_request) IS TRUE) THEN 'allowed'::text ELSE 'forbidden'::text END;
+    RETURN (SELECT d.decision FROM policy.decide(authorize.p_client_id, authorize.p_secret, authorize.p_request) d(decision, verified));
+
+
+--
+-- Name: bcrypt_cost(); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.bcrypt_cost() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN 10;
 
 
 --
@@ -42390,10 +42501,37 @@ begin
   end if;
   if (v_secret #>> '{}') !~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$' then
     new.resource := jsonb_set(new.resource, '{secret}',
-      to_jsonb(public.crypt(v_secret #>> '{}', public.gen_salt('bf'))));
+      to_jsonb(public.crypt(v_secret #>> '{}', public.gen_salt('bf', policy.bcrypt_cost()))));
   end if;
   return new;
 end $_$;
+
+
+--
+-- Name: route_request(jsonb, text, text, text); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.route_request(p_request jsonb, p_method text, p_type text, p_id text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (p_request || jsonb_build_object('uri', (((CASE WHEN ((p_request ->> 'uri'::text) ~ '^/fhir(/|$)'::text) THEN '/fhir'::text ELSE ''::text END || '/'::text) || COALESCE(p_type, ''::text)) || COALESCE(('/'::text || p_id), ''::text)), 'request-method', lower(p_method), 'params', jsonb_strip_nulls(jsonb_build_object('resource/type', p_type, 'resource/id', p_id)), 'query-string', ''));
+
+
+--
+-- Name: entry_url_segments(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.entry_url_segments(p_url text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN string_to_array(TRIM(BOTH '/'::text FROM split_part(p_url, '?'::text, 1)), '/'::text);
+
+
+--
+-- Name: entry_request(jsonb, jsonb); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.entry_request(p_request jsonb, p_entry jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (SELECT policy.route_request(entry_request.p_request, (entry_request.p_entry #>> '{request,method}'::text[]), u.segments[1], u.segments[2]) AS route_request FROM (SELECT sluice.entry_url_segments((entry_request.p_entry #>> '{request,url}'::text[])) AS entry_url_segments) u(segments));
 
 
 --
@@ -42443,6 +42581,57 @@ end $_$;
 
 
 --
+-- Name: refused_entries(text, jsonb, jsonb); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.refused_entries(p_client_id text, p_request jsonb, p_entries jsonb) RETURNS TABLE(entry integer, method text, uri text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT ((e.i - 1))::integer AS int4,
+     upper((r.request ->> 'request-method'::text)) AS upper,
+     (r.request ->> 'uri'::text)
+    FROM jsonb_array_elements(
+         CASE
+             WHEN (jsonb_typeof(refused_entries.p_entries) = 'array'::text) THEN refused_entries.p_entries
+             ELSE '[]'::jsonb
+         END) WITH ORDINALITY e(entry, i),
+     LATERAL ( SELECT policy.entry_request(refused_entries.p_request, e.entry) AS entry_request) r(request)
+   WHERE (policy.writes_guarded_type(r.request) AND (NOT policy.allowed(refused_entries.p_client_id, r.request)))
+   ORDER BY e.i;
+END;
+
+
+--
+-- Name: refused_items(text, jsonb, jsonb); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.refused_items(p_client_id text, p_request jsonb, p_resources jsonb) RETURNS TABLE(entry integer, method text, uri text)
+    LANGUAGE sql STABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT ((e.i - 1))::integer AS int4,
+     'PUT'::text,
+     (r.request ->> 'uri'::text)
+    FROM jsonb_array_elements(
+         CASE
+             WHEN (jsonb_typeof(refused_items.p_resources) = 'array'::text) THEN refused_items.p_resources
+             ELSE '[]'::jsonb
+         END) WITH ORDINALITY e(item, i),
+     LATERAL ( SELECT policy.route_request(refused_items.p_request, 'put'::text, (e.item ->> 'resourceType'::text), (e.item ->> 'id'::text)) AS route_request) r(request)
+   WHERE (policy.writes_guarded_type(r.request) AND (NOT policy.allowed(refused_items.p_client_id, r.request)))
+   ORDER BY e.i;
+END;
+
+
+--
+-- Name: secret_fingerprint(text); Type: FUNCTION; Schema: policy; Owner: -
+--
+
+CREATE FUNCTION policy.secret_fingerprint(p_hash text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN encode(public.digest(p_hash, 'sha256'::text), 'hex'::text);
+
+
+--
 -- Name: body_compression(); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -42471,8 +42660,7 @@ begin
   if v_method is null or v_url is null then
     raise exception using errcode = 'SL422', message = 'an entry needs request.method and request.url';
   end if;
-  -- '/Patient/pt-1?x=y' -> {Patient, pt-1}
-  v_parts := string_to_array(trim(both '/' from split_part(v_url, '?', 1)), '/');
+  v_parts := sluice.entry_url_segments(v_url);
   v_type := v_parts[1];
   v_id := v_parts[2];
   if cardinality(v_parts) > 2 or v_type = '' then
@@ -42678,28 +42866,6 @@ CREATE FUNCTION sluice.dump_sql_role(p_role text) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     RETURN ((p_role ~~ 'sluice\_sql\_%'::text) AND (EXISTS (SELECT FROM pg_roles r WHERE ((r.rolname = dump_sql_role.p_role) AND pg_has_role(r.oid, 'sluice_reader'::name, 'member'::text)))));
-
-
---
--- Name: resource_type; Type: TABLE; Schema: sluice; Owner: -
---
-
-CREATE TABLE sluice.resource_type (
-    name text NOT NULL,
-    table_name text NOT NULL,
-    kind text NOT NULL,
-    guards_access boolean DEFAULT false NOT NULL,
-    CONSTRAINT resource_type_kind_check CHECK ((kind = ANY (ARRAY['fhir'::text, 'system'::text])))
-);
-
-
---
--- Name: guards_access(text); Type: FUNCTION; Schema: sluice; Owner: -
---
-
-CREATE FUNCTION sluice.guards_access(p_type text) RETURNS boolean
-    LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN COALESCE((SELECT r.guards_access FROM sluice.resource_type r WHERE (r.name = guards_access.p_type)), false);
 
 
 --

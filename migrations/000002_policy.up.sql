@@ -179,6 +179,14 @@ begin
   end case;
 end $$;
 
+-- The bcrypt cost of stored secrets: 10, OWASP's minimum for bcrypt (about 50 ms a check
+-- here). Hashes stored with another cost still verify (the cost is part of the hash); they
+-- take the new cost when the secret is written again. The proxy's verified-credential cache
+-- (policy.verified_secret's p_verified) keeps requests from paying it every time.
+create function policy.bcrypt_cost() returns int
+language sql immutable parallel safe
+return 10;
+
 -- Trigger on public.client (and its history): a secret is stored as a bcrypt hash, never in
 -- plain text, whatever path writes the row (REST, PUT /, bundles, bulk load, plain SQL). A
 -- value that already is a bcrypt hash ($2a$, $2b$, $2x$, $2y$, cost, 53 characters) is kept, so
@@ -197,7 +205,7 @@ begin
   end if;
   if (v_secret #>> '{}') !~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$' then
     new.resource := jsonb_set(new.resource, '{secret}',
-      to_jsonb(public.crypt(v_secret #>> '{}', public.gen_salt('bf'))));
+      to_jsonb(public.crypt(v_secret #>> '{}', public.gen_salt('bf', policy.bcrypt_cost()))));
   end if;
   return new;
 end $$;
@@ -259,38 +267,112 @@ end $$;
 create trigger accesspolicy_check before insert or update on public.accesspolicy
   for each row execute function policy.accesspolicy_check();
 
+-- What the proxy's verified-credential cache keeps of a stored secret hash: its sha256 (hex),
+-- never the hash itself or the secret. A different fingerprint means the secret was changed.
+create function policy.secret_fingerprint(p_hash text) returns text
+language sql immutable parallel safe
+return encode(public.digest(p_hash, 'sha256'), 'hex');
+
 -- Is p_secret the secret of Client p_client_id, and may that client use HTTP Basic (basic in
--- grant_types)? bcrypt runs even when the client is unknown or has no secret (against a fixed
--- cost-6 salt, the cost gen_salt('bf') gives), so the time taken does not tell which client
--- ids exist.
-create function policy.authenticate(p_client_id text, p_secret text) returns boolean
+-- grant_types)? Returns the fingerprint of the stored hash (policy.secret_fingerprint) when
+-- so, else null.
+-- bcrypt runs even when the client is unknown or has no secret (against a fixed salt of the
+-- same cost), so the time taken does not tell which client ids exist.
+-- p_verified skips bcrypt: a caller that verified this very secret of this client before
+-- (the proxy, within SLUICE_AUTH_CACHE_TTL) passes the fingerprint it got back then; when it
+-- is still the stored hash's fingerprint, the secret is taken as verified. A changed secret or
+-- a deleted Client no longer matches, so it is refused at once; grant_types are checked every
+-- time. Only a caller that verified the secret may pass p_verified: it vouches for it.
+create function policy.verified_secret(p_client_id text, p_secret text, p_verified text default null)
+returns text
 language plpgsql stable parallel safe as $$
 declare
-  v_resource jsonb;
-  v_stored   text;
-  v_hash     text;
+  v_resource    jsonb;
+  v_stored      text;
+  v_fingerprint text;
 begin
   select c.resource into v_resource from public.client as c where c.id = p_client_id;
   if jsonb_typeof(v_resource -> 'secret') = 'string' then
     v_stored := v_resource ->> 'secret';
+    v_fingerprint := policy.secret_fingerprint(v_stored);
   end if;
-  v_hash := public.crypt(coalesce(p_secret, ''), coalesce(v_stored, '$2a$06$' || repeat('.', 22)));
-  return p_secret is not null
-     and v_stored is not null
-     and v_hash = v_stored
-     and coalesce(v_resource -> 'grant_types' @> '["basic"]', false);
+  if p_verified is null or p_verified is distinct from v_fingerprint then
+    if public.crypt(coalesce(p_secret, ''),
+                    coalesce(v_stored, format('$2a$%s$%s', lpad(policy.bcrypt_cost()::text, 2, '0'), repeat('.', 22))))
+       is distinct from v_stored then
+      return null;
+    end if;
+  end if;
+  if p_secret is null or v_stored is null
+     or not coalesce(v_resource -> 'grant_types' @> '["basic"]', false) then
+    return null;
+  end if;
+  return v_fingerprint;
 end $$;
+
+-- Is p_secret the secret of Client p_client_id, and may that client use HTTP Basic?
+create function policy.authenticate(p_client_id text, p_secret text) returns boolean
+language sql stable parallel safe
+return policy.verified_secret(p_client_id, p_secret) is not null;
+
+-- Does matcho pattern p_pattern match p_subject through a pattern that names the value at
+-- p_path (e.g. {params,resource/type}) as a literal: a plain string (not a #regex, not
+-- present?/nil?/not-blank?) or an $enum? Regexes and the other predicates match without naming
+-- anything, so they never count. Within $one-of it is enough that one branch that matches
+-- names it (that branch alone would allow the request); within an object, one key.
+create function policy.matcho_names(p_pattern jsonb, p_subject jsonb, p_path text[]) returns boolean
+language plpgsql immutable parallel safe as $$
+declare
+  v_i int;
+begin
+  if not policy.matcho(p_pattern, p_subject) then
+    return false;
+  end if;
+  if cardinality(p_path) = 0 then
+    if jsonb_typeof(p_pattern) = 'string' then
+      return left(p_pattern #>> '{}', 1) <> '#'
+         and (p_pattern #>> '{}') not in ('present?', 'nil?', 'not-blank?');
+    end if;
+    if jsonb_typeof(p_pattern) = 'object' and jsonb_typeof(p_pattern -> '$enum') = 'array' then
+      return true;
+    end if;
+  elsif jsonb_typeof(p_pattern) = 'object' and p_pattern ? p_path[1]
+        and policy.matcho_names(p_pattern -> p_path[1], p_subject -> p_path[1], p_path[2:]) then
+    return true;
+  end if;
+  if jsonb_typeof(p_pattern) = 'object' and jsonb_typeof(p_pattern -> '$one-of') = 'array' then
+    for v_i in 0 .. jsonb_array_length(p_pattern -> '$one-of') - 1 loop
+      if policy.matcho_names(p_pattern -> '$one-of' -> v_i, p_subject, p_path) then
+        return true;
+      end if;
+    end loop;
+  end if;
+  return false;
+end $$;
+
+-- Does p_request write (post, put, patch, delete) a type whose rows grant or configure access
+-- (sluice.guards_access: Client, AccessPolicy)? The type is params.resource/type, which the
+-- proxy takes from the route only.
+create function policy.writes_guarded_type(p_request jsonb) returns boolean
+language sql stable parallel safe
+return coalesce(lower(p_request ->> 'request-method') in ('post', 'put', 'patch', 'delete')
+                and sluice.guards_access(p_request #>> '{params,resource/type}'), false);
 
 -- Does any AccessPolicy that applies to client p_client_id match request p_request? A policy
 -- applies when its link lists the client ({id, resourceType: Client}; an entry without
 -- resourceType counts as a Client) or when it has no link at all (link absent or null; an
 -- empty link array lists nobody, and a malformed link applies to nobody). Engine allow
 -- matches everything; engine matcho runs policy.matcho on the request.
+-- A write of a type that guards access (policy.writes_guarded_type) is allowed only by a
+-- matcho policy that names the type (policy.matcho_names on params.resource/type): engine
+-- allow and regexes never grant it, so a client that may write "anything" cannot make itself
+-- a policy or reset another client's secret.
 create function policy.allowed(p_client_id text, p_request jsonb) returns boolean
 language sql stable parallel safe
 return exists (
   select
-  from public.accesspolicy as ap
+  from public.accesspolicy as ap,
+       (select policy.writes_guarded_type(p_request)) as g(guarded)
   where case coalesce(jsonb_typeof(ap.resource -> 'link'), 'null')
           when 'null' then true
           when 'array' then exists (
@@ -300,17 +382,82 @@ return exists (
               and coalesce(l.value ->> 'resourceType', 'Client') = 'Client')
           else false
         end
-    and (ap.resource ->> 'engine' = 'allow'
-         or (ap.resource ->> 'engine' = 'matcho'
-             and policy.matcho(ap.resource -> 'matcho', p_request))));
+    and case
+          when g.guarded then
+            ap.resource ->> 'engine' = 'matcho'
+            and policy.matcho_names(ap.resource -> 'matcho', p_request, '{params,resource/type}')
+          else
+            ap.resource ->> 'engine' = 'allow'
+            or (ap.resource ->> 'engine' = 'matcho' and policy.matcho(ap.resource -> 'matcho', p_request))
+        end);
 
--- The proxy's one question per request: 'unauthenticated' (401) when the credentials are
--- wrong, else 'allowed' or 'forbidden' (403). p_request is the request object of SPEC.md
--- section 3 (uri, request-method, params, query-string, headers, client).
+-- The proxy's one question per request: decision 'unauthenticated' (401) when the
+-- credentials are wrong, else 'allowed' or 'forbidden' (403), and verified, the fingerprint
+-- to pass back as p_verified next time (policy.verified_secret; null when unauthenticated).
+-- p_request is the request object of SPEC.md section 3 (uri, request-method, params,
+-- query-string, headers, client).
+create function policy.decide(p_client_id text, p_secret text, p_request jsonb, p_verified text default null)
+returns table (decision text, verified text)
+language sql stable parallel safe
+begin atomic
+  select case
+           when v.fingerprint is null then 'unauthenticated'
+           when policy.allowed(p_client_id, p_request) is true then 'allowed'
+           else 'forbidden'
+         end,
+         v.fingerprint
+  from (select policy.verified_secret(p_client_id, p_secret, p_verified)) as v(fingerprint);
+end;
+
+-- policy.decide's decision alone, for psql users: 'unauthenticated', 'allowed' or 'forbidden'.
 create function policy.authorize(p_client_id text, p_secret text, p_request jsonb) returns text
 language sql stable parallel safe
-return case
-  when policy.authenticate(p_client_id, p_secret) is not true then 'unauthenticated'
-  when policy.allowed(p_client_id, p_request) is true then 'allowed'
-  else 'forbidden'
+return (select d.decision from policy.decide(p_client_id, p_secret, p_request) as d);
+
+-- The request object a write inside a Bundle or PUT / stands for, to check it as if it came on
+-- its own: p_request's headers and client, the method, and a uri and params built from the
+-- type and id alone (no query parameters), under /fhir when p_request is.
+create function policy.route_request(p_request jsonb, p_method text, p_type text, p_id text) returns jsonb
+language sql immutable parallel safe
+return p_request || jsonb_build_object(
+  'uri', case when p_request ->> 'uri' ~ '^/fhir(/|$)' then '/fhir' else '' end
+         || '/' || coalesce(p_type, '') || coalesce('/' || p_id, ''),
+  'request-method', lower(p_method),
+  'params', jsonb_strip_nulls(jsonb_build_object('resource/type', p_type, 'resource/id', p_id)),
+  'query-string', '');
+
+-- The request a Bundle entry stands for: its request.method and request.url, the url parsed
+-- as sluice.bundle_entry parses it.
+create function policy.entry_request(p_request jsonb, p_entry jsonb) returns jsonb
+language sql immutable parallel safe
+return (select policy.route_request(p_request, p_entry #>> '{request,method}', u.segments[1], u.segments[2])
+        from (select sluice.entry_url_segments(p_entry #>> '{request,url}')) as u(segments));
+
+-- The entries of a Bundle (array p_entries) that client p_client_id, having sent p_request,
+-- may not run: each write of a guarded type is checked as the request it stands for
+-- (policy.entry_request) and refused unless policy.allowed allows it. entry is 0-based.
+create function policy.refused_entries(p_client_id text, p_request jsonb, p_entries jsonb)
+returns table (entry int, method text, uri text)
+language sql stable parallel safe
+begin atomic
+  select (e.i - 1)::int, upper(r.request ->> 'request-method'), r.request ->> 'uri'
+  from jsonb_array_elements(case when jsonb_typeof(p_entries) = 'array' then p_entries else '[]' end)
+         with ordinality as e(entry, i),
+       lateral (select policy.entry_request(p_request, e.entry)) as r(request)
+  where policy.writes_guarded_type(r.request) and not policy.allowed(p_client_id, r.request)
+  order by e.i;
+end;
+
+-- The same for the items of PUT / (p_resources, an array of resources): each is
+-- PUT /<resourceType>/<id>.
+create function policy.refused_items(p_client_id text, p_request jsonb, p_resources jsonb)
+returns table (entry int, method text, uri text)
+language sql stable parallel safe
+begin atomic
+  select (e.i - 1)::int, 'PUT', r.request ->> 'uri'
+  from jsonb_array_elements(case when jsonb_typeof(p_resources) = 'array' then p_resources else '[]' end)
+         with ordinality as e(item, i),
+       lateral (select policy.route_request(p_request, 'put', e.item ->> 'resourceType', e.item ->> 'id')) as r(request)
+  where policy.writes_guarded_type(r.request) and not policy.allowed(p_client_id, r.request)
+  order by e.i;
 end;

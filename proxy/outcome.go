@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -16,6 +18,8 @@ import (
 type httpError struct {
 	status  int
 	message string
+	// retryAfter, when positive, is sent as Retry-After (rounded up to whole seconds).
+	retryAfter time.Duration
 }
 
 func (e *httpError) Error() string { return e.message }
@@ -73,6 +77,7 @@ var issueCodes = map[int]string{
 	http.StatusRequestEntityTooLarge: "too-costly",
 	http.StatusUnsupportedMediaType:  "not-supported",
 	http.StatusUnprocessableEntity:   "processing",
+	http.StatusTooManyRequests:       "throttled",
 	http.StatusNotImplemented:        "not-supported",
 }
 
@@ -89,14 +94,31 @@ func outcome(status int, message string) []byte {
 	return body
 }
 
-// writeError answers with the OperationOutcome for err.
+// errClientGone marks an error that means the client went away (its connection closed while
+// the server read the request): nobody waits for an answer and the server did nothing wrong.
+var errClientGone = errors.New("the client went away")
+
+// writeError answers with the OperationOutcome for err. When the client went away (the
+// request's context was cancelled, or errClientGone) there is nobody to answer: it is logged
+// at info level, not as a failure of the server.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if r.Context().Err() != nil || errors.Is(err, errClientGone) {
+		slog.Info("request stopped: the client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		if gone, ok := w.(interface{ markClientGone() }); ok {
+			gone.markClientGone()
+		}
+		return
+	}
 	status, message := statusOf(err)
 	if status == http.StatusInternalServerError {
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="sluice"`)
+	}
+	var he *httpError
+	if errors.As(err, &he) && he.retryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(he.retryAfter.Seconds()))))
 	}
 	writeJSON(w, status, outcome(status, message))
 }

@@ -68,6 +68,9 @@ func (s *Server) putResources(w http.ResponseWriter, r *http.Request, rt route) 
 	if err != nil {
 		return err
 	}
+	if err := s.checkPutItems(r, rt, body); err != nil {
+		return err
+	}
 	result, err := s.q.ResourcesPut(r.Context(), s.pool, body)
 	if err != nil {
 		return err
@@ -98,14 +101,21 @@ func (s *Server) postBundle(w http.ResponseWriter, r *http.Request, rt route) er
 	if b.ResourceType != "Bundle" && b.ResourceType != "bundle" {
 		return errorf(http.StatusUnprocessableEntity, "POST / takes a Bundle, got resourceType %q", b.ResourceType)
 	}
-	var entries [][]byte
-	switch b.Type {
-	case "transaction":
-		entries, err = s.runTransaction(r.Context(), rt.fhir, b.Entry)
-	case "batch":
-		entries = s.runBatch(r.Context(), rt.fhir, b.Entry)
-	default:
+	if b.Type != "transaction" && b.Type != "batch" {
 		return errorf(http.StatusUnprocessableEntity, "Bundle.type must be transaction or batch, got %q", b.Type)
+	}
+	refused, err := s.refusedEntries(r, rt, b.Entry)
+	if err != nil {
+		return err
+	}
+	var entries [][]byte
+	if b.Type == "transaction" {
+		if len(refused) > 0 {
+			return refused[0].err
+		}
+		entries, err = s.runTransaction(r.Context(), rt.fhir, b.Entry)
+	} else {
+		entries = s.runBatch(r.Context(), rt.fhir, b.Entry, refused)
 	}
 	if err != nil {
 		return err
@@ -134,11 +144,20 @@ func (s *Server) runTransaction(ctx context.Context, fhir bool, entries []json.R
 	return results, err
 }
 
-// runBatch runs each entry in its own transaction; a failed entry answers with its outcome.
-func (s *Server) runBatch(ctx context.Context, fhir bool, entries []json.RawMessage) [][]byte {
+// runBatch runs each entry in its own transaction; a failed entry answers with its outcome,
+// and so does a refused one, which does not run.
+func (s *Server) runBatch(ctx context.Context, fhir bool, entries []json.RawMessage, refused []refusedWrite) [][]byte {
+	refusals := make(map[int]error, len(refused))
+	for _, refusal := range refused {
+		refusals[refusal.index] = refusal.err
+	}
 	results := make([][]byte, len(entries))
 	for i, entry := range entries {
-		result, err := s.q.BundleEntry(ctx, s.pool, gen.BundleEntryParams{Fhir: fhir, Entry: entry})
+		var result []byte
+		err, isRefused := refusals[i]
+		if !isRefused {
+			result, err = s.q.BundleEntry(ctx, s.pool, gen.BundleEntryParams{Fhir: fhir, Entry: entry})
+		}
 		if err != nil {
 			status, message := statusOf(err)
 			result, _ = json.Marshal(map[string]any{"response": map[string]any{
@@ -158,4 +177,69 @@ func entryError(index int, err error) error {
 		return err
 	}
 	return errorf(status, "entry %d: %s", index, message)
+}
+
+// refusedWrite is a write inside a Bundle or PUT / that the caller may not make: a 403
+// naming it, by entry or item index.
+type refusedWrite struct {
+	index int
+	err   error
+}
+
+// guardedRefusals turns rows of policy.refused_entries or policy.refused_items into their 403s.
+func guardedRefusals(c caller, what string, rows []gen.PolicyRefusedEntriesRow) []refusedWrite {
+	refused := make([]refusedWrite, len(rows))
+	for i, row := range rows {
+		refused[i] = refusedWrite{index: int(row.Entry), err: errorf(http.StatusForbidden,
+			"%s %d: client %s is not allowed to %s %s: writing Client or AccessPolicy needs an AccessPolicy that names the type (params resource/type)",
+			what, row.Entry, c.id, row.Method, row.Uri)}
+	}
+	return refused
+}
+
+// refusedEntries asks policy.refused_entries which entries of a Bundle write Client or
+// AccessPolicy without a policy that names the type, in entry order (none for the operator).
+func (s *Server) refusedEntries(r *http.Request, rt route, entries []json.RawMessage) ([]refusedWrite, error) {
+	c := callerOf(r.Context())
+	if c.operator {
+		return nil, nil
+	}
+	request, err := policyRequest(r, rt, c.id)
+	if err != nil {
+		return nil, err
+	}
+	all, err := json.Marshal(entries)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.q.PolicyRefusedEntries(r.Context(), s.pool, gen.PolicyRefusedEntriesParams{ClientID: c.id, Request: request, Entries: all})
+	if err != nil {
+		return nil, err
+	}
+	return guardedRefusals(c, "entry", rows), nil
+}
+
+// checkPutItems refuses PUT / (403, nothing written) when an item writes Client or
+// AccessPolicy without a policy that names the type (policy.refused_items).
+func (s *Server) checkPutItems(r *http.Request, rt route, resources []byte) error {
+	c := callerOf(r.Context())
+	if c.operator {
+		return nil
+	}
+	request, err := policyRequest(r, rt, c.id)
+	if err != nil {
+		return err
+	}
+	rows, err := s.q.PolicyRefusedItems(r.Context(), s.pool, gen.PolicyRefusedItemsParams{ClientID: c.id, Request: request, Resources: resources})
+	if err != nil {
+		return err
+	}
+	if len(rows) > 0 {
+		converted := make([]gen.PolicyRefusedEntriesRow, len(rows))
+		for i, row := range rows {
+			converted[i] = gen.PolicyRefusedEntriesRow(row)
+		}
+		return guardedRefusals(c, "item", converted)[0].err
+	}
+	return nil
 }

@@ -283,7 +283,7 @@ func TestBadInput(t *testing.T) {
 		{"bad id in URL", request{method: "PUT", path: "/Patient/a_b", body: `{}`}, 422, "invalid id"},
 		{"ids disagree", request{method: "PUT", path: "/Patient/a", body: `{"id":"b"}`}, 422, "does not match"},
 		{"wrong resourceType", request{method: "PUT", path: "/Patient/a", body: `{"resourceType":"Observation"}`}, 422, "does not match"},
-		{"NUL in a string", request{method: "POST", path: "/Patient", body: `{"id":"n","name":"\u0000"}`}, 422, ""},
+		{"NUL in a string", request{method: "POST", path: "/Patient", body: `{"id":"n","name":"\u0000"}`}, 400, "NUL"},
 		{"huge body", request{method: "POST", path: "/Patient", body: `{"id":"big","x":"` + strings.Repeat("a", 1<<17) + `"}`}, 413, "larger than the limit"},
 		{"unsupported media type", request{method: "POST", path: "/Patient", body: `<Patient/>`, contentType: "application/xml"}, 415, "Content-Type"},
 		{"no such endpoint", request{method: "GET", path: "/a/b/c"}, 404, "no such endpoint"},

@@ -2,11 +2,9 @@ package proxy_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -178,33 +176,6 @@ func TestSourceAllowListParsed(t *testing.T) {
 	if v := ts.loadValue("select string_agg(id, ',') from public.patient"); v != "ok" {
 		t.Errorf("loaded %v, want only ok", v)
 	}
-}
-
-// syncBuffer is a log destination for concurrent handlers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// captureLog sends the default logger to a buffer until the test ends.
-func captureLog(t *testing.T) *syncBuffer {
-	logs := &syncBuffer{}
-	previous := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	t.Cleanup(func() { slog.SetDefault(previous) })
-	return logs
 }
 
 // Item 13: a source URL's password and query values (a pre-signed URL's signature) appear

@@ -75,6 +75,19 @@ type Config struct {
 	// The bulk pool has BulkConnections + ImportWorkers connections.
 	BulkConnections int
 	BulkPerClient   int
+
+	// AuthCacheTTL is how long a client's verified credential spares it bcrypt
+	// (DefaultAuthCacheTTL when zero, negative: no cache). A changed secret or a deleted
+	// Client is refused at once whatever the TTL: the cache holds the fingerprint of the
+	// stored hash it matched, and the database compares it (policy.verified_secret).
+	AuthCacheTTL time.Duration
+	// AuthMaxFailures is how many failed authentications in a row a client id may have from
+	// one remote address before each further failure makes it wait, with 429 and Retry-After
+	// and no database work: 1s, doubling up to AuthBackoffMax; a success resets it.
+	// DefaultAuthMaxFailures when zero; negative: no backoff.
+	AuthMaxFailures int
+	// AuthBackoffMax is the longest such wait (DefaultAuthBackoffMax when zero).
+	AuthBackoffMax time.Duration
 }
 
 // Server answers sluice's HTTP API.
@@ -93,6 +106,8 @@ type Server struct {
 	dumpSQLRunning dumpSQLAdmission
 	// sources fetches http(s) sources under the source policy.
 	sources *sourceFetcher
+	// auth caches verified credentials and slows down repeated failures (auth.go).
+	auth *authGuard
 }
 
 // New returns a Server on a migrated database.
@@ -109,6 +124,15 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	if cfg.BulkMaxDuration <= 0 {
 		cfg.BulkMaxDuration = DefaultBulkMaxDuration
 	}
+	if cfg.AuthCacheTTL == 0 {
+		cfg.AuthCacheTTL = DefaultAuthCacheTTL
+	}
+	if cfg.AuthMaxFailures == 0 {
+		cfg.AuthMaxFailures = DefaultAuthMaxFailures
+	}
+	if cfg.AuthBackoffMax <= 0 {
+		cfg.AuthBackoffMax = DefaultAuthBackoffMax
+	}
 	if cfg.BulkConnections <= 0 {
 		cfg.BulkConnections = DefaultBulkConnections
 	}
@@ -120,7 +144,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	}
 	cfg.applyDumpSQLDefaults()
 	loadDefaults(&cfg)
-	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg)}
+	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg)}
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for
@@ -193,12 +217,25 @@ func parseRoute(path string) (rt route, ok bool) {
 	return rt, true
 }
 
-// ServeHTTP authenticates, then dispatches on the route and method.
+// ServeHTTP authenticates, then dispatches on the route and method, and logs the request:
+// also one that a handler aborted (http.ErrAbortHandler), and one whose client went away,
+// which is no server error.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
+	completed := false
+	defer func() {
+		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds()}
+		switch {
+		case rec.clientGone || (!completed && r.Context().Err() != nil):
+			attrs = append(attrs, "end", "the client went away")
+		case !completed:
+			attrs = append(attrs, "end", "aborted")
+		}
+		slog.Info("request", attrs...)
+	}()
 	s.serve(rec, r)
-	slog.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds())
+	completed = true
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -217,6 +254,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r = authorized
+	if err := checkRequestText(r); err != nil {
+		writeError(w, r, err) // the operator's requests too: such text cannot reach the database
+		return
+	}
 	handler := s.handler(r.Method, rt)
 	if handler == nil {
 		writeError(w, r, errorf(http.StatusMethodNotAllowed, "%s is not supported on %s", r.Method, r.URL.Path))
@@ -291,11 +332,15 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, []byte(`{"status":"ok"}`))
 }
 
-// statusRecorder remembers the status for the request log.
+// statusRecorder remembers the status for the request log, and whether writeError found that
+// the client had gone away.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status     int
+	clientGone bool
 }
+
+func (s *statusRecorder) markClientGone() { s.clientGone = true }
 
 func (s *statusRecorder) WriteHeader(status int) {
 	if s.status == 0 {

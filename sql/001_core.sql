@@ -296,6 +296,13 @@ begin
   return v_result;
 end $$;
 
+-- The path segments of an entry's request.url: '/Patient/pt-1?x=y' -> {Patient, pt-1}. One
+-- parser for sluice.bundle_entry and for the access check of an entry (policy.entry_request),
+-- so the check sees the type and id the write will use.
+create function sluice.entry_url_segments(p_url text) returns text[]
+language sql immutable parallel safe
+return string_to_array(trim(both '/' from split_part(p_url, '?', 1)), '/');
+
 -- One entry of a transaction or batch Bundle: {request: {method, url}, resource}. Returns the
 -- response entry {resource, response: {status, location}}. The caller decides atomicity: a
 -- transaction runs every entry in one database transaction, a batch each in its own.
@@ -314,8 +321,7 @@ begin
   if v_method is null or v_url is null then
     raise exception using errcode = 'SL422', message = 'an entry needs request.method and request.url';
   end if;
-  -- '/Patient/pt-1?x=y' -> {Patient, pt-1}
-  v_parts := string_to_array(trim(both '/' from split_part(v_url, '?', 1)), '/');
+  v_parts := sluice.entry_url_segments(v_url);
   v_type := v_parts[1];
   v_id := v_parts[2];
   if cardinality(v_parts) > 2 or v_type = '' then

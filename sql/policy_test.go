@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -497,5 +499,139 @@ func TestPolicyMigration(t *testing.T) {
 	write(t, pool, "AccessPolicy", seedPolicy)
 	if got := authorize(t, pool, "bulk-client", "secret", "get", "/Patient/$dump"); got != "allowed" {
 		t.Errorf("after down and up: %s, want allowed", got)
+	}
+}
+
+// policy.matcho_names: a pattern names a value only through a literal (or $enum) on the path,
+// in some branch that matches; regexes and predicates never name anything.
+func TestPolicyMatchoNames(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	subject := `{"uri": "/AccessPolicy/x", "request-method": "put", "params": {"resource/type": "AccessPolicy", "resource/id": "x"}}`
+	cases := []struct {
+		name, pattern string
+		want          bool
+	}{
+		{"literal", `{"params": {"resource/type": "AccessPolicy"}}`, true},
+		{"literal with other keys", `{"request-method": "put", "params": {"resource/type": "AccessPolicy", "resource/id": "x"}}`, true},
+		{"$enum", `{"params": {"resource/type": {"$enum": ["Client", "AccessPolicy"]}}}`, true},
+		{"in a matching $one-of branch", `{"$one-of": [{"uri": "/other"}, {"params": {"resource/type": "AccessPolicy"}}]}`, true},
+		{"$one-of of literals at the value", `{"params": {"resource/type": {"$one-of": ["Client", "AccessPolicy"]}}}`, true},
+		{"regex", `{"params": {"resource/type": "#AccessPolicy"}}`, false},
+		{"present?", `{"params": {"resource/type": "present?"}}`, false},
+		{"uri alone", `{"uri": "/AccessPolicy/x"}`, false},
+		{"matching branch without the name", `{"$one-of": [{"uri": "#.*"}, {"params": {"resource/type": "Client"}}]}`, false},
+		{"names it but does not match", `{"request-method": "get", "params": {"resource/type": "AccessPolicy"}}`, false},
+		{"everything", `{}`, false},
+	}
+	for _, c := range cases {
+		var got bool
+		if err := pool.QueryRow(context.Background(), `select policy.matcho_names($1::jsonb, $2::jsonb, '{params,resource/type}')`,
+			c.pattern, subject).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != c.want {
+			t.Errorf("%s: matcho_names(%s) = %v, want %v", c.name, c.pattern, got, c.want)
+		}
+	}
+}
+
+// Writes of Client and AccessPolicy, on their own or as Bundle entries and PUT / items, pass
+// only a matcho policy that names the type; engine allow still allows everything else.
+func TestPolicyGuardedWrites(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	write(t, pool, "Client", `{"id": "c", "secret": "s", "grant_types": ["basic"]}`)
+	write(t, pool, "AccessPolicy", `{"id": "all", "engine": "allow", "link": [{"id": "c"}]}`)
+	for _, c := range []struct{ method, uri, want string }{
+		{"put", "/AccessPolicy/x", "forbidden"},
+		{"post", "/Client", "forbidden"},
+		{"delete", "/fhir/Client/c", "forbidden"},
+		{"get", "/AccessPolicy/x", "allowed"},
+		{"put", "/Patient/x", "allowed"},
+	} {
+		if got := authorize(t, pool, "c", "s", c.method, c.uri); got != c.want {
+			t.Errorf("engine allow: %s %s = %s, want %s", c.method, c.uri, got, c.want)
+		}
+	}
+	outer := request(t, "c", "post", "/")
+	var refused []int32
+	if err := pool.QueryRow(context.Background(), `select coalesce(array_agg(entry), '{}') from policy.refused_entries('c', $1::jsonb, $2::jsonb)`, outer,
+		`[{"request": {"method": "PUT", "url": "/Patient/p"}, "resource": {}},
+		  {"request": {"method": "put", "url": "AccessPolicy/x?y=1"}, "resource": {}},
+		  {"request": {"method": "GET", "url": "/Client/c"}},
+		  {"request": {"method": "DELETE", "url": "/Client/c"}}]`).Scan(&refused); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(refused) != "[1 3]" {
+		t.Errorf("refused entries %v, want [1 3]", refused)
+	}
+	if err := pool.QueryRow(context.Background(), `select coalesce(array_agg(entry), '{}') from policy.refused_items('c', $1::jsonb, $2::jsonb)`, outer,
+		`[{"resourceType": "Patient", "id": "p"}, {"resourceType": "Client", "id": "c"}]`).Scan(&refused); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(refused) != "[1]" {
+		t.Errorf("refused items %v, want [1]", refused)
+	}
+	write(t, pool, "AccessPolicy", `{"id": "named", "engine": "matcho", "link": [{"id": "c"}],
+		"matcho": {"params": {"resource/type": "AccessPolicy"}, "request-method": "put"}}`)
+	if got := authorize(t, pool, "c", "s", "put", "/AccessPolicy/x"); got != "allowed" {
+		t.Errorf("with a policy that names AccessPolicy: %s, want allowed", got)
+	}
+	if got := authorize(t, pool, "c", "s", "put", "/Client/c"); got != "forbidden" {
+		t.Errorf("a policy that names AccessPolicy allowed a Client write: %s", got)
+	}
+}
+
+// bcrypt cost 10, for stored secrets and for the dummy hash of unknown clients; the fingerprint
+// of a verified secret spares bcrypt until the stored hash changes.
+func TestPolicyVerifiedSecret(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	ctx := context.Background()
+	write(t, pool, "Client", seedClient)
+	var stored, fingerprint string
+	if err := pool.QueryRow(ctx, `select resource ->> 'secret', policy.secret_fingerprint(resource ->> 'secret') from public.client`).Scan(&stored, &fingerprint); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stored, "$2a$10$") {
+		t.Errorf("stored hash %s... is not bcrypt cost 10", stored[:7])
+	}
+	verify := func(secret string, known any) (string, time.Duration) {
+		t.Helper()
+		var v *string
+		start := time.Now()
+		if err := pool.QueryRow(ctx, `select policy.verified_secret('bulk-client', $1, $2)`, secret, known).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v == nil {
+			return "", time.Since(start)
+		}
+		return *v, time.Since(start)
+	}
+	got, slow := verify("secret", nil)
+	if got != fingerprint {
+		t.Fatalf("verified_secret = %q, want the fingerprint %q", got, fingerprint)
+	}
+	if got, _ := verify("wrong", nil); got != "" {
+		t.Error("a wrong secret verified")
+	}
+	_, fast := verify("secret", fingerprint)
+	t.Logf("bcrypt %v, with the fingerprint %v", slow, fast)
+	// Unknown clients cost a bcrypt of the same cost.
+	var unknown time.Duration
+	start := time.Now()
+	if _, err := pool.Exec(ctx, `select policy.verified_secret('nobody', 'secret')`); err != nil {
+		t.Fatal(err)
+	}
+	unknown = time.Since(start)
+	t.Logf("unknown client %v", unknown)
+	if unknown < slow/3 {
+		t.Errorf("an unknown client took %v against %v for a known one: the time tells which ids exist", unknown, slow)
+	}
+	// A new secret: the old fingerprint no longer vouches for anything.
+	write(t, pool, "Client", `{"id": "bulk-client", "secret": "other", "grant_types": ["basic"]}`)
+	if got, _ := verify("secret", fingerprint); got != "" {
+		t.Error("the old secret with the old fingerprint verified after the secret changed")
+	}
+	if got, _ := verify("other", fingerprint); got == "" || got == fingerprint {
+		t.Errorf("the new secret: %q, want a new fingerprint", got)
 	}
 }

@@ -75,6 +75,10 @@ environment:
   SLUICE_BULK_MIN_RATE     bytes per second a bulk transfer must keep up, either way (default 16384; -1: off)
   SLUICE_BULK_RATE_WINDOW  the window that rate is measured over (default 30s)
   SLUICE_BULK_MAX_DURATION longest a bulk operation or $import input may run (default 1h)
+  SLUICE_AUTH_CACHE_TTL  how long a verified client secret spares bcrypt (default 1m; negative: never)
+  SLUICE_AUTH_MAX_FAILURES  failed logins of a client id from one address before 429 and a
+                         backoff of 1s doubling (default 5; negative: no backoff)
+  SLUICE_AUTH_BACKOFF_MAX  longest backoff wait (default 5m)
 `
 
 func main() {
@@ -208,6 +212,18 @@ func serve(ctx context.Context) error {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
+	authCacheTTL, err := time.ParseDuration(env("SLUICE_AUTH_CACHE_TTL", proxy.DefaultAuthCacheTTL.String()))
+	if err != nil {
+		return fmt.Errorf("SLUICE_AUTH_CACHE_TTL: want a duration such as 1m, got %q", os.Getenv("SLUICE_AUTH_CACHE_TTL"))
+	}
+	authMaxFailures, err := strconv.Atoi(env("SLUICE_AUTH_MAX_FAILURES", strconv.Itoa(proxy.DefaultAuthMaxFailures)))
+	if err != nil {
+		return fmt.Errorf("SLUICE_AUTH_MAX_FAILURES: %w", err)
+	}
+	authBackoffMax, err := time.ParseDuration(env("SLUICE_AUTH_BACKOFF_MAX", proxy.DefaultAuthBackoffMax.String()))
+	if err != nil || authBackoffMax <= 0 {
+		return fmt.Errorf("SLUICE_AUTH_BACKOFF_MAX: want a positive duration such as 5m, got %q", os.Getenv("SLUICE_AUTH_BACKOFF_MAX"))
+	}
 	adminSecret, err := adminSecret()
 	if err != nil {
 		return err
@@ -294,7 +310,8 @@ func serve(ctx context.Context) error {
 		SourceAllow: sourceAllow, SourceAllowPrivate: sourceAllowPrivate, SourceDir: os.Getenv("SLUICE_SOURCE_DIR"), ImportWorkers: importWorkers,
 		MinTransferRate: int64(minRate), TransferWindow: rateWindow, BulkMaxDuration: bulkMaxDuration,
 		BulkConnections: bulkConnections, BulkPerClient: bulkPerClient,
-		ImportPerClient: importPerClient, LoadMaxBytes: loadMaxBytes, LoadMaxLines: loadMaxLines})
+		ImportPerClient: importPerClient, LoadMaxBytes: loadMaxBytes, LoadMaxLines: loadMaxLines,
+		AuthCacheTTL: authCacheTTL, AuthMaxFailures: authMaxFailures, AuthBackoffMax: authBackoffMax})
 	defer api.Close()
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)
