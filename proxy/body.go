@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -24,7 +25,13 @@ import (
 // refuse is refused here, so its text (a Client's secret, say) never appears in the
 // database's error log, which quotes the input of a failed jsonb conversion.
 func readBody(r *http.Request, w http.ResponseWriter, limit int64) ([]byte, error) {
+	// A body that trickles would hold its goroutine and up to limit bytes for as long as its
+	// client likes. Not http.Server.ReadTimeout: its deadline would also end the background
+	// read that notices a client leaving, and so cancel every long export at that age.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(bodyReadTimeout))
 	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	rc.SetReadDeadline(time.Time{})
 	if err != nil {
 		return nil, bodyReadError(err)
 	}
@@ -60,6 +67,10 @@ func readBody(r *http.Request, w http.ResponseWriter, limit int64) ([]byte, erro
 	}
 	return data, nil
 }
+
+// bodyReadTimeout bounds the reading of a request body (REST bodies are at most
+// SLUICE_MAX_BODY_BYTES; bulk data comes by URL).
+const bodyReadTimeout = 2 * time.Minute
 
 // bodyReadError is what a failed body read means: over the limit (413, statusOf), the client
 // gone mid-body (errClientGone), too slow for the server's read timeout (408), or unreadable

@@ -512,7 +512,7 @@ func waitForLog(t *testing.T, c *logCapture, parts ...string) string {
 // level as gone, not as an ERROR with status 500.
 func TestClientGoingAwayIsNoServerError(t *testing.T) {
 	logs := captureLog(t)
-	ts := newTestServer(t, proxy.Config{})
+	ts := newTestServer(t, proxy.Config{SourceAllowPrivate: true}) // its source is on loopback
 	seed(ts)
 
 	// A body cut short: Content-Length promises more than the client sends before it hangs up.
