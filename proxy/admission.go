@@ -2,62 +2,75 @@ package proxy
 
 import (
 	"context"
+	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
 
-// Bulk operations ($dump, $dump-csv, $load) run on their own pool (Server.bulk), so however
-// many run, authentication, REST, status and /health keep their connections. Admission
-// control keeps that pool from being queued on: a request that would exceed a limit is
-// answered at once (429 or 503 with Retry-After), never left waiting for a connection.
-//   - at most Config.BulkConnections run at once; one of them is kept for the operator, so a
-//     crowd of clients cannot lock the operator out;
-//   - at most Config.BulkPerClient of them belong to one client.
-// $dump-sql has limits of its own (dumpsql.go); $import inputs run on the workers' own
-// connections of the bulk pool (Config.ImportWorkers).
+// Admission control, for the bulk operations ($dump, $dump-csv, $load: Server.bulkRunning)
+// and for $dump-sql (Server.dumpSQLRunning, dumpsql.go). A request that would go over a limit
+// is answered at once (429 or 503 with Retry-After), never queued:
+//   - at most perClient requests of one caller run at once (429);
+//   - at most overall requests of all clients together (503). The operator's do not count
+//     there (it has its perClient of its own), so a crowd of clients cannot lock it out.
+// Bulk operations run on their own pool (Server.bulk), sized for both limits and the import
+// workers, so however many run, authentication, REST, status and /health keep their
+// connections.
 
 // Defaults of the bulk limits.
 const (
 	DefaultBulkConnections = 8
 	DefaultBulkPerClient   = 2
-	// bulkRetryAfter is the Retry-After of a refused bulk request.
-	bulkRetryAfter = 5 * time.Second
+	// admissionRetryAfter is the Retry-After of a refused request.
+	admissionRetryAfter = 5 * time.Second
 )
 
-// bulkAdmission counts the bulk operations running; its zero value is ready.
-type bulkAdmission struct {
-	mu        sync.Mutex
-	running   int
-	perClient map[string]int
+// admission counts the requests of one kind running; its zero value is ready.
+type admission struct {
+	mu       sync.Mutex
+	clients  int // the operator's are not counted here
+	byCaller map[caller]int
 }
 
-// admit takes a slot for c or says why not; release gives it back.
-func (a *bulkAdmission) admit(c caller, limit, perClient int) (release func(), err error) {
+// admissionLimits are the limits of one kind of request and the settings that hold them,
+// for the answers that refuse it.
+type admissionLimits struct {
+	what                       string // e.g. "bulk operations"
+	perClient, overall         int
+	perClientName, overallName string // the settings
+}
+
+// enter admits one more request of c, or says which limit it would go over; call leave once
+// when the request has ended.
+func (a *admission) enter(c caller, l admissionLimits) (leave func(), err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if a.perClient == nil {
-		a.perClient = map[string]int{}
+	if a.byCaller[c] >= l.perClient {
+		return nil, &httpError{status: http.StatusTooManyRequests, retryAfter: admissionRetryAfter, message: fmt.Sprintf(
+			"this client already runs %d %s, the limit per client (%s): retry when one has ended", l.perClient, l.what, l.perClientName)}
 	}
-	switch {
-	case !c.operator && a.perClient[c.id] >= perClient:
-		return nil, errorf(http.StatusTooManyRequests,
-			"client %s already runs %d bulk operations, the most one client may run at once (SLUICE_BULK_PER_CLIENT); retry when one ends", c.id, perClient)
-	case !c.operator && a.running >= limit-1, a.running >= limit:
-		return nil, errorf(http.StatusServiceUnavailable,
-			"the server runs %d bulk operations, its limit (SLUICE_BULK_CONNECTIONS); retry later", a.running)
+	if !c.operator && a.clients >= l.overall {
+		return nil, &httpError{status: http.StatusServiceUnavailable, retryAfter: admissionRetryAfter, message: fmt.Sprintf(
+			"%d %s are running, the limit for all clients (%s): retry later", l.overall, l.what, l.overallName)}
 	}
-	a.running++
-	a.perClient[c.id]++
+	if a.byCaller == nil {
+		a.byCaller = map[caller]int{}
+	}
+	a.byCaller[c]++
+	if !c.operator {
+		a.clients++
+	}
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			a.mu.Lock()
 			defer a.mu.Unlock()
-			a.running--
-			if a.perClient[c.id]--; a.perClient[c.id] == 0 {
-				delete(a.perClient, c.id)
+			if a.byCaller[c]--; a.byCaller[c] == 0 {
+				delete(a.byCaller, c)
+			}
+			if !c.operator {
+				a.clients--
 			}
 		})
 	}, nil
@@ -66,12 +79,13 @@ func (a *bulkAdmission) admit(c caller, limit, perClient int) (release func(), e
 // admitBulk wraps a bulk handler in admission control.
 func (s *Server) admitBulk(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request, rt route) error {
-		release, err := s.admission.admit(callerOf(r.Context()), s.cfg.BulkConnections, s.cfg.BulkPerClient)
+		leave, err := s.bulkRunning.enter(callerOf(r.Context()), admissionLimits{what: "bulk operations",
+			perClient: s.cfg.BulkPerClient, overall: s.cfg.BulkConnections,
+			perClientName: "SLUICE_BULK_PER_CLIENT", overallName: "SLUICE_BULK_CONNECTIONS"})
 		if err != nil {
-			w.Header().Set("Retry-After", strconv.Itoa(int(bulkRetryAfter.Seconds())))
 			return err
 		}
-		defer release()
+		defer leave()
 		return h(w, r, rt)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,8 +70,6 @@ const (
 )
 
 const (
-	// dumpSQLRetryAfter (seconds) is what a refused $dump-sql is told to wait.
-	dumpSQLRetryAfter = "5"
 	// dumpSQLWriteGrace is how long after the request's deadline the response may still be
 	// written: long enough for an OperationOutcome about the deadline, short enough that a
 	// client that stopped reading is cut off soon after it.
@@ -140,9 +137,10 @@ func (s *Server) dumpSQL(w http.ResponseWriter, r *http.Request, rt route) error
 		return errorf(http.StatusBadRequest, "the query is empty")
 	}
 
-	leave, err := s.dumpSQLRunning.enter(callerOf(r.Context()), s.cfg.DumpSQLPerClient, s.cfg.DumpSQLMaxConcurrent)
+	leave, err := s.dumpSQLRunning.enter(callerOf(r.Context()), admissionLimits{what: "$dump-sql queries",
+		perClient: s.cfg.DumpSQLPerClient, overall: s.cfg.DumpSQLMaxConcurrent,
+		perClientName: "SLUICE_DUMP_SQL_PER_CLIENT", overallName: "SLUICE_DUMP_SQL_MAX_CONCURRENT"})
 	if err != nil {
-		w.Header().Set("Retry-After", dumpSQLRetryAfter)
 		return err
 	}
 	defer leave()
@@ -328,41 +326,4 @@ func (l *resultLimit) Write(p []byte) (int, error) {
 	n, err := l.w.Write(p)
 	l.written += int64(n)
 	return n, err
-}
-
-// dumpSQLAdmission counts the $dump-sql queries running, per caller and of all clients.
-type dumpSQLAdmission struct {
-	mu       sync.Mutex
-	clients  int // the operator's are not counted here
-	byCaller map[caller]int
-}
-
-// enter admits one more query of c, or says which limit it would go over; call leave once
-// when the query has ended.
-func (a *dumpSQLAdmission) enter(c caller, perClient, overall int) (leave func(), err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.byCaller[c] >= perClient {
-		return nil, errorf(http.StatusTooManyRequests, "this client already runs %d $dump-sql queries, the limit per client (SLUICE_DUMP_SQL_PER_CLIENT): retry when one has ended", perClient)
-	}
-	if !c.operator && a.clients >= overall {
-		return nil, errorf(http.StatusServiceUnavailable, "%d $dump-sql queries are running, the limit for all clients (SLUICE_DUMP_SQL_MAX_CONCURRENT): retry later", overall)
-	}
-	if a.byCaller == nil {
-		a.byCaller = map[caller]int{}
-	}
-	a.byCaller[c]++
-	if !c.operator {
-		a.clients++
-	}
-	return func() {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		if a.byCaller[c]--; a.byCaller[c] == 0 {
-			delete(a.byCaller, c)
-		}
-		if !c.operator {
-			a.clients--
-		}
-	}, nil
 }

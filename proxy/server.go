@@ -70,9 +70,9 @@ type Config struct {
 	// from start to end (DefaultBulkMaxDuration when zero), so no transaction stays open and
 	// holds back vacuum indefinitely.
 	BulkMaxDuration time.Duration
-	// BulkConnections is how many $dump, $dump-csv and $load may run at once (one of them kept
-	// for the operator), BulkPerClient how many of those one client may run (admission.go).
-	// The bulk pool has BulkConnections + ImportWorkers connections.
+	// BulkConnections is how many $dump, $dump-csv and $load of all clients may run at once
+	// (the operator's not counted), BulkPerClient how many one caller may run, the operator
+	// too (admission.go). The bulk pool has room for both and the import workers.
 	BulkConnections int
 	BulkPerClient   int
 
@@ -100,10 +100,10 @@ type Server struct {
 	cfg  Config
 	// imports wakes this server's $import workers (zero value ready).
 	imports importWake
-	// admission counts the bulk operations running (zero value ready).
-	admission bulkAdmission
-	// dumpSQLRunning counts the $dump-sql queries running (zero value ready).
-	dumpSQLRunning dumpSQLAdmission
+	// bulkRunning and dumpSQLRunning count the bulk operations and the $dump-sql queries
+	// running (admission.go; zero values ready).
+	bulkRunning    admission
+	dumpSQLRunning admission
 	// sources fetches http(s) sources under the source policy.
 	sources *sourceFetcher
 	// auth caches verified credentials and slows down repeated failures (auth.go).
@@ -148,10 +148,10 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for
-// BulkConnections operations and the import workers. Its connections are made on demand.
+// the clients' bulk operations, the operator's and the import workers. Its connections are made on demand.
 func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 	config := pool.Config()
-	config.MaxConns = int32(cfg.BulkConnections + cfg.ImportWorkers)
+	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers)
 	config.MinConns = 0
 	if config.ConnConfig.RuntimeParams == nil {
 		config.ConnConfig.RuntimeParams = map[string]string{}

@@ -70,8 +70,8 @@ environment:
   SLUICE_DUMP_SQL_MAX_BYTES  largest $dump-sql result in bytes before compression (default 10737418240;
                          -1: no limit)
   SLUICE_DB_CONNECTIONS  connections for authentication, REST, status and health (default 10)
-  SLUICE_BULK_CONNECTIONS  $dump, $dump-csv and $load running at once, one kept for the operator (default 8)
-  SLUICE_BULK_PER_CLIENT   of those, how many one client may run (default 2)
+  SLUICE_BULK_CONNECTIONS  $dump, $dump-csv and $load of all clients at once, the operator's not counted (default 8)
+  SLUICE_BULK_PER_CLIENT   of those, how many one client (or the operator) may run (default 2)
   SLUICE_BULK_MIN_RATE     bytes per second a bulk transfer must keep up, either way (default 16384; -1: off)
   SLUICE_BULK_RATE_WINDOW  the window that rate is measured over (default 30s)
   SLUICE_BULK_MAX_DURATION longest a bulk operation or $import input may run (default 1h)
