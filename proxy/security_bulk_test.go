@@ -119,10 +119,10 @@ func TestSlowBulkClientsDoNotStopTheServer(t *testing.T) {
 		req  request
 		want int
 	}{
-		"health":                      {request{method: "GET", path: "/health", auth: []string{}}, http.StatusOK},
-		"operator REST":               {request{method: "GET", path: "/Patient/pt-1"}, http.StatusOK},
-		"wrong password":              {request{method: "GET", path: "/Patient/pt-1", auth: []string{"bulk-client", "wrong"}}, http.StatusUnauthorized},
-		"forbidden REST":              {request{method: "GET", path: "/Patient/pt-1", auth: bulkClient}, http.StatusForbidden},
+		"health":                        {request{method: "GET", path: "/health", auth: []string{}}, http.StatusOK},
+		"operator REST":                 {request{method: "GET", path: "/Patient/pt-1"}, http.StatusOK},
+		"wrong password":                {request{method: "GET", path: "/Patient/pt-1", auth: []string{"bulk-client", "wrong"}}, http.StatusUnauthorized},
+		"forbidden REST":                {request{method: "GET", path: "/Patient/pt-1", auth: bulkClient}, http.StatusForbidden},
 		"operator's bulk (not counted)": {request{method: "GET", path: "/Organization/$dump"}, http.StatusOK},
 	})
 	// The slots come back when the clients leave.
