@@ -135,12 +135,8 @@ func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) 
 // when ctx ends: an input being loaded then is rolled back and stays waiting, for this server
 // after a restart or for another one. The returned function waits until they have stopped.
 func (s *Server) StartImportWorkers(ctx context.Context) (wait func()) {
-	n := s.cfg.ImportWorkers
-	if n <= 0 {
-		n = DefaultImportWorkers
-	}
 	var wg sync.WaitGroup
-	for i := range n {
+	for i := range s.cfg.ImportWorkers { // New made it at least 1
 		wg.Go(func() { s.importWorker(ctx, i) })
 	}
 	return wg.Wait

@@ -25,7 +25,6 @@ type rateGuard struct {
 	count  atomic.Int64
 	ticker *time.Ticker
 	done   chan struct{}
-	slow   atomic.Bool
 }
 
 func newRateGuard(minRate int64, window time.Duration, onSlow func(err error)) *rateGuard {
@@ -45,7 +44,6 @@ func newRateGuard(minRate int64, window time.Duration, onSlow func(err error)) *
 			}
 			now := g.count.Load()
 			if moved := now - last; float64(moved) < float64(minRate)*window.Seconds() {
-				g.slow.Store(true)
 				onSlow(&slowTransferError{moved: moved, window: window, minRate: minRate})
 				return
 			}
@@ -57,9 +55,6 @@ func newRateGuard(minRate int64, window time.Duration, onSlow func(err error)) *
 
 // add counts n bytes moved.
 func (g *rateGuard) add(n int) { g.count.Add(int64(n)) }
-
-// tripped reports whether the guard has found the transfer too slow.
-func (g *rateGuard) tripped() bool { return g.slow.Load() }
 
 // stop ends the guard; call it once.
 func (g *rateGuard) stop() { close(g.done) }
