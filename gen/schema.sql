@@ -42675,9 +42675,9 @@ begin
       v_result := sluice.resource_write(v_type, null, v_resource, 'create');
       v_status := '201 Created';
     when v_method = 'PUT' and v_id is not null then
-      v_result := sluice.resource_write(v_type, v_id, v_resource, 'update');
-      v_status := case when v_result #>> '{meta,createdAt}' = v_result #>> '{meta,lastUpdated}'
-                       then '201 Created' else '200 OK' end;
+      select w.resource, case when w.status = 'updated' then '200 OK' else '201 Created' end
+        into v_result, v_status
+        from sluice.resource_write_status(v_type, v_id, v_resource, 'update') w;
     when v_method = 'DELETE' and v_id is not null then
       v_result := sluice.resource_delete(v_type, v_id);
       v_status := '200 OK';
@@ -43330,11 +43330,13 @@ begin
   end if;
   execute format($sql$
     insert into public.%I as t (id, txid, cts, ts, status, resource)
-    select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp, 'created', %s
+    select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp,
+           sluice.new_row_status(exists (select from public.%I h where h.id = s.id and h.status = 'deleted')),
+           %s
     from %s s
     where s.resource_type = $1
     %s$sql$,
-    v_table, p_expr, p_source,
+    v_table, v_table || '_history', p_expr, p_source,
     case when not p_plain then 'on conflict (id) do update
       set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
     using p_type, p_merge, p_txid;
@@ -43381,6 +43383,15 @@ end $_$;
 CREATE FUNCTION sluice.load_table(p_part text DEFAULT ''::text) RETURNS text
     LANGUAGE sql STABLE
     RETURN format('sluice.%I'::text, (('load:'::text || pg_backend_pid()) || p_part));
+
+
+--
+-- Name: new_row_status(boolean); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.new_row_status(p_was_deleted boolean) RETURNS public.resource_status
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (CASE WHEN p_was_deleted THEN 'recreated'::text ELSE 'created'::text END)::public.resource_status;
 
 
 --
@@ -43468,10 +43479,10 @@ end $_$;
 
 
 --
--- Name: resource_write(text, text, jsonb, text); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: resource_write_status(text, text, jsonb, text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.resource_write(p_type text, p_id text, p_resource jsonb, p_mode text) RETURNS jsonb
+CREATE FUNCTION sluice.resource_write_status(p_type text, p_id text, p_resource jsonb, p_mode text, OUT resource jsonb, OUT status public.resource_status) RETURNS record
     LANGUAGE plpgsql
     AS $_$
 declare
@@ -43521,6 +43532,7 @@ begin
                         resource = $3 where id = $1
                       returning id, txid, cts, ts, resource', v_table)
         into v_row using v_id, v_txid, v_body;
+      status := 'updated';
       exit;
     end if;
     execute format('select exists (select from public.%I where id = $1 and status = ''deleted'')',
@@ -43531,15 +43543,27 @@ begin
                     returning id, txid, cts, ts, resource', v_table)
       into v_row
       using v_id, v_txid,
-            case when v_deleted then 'recreated' else 'created' end::public.resource_status, v_body;
+            sluice.new_row_status(v_deleted), v_body;
     get diagnostics v_inserted = row_count;
-    exit when v_inserted = 1;
+    if v_inserted = 1 then
+      status := sluice.new_row_status(v_deleted);
+      exit;
+    end if;
     if p_mode = 'create' then
       raise exception using errcode = 'SL409', message = format('%s/%s already exists', p_type, v_id);
     end if;
   end loop;
-  return sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
+  resource := sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
 end $_$;
+
+
+--
+-- Name: resource_write(text, text, jsonb, text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.resource_write(p_type text, p_id text, p_resource jsonb, p_mode text) RETURNS jsonb
+    LANGUAGE sql
+    RETURN (SELECT w.resource FROM sluice.resource_write_status(resource_write.p_type, resource_write.p_id, resource_write.p_resource, resource_write.p_mode) w(resource, status));
 
 
 --

@@ -81,11 +81,13 @@ begin
   end if;
   execute format($sql$
     insert into public.%I as t (id, txid, cts, ts, status, resource)
-    select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp, 'created', %s
+    select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp,
+           sluice.new_row_status(exists (select from public.%I h where h.id = s.id and h.status = 'deleted')),
+           %s
     from %s s
     where s.resource_type = $1
     %s$sql$,
-    v_table, p_expr, p_source,
+    v_table, v_table || '_history', p_expr, p_source,
     case when not p_plain then 'on conflict (id) do update
       set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
     using p_type, p_merge, p_txid;

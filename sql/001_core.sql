@@ -176,13 +176,24 @@ begin
   return v_result;
 end $$;
 
+-- The status of a new row of an id: 'recreated' when the id was deleted before (its history
+-- holds a 'deleted' tombstone), else 'created'. The one rule for every write: REST and bundles
+-- (sluice.resource_write_status) and loads (sluice.load_merge_type).
+create function sluice.new_row_status(p_was_deleted boolean) returns public.resource_status
+language sql immutable parallel safe
+return case when p_was_deleted then 'recreated' else 'created' end::public.resource_status;
+
 -- Writes one resource and returns it in full Aidbox format.
 --   p_mode 'create': POST; the body's id is kept (a new one is generated when it has none);
 --                    SL409 when a resource with that id exists.
 --   p_mode 'update': PUT; creates or replaces, the previous version goes to history.
 -- p_id, when not null, is the id from the URL and wins over (must equal) the body's.
-create function sluice.resource_write(p_type text, p_id text, p_resource jsonb, p_mode text)
-returns jsonb
+--
+-- sluice.resource_write_status does the write and also says what it did (status: created,
+-- recreated or updated), so callers answer 201 or 200 from the write itself, not from its
+-- timestamps (two writes in one transaction share current_timestamp).
+create function sluice.resource_write_status(p_type text, p_id text, p_resource jsonb, p_mode text,
+                                             out resource jsonb, out status public.resource_status)
 language plpgsql volatile as $$
 declare
   v_table   text := sluice.table_of(p_type);
@@ -231,6 +242,7 @@ begin
                         resource = $3 where id = $1
                       returning id, txid, cts, ts, resource', v_table)
         into v_row using v_id, v_txid, v_body;
+      status := 'updated';
       exit;
     end if;
     execute format('select exists (select from public.%I where id = $1 and status = ''deleted'')',
@@ -241,15 +253,23 @@ begin
                     returning id, txid, cts, ts, resource', v_table)
       into v_row
       using v_id, v_txid,
-            case when v_deleted then 'recreated' else 'created' end::public.resource_status, v_body;
+            sluice.new_row_status(v_deleted), v_body;
     get diagnostics v_inserted = row_count;
-    exit when v_inserted = 1;
+    if v_inserted = 1 then
+      status := sluice.new_row_status(v_deleted);
+      exit;
+    end if;
     if p_mode = 'create' then
       raise exception using errcode = 'SL409', message = format('%s/%s already exists', p_type, v_id);
     end if;
   end loop;
-  return sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
+  resource := sluice.resource_full(p_type, v_row.id, v_row.txid, v_row.cts, v_row.ts, v_row.resource);
 end $$;
+
+create function sluice.resource_write(p_type text, p_id text, p_resource jsonb, p_mode text)
+returns jsonb
+language sql volatile
+return (select w.resource from sluice.resource_write_status(p_type, p_id, p_resource, p_mode) w);
 
 -- Deletes one resource: its last version and a 'deleted' tombstone go to history. Returns the
 -- deleted resource; SL404 when it does not exist.
@@ -336,9 +356,9 @@ begin
       v_result := sluice.resource_write(v_type, null, v_resource, 'create');
       v_status := '201 Created';
     when v_method = 'PUT' and v_id is not null then
-      v_result := sluice.resource_write(v_type, v_id, v_resource, 'update');
-      v_status := case when v_result #>> '{meta,createdAt}' = v_result #>> '{meta,lastUpdated}'
-                       then '201 Created' else '200 OK' end;
+      select w.resource, case when w.status = 'updated' then '200 OK' else '201 Created' end
+        into v_result, v_status
+        from sluice.resource_write_status(v_type, v_id, v_resource, 'update') w;
     when v_method = 'DELETE' and v_id is not null then
       v_result := sluice.resource_delete(v_type, v_id);
       v_status := '200 OK';
