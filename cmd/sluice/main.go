@@ -40,6 +40,7 @@ import (
 const usage = `usage:
   sluice serve
   sluice migrate up | down N | down -all | goto V | version | force V
+  sluice help            this text (also -h after any command)
 
 environment:
   DATABASE_URL           postgres:// URL; unset: a private cluster in the data folder
@@ -87,6 +88,10 @@ func main() {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
+	if wantsHelp(os.Args[1:]) {
+		fmt.Print(usage)
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var err error
@@ -103,6 +108,20 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sluice:", err)
 		os.Exit(1)
 	}
+}
+
+// wantsHelp: `sluice help`, or -h/--help/-help anywhere (`sluice serve -h` must print the usage,
+// not start a server).
+func wantsHelp(args []string) bool {
+	if len(args) > 0 && args[0] == "help" {
+		return true
+	}
+	for _, a := range args {
+		if a == "-h" || a == "-help" || a == "--help" {
+			return true
+		}
+	}
+	return false
 }
 
 func env(name, fallback string) string {

@@ -222,3 +222,25 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	run("migrate", "up")
 }
+
+// `sluice help` and -h print the usage and exit 0 without starting anything (no data folder,
+// no server), even after a subcommand.
+func TestHelp(t *testing.T) {
+	bin := buildSluice(t)
+	for _, args := range [][]string{{"help"}, {"-h"}, {"--help"}, {"serve", "-h"}, {"migrate", "--help"}} {
+		data := filepath.Join(t.TempDir(), "data")
+		cmd := exec.Command(bin, args...)
+		cmd.Env = append(os.Environ(), "SLUICE_DATA="+data, "DATABASE_URL=")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Errorf("sluice %v: %v", args, err)
+			continue
+		}
+		if !strings.Contains(string(out), "sluice serve") || !strings.Contains(string(out), "SLUICE_LISTEN") {
+			t.Errorf("sluice %v printed no usage: %s", args, out)
+		}
+		if _, err := os.Stat(data); !os.IsNotExist(err) {
+			t.Errorf("sluice %v made its data folder (%v): it started something", args, err)
+		}
+	}
+}
