@@ -1,4 +1,4 @@
--- Bulk load (SPEC.md section 6): the staging table and merge behind $load, and the job and
+-- Bulk load (docs/api.md, docs/import.md): the staging table and merge behind $load, and the job and
 -- input tables behind the asynchronous $import.
 --
 -- A load is one transaction:
@@ -355,7 +355,7 @@ begin
   return v_job;
 end $$;
 
--- A job as its BulkImportStatus resource (SPEC.md section 6), for p_client (null: the
+-- A job as its BulkImportStatus resource (docs/api.md), for p_client (null: the
 -- operator); SL404 when there is none or it is another client's.
 create function sluice.import_status(p_id text, p_client text) returns jsonb
 language plpgsql stable as $$

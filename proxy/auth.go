@@ -110,7 +110,7 @@ func (s *Server) authFailed(attempt failureKey, credential [sha256.Size]byte) er
 // the same name never reaches a policy (POST /?resource/type=Patient is no Patient request).
 var routeParams = []string{"resource/type", "resource/id"}
 
-// policyRequest is the request object an AccessPolicy sees (SPEC.md section 3).
+// policyRequest is the request object an AccessPolicy sees (docs/access.md, "The request object").
 func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 	params := map[string]any{}
 	for k, v := range r.URL.Query() {

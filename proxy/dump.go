@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Bulk export (SPEC.md section 5). The rows come from `COPY (...) TO STDOUT` on a pool
+// Bulk export (docs/api.md, "Bulk export"). The rows come from `COPY (...) TO STDOUT` on a pool
 // connection, streamed into the chunked response as they arrive (dumpstream.go). The only
 // statements built by hand are these COPYs: sqlc cannot express COPY or a table name, so they
 // are made of fixed text, pgx.Identifier{...}.Sanitize() of a table name that sluice.table_of
@@ -23,7 +23,7 @@ import (
 
 // copyJSONLines is the COPY format that lets one JSON text column through byte for byte:
 // CSV with a quote and a delimiter that JSON text never holds raw (it escapes control
-// characters), so no value is ever quoted or escaped (PERF-NOTES "Dumping"). Text format would
+// characters), so no value is ever quoted or escaped (docs/formats.md, "NDJSON"). Text format would
 // double every backslash.
 const copyJSONLines = ` to stdout with (format csv, quote e'\x01', delimiter e'\x02')`
 

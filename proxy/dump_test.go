@@ -444,7 +444,7 @@ func TestDumpCSV(t *testing.T) {
 	if !slices.Contains(resp.TransferEncoding, "chunked") {
 		t.Errorf("Transfer-Encoding %v, want chunked", resp.TransferEncoding)
 	}
-	// SPEC.md section 5's example, rows in any order.
+	// The example of docs/formats.md ("CSV"), rows in any order.
 	lines := strings.Split(strings.TrimSuffix(string(resp.body), "\n"), "\n")
 	slices.Sort(lines[1:])
 	want := []string{"citizenship.0.code.text,id,name.0.given.0,resourceType", ",pt-1,Alice,Patient", ",pt-2,Bob,Patient", "ru,pt-3,Charles,Patient"}

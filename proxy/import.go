@@ -68,7 +68,7 @@ type importRequest struct {
 }
 
 // importStart serves POST /[fhir/]$import: the job and its inputs become rows, which the
-// workers of any server sharing the database load (SPEC.md section 6).
+// workers of any server sharing the database load (docs/import.md).
 func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) error {
 	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
 	if err != nil {

@@ -70,7 +70,7 @@ func loadFailure(ctx context.Context, err error) error {
 	return err
 }
 
-// load serves POST /[fhir/][<type>/]$load (SPEC.md section 6): the source streams through the
+// load serves POST /[fhir/][<type>/]$load (docs/api.md, "Bulk load"): the source streams through the
 // stager into COPY, and sluice.load_merge writes the staged lines, all in one transaction.
 func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	body, err := readBody(r, w, s.cfg.MaxBodyBytes)

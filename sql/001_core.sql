@@ -1,4 +1,4 @@
--- Core storage (SPEC.md section 2): the registry of resource types, one table and one history
+-- Core storage (docs/storage.md): the registry of resource types, one table and one history
 -- table per type in schema public (Aidbox-compatible, so users' SQL keeps working), and the
 -- functions the REST API calls to read and write single resources.
 --
@@ -38,7 +38,7 @@ return case when exists (select from pg_catalog.pg_settings
             then 'lz4' else 'pglz' end;
 
 -- Registers a resource type and creates its table and history table. Tables have no foreign
--- keys and every unique constraint includes id, so Citus can distribute them by id (SPEC 7).
+-- keys and every unique constraint includes id, so Citus can distribute them by id (docs/storage.md).
 create function sluice.create_resource_tables(p_name text, p_kind text) returns void
 language plpgsql as $$
 declare

@@ -1,4 +1,4 @@
--- Access control (SPEC.md section 3), decided in SQL so a psql user can ask the same question
+-- Access control (docs/access.md), decided in SQL so a psql user can ask the same question
 -- the proxy asks: Client secrets stored hashed, AccessPolicy resources checked on write, the
 -- matcho engine, and policy.authorize, which the proxy calls once per request.
 --
@@ -394,7 +394,7 @@ return exists (
 -- The proxy's one question per request: decision 'unauthenticated' (401) when the
 -- credentials are wrong, else 'allowed' or 'forbidden' (403), and verified, the fingerprint
 -- to pass back as p_verified next time (policy.verified_secret; null when unauthenticated).
--- p_request is the request object of SPEC.md section 3 (uri, request-method, params,
+-- p_request is the request object of docs/access.md (uri, request-method, params,
 -- query-string, headers, client).
 create function policy.decide(p_client_id text, p_secret text, p_request jsonb, p_verified text default null)
 returns table (decision text, verified text)

@@ -1,4 +1,4 @@
--- Bulk export (SPEC.md section 5): the per-row text of $dump, the leaf paths of $dump-csv, and
+-- Bulk export (docs/api.md, "Bulk export"): the per-row text of $dump, the leaf paths of $dump-csv, and
 -- the database role $dump-sql runs users' queries as. The proxy streams
 -- `copy (select sluice.dump_line(...) from public.<table>) to stdout` itself: COPY and a
 -- dynamic table name cannot go through a function without materialising the whole result.
@@ -6,7 +6,7 @@
 -- One $dump line: the full Aidbox-format resource as JSON text (the same value as
 -- sluice.resource_full, keys in another order). The common case, a non-empty body without
 -- meta, is built as text around resource::text instead of rebuilding the whole document as
--- jsonb (PERF-NOTES "Dumping"): its leading "{" is cut off as bytes, because substr and ltrim
+-- jsonb (docs/performance.md, "Dumping"): its leading "{" is cut off as bytes, because substr and ltrim
 -- on text walk every character of the document. Everything else (an empty body, one with its
 -- own meta such as tags or profiles, a Client, whose secret is stripped) goes through
 -- sluice.resource_full. The test is one jsonpath so that a large (TOASTed) body is fetched

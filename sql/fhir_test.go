@@ -258,7 +258,7 @@ func queryJSON(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) string
 	return s
 }
 
-// TestFHIRConversionRules: SPEC 1's table, one case each, in both directions.
+// TestFHIRConversionRules: the table of docs/formats.md ("The rules"), one case each, in both directions.
 func TestFHIRConversionRules(t *testing.T) {
 	pool := pgtest.NewPool(t)
 	cases := []struct{ name, fhir, aidbox string }{
@@ -333,7 +333,7 @@ func TestFHIRNumbersAndStringsExact(t *testing.T) {
 	}
 }
 
-// TestFHIRAttributes: the seed's first-class extension (SPEC 1.1), nested and collection, and
+// TestFHIRAttributes: the seed's first-class extension (docs/formats.md), nested and collection, and
 // that an Attribute takes effect as soon as it is written.
 func TestFHIRAttributes(t *testing.T) {
 	pool := pgtest.NewPool(t)

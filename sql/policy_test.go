@@ -82,7 +82,7 @@ func count(t *testing.T, pool *pgxpool.Pool, query string, args ...any) int {
 	return n
 }
 
-// request builds the request object the proxy passes to policy.authorize (SPEC.md section 3).
+// request builds the request object the proxy passes to policy.authorize (docs/access.md).
 func request(t *testing.T, clientID, method, uri string) string {
 	t.Helper()
 	params := map[string]any{}

@@ -36,7 +36,7 @@ alternately, ` + "`RUNS`" + ` (3) times each; an operation whose next run would 
   truncated tables, after a ` + "`checkpoint`" + `. Baseline: psql
   ` + "`\\copy bench_raw (id, resource) from '<file>' with (format csv, delimiter e'\\t', quote e'\\x01')`" + `
   into ` + "`(id text primary key, resource jsonb)`" + `, the id column extracted beforehand, outside the
-  timing (PERF-NOTES "the load limit"), the same lines in the same format. ` + "`$import`" + ` is timed from
+  timing (docs/performance.md, "the load limit"), the same lines in the same format. ` + "`$import`" + ` is timed from
   the POST until ` + "`BulkImportStatus`" + ` says finished (polled every 100 ms), one input per type, 2
   workers, against the single-stream ` + "`\\copy`" + ` of all lines.
 - **Exports**: the client reads the whole response as curl does (no transparent gunzip), counting

@@ -119,7 +119,7 @@ func prepareData(ctx context.Context, root, scaledata, input string, scale int) 
 
 // derive gunzips an NDJSON file into plain and writes "<id>\t<line>" for each line into tsv.
 // Compact JSON holds no raw tab or newline, so with COPY's csv format, a tab delimiter and a
-// quote byte JSON never contains, every line reaches PostgreSQL untouched (PERF-NOTES).
+// quote byte JSON never contains, every line reaches PostgreSQL untouched (docs/performance.md, "Loading").
 func derive(gzPath, plainPath, tsvPath string) (fileInfo, error) {
 	var info fileInfo
 	in, err := os.Open(gzPath)

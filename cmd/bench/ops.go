@@ -253,7 +253,7 @@ func (b *bench) importAll(path string, url func(string) string, want fileInfo) f
 	}
 }
 
-// rawCopySide is the load limit of PERF-NOTES: psql \copy of "<id>\t<line>" into
+// rawCopySide is the load limit of docs/performance.md: psql \copy of "<id>\t<line>" into
 // bench_raw (id text primary key, resource jsonb).
 func (b *bench) rawCopySide(tsv string, size int64) side {
 	command := fmt.Sprintf(`\copy bench_raw (id, resource) from '%s' with (format csv, delimiter e'\t', quote e'\x01')`, tsv)

@@ -91,7 +91,7 @@ func isPrimitive(code string) bool { return code != "" && code[0] >= 'a' && code
 // buildOwners turns the definitions into owners holding only the elements the conversion must
 // visit: references, choices, resources, and complex elements whose type (transitively) holds
 // one of those. Extension and its value[x] are left alone: unknown extensions pass through
-// unchanged (SPEC 1), first-class ones are handled from Attribute rows at run time.
+// unchanged (docs/formats.md), first-class ones are handled from Attribute rows at run time.
 func buildOwners(defs []fullDefinition) map[string]*owner {
 	all := map[string]*owner{}
 	dataTypes := map[string]bool{}
