@@ -1,4 +1,4 @@
--- FHIR R4 <-> Aidbox format conversion (SPEC.md section 1), the functions psql users and the
+-- FHIR R4 <-> Aidbox format conversion (docs/formats.md), the functions psql users and the
 -- /fhir endpoints call:
 --
 --   fhir.to_fhir(resource jsonb)     a whole Aidbox-format resource -> FHIR JSON
@@ -69,7 +69,7 @@ begin
                      jsonb_typeof(p_resource -> 'resourceType'), p_resource -> 'resourceType');
 end $$;
 
--- The url of the meta extension that carries meta.createdAt in FHIR format (SPEC 1: it is
+-- The url of the meta extension that carries meta.createdAt in FHIR format (docs/formats.md: it is
 -- configurable). Reading a setting makes everything that converts meta stable.
 create function fhir.created_at_url() returns text
 language sql stable parallel safe
@@ -311,7 +311,7 @@ return case when jsonb_typeof(p -> 'resourceType') = 'string'
   then fhir_meta.nested_from_fhir(p ->> 'resourceType', p) else p::text end;
 
 -- ---------------------------------------------------------------------------------------------
--- First-class extensions (SPEC 1.1)
+-- First-class extensions (docs/formats.md, "First-class extensions")
 
 -- The Attribute rows of a resource type that declare an extension, as a JSON array of
 -- {path, url, collection, type}, or null when there are none. Read on every call: an Attribute

@@ -544,11 +544,11 @@ func dispatch(b *strings.Builder, names []string, call func(name string) string,
 func metaSQL(all map[string]*owner) string {
 	var b strings.Builder
 	b.WriteString(`
--- The element metadata of the FHIR <-> Aidbox format conversion (SPEC 1), compiled into one pair
+-- The element metadata of the FHIR <-> Aidbox format conversion (docs/formats.md), compiled into one pair
 -- of functions per resource type, data type and backbone element that holds something to
 -- convert: fhir_meta."to:<path>" (to FHIR) and fhir_meta."from:<path>" (from FHIR). Generated
 -- code avoids the per-key loop of a generic walker, which costs several times more (see
--- PERF-NOTES.md). The helpers they call (fhir.ref_to_fhir, fhir.choice_to_fhir, ...) and the
+-- docs/performance.md). The helpers they call (fhir.ref_to_fhir, fhir.choice_to_fhir, ...) and the
 -- public functions are in 005_fhir.sql.
 --
 -- To FHIR, the functions write the FHIR JSON text: one member expression per element of the
