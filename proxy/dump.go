@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +18,7 @@ import (
 // statements built by hand are these COPYs: sqlc cannot express COPY or a table name, so they
 // are made of fixed text, pgx.Identifier{...}.Sanitize() of a table name that sluice.table_of
 // has just validated, a _since time parsed here, and (fhir=true) that same type's name, which
-// must also match typeName.
+// must also pass isTypeName.
 
 // copyJSONLines is the COPY format that lets one JSON text column through byte for byte:
 // CSV with a quote and a delimiter that JSON text never holds raw (it escapes control
@@ -59,7 +58,7 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 		line := "sluice.dump_line(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)"
 		if fhir {
 			// The type's first-class extensions (Attribute rows) read once, not per row.
-			if !typeName.MatchString(rt.resourceType) {
+			if !isTypeName(rt.resourceType) {
 				return fmt.Errorf("resource type %q cannot be written as an SQL literal", rt.resourceType)
 			}
 			// A scalar subquery is an InitPlan: evaluated once, before the rows, and handed to
@@ -123,10 +122,6 @@ func sinceCondition(since time.Time) string {
 	}
 	return " and t.cts > '" + since.UTC().Format("2006-01-02T15:04:05.999999999Z") + "'::timestamptz"
 }
-
-// typeName is what a registered resource type's name looks like; sluice.table_of has checked
-// the name exists before it is written into a COPY as a literal.
-var typeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9]*$`)
 
 // sinceLayouts are the ISO 8601 forms _since accepts: a date-time with or without a zone
 // (UTC when none), with or without seconds and fractions, or a date (its start, UTC).

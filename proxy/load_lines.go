@@ -518,7 +518,9 @@ func isValidID(id string) bool {
 	return true
 }
 
-// isTypeName: resource type names are ASCII letters (and so safe in a COPY row).
+// isTypeName: resource type names are ASCII letters, so they are safe in a COPY row and as an
+// SQL literal. The one Go rule for a type name ($dump's fhir=true literal, the stager);
+// rules_sql_test.go checks every type the database registers passes it.
 func isTypeName(s string) bool {
 	if len(s) == 0 || len(s) > 64 {
 		return false
