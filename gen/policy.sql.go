@@ -44,7 +44,7 @@ func (q *Queries) PolicyDecide(ctx context.Context, db DBTX, arg PolicyDecidePar
 }
 
 const policyRefusedEntries = `-- name: PolicyRefusedEntries :many
-select r.entry::int as entry, r.method::text as method, r.uri::text as uri
+select r.entry::int as entry, r.method::text as method, r.uri::text as uri, r.guarded::bool as guarded
 from policy.refused_entries($1::text, $2::jsonb, $3::jsonb) as r
 `
 
@@ -55,13 +55,14 @@ type PolicyRefusedEntriesParams struct {
 }
 
 type PolicyRefusedEntriesRow struct {
-	Entry  int32
-	Method string
-	Uri    string
+	Entry   int32
+	Method  string
+	Uri     string
+	Guarded bool
 }
 
-// The entries of a Bundle the client may not run (writes of Client or AccessPolicy that no
-// policy naming the type allows), 0-based.
+// The entries of a Bundle the client may not run (no policy allows the request the entry
+// stands for; guarded: it writes Client or AccessPolicy), 0-based.
 func (q *Queries) PolicyRefusedEntries(ctx context.Context, db DBTX, arg PolicyRefusedEntriesParams) ([]PolicyRefusedEntriesRow, error) {
 	rows, err := db.Query(ctx, policyRefusedEntries, arg.ClientID, arg.Request, arg.Entries)
 	if err != nil {
@@ -71,7 +72,12 @@ func (q *Queries) PolicyRefusedEntries(ctx context.Context, db DBTX, arg PolicyR
 	var items []PolicyRefusedEntriesRow
 	for rows.Next() {
 		var i PolicyRefusedEntriesRow
-		if err := rows.Scan(&i.Entry, &i.Method, &i.Uri); err != nil {
+		if err := rows.Scan(
+			&i.Entry,
+			&i.Method,
+			&i.Uri,
+			&i.Guarded,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -83,7 +89,7 @@ func (q *Queries) PolicyRefusedEntries(ctx context.Context, db DBTX, arg PolicyR
 }
 
 const policyRefusedItems = `-- name: PolicyRefusedItems :many
-select r.entry::int as entry, r.method::text as method, r.uri::text as uri
+select r.entry::int as entry, r.method::text as method, r.uri::text as uri, r.guarded::bool as guarded
 from policy.refused_items($1::text, $2::jsonb, $3::jsonb) as r
 `
 
@@ -94,9 +100,10 @@ type PolicyRefusedItemsParams struct {
 }
 
 type PolicyRefusedItemsRow struct {
-	Entry  int32
-	Method string
-	Uri    string
+	Entry   int32
+	Method  string
+	Uri     string
+	Guarded bool
 }
 
 // The same for the items of PUT /.
@@ -109,7 +116,12 @@ func (q *Queries) PolicyRefusedItems(ctx context.Context, db DBTX, arg PolicyRef
 	var items []PolicyRefusedItemsRow
 	for rows.Next() {
 		var i PolicyRefusedItemsRow
-		if err := rows.Scan(&i.Entry, &i.Method, &i.Uri); err != nil {
+		if err := rows.Scan(
+			&i.Entry,
+			&i.Method,
+			&i.Uri,
+			&i.Guarded,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)

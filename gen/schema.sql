@@ -42584,19 +42584,20 @@ end $_$;
 -- Name: refused_entries(text, jsonb, jsonb); Type: FUNCTION; Schema: policy; Owner: -
 --
 
-CREATE FUNCTION policy.refused_entries(p_client_id text, p_request jsonb, p_entries jsonb) RETURNS TABLE(entry integer, method text, uri text)
+CREATE FUNCTION policy.refused_entries(p_client_id text, p_request jsonb, p_entries jsonb) RETURNS TABLE(entry integer, method text, uri text, guarded boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT ((e.i - 1))::integer AS int4,
      upper((r.request ->> 'request-method'::text)) AS upper,
-     (r.request ->> 'uri'::text)
+     (r.request ->> 'uri'::text),
+     policy.writes_guarded_type(r.request) AS writes_guarded_type
     FROM jsonb_array_elements(
          CASE
              WHEN (jsonb_typeof(refused_entries.p_entries) = 'array'::text) THEN refused_entries.p_entries
              ELSE '[]'::jsonb
          END) WITH ORDINALITY e(entry, i),
      LATERAL ( SELECT policy.entry_request(refused_entries.p_request, e.entry) AS entry_request) r(request)
-   WHERE (policy.writes_guarded_type(r.request) AND (NOT policy.allowed(refused_entries.p_client_id, r.request)))
+   WHERE (NOT policy.allowed(refused_entries.p_client_id, r.request))
    ORDER BY e.i;
 END;
 
@@ -42605,19 +42606,20 @@ END;
 -- Name: refused_items(text, jsonb, jsonb); Type: FUNCTION; Schema: policy; Owner: -
 --
 
-CREATE FUNCTION policy.refused_items(p_client_id text, p_request jsonb, p_resources jsonb) RETURNS TABLE(entry integer, method text, uri text)
+CREATE FUNCTION policy.refused_items(p_client_id text, p_request jsonb, p_resources jsonb) RETURNS TABLE(entry integer, method text, uri text, guarded boolean)
     LANGUAGE sql STABLE PARALLEL SAFE
     BEGIN ATOMIC
  SELECT ((e.i - 1))::integer AS int4,
      'PUT'::text,
-     (r.request ->> 'uri'::text)
+     (r.request ->> 'uri'::text),
+     policy.writes_guarded_type(r.request) AS writes_guarded_type
     FROM jsonb_array_elements(
          CASE
              WHEN (jsonb_typeof(refused_items.p_resources) = 'array'::text) THEN refused_items.p_resources
              ELSE '[]'::jsonb
          END) WITH ORDINALITY e(item, i),
      LATERAL ( SELECT policy.route_request(refused_items.p_request, 'put'::text, (e.item ->> 'resourceType'::text), (e.item ->> 'id'::text)) AS route_request) r(request)
-   WHERE (policy.writes_guarded_type(r.request) AND (NOT policy.allowed(refused_items.p_client_id, r.request)))
+   WHERE (NOT policy.allowed(refused_items.p_client_id, r.request))
    ORDER BY e.i;
 END;
 

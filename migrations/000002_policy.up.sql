@@ -434,30 +434,34 @@ return (select policy.route_request(p_request, p_entry #>> '{request,method}', u
         from (select sluice.entry_url_segments(p_entry #>> '{request,url}')) as u(segments));
 
 -- The entries of a Bundle (array p_entries) that client p_client_id, having sent p_request,
--- may not run: each write of a guarded type is checked as the request it stands for
--- (policy.entry_request) and refused unless policy.allowed allows it. entry is 0-based.
+-- may not run. Each entry, read or write, is checked as the request it stands for
+-- (policy.entry_request) and refused unless policy.allowed allows it: a policy that lets a
+-- client POST a Bundle grants nothing about what the Bundle does. guarded says the entry
+-- writes a guarded type (policy.writes_guarded_type), whose policy must name the type.
+-- entry is 0-based.
 create function policy.refused_entries(p_client_id text, p_request jsonb, p_entries jsonb)
-returns table (entry int, method text, uri text)
+returns table (entry int, method text, uri text, guarded boolean)
 language sql stable parallel safe
 begin atomic
-  select (e.i - 1)::int, upper(r.request ->> 'request-method'), r.request ->> 'uri'
+  select (e.i - 1)::int, upper(r.request ->> 'request-method'), r.request ->> 'uri',
+         policy.writes_guarded_type(r.request)
   from jsonb_array_elements(case when jsonb_typeof(p_entries) = 'array' then p_entries else '[]' end)
          with ordinality as e(entry, i),
        lateral (select policy.entry_request(p_request, e.entry)) as r(request)
-  where policy.writes_guarded_type(r.request) and not policy.allowed(p_client_id, r.request)
+  where not policy.allowed(p_client_id, r.request)
   order by e.i;
 end;
 
 -- The same for the items of PUT / (p_resources, an array of resources): each is
 -- PUT /<resourceType>/<id>.
 create function policy.refused_items(p_client_id text, p_request jsonb, p_resources jsonb)
-returns table (entry int, method text, uri text)
+returns table (entry int, method text, uri text, guarded boolean)
 language sql stable parallel safe
 begin atomic
-  select (e.i - 1)::int, 'PUT', r.request ->> 'uri'
+  select (e.i - 1)::int, 'PUT', r.request ->> 'uri', policy.writes_guarded_type(r.request)
   from jsonb_array_elements(case when jsonb_typeof(p_resources) = 'array' then p_resources else '[]' end)
          with ordinality as e(item, i),
        lateral (select policy.route_request(p_request, 'put', e.item ->> 'resourceType', e.item ->> 'id')) as r(request)
-  where policy.writes_guarded_type(r.request) and not policy.allowed(p_client_id, r.request)
+  where not policy.allowed(p_client_id, r.request)
   order by e.i;
 end;

@@ -186,19 +186,22 @@ type refusedWrite struct {
 	err   error
 }
 
-// guardedRefusals turns rows of policy.refused_entries or policy.refused_items into their 403s.
-func guardedRefusals(c caller, what string, rows []gen.PolicyRefusedEntriesRow) []refusedWrite {
+// refusals turns rows of policy.refused_entries or policy.refused_items into their 403s.
+func refusals(c caller, what string, rows []gen.PolicyRefusedEntriesRow) []refusedWrite {
 	refused := make([]refusedWrite, len(rows))
 	for i, row := range rows {
+		why := "no AccessPolicy of the client allows it"
+		if row.Guarded {
+			why = "writing Client or AccessPolicy needs an AccessPolicy that names the type (params resource/type)"
+		}
 		refused[i] = refusedWrite{index: int(row.Entry), err: errorf(http.StatusForbidden,
-			"%s %d: client %s is not allowed to %s %s: writing Client or AccessPolicy needs an AccessPolicy that names the type (params resource/type)",
-			what, row.Entry, c.id, row.Method, row.Uri)}
+			"%s %d: client %s is not allowed to %s %s: %s", what, row.Entry, c.id, row.Method, row.Uri, why)}
 	}
 	return refused
 }
 
-// refusedEntries asks policy.refused_entries which entries of a Bundle write Client or
-// AccessPolicy without a policy that names the type, in entry order (none for the operator).
+// refusedEntries asks policy.refused_entries which entries of a Bundle the caller may not run
+// as the requests they stand for, in entry order (none for the operator).
 func (s *Server) refusedEntries(r *http.Request, rt route, entries []json.RawMessage) ([]refusedWrite, error) {
 	c := callerOf(r.Context())
 	if c.operator {
@@ -216,11 +219,11 @@ func (s *Server) refusedEntries(r *http.Request, rt route, entries []json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	return guardedRefusals(c, "entry", rows), nil
+	return refusals(c, "entry", rows), nil
 }
 
-// checkPutItems refuses PUT / (403, nothing written) when an item writes Client or
-// AccessPolicy without a policy that names the type (policy.refused_items).
+// checkPutItems refuses PUT / (403, nothing written) when the caller may not PUT one of its
+// items as PUT /<type>/<id> (policy.refused_items).
 func (s *Server) checkPutItems(r *http.Request, rt route, resources []byte) error {
 	c := callerOf(r.Context())
 	if c.operator {
@@ -239,7 +242,7 @@ func (s *Server) checkPutItems(r *http.Request, rt route, resources []byte) erro
 		for i, row := range rows {
 			converted[i] = gen.PolicyRefusedEntriesRow(row)
 		}
-		return guardedRefusals(c, "item", converted)[0].err
+		return refusals(c, "item", converted)[0].err
 	}
 	return nil
 }

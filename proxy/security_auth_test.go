@@ -146,6 +146,54 @@ func TestGuardedTypesNeedAPolicyThatNamesThem(t *testing.T) {
 	stillServes(t, ts)
 }
 
+// A policy that lets a client POST a Bundle (or PUT /) grants nothing about what it does: each
+// entry and item is checked as the request it stands for, reads included, so a client allowed
+// only to read Patients cannot read or write other types through POST /, /fhir or PUT /.
+func TestBundleEntriesAreCheckedAsTheirRequests(t *testing.T) {
+	ts := newTestServer(t, proxy.Config{})
+	seed(ts)
+	addClient(ts, "bundler", "s", `"engine":"matcho","matcho":{"$one-of":[
+		{"uri":{"$enum":["/","/fhir"]},"request-method":{"$enum":["post","put"]}},
+		{"params":{"resource/type":"Patient"},"request-method":"get"}]}`)
+	client := []string{"bundler", "s"}
+	appointments := ts.count("select count(*) from appointment")
+	bundle := func(kind, entries string) string {
+		return fmt.Sprintf(`{"resourceType":"Bundle","type":%q,"entry":[%s]}`, kind, entries)
+	}
+	readPatient := `{"request":{"method":"GET","url":"Patient/pt-1"}}`
+	for _, attack := range []struct{ path, body, refused string }{
+		{"/", bundle("transaction", readPatient+`,{"request":{"method":"PUT","url":"/Appointment/ap-evil"},"resource":{"status":"final"}}`), "entry 1"},
+		{"/", bundle("transaction", `{"request":{"method":"DELETE","url":"/Appointment/ap-1"}}`), "entry 0"},
+		{"/", bundle("transaction", `{"request":{"method":"GET","url":"/Client/bulk-client"}}`), "entry 0"},
+		{"/fhir", bundle("transaction", `{"request":{"method":"POST","url":"Appointment"},"resource":{"resourceType":"Appointment","status":"booked","participant":[{"status":"accepted"}]}}`), "entry 0"},
+	} {
+		resp, body := ts.do(request{method: "POST", path: attack.path, auth: client, body: attack.body})
+		if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), attack.refused) || !strings.Contains(string(body), "not allowed") {
+			t.Errorf("POST %s %s: %d, want 403 naming %s: %s", attack.path, attack.body, resp.StatusCode, attack.refused, body)
+		}
+	}
+	resp, body := ts.do(request{method: "PUT", path: "/", auth: client, body: `[{"resourceType":"Appointment","id":"ap-evil","status":"final"}]`})
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(body), "item 0") {
+		t.Errorf("PUT / of an Appointment: %d, want 403 naming item 0: %s", resp.StatusCode, body)
+	}
+	// A batch runs what the client may (the Patient read) and refuses the rest, entry by entry.
+	body = ts.expect(http.StatusOK, request{method: "POST", path: "/", auth: client,
+		body: bundle("batch", readPatient+`,{"request":{"method":"GET","url":"/Appointment/ap-1"}}`)})
+	if got := strings.Join(bundleStatuses(t, body), ","); got != "200 OK,403 Forbidden" {
+		t.Errorf("batch statuses %s, want 200 OK,403 Forbidden: %s", got, body)
+	}
+	if strings.Contains(string(body), `"resourceType":"Appointment"`) {
+		t.Errorf("the refused read answered the Appointment: %s", body)
+	}
+	if n := ts.count("select count(*) from appointment"); n != appointments {
+		t.Errorf("%d appointments, want %d: a refused write went through", n, appointments)
+	}
+	if n := ts.count("select count(*) from appointment_history"); n != 0 {
+		t.Errorf("%d appointment versions in history: a refused write or delete went through", n)
+	}
+	stillServes(t, ts)
+}
+
 // Item 2: resource/type and resource/id come from the route only, never from the query.
 func TestRouteParamsComeFromTheRouteOnly(t *testing.T) {
 	ts := newTestServer(t, proxy.Config{})

@@ -11,12 +11,12 @@ from policy.decide(@client_id::text, @secret::text, @request::jsonb, sqlc.narg(k
 select coalesce(policy.verified_secret(@client_id::text, @secret::text, sqlc.narg(known)::text), '')::text as verified;
 
 -- name: PolicyRefusedEntries :many
--- The entries of a Bundle the client may not run (writes of Client or AccessPolicy that no
--- policy naming the type allows), 0-based.
-select r.entry::int as entry, r.method::text as method, r.uri::text as uri
+-- The entries of a Bundle the client may not run (no policy allows the request the entry
+-- stands for; guarded: it writes Client or AccessPolicy), 0-based.
+select r.entry::int as entry, r.method::text as method, r.uri::text as uri, r.guarded::bool as guarded
 from policy.refused_entries(@client_id::text, @request::jsonb, @entries::jsonb) as r;
 
 -- name: PolicyRefusedItems :many
 -- The same for the items of PUT /.
-select r.entry::int as entry, r.method::text as method, r.uri::text as uri
+select r.entry::int as entry, r.method::text as method, r.uri::text as uri, r.guarded::bool as guarded
 from policy.refused_items(@client_id::text, @request::jsonb, @resources::jsonb) as r;

@@ -571,6 +571,19 @@ func TestPolicyGuardedWrites(t *testing.T) {
 	if fmt.Sprint(refused) != "[1]" {
 		t.Errorf("refused items %v, want [1]", refused)
 	}
+	// A client allowed to POST a Bundle and nothing else runs none of its entries, reads included.
+	write(t, pool, "Client", `{"id": "poster", "secret": "s", "grant_types": ["basic"]}`)
+	write(t, pool, "AccessPolicy", `{"id": "post-only", "engine": "matcho", "link": [{"id": "poster"}],
+		"matcho": {"uri": "/", "request-method": "post"}}`)
+	if err := pool.QueryRow(context.Background(), `select coalesce(array_agg(entry), '{}') from policy.refused_entries('poster', $1::jsonb, $2::jsonb)`,
+		request(t, "poster", "post", "/"),
+		`[{"request": {"method": "GET", "url": "/Patient/p"}},
+		  {"request": {"method": "PUT", "url": "/Patient/p"}, "resource": {}}]`).Scan(&refused); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(refused) != "[0 1]" {
+		t.Errorf("post-only client: refused entries %v, want [0 1]", refused)
+	}
 	write(t, pool, "AccessPolicy", `{"id": "named", "engine": "matcho", "link": [{"id": "c"}],
 		"matcho": {"params": {"resource/type": "AccessPolicy"}, "request-method": "put"}}`)
 	if got := authorize(t, pool, "c", "s", "put", "/AccessPolicy/x"); got != "allowed" {
