@@ -1,2 +1,2 @@
--- Undoes 000004: the generated conversion metadata and functions.
+-- Undoes 000004: the conversion metadata.
 drop schema fhir_meta cascade;

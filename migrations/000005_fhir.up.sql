@@ -7,13 +7,13 @@
 --                                    a stored row -> FHIR JSON text, in one pass:
 --                                    select fhir.row_to_fhir(resource_type, id, txid, cts, ts, resource) from patient;
 --
--- Both ways, the functions write JSON text (see 004's header for why); fhir.to_fhir and
--- fhir.from_fhir cast it to jsonb. Loads store fhir.body_from_fhir.
+-- Both ways, the functions write JSON text (see the generator's header below for why);
+-- fhir.to_fhir and fhir.from_fhir cast it to jsonb. Loads store fhir.body_from_fhir.
 --
--- Which keys are references, choice types and contained resources comes from the generated
--- per-type functions of 004_fhir_meta.sql (schema fhir_meta); this file holds the rules for
--- one reference, one choice value and meta, first-class extensions (Attribute rows), and the
--- public entry points.
+-- Which keys are references, choice types and contained resources comes from the per-type
+-- functions (schema fhir_meta) that fhir_meta.compile(), first in this file, makes from the
+-- metadata rows of 000004; the rest of the file holds the rules for one reference, one choice
+-- value and meta, first-class extensions (Attribute rows), and the public entry points.
 --
 -- Decisions (ours):
 -- * Literal references are exactly `Type/id` (Type starts with an upper-case letter, id has no
@@ -30,6 +30,388 @@
 -- * The createdAt extension URL is the setting sluice.created_at_url (default ex:createdAt).
 --
 -- Errors: SQLSTATE SL422 (the proxy answers 422 with an OperationOutcome).
+
+-- The conversion functions, compiled from the rows of fhir_meta.owner and fhir_meta.element
+-- (000004) by fhir_meta.compile() below: one pair per resource type, data type and backbone
+-- element that holds something to convert, fhir_meta."to:<path>" (to FHIR) and
+-- fhir_meta."from:<path>" (from FHIR), their array forms "to[]:<path>" / "from[]:<path>", and
+-- the dispatchers by type (fhir_meta.resource_to_fhir, nested_to_fhir, type_to_fhir and their
+-- from_fhir twins). Straight-line code per type avoids the per-key loop of a generic walker,
+-- which costs several times more (docs/performance.md). The helpers they call
+-- (fhir.ref_to_fhir, fhir.choice_to_fhir, ...) and the public functions follow in this file.
+--
+-- To FHIR, the functions write the FHIR JSON text: one member expression per element of the
+-- definition, '"key": ' || the converted value, or the stored value as text when there is
+-- nothing to convert (a sub-document of a jsonb is copied, not rebuilt), and the keys the
+-- definition does not know after them as they are. Any jsonb rebuild re-serialises every node
+-- below it, and a dump has to write the text anyway: written this way, a resource costs little
+-- more than printing it. From FHIR, the same way: a load parses the Aidbox-format text into the
+-- stored jsonb once, where rebuilding the parsed FHIR line would cost several passes.
+--
+-- Changing the conversion after a release: the migrations are then frozen, so a change to the
+-- generator ships as a new migration holding `create or replace function fhir_meta.compile()`
+-- (and its helpers) followed by `select fhir_meta.compile();`, and a change of the definitions
+-- ships as a new migration changing the rows of fhir_meta.owner / fhir_meta.element followed by
+-- `select fhir_meta.compile();`. compile() replaces every function it makes in place (same
+-- object, so what refers to it keeps working) and drops the generated functions it no longer
+-- makes; run twice, it changes nothing.
+
+-- The name of an owner's generated function (p_dir: to_fhir, from_fhir, to_fhir[] or
+-- from_fhir[]), unquoted. PostgreSQL names hold 63 bytes: a few deep backbone paths lose
+-- letters from their segments after the type, first to last, keeping the first three letters
+-- of each camelCase word (MedicationKnowledge.administrationGuidelines.patientCharacteristics
+-- becomes MedicationKnowledge.admGui.patientCharacteristics).
+create function fhir_meta.function_name(p_dir text, p_path text) returns text
+language plpgsql immutable strict as $$
+declare
+  v_prefix text := replace(p_dir, '_fhir', '') || ':';
+  v_segs   text[] := string_to_array(p_path, '.');
+  v_name   text := v_prefix || p_path;
+begin
+  for i in 2 .. coalesce(array_length(v_segs, 1), 0) loop
+    exit when octet_length(v_name) <= 63;
+    v_segs[i] := regexp_replace(v_segs[i], '(.[^A-Z]{0,2})[^A-Z]*', '\1', 'g');
+    v_name := v_prefix || array_to_string(v_segs, '.');
+  end loop;
+  if octet_length(v_name) > 63 then
+    raise exception 'identifier too long: %', v_name;
+  end if;
+  return v_name;
+end $$;
+
+-- The body of a dispatcher by type: a binary search over the sorted names p_names calling
+-- p_calls (a flat case would compare up to 146 strings per call), indented for p_depth.
+create function fhir_meta.compile_dispatch(p_names text[], p_calls text[], p_fallback text, p_depth int)
+returns text
+language plpgsql immutable strict as $$
+declare
+  v_ind text := repeat('  ', p_depth + 1);
+  v_n   int := coalesce(array_length(p_names, 1), 0);
+  v_mid int := v_n / 2;
+  v_out text;
+begin
+  if v_n <= 6 then
+    v_out := v_ind || E'case p_type\n';
+    for i in 1 .. v_n loop
+      v_out := v_out || format(E'%s  when %L then %s\n', v_ind, p_names[i], p_calls[i]);
+    end loop;
+    return v_out || format(E'%s  else %s\n%send', v_ind, p_fallback, v_ind);
+  end if;
+  return format(E'%scase when p_type < %L collate "C" then\n', v_ind, p_names[v_mid + 1])
+    || fhir_meta.compile_dispatch(p_names[1:v_mid], p_calls[1:v_mid], p_fallback, p_depth + 1)
+    || format(E'\n%selse\n', v_ind)
+    || fhir_meta.compile_dispatch(p_names[v_mid + 1:], p_calls[v_mid + 1:], p_fallback, p_depth + 1)
+    || format(E'\n%send', v_ind);
+end $$;
+
+-- A function converting an array of values with p_fn (inlined) item by item, for the items
+-- that have one of p_keys to convert; a value that is not an array is written as it is.
+-- PL/pgSQL: a subquery over jsonb_array_elements would be planned again on every call.
+-- Returns the function made.
+create function fhir_meta.compile_array(p_name text, p_fn text, p_keys text[]) returns oid
+language plpgsql set check_function_bodies = off as $compile$
+begin
+  execute format($f$create or replace function fhir_meta.%I(p jsonb) returns text
+language plpgsql stable strict parallel safe as $$
+declare
+  v_items text[] := '{}';
+  v_item  jsonb;
+begin
+  if jsonb_typeof(p) is distinct from 'array' then
+    return p::text;
+  end if;
+  for i in 0 .. jsonb_array_length(p) - 1 loop
+    -- a variable: the element function, inlined, reads it at each use without copying it out
+    -- of the array again
+    v_item := p -> i;
+    v_items := array_append(v_items, case when v_item ?| %L then %s(v_item) else v_item::text end);
+  end loop;
+  return '[' || array_to_string(v_items, ', ') || ']';
+end $$$f$, p_name, '{' || array_to_string(p_keys, ',') || '}', p_fn);
+  return format('fhir_meta.%I(jsonb)', p_name)::regprocedure::oid;
+end $compile$;
+
+-- Makes the conversion functions from the metadata rows (see above). Checking bodies at
+-- creation is off: the functions refer to each other recursively (Identifier.assigner is a
+-- Reference whose identifier is an Identifier) and to helpers created after them.
+--
+-- Which elements are converted: references, choices, resources, and complex elements whose
+-- type (transitively) holds one of those; an owner has functions when it is a resource (meta
+-- is always converted) or holds a converted element. Most functions are PL/pgSQL with one
+-- simple expression each (PostgreSQL plans it once per session and then evaluates it directly;
+-- nested SQL functions that cannot be inlined are planned again on every call of their caller).
+-- The per-owner functions of data types and backbone elements are SQL, which PostgreSQL
+-- inlines into their callers: a PL/pgSQL call costs more than converting a small element (p is
+-- then the caller's `parent -> key`, extracted again at each use, which is cheap). They are not
+-- strict, since a strict function whose body is a case is not inlined (null gives null all the
+-- same), and have a string body, parsed at first use. Stable, not immutable: they build values
+-- with functions PostgreSQL marks stable, and resources read the createdAt URL setting.
+create function fhir_meta.compile() returns void
+language plpgsql
+set check_function_bodies = off
+as $compile$
+declare
+  v_made  oid[] := '{}';
+  v_owner record;
+  v_el    record;
+  v_t     text;
+  v_key   text;
+  v_v     text;
+  v_val   text;
+  v_whens text[];
+  v_parts text[];
+  v_vars  text[];
+  v_to    text[];
+  v_from  text[];
+  v_keys  text[];
+  v_fkeys text[];
+  v_cnames text[];
+  v_names text[];
+  v_calls text[];
+  v_head  text;
+  v_dir   text;
+  v_sql   text;
+  v_fn    text;
+  v_members text[];
+  v_known text[];
+  v_convert text[];
+  v_clash text;
+begin
+  -- The converted elements: start from every element of a converting kind and drop complex
+  -- ones whose type has nothing to convert, until nothing changes (cycles such as
+  -- Questionnaire.item.item are kept when something in them converts).
+  drop table if exists pg_temp.compile_element;
+  create temp table compile_element on commit drop as
+    select e.owner, e.position, e.name, e.kind, e.target, e.types, e.repeats
+    from fhir_meta.element e where e.kind is not null;
+  loop
+    delete from pg_temp.compile_element c
+    where c.kind = 'complex' and not exists (
+      select from fhir_meta.owner o
+      where o.name = c.target
+        and (o.kind = 'resource' or exists (select from pg_temp.compile_element d where d.owner = o.name)));
+    exit when not found;
+  end loop;
+
+  drop table if exists pg_temp.compile_owner;
+  create temp table compile_owner on commit drop as
+    select o.name, o.kind = 'resource' as is_resource,
+      (select array_agg(c.name order by c.position) from pg_temp.compile_element c where c.owner = o.name) as aidbox_keys,
+      (select array_agg(v.k order by c.position, v.n) from pg_temp.compile_element c
+         cross join lateral (
+           select 0 as n, c.name as k where c.kind <> 'choice'
+           union all
+           select 2 * t.i + x.j, x.k
+           from unnest(c.types) with ordinality as t(code, i)
+             cross join lateral (values
+               (0, c.name || upper(left(t.code, 1)) || substr(t.code, 2)),
+               (1, '_' || c.name || upper(left(t.code, 1)) || substr(t.code, 2))) as x(j, k)
+           where c.kind = 'choice' and (x.j = 0 or left(t.code, 1) between 'a' and 'z' collate "C")) v
+         where c.owner = o.name) as fhir_keys,
+      exists (select from pg_temp.compile_element c where c.kind = 'complex' and c.repeats and c.target = o.name) as arrays
+    from fhir_meta.owner o
+    where o.kind = 'resource' or exists (select from pg_temp.compile_element c where c.owner = o.name);
+  update pg_temp.compile_owner set aidbox_keys = coalesce(aidbox_keys, '{}'), fhir_keys = coalesce(fhir_keys, '{}');
+
+  -- Two owners whose function names came out alike would overwrite each other's functions.
+  foreach v_dir in array array['to_fhir', 'from_fhir', 'to_fhir[]', 'from_fhir[]'] loop
+    select string_agg(name, ', ') into v_clash
+    from pg_temp.compile_owner
+    group by fhir_meta.function_name(v_dir, name) having count(*) > 1 limit 1;
+    if v_clash is not null then
+      raise exception 'identifier clash: %', v_clash;
+    end if;
+  end loop;
+
+  for v_owner in select * from pg_temp.compile_owner order by name collate "C" loop
+    v_to := case when v_owner.is_resource then array['coalesce(p_head, fhir.resource_head(p))'] else '{}' end;
+    v_from := case when v_owner.is_resource then array['p_head'] else '{}' end;
+    v_keys := case when v_owner.is_resource then array['resourceType'] else '{}' end;
+    v_fkeys := v_keys;
+    v_cnames := '{}';
+    for v_el in
+      select e.name, e.kind as raw_kind, e.types as raw_types, e.primitive, c.kind, c.target, c.types, c.repeats
+      from fhir_meta.element e left join pg_temp.compile_element c using (owner, position)
+      where e.owner = v_owner.name order by e.position
+    loop
+      v_keys := v_keys || v_el.name;
+      v_v := format('p -> %L', v_el.name);
+      v_key := format('%L', '"' || v_el.name || '": ');
+      -- to FHIR: the member of the key name
+      if v_owner.is_resource and v_el.name in ('id', 'meta') then
+        null;
+      elsif v_el.kind is null then
+        v_to := v_to || format('%s || (%s)::text', v_key, v_v);
+      elsif v_el.kind in ('reference', 'resource') then
+        v_to := v_to || format('%s || %s(%s)', v_key, case
+          when v_el.kind = 'reference' and v_el.repeats then 'fhir_meta."to[]:Reference"'
+          when v_el.kind = 'reference' then 'fhir.ref_to_fhir'
+          when v_el.repeats then 'fhir_meta."to[]:Resource"'
+          else 'fhir.resource_to_fhir' end, v_v);
+      elsif v_el.kind = 'choice' then
+        -- The usual value holds one type: recognise it inline (a call of the general
+        -- fhir.choice_to_fhir costs more than the whole conversion of a small resource).
+        v_whens := '{}';
+        foreach v_t in array v_el.types loop
+          if v_t = 'Reference' then
+            v_val := format('fhir.ref_to_fhir(%s -> %L)', v_v, v_t);
+          elsif exists (select from pg_temp.compile_owner o where o.name = v_t) then
+            v_val := format('fhir_meta.%I(%s -> %L)', fhir_meta.function_name('to_fhir', v_t), v_v, v_t);
+          else
+            v_val := format('(%s -> %L)::text', v_v, v_t);
+          end if;
+          v_whens := v_whens || format('when %s ? %L and (%s) - %L = ''{}'' then %L || %s', v_v, v_t, v_v, v_t,
+            '"' || v_el.name || upper(left(v_t, 1)) || substr(v_t, 2) || '": ', v_val);
+        end loop;
+        v_to := v_to || format(E'coalesce(case when jsonb_typeof(%s) = ''object'' then case\n        %s\n        else fhir.choice_to_fhir(%L, %s, %L) end end,\n      %s || (%s)::text)',
+          v_v, array_to_string(v_whens, E'\n        '), v_el.name, v_v, '{' || array_to_string(v_el.types, ',') || '}', v_key, v_v);
+      elsif not v_el.repeats then
+        v_to := v_to || format('%s || fhir_meta.%I(%s)', v_key, fhir_meta.function_name('to_fhir', v_el.target), v_v);
+      else
+        -- An array is only converted item by item when some item has something to convert.
+        v_to := v_to || format('%s || case when %s @? %L then fhir_meta.%I(%s) else (%s)::text end', v_key, v_v,
+          (select '$ ? (' || string_agg(format('exists(@."%s")', k), ' || ') || ')'
+           from pg_temp.compile_owner o, unnest(o.aidbox_keys) k where o.name = v_el.target),
+          fhir_meta.function_name('to_fhir[]', v_el.target), v_v, v_v);
+      end if;
+
+      -- from FHIR: the members of the FHIR keys of the element
+      if v_el.raw_kind = 'choice' then
+        -- one member holding all the variants ("value": {"Quantity": ...})
+        v_cnames := v_cnames || v_el.name;
+        v_vars := '{}';
+        v_parts := '{}';
+        foreach v_t in array v_el.raw_types loop
+          v_fn := v_el.name || upper(left(v_t, 1)) || substr(v_t, 2);
+          v_vars := v_vars || v_fn;
+          v_fkeys := v_fkeys || v_fn;
+          if v_t = 'Reference' then
+            v_val := format('fhir.ref_from_fhir(p -> %L)', v_fn);
+          elsif exists (select from pg_temp.compile_owner o where o.name = v_t) then
+            v_val := format('fhir_meta.%I(p -> %L)', fhir_meta.function_name('from_fhir', v_t), v_fn);
+          else
+            v_val := format('(p -> %L)::text', v_fn);
+          end if;
+          v_parts := v_parts || format('%L || %s', '"' || v_t || '": ', v_val);
+          if left(v_t, 1) between 'a' and 'z' collate "C" then
+            v_vars := v_vars || ('_' || v_fn);
+            v_fkeys := v_fkeys || ('_' || v_fn);
+            v_parts := v_parts || format('%L || (p -> %L)::text', '"_' || v_t || '": ', '_' || v_fn);
+          end if;
+        end loop;
+        v_from := v_from || format(E'case when p ?| %L then %s || ''{'' || concat_ws('', '',\n        %s) || ''}'' end',
+          '{' || array_to_string(v_vars, ',') || '}', v_key, array_to_string(v_parts, E',\n        '));
+      else
+        v_fkeys := v_fkeys || v_el.name;
+        if v_owner.is_resource and v_el.name in ('id', 'meta') then
+          null;
+        elsif v_el.kind is null then
+          v_from := v_from || format('%s || (%s)::text', v_key, v_v);
+        elsif v_el.kind in ('reference', 'resource') then
+          v_from := v_from || format('%s || %s(%s)', v_key, case
+            when v_el.kind = 'reference' and v_el.repeats then 'fhir_meta."from[]:Reference"'
+            when v_el.kind = 'reference' then 'fhir.ref_from_fhir'
+            when v_el.repeats then 'fhir_meta."from[]:Resource"'
+            else 'fhir.resource_from_fhir' end, v_v);
+        elsif not v_el.repeats then
+          v_from := v_from || format('%s || fhir_meta.%I(%s)', v_key, fhir_meta.function_name('from_fhir', v_el.target), v_v);
+        else
+          v_from := v_from || format('%s || case when %s @? %L then fhir_meta.%I(%s) else (%s)::text end', v_key, v_v,
+            (select '$ ? (' || string_agg(format('exists(@."%s")', k), ' || ') || ')'
+             from pg_temp.compile_owner o, unnest(o.fhir_keys) k where o.name = v_el.target),
+            fhir_meta.function_name('from_fhir[]', v_el.target), v_v, v_v);
+        end if;
+      end if;
+
+      -- the primitive's id and extensions, as they are
+      if v_el.primitive then
+        v_keys := v_keys || ('_' || v_el.name);
+        v_fkeys := v_fkeys || ('_' || v_el.name);
+        v_to := v_to || format('%L || (p -> %L)::text', '"_' || v_el.name || '": ', '_' || v_el.name);
+        v_from := v_from || format('%L || (p -> %L)::text', '"_' || v_el.name || '": ', '_' || v_el.name);
+      end if;
+    end loop;
+
+    -- Both functions of the owner, and their array forms when a repeating element has its type.
+    foreach v_dir in array array['to_fhir', 'from_fhir'] loop
+      if v_dir = 'to_fhir' then
+        v_members := v_to || format('fhir.members(p - %L::text[])', '{' || array_to_string(v_keys, ',') || '}');
+        v_convert := v_owner.aidbox_keys;
+      else
+        v_members := v_from || format('fhir.members(p - %L::text[])', '{' || array_to_string(v_fkeys || v_cnames, ',') || '}');
+        v_convert := v_owner.fhir_keys;
+      end if;
+      v_fn := fhir_meta.function_name(v_dir, v_owner.name);
+      v_sql := E'''{'' || concat_ws('', '',\n      ' || array_to_string(v_members, E',\n      ') || E') || ''}''';
+      if v_owner.is_resource then
+        -- Resources also take p_head: the members resourceType, id and meta as the caller wants
+        -- them, or null. A stored body over ~2 kB is compressed; `|| '{}'` hands back the
+        -- decompressed value, so the many `p -> key` do not each decompress it again.
+        execute format(E'create or replace function fhir_meta.%I(p jsonb, p_head text) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n  p := p || ''{}'';\n  return %s;\nend $$',
+          v_fn, v_sql);
+        v_made := v_made || format('fhir_meta.%I(jsonb, text)', v_fn)::regprocedure::oid;
+      else
+        execute format(E'create or replace function fhir_meta.%I(p jsonb) returns text\nlanguage sql stable parallel safe as $$\nselect case when jsonb_typeof(p) is distinct from ''object'' or not p ?| %L then p::text\n  else %s end\n$$',
+          v_fn, '{' || array_to_string(v_convert, ',') || '}', v_sql);
+        v_made := v_made || format('fhir_meta.%I(jsonb)', v_fn)::regprocedure::oid;
+      end if;
+      if v_owner.arrays then
+        v_made := v_made || fhir_meta.compile_array(fhir_meta.function_name(v_dir || '[]', v_owner.name),
+          format('fhir_meta.%I', v_fn), v_convert);
+      end if;
+    end loop;
+  end loop;
+
+  -- Arrays of references and of resources, converted by the hand-written functions below.
+  v_made := v_made || fhir_meta.compile_array('to[]:Reference', 'fhir.ref_to_fhir', '{resourceType,id,uri,localRef,identifier}');
+  v_made := v_made || fhir_meta.compile_array('from[]:Reference', 'fhir.ref_from_fhir', '{reference,identifier}');
+  v_made := v_made || fhir_meta.compile_array('to[]:Resource', 'fhir.resource_to_fhir', '{resourceType}');
+  v_made := v_made || fhir_meta.compile_array('from[]:Resource', 'fhir.resource_from_fhir', '{resourceType}');
+
+  -- Two copies of each dispatcher: one for the top-level resource, one for the resources nested
+  -- in it (contained, Bundle.entry.resource). PL/pgSQL evaluates a function's expression the
+  -- fast way only when it is not already in use: a contained resource converted through the
+  -- dispatcher that is converting its container would take the slow path (a new executor for
+  -- the whole case tree: about 100 us per contained resource of an ExplanationOfBenefit).
+  -- Resource types without definitions: meta only.
+  select array_agg(name order by name collate "C") into v_names from pg_temp.compile_owner where is_resource;
+  for v_owner in select * from (values
+    ('resource_to_fhir', 'to_fhir', 'p_type text, p jsonb, p_head text', 'p_head', 'coalesce(p_head, fhir.resource_head(p))'),
+    ('nested_to_fhir', 'to_fhir', 'p_type text, p jsonb', 'null', 'coalesce(null, fhir.resource_head(p))'),
+    ('resource_from_fhir', 'from_fhir', 'p_type text, p jsonb, p_head text', 'p_head', 'p_head'),
+    ('nested_from_fhir', 'from_fhir', 'p_type text, p jsonb', 'fhir.resource_head_from_fhir(p)', 'fhir.resource_head_from_fhir(p)')
+  ) as d(name, dir, args, head, fallback_head) loop
+    select array_agg(format('fhir_meta.%I(p, %s)', fhir_meta.function_name(v_owner.dir, n), v_owner.head) order by ord)
+    into v_calls from unnest(v_names) with ordinality as u(n, ord);
+    execute format(E'create or replace function fhir_meta.%I(%s) returns text\nlanguage plpgsql stable parallel safe as $$\nbegin\n  return\n%s;\nend $$',
+      v_owner.name, v_owner.args, fhir_meta.compile_dispatch(coalesce(v_names, '{}'), coalesce(v_calls, '{}'),
+        format('''{'' || concat_ws('', '', %s, fhir.members(p - ''{resourceType,id,meta}''::text[])) || ''}''', v_owner.fallback_head), 1));
+    v_made := v_made || format('fhir_meta.%I(%s)', v_owner.name,
+      regexp_replace(v_owner.args, '\w+ (\w+)', '\1', 'g'))::regprocedure::oid;
+  end loop;
+
+  -- A value of data type p_type (a choice type's value): references and the data types that
+  -- hold something to convert; anything else is written as it is.
+  foreach v_dir in array array['to_fhir', 'from_fhir'] loop
+    select string_agg(format(E'    when %L then fhir_meta.%I(p)\n', name, fhir_meta.function_name(v_dir, name)), '' order by name collate "C")
+    into v_sql from pg_temp.compile_owner where not is_resource and strpos(name, '.') = 0;
+    execute format(E'create or replace function fhir_meta.%I(p_type text, p jsonb) returns text\nlanguage plpgsql stable strict parallel safe as $$\nbegin\n  return case p_type\n    when ''Reference'' then fhir.%I(p)\n%s    else p::text end;\nend $$',
+      'type_' || v_dir, 'ref_' || v_dir, coalesce(v_sql, ''));
+    v_made := v_made || format('fhir_meta.%I(text, jsonb)', 'type_' || v_dir)::regprocedure::oid;
+  end loop;
+
+  -- The generated functions no longer made (their owner or element rows are gone).
+  for v_fn in
+    select p.oid::regprocedure::text from pg_proc p
+    where p.pronamespace = 'fhir_meta'::regnamespace and p.oid <> all (v_made)
+      and (p.proname ~ '^(to|from)(\[\])?:' or p.proname in
+        ('resource_to_fhir', 'nested_to_fhir', 'resource_from_fhir', 'nested_from_fhir', 'type_to_fhir', 'type_from_fhir'))
+  loop
+    execute 'drop function ' || v_fn;
+  end loop;
+end $compile$;
+
+select fhir_meta.compile();
 
 create schema fhir;
 
