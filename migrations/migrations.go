@@ -1,8 +1,10 @@
 // Package migrations holds the versioned SQL history a DBA deploys (golang-migrate format:
 // NNNNNN_name.up.sql / .down.sql), embedded in the binary, and runs it.
 //
-// sql/ is the readable source of truth for the current schema; each file here is the step
-// that brought a database to it. A test checks that the two build the same database.
+// These files are the only SQL source: 000003 and 000004 are written by cmd/fhirgen from the
+// FHIR definitions (`make generate`), and 000005 compiles the format conversion from 000004's
+// rows inside PostgreSQL, so golang-migrate alone (this package or its CLI) builds the whole
+// database. `make schema` dumps the result for reading.
 package migrations
 
 import (

@@ -1,75 +1,19 @@
 package migrations_test
 
 import (
-	"context"
 	"errors"
-	"os"
-	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/golang-migrate/migrate/v4"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/sluice-fhir/sluice/migrations"
 	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-// The snapshot every reviewer reads to see the current body of every function and table.
-const snapshotPath = "../gen/schema.sql"
-
-// sql/ is the source of truth: a database built from its files, in order, must have exactly
-// what the migrations build.
-func TestSQLSourceMatchesMigrations(t *testing.T) {
-	files, err := filepath.Glob("../sql/*.sql")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no sql/ files: %v", err)
-	}
-	sort.Strings(files)
-	fromSQL := pgtest.NewDatabase(t)
-	conn, err := pgx.Connect(context.Background(), fromSQL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		body, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := conn.Exec(context.Background(), string(body)); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-	}
-	conn.Close(context.Background())
-
-	want := pgtest.SchemaDump(t, pgtest.NewMigratedDatabase(t))
-	if got := pgtest.SchemaDump(t, fromSQL); got != want {
-		t.Errorf("the database built from sql/ differs from the one the migrations build:\n%s", diff(want, got))
-	}
-}
-
-// gen/schema.sql must be the schema the migrations build; `make generate` rewrites it.
-func TestSchemaSnapshot(t *testing.T) {
-	dump := pgtest.SchemaDump(t, pgtest.NewMigratedDatabase(t))
-	if os.Getenv("SLUICE_UPDATE_SNAPSHOT") != "" {
-		if err := os.WriteFile(snapshotPath, []byte(dump), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(snapshotPath)
-	if err != nil {
-		t.Fatalf("%v (run `make generate`)", err)
-	}
-	if string(want) != dump {
-		t.Errorf("%s is stale: run `make generate`\n%s", snapshotPath, diff(string(want), dump))
-	}
-}
 
 // Up, down to zero and up again: every down file undoes its up file completely.
 func TestUpDownToZeroUp(t *testing.T) {

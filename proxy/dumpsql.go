@@ -27,7 +27,7 @@ import (
 //     never lock the operator out; $dump-sql holds at most MaxConcurrent+PerClient database
 //     connections.
 //  2. Each request logs in on a connection of its own as a database role made for it alone
-//     (sluice.dump_sql_login, sql/006_export.sql) and dropped when it ends: a member of
+//     (sluice.dump_sql_login, migrations/000006_export.up.sql) and dropped when it ends: a member of
 //     DumpSQLRole, which may SELECT the resource and history tables except Client's, nothing
 //     else of sluice's. A role per request because PostgreSQL shows a session's query text
 //     (pg_stat_activity) and lets pg_cancel_backend and pg_terminate_backend signal it to every
