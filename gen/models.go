@@ -56,12 +56,19 @@ func (ns NullResourceStatus) Value() (driver.Value, error) {
 }
 
 type FhirMetaElement struct {
-	Owner   string
-	Name    string
-	Kind    string
-	Target  pgtype.Text
-	Types   []string
-	Repeats bool
+	Owner     string
+	Position  int32
+	Name      string
+	Kind      pgtype.Text
+	Target    pgtype.Text
+	Types     []string
+	Repeats   bool
+	Primitive bool
+}
+
+type FhirMetaOwner struct {
+	Name string
+	Kind string
 }
 
 type SluiceImportInput struct {
