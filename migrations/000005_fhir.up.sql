@@ -179,6 +179,9 @@ begin
   -- ones whose type has nothing to convert, until nothing changes. An element whose type is
   -- its own owner (Questionnaire.item.item) counts as something to convert, so such a cycle
   -- stays unless its owner is removed.
+  -- Fresh rows (the migration just inserted them) have no statistics: plan with some.
+  analyze fhir_meta.owner;
+  analyze fhir_meta.element;
   drop table if exists pg_temp.compile_element;
   create temp table compile_element on commit drop as
     select e.owner, e.position, e.name, e.kind, e.target, e.types, e.repeats
