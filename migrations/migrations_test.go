@@ -14,8 +14,8 @@ import (
 	"github.com/golang-migrate/migrate/v4"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/migrations"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 var bulkClient = []string{"bulk-client", "secret"}

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sluice-fhir/sluice/internal/transfer"
 )
 
 // Bounds of a source fetch before its body flows; once it does, the minimum transfer rate
@@ -294,7 +296,7 @@ type meteredBody struct {
 	minRate int64
 	window  time.Duration
 	onSlow  context.CancelCauseFunc
-	guard   atomic.Pointer[rateGuard]
+	guard   atomic.Pointer[transfer.Guard]
 	start   sync.Once
 	end     sync.Once
 }
@@ -302,7 +304,7 @@ type meteredBody struct {
 func (b *meteredBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	if g := b.guard.Load(); g != nil {
-		g.add(n)
+		g.Add(n)
 	}
 	if err != nil {
 		b.stop()
@@ -312,14 +314,14 @@ func (b *meteredBody) Read(p []byte) (int, error) {
 
 // begin starts measuring the rate.
 func (b *meteredBody) begin() {
-	b.start.Do(func() { b.guard.Store(newRateGuard(b.minRate, b.window, b.onSlow)) })
+	b.start.Do(func() { b.guard.Store(transfer.NewGuard(b.minRate, b.window, b.onSlow)) })
 }
 
 func (b *meteredBody) stop() {
 	b.end.Do(func() {
 		b.start.Do(func() {}) // a body that ends before it was measured never is
 		if g := b.guard.Load(); g != nil {
-			g.stop()
+			g.Stop()
 		}
 	})
 }

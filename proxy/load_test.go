@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 // synthea10 is the 10-patient set: type -> its lines, read once.

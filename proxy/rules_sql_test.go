@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // The stager pre-checks ids and type names in Go for speed; SQL owns the rules. The same inputs

@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 // stillServes fails unless /health and an operator request answer within a second.

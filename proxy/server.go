@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/transfer"
 )
 
 // Config is what the server needs to know beyond its database.
@@ -116,13 +117,13 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if cfg.MinTransferRate == 0 {
-		cfg.MinTransferRate = DefaultMinTransferRate
+		cfg.MinTransferRate = transfer.DefaultMinTransferRate
 	}
 	if cfg.TransferWindow <= 0 {
-		cfg.TransferWindow = DefaultTransferWindow
+		cfg.TransferWindow = transfer.DefaultTransferWindow
 	}
 	if cfg.BulkMaxDuration <= 0 {
-		cfg.BulkMaxDuration = DefaultBulkMaxDuration
+		cfg.BulkMaxDuration = transfer.DefaultBulkMaxDuration
 	}
 	if cfg.AuthCacheTTL == 0 {
 		cfg.AuthCacheTTL = DefaultAuthCacheTTL

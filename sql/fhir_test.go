@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // readNDJSON returns the lines of an .ndjson or .ndjson.gz file.

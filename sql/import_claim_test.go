@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // sluice.import_claim, as several workers call it at once (each in its own transaction): a

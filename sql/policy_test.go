@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // The seed's bulk-client and its policy (seed/bulk-api.md, "Access policies"), YAML turned into

@@ -32,9 +32,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sluice-fhir/sluice/internal/pgcluster"
+	"github.com/sluice-fhir/sluice/internal/transfer"
 	"github.com/sluice-fhir/sluice/migrations"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgcluster"
 )
 
 const usage = `usage:
@@ -282,15 +283,15 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	minRate, err := envInt("SLUICE_BULK_MIN_RATE", proxy.DefaultMinTransferRate)
+	minRate, err := envInt("SLUICE_BULK_MIN_RATE", transfer.DefaultMinTransferRate)
 	if err != nil {
 		return err
 	}
-	rateWindow, err := envDuration("SLUICE_BULK_RATE_WINDOW", proxy.DefaultTransferWindow)
+	rateWindow, err := envDuration("SLUICE_BULK_RATE_WINDOW", transfer.DefaultTransferWindow)
 	if err != nil {
 		return err
 	}
-	bulkMaxDuration, err := envDuration("SLUICE_BULK_MAX_DURATION", proxy.DefaultBulkMaxDuration)
+	bulkMaxDuration, err := envDuration("SLUICE_BULK_MAX_DURATION", transfer.DefaultBulkMaxDuration)
 	if err != nil {
 		return err
 	}
