@@ -18,10 +18,7 @@ import (
 // workers, so however many run, authentication, REST, status and /health keep their
 // connections.
 
-// Defaults of the bulk limits.
 const (
-	DefaultBulkConnections = 8
-	DefaultBulkPerClient   = 2
 	// admissionRetryAfter is the Retry-After of a refused request.
 	admissionRetryAfter = 5 * time.Second
 )

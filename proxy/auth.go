@@ -19,13 +19,6 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 )
 
-// Defaults of the authentication settings.
-const (
-	DefaultAuthCacheTTL    = time.Minute
-	DefaultAuthMaxFailures = 5
-	DefaultAuthBackoffMax  = 5 * time.Minute
-)
-
 // Bounds of the authentication bookkeeping: how many verified credentials and how many
 // (client id, remote address) failure records are kept; the least recently used go first.
 const (

@@ -60,40 +60,12 @@ import (
 // migrations make it.
 const DumpSQLRole = "sluice_reader"
 
-// Defaults of the $dump-sql limits (Config).
-const (
-	DefaultDumpSQLTimeout       = 5 * time.Minute
-	DefaultDumpSQLMaxConcurrent = 8
-	DefaultDumpSQLPerClient     = 2
-	DefaultDumpSQLMaxRowBytes   = 64 << 20
-	DefaultDumpSQLMaxBytes      = 10 << 30
-)
-
 const (
 	// dumpSQLWriteGrace is how long after the request's deadline the response may still be
 	// written: long enough for an OperationOutcome about the deadline, short enough that a
 	// client that stopped reading is cut off soon after it.
 	dumpSQLWriteGrace = time.Second
 )
-
-// applyDumpSQLDefaults fills in the $dump-sql limits left zero.
-func (c *Config) applyDumpSQLDefaults() {
-	if c.DumpSQLTimeout <= 0 {
-		c.DumpSQLTimeout = DefaultDumpSQLTimeout
-	}
-	if c.DumpSQLMaxConcurrent <= 0 {
-		c.DumpSQLMaxConcurrent = DefaultDumpSQLMaxConcurrent
-	}
-	if c.DumpSQLPerClient <= 0 {
-		c.DumpSQLPerClient = DefaultDumpSQLPerClient
-	}
-	if c.DumpSQLMaxRowBytes <= 0 {
-		c.DumpSQLMaxRowBytes = DefaultDumpSQLMaxRowBytes
-	}
-	if c.DumpSQLMaxBytes == 0 {
-		c.DumpSQLMaxBytes = DefaultDumpSQLMaxBytes
-	}
-}
 
 // dumpSQLFormats are the _format values of $dump-sql: the COPY around the query and the
 // Content-Type. TSV is PostgreSQL's text format (its escaping, no header); JSON is one object

@@ -17,13 +17,6 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 )
 
-// DefaultImportWorkers is how many $import inputs a server loads at once by default, and
-// DefaultImportPerClient how many of them may be one Client's.
-const (
-	DefaultImportWorkers   = 2
-	DefaultImportPerClient = 1
-)
-
 // How often an idle worker looks for inputs other servers queued, and how often a busy one
 // checks whether its job was cancelled.
 const (

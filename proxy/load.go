@@ -36,19 +36,6 @@ type loadSpec struct {
 	operator bool
 }
 
-// loadDefaults fills in the limits of loads and imports that cfg leaves unset.
-func loadDefaults(cfg *Config) {
-	if cfg.LoadMaxBytes <= 0 {
-		cfg.LoadMaxBytes = DefaultLoadMaxBytes
-	}
-	if cfg.LoadMaxLines <= 0 {
-		cfg.LoadMaxLines = DefaultLoadMaxLines
-	}
-	if cfg.ImportPerClient == 0 {
-		cfg.ImportPerClient = DefaultImportPerClient
-	}
-}
-
 // withLoadDeadline bounds one load ($load, or one $import input) by Config.BulkMaxDuration, so
 // that no load holds a connection and an open transaction (and so vacuum) for as long as its
 // source likes. loadFailure turns the deadline into the error the caller sees.

@@ -27,13 +27,6 @@ func stageCopySQL(table string, fhir bool) string {
 		`with (format csv, delimiter e'\x02', quote e'\x01') where resource_type is not null`
 }
 
-// Default limits of one load ($load, or one $import input); Config.LoadMaxBytes and
-// Config.LoadMaxLines set them.
-const (
-	DefaultLoadMaxBytes = 64 << 30    // decompressed bytes of the source
-	DefaultLoadMaxLines = 100_000_000 // resources (non-blank lines)
-)
-
 // loadLimits bounds what one load may stage.
 type loadLimits struct {
 	maxBytes int64 // decompressed source bytes

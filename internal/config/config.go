@@ -167,7 +167,7 @@ var Settings = []Setting{
 		set: duration(func(c *Config) *time.Duration { return &c.Server.TransferWindow }, positive)},
 	{Name: "SLUICE_BULK_MAX_DURATION", Default: "1h", Doc: "longest a bulk operation or $import input may run",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.BulkMaxDuration }, positive)},
-	{Name: "SLUICE_DUMP_SQL_URL", Unset: "derived", Doc: "postgres:// URL of where $dump-sql logs in (default: the database's settings); its user and password are not used: each request logs in as a role made for it",
+	{Name: "SLUICE_DUMP_SQL_URL", Unset: "derived", Doc: "postgres:// URL of where $dump-sql logs in (derived: the database's settings); its user and password are not used: each request logs in as a role made for it",
 		set: text(func(c *Config) *string { return &c.Server.DumpSQLURL })},
 	{Name: "SLUICE_DUMP_SQL_TIMEOUT", Default: "5m", Doc: "limit on a whole $dump-sql request, query and streaming",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.DumpSQLTimeout }, positive)},
@@ -215,13 +215,11 @@ func Default() Config {
 	return c
 }
 
-// WithDefaults is s with each field left zero (for some, also negative: see the field)
-// set to its default.
+// WithDefaults is s with each limit left zero (for some, also negative: see the field) set
+// to its default. The operator credential and the source settings have none here: a server
+// without them has no operator and the default source policy.
 func (s Server) WithDefaults() Server {
 	d := Default().Server
-	if s.AdminID == "" {
-		s.AdminID = d.AdminID
-	}
 	if s.MaxBodyBytes <= 0 {
 		s.MaxBodyBytes = d.MaxBodyBytes
 	}
@@ -284,7 +282,7 @@ func Usage() string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, s := range Settings {
-		fmt.Fprintf(w, "  %s\t%s\t(default %s)\n", s.Name, s.Doc, s.DefaultText())
+		fmt.Fprintf(w, "  %s\t%s\t%s\n", s.Name, s.DefaultText(), s.Doc)
 	}
 	w.Flush()
 	return b.String()

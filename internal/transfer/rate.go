@@ -14,13 +14,6 @@ import (
 // open for as long as it likes by trickling (the idle timer of a plain read deadline resets
 // on every byte).
 
-// Defaults of the transfer limits.
-const (
-	DefaultMinTransferRate = 16 << 10 // bytes per second
-	DefaultTransferWindow  = 30 * time.Second
-	DefaultBulkMaxDuration = time.Hour
-)
-
 // Guard calls onSlow once when fewer than minRate*window bytes were counted (Add) during a
 // window. Windows start when the guard does; Stop ends it. A zero minRate disables the check.
 type Guard struct {
