@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/source"
 )
 
 // How often an idle worker looks for inputs other servers queued, and how often a busy one
@@ -75,7 +76,7 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) e
 		if in.URL == "" {
 			continue // sluice.import_create names the input
 		}
-		if _, err := s.checkSource(in.URL); err != nil {
+		if _, err := s.sources.Check(in.URL); err != nil {
 			return err
 		}
 	}
@@ -177,7 +178,7 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	started := time.Now()
-	shownURL := redactURL(in.Url)
+	shownURL := source.RedactURL(in.Url)
 	slog.Info("import input started", "job", in.JobID, "type", in.ResourceType, "url", shownURL)
 
 	cancelCtx, cancel := context.WithCancelCause(ctx)
@@ -236,7 +237,7 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 // operator when the operator created the job; once the lines are staged it adds their count
 // to the backend's name for the status's running count (sluice.import_backends).
 func (s *Server) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) ([]byte, error) {
-	src, err := s.openSource(ctx, in.Url)
+	src, err := s.sources.Open(ctx, in.Url)
 	if err != nil {
 		return nil, err
 	}

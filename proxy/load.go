@@ -84,7 +84,7 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	}
 	ctx, cancel := s.withLoadDeadline(r.Context())
 	defer cancel()
-	src, err := s.openSource(ctx, req.Source)
+	src, err := s.sources.Open(ctx, req.Source)
 	if err != nil {
 		return loadFailure(ctx, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/source"
 	"github.com/sluice-fhir/sluice/proxy"
 )
 
@@ -506,7 +507,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// Item 13: sluice.url_redacted, which BulkImportStatus shows, redacts as the proxy's redactURL
+// Item 13: sluice.url_redacted, which BulkImportStatus shows, redacts as source.RedactURL
 // does in logs and messages.
 func TestSecurityURLRedactedMatchesGo(t *testing.T) {
 	ts := newTestServer(t, proxy.Config{})
@@ -522,7 +523,7 @@ func TestSecurityURLRedactedMatchesGo(t *testing.T) {
 		"http://files.local/p.ndjson?sig=1#fragment",
 		"file:///data/in/p.ndjson",
 	} {
-		if got, want := ts.loadValue("select sluice.url_redacted($1)", url), proxy.RedactURL(url); got != want {
+		if got, want := ts.loadValue("select sluice.url_redacted($1)", url), source.RedactURL(url); got != want {
 			t.Errorf("%s: SQL %v, Go %s", url, got, want)
 		}
 	}

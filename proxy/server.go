@@ -14,6 +14,7 @@ import (
 
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/source"
 )
 
 // Config is what the server needs to know beyond its database; internal/config documents
@@ -35,7 +36,7 @@ type Server struct {
 	bulkRunning    admission
 	dumpSQLRunning admission
 	// sources fetches http(s) sources under the source policy.
-	sources *sourceFetcher
+	sources *source.Fetcher
 	// auth caches verified credentials and slows down repeated failures (auth.go).
 	auth *authGuard
 }
@@ -44,6 +45,12 @@ type Server struct {
 func New(pool *pgxpool.Pool, cfg Config) *Server {
 	cfg = cfg.WithDefaults()
 	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg)}
+}
+
+// newSourceFetcher is the fetcher of the $load and $import sources under cfg's policy.
+func newSourceFetcher(cfg Config) *source.Fetcher {
+	return source.NewFetcher(source.Config{Allow: cfg.SourceAllow, AllowPrivate: cfg.SourceAllowPrivate, Dir: cfg.SourceDir,
+		MinTransferRate: cfg.MinTransferRate, TransferWindow: cfg.TransferWindow})
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for

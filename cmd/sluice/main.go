@@ -34,6 +34,7 @@ import (
 
 	"github.com/sluice-fhir/sluice/internal/config"
 	"github.com/sluice-fhir/sluice/internal/pgcluster"
+	"github.com/sluice-fhir/sluice/internal/source"
 	"github.com/sluice-fhir/sluice/migrations"
 	"github.com/sluice-fhir/sluice/proxy"
 )
@@ -151,7 +152,7 @@ func serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := proxy.ValidateSourceAllow(cfg.Server.SourceAllow); err != nil {
+	if err := source.ValidateAllow(cfg.Server.SourceAllow); err != nil {
 		return err
 	}
 	if cfg.Server.SourceAllowPrivate {

@@ -1,4 +1,4 @@
-package proxy
+package source
 
 import (
 	"context"
@@ -75,8 +75,8 @@ func TestSourceRedirectHopDialChecked(t *testing.T) {
 	defer public.Close()
 	publicAddr := strings.TrimPrefix(public.URL, "http://")
 
-	s := &Server{cfg: Config{MinTransferRate: -1}, sources: newSourceFetcher(Config{})}
-	transport := s.sources.client.Transport.(*http.Transport)
+	f := NewFetcher(Config{MinTransferRate: -1})
+	transport := f.client.Transport.(*http.Transport)
 	transport.DialContext = (&net.Dialer{ControlContext: func(ctx context.Context, network, address string, c syscall.RawConn) error {
 		if address == publicAddr {
 			return nil
@@ -85,7 +85,7 @@ func TestSourceRedirectHopDialChecked(t *testing.T) {
 	}}).DialContext
 	defer transport.CloseIdleConnections()
 
-	src, err := s.openSource(context.Background(), public.URL+"/p.ndjson")
+	src, err := f.Open(context.Background(), public.URL+"/p.ndjson")
 	if err == nil {
 		src.Close()
 		t.Fatal("the redirect to loopback was followed")
@@ -131,7 +131,7 @@ func TestSourceAllowPrefixes(t *testing.T) {
 		{"http://a:1", "http://a:1@b:2/health", false},
 		{"http://a:1", "http://user:pass@a:1/x", false},
 	} {
-		f := newSourceFetcher(Config{SourceAllow: []string{c.prefix}})
+		f := NewFetcher(Config{Allow: []string{c.prefix}})
 		u, err := url.Parse(c.source)
 		if err != nil {
 			t.Fatalf("%s: %v", c.source, err)
@@ -144,20 +144,20 @@ func TestSourceAllowPrefixes(t *testing.T) {
 
 // An entry that is not a usable prefix is a startup error naming it; a server given one
 // anyway refuses every http(s) source rather than allowing any.
-func TestValidateSourceAllow(t *testing.T) {
-	if err := ValidateSourceAllow([]string{"http://h/files", "https://h:8443", "http://[::1]/"}); err != nil {
+func TestValidateAllow(t *testing.T) {
+	if err := ValidateAllow([]string{"http://h/files", "https://h:8443", "http://[::1]/"}); err != nil {
 		t.Errorf("good entries: %v", err)
 	}
 	for _, bad := range []string{
 		"ftp://h/files", "h/files", "http:///files", "http://u:p@h/", "http://h/?x=1", "http://h/#f",
 		"http://h:99999/", "http://h/%zz", "http://h/a%2Fb", "://",
 	} {
-		err := ValidateSourceAllow([]string{"http://ok/", bad})
+		err := ValidateAllow([]string{"http://ok/", bad})
 		if err == nil || !strings.Contains(err.Error(), "SLUICE_SOURCE_ALLOW") || !strings.Contains(err.Error(), bad) {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}
-	f := newSourceFetcher(Config{SourceAllow: []string{"ftp://h/"}})
+	f := NewFetcher(Config{Allow: []string{"ftp://h/"}})
 	if err := f.check(&url.URL{Scheme: "http", Host: "ok", Path: "/x"}); err == nil || !strings.Contains(err.Error(), "SLUICE_SOURCE_ALLOW") {
 		t.Errorf("a bad entry let a source through: %v", err)
 	}
