@@ -13,27 +13,18 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
-	"github.com/golang-migrate/migrate/v4"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluice-fhir/sluice/internal/config"
-	"github.com/sluice-fhir/sluice/internal/pgcluster"
 	"github.com/sluice-fhir/sluice/internal/source"
 	"github.com/sluice-fhir/sluice/migrations"
 	"github.com/sluice-fhir/sluice/proxy"
@@ -88,63 +79,6 @@ func wantsHelp(args []string) bool {
 		}
 	}
 	return false
-}
-
-// database returns the URL of the database to use and a function that releases it: with
-// DATABASE_URL that database, else the embedded cluster (started here, stopped by release).
-func database(ctx context.Context, cfg config.Config) (url string, release func(), err error) {
-	if cfg.DatabaseURL != "" {
-		return cfg.DatabaseURL, func() {}, nil
-	}
-	dataDir := cfg.DataDir
-	// Others must be able to enter the data folder: the cluster inside runs as postgres.
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return "", nil, err
-	}
-	if err := os.Chmod(dataDir, 0o755); err != nil {
-		return "", nil, err
-	}
-	cluster, err := pgcluster.Start(ctx, filepath.Join(dataDir, "pg"), pgcluster.Options{
-		BinDir: cfg.PGBin,
-		Settings: map[string]string{
-			"shared_buffers":       "1GB",
-			"max_wal_size":         "4GB",
-			"maintenance_work_mem": "256MB",
-		},
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	slog.Info("embedded PostgreSQL started", "dir", cluster.Dir())
-	release = func() {
-		if err := cluster.Stop(); err != nil {
-			slog.Error("stopping the embedded PostgreSQL", "err", err)
-		} else {
-			slog.Info("embedded PostgreSQL stopped")
-		}
-	}
-	if err := createDatabase(ctx, cluster, "sluice"); err != nil {
-		release()
-		return "", nil, err
-	}
-	return cluster.URL("sluice"), release, nil
-}
-
-// createDatabase creates the embedded cluster's database the first time.
-func createDatabase(ctx context.Context, cluster *pgcluster.Cluster, name string) error {
-	conn, err := pgx.Connect(ctx, cluster.URL("postgres"))
-	if err != nil {
-		return err
-	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "select exists (select from pg_database where datname = $1)", name).Scan(&exists); err != nil {
-		return err
-	}
-	if !exists {
-		_, err = conn.Exec(ctx, "create database "+pgx.Identifier{name}.Sanitize())
-	}
-	return err
 }
 
 func serve(ctx context.Context) error {
@@ -207,100 +141,6 @@ func serve(ctx context.Context) error {
 	defer cancel()
 	if err := server.Shutdown(shutdownCtx); err != nil {
 		server.Close()
-	}
-	return nil
-}
-
-// adminSecret is the configured secret (SLUICE_ADMIN_SECRET), or a secret generated once and
-// kept in the data folder (mode 0600), whose path is printed so the operator can read it.
-func adminSecret(configured, dataDir string) (string, error) {
-	if configured != "" {
-		return configured, nil
-	}
-	path := filepath.Join(dataDir, "admin-secret")
-	if data, err := os.ReadFile(path); err == nil {
-		slog.Info("operator secret", "file", path)
-		return strings.TrimSpace(string(data)), nil
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return "", err
-	}
-	random := make([]byte, 24)
-	rand.Read(random)
-	secret := hex.EncodeToString(random)
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
-		return "", err
-	}
-	slog.Info("generated the operator secret", "file", path)
-	return secret, nil
-}
-
-func migrateCommand(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return errors.New(usage)
-	}
-	cfg, err := config.Load(os.Getenv)
-	if err != nil {
-		return err
-	}
-	url, release, err := database(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer release()
-	m, err := migrations.New(url)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	number := func() (int, error) {
-		if len(args) != 2 {
-			return 0, fmt.Errorf("migrate %s needs a number", args[0])
-		}
-		return strconv.Atoi(args[1])
-	}
-	switch args[0] {
-	case "up":
-		err = m.Up()
-	case "down":
-		if len(args) == 2 && args[1] == "-all" {
-			err = m.Down()
-		} else if n, nerr := number(); nerr != nil {
-			return errors.New("migrate down needs N (how many) or -all")
-		} else {
-			err = m.Steps(-n)
-		}
-	case "goto":
-		n, nerr := number()
-		if nerr != nil {
-			return nerr
-		}
-		err = m.Migrate(uint(n))
-	case "force":
-		n, nerr := number()
-		if nerr != nil {
-			return nerr
-		}
-		err = m.Force(n)
-	case "version":
-	default:
-		return errors.New(usage)
-	}
-	if err != nil && !errors.Is(err, migrate.ErrNoChange) {
-		return err
-	}
-	version, dirty, err := m.Version()
-	switch {
-	case errors.Is(err, migrate.ErrNilVersion):
-		fmt.Println("version: none (empty database)")
-	case err != nil:
-		return err
-	case dirty:
-		fmt.Printf("version: %d (dirty: the last migration failed part-way; fix the database, then `sluice migrate force %d`)\n", version, version)
-	default:
-		fmt.Printf("version: %d\n", version)
 	}
 	return nil
 }
