@@ -277,9 +277,3 @@ func wantsGzip(r *http.Request) (bool, error) {
 	}
 	return false, nil
 }
-
-// cleanupContext is for statements that must run after the request's context is done
-// (rolling back, closing a connection).
-func cleanupContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), 5*time.Second)
-}

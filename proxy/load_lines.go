@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+
+	"github.com/sluice-fhir/sluice/internal/rules"
 )
 
 // stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
@@ -247,7 +249,7 @@ func (s *stager) stage(line []byte) error {
 			return fail("resourceType must be a string, got %s", clip(line[m.valStart:m.valEnd]))
 		case s.typ != "" && value != s.typ:
 			return fail("resourceType %q does not match %s", value, s.typ)
-		case !isTypeName(value):
+		case !rules.IsTypeName(value):
 			return fail("unknown resourceType %q", value)
 		}
 		resourceType = value
@@ -259,7 +261,7 @@ func (s *stager) stage(line []byte) error {
 	}
 	m := s.members[idIndex]
 	id, ok := jsonString(line[m.valStart:m.valEnd])
-	if !ok || !isValidID(id) {
+	if !ok || !rules.IsValidID(id) {
 		return fail(`invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."`, clip(line[m.valStart:m.valEnd]))
 	}
 	s.types[resourceType]++
@@ -495,35 +497,6 @@ func jsonString(raw []byte) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// isValidID is sluice.is_valid_id: [A-Za-z0-9\-\.]{1,64}.
-func isValidID(id string) bool {
-	if len(id) == 0 || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// isTypeName: resource type names are ASCII letters, so they are safe in a COPY row and as an
-// SQL literal. The one Go rule for a type name ($dump's fhir=true literal, the stager);
-// rules_sql_test.go checks every type the database registers passes it.
-func isTypeName(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 // isCopySafe: no byte that would break the COPY row (quote, delimiter, newline).
