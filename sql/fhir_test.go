@@ -63,6 +63,7 @@ func TestFHIRRoundTripTestdata(t *testing.T) {
 	}
 	for name, dir := range sets {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			files, err := filepath.Glob(filepath.Join(dir, "*.ndjson*"))
 			if err != nil || len(files) == 0 {
 				t.Fatalf("no test data in %s: %v", dir, err)
