@@ -26,6 +26,7 @@ const snapshotPath = "../gen/schema.sql"
 // sql/ is the source of truth: a database built from its files, in order, must have exactly
 // what the migrations build.
 func TestSQLSourceMatchesMigrations(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("../sql/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no sql/ files: %v", err)
@@ -55,6 +56,7 @@ func TestSQLSourceMatchesMigrations(t *testing.T) {
 
 // gen/schema.sql must be the schema the migrations build; `make generate` rewrites it.
 func TestSchemaSnapshot(t *testing.T) {
+	t.Parallel()
 	dump := pgtest.SchemaDump(t, pgtest.NewMigratedDatabase(t))
 	if os.Getenv("SLUICE_UPDATE_SNAPSHOT") != "" {
 		if err := os.WriteFile(snapshotPath, []byte(dump), 0o644); err != nil {
@@ -73,6 +75,7 @@ func TestSchemaSnapshot(t *testing.T) {
 
 // Up, down to zero and up again: every down file undoes its up file completely.
 func TestUpDownToZeroUp(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDatabase(t)
 	empty := pgtest.SchemaDump(t, url)
 	m, err := migrations.New(url)
@@ -100,6 +103,7 @@ func TestUpDownToZeroUp(t *testing.T) {
 
 // Servers starting at once both migrate; the advisory lock makes one wait for the other.
 func TestConcurrentUp(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDatabase(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 3)

@@ -301,15 +301,25 @@ func (s *stager) stage(line []byte) error {
 			if s.meta, err = scanObject(value, 0, s.meta[:0]); err != nil {
 				return fail("not JSON: meta: %v", err)
 			}
+			createdAt := false
 			for _, f := range s.meta {
 				switch f.name {
 				case "createdAt":
+					if createdAt {
+						return fail("meta.createdAt appears twice") // both would go into cts
+					}
+					createdAt = true
 					if ts, ok := jsonString(value[f.valStart:f.valEnd]); ok && isCopySafe(ts) {
 						s.out = append(s.out, ts...)
 					} else {
 						return fail("meta.createdAt must be a date-time string, got %s", clip(value[f.valStart:f.valEnd]))
 					}
 				case "versionId", "lastUpdated":
+					// Dropped here, so PostgreSQL never parses them: check them instead, or a
+					// line that is not JSON would load.
+					if !json.Valid(value[f.valStart:f.valEnd]) {
+						return fail("not JSON: meta.%s is %s", f.name, clip(value[f.valStart:f.valEnd]))
+					}
 				default:
 					keepMeta = true
 				}

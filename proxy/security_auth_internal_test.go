@@ -8,6 +8,7 @@ import (
 // Item 14: the failure records and the credential cache stay within their bounds however many
 // client ids and addresses an attacker tries.
 func TestAuthBookkeepingIsBounded(t *testing.T) {
+	t.Parallel()
 	g := newAuthGuard(Config{AuthMaxFailures: 1}.WithDefaults())
 	for i := range authFailureEntries + 500 {
 		g.failed(failureKey{clientID: fmt.Sprintf("guess-%d", i), addr: "127.0.0.1"})

@@ -90,6 +90,7 @@ func (c *countingSources) requests(path string) int {
 // refused, nothing is written, and the attacker is still forbidden what it was; the operator
 // can still load both types.
 func TestSecurityBulkCannotWriteAccessTypes(t *testing.T) {
+	t.Parallel()
 	src := newCountingSources(t)
 	ts := newSecurityServer(t, proxy.Config{})
 	policyLine := `{"resourceType":"AccessPolicy","id":"x","engine":"allow"}`
@@ -206,6 +207,7 @@ func failOf(t *testing.T, ts *testServer, id string) string {
 // and the line count of a load are limited (413 and 422 naming the setting), for $load and
 // $import alike; nothing is written and the server goes on answering.
 func TestSecurityLoadLimits(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newSecurityServer(t, proxy.Config{LoadMaxBytes: 4000, LoadMaxLines: 3})
 
@@ -510,6 +512,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 // Item 13: sluice.url_redacted, which BulkImportStatus shows, redacts as source.RedactURL
 // does in logs and messages.
 func TestSecurityURLRedactedMatchesGo(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	for _, url := range []string{
 		"http://files.local/Patient.ndjson.gz",

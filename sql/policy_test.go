@@ -122,6 +122,7 @@ func authorize(t *testing.T, pool *pgxpool.Pool, clientID string, secret any, me
 }
 
 func TestPolicyMatcho(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	// subject "" is SQL NULL: a missing key.
 	cases := []struct {
@@ -212,6 +213,7 @@ func TestPolicyMatcho(t *testing.T) {
 }
 
 func TestPolicySeedBulkClient(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", seedClient)
 	write(t, pool, "AccessPolicy", seedPolicy)
@@ -250,6 +252,7 @@ func TestPolicySeedBulkClient(t *testing.T) {
 }
 
 func TestPolicyUnauthenticated(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", seedClient)
 	write(t, pool, "AccessPolicy", seedPolicy)
@@ -291,6 +294,7 @@ func TestPolicyUnauthenticated(t *testing.T) {
 }
 
 func TestPolicyClientSecretHashed(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 	write(t, pool, "Client", seedClient)
@@ -373,6 +377,7 @@ func TestPolicyClientSecretHashed(t *testing.T) {
 }
 
 func TestPolicyAccessPolicyValidation(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	cases := []struct {
 		name, policy string
@@ -416,6 +421,7 @@ func TestPolicyAccessPolicyValidation(t *testing.T) {
 }
 
 func TestPolicyLinks(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	for _, id := range []string{"a", "b", "c"} {
 		write(t, pool, "Client", `{"id": "`+id+`", "secret": "s-`+id+`", "grant_types": ["basic"]}`)
@@ -451,6 +457,7 @@ func TestPolicyLinks(t *testing.T) {
 }
 
 func TestPolicyNoPolicy(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", seedClient)
 	if got := authorize(t, pool, "bulk-client", "secret", "get", "/Patient/$dump"); got != "forbidden" {
@@ -463,6 +470,7 @@ func TestPolicyNoPolicy(t *testing.T) {
 }
 
 func TestPolicyMigration(t *testing.T) {
+	t.Parallel()
 	source, err := os.ReadFile("002_policy.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -505,6 +513,7 @@ func TestPolicyMigration(t *testing.T) {
 // policy.matcho_names: a pattern names a value only through a literal (or $enum) on the path,
 // in some branch that matches; regexes and predicates never name anything.
 func TestPolicyMatchoNames(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	subject := `{"uri": "/AccessPolicy/x", "request-method": "put", "params": {"resource/type": "AccessPolicy", "resource/id": "x"}}`
 	cases := []struct {
@@ -538,6 +547,7 @@ func TestPolicyMatchoNames(t *testing.T) {
 // Writes of Client and AccessPolicy, on their own or as Bundle entries and PUT / items, pass
 // only a matcho policy that names the type; engine allow still allows everything else.
 func TestPolicyGuardedWrites(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", `{"id": "c", "secret": "s", "grant_types": ["basic"]}`)
 	write(t, pool, "AccessPolicy", `{"id": "all", "engine": "allow", "link": [{"id": "c"}]}`)
@@ -597,6 +607,7 @@ func TestPolicyGuardedWrites(t *testing.T) {
 // bcrypt cost 10, for stored secrets and for the dummy hash of unknown clients; the fingerprint
 // of a verified secret spares bcrypt until the stored hash changes.
 func TestPolicyVerifiedSecret(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 	write(t, pool, "Client", seedClient)

@@ -10,6 +10,7 @@ import (
 // The stager pre-checks ids and type names in Go for speed; SQL owns the rules. The same inputs
 // through both must get the same verdict.
 func TestGoRulesMatchSQL(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 
