@@ -323,10 +323,18 @@ create function sluice.entry_url_segments(p_url text) returns text[]
 language sql immutable parallel safe
 return string_to_array(trim(both '/' from split_part(p_url, '?', 1)), '/');
 
--- One entry of a transaction or batch Bundle: {request: {method, url}, resource}. Returns the
--- response entry {resource, response: {status, location}}. The caller decides atomicity: a
+-- The HTTP status of a write, from what it did: 201 when it made a new row (created,
+-- recreated), 200 when it replaced or deleted one. The one rule for REST and Bundle entries.
+create function sluice.write_http_status(p_status public.resource_status) returns int
+language sql immutable parallel safe
+return case when p_status in ('created', 'recreated') then 201 else 200 end;
+
+-- One entry of a transaction or batch Bundle: {request: {method, url}, resource}, run. Returns
+-- the resource, the HTTP status as a number (sluice.write_http_status for writes, 200 for a
+-- read) and the location (<type>/<id>/_history/<versionId>). The caller decides atomicity: a
 -- transaction runs every entry in one database transaction, a batch each in its own.
-create function sluice.bundle_entry(p_entry jsonb) returns jsonb
+create function sluice.entry_run(p_entry jsonb,
+                                 out resource jsonb, out http_status int, out location text)
 language plpgsql volatile as $$
 declare
   v_method   text := upper(p_entry #>> '{request,method}');
@@ -335,8 +343,6 @@ declare
   v_type     text;
   v_id       text;
   v_resource jsonb := p_entry -> 'resource';
-  v_result   jsonb;
-  v_status   text;
 begin
   if v_method is null or v_url is null then
     raise exception using errcode = 'SL422', message = 'an entry needs request.method and request.url';
@@ -353,24 +359,37 @@ begin
 
   case
     when v_method = 'POST' and v_id is null then
-      v_result := sluice.resource_write(v_type, null, v_resource, 'create');
-      v_status := '201 Created';
+      select w.resource, sluice.write_http_status(w.status) into resource, http_status
+        from sluice.resource_write_status(v_type, null, v_resource, 'create') w;
     when v_method = 'PUT' and v_id is not null then
-      select w.resource, case when w.status = 'updated' then '200 OK' else '201 Created' end
-        into v_result, v_status
+      select w.resource, sluice.write_http_status(w.status) into resource, http_status
         from sluice.resource_write_status(v_type, v_id, v_resource, 'update') w;
     when v_method = 'DELETE' and v_id is not null then
-      v_result := sluice.resource_delete(v_type, v_id);
-      v_status := '200 OK';
+      resource := sluice.resource_delete(v_type, v_id);
+      http_status := sluice.write_http_status('deleted');
     when v_method = 'GET' and v_id is not null then
-      v_result := sluice.resource_read(v_type, v_id);
-      v_status := '200 OK';
+      resource := sluice.resource_read(v_type, v_id);
+      http_status := 200;
     else
       raise exception using errcode = 'SL422', message = format('unsupported request %s %s', v_method, v_url);
   end case;
-  return jsonb_build_object(
-    'resource', v_result,
-    'response', jsonb_build_object(
-      'status', v_status,
-      'location', format('%s/%s/_history/%s', v_type, v_result ->> 'id', v_result #>> '{meta,versionId}')));
+  location := format('%s/%s/_history/%s', v_type, resource ->> 'id', resource #>> '{meta,versionId}');
 end $$;
+
+-- The response entry of a Bundle, {resource, response: {status, location}}, with the status
+-- as FHIR writes it ('201 Created', '200 OK').
+create function sluice.entry_response(p_resource jsonb, p_http_status int, p_location text)
+returns jsonb
+language sql immutable parallel safe
+return jsonb_build_object(
+    'resource', p_resource,
+    'response', jsonb_build_object(
+      'status', p_http_status || case p_http_status when 201 then ' Created' when 200 then ' OK' else '' end,
+      'location', p_location));
+
+-- One entry of a transaction or batch Bundle, answered as its response entry (sluice.entry_run
+-- does the work).
+create function sluice.bundle_entry(p_entry jsonb) returns jsonb
+language sql volatile
+return (select sluice.entry_response(r.resource, r.http_status, r.location)
+        from sluice.entry_run(p_entry) r);
