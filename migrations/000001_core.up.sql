@@ -73,24 +73,44 @@ select sluice.create_resource_tables(t, 'system')
 from unnest(array['Client', 'AccessPolicy', 'Attribute', 'BulkImportStatus']) as t;
 update sluice.resource_type set guards_access = true where name in ('Client', 'AccessPolicy');
 
+-- The registry row of a resource type, or null when p_type is not one: the one lookup behind
+-- sluice.table_of, sluice.guards_access and every "is it a resource type?" check.
+create function sluice.resource_type_of(p_type text) returns sluice.resource_type
+language sql stable parallel safe
+return (select r from sluice.resource_type as r where r.name = p_type);
+
 -- Do rows of type p_type grant or configure access? (false for an unknown type)
 create function sluice.guards_access(p_type text) returns boolean
 language sql stable parallel safe
-return coalesce((select r.guards_access from sluice.resource_type as r where r.name = p_type), false);
+return coalesce((sluice.resource_type_of(p_type)).guards_access, false);
 
 -- The table of a resource type, or SL404 when the type is unknown.
 create function sluice.table_of(p_type text) returns text
 language plpgsql stable parallel safe as $$
 declare
-  v_table text;
+  v_table text := (sluice.resource_type_of(p_type)).table_name;
 begin
-  select table_name into v_table from sluice.resource_type where name = p_type;
   if v_table is null then
     raise exception using errcode = 'SL404',
       message = format('unknown resource type %s', coalesce(p_type, 'null'));
   end if;
   return v_table;
 end $$;
+
+-- Lets the planner run a bulk operation's scan (an export's COPY, a FHIR load's conversion)
+-- in parallel, for the rest of the caller's transaction. The per-row work (decompressing
+-- bodies, jsonb to text and back, the FHIR conversion) is what costs, and the planner sees
+-- none of it: by default it keeps such a scan serial, and a table whose bodies live outside it
+-- (TOAST, or external storage in a staging table) looks small. Passing rows back through the
+-- Gather is cheap next to that work; tiny tables stay serial (the setup cost outweighs them).
+-- The one place for these settings, so export and load plan alike.
+create function sluice.bulk_parallel() returns void
+language sql volatile
+begin atomic
+  select set_config('parallel_tuple_cost', '0', true),
+         set_config('parallel_setup_cost', '100', true),
+         set_config('min_parallel_table_scan_size', '0', true);
+end;
 
 -- FHIR's id rule: [A-Za-z0-9\-\.]{1,64}.
 create function sluice.is_valid_id(p_id text) returns boolean
@@ -103,9 +123,21 @@ create function sluice.iso_instant(p_ts timestamptz) returns text
 language sql stable parallel safe
 return to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 
+-- The keys of a stored body of type p_type that never leave the database: a Client's (hashed)
+-- secret.
+create function sluice.hidden_keys(p_type text) returns text[]
+language sql immutable parallel safe
+return case when p_type = 'Client' then '{secret}'::text[] else '{}'::text[] end;
+
+-- A stored body as it may leave the database, without its hidden keys: every way out (REST,
+-- Bundles, $dump, $dump-csv) goes through it, and $dump-sql may not read the tables of a type
+-- that has hidden keys (sluice.dump_sql_grant).
+create function sluice.public_body(p_type text, p_resource jsonb) returns jsonb
+language sql immutable parallel safe
+return p_resource - sluice.hidden_keys(p_type);
+
 -- A stored row as the full Aidbox-format resource: id, resourceType and meta (versionId as a
--- string, lastUpdated, createdAt) put back. A Client's (hashed) secret never leaves the
--- database through here.
+-- string, lastUpdated, createdAt) put back, the body public (sluice.public_body).
 create function sluice.resource_full(
   p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
 ) returns jsonb
@@ -117,7 +149,7 @@ return jsonb_build_object(
       'versionId', p_txid::text,
       'lastUpdated', sluice.iso_instant(p_ts),
       'createdAt', sluice.iso_instant(p_cts)))
-  || case when p_type = 'Client' then p_resource - 'meta' - 'secret' else p_resource - 'meta' end;
+  || (sluice.public_body(p_type, p_resource) - 'meta');
 
 -- What a resource body becomes in the resource column: without the keys the row's columns
 -- hold (id, resourceType, meta.versionId, meta.lastUpdated, meta.createdAt).
