@@ -133,15 +133,14 @@ CREATE FUNCTION fhir.body_from_fhir(p_resource jsonb, p_attributes jsonb) RETURN
 
 
 --
--- Name: bundle_entry(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+-- Name: entry_run(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
 --
 
-CREATE FUNCTION fhir.bundle_entry(p_entry jsonb) RETURNS jsonb
+CREATE FUNCTION fhir.entry_run(p_entry jsonb, OUT resource jsonb, OUT http_status integer, OUT location text) RETURNS record
     LANGUAGE plpgsql
     AS $$
 declare
   v_resource jsonb := p_entry -> 'resource';
-  v_result   jsonb;
 begin
   if jsonb_typeof(v_resource) = 'object' then
     if not v_resource ? 'resourceType' then
@@ -151,9 +150,28 @@ begin
     end if;
     p_entry := jsonb_set(p_entry, '{resource}', fhir.from_fhir(v_resource));
   end if;
-  v_result := sluice.bundle_entry(p_entry);
-  return jsonb_set(v_result, '{resource}', fhir.to_fhir(v_result -> 'resource'));
+  select r.resource, r.http_status, r.location into resource, http_status, location
+    from sluice.entry_run(p_entry) r;
+  resource := fhir.to_fhir(resource);
 end $$;
+
+
+--
+-- Name: entry_response(jsonb, integer, text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.entry_response(p_resource jsonb, p_http_status integer, p_location text) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN jsonb_build_object('resource', p_resource, 'response', jsonb_build_object('status', (p_http_status || CASE p_http_status WHEN 201 THEN ' Created'::text WHEN 200 THEN ' OK'::text ELSE ''::text END), 'location', p_location));
+
+
+--
+-- Name: bundle_entry(jsonb); Type: FUNCTION; Schema: fhir; Owner: -
+--
+
+CREATE FUNCTION fhir.bundle_entry(p_entry jsonb) RETURNS jsonb
+    LANGUAGE sql
+    RETURN (SELECT sluice.entry_response(r.resource, r.http_status, r.location) AS entry_response FROM fhir.entry_run(bundle_entry.p_entry) r(resource, http_status, location));
 
 
 --
@@ -42363,12 +42381,21 @@ CREATE TABLE sluice.resource_type (
 
 
 --
+-- Name: resource_type_of(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.resource_type_of(p_type text) RETURNS sluice.resource_type
+    LANGUAGE sql STABLE PARALLEL SAFE
+    RETURN (SELECT r.*::sluice.resource_type AS r FROM sluice.resource_type r WHERE (r.name = resource_type_of.p_type));
+
+
+--
 -- Name: guards_access(text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
 CREATE FUNCTION sluice.guards_access(p_type text) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN COALESCE((SELECT r.guards_access FROM sluice.resource_type r WHERE (r.name = guards_access.p_type)), false);
+    RETURN COALESCE((sluice.resource_type_of(p_type)).guards_access, false);
 
 
 --
@@ -42643,10 +42670,23 @@ CREATE FUNCTION sluice.body_compression() RETURNS text
 
 
 --
--- Name: bundle_entry(jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+-- Name: bulk_parallel(); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.bundle_entry(p_entry jsonb) RETURNS jsonb
+CREATE FUNCTION sluice.bulk_parallel() RETURNS void
+    LANGUAGE sql
+    BEGIN ATOMIC
+ SELECT set_config('parallel_tuple_cost'::text, '0'::text, true) AS set_config,
+     set_config('parallel_setup_cost'::text, '100'::text, true) AS set_config,
+     set_config('min_parallel_table_scan_size'::text, '0'::text, true) AS set_config;
+END;
+
+
+--
+-- Name: entry_run(jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.entry_run(p_entry jsonb, OUT resource jsonb, OUT http_status integer, OUT location text) RETURNS record
     LANGUAGE plpgsql
     AS $$
 declare
@@ -42656,8 +42696,6 @@ declare
   v_type     text;
   v_id       text;
   v_resource jsonb := p_entry -> 'resource';
-  v_result   jsonb;
-  v_status   text;
 begin
   if v_method is null or v_url is null then
     raise exception using errcode = 'SL422', message = 'an entry needs request.method and request.url';
@@ -42674,27 +42712,31 @@ begin
 
   case
     when v_method = 'POST' and v_id is null then
-      v_result := sluice.resource_write(v_type, null, v_resource, 'create');
-      v_status := '201 Created';
+      select w.resource, sluice.write_http_status(w.status) into resource, http_status
+        from sluice.resource_write_status(v_type, null, v_resource, 'create') w;
     when v_method = 'PUT' and v_id is not null then
-      select w.resource, case when w.status = 'updated' then '200 OK' else '201 Created' end
-        into v_result, v_status
+      select w.resource, sluice.write_http_status(w.status) into resource, http_status
         from sluice.resource_write_status(v_type, v_id, v_resource, 'update') w;
     when v_method = 'DELETE' and v_id is not null then
-      v_result := sluice.resource_delete(v_type, v_id);
-      v_status := '200 OK';
+      resource := sluice.resource_delete(v_type, v_id);
+      http_status := sluice.write_http_status('deleted');
     when v_method = 'GET' and v_id is not null then
-      v_result := sluice.resource_read(v_type, v_id);
-      v_status := '200 OK';
+      resource := sluice.resource_read(v_type, v_id);
+      http_status := 200;
     else
       raise exception using errcode = 'SL422', message = format('unsupported request %s %s', v_method, v_url);
   end case;
-  return jsonb_build_object(
-    'resource', v_result,
-    'response', jsonb_build_object(
-      'status', v_status,
-      'location', format('%s/%s/_history/%s', v_type, v_result ->> 'id', v_result #>> '{meta,versionId}')));
+  location := format('%s/%s/_history/%s', v_type, resource ->> 'id', resource #>> '{meta,versionId}');
 end $$;
+
+
+--
+-- Name: bundle_entry(jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.bundle_entry(p_entry jsonb) RETURNS jsonb
+    LANGUAGE sql
+    RETURN (SELECT sluice.entry_response(r.resource, r.http_status, r.location) AS entry_response FROM sluice.entry_run(bundle_entry.p_entry) r(resource, http_status, location));
 
 
 --
@@ -42732,15 +42774,6 @@ end $_$;
 
 
 --
--- Name: dump_csv_body(text, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
---
-
-CREATE FUNCTION sluice.dump_csv_body(p_type text, p_resource jsonb) RETURNS jsonb
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN (p_type = 'Client'::text) THEN (p_resource - 'secret'::text) ELSE p_resource END;
-
-
---
 -- Name: dump_csv_paths(text); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
@@ -42751,11 +42784,20 @@ begin
   return query execute format(
     'select distinct p.path
        from public.%I as t
-       cross join lateral sluice.json_leaf_paths(sluice.dump_csv_body(t.resource_type, t.resource)) as p(path)
+       cross join lateral sluice.json_leaf_paths(sluice.public_body(t.resource_type, t.resource)) as p(path)
       where t.status <> ''deleted''
      union
      select unnest(array[''id'', ''resourceType''])', sluice.table_of(p_type));
 end $$;
+
+
+--
+-- Name: hidden_keys(text); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.hidden_keys(p_type text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_type = 'Client'::text) THEN '{secret}'::text[] ELSE '{}'::text[] END;
 
 
 --
@@ -42768,12 +42810,21 @@ CREATE FUNCTION sluice.iso_instant(p_ts timestamp with time zone) RETURNS text
 
 
 --
+-- Name: public_body(text, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.public_body(p_type text, p_resource jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (p_resource - sluice.hidden_keys(p_type));
+
+
+--
 -- Name: resource_full(text, text, bigint, timestamp with time zone, timestamp with time zone, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
 CREATE FUNCTION sluice.resource_full(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS jsonb
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN (jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', (COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', sluice.iso_instant(p_ts), 'createdAt', sluice.iso_instant(p_cts)))) || CASE WHEN (p_type = 'Client'::text) THEN ((p_resource - 'meta'::text) - 'secret'::text) ELSE (p_resource - 'meta'::text) END);
+    RETURN (jsonb_build_object('resourceType', p_type, 'id', p_id, 'meta', (COALESCE((p_resource -> 'meta'::text), '{}'::jsonb) || jsonb_build_object('versionId', (p_txid)::text, 'lastUpdated', sluice.iso_instant(p_ts), 'createdAt', sluice.iso_instant(p_cts)))) || (sluice.public_body(p_type, p_resource) - 'meta'::text));
 
 
 --
@@ -42782,7 +42833,7 @@ CREATE FUNCTION sluice.resource_full(p_type text, p_id text, p_txid bigint, p_ct
 
 CREATE FUNCTION sluice.dump_line(p_type text, p_id text, p_txid bigint, p_cts timestamp with time zone, p_ts timestamp with time zone, p_resource jsonb) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN CASE WHEN ((p_type = 'Client'::text) OR (NOT (p_resource @@ '(($.type() == "object" && !(exists ($."meta"))) && exists ($.*))'::jsonpath))) THEN (sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource))::text ELSE ((((((((((('{"resourceType": '::text || (to_json(p_type))::text) || ', "id": '::text) || (to_json(p_id))::text) || ', "meta": {"versionId": "'::text) || (p_txid)::text) || '", "lastUpdated": "'::text) || sluice.iso_instant(p_ts)) || '", "createdAt": "'::text) || sluice.iso_instant(p_cts)) || '"}, '::text) || convert_from(SUBSTRING(convert_to((p_resource)::text, 'UTF8'::name) FROM 2), 'UTF8'::name)) END;
+    RETURN CASE WHEN ((cardinality(sluice.hidden_keys(p_type)) > 0) OR (NOT (p_resource @@ '(($.type() == "object" && !(exists ($."meta"))) && exists ($.*))'::jsonpath))) THEN (sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource))::text ELSE ((((((((((('{"resourceType": '::text || (to_json(p_type))::text) || ', "id": '::text) || (to_json(p_id))::text) || ', "meta": {"versionId": "'::text) || (p_txid)::text) || '", "lastUpdated": "'::text) || sluice.iso_instant(p_ts)) || '", "createdAt": "'::text) || sluice.iso_instant(p_cts)) || '"}, '::text) || convert_from(SUBSTRING(convert_to((p_resource)::text, 'UTF8'::name) FROM 2), 'UTF8'::name)) END;
 
 
 --
@@ -42821,7 +42872,8 @@ declare
   v_table text;
 begin
   execute 'grant usage on schema public to sluice_reader';
-  for v_table in select table_name from sluice.resource_type where name <> 'Client' order by 1 loop
+  for v_table in select table_name from sluice.resource_type
+                  where cardinality(sluice.hidden_keys(name)) = 0 order by 1 loop
     execute format('grant select on public.%I, public.%I to sluice_reader', v_table, v_table || '_history');
   end loop;
 end $$;
@@ -42877,10 +42929,11 @@ CREATE FUNCTION sluice.dump_sql_role(p_role text) RETURNS boolean
 CREATE FUNCTION sluice.import_backends() RETURNS TABLE(pid integer, key bigint, lines bigint)
     LANGUAGE sql STABLE
     AS $_$
-  select a.pid, m.parts[1]::bigint, m.parts[2]::bigint
-  from pg_catalog.pg_stat_activity a,
-       lateral regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})(?::([0-9]{1,18}))?$') as m(parts)
-  where a.usename = current_user and m.parts is not null
+  select a.pid, m.key, p.lines
+  from pg_catalog.pg_stat_activity a
+  cross join lateral (select (regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})$'))[1]::bigint) as m(key)
+  left join sluice.import_progress p on p.key = m.key and p.pid = a.pid
+  where a.usename = current_user and m.key is not null
 $_$;
 
 
@@ -43005,7 +43058,7 @@ begin
       raise exception using errcode = 'SL422',
         message = format('inputs[%s] needs a resourceType and a url', v_index);
     end if;
-    if not exists (select from sluice.resource_type where name = v_input ->> 'resourceType') then
+    if sluice.resource_type_of(v_input ->> 'resourceType') is null then
       raise exception using errcode = 'SL422',
         message = format('inputs[%s]: unknown resourceType %s', v_index, v_input ->> 'resourceType');
     end if;
@@ -43055,6 +43108,77 @@ begin
   end if;
   return v_job;
 end $$;
+
+
+--
+-- Name: import_notify_cancel(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_notify_cancel() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  perform pg_notify('sluice_import_cancel', new.id);
+  return null;
+end $$;
+
+
+--
+-- Name: import_notify_input(); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_notify_input() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+begin
+  perform pg_notify('sluice_import_input', '');
+  return null;
+end $$;
+
+
+--
+-- Name: import_input; Type: TABLE; Schema: sluice; Owner: -
+--
+
+CREATE TABLE sluice.import_input (
+    key bigint NOT NULL,
+    job_id text NOT NULL,
+    "position" integer NOT NULL,
+    resource_type text NOT NULL,
+    url text NOT NULL,
+    status text DEFAULT 'waiting'::text NOT NULL,
+    total bigint,
+    duration bigint,
+    ts timestamp with time zone,
+    error text,
+    CONSTRAINT import_input_status_check CHECK ((status = ANY (ARRAY['waiting'::text, 'finished'::text, 'failed'::text, 'cancelled'::text])))
+);
+
+
+--
+-- Name: import_progress; Type: TABLE; Schema: sluice; Owner: -
+--
+
+CREATE UNLOGGED TABLE sluice.import_progress (
+    key bigint NOT NULL,
+    pid integer NOT NULL,
+    lines bigint NOT NULL
+);
+
+
+--
+-- Name: import_progress(bigint, integer, bigint); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.import_progress(p_key bigint, p_pid integer, p_lines bigint) RETURNS void
+    LANGUAGE sql
+    BEGIN ATOMIC
+ DELETE FROM sluice.import_progress p
+    USING sluice.import_input i
+   WHERE ((i.key = p.key) AND (i.status <> 'waiting'::text));
+ INSERT INTO sluice.import_progress (key, pid, lines)
+   VALUES (import_progress.p_key, import_progress.p_pid, import_progress.p_lines) ON CONFLICT(key) DO UPDATE SET pid = excluded.pid, lines = excluded.lines;
+END;
 
 
 --
@@ -43179,13 +43303,10 @@ declare
   v_row    record;
   v_detail text;
 begin
-  -- The planner cannot see what the conversion costs, nor that the staged bodies (stored
-  -- outside the table, uncompressed) are large: without these it keeps the scan serial.
-  perform set_config('parallel_setup_cost', '0', true),
-          set_config('parallel_tuple_cost', '0', true),
-          set_config('min_parallel_table_scan_size', '0', true),
-          -- The leader compresses the large converted bodies as it writes them, and the merge
-          -- then copies them compressed into the resource table: compress them as that does.
+  -- The conversion runs in parallel (sluice.bulk_parallel). The leader compresses the large
+  -- converted bodies as it writes them, and the merge then copies them compressed into the
+  -- resource table: compress them as that does.
+  perform sluice.bulk_parallel(),
           set_config('default_toast_compression', sluice.body_compression(), true);
   execute format('drop table if exists %s', v_table);
   begin
@@ -43224,7 +43345,7 @@ end $_$;
 -- Name: load_merge(text[], boolean, boolean, boolean, jsonb, boolean); Type: FUNCTION; Schema: sluice; Owner: -
 --
 
-CREATE FUNCTION sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean, p_strip_nulls boolean, p_merge jsonb, p_operator boolean) RETURNS jsonb
+CREATE FUNCTION sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean, p_strip_nulls boolean, p_merge jsonb, p_operator boolean) RETURNS TABLE(resource_type text, written bigint)
     LANGUAGE plpgsql
     AS $_$
 declare
@@ -43235,7 +43356,6 @@ declare
   v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource' end;
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
-  v_result  jsonb := '{}';
   v_plain   boolean;
 begin
   if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
@@ -43247,7 +43367,7 @@ begin
                    v_stage) into p_types;
   end if;
   foreach v_type in array p_types loop
-    if not exists (select from sluice.resource_type where name = v_type) then
+    if sluice.resource_type_of(v_type) is null then
       execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
         message = format('line %s: unknown resourceType %s', v_line, v_type);
@@ -43300,13 +43420,14 @@ begin
           using v_type;
         v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
     end;
-    v_result := v_result || jsonb_build_object(v_type, v_count);
+    resource_type := v_type;
+    written := v_count;
+    return next;
   end loop;
   execute format('drop table %s', v_stage);
   if v_source <> v_stage then
     execute format('drop table %s', v_source);
   end if;
-  return v_result;
 end $_$;
 
 
@@ -43394,6 +43515,24 @@ CREATE FUNCTION sluice.load_table(p_part text DEFAULT ''::text) RETURNS text
 CREATE FUNCTION sluice.new_row_status(p_was_deleted boolean) RETURNS public.resource_status
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN (CASE WHEN p_was_deleted THEN 'recreated'::text ELSE 'created'::text END)::public.resource_status;
+
+
+--
+-- Name: request_run(boolean, jsonb); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.request_run(p_fhir boolean, p_entry jsonb, OUT resource jsonb, OUT http_status integer, OUT location text) RETURNS record
+    LANGUAGE plpgsql
+    AS $$
+begin
+  if p_fhir then
+    select r.resource, r.http_status, r.location into resource, http_status, location
+      from fhir.entry_run(p_entry) r;
+  else
+    select r.resource, r.http_status, r.location into resource, http_status, location
+      from sluice.entry_run(p_entry) r;
+  end if;
+end $$;
 
 
 --
@@ -43624,9 +43763,8 @@ CREATE FUNCTION sluice.table_of(p_type text) RETURNS text
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     AS $$
 declare
-  v_table text;
+  v_table text := (sluice.resource_type_of(p_type)).table_name;
 begin
-  select table_name into v_table from sluice.resource_type where name = p_type;
   if v_table is null then
     raise exception using errcode = 'SL404',
       message = format('unknown resource type %s', coalesce(p_type, 'null'));
@@ -43669,6 +43807,15 @@ begin
   return coalesce(v_parts[1], '') || coalesce('//' || v_authority, '') || v_parts[4]
          || coalesce('?' || v_query, '');
 end $_$;
+
+
+--
+-- Name: write_http_status(public.resource_status); Type: FUNCTION; Schema: sluice; Owner: -
+--
+
+CREATE FUNCTION sluice.write_http_status(p_status public.resource_status) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN CASE WHEN (p_status = ANY (ARRAY['created'::public.resource_status, 'recreated'::public.resource_status])) THEN 201 ELSE 200 END;
 
 
 --
@@ -48467,25 +48614,6 @@ ALTER TABLE ONLY public.visionprescription_history ALTER COLUMN resource SET COM
 
 
 --
--- Name: import_input; Type: TABLE; Schema: sluice; Owner: -
---
-
-CREATE TABLE sluice.import_input (
-    key bigint NOT NULL,
-    job_id text NOT NULL,
-    "position" integer NOT NULL,
-    resource_type text NOT NULL,
-    url text NOT NULL,
-    status text DEFAULT 'waiting'::text NOT NULL,
-    total bigint,
-    duration bigint,
-    ts timestamp with time zone,
-    error text,
-    CONSTRAINT import_input_status_check CHECK ((status = ANY (ARRAY['waiting'::text, 'finished'::text, 'failed'::text, 'cancelled'::text])))
-);
-
-
---
 -- Name: import_input_key_seq; Type: SEQUENCE; Schema: sluice; Owner: -
 --
 
@@ -50932,6 +51060,14 @@ ALTER TABLE ONLY sluice.import_job
 
 
 --
+-- Name: import_progress import_progress_pkey; Type: CONSTRAINT; Schema: sluice; Owner: -
+--
+
+ALTER TABLE ONLY sluice.import_progress
+    ADD CONSTRAINT import_progress_pkey PRIMARY KEY (key);
+
+
+--
 -- Name: resource_type resource_type_pkey; Type: CONSTRAINT; Schema: sluice; Owner: -
 --
 
@@ -50980,6 +51116,20 @@ CREATE TRIGGER client_secret_hash BEFORE INSERT OR UPDATE ON public.client FOR E
 --
 
 CREATE TRIGGER client_secret_hash BEFORE INSERT OR UPDATE ON public.client_history FOR EACH ROW EXECUTE FUNCTION policy.client_secret_hash();
+
+
+--
+-- Name: import_input import_input_notify; Type: TRIGGER; Schema: sluice; Owner: -
+--
+
+CREATE TRIGGER import_input_notify AFTER INSERT OR UPDATE OF status ON sluice.import_input FOR EACH STATEMENT EXECUTE FUNCTION sluice.import_notify_input();
+
+
+--
+-- Name: import_job import_job_cancel_notify; Type: TRIGGER; Schema: sluice; Owner: -
+--
+
+CREATE TRIGGER import_job_cancel_notify AFTER UPDATE OF cancelled ON sluice.import_job FOR EACH ROW WHEN (((old.cancelled IS NULL) AND (new.cancelled IS NOT NULL))) EXECUTE FUNCTION sluice.import_notify_cancel();
 
 
 --

@@ -289,15 +289,12 @@ func (s *stager) stage(line []byte) error {
 	}
 
 	// meta: without versionId, lastUpdated and createdAt (the row's columns); createdAt is cts.
-	var metaBody []byte
+	// A meta that is not an object is dropped, as sluice.resource_body drops it.
 	keepMeta := false
 	if metaIndex >= 0 {
 		mm := s.members[metaIndex]
 		value := line[mm.valStart:mm.valEnd]
-		if value[0] != '{' {
-			keepMeta = true
-			metaBody = value
-		} else {
+		if value[0] == '{' {
 			if s.meta, err = scanObject(value, 0, s.meta[:0]); err != nil {
 				return fail("not JSON: meta: %v", err)
 			}
@@ -339,7 +336,7 @@ func (s *stager) stage(line []byte) error {
 			s.out = append(s.out, ',')
 		}
 		first = false
-		if i != metaIndex || metaBody != nil {
+		if i != metaIndex {
 			s.out = append(s.out, line[f.keyStart:f.valEnd]...)
 			continue
 		}

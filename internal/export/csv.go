@@ -44,7 +44,7 @@ func CSV(ctx context.Context, pool *pgxpool.Pool, q *gen.Queries, resourceType s
 			return err
 		}
 		// A tab between the two values: neither JSON text holds a raw one.
-		sql := "copy (select to_json(t.id)::text || e'\\t' || sluice.dump_csv_body(t.resource_type, t.resource)::text from " +
+		sql := "copy (select to_json(t.id)::text || e'\\t' || sluice.public_body(t.resource_type, t.resource)::text from " +
 			pgx.Identifier{"public", table}.Sanitize() + " as t where t.status <> 'deleted')" + CopyJSONLines
 		if _, err := tx.Conn().PgConn().CopyTo(ctx, &lineWriter{fn: rows.row}, sql); err != nil {
 			return err

@@ -82,13 +82,8 @@ func Tx(ctx context.Context, pool *pgxpool.Pool, fn func(tx pgx.Tx) error) error
 		defer cancel()
 		tx.Rollback(cctx) // a no-op after Commit
 	}()
-	// The per-row work (fetching and decompressing TOASTed bodies, jsonb to text, meta, FHIR
-	// conversion) is what costs; parallel workers share it, and passing rows back through the
-	// Gather is cheap next to it. The planner sees neither: by default it keeps such a scan
-	// serial, and a table whose bodies live in TOAST looks small. Tiny tables stay serial
-	// (the setup cost still outweighs them).
-	if _, err := tx.Exec(ctx, `set local client_connection_check_interval = '1s';
-		set local parallel_tuple_cost = 0; set local parallel_setup_cost = 100; set local min_parallel_table_scan_size = 0`); err != nil {
+	// Parallel workers share the per-row work of the COPY (sluice.bulk_parallel).
+	if _, err := tx.Exec(ctx, `set local client_connection_check_interval = '1s'; select sluice.bulk_parallel()`); err != nil {
 		return err
 	}
 	if err := fn(tx); err != nil {
