@@ -148,6 +148,22 @@ func (q *Queries) ImportJobCancelled(ctx context.Context, db DBTX, id string) (b
 	return cancelled, err
 }
 
+const importProgress = `-- name: ImportProgress :exec
+select sluice.import_progress($1::bigint, $2::int, $3::bigint)
+`
+
+type ImportProgressParams struct {
+	Key   int64
+	Pid   int32
+	Lines int64
+}
+
+// How many lines backend pid, loading input key, has staged; from outside its transaction.
+func (q *Queries) ImportProgress(ctx context.Context, db DBTX, arg ImportProgressParams) error {
+	_, err := db.Exec(ctx, importProgress, arg.Key, arg.Pid, arg.Lines)
+	return err
+}
+
 const importStatus = `-- name: ImportStatus :one
 select sluice.import_status($1::text, $2::text)::jsonb as status
 `
@@ -165,22 +181,32 @@ func (q *Queries) ImportStatus(ctx context.Context, db DBTX, arg ImportStatusPar
 }
 
 const loadMerge = `-- name: LoadMerge :one
-select sluice.load_merge($1::text[], $2::boolean, $3::boolean, $4::boolean,
-                         $5::jsonb, $6::boolean)::jsonb as counts
+select coalesce(jsonb_object_agg(m.resource_type, m.written), '{}')::jsonb as counts,
+       coalesce(sum(m.written) filter (where m.resource_type = $1::text), 0)::bigint as total
+from sluice.load_merge($2::text[], $3::boolean, $4::boolean, $5::boolean,
+                       $6::jsonb, $7::boolean) as m
 `
 
 type LoadMergeParams struct {
-	Types      []string
-	Fhir       bool
-	Update     bool
-	StripNulls bool
-	Merge      []byte
-	Operator   bool
+	ResourceType string
+	Types        []string
+	Fhir         bool
+	Update       bool
+	StripNulls   bool
+	Merge        []byte
+	Operator     bool
 }
 
-// Validates and merges the staged lines; the number written per type.
-func (q *Queries) LoadMerge(ctx context.Context, db DBTX, arg LoadMergeParams) ([]byte, error) {
+type LoadMergeRow struct {
+	Counts []byte
+	Total  int64
+}
+
+// Validates and merges the staged lines. counts is the number written per type as the $load
+// answer shows it ({"Patient": 10, ...}), total the number written of resource_type.
+func (q *Queries) LoadMerge(ctx context.Context, db DBTX, arg LoadMergeParams) (LoadMergeRow, error) {
 	row := db.QueryRow(ctx, loadMerge,
+		arg.ResourceType,
 		arg.Types,
 		arg.Fhir,
 		arg.Update,
@@ -188,19 +214,9 @@ func (q *Queries) LoadMerge(ctx context.Context, db DBTX, arg LoadMergeParams) (
 		arg.Merge,
 		arg.Operator,
 	)
-	var counts []byte
-	err := row.Scan(&counts)
-	return counts, err
-}
-
-const loadProgressSet = `-- name: LoadProgressSet :exec
-select set_config('application_name', $1::text, true)
-`
-
-// Names the loading backend for the rest of its transaction (see sluice.import_backends).
-func (q *Queries) LoadProgressSet(ctx context.Context, db DBTX, name string) error {
-	_, err := db.Exec(ctx, loadProgressSet, name)
-	return err
+	var i LoadMergeRow
+	err := row.Scan(&i.Counts, &i.Total)
+	return i, err
 }
 
 const loadStage = `-- name: LoadStage :one
@@ -216,7 +232,7 @@ func (q *Queries) LoadStage(ctx context.Context, db DBTX) (string, error) {
 }
 
 const loadTypeInfo = `-- name: LoadTypeInfo :one
-select exists (select from sluice.resource_type where name = $1::text) as known,
+select (sluice.resource_type_of($1::text) is not null)::boolean as known,
        sluice.guards_access($1::text) as guards_access
 `
 

@@ -95,6 +95,12 @@ type SluiceImportJob struct {
 	ClientID        pgtype.Text
 }
 
+type SluiceImportProgress struct {
+	Key   int64
+	Pid   int32
+	Lines int64
+}
+
 type SluiceResourceType struct {
 	Name         string
 	TableName    string

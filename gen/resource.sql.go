@@ -28,13 +28,10 @@ func (q *Queries) BundleEntry(ctx context.Context, db DBTX, arg BundleEntryParam
 }
 
 const requestRun = `-- name: RequestRun :one
-select (r.e -> 'resource')::jsonb as resource,
-       (r.e #>> '{response,status}')::text as status,
-       (r.e #>> '{response,location}')::text as location
-from (select case when $1::boolean then fhir.bundle_entry(x.entry) else sluice.bundle_entry(x.entry) end as e
-      from (select jsonb_build_object(
-              'request', jsonb_build_object('method', $2::text, 'url', $3::text),
-              'resource', $4::jsonb) as entry) as x) as r
+select r.resource::jsonb as resource, r.http_status::int as status, r.location::text as location
+from sluice.request_run($1::boolean, jsonb_build_object(
+       'request', jsonb_build_object('method', $2::text, 'url', $3::text),
+       'resource', $4::jsonb)) as r
 `
 
 type RequestRunParams struct {
@@ -46,13 +43,13 @@ type RequestRunParams struct {
 
 type RequestRunRow struct {
 	Resource []byte
-	Status   string
+	Status   int32
 	Location string
 }
 
 // One REST request on one resource (POST /<type>, GET|PUT|DELETE /<type>/<id>), run as a
-// one-entry batch so plain REST and Bundles share sluice.bundle_entry's semantics. With
-// fhir, the resource goes in and comes out in FHIR format (fhir.bundle_entry).
+// one-entry batch so plain REST and Bundles share sluice.entry_run's semantics. With fhir, the
+// resource goes in and comes out in FHIR format. status is the HTTP status, a number.
 func (q *Queries) RequestRun(ctx context.Context, db DBTX, arg RequestRunParams) (RequestRunRow, error) {
 	row := db.QueryRow(ctx, requestRun,
 		arg.Fhir,

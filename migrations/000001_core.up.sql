@@ -73,24 +73,44 @@ select sluice.create_resource_tables(t, 'system')
 from unnest(array['Client', 'AccessPolicy', 'Attribute', 'BulkImportStatus']) as t;
 update sluice.resource_type set guards_access = true where name in ('Client', 'AccessPolicy');
 
+-- The registry row of a resource type, or null when p_type is not one: the one lookup behind
+-- sluice.table_of, sluice.guards_access and every "is it a resource type?" check.
+create function sluice.resource_type_of(p_type text) returns sluice.resource_type
+language sql stable parallel safe
+return (select r from sluice.resource_type as r where r.name = p_type);
+
 -- Do rows of type p_type grant or configure access? (false for an unknown type)
 create function sluice.guards_access(p_type text) returns boolean
 language sql stable parallel safe
-return coalesce((select r.guards_access from sluice.resource_type as r where r.name = p_type), false);
+return coalesce((sluice.resource_type_of(p_type)).guards_access, false);
 
 -- The table of a resource type, or SL404 when the type is unknown.
 create function sluice.table_of(p_type text) returns text
 language plpgsql stable parallel safe as $$
 declare
-  v_table text;
+  v_table text := (sluice.resource_type_of(p_type)).table_name;
 begin
-  select table_name into v_table from sluice.resource_type where name = p_type;
   if v_table is null then
     raise exception using errcode = 'SL404',
       message = format('unknown resource type %s', coalesce(p_type, 'null'));
   end if;
   return v_table;
 end $$;
+
+-- Lets the planner run a bulk operation's scan (an export's COPY, a FHIR load's conversion)
+-- in parallel, for the rest of the caller's transaction. The per-row work (decompressing
+-- bodies, jsonb to text and back, the FHIR conversion) is what costs, and the planner sees
+-- none of it: by default it keeps such a scan serial, and a table whose bodies live outside it
+-- (TOAST, or external storage in a staging table) looks small. Passing rows back through the
+-- Gather is cheap next to that work; tiny tables stay serial (the setup cost outweighs them).
+-- The one place for these settings, so export and load plan alike.
+create function sluice.bulk_parallel() returns void
+language sql volatile
+begin atomic
+  select set_config('parallel_tuple_cost', '0', true),
+         set_config('parallel_setup_cost', '100', true),
+         set_config('min_parallel_table_scan_size', '0', true);
+end;
 
 -- FHIR's id rule: [A-Za-z0-9\-\.]{1,64}.
 create function sluice.is_valid_id(p_id text) returns boolean
@@ -103,9 +123,21 @@ create function sluice.iso_instant(p_ts timestamptz) returns text
 language sql stable parallel safe
 return to_char(p_ts at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"');
 
+-- The keys of a stored body of type p_type that never leave the database: a Client's (hashed)
+-- secret.
+create function sluice.hidden_keys(p_type text) returns text[]
+language sql immutable parallel safe
+return case when p_type = 'Client' then '{secret}'::text[] else '{}'::text[] end;
+
+-- A stored body as it may leave the database, without its hidden keys: every way out (REST,
+-- Bundles, $dump, $dump-csv) goes through it, and $dump-sql may not read the tables of a type
+-- that has hidden keys (sluice.dump_sql_grant).
+create function sluice.public_body(p_type text, p_resource jsonb) returns jsonb
+language sql immutable parallel safe
+return p_resource - sluice.hidden_keys(p_type);
+
 -- A stored row as the full Aidbox-format resource: id, resourceType and meta (versionId as a
--- string, lastUpdated, createdAt) put back. A Client's (hashed) secret never leaves the
--- database through here.
+-- string, lastUpdated, createdAt) put back, the body public (sluice.public_body).
 create function sluice.resource_full(
   p_type text, p_id text, p_txid bigint, p_cts timestamptz, p_ts timestamptz, p_resource jsonb
 ) returns jsonb
@@ -117,7 +149,7 @@ return jsonb_build_object(
       'versionId', p_txid::text,
       'lastUpdated', sluice.iso_instant(p_ts),
       'createdAt', sluice.iso_instant(p_cts)))
-  || case when p_type = 'Client' then p_resource - 'meta' - 'secret' else p_resource - 'meta' end;
+  || (sluice.public_body(p_type, p_resource) - 'meta');
 
 -- What a resource body becomes in the resource column: without the keys the row's columns
 -- hold (id, resourceType, meta.versionId, meta.lastUpdated, meta.createdAt).
@@ -323,10 +355,18 @@ create function sluice.entry_url_segments(p_url text) returns text[]
 language sql immutable parallel safe
 return string_to_array(trim(both '/' from split_part(p_url, '?', 1)), '/');
 
--- One entry of a transaction or batch Bundle: {request: {method, url}, resource}. Returns the
--- response entry {resource, response: {status, location}}. The caller decides atomicity: a
+-- The HTTP status of a write, from what it did: 201 when it made a new row (created,
+-- recreated), 200 when it replaced or deleted one. The one rule for REST and Bundle entries.
+create function sluice.write_http_status(p_status public.resource_status) returns int
+language sql immutable parallel safe
+return case when p_status in ('created', 'recreated') then 201 else 200 end;
+
+-- One entry of a transaction or batch Bundle: {request: {method, url}, resource}, run. Returns
+-- the resource, the HTTP status as a number (sluice.write_http_status for writes, 200 for a
+-- read) and the location (<type>/<id>/_history/<versionId>). The caller decides atomicity: a
 -- transaction runs every entry in one database transaction, a batch each in its own.
-create function sluice.bundle_entry(p_entry jsonb) returns jsonb
+create function sluice.entry_run(p_entry jsonb,
+                                 out resource jsonb, out http_status int, out location text)
 language plpgsql volatile as $$
 declare
   v_method   text := upper(p_entry #>> '{request,method}');
@@ -335,8 +375,6 @@ declare
   v_type     text;
   v_id       text;
   v_resource jsonb := p_entry -> 'resource';
-  v_result   jsonb;
-  v_status   text;
 begin
   if v_method is null or v_url is null then
     raise exception using errcode = 'SL422', message = 'an entry needs request.method and request.url';
@@ -353,24 +391,37 @@ begin
 
   case
     when v_method = 'POST' and v_id is null then
-      v_result := sluice.resource_write(v_type, null, v_resource, 'create');
-      v_status := '201 Created';
+      select w.resource, sluice.write_http_status(w.status) into resource, http_status
+        from sluice.resource_write_status(v_type, null, v_resource, 'create') w;
     when v_method = 'PUT' and v_id is not null then
-      select w.resource, case when w.status = 'updated' then '200 OK' else '201 Created' end
-        into v_result, v_status
+      select w.resource, sluice.write_http_status(w.status) into resource, http_status
         from sluice.resource_write_status(v_type, v_id, v_resource, 'update') w;
     when v_method = 'DELETE' and v_id is not null then
-      v_result := sluice.resource_delete(v_type, v_id);
-      v_status := '200 OK';
+      resource := sluice.resource_delete(v_type, v_id);
+      http_status := sluice.write_http_status('deleted');
     when v_method = 'GET' and v_id is not null then
-      v_result := sluice.resource_read(v_type, v_id);
-      v_status := '200 OK';
+      resource := sluice.resource_read(v_type, v_id);
+      http_status := 200;
     else
       raise exception using errcode = 'SL422', message = format('unsupported request %s %s', v_method, v_url);
   end case;
-  return jsonb_build_object(
-    'resource', v_result,
-    'response', jsonb_build_object(
-      'status', v_status,
-      'location', format('%s/%s/_history/%s', v_type, v_result ->> 'id', v_result #>> '{meta,versionId}')));
+  location := format('%s/%s/_history/%s', v_type, resource ->> 'id', resource #>> '{meta,versionId}');
 end $$;
+
+-- The response entry of a Bundle, {resource, response: {status, location}}, with the status
+-- as FHIR writes it ('201 Created', '200 OK').
+create function sluice.entry_response(p_resource jsonb, p_http_status int, p_location text)
+returns jsonb
+language sql immutable parallel safe
+return jsonb_build_object(
+    'resource', p_resource,
+    'response', jsonb_build_object(
+      'status', p_http_status || case p_http_status when 201 then ' Created' when 200 then ' OK' else '' end,
+      'location', p_location));
+
+-- One entry of a transaction or batch Bundle, answered as its response entry (sluice.entry_run
+-- does the work).
+create function sluice.bundle_entry(p_entry jsonb) returns jsonb
+language sql volatile
+return (select sluice.entry_response(r.resource, r.http_status, r.location)
+        from sluice.entry_run(p_entry) r);

@@ -11,7 +11,6 @@ drop function sluice.scram_secret(text);
 drop function sluice.dump_sql_role(text);
 drop function sluice.dump_sql_grant();
 drop function sluice.dump_csv_paths(text);
-drop function sluice.dump_csv_body(text, jsonb);
 drop function sluice.json_leaf_paths(jsonb);
 drop function sluice.dump_line(text, text, bigint, timestamptz, timestamptz, jsonb);
 

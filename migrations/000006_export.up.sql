@@ -8,7 +8,7 @@
 -- meta, is built as text around resource::text instead of rebuilding the whole document as
 -- jsonb (docs/performance.md, "Dumping"): its leading "{" is cut off as bytes, because substr and ltrim
 -- on text walk every character of the document. Everything else (an empty body, one with its
--- own meta such as tags or profiles, a Client, whose secret is stripped) goes through
+-- own meta such as tags or profiles, a type with hidden keys such as Client) goes through
 -- sluice.resource_full. The test is one jsonpath so that a large (TOASTed) body is fetched
 -- and decompressed twice per row, not once per test. Stable, like what it calls, so the
 -- planner inlines all of it into the COPY's query.
@@ -17,7 +17,7 @@ create function sluice.dump_line(
 ) returns text
 language sql stable parallel safe
 return case
-  when p_type = 'Client'
+  when cardinality(sluice.hidden_keys(p_type)) > 0
     or not p_resource @@ '$.type() == "object" && !exists($.meta) && exists($.*)'
     then sluice.resource_full(p_type, p_id, p_txid, p_cts, p_ts, p_resource)::text
   else '{"resourceType": ' || to_json(p_type)::text
@@ -55,11 +55,6 @@ begin
   select walk.path from walk where jsonb_typeof(walk.value) in ('string', 'number', 'boolean');
 end $$;
 
--- The stored body a $dump-csv shows: a Client's (hashed) secret never leaves the database.
-create function sluice.dump_csv_body(p_type text, p_resource jsonb) returns jsonb
-language sql immutable parallel safe
-return case when p_type = 'Client' then p_resource - 'secret' else p_resource end;
-
 -- $dump-csv's columns before its first row: the distinct leaf paths of the stored bodies of
 -- one type (no meta columns: versionId and the timestamps live in columns, not in resource),
 -- plus id and resourceType, in no particular order (the proxy sorts them bytewise, whatever
@@ -71,7 +66,7 @@ begin
   return query execute format(
     'select distinct p.path
        from public.%I as t
-       cross join lateral sluice.json_leaf_paths(sluice.dump_csv_body(t.resource_type, t.resource)) as p(path)
+       cross join lateral sluice.json_leaf_paths(sluice.public_body(t.resource_type, t.resource)) as p(path)
       where t.status <> ''deleted''
      union
      select unnest(array[''id'', ''resourceType''])', sluice.table_of(p_type));
@@ -102,14 +97,16 @@ exception when duplicate_object or unique_violation then
 end $$;
 
 -- Grants sluice_reader read access to every registered resource type's table and history table
--- but Client's. A later migration that registers resource types calls it again.
+-- but those of types with hidden keys (sluice.hidden_keys: Client's). A later migration that
+-- registers resource types calls it again.
 create function sluice.dump_sql_grant() returns void
 language plpgsql volatile as $$
 declare
   v_table text;
 begin
   execute 'grant usage on schema public to sluice_reader';
-  for v_table in select table_name from sluice.resource_type where name <> 'Client' order by 1 loop
+  for v_table in select table_name from sluice.resource_type
+                  where cardinality(sluice.hidden_keys(name)) = 0 order by 1 loop
     execute format('grant select on public.%I, public.%I to sluice_reader', v_table, v_table || '_history');
   end loop;
 end $$;

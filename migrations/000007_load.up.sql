@@ -5,7 +5,7 @@
 --   select sluice.load_stage();       -- creates sluice."load:<backend pid>" and returns its name
 --   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...
 --     where resource_type is not null;  -- (..., line) instead of resource for FHIR lines
---   select sluice.load_merge(null, false, false, false, null, false);   -- {"Patient": 10, ...}
+--   select * from sluice.load_merge(null, false, false, false, null, false);  -- (Patient, 10), ...
 -- The proxy fills the staging table from the source's lines: it takes each line apart once
 -- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
 -- `resource` exactly the body the resource table stores, so PostgreSQL parses every line into
@@ -108,13 +108,10 @@ declare
   v_row    record;
   v_detail text;
 begin
-  -- The planner cannot see what the conversion costs, nor that the staged bodies (stored
-  -- outside the table, uncompressed) are large: without these it keeps the scan serial.
-  perform set_config('parallel_setup_cost', '0', true),
-          set_config('parallel_tuple_cost', '0', true),
-          set_config('min_parallel_table_scan_size', '0', true),
-          -- The leader compresses the large converted bodies as it writes them, and the merge
-          -- then copies them compressed into the resource table: compress them as that does.
+  -- The conversion runs in parallel (sluice.bulk_parallel). The leader compresses the large
+  -- converted bodies as it writes them, and the merge then copies them compressed into the
+  -- resource table: compress them as that does.
+  perform sluice.bulk_parallel(),
           set_config('default_toast_compression', sluice.body_compression(), true);
   execute format('drop table if exists %s', v_table);
   begin
@@ -149,7 +146,7 @@ begin
 end $$;
 
 -- Validates and merges the staged lines into the resource tables, and returns the number of
--- resources written per type ({"Patient": 10, ...}). Drops the staging table.
+-- resources written per type, a row each (resource_type, written). Drops the staging table.
 --   p_types        the types on the staged lines, when the caller knows them (null: found here)
 --   p_fhir         the lines are FHIR format: converted with fhir.body_from_fhir
 --   p_update       the previous version of an existing resource goes to <type>_history
@@ -160,7 +157,8 @@ end $$;
 -- Within the load the last line of an id wins. Raises SL422 naming the line of the problem, and
 -- SL403 naming the first line of a type only the operator may load.
 create function sluice.load_merge(p_types text[], p_fhir boolean, p_update boolean,
-                                  p_strip_nulls boolean, p_merge jsonb, p_operator boolean) returns jsonb
+                                  p_strip_nulls boolean, p_merge jsonb, p_operator boolean)
+returns table (resource_type text, written bigint)
 language plpgsql volatile as $$
 declare
   v_stage   text := sluice.load_table();
@@ -170,7 +168,6 @@ declare
   v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource' end;
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
-  v_result  jsonb := '{}';
   v_plain   boolean;
 begin
   if p_merge is not null and jsonb_typeof(p_merge) <> 'object' then
@@ -182,7 +179,7 @@ begin
                    v_stage) into p_types;
   end if;
   foreach v_type in array p_types loop
-    if not exists (select from sluice.resource_type where name = v_type) then
+    if sluice.resource_type_of(v_type) is null then
       execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
         message = format('line %s: unknown resourceType %s', v_line, v_type);
@@ -235,13 +232,14 @@ begin
           using v_type;
         v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
     end;
-    v_result := v_result || jsonb_build_object(v_type, v_count);
+    resource_type := v_type;
+    written := v_count;
+    return next;
   end loop;
   execute format('drop table %s', v_stage);
   if v_source <> v_stage then
     execute format('drop table %s', v_source);
   end if;
-  return v_result;
 end $$;
 
 -- $import: one job row per POST, one input row per file. Workers claim waiting inputs with
@@ -284,6 +282,31 @@ create table sluice.import_input (
 
 create index import_input_waiting on sluice.import_input (key) where status = 'waiting';
 
+-- Import workers LISTEN instead of polling (they still look every 30 s, for a notification
+-- lost while a listener reconnects). sluice_import_input: an input was queued, or one ended and
+-- freed its client's slot, so there may be one to claim. sluice_import_cancel: the job named in
+-- the payload was cancelled, so its running input must stop. PostgreSQL sends them at commit.
+create function sluice.import_notify_input() returns trigger
+language plpgsql as $$
+begin
+  perform pg_notify('sluice_import_input', '');
+  return null;
+end $$;
+
+create trigger import_input_notify after insert or update of status on sluice.import_input
+  for each statement execute function sluice.import_notify_input();
+
+create function sluice.import_notify_cancel() returns trigger
+language plpgsql as $$
+begin
+  perform pg_notify('sluice_import_cancel', new.id);
+  return null;
+end $$;
+
+create trigger import_job_cancel_notify after update of cancelled on sluice.import_job
+  for each row when (old.cancelled is null and new.cancelled is not null)
+  execute function sluice.import_notify_cancel();
+
 -- A URL as statuses and messages may show it: the password of its userinfo and the value of
 -- every query parameter (where pre-signed URLs carry their signatures) replaced by REDACTED,
 -- the parameter names sorted, the fragment dropped; the proxy's redactURL does the same (a test
@@ -318,17 +341,39 @@ begin
          || coalesce('?' || v_query, '');
 end $$;
 
--- The backends loading $import inputs: a worker names its backend 'sluice-import:<key>' for the
--- transaction that loads the input (sluice.import_claim), and 'sluice-import:<key>:<lines>'
--- once the lines are staged; that and pg_stat_progress_copy give the running count without a
--- single extra write. Only sessions of sluice's own role count: another role could choose any
--- application_name.
+-- How far the load of an $import input has got: the lines its worker staged, and the backend
+-- loading it. The worker writes it from outside the loading transaction, whose own writes
+-- nobody sees before it ends (sluice.import_progress). Unlogged: progress is worth nothing
+-- after a crash, and a row counts only while its backend still loads the input.
+create unlogged table sluice.import_progress (
+  key   bigint primary key,
+  pid   int not null,
+  lines bigint not null
+);
+
+-- Records that backend p_pid, loading input p_key, has staged p_lines lines. The rows of inputs
+-- that have ended go on the way, so the table holds about one row per running input.
+create function sluice.import_progress(p_key bigint, p_pid int, p_lines bigint) returns void
+language sql volatile
+begin atomic
+  delete from sluice.import_progress p using sluice.import_input i
+    where i.key = p.key and i.status <> 'waiting';
+  insert into sluice.import_progress (key, pid, lines) values (p_key, p_pid, p_lines)
+    on conflict (key) do update set pid = excluded.pid, lines = excluded.lines;
+end;
+
+-- The backends loading $import inputs, and the lines each has staged (null while it is still
+-- staging them): a worker names its backend 'sluice-import:<key>' for the transaction that loads
+-- the input (sluice.import_claim), which no crash can leave stale; that, sluice.import_progress
+-- and pg_stat_progress_copy give the running count. Only sessions of sluice's own role count:
+-- another role could choose any application_name.
 create function sluice.import_backends() returns table (pid int, key bigint, lines bigint)
 language sql stable as $$
-  select a.pid, m.parts[1]::bigint, m.parts[2]::bigint
-  from pg_catalog.pg_stat_activity a,
-       lateral regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})(?::([0-9]{1,18}))?$') as m(parts)
-  where a.usename = current_user and m.parts is not null
+  select a.pid, m.key, p.lines
+  from pg_catalog.pg_stat_activity a
+  cross join lateral (select (regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})$'))[1]::bigint) as m(key)
+  left join sluice.import_progress p on p.key = m.key and p.pid = a.pid
+  where a.usename = current_user and m.key is not null
 $$;
 
 -- The running count of an input being loaded, or null when no backend loads it.
@@ -440,7 +485,7 @@ begin
       raise exception using errcode = 'SL422',
         message = format('inputs[%s] needs a resourceType and a url', v_index);
     end if;
-    if not exists (select from sluice.resource_type where name = v_input ->> 'resourceType') then
+    if sluice.resource_type_of(v_input ->> 'resourceType') is null then
       raise exception using errcode = 'SL422',
         message = format('inputs[%s]: unknown resourceType %s', v_index, v_input ->> 'resourceType');
     end if;

@@ -10,8 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/migrations"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 // migrateCLI is the golang-migrate CLI at go.mod's version, built by `make migrate-cli`

@@ -9,14 +9,15 @@ import (
 
 	"github.com/golang-migrate/migrate/v4"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/migrations"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // Up, down to zero and up again: every down file undoes its up file completely.
 func TestUpDownToZeroUp(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDatabase(t)
 	empty := pgtest.SchemaDump(t, url)
 	m, err := migrations.New(url)
@@ -44,6 +45,7 @@ func TestUpDownToZeroUp(t *testing.T) {
 
 // Servers starting at once both migrate; the advisory lock makes one wait for the other.
 func TestConcurrentUp(t *testing.T) {
+	t.Parallel()
 	url := pgtest.NewDatabase(t)
 	var wg sync.WaitGroup
 	errs := make([]error, 3)

@@ -18,10 +18,7 @@ import (
 // workers, so however many run, authentication, REST, status and /health keep their
 // connections.
 
-// Defaults of the bulk limits.
 const (
-	DefaultBulkConnections = 8
-	DefaultBulkPerClient   = 2
 	// admissionRetryAfter is the Retry-After of a refused request.
 	admissionRetryAfter = 5 * time.Second
 )
@@ -47,11 +44,11 @@ func (a *admission) enter(c caller, l admissionLimits) (leave func(), err error)
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.byCaller[c] >= l.perClient {
-		return nil, &httpError{status: http.StatusTooManyRequests, retryAfter: admissionRetryAfter, message: fmt.Sprintf(
+		return nil, &httpError{Code: http.StatusTooManyRequests, RetryAfter: admissionRetryAfter, Message: fmt.Sprintf(
 			"this client already runs %d %s, the limit per client (%s): retry when one has ended", l.perClient, l.what, l.perClientName)}
 	}
 	if !c.operator && a.clients >= l.overall {
-		return nil, &httpError{status: http.StatusServiceUnavailable, retryAfter: admissionRetryAfter, message: fmt.Sprintf(
+		return nil, &httpError{Code: http.StatusServiceUnavailable, RetryAfter: admissionRetryAfter, Message: fmt.Sprintf(
 			"%d %s are running, the limit for all clients (%s): retry later", l.overall, l.what, l.overallName)}
 	}
 	if a.byCaller == nil {

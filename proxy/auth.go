@@ -19,13 +19,6 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 )
 
-// Defaults of the authentication settings.
-const (
-	DefaultAuthCacheTTL    = time.Minute
-	DefaultAuthMaxFailures = 5
-	DefaultAuthBackoffMax  = 5 * time.Minute
-)
-
 // Bounds of the authentication bookkeeping: how many verified credentials and how many
 // (client id, remote address) failure records are kept; the least recently used go first.
 const (
@@ -49,8 +42,8 @@ func (s *Server) authorize(r *http.Request, rt route) (*http.Request, error) {
 	}
 	attempt := failureKey{clientID: id, addr: remoteHost(r)}
 	if wait := s.auth.blocked(attempt); wait > 0 {
-		return nil, &httpError{status: http.StatusTooManyRequests, retryAfter: wait,
-			message: "too many failed authentications of client " + id + " from this address: retry after the Retry-After seconds (SLUICE_AUTH_MAX_FAILURES, SLUICE_AUTH_BACKOFF_MAX)"}
+		return nil, &httpError{Code: http.StatusTooManyRequests, RetryAfter: wait,
+			Message: "too many failed authentications of client " + id + " from this address: retry after the Retry-After seconds (SLUICE_AUTH_MAX_FAILURES, SLUICE_AUTH_BACKOFF_MAX)"}
 	}
 	if !storableText(id) || !storableText(secret) {
 		s.auth.failed(attempt)

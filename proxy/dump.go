@@ -1,30 +1,15 @@
 package proxy
 
 import (
-	"bytes"
-	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/sluice-fhir/sluice/internal/export"
 )
 
-// Bulk export (docs/api.md, "Bulk export"). The rows come from `COPY (...) TO STDOUT` on a pool
-// connection, streamed into the chunked response as they arrive (dumpstream.go). The only
-// statements built by hand are these COPYs: sqlc cannot express COPY or a table name, so they
-// are made of fixed text, pgx.Identifier{...}.Sanitize() of a table name that sluice.table_of
-// has just validated, a _since time parsed here, and (fhir=true) that same type's name, which
-// must also pass isTypeName.
-
-// copyJSONLines is the COPY format that lets one JSON text column through byte for byte:
-// CSV with a quote and a delimiter that JSON text never holds raw (it escapes control
-// characters), so no value is ever quoted or escaped (docs/formats.md, "NDJSON"). Text format would
-// double every backslash.
-const copyJSONLines = ` to stdout with (format csv, quote e'\x01', delimiter e'\x02')`
+// The handlers of the bulk exports: they parse the request, run an engine of internal/export
+// into a response stream (dumpstream.go) and end the response by what happened.
 
 // dump serves GET /[fhir/]<type>/$dump: one resource per line, Aidbox format (FHIR format
 // under /fhir or with fhir=true), _since (created after), gzip.
@@ -38,7 +23,7 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 		}
 		fhir = b
 	}
-	since, err := parseSince(query.Get("_since"))
+	since, err := export.ParseSince(query.Get("_since"))
 	if err != nil {
 		return err
 	}
@@ -47,29 +32,10 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 		return err
 	}
 
-	ctx := r.Context()
 	var stream *exportStream
-	err = s.exportTx(ctx, func(tx pgx.Tx) error {
-		table, err := s.q.DumpTable(ctx, tx, rt.resourceType)
-		if err != nil {
-			return err // 404 for an unknown type: nothing is sent yet
-		}
-		from := pgx.Identifier{"public", table}.Sanitize() + " as t"
-		line := "sluice.dump_line(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource)"
-		if fhir {
-			// The type's first-class extensions (Attribute rows) read once, not per row.
-			if !isTypeName(rt.resourceType) {
-				return fmt.Errorf("resource type %q cannot be written as an SQL literal", rt.resourceType)
-			}
-			// A scalar subquery is an InitPlan: evaluated once, before the rows, and handed to
-			// parallel workers (in FROM it would be pulled up and called per row).
-			line = "fhir.row_to_fhir(t.resource_type, t.id, t.txid, t.cts, t.ts, t.resource, (select fhir.attributes('" +
-				rt.resourceType + "')))"
-		}
-		sql := "copy (select " + line + " from " + from + " where t.status <> 'deleted'" + sinceCondition(since) + ")" + copyJSONLines
+	err = export.Dump(r.Context(), s.bulk, s.q, rt.resourceType, fhir, since, func() io.Writer {
 		stream = s.newExportStream(w, "application/ndjson", compress)
-		_, err = tx.Conn().PgConn().CopyTo(ctx, stream, sql)
-		return err
+		return stream
 	})
 	if stream == nil {
 		return err
@@ -78,110 +44,20 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 	return nil
 }
 
-// exportTx runs an export in a read-only repeatable-read transaction (one snapshot for all its
-// statements) on a connection of its own, committed when fn succeeds, with parallel workers
-// encouraged. The backend checks every
-// second that its client is still there, so a disconnect also stops a query that is busy
-// without writing; pgx closes a connection whose COPY is cancelled mid-way, and the pool
-// destroys a closed connection (or one left inside a transaction) on release.
-func (s *Server) exportTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	conn, err := s.bulk.Acquire(ctx)
+// dumpCSV serves GET /<type>/$dump-csv (export.CSV): RFC 4180 CSV, gzip.
+func (s *Server) dumpCSV(w http.ResponseWriter, r *http.Request, rt route) error {
+	compress, err := wantsGzip(r)
 	if err != nil {
 		return err
 	}
-	defer conn.Release()
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
+	var stream *exportStream
+	err = export.CSV(r.Context(), s.bulk, s.q, rt.resourceType, func() io.Writer {
+		stream = s.newExportStream(w, "text/csv", compress)
+		return stream
+	})
+	if stream == nil {
 		return err
 	}
-	defer func() {
-		cctx, cancel := cleanupContext()
-		defer cancel()
-		tx.Rollback(cctx) // a no-op after Commit
-	}()
-	// The per-row work (fetching and decompressing TOASTed bodies, jsonb to text, meta, FHIR
-	// conversion) is what costs; parallel workers share it, and passing rows back through the
-	// Gather is cheap next to it. The planner sees neither: by default it keeps such a scan
-	// serial, and a table whose bodies live in TOAST looks small. Tiny tables stay serial
-	// (the setup cost still outweighs them).
-	if _, err := tx.Exec(ctx, `set local client_connection_check_interval = '1s';
-		set local parallel_tuple_cost = 0; set local parallel_setup_cost = 100; set local min_parallel_table_scan_size = 0`); err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		return err
-	}
-	return tx.Commit(ctx)
+	stream.finish(w, r, err)
+	return nil
 }
-
-// sinceCondition is the SQL condition of _since: created after it. The time was parsed by
-// parseSince and is written as a fixed-format literal (COPY takes no parameters).
-func sinceCondition(since time.Time) string {
-	if since.IsZero() {
-		return ""
-	}
-	return " and t.cts > '" + since.UTC().Format("2006-01-02T15:04:05.999999999Z") + "'::timestamptz"
-}
-
-// sinceLayouts are the ISO 8601 forms _since accepts: a date-time with or without a zone
-// (UTC when none), with or without seconds and fractions, or a date (its start, UTC).
-var sinceLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02T15:04",
-	"2006-01-02",
-	"2006-01",
-	"2006",
-}
-
-// parseSince reads _since; the zero time when it is absent.
-func parseSince(v string) (time.Time, error) {
-	if v == "" {
-		return time.Time{}, nil
-	}
-	candidates := []string{strings.TrimSpace(v)}
-	// An unencoded '+' in a query string arrives as a space: 2021-06-09T11:07:23+03:00.
-	if strings.Contains(candidates[0], " ") {
-		candidates = append(candidates, strings.ReplaceAll(candidates[0], " ", "+"))
-	}
-	for _, c := range candidates {
-		for _, layout := range sinceLayouts {
-			if t, err := time.Parse(layout, c); err == nil {
-				return t, nil
-			}
-		}
-	}
-	return time.Time{}, errorf(http.StatusBadRequest, "_since must be an ISO 8601 date or date-time (2021-06-09 or 2021-06-09T11:07:23Z), got %q", v)
-}
-
-// lineWriter splits what COPY sends into lines (PostgreSQL sends one row per message; this
-// does not rely on it) and hands each, without its newline, to fn. Memory: one row.
-type lineWriter struct {
-	fn      func(line []byte) error
-	pending []byte
-}
-
-func (l *lineWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			l.pending = append(l.pending, p...)
-			break
-		}
-		line := p[:i]
-		if len(l.pending) > 0 {
-			l.pending = append(l.pending, line...)
-			line = l.pending
-		}
-		if err := l.fn(line); err != nil {
-			return 0, err
-		}
-		l.pending = l.pending[:0]
-		p = p[i+1:]
-	}
-	return n, nil
-}
-
-var _ io.Writer = (*lineWriter)(nil)

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 var bulkClient = []string{"bulk-client", "secret"}
@@ -154,6 +154,7 @@ func gunzip(t *testing.T, data []byte) []byte {
 }
 
 func TestDumpSeed(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 
@@ -219,6 +220,7 @@ func TestDumpSeed(t *testing.T) {
 
 // fhir=true and /fhir/<type>/$dump: FHIR format, the seed's Attributes turned into extensions.
 func TestDumpFHIR(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	for _, path := range []string{"/Patient/$dump?fhir=true", "/fhir/Patient/$dump", "/fhir/Patient/$dump?gzip=true&_since=2000-01-01"} {
@@ -267,6 +269,7 @@ func TestDumpFHIR(t *testing.T) {
 }
 
 func TestDumpSince(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	for _, c := range []struct {
@@ -305,6 +308,7 @@ func TestDumpSince(t *testing.T) {
 }
 
 func TestDumpErrorsBeforeStreaming(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	for _, c := range []struct {
@@ -332,6 +336,7 @@ func TestDumpErrorsBeforeStreaming(t *testing.T) {
 
 // Clients can be dumped (the seed's policy allows any /<type>/$dump), never their secrets.
 func TestDumpClientsWithoutSecrets(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	for _, path := range []string{"/Client/$dump", "/Client/$dump?fhir=true", "/fhir/Client/$dump", "/Client/$dump-csv"} {
@@ -343,6 +348,7 @@ func TestDumpClientsWithoutSecrets(t *testing.T) {
 }
 
 func TestDumpSkipsDeleted(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	ts.expect(http.StatusOK, request{method: "DELETE", path: "/Patient/pt-2"})
@@ -373,6 +379,7 @@ const trickyPatient = `{"resourceType":"Patient","id":"esc",
  "birthDate":"1970-01-01"}`
 
 func TestDumpByteExact(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/esc", body: trickyPatient})
@@ -435,6 +442,7 @@ func TestDumpByteExact(t *testing.T) {
 }
 
 func TestDumpCSV(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	resp := ts.expectStream(http.StatusOK, request{method: "GET", path: "/Patient/$dump-csv", auth: bulkClient}, nil)
@@ -495,6 +503,7 @@ func TestDumpCSV(t *testing.T) {
 
 // More distinct paths than PostgreSQL has columns (1664): the header is not a row type.
 func TestDumpCSVManyPaths(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	ctx := context.Background()
 	if _, err := ts.Pool.Exec(ctx, `
@@ -526,6 +535,7 @@ func TestDumpCSVManyPaths(t *testing.T) {
 }
 
 func TestDumpSQLSeed(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	// The seed's example, verbatim: YAML body, TSV answer. The three rows were inserted one
@@ -728,6 +738,7 @@ func TestDumpSQLRefusesUnsafeRole(t *testing.T) {
 // A query error after the first bytes cuts the chunked stream: the client sees an
 // incomplete body, not a short complete one.
 func TestDumpSQLErrorMidStream(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	query := `{"query": "select i, repeat('x', 100), 1/(50000 - i) from generate_series(1, 50000) as i"}`

@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/sluice-fhir/sluice/internal/export"
 )
 
 // $dump-sql runs a user's query. What keeps it from doing anything but reading resources, and
@@ -60,40 +62,12 @@ import (
 // migrations make it.
 const DumpSQLRole = "sluice_reader"
 
-// Defaults of the $dump-sql limits (Config).
-const (
-	DefaultDumpSQLTimeout       = 5 * time.Minute
-	DefaultDumpSQLMaxConcurrent = 8
-	DefaultDumpSQLPerClient     = 2
-	DefaultDumpSQLMaxRowBytes   = 64 << 20
-	DefaultDumpSQLMaxBytes      = 10 << 30
-)
-
 const (
 	// dumpSQLWriteGrace is how long after the request's deadline the response may still be
 	// written: long enough for an OperationOutcome about the deadline, short enough that a
 	// client that stopped reading is cut off soon after it.
 	dumpSQLWriteGrace = time.Second
 )
-
-// applyDumpSQLDefaults fills in the $dump-sql limits left zero.
-func (c *Config) applyDumpSQLDefaults() {
-	if c.DumpSQLTimeout <= 0 {
-		c.DumpSQLTimeout = DefaultDumpSQLTimeout
-	}
-	if c.DumpSQLMaxConcurrent <= 0 {
-		c.DumpSQLMaxConcurrent = DefaultDumpSQLMaxConcurrent
-	}
-	if c.DumpSQLPerClient <= 0 {
-		c.DumpSQLPerClient = DefaultDumpSQLPerClient
-	}
-	if c.DumpSQLMaxRowBytes <= 0 {
-		c.DumpSQLMaxRowBytes = DefaultDumpSQLMaxRowBytes
-	}
-	if c.DumpSQLMaxBytes == 0 {
-		c.DumpSQLMaxBytes = DefaultDumpSQLMaxBytes
-	}
-}
 
 // dumpSQLFormats are the _format values of $dump-sql: the COPY around the query and the
 // Content-Type. TSV is PostgreSQL's text format (its escaping, no header); JSON is one object
@@ -105,8 +79,8 @@ var dumpSQLFormats = map[string]struct {
 	"":       {"text/tab-separated-values", "copy (\n", "\n) to stdout"},
 	"tsv":    {"text/tab-separated-values", "copy (\n", "\n) to stdout"},
 	"csv":    {"text/csv", "copy (\n", "\n) to stdout with (format csv, header)"},
-	"ndjson": {"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + copyJSONLines},
-	"json":   {"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + copyJSONLines},
+	"ndjson": {"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + export.CopyJSONLines},
+	"json":   {"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + export.CopyJSONLines},
 }
 
 // dumpSQL serves POST /$dump-sql with {query} in JSON or YAML.
@@ -213,7 +187,7 @@ func (s *Server) dumpSQLConnect(ctx context.Context) (conn *pgx.Conn, logout fun
 		return nil, nil, errorf(http.StatusServiceUnavailable, "$dump-sql cannot make its database role: the role that runs the migrations needs CREATEROLE (see the server log)")
 	}
 	dropRole := func() {
-		cctx, cancel := cleanupContext()
+		cctx, cancel := export.CleanupContext()
 		defer cancel()
 		if err := s.q.DumpSQLLogout(cctx, s.pool, role.RoleName); err != nil {
 			slog.Error("$dump-sql cannot drop the database role of a request; a later request drops it once it has expired", "role", role.RoleName, "err", err)
@@ -240,7 +214,7 @@ func (s *Server) dumpSQLConnect(ctx context.Context) (conn *pgx.Conn, logout fun
 		return nil, nil, errorf(http.StatusServiceUnavailable, "$dump-sql cannot log in as its database role, a member of %s: check SLUICE_DUMP_SQL_URL, and that the database lets members of %s log in with a password (see the server log)", DumpSQLRole, DumpSQLRole)
 	}
 	logout = func() {
-		cctx, cancel := cleanupContext()
+		cctx, cancel := export.CleanupContext()
 		defer cancel()
 		conn.Close(cctx)
 		dropRole()

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sluice-fhir/sluice/internal/transfer"
 )
 
 // Streaming export responses ($dump, $dump-csv, $dump-sql).
@@ -84,7 +86,7 @@ func (p *clientPace) wait(rc *http.ResponseController, n int, fn func() error) e
 	elapsed := time.Since(start)
 	rc.SetWriteDeadline(p.until) // net/http's own last writes come after ours
 	if p.credit = min(p.window, p.credit+earned-elapsed); err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
-		return &slowTransferError{moved: -1, window: p.window, minRate: p.minRate}
+		return &transfer.SlowError{Moved: -1, Window: p.window, MinRate: p.minRate}
 	}
 	return err
 }
@@ -223,7 +225,7 @@ func (s *exportStream) finish(w http.ResponseWriter, r *http.Request, err error)
 	if errors.As(context.Cause(r.Context()), &limit) {
 		err = limit // a limit of the operation (boundedExport) stopped it
 	}
-	var slow *slowTransferError
+	var slow *transfer.SlowError
 	switch {
 	case errors.As(err, &slow):
 		// Not the server's fault: the client reads too slowly and was cut off.
@@ -274,10 +276,4 @@ func wantsGzip(r *http.Request) (bool, error) {
 		return true, nil
 	}
 	return false, nil
-}
-
-// cleanupContext is for statements that must run after the request's context is done
-// (rolling back, closing a connection).
-func cleanupContext() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.Background(), 5*time.Second)
 }

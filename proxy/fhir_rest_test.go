@@ -16,6 +16,7 @@ func jsonOf(v any) string {
 }
 
 func TestFHIRRead(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 
@@ -43,6 +44,7 @@ func TestFHIRRead(t *testing.T) {
 }
 
 func TestFHIRWrite(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts) // the citizenship Attributes
 

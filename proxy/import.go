@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -15,29 +14,31 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/source"
 )
 
-// DefaultImportWorkers is how many $import inputs a server loads at once by default, and
-// DefaultImportPerClient how many of them may be one Client's.
+// The channels the import tables notify on (migrations/000007_load.up.sql): an input may be
+// waiting to be claimed; a job (the payload) was cancelled.
 const (
-	DefaultImportWorkers   = 2
-	DefaultImportPerClient = 1
+	importInputChannel  = "sluice_import_input"
+	importCancelChannel = "sluice_import_cancel"
 )
 
-// How often an idle worker looks for inputs other servers queued, and how often a busy one
-// checks whether its job was cancelled.
-const (
-	importPollInterval   = time.Second
-	importCancelInterval = 500 * time.Millisecond
-)
+// importRecheck is how often an idle worker looks for inputs, and a busy one checks whether its
+// job was cancelled, without a notification: for one lost while the listener reconnects.
+const importRecheck = 30 * time.Second
 
 // errImportCancelled stops the load of an input whose job was cancelled.
 var errImportCancelled = errors.New("the import was cancelled")
 
-// importWake lets $import wake this server's idle workers at once; its zero value is ready.
+// importWake wakes this server's idle workers when an input may be waiting, and the watchers
+// of a running input when its job may have been cancelled; its zero value is ready.
 type importWake struct {
 	once sync.Once
 	ch   chan struct{}
+
+	mu       sync.Mutex
+	watchers map[string]map[chan struct{}]bool // job id: the pokes of its running inputs' watchers
 }
 
 func (w *importWake) channel() chan struct{} {
@@ -50,6 +51,91 @@ func (w *importWake) signal() {
 	select {
 	case w.channel() <- struct{}{}:
 	default:
+	}
+}
+
+// watch registers a watcher of job jobID; its channel is poked when the job may have been
+// cancelled. unwatch removes it.
+func (w *importWake) watch(jobID string) chan struct{} {
+	poke := make(chan struct{}, 1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.watchers == nil {
+		w.watchers = make(map[string]map[chan struct{}]bool)
+	}
+	if w.watchers[jobID] == nil {
+		w.watchers[jobID] = make(map[chan struct{}]bool)
+	}
+	w.watchers[jobID][poke] = true
+	return poke
+}
+
+func (w *importWake) unwatch(jobID string, poke chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	delete(w.watchers[jobID], poke)
+	if len(w.watchers[jobID]) == 0 {
+		delete(w.watchers, jobID)
+	}
+}
+
+// cancelled pokes the watchers of job jobID, or of every job when jobID is "".
+func (w *importWake) cancelled(jobID string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for job, pokes := range w.watchers {
+		if jobID != "" && job != jobID {
+			continue
+		}
+		for poke := range pokes {
+			select {
+			case poke <- struct{}{}:
+			default:
+			}
+		}
+	}
+}
+
+// listenImports turns the import tables' notifications into wake-ups, on a connection of its
+// own (a pooled one would be held for good), until ctx ends; it reconnects after an error.
+func (s *Server) listenImports(ctx context.Context) {
+	for {
+		err := s.listenImportsOnce(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		slog.Warn("import listener, reconnecting", "err", err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (s *Server) listenImportsOnce(ctx context.Context) error {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "listen "+importInputChannel+"; listen "+importCancelChannel); err != nil {
+		return err
+	}
+	// What was notified while no connection listened is looked at now.
+	s.imports.signal()
+	s.imports.cancelled("")
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		switch n.Channel {
+		case importInputChannel:
+			s.imports.signal()
+		case importCancelChannel:
+			s.imports.cancelled(n.Payload)
+		}
 	}
 }
 
@@ -82,7 +168,7 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) e
 		if in.URL == "" {
 			continue // sluice.import_create names the input
 		}
-		if _, err := s.checkSource(in.URL); err != nil {
+		if _, err := s.sources.Check(in.URL); err != nil {
 			return err
 		}
 	}
@@ -120,7 +206,7 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, rt route) 
 }
 
 // importCancel serves DELETE /BulkImportStatus/<id>: waiting inputs are cancelled now; a
-// running one is rolled back by its worker, which checks its job every importCancelInterval.
+// running one is rolled back by its worker, which the cancel's notification wakes.
 // Like the status, it is 404 to a client whose job it is not.
 func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) error {
 	status, err := s.q.ImportCancel(r.Context(), s.pool, gen.ImportCancelParams{ID: rt.id, Client: clientArg(r.Context())})
@@ -136,6 +222,7 @@ func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) 
 // after a restart or for another one. The returned function waits until they have stopped.
 func (s *Server) StartImportWorkers(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
+	wg.Go(func() { s.listenImports(ctx) })
 	for i := range s.cfg.ImportWorkers { // New made it at least 1
 		wg.Go(func() { s.importWorker(ctx, i) })
 	}
@@ -156,7 +243,7 @@ func (s *Server) importWorker(ctx context.Context, worker int) {
 			s.imports.signal() // there may be more: let an idle worker look too
 			continue
 		}
-		timer := time.NewTimer(importPollInterval)
+		timer := time.NewTimer(importRecheck)
 		select {
 		case <-ctx.Done():
 		case <-s.imports.channel():
@@ -184,7 +271,7 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	started := time.Now()
-	shownURL := redactURL(in.Url)
+	shownURL := source.RedactURL(in.Url)
 	slog.Info("import input started", "job", in.JobID, "type", in.ResourceType, "url", shownURL)
 
 	cancelCtx, cancel := context.WithCancelCause(ctx)
@@ -193,14 +280,8 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 	runCtx, stop := s.withLoadDeadline(cancelCtx)
 	defer stop()
 
-	counts, err := s.importInput(runCtx, tx, in)
-	var total int64
-	if err == nil {
-		var byType map[string]int64
-		if err = json.Unmarshal(counts, &byType); err == nil {
-			total = byType[in.ResourceType]
-		}
-	}
+	written, err := s.importInput(runCtx, tx, in)
+	total := written.Total
 	if err == nil {
 		var active bool
 		if active, err = s.q.ImportJobActive(runCtx, tx, in.JobID); err == nil && !active {
@@ -240,34 +321,39 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 }
 
 // importInput fetches an input and loads it in tx (whose backend the claim named), as the
-// operator when the operator created the job; once the lines are staged it adds their count
-// to the backend's name for the status's running count (sluice.import_backends).
-func (s *Server) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) ([]byte, error) {
-	src, err := s.openSource(ctx, in.Url)
+// operator when the operator created the job; once the lines are staged it records their
+// count for the status's running count (sluice.import_progress).
+func (s *Server) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) (gen.LoadMergeRow, error) {
+	src, err := s.sources.Open(ctx, in.Url)
 	if err != nil {
-		return nil, err
+		return gen.LoadMergeRow{}, err
 	}
 	defer src.Close()
 	spec := loadSpec{resourceType: in.ResourceType, fhir: in.Type == "fhir", update: in.Update, operator: !in.ClientID.Valid}
 	return s.loadInto(ctx, tx, spec, src, func(lines int64) error {
-		return s.q.LoadProgressSet(ctx, tx, fmt.Sprintf("sluice-import:%d:%d", in.Key, lines))
+		return s.q.ImportProgress(ctx, s.pool, gen.ImportProgressParams{Key: in.Key, Pid: int32(tx.Conn().PgConn().PID()), Lines: lines})
 	})
 }
 
-// watchImportJob cancels a running input's context when its job is cancelled.
+// watchImportJob cancels a running input's context when its job is cancelled: it checks the
+// job when it starts (a cancel may have come before it watched), when the listener pokes it,
+// and every importRecheck.
 func (s *Server) watchImportJob(ctx context.Context, cancel context.CancelCauseFunc, jobID string) {
-	ticker := time.NewTicker(importCancelInterval)
+	poke := s.imports.watch(jobID)
+	defer s.imports.unwatch(jobID, poke)
+	ticker := time.NewTicker(importRecheck)
 	defer ticker.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
 		cancelled, err := s.q.ImportJobCancelled(ctx, s.pool, jobID)
 		if err == nil && cancelled {
 			cancel(errImportCancelled)
 			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		case <-poke:
 		}
 	}
 }

@@ -36,19 +36,6 @@ type loadSpec struct {
 	operator bool
 }
 
-// loadDefaults fills in the limits of loads and imports that cfg leaves unset.
-func loadDefaults(cfg *Config) {
-	if cfg.LoadMaxBytes <= 0 {
-		cfg.LoadMaxBytes = DefaultLoadMaxBytes
-	}
-	if cfg.LoadMaxLines <= 0 {
-		cfg.LoadMaxLines = DefaultLoadMaxLines
-	}
-	if cfg.ImportPerClient == 0 {
-		cfg.ImportPerClient = DefaultImportPerClient
-	}
-}
-
 // withLoadDeadline bounds one load ($load, or one $import input) by Config.BulkMaxDuration, so
 // that no load holds a connection and an open transaction (and so vacuum) for as long as its
 // source likes. loadFailure turns the deadline into the error the caller sees.
@@ -97,29 +84,25 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	}
 	ctx, cancel := s.withLoadDeadline(r.Context())
 	defer cancel()
-	src, err := s.openSource(ctx, req.Source)
+	src, err := s.sources.Open(ctx, req.Source)
 	if err != nil {
 		return loadFailure(ctx, err)
 	}
 	defer src.Close()
 
-	var counts []byte
+	var written gen.LoadMergeRow
 	err = pgx.BeginFunc(ctx, s.bulk, func(tx pgx.Tx) error {
-		counts, err = s.loadInto(ctx, tx, spec, src, nil)
+		written, err = s.loadInto(ctx, tx, spec, src, nil)
 		return err
 	})
 	if err != nil {
 		return loadFailure(ctx, err)
 	}
 	if spec.resourceType == "" {
-		writeJSON(w, http.StatusOK, counts)
+		writeJSON(w, http.StatusOK, written.Counts)
 		return nil
 	}
-	var byType map[string]int64
-	if err := json.Unmarshal(counts, &byType); err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, fmt.Appendf(nil, `{"total":%d}`, byType[spec.resourceType]))
+	writeJSON(w, http.StatusOK, fmt.Appendf(nil, `{"total":%d}`, written.Total))
 	return nil
 }
 
@@ -144,37 +127,39 @@ func (s *Server) loadPreflight(ctx context.Context, spec loadSpec) error {
 }
 
 // loadInto runs one load in tx: stage the source's lines with COPY, then merge them. It
-// returns the counts per type as JSON. staged, when not nil, is told how many lines were
-// staged once the COPY is done.
-func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.Reader, staged func(lines int64) error) ([]byte, error) {
+// returns the counts per type (as JSON) and the count of spec's type. staged, when not nil, is
+// told how many lines were staged once the COPY is done.
+func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.Reader, staged func(lines int64) error) (gen.LoadMergeRow, error) {
+	var none gen.LoadMergeRow
 	table, err := s.q.LoadStage(ctx, tx)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
 	st := newStager(src, spec.resourceType, spec.fhir, loadLimits{maxBytes: s.cfg.LoadMaxBytes, maxLines: s.cfg.LoadMaxLines})
 	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.fhir))
 	if failure := st.failure(); failure != nil {
 		var le *lineError
 		if errors.As(failure, &le) {
-			return nil, errorf(http.StatusUnprocessableEntity, "%s", le.Error())
+			return none, errorf(http.StatusUnprocessableEntity, "%s", le.Error())
 		}
-		return nil, failure
+		return none, failure
 	}
 	if err != nil {
-		return nil, copyError(err)
+		return none, copyError(err)
 	}
 	if staged != nil {
 		if err := staged(st.resource); err != nil {
-			return nil, err
+			return none, err
 		}
 	}
 	return s.q.LoadMerge(ctx, tx, gen.LoadMergeParams{
-		Types:      st.typeList(),
-		Fhir:       spec.fhir,
-		Update:     spec.update,
-		StripNulls: spec.stripNulls,
-		Merge:      spec.merge,
-		Operator:   spec.operator,
+		ResourceType: spec.resourceType,
+		Types:        st.typeList(),
+		Fhir:         spec.fhir,
+		Update:       spec.update,
+		StripNulls:   spec.stripNulls,
+		Merge:        spec.merge,
+		Operator:     spec.operator,
 	})
 }
 

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+
+	"github.com/sluice-fhir/sluice/internal/rules"
 )
 
 // stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
@@ -26,13 +28,6 @@ func stageCopySQL(table string, fhir bool) string {
 	return "copy " + table + " (line_no, resource_type, id, cts, " + column + ") from stdin " +
 		`with (format csv, delimiter e'\x02', quote e'\x01') where resource_type is not null`
 }
-
-// Default limits of one load ($load, or one $import input); Config.LoadMaxBytes and
-// Config.LoadMaxLines set them.
-const (
-	DefaultLoadMaxBytes = 64 << 30    // decompressed bytes of the source
-	DefaultLoadMaxLines = 100_000_000 // resources (non-blank lines)
-)
 
 // loadLimits bounds what one load may stage.
 type loadLimits struct {
@@ -254,7 +249,7 @@ func (s *stager) stage(line []byte) error {
 			return fail("resourceType must be a string, got %s", clip(line[m.valStart:m.valEnd]))
 		case s.typ != "" && value != s.typ:
 			return fail("resourceType %q does not match %s", value, s.typ)
-		case !isTypeName(value):
+		case !rules.IsTypeName(value):
 			return fail("unknown resourceType %q", value)
 		}
 		resourceType = value
@@ -266,7 +261,7 @@ func (s *stager) stage(line []byte) error {
 	}
 	m := s.members[idIndex]
 	id, ok := jsonString(line[m.valStart:m.valEnd])
-	if !ok || !isValidID(id) {
+	if !ok || !rules.IsValidID(id) {
 		return fail(`invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."`, clip(line[m.valStart:m.valEnd]))
 	}
 	s.types[resourceType]++
@@ -294,27 +289,34 @@ func (s *stager) stage(line []byte) error {
 	}
 
 	// meta: without versionId, lastUpdated and createdAt (the row's columns); createdAt is cts.
-	var metaBody []byte
+	// A meta that is not an object is dropped, as sluice.resource_body drops it.
 	keepMeta := false
 	if metaIndex >= 0 {
 		mm := s.members[metaIndex]
 		value := line[mm.valStart:mm.valEnd]
-		if value[0] != '{' {
-			keepMeta = true
-			metaBody = value
-		} else {
+		if value[0] == '{' {
 			if s.meta, err = scanObject(value, 0, s.meta[:0]); err != nil {
 				return fail("not JSON: meta: %v", err)
 			}
+			createdAt := false
 			for _, f := range s.meta {
 				switch f.name {
 				case "createdAt":
+					if createdAt {
+						return fail("meta.createdAt appears twice") // both would go into cts
+					}
+					createdAt = true
 					if ts, ok := jsonString(value[f.valStart:f.valEnd]); ok && isCopySafe(ts) {
 						s.out = append(s.out, ts...)
 					} else {
 						return fail("meta.createdAt must be a date-time string, got %s", clip(value[f.valStart:f.valEnd]))
 					}
 				case "versionId", "lastUpdated":
+					// Dropped here, so PostgreSQL never parses them: check them instead, or a
+					// line that is not JSON would load.
+					if !json.Valid(value[f.valStart:f.valEnd]) {
+						return fail("not JSON: meta.%s is %s", f.name, clip(value[f.valStart:f.valEnd]))
+					}
 				default:
 					keepMeta = true
 				}
@@ -334,7 +336,7 @@ func (s *stager) stage(line []byte) error {
 			s.out = append(s.out, ',')
 		}
 		first = false
-		if i != metaIndex || metaBody != nil {
+		if i != metaIndex {
 			s.out = append(s.out, line[f.keyStart:f.valEnd]...)
 			continue
 		}
@@ -502,35 +504,6 @@ func jsonString(raw []byte) (string, bool) {
 		return "", false
 	}
 	return s, true
-}
-
-// isValidID is sluice.is_valid_id: [A-Za-z0-9\-\.]{1,64}.
-func isValidID(id string) bool {
-	if len(id) == 0 || len(id) > 64 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
-			return false
-		}
-	}
-	return true
-}
-
-// isTypeName: resource type names are ASCII letters, so they are safe in a COPY row and as an
-// SQL literal. The one Go rule for a type name ($dump's fhir=true literal, the stager);
-// rules_sql_test.go checks every type the database registers passes it.
-func isTypeName(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-			return false
-		}
-	}
-	return true
 }
 
 // isCopySafe: no byte that would break the COPY row (quote, delimiter, newline).

@@ -17,8 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 // synthea10 is the 10-patient set: type -> its lines, read once.
@@ -186,6 +186,7 @@ func loadBody(source string, extra string) string {
 // Every file of the 10-patient set through /<type>/$load, gzipped and plain, and all of them
 // in one file through /$load.
 func TestLoadSynthea10Aidbox(t *testing.T) {
+	t.Parallel()
 	set := loadSet(t)
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
@@ -246,6 +247,7 @@ func (s *testServer) largeBodiesCompressedAsConfigured() {
 
 // The /fhir forms: converted on the way in, so FHIR output gives back the input.
 func TestLoadSynthea10FHIR(t *testing.T) {
+	t.Parallel()
 	set := loadSet(t)
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
@@ -306,6 +308,7 @@ func TestLoadSynthea10FHIR(t *testing.T) {
 
 // First-class extensions (Attribute resources) apply to FHIR loads too.
 func TestLoadFHIRFirstClassExtension(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	seed(ts)
@@ -319,6 +322,7 @@ func TestLoadFHIRFirstClassExtension(t *testing.T) {
 // Each bad line fails the whole load with 422 naming the line and the problem; nothing is
 // written.
 func TestLoadBadLines(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	good1 := `{"resourceType":"Patient","id":"ok-1","name":[{"given":["A"]}]}`
@@ -375,6 +379,7 @@ func (s *testServer) noStagingTables() {
 
 // A source that cannot be fetched fails with its URL and the status or error.
 func TestLoadSourceUnavailable(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	missing := src.URL + "/missing.ndjson"
@@ -407,6 +412,7 @@ func TestLoadSourceUnavailable(t *testing.T) {
 
 // Within a load the last line of an id wins; blank lines and CRLF endings are fine.
 func TestLoadLastLineWins(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	url := src.add("/dup.ndjson", []byte("{\"id\":\"a\",\"v\":1}\r\n\n{\"id\":\"b\",\"v\":1}\r\n   \n{\"id\":\"a\",\"v\":2}\n{\"id\":\"a\",\"v\":3}"))
@@ -422,6 +428,7 @@ func TestLoadLastLineWins(t *testing.T) {
 // The FHIR forms take the same options (strip-nulls and merge apply before the conversion),
 // the last line of an id wins, and update keeps the previous version.
 func TestLoadFHIROptions(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	v1 := src.add("/f1.ndjson", lines(
@@ -454,6 +461,7 @@ func TestLoadFHIROptions(t *testing.T) {
 
 // update: true moves the previous version to history; the default upsert does not.
 func TestLoadUpdateHistory(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	v1 := src.add("/v1.ndjson", lines(`{"id":"a","v":1}`, `{"id":"b","v":1}`))
@@ -481,6 +489,7 @@ func TestLoadUpdateHistory(t *testing.T) {
 
 // strip-nulls, merge, and the server's meta fields.
 func TestLoadStripNullsMergeMeta(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	url := src.add("/n.ndjson", lines(
@@ -507,6 +516,7 @@ func TestLoadStripNullsMergeMeta(t *testing.T) {
 
 // A Client loaded in bulk still gets its secret hashed by the table's trigger.
 func TestLoadClientSecretHashed(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	url := src.add("/c.ndjson", lines(`{"id":"bulk","secret":"plain-secret","grant_types":["basic"]}`))
@@ -518,6 +528,7 @@ func TestLoadClientSecretHashed(t *testing.T) {
 
 // Source policy: the allow list, and file:// only inside SLUICE_SOURCE_DIR.
 func TestLoadSourcePolicy(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	okURL := src.add("/ok/p.ndjson", lines(`{"id":"a"}`))
 	noURL := src.add("/no/p.ndjson", lines(`{"id":"b"}`))
@@ -593,6 +604,7 @@ func waitImport(t *testing.T, ts *testServer, id string) map[string]any {
 
 // $import of every file of the 10-patient set, gzipped and plain.
 func TestImportSynthea10(t *testing.T) {
+	t.Parallel()
 	set := loadSet(t)
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
@@ -650,6 +662,7 @@ func TestImportSynthea10(t *testing.T) {
 
 // A failing input fails alone (its own transaction); the job ends failed.
 func TestImportFailedInput(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{})
 	good := src.add("/good.ndjson", lines(`{"id":"a"}`))
@@ -709,6 +722,7 @@ func (s *slowSource) serve(n int) http.HandlerFunc {
 // DELETE cancels: the waiting input at once, the running one rolled back; the running count
 // shows while it runs.
 func TestImportCancel(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newLoadServer(t, proxy.Config{ImportWorkers: 1})
 	slow := &slowSource{release: make(chan struct{})}
@@ -746,7 +760,8 @@ func TestImportCancel(t *testing.T) {
 	if json.Unmarshal(body, &cancelled); cancelled.Status != "cancelled" {
 		t.Errorf("DELETE: %s", body)
 	}
-	deadline = time.Now().Add(30 * time.Second)
+	// Well within the workers' 30 s re-check: the cancel's notification stops the running input.
+	deadline = time.Now().Add(10 * time.Second)
 	for {
 		body = ts.expect(http.StatusOK, request{method: "GET", path: "/BulkImportStatus/c1"})
 		var status struct {

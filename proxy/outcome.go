@@ -9,25 +9,18 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/sluice-fhir/sluice/internal/status"
 )
 
-// httpError is an error with the HTTP status it deserves.
-type httpError struct {
-	status  int
-	message string
-	// retryAfter, when positive, is sent as Retry-After (rounded up to whole seconds).
-	retryAfter time.Duration
-}
-
-func (e *httpError) Error() string { return e.message }
+// httpError is an error with the HTTP status it deserves; the packages below proxy make them
+// too (internal/status).
+type httpError = status.Error
 
 // errorf builds an httpError.
-func errorf(status int, format string, args ...any) error {
-	return &httpError{status: status, message: fmt.Sprintf(format, args...)}
-}
+var errorf = status.Errorf
 
 // statusOf maps an error to its HTTP status and the message a client may see.
 //
@@ -37,7 +30,7 @@ func errorf(status int, format string, args ...any) error {
 func statusOf(err error) (int, string) {
 	var he *httpError
 	if errors.As(err, &he) {
-		return he.status, he.message
+		return he.Code, he.Message
 	}
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {
@@ -117,8 +110,8 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="sluice"`)
 	}
 	var he *httpError
-	if errors.As(err, &he) && he.retryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(he.retryAfter.Seconds()))))
+	if errors.As(err, &he) && he.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(he.RetryAfter.Seconds()))))
 	}
 	writeJSON(w, status, outcome(status, message))
 }

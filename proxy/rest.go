@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -32,10 +30,7 @@ func (s *Server) resourceRequest(w http.ResponseWriter, r *http.Request, rt rout
 	if err != nil {
 		return err
 	}
-	status, err := strconv.Atoi(strings.Fields(row.Status)[0])
-	if err != nil {
-		return fmt.Errorf("bundle_entry status %q: %w", row.Status, err)
-	}
+	status := int(row.Status)
 	if status == http.StatusCreated {
 		w.Header().Set("Location", locationPrefix(rt)+row.Location)
 	}

@@ -55,6 +55,7 @@ func (s *testServer) count(sql string) int {
 }
 
 func TestSeedRequests(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 
@@ -95,6 +96,7 @@ func TestSeedRequests(t *testing.T) {
 }
 
 func TestBulkClientPolicy(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	client := []string{"bulk-client", "secret"}
@@ -145,6 +147,7 @@ func TestBulkClientPolicy(t *testing.T) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	for _, auth := range [][]string{{}, {"bulk-client", "wrong"}, {"nobody", "secret"}, {adminID, "wrong"}, {"bulk-client", ""}} {
@@ -176,6 +179,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestResourceLifecycle(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	resp, body := ts.do(request{method: "POST", path: "/Patient", body: `{"id":"pt-1","name":[{"given":["Ann"]}]}`})
 	if resp.StatusCode != http.StatusCreated || resp.Header.Get("Location") == "" {
@@ -220,6 +224,7 @@ func TestResourceLifecycle(t *testing.T) {
 }
 
 func TestBundles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	// A transaction is all or nothing: the bad third entry undoes the first two.
 	body := ts.expect(http.StatusUnprocessableEntity, request{method: "POST", path: "/", body: `{"resourceType":"Bundle","type":"transaction","entry":[
@@ -255,6 +260,7 @@ func TestBundles(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{MaxBodyBytes: 1 << 16})
 	seed(ts)
 	before := ts.count("select count(*) from patient") + ts.count("select count(*) from patient_history")
@@ -311,6 +317,7 @@ func TestBadInput(t *testing.T) {
 
 // SQL-looking strings are data: they are stored and read back as written, and harm nothing.
 func TestSQLLookingStrings(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	evil := `'); drop table patient; --`
 	payload, _ := json.Marshal(map[string]any{

@@ -8,7 +8,8 @@ import (
 // Item 14: the failure records and the credential cache stay within their bounds however many
 // client ids and addresses an attacker tries.
 func TestAuthBookkeepingIsBounded(t *testing.T) {
-	g := newAuthGuard(Config{AuthCacheTTL: DefaultAuthCacheTTL, AuthMaxFailures: 1, AuthBackoffMax: DefaultAuthBackoffMax})
+	t.Parallel()
+	g := newAuthGuard(Config{AuthMaxFailures: 1}.WithDefaults())
 	for i := range authFailureEntries + 500 {
 		g.failed(failureKey{clientID: fmt.Sprintf("guess-%d", i), addr: "127.0.0.1"})
 		g.succeededAs(failureKey{}, g.credential(fmt.Sprintf("client-%d", i), "secret"), "fingerprint")

@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
 )
 
 // stillServes fails unless /health and an operator request answer within a second.
@@ -66,6 +66,7 @@ func bundleStatuses(t *testing.T, body []byte) []string {
 // request by regex, cannot write Client or AccessPolicy through any REST path; a policy that
 // names the type can.
 func TestGuardedTypesNeedAPolicyThatNamesThem(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	addClient(ts, "allow-all", "s1", `"engine":"allow"`)
@@ -150,6 +151,7 @@ func TestGuardedTypesNeedAPolicyThatNamesThem(t *testing.T) {
 // entry and item is checked as the request it stands for, reads included, so a client allowed
 // only to read Patients cannot read or write other types through POST /, /fhir or PUT /.
 func TestBundleEntriesAreCheckedAsTheirRequests(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	addClient(ts, "bundler", "s", `"engine":"matcho","matcho":{"$one-of":[
@@ -196,6 +198,7 @@ func TestBundleEntriesAreCheckedAsTheirRequests(t *testing.T) {
 
 // Item 2: resource/type and resource/id come from the route only, never from the query.
 func TestRouteParamsComeFromTheRouteOnly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	addClient(ts, "patients", "s", `"engine":"matcho","matcho":{"params":{"resource/type":"Patient"}}`)
@@ -228,6 +231,7 @@ func yamlBomb() string {
 // Item 4: a few hundred bytes of nested YAML aliases fail at once, without a big allocation,
 // on every endpoint that takes YAML; ordinary aliases still work.
 func TestYAMLAliasBomb(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{}) // the default body limit, 32 MiB
 	seed(ts)
 	bomb := yamlBomb()
@@ -280,6 +284,7 @@ func TestYAMLAliasBomb(t *testing.T) {
 // Item 13, Client half: a Client body that jsonb refuses is refused in Go, so its secret never
 // reaches PostgreSQL's log (a failed jsonb conversion quotes its input in the error CONTEXT).
 func TestClientSecretStaysOutOfTheDatabaseLog(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	secret := fmt.Sprintf("leak-me-%d", time.Now().UnixNano())
 	for _, c := range []struct{ name, body, contentType string }{
@@ -469,6 +474,7 @@ func rawRequest(t *testing.T, ts *testServer, method, path string, auth []string
 // Item 15: NUL or invalid UTF-8 in credentials is a wrong credential (401, no database call);
 // in the path or query it is 400 once authenticated, and 401 before.
 func TestBadTextInRequests(t *testing.T) {
+	t.Parallel()
 	// Many wrong logins on purpose: the backoff is not what this test is about.
 	ts := newTestServer(t, proxy.Config{AuthMaxFailures: 100})
 	seed(ts)

@@ -22,6 +22,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sluice-fhir/sluice/internal/config"
 	"github.com/sluice-fhir/sluice/proxy"
 )
 
@@ -158,7 +159,7 @@ func TestDumpSQLConcurrencyLimits(t *testing.T) {
 		}()
 	}
 	statuses := map[int]int{}
-	for range attempts - proxy.DefaultDumpSQLMaxConcurrent {
+	for range attempts - config.Default().Server.DumpSQLMaxConcurrent {
 		select {
 		case a := <-answers:
 			statuses[a.status]++
@@ -181,15 +182,15 @@ func TestDumpSQLConcurrencyLimits(t *testing.T) {
 			t.Fatalf("refusals so far %v: the others wait instead of being refused", statuses)
 		}
 	}
-	t.Logf("%d refusals %v in %s", attempts-proxy.DefaultDumpSQLMaxConcurrent, statuses, time.Since(start))
+	t.Logf("%d refusals %v in %s", attempts-config.Default().Server.DumpSQLMaxConcurrent, statuses, time.Since(start))
 	if statuses[http.StatusTooManyRequests] == 0 || statuses[http.StatusServiceUnavailable] == 0 {
 		t.Errorf("want both limits to refuse some: %v", statuses)
 	}
 	waitFor(t, 10*time.Second, "eight $dump-sql queries waiting for the lock", func() bool {
-		return dumpSQLBackends(ts, "Lock") == proxy.DefaultDumpSQLMaxConcurrent
+		return dumpSQLBackends(ts, "Lock") == config.Default().Server.DumpSQLMaxConcurrent
 	})
-	if n := dumpSQLBackends(ts, ""); n != proxy.DefaultDumpSQLMaxConcurrent {
-		t.Errorf("%d $dump-sql sessions, want %d", n, proxy.DefaultDumpSQLMaxConcurrent)
+	if n := dumpSQLBackends(ts, ""); n != config.Default().Server.DumpSQLMaxConcurrent {
+		t.Errorf("%d $dump-sql sessions, want %d", n, config.Default().Server.DumpSQLMaxConcurrent)
 	}
 	select {
 	case a := <-answers:
@@ -199,7 +200,7 @@ func TestDumpSQLConcurrencyLimits(t *testing.T) {
 	expectResponsive(t, ts)
 
 	release()
-	for range proxy.DefaultDumpSQLMaxConcurrent {
+	for range config.Default().Server.DumpSQLMaxConcurrent {
 		select {
 		case a := <-answers:
 			if a.status != http.StatusOK || a.body != "\tdone\n" || a.readErr != nil {

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/source"
 	"github.com/sluice-fhir/sluice/proxy"
 )
 
@@ -89,6 +90,7 @@ func (c *countingSources) requests(path string) int {
 // refused, nothing is written, and the attacker is still forbidden what it was; the operator
 // can still load both types.
 func TestSecurityBulkCannotWriteAccessTypes(t *testing.T) {
+	t.Parallel()
 	src := newCountingSources(t)
 	ts := newSecurityServer(t, proxy.Config{})
 	policyLine := `{"resourceType":"AccessPolicy","id":"x","engine":"allow"}`
@@ -205,6 +207,7 @@ func failOf(t *testing.T, ts *testServer, id string) string {
 // and the line count of a load are limited (413 and 422 naming the setting), for $load and
 // $import alike; nothing is written and the server goes on answering.
 func TestSecurityLoadLimits(t *testing.T) {
+	t.Parallel()
 	src := newSources(t)
 	ts := newSecurityServer(t, proxy.Config{LoadMaxBytes: 4000, LoadMaxLines: 3})
 
@@ -506,9 +509,10 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// Item 13: sluice.url_redacted, which BulkImportStatus shows, redacts as the proxy's redactURL
+// Item 13: sluice.url_redacted, which BulkImportStatus shows, redacts as source.RedactURL
 // does in logs and messages.
 func TestSecurityURLRedactedMatchesGo(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	for _, url := range []string{
 		"http://files.local/Patient.ndjson.gz",
@@ -522,7 +526,7 @@ func TestSecurityURLRedactedMatchesGo(t *testing.T) {
 		"http://files.local/p.ndjson?sig=1#fragment",
 		"file:///data/in/p.ndjson",
 	} {
-		if got, want := ts.loadValue("select sluice.url_redacted($1)", url), proxy.RedactURL(url); got != want {
+		if got, want := ts.loadValue("select sluice.url_redacted($1)", url), source.RedactURL(url); got != want {
 			t.Errorf("%s: SQL %v, Go %s", url, got, want)
 		}
 	}

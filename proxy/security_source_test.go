@@ -85,6 +85,7 @@ func loadFails(t *testing.T, ts *testServer, source string) string {
 // refused on the address dialled, whatever the URL spells, for $load and $import alike, and
 // nothing is requested from it; SLUICE_SOURCE_ALLOW_PRIVATE opens it.
 func TestSourceLoopbackRefusedByDefault(t *testing.T) {
+	t.Parallel()
 	files := newFileServer(t, map[string]string{"/p.ndjson": `{"id":"internal"}` + "\n"})
 	port := files.URL[strings.LastIndex(files.URL, ":")+1:]
 	ts := newImportServer(t, proxy.Config{})
@@ -120,6 +121,7 @@ func TestSourceLoopbackRefusedByDefault(t *testing.T) {
 // Item 5: a failed fetch says what failed in sluice's words; what the other side sent (a
 // banner of a service that is not HTTP, a reason phrase, an error page) is not repeated.
 func TestSourceFailureQuotesNothing(t *testing.T) {
+	t.Parallel()
 	ts := newLoadServer(t, proxy.Config{})
 	banner := rawServer(t, "SSH-2.0-OpenSSH_9.9 banner-secret\r\n")
 	if message := loadFails(t, ts, banner+"/p.ndjson"); strings.Contains(message, "banner-secret") || !strings.Contains(message, "no valid HTTP answer") {
@@ -137,6 +139,7 @@ func TestSourceFailureQuotesNothing(t *testing.T) {
 // folder, and a folder whose name merely begins like the allowed one are refused, without a
 // request; redirects are held to the same rule. What the prefix covers still loads.
 func TestSourceAllowListParsed(t *testing.T) {
+	t.Parallel()
 	files := newFileServer(t, map[string]string{
 		"/files-ok/p.ndjson":     `{"id":"ok"}` + "\n",
 		"/other.ndjson":          `{"id":"other"}` + "\n",

@@ -12,6 +12,7 @@ import (
 // Issue 11 item 11: concurrent PUTs of one new id all succeed (create or replace), none gets a
 // 409 from the race on the primary key, and every version but the last is in history.
 func TestConcurrentPutOfANewID(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	const writers = 16
 	for round := range 5 {

@@ -13,82 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/source"
 )
 
-// Config is what the server needs to know beyond its database.
-type Config struct {
-	// AdminID and AdminSecret are the operator credential, which bypasses access policies.
-	AdminID     string
-	AdminSecret string
-	// MaxBodyBytes bounds REST request bodies; larger ones get 413.
-	MaxBodyBytes int64
-	// DumpSQLURL is where $dump-sql logs in (host, port, database, TLS); its user and
-	// password are never used: each request logs in as a role of its own, made for it, a
-	// member of DumpSQLRole (dumpsql.go). Empty: the server's own connection settings.
-	DumpSQLURL string
-	// DumpSQLTimeout bounds a $dump-sql request from start to end, the query and the
-	// streaming of its result (DefaultDumpSQLTimeout when zero).
-	DumpSQLTimeout time.Duration
-	// DumpSQLMaxConcurrent bounds the $dump-sql queries of all clients that run at once,
-	// DumpSQLPerClient those of one client (the operator's do not count against the first:
-	// it has DumpSQLPerClient of its own). Defaults DefaultDumpSQLMaxConcurrent and
-	// DefaultDumpSQLPerClient when zero.
-	DumpSQLMaxConcurrent int
-	DumpSQLPerClient     int
-	// DumpSQLMaxRowBytes bounds one row of a $dump-sql result as the server receives it
-	// (DefaultDumpSQLMaxRowBytes when zero), DumpSQLMaxBytes the whole result before
-	// compression (DefaultDumpSQLMaxBytes when zero, no limit when negative).
-	DumpSQLMaxRowBytes int
-	DumpSQLMaxBytes    int64
-	// SourceAllow, when not empty, lists the URL prefixes $load and $import may fetch,
-	// compared parsed (scheme, host, port, whole path segments; source_policy.go).
-	SourceAllow []string
-	// SourceAllowPrivate lets sources connect to loopback, private, link-local and other
-	// non-public addresses, which are refused by default (false): local use and tests only.
-	SourceAllowPrivate bool
-	// SourceDir, when set, lets file:// sources read files inside it (and nowhere else).
-	SourceDir string
-	// ImportWorkers is how many $import inputs this server loads at once (0: 2).
-	ImportWorkers int
-	// ImportPerClient is how many $import inputs of one Client run at once across the servers
-	// sharing the database (0: DefaultImportPerClient; negative: no limit), so that one
-	// client's slow inputs never hold every worker; the operator's inputs have no limit.
-	ImportPerClient int
-	// LoadMaxBytes and LoadMaxLines bound one load ($load, or one $import input): the
-	// decompressed bytes of its source (larger: 413) and its non-blank lines (more: 422).
-	// Defaults DefaultLoadMaxBytes and DefaultLoadMaxLines when zero or negative.
-	LoadMaxBytes int64
-	LoadMaxLines int64
-
-	// MinTransferRate (bytes per second) and TransferWindow: a bulk transfer in either
-	// direction (a client reading an export, a source feeding a load) that moves fewer than
-	// MinTransferRate*TransferWindow bytes in a window is cut off (rate.go). Defaults
-	// DefaultMinTransferRate and DefaultTransferWindow; a negative rate disables the check.
-	MinTransferRate int64
-	TransferWindow  time.Duration
-	// BulkMaxDuration bounds every bulk operation ($dump, $dump-csv, $load, one $import input)
-	// from start to end (DefaultBulkMaxDuration when zero), so no transaction stays open and
-	// holds back vacuum indefinitely.
-	BulkMaxDuration time.Duration
-	// BulkConnections is how many $dump, $dump-csv and $load of all clients may run at once
-	// (the operator's not counted), BulkPerClient how many one caller may run, the operator
-	// too (admission.go). The bulk pool has room for both and the import workers.
-	BulkConnections int
-	BulkPerClient   int
-
-	// AuthCacheTTL is how long a client's verified credential spares it bcrypt
-	// (DefaultAuthCacheTTL when zero, negative: no cache). A changed secret or a deleted
-	// Client is refused at once whatever the TTL: the cache holds the fingerprint of the
-	// stored hash it matched, and the database compares it (policy.verified_secret).
-	AuthCacheTTL time.Duration
-	// AuthMaxFailures is how many failed authentications in a row a client id may have from
-	// one remote address before each further failure makes it wait, with 429 and Retry-After
-	// and no database work: 1s, doubling up to AuthBackoffMax; a success resets it.
-	// DefaultAuthMaxFailures when zero; negative: no backoff.
-	AuthMaxFailures int
-	// AuthBackoffMax is the longest such wait (DefaultAuthBackoffMax when zero).
-	AuthBackoffMax time.Duration
-}
+// Config is what the server needs to know beyond its database; internal/config documents
+// each field and holds its default (a zero field takes it).
+type Config = config.Server
 
 // Server answers sluice's HTTP API.
 type Server struct {
@@ -105,46 +36,21 @@ type Server struct {
 	bulkRunning    admission
 	dumpSQLRunning admission
 	// sources fetches http(s) sources under the source policy.
-	sources *sourceFetcher
+	sources *source.Fetcher
 	// auth caches verified credentials and slows down repeated failures (auth.go).
 	auth *authGuard
 }
 
 // New returns a Server on a migrated database.
 func New(pool *pgxpool.Pool, cfg Config) *Server {
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
-	}
-	if cfg.MinTransferRate == 0 {
-		cfg.MinTransferRate = DefaultMinTransferRate
-	}
-	if cfg.TransferWindow <= 0 {
-		cfg.TransferWindow = DefaultTransferWindow
-	}
-	if cfg.BulkMaxDuration <= 0 {
-		cfg.BulkMaxDuration = DefaultBulkMaxDuration
-	}
-	if cfg.AuthCacheTTL == 0 {
-		cfg.AuthCacheTTL = DefaultAuthCacheTTL
-	}
-	if cfg.AuthMaxFailures == 0 {
-		cfg.AuthMaxFailures = DefaultAuthMaxFailures
-	}
-	if cfg.AuthBackoffMax <= 0 {
-		cfg.AuthBackoffMax = DefaultAuthBackoffMax
-	}
-	if cfg.BulkConnections <= 0 {
-		cfg.BulkConnections = DefaultBulkConnections
-	}
-	if cfg.BulkPerClient <= 0 {
-		cfg.BulkPerClient = DefaultBulkPerClient
-	}
-	if cfg.ImportWorkers <= 0 {
-		cfg.ImportWorkers = DefaultImportWorkers
-	}
-	cfg.applyDumpSQLDefaults()
-	loadDefaults(&cfg)
+	cfg = cfg.WithDefaults()
 	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg)}
+}
+
+// newSourceFetcher is the fetcher of the $load and $import sources under cfg's policy.
+func newSourceFetcher(cfg Config) *source.Fetcher {
+	return source.NewFetcher(source.Config{Allow: cfg.SourceAllow, AllowPrivate: cfg.SourceAllowPrivate, Dir: cfg.SourceDir,
+		MinTransferRate: cfg.MinTransferRate, TransferWindow: cfg.TransferWindow})
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for
@@ -166,9 +72,6 @@ func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 
 // Close releases the bulk pool (the caller's pool is the caller's to close).
 func (s *Server) Close() { s.bulk.Close() }
-
-// DefaultMaxBodyBytes is the REST body limit when none is configured (bulk data comes by URL).
-const DefaultMaxBodyBytes = 32 << 20
 
 // route is what a request's path names: /[fhir/][<type>[/<id>|/$op]] or /[fhir/]$op.
 type route struct {

@@ -11,6 +11,7 @@ import (
 
 // One rule decides a write's status: a load after a delete records 'recreated', as REST does.
 func TestLoadAfterDeleteIsRecreated(t *testing.T) {
+	t.Parallel()
 	ts := newLoadServer(t, proxy.Config{})
 	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/pt-1", body: `{"name":[{"family":"A"}]}`})
 	ts.expect(http.StatusOK, request{method: "DELETE", path: "/Patient/pt-1"})
@@ -36,6 +37,7 @@ func TestLoadAfterDeleteIsRecreated(t *testing.T) {
 // POST then PUT of one id in one transaction Bundle: the PUT replaced what the POST made, so
 // it answers 200, although both writes have the transaction's timestamp.
 func TestTransactionPostThenPut(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t, proxy.Config{})
 	body := ts.expect(http.StatusOK, request{method: "POST", path: "/", body: `{"resourceType":"Bundle","type":"transaction","entry":[
 		{"request":{"method":"POST","url":"/Patient"},"resource":{"id":"tx-1"}},

@@ -3,18 +3,21 @@
 select sluice.load_stage()::text as staging_table;
 
 -- name: LoadMerge :one
--- Validates and merges the staged lines; the number written per type.
-select sluice.load_merge(@types::text[], @fhir::boolean, @update::boolean, @strip_nulls::boolean,
-                         sqlc.narg(merge)::jsonb, @operator::boolean)::jsonb as counts;
+-- Validates and merges the staged lines. counts is the number written per type as the $load
+-- answer shows it ({"Patient": 10, ...}), total the number written of resource_type.
+select coalesce(jsonb_object_agg(m.resource_type, m.written), '{}')::jsonb as counts,
+       coalesce(sum(m.written) filter (where m.resource_type = @resource_type::text), 0)::bigint as total
+from sluice.load_merge(@types::text[], @fhir::boolean, @update::boolean, @strip_nulls::boolean,
+                       sqlc.narg(merge)::jsonb, @operator::boolean) as m;
 
 -- name: LoadTypeInfo :one
 -- Whether a type exists, and whether only the operator may load it.
-select exists (select from sluice.resource_type where name = @name::text) as known,
+select (sluice.resource_type_of(@name::text) is not null)::boolean as known,
        sluice.guards_access(@name::text) as guards_access;
 
--- name: LoadProgressSet :exec
--- Names the loading backend for the rest of its transaction (see sluice.import_backends).
-select set_config('application_name', @name::text, true);
+-- name: ImportProgress :exec
+-- How many lines backend pid, loading input key, has staged; from outside its transaction.
+select sluice.import_progress(@key::bigint, @pid::int, @lines::bigint);
 
 -- name: ImportCreate :one
 -- client is the caller, here and below: its Client id, or null for the operator.

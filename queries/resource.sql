@@ -1,14 +1,11 @@
 -- name: RequestRun :one
 -- One REST request on one resource (POST /<type>, GET|PUT|DELETE /<type>/<id>), run as a
--- one-entry batch so plain REST and Bundles share sluice.bundle_entry's semantics. With
--- fhir, the resource goes in and comes out in FHIR format (fhir.bundle_entry).
-select (r.e -> 'resource')::jsonb as resource,
-       (r.e #>> '{response,status}')::text as status,
-       (r.e #>> '{response,location}')::text as location
-from (select case when @fhir::boolean then fhir.bundle_entry(x.entry) else sluice.bundle_entry(x.entry) end as e
-      from (select jsonb_build_object(
-              'request', jsonb_build_object('method', @method::text, 'url', @url::text),
-              'resource', sqlc.narg(resource)::jsonb) as entry) as x) as r;
+-- one-entry batch so plain REST and Bundles share sluice.entry_run's semantics. With fhir, the
+-- resource goes in and comes out in FHIR format. status is the HTTP status, a number.
+select r.resource::jsonb as resource, r.http_status::int as status, r.location::text as location
+from sluice.request_run(@fhir::boolean, jsonb_build_object(
+       'request', jsonb_build_object('method', @method::text, 'url', @url::text),
+       'resource', sqlc.narg(resource)::jsonb)) as r;
 
 -- name: BundleEntry :one
 -- One entry of a transaction or batch Bundle; the caller holds the transaction.

@@ -17,7 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // readNDJSON returns the lines of an .ndjson or .ndjson.gz file.
@@ -55,6 +55,7 @@ func readNDJSON(t *testing.T, path string) []string {
 // as a JSON value, apart from the server-assigned meta.versionId, meta.lastUpdated and createdAt
 // extension; and the stored Aidbox form has no literal "reference": "Type/id" left.
 func TestFHIRRoundTripTestdata(t *testing.T) {
+	t.Parallel()
 	sets := map[string]string{
 		"bulk-data-server-10-patients": "../testdata/fhir-r4/bulk-data-server-10-patients",
 		"sample-bulk-10-patients":      "../testdata/fhir-r4/sample-bulk-10-patients",
@@ -62,6 +63,7 @@ func TestFHIRRoundTripTestdata(t *testing.T) {
 	}
 	for name, dir := range sets {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			files, err := filepath.Glob(filepath.Join(dir, "*.ndjson*"))
 			if err != nil || len(files) == 0 {
 				t.Fatalf("no test data in %s: %v", dir, err)
@@ -260,6 +262,7 @@ func queryJSON(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) string
 
 // TestFHIRConversionRules: the table of docs/formats.md ("The rules"), one case each, in both directions.
 func TestFHIRConversionRules(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	cases := []struct{ name, fhir, aidbox string }{
 		{"literal reference keeps display",
@@ -322,6 +325,7 @@ func TestFHIRConversionRules(t *testing.T) {
 // TestFHIRNumbersAndStringsExact: numbers keep their value and written form where jsonb keeps
 // one (0.0 stays 0.0, 1e2 is 100, large integers exact), and strings are byte-exact.
 func TestFHIRNumbersAndStringsExact(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	in := `{"resourceType":"Observation","id":"o","valueQuantity":{"value":0.0},"component":[{"valueInteger":123456789012345678901234567890},{"valueQuantity":{"value":1e2}},{"valueString":"quote \" backslash \\ newline \n tab \t non-ASCII é 日本 𝄞"}]}`
 	got := queryJSON(t, pool, `select fhir.to_fhir(fhir.from_fhir($1::jsonb))::text`, in)
@@ -336,6 +340,7 @@ func TestFHIRNumbersAndStringsExact(t *testing.T) {
 // TestFHIRAttributes: the seed's first-class extension (docs/formats.md), nested and collection, and
 // that an Attribute takes effect as soon as it is written.
 func TestFHIRAttributes(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 	exec := func(sql string, args ...any) {
@@ -391,6 +396,7 @@ func TestFHIRAttributes(t *testing.T) {
 
 // TestFHIRBadInput: from_fhir and to_fhir reject what is not a resource with SL422.
 func TestFHIRBadInput(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	for _, c := range []struct{ in, msg string }{
 		{`[]`, "must be a JSON object, got array"},
@@ -415,6 +421,7 @@ func TestFHIRBadInput(t *testing.T) {
 // with the Attributes as a subquery (what $dump runs), and converts contained resources (through
 // the dispatcher for nested resources) inside the resource being converted.
 func TestFHIRRowToFHIRMeta(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	const contained = `"contained":[{"resourceType":"Patient","id":"p1","link":[{"other":{"resourceType":"Patient","id":"p2"},"type":"seealso"}]}],` +
 		`"subject":{"localRef":"p1"},"encounter":{"resourceType":"Encounter","id":"e1"}`
@@ -447,6 +454,7 @@ func TestFHIRRowToFHIRMeta(t *testing.T) {
 
 // TestRepeatedKey: the check above finds a key repeated in any object, and only there.
 func TestRepeatedKey(t *testing.T) {
+	t.Parallel()
 	for text, want := range map[string]string{
 		`{"a": 1, "b": {"a": 2}, "c": [{"a": 1}, {"a": 1}]}`: "",
 		`{"a": 1, "b": 2, "a": 3}`:                           "a",

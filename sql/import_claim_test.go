@@ -9,13 +9,14 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // sluice.import_claim, as several workers call it at once (each in its own transaction): a
 // Client runs at most p_per_client inputs, the next claim goes to the client with the fewest
 // running, a slot tried in vain is given back, and the operator's inputs have no limit.
 func TestImportClaimFair(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	create := func(client any, id string, inputs int) {
@@ -97,6 +98,7 @@ func slotLocks(t *testing.T, pool *pgxpool.Pool) int {
 // the operator, naming the first line of such a type; sluice.import_create refuses such inputs
 // to a Client.
 func TestLoadMergeAccessTypes(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	pool := pgtest.NewPool(t)
 	for _, c := range []struct {

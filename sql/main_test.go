@@ -5,7 +5,7 @@ package sql_test
 import (
 	"testing"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }

@@ -13,7 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // The seed's bulk-client and its policy (seed/bulk-api.md, "Access policies"), YAML turned into
@@ -121,6 +121,7 @@ func authorize(t *testing.T, pool *pgxpool.Pool, clientID string, secret any, me
 }
 
 func TestPolicyMatcho(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	// subject "" is SQL NULL: a missing key.
 	cases := []struct {
@@ -211,6 +212,7 @@ func TestPolicyMatcho(t *testing.T) {
 }
 
 func TestPolicySeedBulkClient(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", seedClient)
 	write(t, pool, "AccessPolicy", seedPolicy)
@@ -249,6 +251,7 @@ func TestPolicySeedBulkClient(t *testing.T) {
 }
 
 func TestPolicyUnauthenticated(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", seedClient)
 	write(t, pool, "AccessPolicy", seedPolicy)
@@ -290,6 +293,7 @@ func TestPolicyUnauthenticated(t *testing.T) {
 }
 
 func TestPolicyClientSecretHashed(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 	write(t, pool, "Client", seedClient)
@@ -372,6 +376,7 @@ func TestPolicyClientSecretHashed(t *testing.T) {
 }
 
 func TestPolicyAccessPolicyValidation(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	cases := []struct {
 		name, policy string
@@ -415,6 +420,7 @@ func TestPolicyAccessPolicyValidation(t *testing.T) {
 }
 
 func TestPolicyLinks(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	for _, id := range []string{"a", "b", "c"} {
 		write(t, pool, "Client", `{"id": "`+id+`", "secret": "s-`+id+`", "grant_types": ["basic"]}`)
@@ -450,6 +456,7 @@ func TestPolicyLinks(t *testing.T) {
 }
 
 func TestPolicyNoPolicy(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", seedClient)
 	if got := authorize(t, pool, "bulk-client", "secret", "get", "/Patient/$dump"); got != "forbidden" {
@@ -462,6 +469,7 @@ func TestPolicyNoPolicy(t *testing.T) {
 }
 
 func TestPolicyMigration(t *testing.T) {
+	t.Parallel()
 	up, err := os.ReadFile("../migrations/000002_policy.up.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -497,6 +505,7 @@ func TestPolicyMigration(t *testing.T) {
 // policy.matcho_names: a pattern names a value only through a literal (or $enum) on the path,
 // in some branch that matches; regexes and predicates never name anything.
 func TestPolicyMatchoNames(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	subject := `{"uri": "/AccessPolicy/x", "request-method": "put", "params": {"resource/type": "AccessPolicy", "resource/id": "x"}}`
 	cases := []struct {
@@ -530,6 +539,7 @@ func TestPolicyMatchoNames(t *testing.T) {
 // Writes of Client and AccessPolicy, on their own or as Bundle entries and PUT / items, pass
 // only a matcho policy that names the type; engine allow still allows everything else.
 func TestPolicyGuardedWrites(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	write(t, pool, "Client", `{"id": "c", "secret": "s", "grant_types": ["basic"]}`)
 	write(t, pool, "AccessPolicy", `{"id": "all", "engine": "allow", "link": [{"id": "c"}]}`)
@@ -589,6 +599,7 @@ func TestPolicyGuardedWrites(t *testing.T) {
 // bcrypt cost 10, for stored secrets and for the dummy hash of unknown clients; the fingerprint
 // of a verified secret spares bcrypt until the stored hash changes.
 func TestPolicyVerifiedSecret(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 	write(t, pool, "Client", seedClient)

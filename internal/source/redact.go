@@ -1,4 +1,6 @@
-package proxy
+// Package source reads the sources of $load and $import (http(s) and file:// URLs) under
+// the source policy: the allow-list, no private addresses, file:// only inside one folder.
+package source
 
 import (
 	"net/url"
@@ -6,12 +8,12 @@ import (
 	"strings"
 )
 
-// redactURL is a source URL as logs, error messages and statuses may show it: without the
+// RedactURL is a source URL as logs, error messages and statuses may show it: without the
 // password of its userinfo and without the values of its query parameters, where pre-signed
 // URLs carry their credentials (X-Amz-Signature, sig, token, ...). The scheme, host, path and
 // the parameter names stay, so a reader still knows which file was meant. Text that does not
 // parse as a URL is not shown at all.
-func redactURL(raw string) string {
+func RedactURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "(an unreadable URL)"

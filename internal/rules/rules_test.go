@@ -1,15 +1,16 @@
-package proxy
+package rules
 
 import (
 	"context"
 	"testing"
 
-	"github.com/sluice-fhir/sluice/proxy/pgtest"
+	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
 
 // The stager pre-checks ids and type names in Go for speed; SQL owns the rules. The same inputs
 // through both must get the same verdict.
 func TestGoRulesMatchSQL(t *testing.T) {
+	t.Parallel()
 	pool := pgtest.NewPool(t)
 	ctx := context.Background()
 
@@ -19,15 +20,15 @@ func TestGoRulesMatchSQL(t *testing.T) {
 		var sqlVerdict bool
 		// The text parameter cannot carry NUL: PostgreSQL refuses it before any rule runs.
 		if id == "a\x00" {
-			if isValidID(id) {
-				t.Errorf("isValidID accepts an id with NUL")
+			if IsValidID(id) {
+				t.Errorf("IsValidID accepts an id with NUL")
 			}
 			continue
 		}
 		if err := pool.QueryRow(ctx, "select sluice.is_valid_id($1)", id).Scan(&sqlVerdict); err != nil {
 			t.Fatal(err)
 		}
-		if got := isValidID(id); got != sqlVerdict {
+		if got := IsValidID(id); got != sqlVerdict {
 			t.Errorf("id %q: Go says %v, sluice.is_valid_id says %v", id, got, sqlVerdict)
 		}
 	}
@@ -45,16 +46,16 @@ func TestGoRulesMatchSQL(t *testing.T) {
 			t.Fatal(err)
 		}
 		n++
-		if !isTypeName(name) {
-			t.Errorf("registered type %q fails isTypeName", name)
+		if !IsTypeName(name) {
+			t.Errorf("registered type %q fails IsTypeName", name)
 		}
 	}
 	if rows.Err() != nil || n < 140 {
 		t.Fatalf("%d registered types (%v)", n, rows.Err())
 	}
 	for _, bad := range []string{"", "Patient'", "Pat ient", "Patient;", "Patient1", "Ünicode"} {
-		if isTypeName(bad) {
-			t.Errorf("isTypeName(%q) = true", bad)
+		if IsTypeName(bad) {
+			t.Errorf("IsTypeName(%q) = true", bad)
 		}
 	}
 }

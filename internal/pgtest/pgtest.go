@@ -17,8 +17,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sluice-fhir/sluice/internal/pgcluster"
 	"github.com/sluice-fhir/sluice/migrations"
-	"github.com/sluice-fhir/sluice/proxy/pgcluster"
 )
 
 const template = "sluice_template"

@@ -1,4 +1,4 @@
-package proxy
+package source
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 // Every non-public class is refused, in its IPv4-mapped and IPv4-embedding IPv6 forms too;
 // public addresses next to them are not.
 func TestNonPublicClass(t *testing.T) {
+	t.Parallel()
 	for _, addr := range []string{
 		"127.0.0.1", "127.255.0.1", "::1", "::ffff:127.0.0.1",
 		"0.0.0.0", "::", "0.1.2.3",
@@ -48,6 +49,7 @@ func TestNonPublicClass(t *testing.T) {
 
 // The dialer's check refuses an address it cannot read as well as a non-public one.
 func TestRefuseNonPublicAddressAtDial(t *testing.T) {
+	t.Parallel()
 	for address, refused := range map[string]bool{
 		"127.0.0.1:80": true, "[::1]:443": true, "[::ffff:127.0.0.1]:80": true, "[fe80::1%eth0]:80": true,
 		"localhost:80": true, "8.8.8.8:80": false, "[2606:4700:4700::1111]:443": false,
@@ -63,6 +65,7 @@ func TestRefuseNonPublicAddressAtDial(t *testing.T) {
 // A redirect hop is checked when it is dialled: the first source stands in for a public
 // server (its address passes), and its redirect to loopback is refused without a request.
 func TestSourceRedirectHopDialChecked(t *testing.T) {
+	t.Parallel()
 	var internalRequests atomic.Int64
 	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		internalRequests.Add(1)
@@ -75,8 +78,8 @@ func TestSourceRedirectHopDialChecked(t *testing.T) {
 	defer public.Close()
 	publicAddr := strings.TrimPrefix(public.URL, "http://")
 
-	s := &Server{cfg: Config{MinTransferRate: -1}, sources: newSourceFetcher(Config{})}
-	transport := s.sources.client.Transport.(*http.Transport)
+	f := NewFetcher(Config{MinTransferRate: -1})
+	transport := f.client.Transport.(*http.Transport)
 	transport.DialContext = (&net.Dialer{ControlContext: func(ctx context.Context, network, address string, c syscall.RawConn) error {
 		if address == publicAddr {
 			return nil
@@ -85,7 +88,7 @@ func TestSourceRedirectHopDialChecked(t *testing.T) {
 	}}).DialContext
 	defer transport.CloseIdleConnections()
 
-	src, err := s.openSource(context.Background(), public.URL+"/p.ndjson")
+	src, err := f.Open(context.Background(), public.URL+"/p.ndjson")
 	if err == nil {
 		src.Close()
 		t.Fatal("the redirect to loopback was followed")
@@ -101,6 +104,7 @@ func TestSourceRedirectHopDialChecked(t *testing.T) {
 // SLUICE_SOURCE_ALLOW entries cover what their parsed, normalised form says, by whole path
 // segments; dot segments, percent-encoding, userinfo and default ports do not fool them.
 func TestSourceAllowPrefixes(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		prefix, source string
 		allowed        bool
@@ -131,7 +135,7 @@ func TestSourceAllowPrefixes(t *testing.T) {
 		{"http://a:1", "http://a:1@b:2/health", false},
 		{"http://a:1", "http://user:pass@a:1/x", false},
 	} {
-		f := newSourceFetcher(Config{SourceAllow: []string{c.prefix}})
+		f := NewFetcher(Config{Allow: []string{c.prefix}})
 		u, err := url.Parse(c.source)
 		if err != nil {
 			t.Fatalf("%s: %v", c.source, err)
@@ -144,20 +148,21 @@ func TestSourceAllowPrefixes(t *testing.T) {
 
 // An entry that is not a usable prefix is a startup error naming it; a server given one
 // anyway refuses every http(s) source rather than allowing any.
-func TestValidateSourceAllow(t *testing.T) {
-	if err := ValidateSourceAllow([]string{"http://h/files", "https://h:8443", "http://[::1]/"}); err != nil {
+func TestValidateAllow(t *testing.T) {
+	t.Parallel()
+	if err := ValidateAllow([]string{"http://h/files", "https://h:8443", "http://[::1]/"}); err != nil {
 		t.Errorf("good entries: %v", err)
 	}
 	for _, bad := range []string{
 		"ftp://h/files", "h/files", "http:///files", "http://u:p@h/", "http://h/?x=1", "http://h/#f",
 		"http://h:99999/", "http://h/%zz", "http://h/a%2Fb", "://",
 	} {
-		err := ValidateSourceAllow([]string{"http://ok/", bad})
+		err := ValidateAllow([]string{"http://ok/", bad})
 		if err == nil || !strings.Contains(err.Error(), "SLUICE_SOURCE_ALLOW") || !strings.Contains(err.Error(), bad) {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}
-	f := newSourceFetcher(Config{SourceAllow: []string{"ftp://h/"}})
+	f := NewFetcher(Config{Allow: []string{"ftp://h/"}})
 	if err := f.check(&url.URL{Scheme: "http", Host: "ok", Path: "/x"}); err == nil || !strings.Contains(err.Error(), "SLUICE_SOURCE_ALLOW") {
 		t.Errorf("a bad entry let a source through: %v", err)
 	}

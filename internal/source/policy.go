@@ -1,4 +1,4 @@
-package proxy
+package source
 
 import (
 	"context"
@@ -22,9 +22,9 @@ type sourceLocation struct {
 	segments           []string
 }
 
-// ValidateSourceAllow reports the first SLUICE_SOURCE_ALLOW entry that is not a usable
+// ValidateAllow reports the first SLUICE_SOURCE_ALLOW entry that is not a usable
 // prefix, so the command can refuse to start on it.
-func ValidateSourceAllow(entries []string) error {
+func ValidateAllow(entries []string) error {
 	_, err := parseSourceAllow(entries)
 	return err
 }

@@ -1,4 +1,6 @@
-package proxy
+// Package transfer keeps bulk transfers moving: the slow-transfer rate guard shared by exports
+// (a client reading) and loads (a source sending).
+package transfer
 
 import (
 	"fmt"
@@ -12,23 +14,17 @@ import (
 // open for as long as it likes by trickling (the idle timer of a plain read deadline resets
 // on every byte).
 
-// Defaults of the transfer limits.
-const (
-	DefaultMinTransferRate = 16 << 10 // bytes per second
-	DefaultTransferWindow  = 30 * time.Second
-	DefaultBulkMaxDuration = time.Hour
-)
-
-// rateGuard calls onSlow once when fewer than minRate*window bytes were counted (add) during a
-// window. Windows start when the guard does; stop ends it. A zero minRate disables the check.
-type rateGuard struct {
+// Guard calls onSlow once when fewer than minRate*window bytes were counted (Add) during a
+// window. Windows start when the guard does; Stop ends it. A zero minRate disables the check.
+type Guard struct {
 	count  atomic.Int64
 	ticker *time.Ticker
 	done   chan struct{}
 }
 
-func newRateGuard(minRate int64, window time.Duration, onSlow func(err error)) *rateGuard {
-	g := &rateGuard{done: make(chan struct{})}
+// NewGuard starts a Guard.
+func NewGuard(minRate int64, window time.Duration, onSlow func(err error)) *Guard {
+	g := &Guard{done: make(chan struct{})}
 	if minRate <= 0 || window <= 0 {
 		return g
 	}
@@ -44,7 +40,7 @@ func newRateGuard(minRate int64, window time.Duration, onSlow func(err error)) *
 			}
 			now := g.count.Load()
 			if moved := now - last; float64(moved) < float64(minRate)*window.Seconds() {
-				onSlow(&slowTransferError{moved: moved, window: window, minRate: minRate})
+				onSlow(&SlowError{Moved: moved, Window: window, MinRate: minRate})
 				return
 			}
 			last = now
@@ -53,24 +49,24 @@ func newRateGuard(minRate int64, window time.Duration, onSlow func(err error)) *
 	return g
 }
 
-// add counts n bytes moved.
-func (g *rateGuard) add(n int) { g.count.Add(int64(n)) }
+// Add counts n bytes moved.
+func (g *Guard) Add(n int) { g.count.Add(int64(n)) }
 
-// stop ends the guard; call it once.
-func (g *rateGuard) stop() { close(g.done) }
+// Stop ends the guard; call it once.
+func (g *Guard) Stop() { close(g.done) }
 
-// slowTransferError is the cause of a transfer cut off for being too slow.
-type slowTransferError struct {
-	moved   int64
-	window  time.Duration
-	minRate int64
+// SlowError is the cause of a transfer cut off for being too slow.
+type SlowError struct {
+	Moved   int64 // bytes moved in the window; negative: a write to the client timed out
+	Window  time.Duration
+	MinRate int64
 }
 
-func (e *slowTransferError) Error() string {
-	if e.moved < 0 {
+func (e *SlowError) Error() string {
+	if e.Moved < 0 {
 		return fmt.Sprintf("too slow: below the minimum of %d bytes per second (SLUICE_BULK_MIN_RATE, with %v of slack: SLUICE_BULK_RATE_WINDOW)",
-			e.minRate, e.window)
+			e.MinRate, e.Window)
 	}
 	return fmt.Sprintf("too slow: %d bytes in %v, below the minimum of %d bytes per second (SLUICE_BULK_MIN_RATE, over SLUICE_BULK_RATE_WINDOW)",
-		e.moved, e.window, e.minRate)
+		e.Moved, e.Window, e.MinRate)
 }

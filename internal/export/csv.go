@@ -1,18 +1,22 @@
-package proxy
+package export
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"net/http"
+	"io"
 	"slices"
 	"strconv"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sluice-fhir/sluice/gen"
 )
 
-// dumpCSV serves GET /<type>/$dump-csv: RFC 4180 CSV (LF line ends, as PostgreSQL writes CSV),
+// CSV streams the resources of resourceType as RFC 4180 CSV (LF line ends, as PostgreSQL writes CSV),
 // a header of the sorted dotted paths of every leaf of the stored Aidbox-format bodies plus id
 // and resourceType, then one line per resource, a missing value an empty field.
 //
@@ -20,42 +24,33 @@ import (
 // thousand paths (PostgreSQL allows 1664 columns): sluice.dump_csv_paths finds them in SQL in
 // one pass; then the rows stream as (id, resource) JSON text, in the same snapshot, and each
 // line is laid out here against the header. Memory: the header and one row.
-func (s *Server) dumpCSV(w http.ResponseWriter, r *http.Request, rt route) error {
-	compress, err := wantsGzip(r)
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	var stream *exportStream
-	err = s.exportTx(ctx, func(tx pgx.Tx) error {
-		table, err := s.q.DumpTable(ctx, tx, rt.resourceType)
+//
+// open is called once the type is known to exist, before the first byte, and returns where the
+// CSV goes: an unknown type fails (404) with nothing opened.
+func CSV(ctx context.Context, pool *pgxpool.Pool, q *gen.Queries, resourceType string, open func() io.Writer) error {
+	return Tx(ctx, pool, func(tx pgx.Tx) error {
+		table, err := q.DumpTable(ctx, tx, resourceType)
 		if err != nil {
 			return err // 404 for an unknown type: nothing is sent yet
 		}
-		paths, err := s.q.DumpCSVPaths(ctx, tx, rt.resourceType)
+		paths, err := q.DumpCSVPaths(ctx, tx, resourceType)
 		if err != nil {
 			return err
 		}
 		// Byte order, whatever the database's collation.
 		slices.Sort(paths)
-		stream = s.newExportStream(w, "text/csv", compress)
-		rows, err := newCSVRows(stream, rt.resourceType, paths)
+		rows, err := newCSVRows(open(), resourceType, paths)
 		if err != nil {
 			return err
 		}
 		// A tab between the two values: neither JSON text holds a raw one.
-		sql := "copy (select to_json(t.id)::text || e'\\t' || sluice.dump_csv_body(t.resource_type, t.resource)::text from " +
-			pgx.Identifier{"public", table}.Sanitize() + " as t where t.status <> 'deleted')" + copyJSONLines
+		sql := "copy (select to_json(t.id)::text || e'\\t' || sluice.public_body(t.resource_type, t.resource)::text from " +
+			pgx.Identifier{"public", table}.Sanitize() + " as t where t.status <> 'deleted')" + CopyJSONLines
 		if _, err := tx.Conn().PgConn().CopyTo(ctx, &lineWriter{fn: rows.row}, sql); err != nil {
 			return err
 		}
 		return rows.end()
 	})
-	if stream == nil {
-		return err
-	}
-	stream.finish(w, r, err)
-	return nil
 }
 
 // csvRows lays resources out as CSV lines under a fixed header.
@@ -77,7 +72,7 @@ type leaf struct {
 }
 
 // newCSVRows writes the header line.
-func newCSVRows(w *exportStream, resourceType string, header []string) (*csvRows, error) {
+func newCSVRows(w io.Writer, resourceType string, header []string) (*csvRows, error) {
 	c := &csvRows{
 		w:            csv.NewWriter(w),
 		resourceType: resourceType,

@@ -1,4 +1,4 @@
-package proxy
+package source
 
 import (
 	"bufio"
@@ -18,6 +18,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sluice-fhir/sluice/internal/status"
+	"github.com/sluice-fhir/sluice/internal/transfer"
 )
 
 // Bounds of a source fetch before its body flows; once it does, the minimum transfer rate
@@ -28,10 +31,25 @@ const (
 	sourceMaxRedirects  = 10
 )
 
-// sourceFetcher fetches http(s) sources under the source policy: the SLUICE_SOURCE_ALLOW
-// prefixes, parsed once, and (unless Config.SourceAllowPrivate) no connection to an address
-// that is not public, checked on every address actually dialled (source_policy.go).
-type sourceFetcher struct {
+// Config is the source policy and the transfer rate a fetch must keep up.
+type Config struct {
+	// Allow, when not empty, lists the URL prefixes that may be fetched (SLUICE_SOURCE_ALLOW).
+	Allow []string
+	// AllowPrivate lets fetches connect to non-public addresses (SLUICE_SOURCE_ALLOW_PRIVATE).
+	AllowPrivate bool
+	// Dir, when set, is the folder file:// sources may read (SLUICE_SOURCE_DIR).
+	Dir string
+	// MinTransferRate (bytes per second, <= 0: no check) and TransferWindow: a fetch whose
+	// body moves slower over a window is cut off (internal/transfer).
+	MinTransferRate int64
+	TransferWindow  time.Duration
+}
+
+// Fetcher opens sources under the source policy: the SLUICE_SOURCE_ALLOW prefixes, parsed
+// once, and (unless Config.AllowPrivate) no connection to an address that is not public,
+// checked on every address actually dialled (policy.go).
+type Fetcher struct {
+	cfg   Config
 	allow []sourceLocation
 	// allowErr is an unparsable SLUICE_SOURCE_ALLOW entry; then every http(s) source is
 	// refused rather than any allowed (the command refuses to start on it first).
@@ -39,11 +57,12 @@ type sourceFetcher struct {
 	client   *http.Client
 }
 
-func newSourceFetcher(cfg Config) *sourceFetcher {
-	f := &sourceFetcher{}
-	f.allow, f.allowErr = parseSourceAllow(cfg.SourceAllow)
+// NewFetcher returns a Fetcher applying cfg.
+func NewFetcher(cfg Config) *Fetcher {
+	f := &Fetcher{cfg: cfg}
+	f.allow, f.allowErr = parseSourceAllow(cfg.Allow)
 	dialer := &net.Dialer{Timeout: sourceDialTimeout, KeepAlive: 30 * time.Second}
-	if !cfg.SourceAllowPrivate {
+	if !cfg.AllowPrivate {
 		dialer.ControlContext = refuseNonPublicAddress
 	}
 	f.client = &http.Client{
@@ -63,16 +82,16 @@ func newSourceFetcher(cfg Config) *sourceFetcher {
 }
 
 // checkRedirect applies the source policy to every hop; the dial of each checks its address.
-func (f *sourceFetcher) checkRedirect(next *http.Request, via []*http.Request) error {
+func (f *Fetcher) checkRedirect(next *http.Request, via []*http.Request) error {
 	first := via[0].URL.String()
 	if len(via) >= sourceMaxRedirects {
 		return sourceError(first, "more than %d redirects", sourceMaxRedirects)
 	}
 	if next.URL.Scheme != "http" && next.URL.Scheme != "https" {
-		return sourceError(first, "redirected to %s: only http:// and https:// redirects are followed", redactURL(next.URL.String()))
+		return sourceError(first, "redirected to %s: only http:// and https:// redirects are followed", RedactURL(next.URL.String()))
 	}
 	if err := f.check(next.URL); err != nil {
-		return sourceError(first, "redirected to %s: %v", redactURL(next.URL.String()), err)
+		return sourceError(first, "redirected to %s: %v", RedactURL(next.URL.String()), err)
 	}
 	return nil
 }
@@ -80,7 +99,7 @@ func (f *sourceFetcher) checkRedirect(next *http.Request, via []*http.Request) e
 // check applies SLUICE_SOURCE_ALLOW to an http(s) URL. With an allow-list, a URL with
 // user:password@ is refused: it is where a prefix check is most easily fooled, and
 // allow-listed sources can carry their credentials in the query (pre-signed URLs).
-func (f *sourceFetcher) check(u *url.URL) error {
+func (f *Fetcher) check(u *url.URL) error {
 	if u.Host == "" {
 		return errors.New("the URL has no host")
 	}
@@ -108,25 +127,25 @@ func (f *sourceFetcher) check(u *url.URL) error {
 // sourceError is a source that cannot be read; it fails the load with 422. The URL shows
 // redacted: no password, no query values (pre-signed URLs carry their signature there).
 func sourceError(rawURL string, format string, args ...any) error {
-	return errorf(http.StatusUnprocessableEntity, "source %s: %s", redactURL(rawURL), fmt.Sprintf(format, args...))
+	return status.Errorf(http.StatusUnprocessableEntity, "source %s: %s", RedactURL(rawURL), fmt.Sprintf(format, args...))
 }
 
-// checkSource applies the source policy to a URL without fetching it: http and https URLs,
+// Check applies the source policy to a URL without fetching it: http and https URLs,
 // restricted to the SLUICE_SOURCE_ALLOW prefixes when there are any; file URLs only when
 // SLUICE_SOURCE_DIR is set, and then only inside it. It returns the file path of a file URL.
-func (s *Server) checkSource(rawURL string) (path string, err error) {
+func (f *Fetcher) Check(rawURL string) (path string, err error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return "", sourceError(rawURL, "not a URL")
 	}
 	switch u.Scheme {
 	case "http", "https":
-		if err := s.sources.check(u); err != nil {
+		if err := f.check(u); err != nil {
 			return "", sourceError(rawURL, "%v", err)
 		}
 		return "", nil
 	case "file":
-		return s.checkFileSource(rawURL, u)
+		return f.checkFileSource(rawURL, u)
 	default:
 		return "", sourceError(rawURL, "unsupported scheme %q: use http://, https:// or file://", u.Scheme)
 	}
@@ -134,8 +153,8 @@ func (s *Server) checkSource(rawURL string) (path string, err error) {
 
 // checkFileSource resolves a file URL inside SLUICE_SOURCE_DIR: no "..", and no symbolic link
 // that leads out of the folder.
-func (s *Server) checkFileSource(rawURL string, u *url.URL) (string, error) {
-	if s.cfg.SourceDir == "" {
+func (f *Fetcher) checkFileSource(rawURL string, u *url.URL) (string, error) {
+	if f.cfg.Dir == "" {
 		return "", sourceError(rawURL, "file sources are disabled (set SLUICE_SOURCE_DIR to allow a folder)")
 	}
 	if u.Host != "" && u.Host != "localhost" {
@@ -149,7 +168,7 @@ func (s *Server) checkFileSource(rawURL string, u *url.URL) (string, error) {
 	if !filepath.IsAbs(u.Path) {
 		return "", sourceError(rawURL, "a file source needs an absolute path")
 	}
-	dir, err := filepath.EvalSymlinks(s.cfg.SourceDir)
+	dir, err := filepath.EvalSymlinks(f.cfg.Dir)
 	if err != nil {
 		return "", sourceError(rawURL, "SLUICE_SOURCE_DIR: %v", err)
 	}
@@ -169,22 +188,22 @@ func (s *Server) checkFileSource(rawURL string, u *url.URL) (string, error) {
 	return path, nil
 }
 
-// openSource opens a source for reading, gunzipped when its first bytes are gzip's magic
+// Open opens a source for reading, gunzipped when its first bytes are gzip's magic
 // (whatever its name or headers say). Errors, then and while reading, name the URL.
-func (s *Server) openSource(ctx context.Context, rawURL string) (io.ReadCloser, error) {
-	path, err := s.checkSource(rawURL)
+func (f *Fetcher) Open(ctx context.Context, rawURL string) (io.ReadCloser, error) {
+	path, err := f.Check(rawURL)
 	if err != nil {
 		return nil, err
 	}
 	r := &sourceReader{url: rawURL, cancel: func() {}}
 	if path != "" {
-		f, err := os.Open(path)
+		file, err := os.Open(path)
 		if err != nil {
 			return nil, sourceError(rawURL, "%v", err)
 		}
-		r.body = f
+		r.body = file
 	} else {
-		body, fetchCtx, cancel, err := s.fetch(ctx, rawURL)
+		body, fetchCtx, cancel, err := f.fetch(ctx, rawURL)
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +230,7 @@ func (s *Server) openSource(ctx context.Context, rawURL string) (io.ReadCloser, 
 // fetch GETs an http(s) source and returns its body, metered against the minimum transfer
 // rate; cancel ends the fetch (and is the way the meter cuts it off, with its reason as the
 // context's cause).
-func (s *Server) fetch(ctx context.Context, rawURL string) (io.ReadCloser, context.Context, func(), error) {
+func (f *Fetcher) fetch(ctx context.Context, rawURL string) (io.ReadCloser, context.Context, func(), error) {
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	cancel := func() { cancelCause(nil) }
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
@@ -219,10 +238,10 @@ func (s *Server) fetch(ctx context.Context, rawURL string) (io.ReadCloser, conte
 		cancel()
 		return nil, nil, nil, sourceError(rawURL, "not a URL")
 	}
-	resp, err := s.sources.client.Do(req)
+	resp, err := f.client.Do(req)
 	if err != nil {
 		cancel()
-		var he *httpError
+		var he *status.Error
 		var refused *refusedAddressError
 		switch {
 		case errors.As(err, &he):
@@ -239,7 +258,7 @@ func (s *Server) fetch(ctx context.Context, rawURL string) (io.ReadCloser, conte
 		// source's words, and a refused or failing source must not speak through sluice.
 		return nil, nil, nil, sourceError(rawURL, "answered %d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 	}
-	meter := &meteredBody{body: resp.Body, minRate: s.cfg.MinTransferRate, window: s.cfg.TransferWindow, onSlow: cancelCause}
+	meter := &meteredBody{body: resp.Body, minRate: f.cfg.MinTransferRate, window: f.cfg.TransferWindow, onSlow: cancelCause}
 	return meter, ctx, cancel, nil
 }
 
@@ -294,7 +313,7 @@ type meteredBody struct {
 	minRate int64
 	window  time.Duration
 	onSlow  context.CancelCauseFunc
-	guard   atomic.Pointer[rateGuard]
+	guard   atomic.Pointer[transfer.Guard]
 	start   sync.Once
 	end     sync.Once
 }
@@ -302,7 +321,7 @@ type meteredBody struct {
 func (b *meteredBody) Read(p []byte) (int, error) {
 	n, err := b.body.Read(p)
 	if g := b.guard.Load(); g != nil {
-		g.add(n)
+		g.Add(n)
 	}
 	if err != nil {
 		b.stop()
@@ -312,14 +331,14 @@ func (b *meteredBody) Read(p []byte) (int, error) {
 
 // begin starts measuring the rate.
 func (b *meteredBody) begin() {
-	b.start.Do(func() { b.guard.Store(newRateGuard(b.minRate, b.window, b.onSlow)) })
+	b.start.Do(func() { b.guard.Store(transfer.NewGuard(b.minRate, b.window, b.onSlow)) })
 }
 
 func (b *meteredBody) stop() {
 	b.end.Do(func() {
 		b.start.Do(func() {}) // a body that ends before it was measured never is
 		if g := b.guard.Load(); g != nil {
-			g.stop()
+			g.Stop()
 		}
 	})
 }
