@@ -88,7 +88,7 @@ func (s *Server) admitBulk(h handlerFunc) handlerFunc {
 }
 
 // boundedExport wraps an export handler so that the whole export, streaming included, ends
-// within Config.BulkMaxDuration (loads bound themselves: withLoadDeadline). The request's
+// within Config.BulkMaxDuration (loads bound themselves: bulk.WithDeadline). The request's
 // context carries the deadline, so the query is cancelled when it passes; exportStream.finish
 // then answers the limit's 413 (413, not 503: retrying the same export would not help), or
 // cuts the stream once it has begun.

@@ -3,14 +3,10 @@ package proxy
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
-	"strings"
-
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluice-fhir/sluice/internal/status"
 )
@@ -22,42 +18,9 @@ type httpError = status.Error
 // errorf builds an httpError.
 var errorf = status.Errorf
 
-// statusOf maps an error to its HTTP status and the message a client may see.
-//
-// Functions in sql/ raise SQLSTATE 'SL' || <status> (SL404, SL409, SL422), so their status is
-// in the code itself; a few of PostgreSQL's own codes get a fitting status; anything else is a
-// bug (500) and its text stays in the log, not in the answer.
-func statusOf(err error) (int, string) {
-	var he *httpError
-	if errors.As(err, &he) {
-		return he.Code, he.Message
-	}
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return http.StatusRequestEntityTooLarge, fmt.Sprintf("the request body is larger than the limit of %d bytes (SLUICE_MAX_BODY_BYTES)", tooBig.Limit)
-	}
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		message := pg.Message
-		if pg.Detail != "" {
-			message += ": " + pg.Detail
-		}
-		if status, ok := strings.CutPrefix(pg.Code, "SL"); ok {
-			if n, err := strconv.Atoi(status); err == nil && n >= 400 && n < 600 {
-				return n, message
-			}
-		}
-		switch {
-		case pg.Code == "23505": // unique_violation
-			return http.StatusConflict, message
-		case pg.Code == "42501": // insufficient_privilege
-			return http.StatusForbidden, message
-		case strings.HasPrefix(pg.Code, "22"): // data exception: the input was bad
-			return http.StatusUnprocessableEntity, message
-		}
-	}
-	return http.StatusInternalServerError, "internal error (see the server log)"
-}
+// statusOf maps an error to its HTTP status and the message a client may see (internal/status
+// holds the rule, which the import workers apply to a failed input too).
+var statusOf = status.Of
 
 // issueCodes are the OperationOutcome issue codes (FHIR IssueType) for each status.
 var issueCodes = map[int]string{

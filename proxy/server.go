@@ -1,5 +1,6 @@
-// Package proxy is sluice's HTTP side: a thin pipe that authenticates a request, calls the SQL
-// functions that do the work (sql/), and streams between the HTTP connection and PostgreSQL.
+// Package proxy is sluice's HTTP side, and only that: a thin pipe that authenticates a request,
+// calls the SQL functions or the packages under internal/ that do the work (the bulk load and
+// the import workers: internal/bulk), and streams between the HTTP connection and PostgreSQL.
 package proxy
 
 import (
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/bulk"
 	"github.com/sluice-fhir/sluice/internal/config"
 	"github.com/sluice-fhir/sluice/internal/source"
 )
@@ -29,8 +31,10 @@ type Server struct {
 	bulk *pgxpool.Pool
 	q    *gen.Queries
 	cfg  Config
-	// imports wakes this server's $import workers (zero value ready).
-	imports importWake
+	// loadLimits bound each $load (and each $import input: imports).
+	loadLimits bulk.Limits
+	// imports are this server's $import workers (internal/bulk).
+	imports *bulk.Workers
 	// bulkRunning and dumpSQLRunning count the bulk operations and the $dump-sql queries
 	// running (admission.go; zero values ready).
 	bulkRunning    admission
@@ -44,7 +48,11 @@ type Server struct {
 // New returns a Server on a migrated database.
 func New(pool *pgxpool.Pool, cfg Config) *Server {
 	cfg = cfg.WithDefaults()
-	return &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg)}
+	s := &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg),
+		loadLimits: bulk.Limits{MaxBytes: cfg.LoadMaxBytes, MaxLines: cfg.LoadMaxLines, MaxDuration: cfg.BulkMaxDuration}}
+	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
+		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
+	return s
 }
 
 // newSourceFetcher is the fetcher of the $load and $import sources under cfg's policy.

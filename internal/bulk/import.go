@@ -1,8 +1,7 @@
-package proxy
+package bulk
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -12,9 +11,11 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/source"
+	"github.com/sluice-fhir/sluice/internal/status"
 )
 
 // The channels the import tables notify on (migrations/000007_load.up.sql): an input may be
@@ -98,9 +99,9 @@ func (w *importWake) cancelled(jobID string) {
 
 // listenImports turns the import tables' notifications into wake-ups, on a connection of its
 // own (a pooled one would be held for good), until ctx ends; it reconnects after an error.
-func (s *Server) listenImports(ctx context.Context) {
+func (w *Workers) listenImports(ctx context.Context) {
 	for {
-		err := s.listenImportsOnce(ctx)
+		err := w.listenImportsOnce(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -113,8 +114,8 @@ func (s *Server) listenImports(ctx context.Context) {
 	}
 }
 
-func (s *Server) listenImportsOnce(ctx context.Context) error {
-	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+func (w *Workers) listenImportsOnce(ctx context.Context) error {
+	conn, err := pgx.ConnectConfig(ctx, w.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return err
 	}
@@ -123,8 +124,8 @@ func (s *Server) listenImportsOnce(ctx context.Context) error {
 		return err
 	}
 	// What was notified while no connection listened is looked at now.
-	s.imports.signal()
-	s.imports.cancelled("")
+	w.imports.signal()
+	w.imports.cancelled("")
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
@@ -132,107 +133,62 @@ func (s *Server) listenImportsOnce(ctx context.Context) error {
 		}
 		switch n.Channel {
 		case importInputChannel:
-			s.imports.signal()
+			w.imports.signal()
 		case importCancelChannel:
-			s.imports.cancelled(n.Payload)
+			w.imports.cancelled(n.Payload)
 		}
 	}
 }
 
-// clientArg is the caller of ctx as the import functions take it (p_client): its Client id, or
-// null for the operator. A context without a caller is a Client with no id, never the operator.
-func clientArg(ctx context.Context) pgtype.Text {
-	c := callerOf(ctx)
-	return pgtype.Text{String: c.id, Valid: !c.operator}
+// Config sizes the workers and bounds each input's load.
+type Config struct {
+	// ImportWorkers is how many inputs this server loads at once (at least 1).
+	ImportWorkers int
+	// ImportPerClient is how many inputs of one Client run at once across the servers
+	// sharing the database; negative: no limit. The operator's inputs have no limit.
+	ImportPerClient int
+	Limits          Limits
 }
 
-// importRequest is the part of a $import body the proxy checks before the database does.
-type importRequest struct {
-	Inputs []struct {
-		URL string `json:"url"`
-	} `json:"inputs"`
+// Workers load the waiting $import inputs (docs/import.md): the job and its inputs are rows,
+// which the workers of every server sharing the database claim one at a time.
+type Workers struct {
+	// pool serves the status, the progress and the listener's settings; bulk the
+	// transactions that hold a claim and load its input.
+	pool    *pgxpool.Pool
+	bulk    *pgxpool.Pool
+	q       *gen.Queries
+	sources *source.Fetcher
+	cfg     Config
+	// imports wakes the idle workers and the watchers of running inputs (zero value ready).
+	imports importWake
 }
 
-// importStart serves POST /[fhir/]$import: the job and its inputs become rows, which the
-// workers of any server sharing the database load (docs/import.md).
-func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) error {
-	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
-	if err != nil {
-		return err
-	}
-	var req importRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return errorf(http.StatusUnprocessableEntity, "$import body: %v", err)
-	}
-	for _, in := range req.Inputs {
-		if in.URL == "" {
-			continue // sluice.import_create names the input
-		}
-		if _, err := s.sources.Check(in.URL); err != nil {
-			return err
-		}
-	}
-	kind := "aidbox"
-	if rt.fhir {
-		kind = "fhir"
-		if err := s.loadPreflight(r.Context(), loadSpec{fhir: true}); err != nil {
-			return err
-		}
-	}
-	status, err := s.q.ImportCreate(r.Context(), s.pool, gen.ImportCreateParams{Type: kind, Request: body, Client: clientArg(r.Context())})
-	if err != nil {
-		return err
-	}
-	var job struct {
-		ID string `json:"id"`
-	}
-	if err := json.Unmarshal(status, &job); err != nil {
-		return err
-	}
-	s.imports.signal()
-	w.Header().Set("Content-Location", "/BulkImportStatus/"+job.ID)
-	writeJSON(w, http.StatusAccepted, status)
-	return nil
+// NewWorkers returns the workers of one server; Start starts them.
+func NewWorkers(pool, bulk *pgxpool.Pool, q *gen.Queries, sources *source.Fetcher, cfg Config) *Workers {
+	return &Workers{pool: pool, bulk: bulk, q: q, sources: sources, cfg: cfg}
 }
 
-// importStatus serves GET /BulkImportStatus/<id>: 404 to a client whose job it is not.
-func (s *Server) importStatus(w http.ResponseWriter, r *http.Request, rt route) error {
-	status, err := s.q.ImportStatus(r.Context(), s.pool, gen.ImportStatusParams{ID: rt.id, Client: clientArg(r.Context())})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, status)
-	return nil
-}
+// Wake tells an idle worker of this server that an input may be waiting (a job was just
+// created here), without waiting for the table's notification.
+func (w *Workers) Wake() { w.imports.signal() }
 
-// importCancel serves DELETE /BulkImportStatus/<id>: waiting inputs are cancelled now; a
-// running one is rolled back by its worker, which the cancel's notification wakes.
-// Like the status, it is 404 to a client whose job it is not.
-func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) error {
-	status, err := s.q.ImportCancel(r.Context(), s.pool, gen.ImportCancelParams{ID: rt.id, Client: clientArg(r.Context())})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, status)
-	return nil
-}
-
-// StartImportWorkers starts the $import workers (Config.ImportWorkers, default 2). They stop
-// when ctx ends: an input being loaded then is rolled back and stays waiting, for this server
-// after a restart or for another one. The returned function waits until they have stopped.
-func (s *Server) StartImportWorkers(ctx context.Context) (wait func()) {
+// Start starts the workers (Config.ImportWorkers) and their listener. They stop when ctx
+// ends: an input being loaded then is rolled back and stays waiting, for this server after a
+// restart or for another one. The returned function waits until they have stopped.
+func (w *Workers) Start(ctx context.Context) (wait func()) {
 	var wg sync.WaitGroup
-	wg.Go(func() { s.listenImports(ctx) })
-	for i := range s.cfg.ImportWorkers { // New made it at least 1
-		wg.Go(func() { s.importWorker(ctx, i) })
+	wg.Go(func() { w.listenImports(ctx) })
+	for i := range max(w.cfg.ImportWorkers, 1) {
+		wg.Go(func() { w.importWorker(ctx, i) })
 	}
 	return wg.Wait
 }
 
 // importWorker loads waiting inputs one at a time until ctx ends.
-func (s *Server) importWorker(ctx context.Context, worker int) {
+func (w *Workers) importWorker(ctx context.Context, worker int) {
 	for ctx.Err() == nil {
-		claimed, err := s.importOne(ctx)
+		claimed, err := w.importOne(ctx)
 		if ctx.Err() != nil {
 			return
 		}
@@ -240,13 +196,13 @@ func (s *Server) importWorker(ctx context.Context, worker int) {
 			slog.Error("import worker", "worker", worker, "err", err)
 		}
 		if claimed {
-			s.imports.signal() // there may be more: let an idle worker look too
+			w.imports.signal() // there may be more: let an idle worker look too
 			continue
 		}
 		timer := time.NewTimer(importRecheck)
 		select {
 		case <-ctx.Done():
-		case <-s.imports.channel():
+		case <-w.imports.channel():
 		case <-timer.C:
 		}
 		timer.Stop()
@@ -255,15 +211,15 @@ func (s *Server) importWorker(ctx context.Context, worker int) {
 
 // importOne claims one waiting input and loads it in the transaction that holds its claim,
 // marking it finished in that same transaction. It reports whether there was one to claim.
-// The input fails, and the worker is free again, once it has run for Config.BulkMaxDuration.
-func (s *Server) importOne(ctx context.Context) (bool, error) {
-	tx, err := s.bulk.Begin(ctx)
+// The input fails, and the worker is free again, once it has run for Limits.MaxDuration.
+func (w *Workers) importOne(ctx context.Context) (bool, error) {
+	tx, err := w.bulk.Begin(ctx)
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	perClient := pgtype.Int4{Int32: int32(s.cfg.ImportPerClient), Valid: s.cfg.ImportPerClient > 0}
-	in, err := s.q.ImportInputClaim(ctx, tx, perClient)
+	perClient := pgtype.Int4{Int32: int32(w.cfg.ImportPerClient), Valid: w.cfg.ImportPerClient > 0}
+	in, err := w.q.ImportInputClaim(ctx, tx, perClient)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
@@ -276,21 +232,21 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 
 	cancelCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	go s.watchImportJob(cancelCtx, cancel, in.JobID)
-	runCtx, stop := s.withLoadDeadline(cancelCtx)
+	go w.watchImportJob(cancelCtx, cancel, in.JobID)
+	runCtx, stop := WithDeadline(cancelCtx, w.cfg.Limits)
 	defer stop()
 
-	written, err := s.importInput(runCtx, tx, in)
+	written, err := w.importInput(runCtx, tx, in)
 	total := written.Total
 	if err == nil {
 		var active bool
-		if active, err = s.q.ImportJobActive(runCtx, tx, in.JobID); err == nil && !active {
+		if active, err = w.q.ImportJobActive(runCtx, tx, in.JobID); err == nil && !active {
 			err = errImportCancelled
 		}
 	}
 	duration := time.Since(started).Milliseconds()
 	if err == nil {
-		err = s.q.ImportInputFinish(runCtx, tx, gen.ImportInputFinishParams{Key: in.Key, Total: total, Duration: duration})
+		err = w.q.ImportInputFinish(runCtx, tx, gen.ImportInputFinishParams{Key: in.Key, Total: total, Duration: duration})
 	}
 	if err == nil {
 		err = tx.Commit(runCtx)
@@ -303,13 +259,13 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 	if ctx.Err() != nil {
 		return true, nil // shutting down: the input stays waiting
 	}
-	err = loadFailure(runCtx, err)
+	err = Failure(runCtx, err)
 	end := gen.ImportInputEndParams{Key: in.Key, Status: "failed", Duration: duration}
 	if errors.Is(err, errImportCancelled) {
 		end.Status = "cancelled"
 	} else {
-		status, message := statusOf(err)
-		if status == http.StatusInternalServerError {
+		code, message := status.Of(err)
+		if code == http.StatusInternalServerError {
 			slog.Error("import input failed", "job", in.JobID, "url", shownURL, "err", strings.ReplaceAll(err.Error(), in.Url, shownURL))
 		}
 		// The status shows the error to the job's client, and the log to the operator: neither
@@ -317,34 +273,34 @@ func (s *Server) importOne(ctx context.Context) (bool, error) {
 		end.Error.String, end.Error.Valid = strings.ReplaceAll(message, in.Url, shownURL), true
 	}
 	slog.Info("import input ended", "job", in.JobID, "type", in.ResourceType, "status", end.Status, "error", end.Error.String)
-	return true, s.q.ImportInputEnd(ctx, s.pool, end)
+	return true, w.q.ImportInputEnd(ctx, w.pool, end)
 }
 
 // importInput fetches an input and loads it in tx (whose backend the claim named), as the
 // operator when the operator created the job; once the lines are staged it records their
 // count for the status's running count (sluice.import_progress).
-func (s *Server) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) (gen.LoadMergeRow, error) {
-	src, err := s.sources.Open(ctx, in.Url)
+func (w *Workers) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) (gen.LoadMergeRow, error) {
+	src, err := w.sources.Open(ctx, in.Url)
 	if err != nil {
 		return gen.LoadMergeRow{}, err
 	}
 	defer src.Close()
-	spec := loadSpec{resourceType: in.ResourceType, fhir: in.Type == "fhir", update: in.Update, operator: !in.ClientID.Valid}
-	return s.loadInto(ctx, tx, spec, src, func(lines int64) error {
-		return s.q.ImportProgress(ctx, s.pool, gen.ImportProgressParams{Key: in.Key, Pid: int32(tx.Conn().PgConn().PID()), Lines: lines})
+	spec := Spec{ResourceType: in.ResourceType, FHIR: in.Type == "fhir", Update: in.Update, Operator: !in.ClientID.Valid}
+	return loadInto(ctx, tx, w.q, spec, src, w.cfg.Limits, func(lines int64) error {
+		return w.q.ImportProgress(ctx, w.pool, gen.ImportProgressParams{Key: in.Key, Pid: int32(tx.Conn().PgConn().PID()), Lines: lines})
 	})
 }
 
 // watchImportJob cancels a running input's context when its job is cancelled: it checks the
 // job when it starts (a cancel may have come before it watched), when the listener pokes it,
 // and every importRecheck.
-func (s *Server) watchImportJob(ctx context.Context, cancel context.CancelCauseFunc, jobID string) {
-	poke := s.imports.watch(jobID)
-	defer s.imports.unwatch(jobID, poke)
+func (w *Workers) watchImportJob(ctx context.Context, cancel context.CancelCauseFunc, jobID string) {
+	poke := w.imports.watch(jobID)
+	defer w.imports.unwatch(jobID, poke)
 	ticker := time.NewTicker(importRecheck)
 	defer ticker.Stop()
 	for {
-		cancelled, err := s.q.ImportJobCancelled(ctx, s.pool, jobID)
+		cancelled, err := w.q.ImportJobCancelled(ctx, w.pool, jobID)
 		if err == nil && cancelled {
 			cancel(errImportCancelled)
 			return

@@ -1,54 +1,60 @@
-package proxy
+// Package bulk holds the bulk load ($load: the NDJSON stager, COPY into a staging table, the
+// merge) and the $import job queue's workers, which load each waiting input the same way.
+// The HTTP side (proxy) parses the requests, admits them and writes the answers; failures
+// here carry the HTTP status they map to (internal/status).
+package bulk
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/status"
 )
 
-// loadRequest is the body of POST /[fhir/][<type>/]$load.
-type loadRequest struct {
-	Source     string          `json:"source"`
-	Update     bool            `json:"update"`
-	StripNulls bool            `json:"strip-nulls"`
-	Merge      json.RawMessage `json:"merge"`
-}
+// errorf builds an error carrying the HTTP status it maps to.
+var errorf = status.Errorf
 
-// loadSpec is what one load does, for $load and for an $import input alike.
-type loadSpec struct {
-	resourceType string // "" for /$load: each line names its type
-	fhir         bool
-	update       bool
-	stripNulls   bool
-	merge        []byte // a JSON object, or nil
-	// operator: the load is the operator's, who alone may load the types that grant or
+// Spec is what one load does, for $load and for an $import input alike.
+type Spec struct {
+	ResourceType string // "" for /$load: each line names its type
+	FHIR         bool
+	Update       bool
+	StripNulls   bool
+	Merge        []byte // a JSON object, or nil
+	// Operator: the load is the operator's, who alone may load the types that grant or
 	// configure access (sluice.guards_access); sluice.load_merge refuses them to anyone else.
-	operator bool
+	Operator bool
 }
 
-// withLoadDeadline bounds one load ($load, or one $import input) by Config.BulkMaxDuration, so
+// Limits bound one load ($load, or one $import input).
+type Limits struct {
+	MaxBytes    int64         // decompressed source bytes (SLUICE_LOAD_MAX_BYTES)
+	MaxLines    int64         // non-blank lines (SLUICE_LOAD_MAX_LINES)
+	MaxDuration time.Duration // fetch, stage and merge together (SLUICE_BULK_MAX_DURATION)
+}
+
+// WithDeadline bounds one load ($load, or one $import input) by limits.MaxDuration, so
 // that no load holds a connection and an open transaction (and so vacuum) for as long as its
-// source likes. loadFailure turns the deadline into the error the caller sees.
-func (s *Server) withLoadDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeoutCause(ctx, s.cfg.BulkMaxDuration, errorf(http.StatusRequestEntityTooLarge,
+// source likes. Failure turns the deadline into the error the caller sees.
+func WithDeadline(ctx context.Context, limits Limits) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, limits.MaxDuration, errorf(http.StatusRequestEntityTooLarge,
 		"the load did not finish within the limit of %v (SLUICE_BULK_MAX_DURATION); nothing was written",
-		s.cfg.BulkMaxDuration))
+		limits.MaxDuration))
 }
 
-// loadFailure is the error a load failed with: the reason its context ended when it did (the
+// Failure is the error a load failed with: the reason its context ended when it did (the
 // deadline, a cancelled import), since what the database or the source says then is only
 // "canceled" or a closed connection.
-func loadFailure(ctx context.Context, err error) error {
+func Failure(ctx context.Context, err error) error {
 	if ctx.Err() != nil {
 		if cause := context.Cause(ctx); cause != ctx.Err() {
 			return cause
@@ -57,86 +63,43 @@ func loadFailure(ctx context.Context, err error) error {
 	return err
 }
 
-// load serves POST /[fhir/][<type>/]$load (docs/api.md, "Bulk load"): the source streams through the
-// stager into COPY, and sluice.load_merge writes the staged lines, all in one transaction.
-func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
-	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
-	if err != nil {
-		return err
-	}
-	var req loadRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return errorf(http.StatusUnprocessableEntity, "$load body: %v", err)
-	}
-	if req.Source == "" {
-		return errorf(http.StatusUnprocessableEntity, "$load needs a source: the URL of an NDJSON file")
-	}
-	spec := loadSpec{resourceType: rt.resourceType, fhir: rt.fhir, update: req.Update, stripNulls: req.StripNulls,
-		operator: callerOf(r.Context()).operator}
-	if len(req.Merge) > 0 && string(req.Merge) != "null" {
-		if req.Merge[0] != '{' {
-			return errorf(http.StatusUnprocessableEntity, "merge must be an object")
-		}
-		spec.merge = req.Merge
-	}
-	if err := s.loadPreflight(r.Context(), spec); err != nil {
-		return err
-	}
-	ctx, cancel := s.withLoadDeadline(r.Context())
-	defer cancel()
-	src, err := s.sources.Open(ctx, req.Source)
-	if err != nil {
-		return loadFailure(ctx, err)
-	}
-	defer src.Close()
-
-	var written gen.LoadMergeRow
-	err = pgx.BeginFunc(ctx, s.bulk, func(tx pgx.Tx) error {
-		written, err = s.loadInto(ctx, tx, spec, src, nil)
-		return err
-	})
-	if err != nil {
-		return loadFailure(ctx, err)
-	}
-	if spec.resourceType == "" {
-		writeJSON(w, http.StatusOK, written.Counts)
-		return nil
-	}
-	writeJSON(w, http.StatusOK, fmt.Appendf(nil, `{"total":%d}`, written.Total))
-	return nil
-}
-
-// loadPreflight answers what can be known before fetching: an unknown type is 404, and a type
+// Preflight answers what can be known before fetching: an unknown type is 404, and a type
 // only the operator may load is 403 to anyone else (sluice.load_merge would refuse it anyway,
 // but only after the whole source was fetched and staged).
-func (s *Server) loadPreflight(ctx context.Context, spec loadSpec) error {
-	if spec.resourceType == "" {
+func Preflight(ctx context.Context, db gen.DBTX, q *gen.Queries, spec Spec) error {
+	if spec.ResourceType == "" {
 		return nil
 	}
-	info, err := s.q.LoadTypeInfo(ctx, s.pool, spec.resourceType)
+	info, err := q.LoadTypeInfo(ctx, db, spec.ResourceType)
 	if err != nil {
 		return err
 	}
 	if !info.Known {
-		return errorf(http.StatusNotFound, "unknown resource type %s", spec.resourceType)
+		return errorf(http.StatusNotFound, "unknown resource type %s", spec.ResourceType)
 	}
-	if info.GuardsAccess && !spec.operator {
-		return errorf(http.StatusForbidden, "%s resources grant or configure access; only the operator may load them", spec.resourceType)
+	if info.GuardsAccess && !spec.Operator {
+		return errorf(http.StatusForbidden, "%s resources grant or configure access; only the operator may load them", spec.ResourceType)
 	}
 	return nil
+}
+
+// Load runs one load in tx: the source's lines staged with COPY, then merged. It returns the
+// counts per type (as JSON) and the count of spec's type.
+func Load(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.Reader, limits Limits) (gen.LoadMergeRow, error) {
+	return loadInto(ctx, tx, q, spec, src, limits, nil)
 }
 
 // loadInto runs one load in tx: stage the source's lines with COPY, then merge them. It
 // returns the counts per type (as JSON) and the count of spec's type. staged, when not nil, is
 // told how many lines were staged once the COPY is done.
-func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.Reader, staged func(lines int64) error) (gen.LoadMergeRow, error) {
+func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.Reader, limits Limits, staged func(lines int64) error) (gen.LoadMergeRow, error) {
 	var none gen.LoadMergeRow
-	table, err := s.q.LoadStage(ctx, tx)
+	table, err := q.LoadStage(ctx, tx)
 	if err != nil {
 		return none, err
 	}
-	st := newStager(src, spec.resourceType, spec.fhir, loadLimits{maxBytes: s.cfg.LoadMaxBytes, maxLines: s.cfg.LoadMaxLines})
-	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.fhir))
+	st := newStager(src, spec.ResourceType, spec.FHIR, loadLimits{maxBytes: limits.MaxBytes, maxLines: limits.MaxLines})
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.FHIR))
 	if failure := st.failure(); failure != nil {
 		var le *lineError
 		if errors.As(failure, &le) {
@@ -152,14 +115,14 @@ func (s *Server) loadInto(ctx context.Context, tx pgx.Tx, spec loadSpec, src io.
 			return none, err
 		}
 	}
-	return s.q.LoadMerge(ctx, tx, gen.LoadMergeParams{
-		ResourceType: spec.resourceType,
+	return q.LoadMerge(ctx, tx, gen.LoadMergeParams{
+		ResourceType: spec.ResourceType,
 		Types:        st.typeList(),
-		Fhir:         spec.fhir,
-		Update:       spec.update,
-		StripNulls:   spec.stripNulls,
-		Merge:        spec.merge,
-		Operator:     spec.operator,
+		Fhir:         spec.FHIR,
+		Update:       spec.Update,
+		StripNulls:   spec.StripNulls,
+		Merge:        spec.Merge,
+		Operator:     spec.Operator,
 	})
 }
 

@@ -1,4 +1,4 @@
-package proxy
+package bulk
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluice-fhir/sluice/internal/config"
 	"github.com/sluice-fhir/sluice/internal/rules"
+	"github.com/sluice-fhir/sluice/internal/status"
 )
 
 // stagedRow is one row the stager makes for the staging table's COPY.
@@ -151,12 +152,12 @@ func TestStagerLimits(t *testing.T) {
 		t.Fatalf("at both limits: %v", err)
 	}
 	_, err := stageAll(t, source, "", false, loadLimits{maxBytes: int64(len(source)) - 1, maxLines: 3})
-	if status, _ := statusOf(err); status != 413 {
-		t.Errorf("a byte over the limit: %v (status %d), want 413", err, status)
+	if code, _ := status.Of(err); code != 413 {
+		t.Errorf("a byte over the limit: %v (status %d), want 413", err, code)
 	}
 	_, err = stageAll(t, source+"\n\n", "", false, loadLimits{maxBytes: 1 << 20, maxLines: 2})
-	if status, msg := statusOf(err); status != 422 || !strings.Contains(msg, "more than 2 lines") {
-		t.Errorf("a line over the limit: %v (status %d), want 422", err, status)
+	if code, msg := status.Of(err); code != 422 || !strings.Contains(msg, "more than 2 lines") {
+		t.Errorf("a line over the limit: %v (status %d), want 422", err, code)
 	}
 	// Blank lines do not count.
 	if _, err := stageAll(t, "\n\n\n"+source, "", false, loadLimits{maxBytes: 1 << 20, maxLines: 3}); err != nil {
