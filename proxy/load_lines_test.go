@@ -184,6 +184,7 @@ func FuzzStagerLine(f *testing.F) {
 		`{"id":"a","resourceType":"Patient","meta":{"versionId":tru}}`,
 		`{"id":"a","resourceType":"Patient","meta":{"createdAt":"2020-01-01","createdAt":"T00:00:00Z"}}`,
 		`{"id":"a","resourceType":"Patient","x":01}`,
+		`{"id":"a","resourceType":"Patient","meta":tru}`,
 		`{"id":1,"resourceType":"Patient"}`,
 		`{"resourceType":"Patient"}`,
 		`[1,2]`,
