@@ -74,8 +74,8 @@ type DumpSQLConfig struct {
 	// Timeout is the statement timeout, and the limit DumpSQL names when the run's deadline
 	// (the caller's, on ctx) passes.
 	Timeout time.Duration
-	// MaxRowBytes bounds one row as the server receives it, MaxBytes the whole result
-	// (no limit when negative).
+	// MaxRowBytes bounds one row as the server receives it; MaxBytes the whole result, no
+	// limit when negative.
 	MaxRowBytes int
 	MaxBytes    int64
 }
@@ -100,8 +100,8 @@ var DumpSQLFormats = map[string]DumpSQLFormat{
 // DumpSQL runs a user's query (a single statement that returns rows) in the sandbox described
 // above and streams its result, in format, into the writer open returns. open is called once,
 // when the query is known to be such a statement and before the first byte; a failure before
-// that opens nothing. ctx's deadline bounds the whole run, streaming included: the caller sets
-// it Timeout from the request's start. Errors carry the HTTP status they deserve
+// that opens nothing. ctx's deadline, which the caller sets Timeout after the request began,
+// bounds the whole run, streaming included. Errors carry the HTTP status they deserve
 // (internal/status): the user's query is at fault for most of them.
 func DumpSQL(ctx context.Context, pool *pgxpool.Pool, q *gen.Queries, cfg DumpSQLConfig, query string, format DumpSQLFormat, open func() io.Writer) error {
 	query = TrimQuery(query)
