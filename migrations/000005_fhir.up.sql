@@ -972,8 +972,8 @@ return '"resourceType": ' || to_json(p_type)::text || ', "id": ' || to_json(p_id
   end;
 
 -- A stored row (the columns of public.<type>) as FHIR JSON: the same value as
--- fhir.to_fhir(sluice.resource_full(...)) without building the Aidbox resource first (a Client's
--- secret is left out there too), as JSON text for streaming: a dump prints it as it is, and
+-- fhir.to_fhir(sluice.resource_full(...)) without building the Aidbox resource first (the body
+-- made public by sluice.public_body there too), as JSON text for streaming: a dump prints it as it is, and
 -- `::jsonb` gives the jsonb value. Text rather than json: a json result would be parsed again
 -- to validate it, which costs about a tenth of the conversion. With the Attributes given, for
 -- dumps that read them once:
@@ -991,10 +991,7 @@ declare
   v_last_updated text := sluice.iso_instant(p_ts);
 begin
   -- A stored body over ~2 kB is compressed: decompress it once, not once per use below.
-  p_resource := p_resource || '{}';
-  if p_type = 'Client' then
-    p_resource := p_resource - 'secret';
-  end if;
+  p_resource := sluice.public_body(p_type, p_resource || '{}');
   if p_attributes is not null then
     p_resource := fhir.extensions_to_fhir(p_resource, p_attributes);
   end if;

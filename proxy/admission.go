@@ -9,7 +9,7 @@ import (
 )
 
 // Admission control, for the bulk operations ($dump, $dump-csv, $load: Server.bulkRunning)
-// and for $dump-sql (Server.dumpSQLRunning, dumpsql.go). A request that would go over a limit
+// and for $dump-sql (Server.dumpSQLRunning, dump.go). A request that would go over a limit
 // is answered at once (429 or 503 with Retry-After), never queued:
 //   - at most perClient requests of one caller run at once (429);
 //   - at most overall requests of all clients together (503). The operator's do not count

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-fhir/sluice/internal/export"
 	"github.com/sluice-fhir/sluice/internal/pgtest"
 	"github.com/sluice-fhir/sluice/proxy"
 )
@@ -721,7 +722,7 @@ func TestDumpSQLRefusesUnsafeRole(t *testing.T) {
 	}
 	ts = newTestServer(t, proxy.Config{})
 	seed(ts)
-	if _, err := ts.Pool.Exec(context.Background(), "grant select (id) on client to "+proxy.DumpSQLRole); err != nil {
+	if _, err := ts.Pool.Exec(context.Background(), "grant select (id) on client to "+export.DumpSQLRole); err != nil {
 		t.Fatal(err)
 	}
 	expectOutcome(t, "a grant on client", ts.stream(request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "select 1"}`}, nil), http.StatusServiceUnavailable)

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/export"
 	"github.com/sluice-fhir/sluice/proxy"
 )
 
@@ -416,7 +417,7 @@ func TestDumpSQLStaleRolesDropped(t *testing.T) {
 	ts := newTestServer(t, proxy.Config{})
 	seed(ts)
 	stale := fmt.Sprintf("sluice_sql_stale_%d", time.Now().UnixNano())
-	if _, err := ts.Pool.Exec(context.Background(), fmt.Sprintf("create role %s login valid until '2001-01-01' in role %s", stale, proxy.DumpSQLRole)); err != nil {
+	if _, err := ts.Pool.Exec(context.Background(), fmt.Sprintf("create role %s login valid until '2001-01-01' in role %s", stale, export.DumpSQLRole)); err != nil {
 		t.Fatal(err)
 	}
 	// A role that is not one of sluice's stays, whatever its name.

@@ -321,6 +321,9 @@ func (s *stager) stage(line []byte) error {
 					keepMeta = true
 				}
 			}
+		} else if !json.Valid(value) {
+			// Dropped too, unparsed by PostgreSQL: a line that is not JSON must not load.
+			return fail("not JSON: meta is %s", clip(value))
 		}
 	}
 	s.out = append(s.out, '\x02', '{')

@@ -1,6 +1,7 @@
-// Package export holds the engines of the bulk exports ($dump, $dump-csv): given a pool and
-// the typed queries, each streams one snapshot of a type into an io.Writer. The HTTP side
-// (proxy) parses the request and owns the response the writer feeds.
+// Package export holds the engines of the bulk exports: given a pool and the typed queries,
+// $dump and $dump-csv stream one snapshot of a type into an io.Writer, and $dump-sql a user's
+// query run as a role of its own, read-only and bounded (sql.go). The HTTP side (proxy) parses
+// the request, admits it and owns the response the writer feeds.
 package export
 
 import (

@@ -1,7 +1,7 @@
 -- A bulk load from psql, as $load runs it: in one transaction, create the load's staging table
 -- (sluice.load_stage returns its name), fill it with the lines, and merge them into the
--- resource tables (sluice.load_merge returns the count per type). Within a load the last line
--- for an id wins; a failing merge leaves nothing behind.
+-- resource tables (sluice.load_merge returns a row per type: how many it wrote). Within a
+-- load the last line for an id wins; a failing merge leaves nothing behind.
 \set SHOW_CONTEXT never
 -- load_stage drops a leftover table of this backend first; its "does not exist" notice
 -- would name the backend's pid.
@@ -20,7 +20,7 @@ copy :stage (line_no, resource_type, id, resource) from stdin;
 \.
 -- Arguments: types (null: all staged), FHIR lines, update (keep history), strip nulls, merge
 -- (an object merged into every body), operator (may load Client and AccessPolicy).
-select sluice.load_merge(null, false, false, false, null, false) as counts;
+select * from sluice.load_merge(null, false, false, false, null, false) order by resource_type;
 commit;
 select id, status, resource from patient order by id;
 select id, resource from observation;
@@ -34,7 +34,7 @@ copy :stage (line_no, resource_type, id, line) from stdin;
 1	Patient	pt-2	{"resourceType": "Patient", "id": "pt-2", "deceasedBoolean": true}
 2	Patient	pt-3	{"resourceType": "Patient", "id": "pt-3", "managingOrganization": {"reference": "Organization/org-1"}}
 \.
-select sluice.load_merge(array['Patient'], true, true, false, '{"active": true}', false) as counts;
+select * from sluice.load_merge(array['Patient'], true, true, false, '{"active": true}', false);
 commit;
 select id, status, resource from patient order by id;
 select id, status from patient_history order by id, txid;
