@@ -97,6 +97,51 @@ func (w *importWake) cancelled(jobID string) {
 	}
 }
 
+// Config sizes the workers and bounds each input's load.
+type Config struct {
+	// ImportWorkers is how many inputs this server loads at once (at least 1).
+	ImportWorkers int
+	// ImportPerClient is how many inputs of one Client run at once across the servers
+	// sharing the database; zero or negative: no limit. The operator's inputs have none.
+	ImportPerClient int
+	Limits          Limits
+}
+
+// Workers load the waiting $import inputs (docs/import.md): the job and its inputs are rows,
+// which the workers of every server sharing the database claim one at a time.
+type Workers struct {
+	// pool serves the status, the progress and the listener's settings; bulk the
+	// transactions that hold a claim and load its input.
+	pool    *pgxpool.Pool
+	bulk    *pgxpool.Pool
+	q       *gen.Queries
+	sources *source.Fetcher
+	cfg     Config
+	// imports wakes the idle workers and the watchers of running inputs (zero value ready).
+	imports importWake
+}
+
+// NewWorkers returns the workers of one server; Start starts them.
+func NewWorkers(pool, bulk *pgxpool.Pool, q *gen.Queries, sources *source.Fetcher, cfg Config) *Workers {
+	return &Workers{pool: pool, bulk: bulk, q: q, sources: sources, cfg: cfg}
+}
+
+// Wake tells an idle worker of this server that an input may be waiting (a job was just
+// created here), without waiting for the table's notification.
+func (w *Workers) Wake() { w.imports.signal() }
+
+// Start starts the workers (Config.ImportWorkers) and their listener. They stop when ctx
+// ends: an input being loaded then is rolled back and stays waiting, for this server after a
+// restart or for another one. The returned function waits until they have stopped.
+func (w *Workers) Start(ctx context.Context) (wait func()) {
+	var wg sync.WaitGroup
+	wg.Go(func() { w.listenImports(ctx) })
+	for i := range max(w.cfg.ImportWorkers, 1) {
+		wg.Go(func() { w.importWorker(ctx, i) })
+	}
+	return wg.Wait
+}
+
 // listenImports turns the import tables' notifications into wake-ups, on a connection of its
 // own (a pooled one would be held for good), until ctx ends; it reconnects after an error.
 func (w *Workers) listenImports(ctx context.Context) {
@@ -138,51 +183,6 @@ func (w *Workers) listenImportsOnce(ctx context.Context) error {
 			w.imports.cancelled(n.Payload)
 		}
 	}
-}
-
-// Config sizes the workers and bounds each input's load.
-type Config struct {
-	// ImportWorkers is how many inputs this server loads at once (at least 1).
-	ImportWorkers int
-	// ImportPerClient is how many inputs of one Client run at once across the servers
-	// sharing the database; negative: no limit. The operator's inputs have no limit.
-	ImportPerClient int
-	Limits          Limits
-}
-
-// Workers load the waiting $import inputs (docs/import.md): the job and its inputs are rows,
-// which the workers of every server sharing the database claim one at a time.
-type Workers struct {
-	// pool serves the status, the progress and the listener's settings; bulk the
-	// transactions that hold a claim and load its input.
-	pool    *pgxpool.Pool
-	bulk    *pgxpool.Pool
-	q       *gen.Queries
-	sources *source.Fetcher
-	cfg     Config
-	// imports wakes the idle workers and the watchers of running inputs (zero value ready).
-	imports importWake
-}
-
-// NewWorkers returns the workers of one server; Start starts them.
-func NewWorkers(pool, bulk *pgxpool.Pool, q *gen.Queries, sources *source.Fetcher, cfg Config) *Workers {
-	return &Workers{pool: pool, bulk: bulk, q: q, sources: sources, cfg: cfg}
-}
-
-// Wake tells an idle worker of this server that an input may be waiting (a job was just
-// created here), without waiting for the table's notification.
-func (w *Workers) Wake() { w.imports.signal() }
-
-// Start starts the workers (Config.ImportWorkers) and their listener. They stop when ctx
-// ends: an input being loaded then is rolled back and stays waiting, for this server after a
-// restart or for another one. The returned function waits until they have stopped.
-func (w *Workers) Start(ctx context.Context) (wait func()) {
-	var wg sync.WaitGroup
-	wg.Go(func() { w.listenImports(ctx) })
-	for i := range max(w.cfg.ImportWorkers, 1) {
-		wg.Go(func() { w.importWorker(ctx, i) })
-	}
-	return wg.Wait
 }
 
 // importWorker loads waiting inputs one at a time until ctx ends.
