@@ -9,10 +9,10 @@ import (
 )
 
 // The packages under internal/ are the layers below the HTTP server: none may import proxy
-// or a command, and the leaves (status, transfer, rules) import nothing of sluice's at all.
+// or a command, and the leaves (status, transfer, rules, copyformat) import nothing of sluice's at all.
 func TestInternalImportsNothingAbove(t *testing.T) {
 	const module = "github.com/sluice-fhir/sluice/"
-	leaves := map[string]bool{"status": true, "transfer": true, "rules": true}
+	leaves := map[string]bool{"status": true, "transfer": true, "rules": true, "copyformat": true}
 	entries, err := os.ReadDir(".")
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestInternalImportsNothingAbove(t *testing.T) {
 			}
 		}
 	}
-	if checked < 9 {
+	if checked < 10 {
 		t.Errorf("checked %d packages under internal/, want every one of them", checked)
 	}
 }

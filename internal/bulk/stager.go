@@ -11,13 +11,14 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/sluice-fhir/sluice/internal/copyformat"
 	"github.com/sluice-fhir/sluice/internal/rules"
 )
 
 // stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
 // an SQL identifier PostgreSQL quoted): the body into resource (jsonb) for the Aidbox format,
-// the whole FHIR line into line (text, parsed by the workers that convert it). CSV with a
-// quote and a delimiter that valid JSON never holds unescaped passes each line untouched.
+// the whole FHIR line into line (text, parsed by the workers that convert it), in the format
+// of copyformat, which passes each line untouched.
 // The rows of blank lines (no type) are left out by the WHERE: they keep COPY's line numbers
 // equal to the source's but store nothing.
 func stageCopySQL(table string, fhir bool) string {
@@ -26,8 +27,11 @@ func stageCopySQL(table string, fhir bool) string {
 		column = "line"
 	}
 	return "copy " + table + " (line_no, resource_type, id, cts, " + column + ") from stdin " +
-		`with (format csv, delimiter e'\x02', quote e'\x01') where resource_type is not null`
+		"with (" + copyformat.Options + ") where resource_type is not null"
 }
+
+// blankRow is the staged row of a blank line: every column empty (null).
+var blankRow = []byte{copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter, '\n'}
 
 // loadLimits bounds what one load may stage.
 type loadLimits struct {
@@ -200,7 +204,7 @@ func (s *stager) stage(line []byte) error {
 		line = line[:len(line)-1]
 	}
 	if len(line) == 0 {
-		s.out = append(s.out, "\x02\x02\x02\x02\n"...)
+		s.out = append(s.out, blankRow...)
 		return nil
 	}
 	if s.resource >= s.maxLines {
@@ -267,14 +271,14 @@ func (s *stager) stage(line []byte) error {
 	s.types[resourceType]++
 	s.resource++
 
-	s.out = append(s.out, '\x02')
+	s.out = append(s.out, copyformat.Delimiter)
 	s.out = append(s.out, resourceType...)
-	s.out = append(s.out, '\x02')
+	s.out = append(s.out, copyformat.Delimiter)
 	s.out = append(s.out, id...)
-	s.out = append(s.out, '\x02')
+	s.out = append(s.out, copyformat.Delimiter)
 
 	if s.fhir {
-		s.out = append(s.out, '\x02')
+		s.out = append(s.out, copyformat.Delimiter)
 		if typeIndex < 0 { // a typed FHIR load: fhir.body_from_fhir needs the type on the line
 			s.out = append(s.out, `{"resourceType":`...)
 			s.out = strconv.AppendQuote(s.out, resourceType)
@@ -326,7 +330,7 @@ func (s *stager) stage(line []byte) error {
 			return fail("not JSON: meta is %s", clip(value))
 		}
 	}
-	s.out = append(s.out, '\x02', '{')
+	s.out = append(s.out, copyformat.Delimiter, '{')
 	first := true
 	for i, f := range s.members {
 		if i == idIndex || i == typeIndex {

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluice-fhir/sluice/gen"
+	"github.com/sluice-fhir/sluice/internal/copyformat"
 	"github.com/sluice-fhir/sluice/internal/rules"
 	"github.com/sluice-fhir/sluice/internal/status"
 )
@@ -28,11 +29,9 @@ import (
 // has just validated, a _since time parsed here, and (fhir=true) that same type's name, which
 // must also pass rules.IsTypeName.
 
-// CopyJSONLines is the COPY format that lets one JSON text column through byte for byte:
-// CSV with a quote and a delimiter that JSON text never holds raw (it escapes control
-// characters), so no value is ever quoted or escaped (docs/formats.md, "NDJSON"). Text format would
-// double every backslash.
-const CopyJSONLines = ` to stdout with (format csv, quote e'\x01', delimiter e'\x02')`
+// CopyJSONLines ends a COPY ... TO STDOUT of one JSON text column in copyformat's format, which
+// lets the text through byte for byte.
+const CopyJSONLines = " to stdout with (" + copyformat.Options + ")"
 
 // Dump streams the resources of resourceType, one per line: Aidbox format, or FHIR format
 // when fhir; only those created after since when it is not zero. open is called once the type

@@ -31,8 +31,8 @@ func Errorf(code int, format string, args ...any) error {
 
 // Of maps an error to its HTTP status and the message a client may see.
 //
-// Functions in sql/ raise SQLSTATE 'SL' || <status> (SL404, SL409, SL422), so their status is
-// in the code itself; a few of PostgreSQL's own codes get a fitting status; anything else is a
+// The SQL functions (migrations/) raise SQLSTATE 'SL' || <status> (SL404, SL409, SL422), so
+// their status is in the code itself; a few of PostgreSQL's own codes get a fitting status; anything else is a
 // bug (500) and its text stays in the log, not in the answer.
 func Of(err error) (int, string) {
 	var he *Error
