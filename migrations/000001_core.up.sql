@@ -21,7 +21,7 @@ create table sluice.resource_type (
   kind       text not null check (kind in ('fhir', 'system')),
   -- Rows of this type grant or configure access (Client, AccessPolicy): bulk operations never
   -- write them unless the caller is the operator, and a REST write needs a policy that names
-  -- the type (sql/002_policy.sql).
+  -- the type (migrations/000002_policy.up.sql).
   guards_access boolean not null default false
 );
 

@@ -2,8 +2,8 @@
 -- the proxy asks: Client secrets stored hashed, AccessPolicy resources checked on write, the
 -- matcho engine, and policy.authorize, which the proxy calls once per request.
 --
--- Errors use SQLSTATE 'SL' || <HTTP status> like sql/001_core.sql: SL422 for an invalid Client
--- or AccessPolicy.
+-- Errors use SQLSTATE 'SL' || <HTTP status> like migrations/000001_core.up.sql: SL422 for an
+-- invalid Client or AccessPolicy.
 
 create schema policy;
 

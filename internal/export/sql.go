@@ -22,7 +22,7 @@ import (
 
 // $dump-sql runs a user's query. What keeps it from doing anything but reading resources, and
 // from taking more than its share, outermost first (1 and the write deadline of 3 are the HTTP
-// handler's, proxy/dumpsql.go; the rest is DumpSQL's):
+// handler's, in proxy/dump.go; the rest is DumpSQL's):
 //
 //  1. Admission: at most SLUICE_DUMP_SQL_PER_CLIENT queries of one client and
 //     SLUICE_DUMP_SQL_MAX_CONCURRENT of all clients run at once; one more is refused at once
