@@ -69,7 +69,16 @@ language plpgsql volatile as $$
 declare
   v_table text := sluice.table_of(p_type);
   v_count bigint;
+  v_has_history boolean;
+  v_was_deleted text := 'false';
 begin
+  -- A new row after a delete is recreated (sluice.new_row_status): probe the history per row,
+  -- but only when it has rows at all (checked once; a first load into an empty type skips it).
+  execute format('select exists (select from public.%I)', v_table || '_history') into v_has_history;
+  if v_has_history then
+    v_was_deleted := format('exists (select from public.%I h where h.id = s.id and h.status = ''deleted'')',
+                            v_table || '_history');
+  end if;
   if p_update then
     execute format($sql$
       insert into public.%I (id, txid, cts, ts, resource_type, status, resource)
@@ -82,12 +91,12 @@ begin
   execute format($sql$
     insert into public.%I as t (id, txid, cts, ts, status, resource)
     select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp,
-           sluice.new_row_status(exists (select from public.%I h where h.id = s.id and h.status = 'deleted')),
+           sluice.new_row_status(%s),
            %s
     from %s s
     where s.resource_type = $1
     %s$sql$,
-    v_table, v_table || '_history', p_expr, p_source,
+    v_table, v_was_deleted, p_expr, p_source,
     case when not p_plain then 'on conflict (id) do update
       set txid = excluded.txid, ts = excluded.ts, status = ''updated'', resource = excluded.resource' end)
     using p_type, p_merge, p_txid;
