@@ -1,5 +1,5 @@
 drop function sluice.import_claim(int);
-drop function sluice.import_slot_key(text, int);
+drop function sluice.import_slot_lock(text, int);
 drop function sluice.import_cancel(text, text);
 drop function sluice.import_create(text, jsonb, text);
 drop function sluice.import_status(text, text);

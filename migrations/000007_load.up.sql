@@ -372,17 +372,21 @@ begin atomic
 end;
 
 -- The backends loading $import inputs, and the lines each has staged (null while it is still
--- staging them): a worker names its backend 'sluice-import:<key>' for the transaction that loads
--- the input (sluice.import_claim), which no crash can leave stale; that, sluice.import_progress
--- and pg_stat_progress_copy give the running count. Only sessions of sluice's own role count:
--- another role could choose any application_name.
+-- staging them). A worker holds a transaction-level advisory lock on the input's key (the
+-- one-bigint form, sluice.import_claim) for the transaction that loads it, which no crash can
+-- leave stale, and pg_locks names its backend; that, sluice.import_progress and
+-- pg_stat_progress_copy give the running count. Only sessions of sluice's own role count:
+-- another role could take any advisory lock.
 create function sluice.import_backends() returns table (pid int, key bigint, lines bigint)
 language sql stable as $$
-  select a.pid, m.key, p.lines
-  from pg_catalog.pg_stat_activity a
-  cross join lateral (select (regexp_match(a.application_name, '^sluice-import:([0-9]{1,18})$'))[1]::bigint) as m(key)
-  left join sluice.import_progress p on p.key = m.key and p.pid = a.pid
-  where a.usename = current_user and m.key is not null
+  select l.pid, i.key, p.lines
+  from pg_catalog.pg_locks l
+  join pg_catalog.pg_stat_activity a on a.pid = l.pid
+  join sluice.import_input i on i.key = (l.classid::bigint << 32) | l.objid::bigint
+  left join sluice.import_progress p on p.key = i.key and p.pid = l.pid
+  where l.locktype = 'advisory' and l.objsubid = 1 and l.granted
+    and l.database = (select oid from pg_catalog.pg_database where datname = current_database())
+    and a.usename = current_user
 $$;
 
 -- The running count of an input being loaded, or null when no backend loads it.
@@ -531,13 +535,17 @@ begin
   return sluice.import_status(p_id, p_client);
 end $$;
 
--- The advisory lock key of running slot p_slot of client p_client (sluice.import_claim).
-create function sluice.import_slot_key(p_client text, p_slot int) returns bigint
-language sql immutable parallel safe
-return hashtextextended('sluice-import-slot:' || p_client || ':' || p_slot, 0);
+-- The advisory lock of running slot p_slot of client p_client (sluice.import_claim), in the
+-- two-int form, apart from the one-bigint locks that mark the inputs being loaded
+-- (sluice.import_backends). Two clients whose names hash alike would share their slots: with
+-- a 32-bit hash that is about one chance in a million among a hundred clients, and it only
+-- makes the limit shared, never lifts it.
+create function sluice.import_slot_lock(p_client text, p_slot int) returns boolean
+language sql volatile
+return pg_try_advisory_xact_lock(hashtext('sluice-import-slot:' || p_client), p_slot);
 
--- Claims a waiting input for the caller's transaction, which loads it, names the backend
--- 'sluice-import:<key>' (sluice.import_backends) and returns the input's key; null when there
+-- Claims a waiting input for the caller's transaction, which loads it, takes the advisory
+-- lock on its key (sluice.import_backends) and returns the input's key; null when there
 -- is none to claim. Fair across clients: it takes the oldest waiting input of the client with
 -- the fewest inputs running, and a Client runs at most p_per_client inputs at once (null: no
 -- limit; the operator has none), so one client's slow inputs cannot hold every worker. That
@@ -570,7 +578,7 @@ begin
                             else p_per_client - 1 end loop
       begin
         continue when v_client.client_id is not null and p_per_client is not null
-                      and not pg_try_advisory_xact_lock(sluice.import_slot_key(v_client.client_id, v_slot));
+                      and not sluice.import_slot_lock(v_client.client_id, v_slot);
         select i.key into v_key
         from sluice.import_input i join sluice.import_job j on j.id = i.job_id
         where i.status = 'waiting' and j.cancelled is null
@@ -590,7 +598,7 @@ begin
     end loop;
   end loop;
   if v_key is not null then
-    perform set_config('application_name', 'sluice-import:' || v_key, true);
+    perform pg_advisory_xact_lock(v_key);
   end if;
   return v_key;
 end $$;
