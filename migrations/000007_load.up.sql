@@ -3,13 +3,13 @@
 --
 -- A load is one transaction:
 --   select sluice.load_stage();       -- creates sluice."load:<backend pid>" and returns its name
---   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...
---     where resource_type is not null;  -- (..., line) instead of resource for FHIR lines
+--   copy sluice."load:4242" (line_no, resource_type, id, cts, resource) from stdin ...;
+--     -- (..., line) instead of resource for FHIR lines
 --   select * from sluice.load_merge(null, false, false, false, null, false);  -- (Patient, 10), ...
 -- The proxy fills the staging table from the source's lines: it takes each line apart once
 -- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
 -- `resource` exactly the body the resource table stores, so PostgreSQL parses every line into
--- jsonb once and never rewrites it. A psql user can fill the table the same way.
+-- jsonb once, at the merge, and never rewrites it. A psql user can fill the table the same way.
 --
 -- The staging table is an ordinary unlogged table, not a temporary one, so that parallel
 -- workers can read it: FHIR lines are converted by a parallel CREATE TABLE AS (PostgreSQL 15
@@ -25,12 +25,12 @@ language sql stable
 return format('sluice.%I', 'load:' || pg_backend_pid() || p_part);
 
 -- Creates the staging table of one load in the caller's transaction and returns its name.
--- line_no is the line of the source. The proxy sends a blank line as a row with no type, which
--- its COPY's WHERE resource_type IS NOT NULL leaves out: no row is stored for it, and COPY's own
--- line numbers still match the source's, so a COPY error names the same line without the
--- proxy keeping a map from rows to lines. Aidbox-format lines fill resource (the
--- body as stored); FHIR lines fill line, the text as it came: parsing it is then left to the
--- parallel workers that convert it (sluice.load_convert), not done by the COPY on one core.
+-- line_no is the line of the source (blank lines counted), which errors name. Everything is
+-- staged as text, which a COPY takes without parsing: the body as stored in resource (Aidbox
+-- format) or the line as it came in line (FHIR), and meta.createdAt in cts. The merge casts
+-- them (the FHIR lines in the parallel workers that convert them, sluice.load_convert), and
+-- only when a cast fails does sluice.load_check_lines look for the line to name: a COPY error
+-- would name it only in its CONTEXT text.
 create function sluice.load_stage() returns text
 language plpgsql volatile as $$
 declare
@@ -42,8 +42,8 @@ begin
       line_no       bigint not null,
       resource_type text,
       id            text,
-      cts           timestamptz,
-      resource      jsonb,
+      cts           text,
+      resource      text,
       line          text
     );
     -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
@@ -90,7 +90,7 @@ begin
   end if;
   execute format($sql$
     insert into public.%I as t (id, txid, cts, ts, status, resource)
-    select s.id, $3, coalesce(s.cts, current_timestamp), current_timestamp,
+    select s.id, $3, coalesce(s.cts::timestamptz, current_timestamp), current_timestamp,
            sluice.new_row_status(%s),
            %s
     from %s s
@@ -154,6 +154,34 @@ begin
   return v_table;
 end $$;
 
+-- Raises SL422 naming the first staged line of p_stage whose body (resource) is not JSON or
+-- whose meta.createdAt (cts) is not a date-time, and returns when there is none. The merge
+-- calls it after one of its casts failed: row by row, so only then.
+create function sluice.load_check_lines(p_stage text) returns void
+language plpgsql volatile as $$
+declare
+  v_row    record;
+  v_detail text;
+begin
+  for v_row in execute format(
+      'select line_no, resource, cts from %s where resource_type is not null order by line_no', p_stage) loop
+    begin
+      perform v_row.resource::jsonb, v_row.cts::timestamptz;
+    exception when others then
+      begin
+        perform v_row.resource::jsonb;
+      exception when others then
+        get stacked diagnostics v_detail = pg_exception_detail;
+        raise exception using errcode = 'SL422', message = format(
+          'line %s: not JSON: %s%s', v_row.line_no, sqlerrm, ' (' || nullif(v_detail, '') || ')');
+      end;
+      get stacked diagnostics v_detail = pg_exception_detail;
+      raise exception using errcode = 'SL422', message = format(
+        'line %s: meta.createdAt is not a date-time: %s%s', v_row.line_no, sqlerrm, ' (' || nullif(v_detail, '') || ')');
+    end;
+  end loop;
+end $$;
+
 -- Validates and merges the staged lines into the resource tables, and returns the number of
 -- resources written per type, a row each (resource_type, written). Drops the staging table.
 --   p_types        the types on the staged lines, when the caller knows them (null: found here)
@@ -174,7 +202,7 @@ declare
   v_source  text := v_stage;
   v_type    text;
   v_line    bigint;
-  v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource' end;
+  v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource::jsonb' end;
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
   v_plain   boolean;
@@ -228,18 +256,24 @@ begin
   foreach v_type in array p_types loop
     execute format('select not exists (select from public.%I)', sluice.table_of(v_type)) into v_plain;
     begin
-      v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, v_plain);
-    exception
-      when cardinality_violation or unique_violation then
-        -- An id on several lines (or written meanwhile by another transaction, when the
-        -- table was empty): keep each id's last line, then upsert.
-        execute format($sql$
-          delete from %1$s s
-          using (select id, max(line_no) as last_line from %1$s
-                 where resource_type = $1 group by id having count(*) > 1) d
-          where s.resource_type = $1 and s.id = d.id and s.line_no < d.last_line$sql$, v_source)
-          using v_type;
-        v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
+      begin
+        v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, v_plain);
+      exception
+        when cardinality_violation or unique_violation then
+          -- An id on several lines (or written meanwhile by another transaction, when the
+          -- table was empty): keep each id's last line, then upsert.
+          execute format($sql$
+            delete from %1$s s
+            using (select id, max(line_no) as last_line from %1$s
+                   where resource_type = $1 group by id having count(*) > 1) d
+            where s.resource_type = $1 and s.id = d.id and s.line_no < d.last_line$sql$, v_source)
+            using v_type;
+          v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
+      end;
+    exception when data_exception then
+      -- A body that is not JSON, a createdAt that is not a date-time: name its line.
+      perform sluice.load_check_lines(v_stage);
+      raise;
     end;
     resource_type := v_type;
     written := v_count;

@@ -9,12 +9,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/status"
@@ -108,7 +105,7 @@ func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.
 		return none, failure
 	}
 	if err != nil {
-		return none, copyError(err)
+		return none, err
 	}
 	if staged != nil {
 		if err := staged(st.resource); err != nil {
@@ -124,34 +121,4 @@ func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.
 		Merge:        spec.Merge,
 		Operator:     spec.Operator,
 	})
-}
-
-// copyWhere is the line and column of a COPY error's context ("COPY load:4242, line 7, column
-// resource: ..."; the staging table is named after the backend).
-var copyWhere = regexp.MustCompile(`COPY load:\d+, line (\d+)(?:, column (\w+))?`)
-
-// copyError names the source line of a COPY error (the stager keeps COPY's line numbers equal
-// to the source's, blank lines included): a line PostgreSQL could not take as jsonb is "not
-// JSON".
-func copyError(err error) error {
-	var pg *pgconn.PgError
-	if !errors.As(err, &pg) {
-		return err
-	}
-	m := copyWhere.FindStringSubmatch(pg.Where)
-	if m == nil {
-		return err
-	}
-	line, _ := strconv.ParseInt(m[1], 10, 64)
-	message := pg.Message
-	if pg.Detail != "" {
-		message += " (" + pg.Detail + ")"
-	}
-	switch m[2] {
-	case "resource":
-		message = "not JSON: " + message
-	case "cts":
-		message = "meta.createdAt is not a date-time: " + message
-	}
-	return errorf(http.StatusUnprocessableEntity, "%s", (&lineError{line: line, message: message}).Error())
 }

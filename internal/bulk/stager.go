@@ -10,28 +10,24 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/sluice-fhir/sluice/internal/copyformat"
 	"github.com/sluice-fhir/sluice/internal/rules"
 )
 
 // stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
-// an SQL identifier PostgreSQL quoted): the body into resource (jsonb) for the Aidbox format,
-// the whole FHIR line into line (text, parsed by the workers that convert it), in the format
-// of copyformat, which passes each line untouched.
-// The rows of blank lines (no type) are left out by the WHERE: they keep COPY's line numbers
-// equal to the source's but store nothing.
+// an SQL identifier PostgreSQL quoted): the body into resource for the Aidbox format, the whole
+// FHIR line into line, both as text, in the format of copyformat, which passes each line
+// untouched. Blank lines stage no row; line_no keeps the source's numbering.
 func stageCopySQL(table string, fhir bool) string {
 	column := "resource"
 	if fhir {
 		column = "line"
 	}
 	return "copy " + table + " (line_no, resource_type, id, cts, " + column + ") from stdin " +
-		"with (" + copyformat.Options + ") where resource_type is not null"
+		"with (" + copyformat.Options + ")"
 }
-
-// blankRow is the staged row of a blank line: every column empty (null).
-var blankRow = []byte{copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter, '\n'}
 
 // loadLimits bounds what one load may stage.
 type loadLimits struct {
@@ -204,7 +200,6 @@ func (s *stager) stage(line []byte) error {
 		line = line[:len(line)-1]
 	}
 	if len(line) == 0 {
-		s.out = append(s.out, blankRow...)
 		return nil
 	}
 	if s.resource >= s.maxLines {
@@ -214,6 +209,11 @@ func (s *stager) stage(line []byte) error {
 	s.out = strconv.AppendInt(s.out, s.line, 10)
 	fail := func(format string, args ...any) error {
 		return &lineError{s.line, fmt.Sprintf(format, args...)}
+	}
+	// The one thing a COPY of text could still refuse: what PostgreSQL's UTF-8 check and
+	// Go's agree on (TestStagerUTF8MatchesSQL).
+	if !utf8.Valid(line) {
+		return fail("not UTF-8: %s", invalidUTF8(line))
 	}
 	if line[0] != '{' {
 		if json.Valid(line) {
@@ -521,6 +521,18 @@ func isCopySafe(s string) bool {
 		}
 	}
 	return true
+}
+
+// invalidUTF8 says where the first byte sequence that is not UTF-8 is in b.
+func invalidUTF8(b []byte) string {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return fmt.Sprintf("invalid byte 0x%02x at byte %d", b[i], i+1)
+		}
+		i += size
+	}
+	return "valid"
 }
 
 // clip shortens a piece of a line for an error message.

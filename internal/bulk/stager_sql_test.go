@@ -3,9 +3,12 @@ package bulk
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluice-fhir/sluice/internal/pgtest"
 )
@@ -48,6 +51,36 @@ func TestStagedBodyMatchesSQL(t *testing.T) {
 		}
 		if !same {
 			t.Errorf("%s: the stager stores %s, sluice.resource_body %s", line, fields[4], want)
+		}
+	}
+}
+
+// A COPY of text refuses a row that is not UTF-8, and its error names the row only in its
+// CONTEXT text, so the stager refuses such a line first, with its own line number. Its rule
+// must be PostgreSQL's: the same byte sequences through both must get the same verdict.
+func TestStagerUTF8MatchesSQL(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewPool(t)
+	ctx := context.Background()
+	for _, text := range []string{
+		"plain", "caf\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "\xef\xbf\xbe", "\xf4\x8f\xbf\xbf",
+		"\xff", "\xc3", "\xe9t\xe9", "\xc0\xaf", "\xe0\x80\xaf", // a lone byte, cut short, Latin-1, overlong
+		"\xed\xa0\x80", "\xed\xbf\xbf", // UTF-16 surrogates encoded
+		"\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\x80", // above U+10FFFF, five bytes, a continuation byte
+	} {
+		line := `{"id":"a","resourceType":"Patient","x":"` + text + `"}`
+		st := newStager(strings.NewReader(line+"\n"), "", false, loadLimits{maxBytes: 1 << 20, maxLines: 10})
+		_, _ = io.ReadAll(st)
+		goAccepts := st.failure() == nil
+		var sqlAccepts bool
+		if err := pool.QueryRow(ctx, `select convert_from($1::bytea, 'UTF8') is not null`, []byte(line)).Scan(&sqlAccepts); err != nil {
+			var pg *pgconn.PgError
+			if !errors.As(err, &pg) || pg.Code != "22021" { // character_not_in_repertoire
+				t.Fatalf("%q: %v", text, err)
+			}
+		}
+		if goAccepts != sqlAccepts {
+			t.Errorf("%q: the stager accepts it: %v, PostgreSQL: %v (%v)", text, goAccepts, sqlAccepts, st.failure())
 		}
 	}
 }
