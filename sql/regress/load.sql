@@ -53,6 +53,22 @@ insert into :stage (line_no, resource_type, id, resource) values (3, 'Client', '
 select sluice.load_merge(null, false, false, false, null, false);
 \echo :LAST_ERROR_SQLSTATE
 rollback;
+-- Everything is staged as text, and the merge casts it: a body that is not JSON, or a cts
+-- (meta.createdAt) that is not a date-time, is named by its line.
+begin;
+select sluice.load_stage() as stage \gset
+insert into :stage (line_no, resource_type, id, resource) values
+  (1, 'Patient', 'ok', '{}'), (2, 'Patient', 'bad', '{"active": tru}');
+select sluice.load_merge(null, false, false, false, null, false);
+\echo :LAST_ERROR_SQLSTATE
+rollback;
+begin;
+select sluice.load_stage() as stage \gset
+insert into :stage (line_no, resource_type, id, cts, resource) values
+  (4, 'Patient', 'ok', '2020-01-02T03:04:05Z', '{}'), (9, 'Patient', 'late', '2020-13-45', '{}');
+select sluice.load_merge(null, false, false, false, null, false);
+\echo :LAST_ERROR_SQLSTATE
+rollback;
 -- merge must be an object (wrong type):
 begin;
 select sluice.load_stage() as stage \gset
