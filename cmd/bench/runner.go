@@ -13,8 +13,8 @@ type result struct {
 	sluice  []sample
 	base    []sample
 	ref     []sample // the reference baseline's runs, when the operation has one
-	missing string // why sluice cannot do it yet; empty when it can
-	failed  string // what went wrong; empty when nothing did
+	missing string   // why sluice cannot do it yet; empty when it can
+	failed  string   // what went wrong; empty when nothing did
 }
 
 // measure runs the sides of an operation (sluice, the baseline, and the reference baseline when
