@@ -116,6 +116,7 @@ func (r *report) markdown() string {
 			for _, res := range rows {
 				b.WriteString(res.workersRow(r.Machine.Cores))
 			}
+			b.WriteString(workersModel(rows))
 			continue
 		}
 		withRef := false
@@ -198,6 +199,50 @@ func (r *result) workersRow(cores int) string {
 	cells = append(cells, fmt.Sprintf("%.2f", st), thousands(int64(float64(r.op.resources)/st)),
 		cell(r.op.base.name), fmt.Sprintf("%.2f", bt), fmt.Sprintf("**%.2fx**", r.ratio()), efficiency)
 	return "| " + strings.Join(cells, " | ") + " |\n"
+}
+
+// workersModel fits each conversion's 0- and 1-worker times to T(n) = S + P / (n + 1), n
+// workers besides the leader (docs/performance.md, "Conversion and cores"): S the part no
+// worker shares (the leader's COPY output, the gather, the start), P the part they split. On
+// two cores the 1-worker run is the last one without oversubscription, so it is the one
+// fitted; the 2-worker row shows what oversubscribing gives.
+func workersModel(rows []*result) string {
+	times := map[string]map[int]float64{}
+	var order []string
+	for _, res := range rows {
+		if !res.ok() {
+			continue
+		}
+		name, _, _ := strings.Cut(res.op.name, ", ")
+		if times[name] == nil {
+			times[name] = map[int]float64{}
+			order = append(order, name)
+		}
+		times[name][res.op.workers] = res.sluiceTime().Seconds()
+	}
+	var lines []string
+	for _, name := range order {
+		t0, ok0 := times[name][0]
+		t1, ok1 := times[name][1]
+		if !ok0 || !ok1 {
+			continue
+		}
+		parallel := 2 * (t0 - t1)
+		serial := max(t0-parallel, 0)
+		predict := func(processes float64) string {
+			return fmt.Sprintf("%.1fx", t0/(serial+max(parallel, 0)/processes))
+		}
+		limit := "unbounded (no serial part measured)"
+		if serial > 0 {
+			limit = fmt.Sprintf("%.1fx", t0/serial)
+		}
+		lines = append(lines, fmt.Sprintf("| %s | %.0f%% | %s | %s | %s |", cell(name), 100*serial/t0, predict(4), predict(16), limit))
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\nFitted from the 0- and 1-worker times: the share no worker splits, and the speedup the fit predicts with 4 and 16 processes (workers + leader, each on its own core) and its limit.\n\n" +
+		"| conversion | serial share | 4 processes | 16 processes | limit |\n|---|--:|--:|--:|--:|\n" + strings.Join(lines, "\n") + "\n"
 }
 
 // perCoreOps are the operations whose rates the published figures are compared with.
