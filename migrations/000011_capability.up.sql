@@ -121,6 +121,10 @@ declare
   v_more       boolean := false;
   v_url        text := p_base || '/' || p_type || '/' || p_id || '/_history?_count=' || p_count;
 begin
+  if not sluice.is_valid_id(p_id) then
+    -- No version can have such an id, and it would go into the links unescaped.
+    raise exception using errcode = 'SL404', message = format('%s/%s not found', p_type, p_id);
+  end if;
   if p_count is null or p_count < 1 then
     raise exception using errcode = 'SL400', message = format('_count must be at least 1, got %s', p_count);
   end if;
