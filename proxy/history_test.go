@@ -328,3 +328,20 @@ func decodeInto(t testing.TB, body []byte, v any) {
 		t.Fatalf("%v: %s", err, body)
 	}
 }
+
+// The shapes parseRoute refuses are 404 before authentication, over real HTTP too (the server
+// gets the path as sent: nothing cleans //Patient into /Patient on the way).
+func TestRefusedRouteShapes(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, proxy.Config{})
+	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/pt-1", body: `{}`})
+	for _, path := range []string{"//Patient/pt-1", "//fhir/Patient/pt-1", "/Patient/pt-1//", "/Patient//pt-1",
+		"/Patient/pt-1/_history/1/x", "/Patient/pt-1/x/1", "/Patient/pt-1/history", "/metadata"} {
+		for _, auth := range [][]string{{}, nil} {
+			resp, body := ts.do(request{method: "GET", path: path, auth: auth})
+			if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "no such endpoint") {
+				t.Errorf("GET %s (auth %v): %d %s, want 404 no such endpoint", path, auth, resp.StatusCode, body)
+			}
+		}
+	}
+}
