@@ -29,7 +29,7 @@ run: ## run the server (embedded PostgreSQL in ./.sluice unless DATABASE_URL is 
 	SLUICE_SOURCE_ALLOW_PRIVATE=$(SLUICE_SOURCE_ALLOW_PRIVATE) $(TOOLS)/bin/sluice serve
 
 .PHONY: test
-test: $(MIGRATE) ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
+test: $(MIGRATE) $(FHIR_DEFS) ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
 	go vet ./...
 	go test -count=1 ./...
 

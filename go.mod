@@ -4,6 +4,8 @@ go 1.26
 
 require github.com/golang-migrate/migrate/v4 v4.20.1
 
+require github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // indirect
+
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/jackc/pgerrcode v0.0.0-20220416144525-469b46aa5efa // indirect

@@ -38,7 +38,7 @@ const (
 func (s *Server) authorize(r *http.Request, rt route) (*http.Request, error) {
 	id, secret, ok := r.BasicAuth()
 	if !ok {
-		return nil, errorf(http.StatusUnauthorized, "authentication required: send HTTP Basic credentials")
+		return s.authorizeAnonymous(r, rt)
 	}
 	attempt := failureKey{clientID: id, addr: remoteHost(r)}
 	if wait := s.auth.blocked(attempt); wait > 0 {
@@ -92,6 +92,28 @@ func (s *Server) authorize(r *http.Request, rt route) (*http.Request, error) {
 	}
 }
 
+// authorizeAnonymous decides on a request without credentials: a public request
+// (policy.public_request: GET /fhir/metadata) passes as an anonymous caller, any other is 401.
+// A path or query the database cannot take is 401 too, unasked.
+func (s *Server) authorizeAnonymous(r *http.Request, rt route) (*http.Request, error) {
+	unauthenticated := errorf(http.StatusUnauthorized, "authentication required: send HTTP Basic credentials")
+	if checkRequestText(r) != nil {
+		return nil, unauthenticated
+	}
+	request, err := policyRequest(r, rt, "")
+	if err != nil {
+		return nil, err
+	}
+	decision, err := s.q.PolicyDecideAnonymous(r.Context(), s.pool, request)
+	if err != nil {
+		return nil, err
+	}
+	if decision != "allowed" {
+		return nil, unauthenticated
+	}
+	return withCaller(r, caller{anonymous: true}), nil
+}
+
 // authFailed books a failed authentication and returns its 401.
 func (s *Server) authFailed(attempt failureKey, credential [sha256.Size]byte) error {
 	s.auth.forget(credential)
@@ -103,7 +125,8 @@ func (s *Server) authFailed(attempt failureKey, credential [sha256.Size]byte) er
 // the same name never reaches a policy (POST /?resource/type=Patient is no Patient request).
 var routeParams = []string{"resource/type", "resource/id"}
 
-// policyRequest is the request object an AccessPolicy sees (docs/access.md, "The request object").
+// policyRequest is the request object an AccessPolicy sees (docs/access.md, "The request
+// object"); clientID "" is a request without credentials, whose client is null.
 func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 	params := map[string]any{}
 	for k, v := range r.URL.Query() {
@@ -122,6 +145,10 @@ func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 	if rt.id != "" {
 		params["resource/id"] = rt.id
 	}
+	var client any
+	if clientID != "" {
+		client = map[string]string{"id": clientID}
+	}
 	headers := map[string]string{}
 	for k, v := range r.Header {
 		if k == "Authorization" {
@@ -135,7 +162,7 @@ func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 		"params":         params,
 		"query-string":   r.URL.RawQuery,
 		"headers":        headers,
-		"client":         map[string]string{"id": clientID},
+		"client":         client,
 	})
 }
 

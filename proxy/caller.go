@@ -5,10 +5,12 @@ import (
 	"net/http"
 )
 
-// caller is who made a request, once authenticated: the operator, or a Client by id.
+// caller is who made a request, once authenticated: the operator, a Client by id, or nobody
+// (anonymous) for a public request that came without credentials.
 type caller struct {
-	id       string
-	operator bool // the SLUICE_ADMIN_ID credential: bypasses access policies
+	id        string
+	operator  bool // the SLUICE_ADMIN_ID credential: bypasses access policies
+	anonymous bool // no credentials: only policy.public_request lets such a request through
 }
 
 type callerKey struct{}

@@ -30,6 +30,7 @@ var issueCodes = map[int]string{
 	http.StatusNotFound:              "not-found",
 	http.StatusMethodNotAllowed:      "not-supported",
 	http.StatusConflict:              "conflict",
+	http.StatusGone:                  "deleted",
 	http.StatusRequestEntityTooLarge: "too-costly",
 	http.StatusUnsupportedMediaType:  "not-supported",
 	http.StatusUnprocessableEntity:   "processing",

@@ -81,46 +81,75 @@ func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 // Close releases the bulk pool (the caller's pool is the caller's to close).
 func (s *Server) Close() { s.bulk.Close() }
 
-// route is what a request's path names: /[fhir/][<type>[/<id>|/$op]] or /[fhir/]$op.
+// route is what a request's path names: /[fhir/][<type>[/<id>[/_history[/<vid>]]|/$op]],
+// /[fhir/]$op, or /fhir/metadata.
 type route struct {
 	fhir         bool   // under /fhir: FHIR format in and out
+	metadata     bool   // /fhir/metadata: the CapabilityStatement
 	resourceType string // e.g. Patient
 	id           string // e.g. pt-1
+	history      bool   // <type>/<id>/_history: the versions of a resource
+	version      string // <type>/<id>/_history/<vid>: one version (vread)
 	operation    string // e.g. $dump, $load
 }
 
-// parseRoute splits a path into its route; ok is false for shapes sluice does not serve.
+// parseRoute splits a path into its route; ok is false for shapes sluice does not serve:
+// a path that does not start with one slash, empty segments (one trailing slash is fine), an
+// operation anywhere but last, more than four segments, and /metadata without /fhir (Aidbox
+// answers it in a format of its own).
 func parseRoute(path string) (rt route, ok bool) {
-	segments := strings.Split(strings.Trim(path, "/"), "/")
-	if segments[0] == "fhir" {
+	rest, rooted := strings.CutPrefix(path, "/")
+	if !rooted && path != "" {
+		return rt, false
+	}
+	var segments []string
+	if rest = strings.TrimSuffix(rest, "/"); rest != "" {
+		segments = strings.Split(rest, "/")
+	}
+	if len(segments) > 0 && segments[0] == "fhir" {
 		rt.fhir = true
 		segments = segments[1:]
-	}
-	if len(segments) == 1 && segments[0] == "" {
-		segments = nil
 	}
 	for _, s := range segments {
 		if s == "" {
 			return rt, false
 		}
 	}
+	isOperation := func(s string) bool { return strings.HasPrefix(s, "$") }
 	switch len(segments) {
 	case 0:
 	case 1:
-		if strings.HasPrefix(segments[0], "$") {
+		switch {
+		case isOperation(segments[0]):
 			rt.operation = segments[0]
-		} else {
+		case segments[0] == "metadata":
+			if !rt.fhir {
+				return rt, false
+			}
+			rt.metadata = true
+		default:
 			rt.resourceType = segments[0]
 		}
 	case 2:
-		if strings.HasPrefix(segments[0], "$") {
+		if isOperation(segments[0]) {
 			return rt, false
 		}
 		rt.resourceType = segments[0]
-		if strings.HasPrefix(segments[1], "$") {
+		if isOperation(segments[1]) {
 			rt.operation = segments[1]
 		} else {
 			rt.id = segments[1]
+		}
+	case 3, 4:
+		if isOperation(segments[0]) || isOperation(segments[1]) || segments[2] != "_history" {
+			return rt, false
+		}
+		rt.resourceType, rt.id, rt.history = segments[0], segments[1], true
+		if len(segments) == 4 {
+			if isOperation(segments[3]) {
+				return rt, false
+			}
+			rt.version = segments[3]
 		}
 	default:
 		return rt, false
@@ -188,6 +217,18 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 	switch {
 	case rt.operation != "":
 		return s.operationHandler(method, rt)
+	case rt.metadata:
+		if method == http.MethodGet {
+			return s.capabilities
+		}
+	case rt.history:
+		switch {
+		case method != http.MethodGet:
+		case rt.version != "":
+			return s.vread
+		default:
+			return s.history
+		}
 	case rt.resourceType == "BulkImportStatus" && rt.id != "" && !rt.fhir:
 		switch method {
 		case http.MethodGet:

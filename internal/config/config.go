@@ -91,6 +91,12 @@ type Server struct {
 	BulkConnections int
 	BulkPerClient   int
 
+	// HistoryCount is how many versions a page of a resource's history holds when the request
+	// has no _count, HistoryMaxCount the most it holds whatever _count asks (larger values are
+	// lowered to it). Defaults when zero or negative.
+	HistoryCount    int
+	HistoryMaxCount int
+
 	// AuthCacheTTL is how long a client's verified credential spares it bcrypt (default when
 	// zero, negative: no cache). A changed secret or a deleted Client is refused at once
 	// whatever the TTL: the cache holds the fingerprint of the stored hash it matched, and
@@ -179,6 +185,10 @@ var Settings = []Setting{
 		set: integer(func(c *Config) *int { return &c.Server.DumpSQLMaxRowBytes }, anyValue)},
 	{Name: "SLUICE_DUMP_SQL_MAX_BYTES", Default: "10737418240", Doc: "largest $dump-sql result in bytes before compression (10 GiB; -1: no limit)",
 		set: bytes64(func(c *Config) *int64 { return &c.Server.DumpSQLMaxBytes }, anyValue)},
+	{Name: "SLUICE_HISTORY_COUNT", Default: "100", Doc: "versions in a page of GET .../_history without _count",
+		set: integer(func(c *Config) *int { return &c.Server.HistoryCount }, positive)},
+	{Name: "SLUICE_HISTORY_MAX_COUNT", Default: "1000", Doc: "most versions in a page of GET .../_history, whatever _count asks",
+		set: integer(func(c *Config) *int { return &c.Server.HistoryMaxCount }, positive)},
 	{Name: "SLUICE_AUTH_CACHE_TTL", Default: "1m", Doc: "how long a verified client secret spares bcrypt (negative: never)",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthCacheTTL }, anyValue)},
 	{Name: "SLUICE_AUTH_MAX_FAILURES", Default: "5", Doc: "failed logins of a client id from one address before 429 and a backoff of 1s doubling (negative: no backoff)",
@@ -273,6 +283,12 @@ func (s Server) WithDefaults() Server {
 	}
 	if s.DumpSQLMaxBytes == 0 {
 		s.DumpSQLMaxBytes = d.DumpSQLMaxBytes
+	}
+	if s.HistoryCount <= 0 {
+		s.HistoryCount = d.HistoryCount
+	}
+	if s.HistoryMaxCount <= 0 {
+		s.HistoryMaxCount = d.HistoryMaxCount
 	}
 	return s
 }
