@@ -4,6 +4,8 @@ go 1.26
 
 require github.com/golang-migrate/migrate/v4 v4.20.1
 
+require github.com/go-jose/go-jose/v4 v4.1.9 // indirect
+
 require (
 	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/jackc/pgerrcode v0.0.0-20220416144525-469b46aa5efa // indirect

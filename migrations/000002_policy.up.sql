@@ -273,6 +273,18 @@ create function policy.secret_fingerprint(p_hash text) returns text
 language sql immutable parallel safe
 return encode(public.digest(p_hash, 'sha256'), 'hex');
 
+-- Does p_secret match p_stored, a bcrypt hash (null: no stored secret, never a match)? bcrypt
+-- runs even then (against a fixed salt of the same cost), so the time taken does not tell
+-- whether there was a hash to compare with. Every secret check goes through here: HTTP Basic
+-- (policy.verified_secret) and the token endpoint (policy.token_secret, 000010).
+create function policy.secret_matches(p_stored text, p_secret text) returns boolean
+language sql stable parallel safe
+-- (crypt comes first in the expression: it runs whatever the rest says)
+return coalesce(public.crypt(coalesce(p_secret, ''),
+                             coalesce(p_stored, format('$2a$%s$%s', lpad(policy.bcrypt_cost()::text, 2, '0'), repeat('.', 22))))
+                = p_stored, false)
+   and p_secret is not null;
+
 -- Is p_secret the secret of Client p_client_id, and may that client use HTTP Basic (basic in
 -- grant_types)? Returns the fingerprint of the stored hash (policy.secret_fingerprint) when
 -- so, else null.
@@ -297,9 +309,7 @@ begin
     v_fingerprint := policy.secret_fingerprint(v_stored);
   end if;
   if p_verified is null or p_verified is distinct from v_fingerprint then
-    if public.crypt(coalesce(p_secret, ''),
-                    coalesce(v_stored, format('$2a$%s$%s', lpad(policy.bcrypt_cost()::text, 2, '0'), repeat('.', 22))))
-       is distinct from v_stored then
+    if not policy.secret_matches(v_stored, p_secret) then
       return null;
     end if;
   end if;
