@@ -3,12 +3,17 @@ package proxy
 import (
 	"context"
 	"net/http"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // caller is who made a request, once authenticated: the operator, or a Client by id.
 type caller struct {
 	id       string
 	operator bool // the SLUICE_ADMIN_ID credential: bypasses access policies
+	// scope is the granted scope of the Bearer token the request came with (what a Bundle's
+	// entries are checked against too); not Valid for HTTP Basic, which has policies only.
+	scope pgtype.Text
 }
 
 type callerKey struct{}
