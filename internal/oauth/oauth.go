@@ -372,3 +372,22 @@ func Discovery(baseURL string) Configuration {
 		Capabilities:    []string{"client-confidential-asymmetric"},
 	}
 }
+
+// Security is the security section of the CapabilityStatement's rest entry (FHIR R4
+// CapabilityStatement.rest.security) for the server at baseURL: HTTP Basic and SMART, with the
+// token endpoint in SMART's oauth-uris extension, from the same description as Discovery.
+func Security(baseURL string) map[string]any {
+	service := func(code string) map[string]any {
+		return map[string]any{"coding": []any{map[string]any{
+			"system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": code}}}
+	}
+	return map[string]any{
+		"service": []any{service("SMART-on-FHIR"), service("Basic")},
+		"extension": []any{map[string]any{
+			"url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+			"extension": []any{map[string]any{"url": "token", "valueUri": Discovery(baseURL).TokenEndpoint}},
+		}},
+		"description": "HTTP Basic with a Client's id and secret, or a Bearer token from " + TokenPath +
+			" (client_credentials: the Client's secret, or a SMART Backend Services assertion signed RS384 or ES384)",
+	}
+}
