@@ -384,7 +384,7 @@ func Security(baseURL string) map[string]any {
 	return map[string]any{
 		"service": []any{service("SMART-on-FHIR"), service("Basic")},
 		"extension": []any{map[string]any{
-			"url": "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
+			"url":       "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris",
 			"extension": []any{map[string]any{"url": "token", "valueUri": Discovery(baseURL).TokenEndpoint}},
 		}},
 		"description": "HTTP Basic with a Client's id and secret, or a Bearer token from " + TokenPath +
