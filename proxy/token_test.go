@@ -537,3 +537,69 @@ func TestSmartConfiguration(t *testing.T) {
 		t.Errorf("token_endpoint %v with SLUICE_BASE_URL set", config["token_endpoint"])
 	}
 }
+
+// Two servers on one database: the same assertion sent to both at once gets one token, and a
+// token from one server works on the other (the tokens and the jtis are rows, not memory).
+func TestAssertionReplayAcrossServers(t *testing.T) {
+	t.Parallel()
+	cfg := proxy.Config{BaseURL: "http://sluice.test"} // one aud for both
+	ts := newTestServer(t, cfg)
+	cfg.AdminID, cfg.AdminSecret = adminID, adminSecret
+	api := proxy.New(ts.Pool, cfg)
+	second := httptest.NewServer(api)
+	t.Cleanup(func() {
+		second.Close()
+		api.Close()
+	})
+	other := &testServer{URL: second.URL, Pool: ts.Pool, t: t}
+	seed(ts)
+	key := newECKey(t, "k")
+	addBackendClient(ts, "backend", map[string]any{"jwks": jwks(key)})
+
+	const rounds = 5
+	var tokens []string
+	for round := 0; round < rounds; round++ {
+		assertion := sign(t, key, claims{iss: "backend", sub: "backend", aud: "http://sluice.test/auth/token",
+			jti: randomJTI(), exp: time.Now().Add(4 * time.Minute)})
+		form := assertionForm(assertion, "system/Patient.read").Encode()
+		type result struct {
+			status int
+			body   map[string]any
+		}
+		results := make(chan result, 2)
+		for _, server := range []*testServer{ts, other} {
+			go func() {
+				resp, err := http.Post(server.URL+"/auth/token", "application/x-www-form-urlencoded", strings.NewReader(form))
+				if err != nil {
+					results <- result{status: -1}
+					return
+				}
+				defer resp.Body.Close()
+				var body map[string]any
+				json.NewDecoder(resp.Body).Decode(&body)
+				results <- result{resp.StatusCode, body}
+			}()
+		}
+		granted := 0
+		for range 2 {
+			r := <-results
+			switch {
+			case r.status == http.StatusOK:
+				granted++
+				tokens = append(tokens, r.body["access_token"].(string))
+			case r.status != http.StatusUnauthorized || r.body["error"] != "invalid_client":
+				t.Errorf("round %d: %d %v, want 200 on one server and 401 invalid_client on the other", round, r.status, r.body)
+			}
+		}
+		if granted != 1 {
+			t.Errorf("round %d: %d tokens for one assertion sent to two servers, want 1", round, granted)
+		}
+	}
+	if got := tokenRows(ts); got != fmt.Sprintf("tokens=%d jtis=%d", rounds, rounds) {
+		t.Errorf("after %d rounds: %s", rounds, got)
+	}
+	for _, token := range tokens {
+		ts.expect(http.StatusOK, request{method: "GET", path: "/Patient/pt-1", bearer: token})
+		other.expect(http.StatusOK, request{method: "GET", path: "/Patient/pt-1", bearer: token})
+	}
+}
