@@ -603,3 +603,57 @@ func TestAssertionReplayAcrossServers(t *testing.T) {
 		other.expect(http.StatusOK, request{method: "GET", path: "/Patient/pt-1", bearer: token})
 	}
 }
+
+// A jwks_uri is fetched under the source rules of $load: a redirect to another scheme, an
+// error status, a JWK set over 64 KiB, and (by default) a loopback address all refuse the
+// assertion as invalid_client, naming why, and write nothing.
+func TestJWKSURIUnderTheSourceRules(t *testing.T) {
+	t.Parallel()
+	key := newRSAKey(t, "k")
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/redirect":
+			http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+		case "/fails":
+			http.Error(w, "secret internals", http.StatusInternalServerError)
+		case "/huge":
+			set := jwks(key)
+			set["padding"] = strings.Repeat("x", 70<<10)
+			json.NewEncoder(w).Encode(set)
+		default:
+			json.NewEncoder(w).Encode(jwks(key))
+		}
+	}))
+	t.Cleanup(keys.Close)
+
+	private := newTestServer(t, proxy.Config{SourceAllowPrivate: true})
+	public := newTestServer(t, proxy.Config{}) // loopback refused, as for $load
+	for _, c := range []struct {
+		name, path, why string
+		ts              *testServer
+	}{
+		{"redirect to file://", "/redirect", "only http:// and https:// redirects", private},
+		{"error status", "/fails", "answered 500", private},
+		{"over 64 KiB", "/huge", "larger than 65536 bytes", private},
+		{"loopback by default", "/jwks.json", "its address is loopback", public},
+	} {
+		id := strings.ReplaceAll(strings.ReplaceAll(c.name, " ", "-"), ":", "")
+		id = strings.ReplaceAll(id, "/", "")
+		addBackendClient(c.ts, id, map[string]any{"jwks_uri": keys.URL + c.path})
+		before := tokenRows(c.ts)
+		answer := postToken(t, c.ts, assertionForm(sign(t, key, validClaims(c.ts, id)), "system/*.read"))
+		desc, _ := answer.body["error_description"].(string)
+		if answer.status != http.StatusUnauthorized || answer.body["error"] != "invalid_client" || !strings.Contains(desc, c.why) {
+			t.Errorf("%s: %d %v, want 401 invalid_client saying %q", c.name, answer.status, answer.body, c.why)
+		}
+		if strings.Contains(desc, "secret internals") {
+			t.Errorf("%s: the answer quotes the jwks_uri's body: %s", c.name, desc)
+		}
+		if after := tokenRows(c.ts); after != before {
+			t.Errorf("%s wrote something: %s, then %s", c.name, before, after)
+		}
+	}
+	// The same keys served plainly work (so the refusals above are the rules, not the keys).
+	addBackendClient(private, "plain", map[string]any{"jwks_uri": keys.URL + "/jwks.json"})
+	postToken(t, private, assertionForm(sign(t, key, validClaims(private, "plain")), "system/*.read")).accessToken(t)
+}
