@@ -101,7 +101,7 @@ func (s *Server) issueToken(r *http.Request) (oauth.Token, error) {
 		if params["client_assertion"] == "" {
 			return oauth.Token{}, oauth.InvalidClient("client_assertion is missing")
 		}
-		return s.tokens.ByAssertion(r.Context(), params["client_assertion"], scope, s.baseURL(r)+oauth.TokenPath)
+		return s.tokens.ByAssertion(r.Context(), params["client_assertion"], params["client_id"], scope, s.baseURL(r)+oauth.TokenPath)
 	case hasBasic:
 		if params["client_secret"] != "" {
 			return oauth.Token{}, oauth.InvalidRequest("use one way of client authentication: the Authorization header or client_secret")

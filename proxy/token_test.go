@@ -358,6 +358,11 @@ func TestAssertionRefused(t *testing.T) {
 		}(), 401, "invalid_client"},
 		{"no grant_types client_credentials", "may not use the client_credentials grant", assertionForm(sign(t, key, withClaims(func(c *claims) { c.iss, c.sub = "basic-only", "basic-only" })), "system/*.read"), 400, "invalid_grant"},
 		{"no scope sluice grants", "holds no scope", assertionForm(sign(t, key, validClaims(ts, "backend")), "patient/*.read openid"), 400, "invalid_scope"},
+		{"client_id not the iss", "is not the client_assertion's iss", func() url.Values {
+			f := assertionForm(sign(t, key, validClaims(ts, "backend")), "system/*.read")
+			f.Set("client_id", "basic-only")
+			return f
+		}(), 401, "invalid_client"},
 		{"another grant type", `"password" is not supported`, func() url.Values {
 			f := assertionForm(sign(t, key, validClaims(ts, "backend")), "system/*.read")
 			f.Set("grant_type", "password")

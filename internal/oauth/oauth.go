@@ -147,11 +147,12 @@ type assertionClaims struct {
 }
 
 // ByAssertion is the SMART Backend Services grant: assertion is the client's JWT, tokenURL
-// the URL the client was meant to send it to (its aud). Every way it can fail is
+// the URL the client was meant to send it to (its aud), namedClient the request's client_id
+// when it sent one (then it must be the assertion's iss, RFC 7523 section 3.2). Every way it can fail is
 // invalid_client (RFC 7523 section 3.2 and SMART say so for a client assertion), but for a
 // client that authenticated and may not use the grant (invalid_grant); nothing is written
 // unless a token is issued.
-func (i *Issuer) ByAssertion(ctx context.Context, assertion, scope, tokenURL string) (Token, error) {
+func (i *Issuer) ByAssertion(ctx context.Context, assertion, namedClient, scope, tokenURL string) (Token, error) {
 	token, err := jwt.ParseSigned(assertion, SigningAlgorithms)
 	if err != nil {
 		return Token{}, InvalidClient("client_assertion is not a JWS signed with %s: %s", algorithmNames(), joseMessage(err))
@@ -163,6 +164,9 @@ func (i *Issuer) ByAssertion(ctx context.Context, assertion, scope, tokenURL str
 	clientID := unverified.Issuer
 	if clientID == "" || unverified.Subject != clientID {
 		return Token{}, InvalidClient("client_assertion: iss and sub must both be the client id")
+	}
+	if namedClient != "" && namedClient != clientID {
+		return Token{}, InvalidClient("client_id %s is not the client_assertion's iss", namedClient)
 	}
 	keys, err := i.clientKeys(ctx, clientID)
 	if err != nil {
