@@ -141,23 +141,18 @@ func notAllowedGrant(clientID string) *Error {
 	return oauthError(http.StatusBadRequest, "invalid_grant", "client %s may not use the %s grant (its grant_types)", clientID, GrantClientCredentials)
 }
 
-// assertionClaims are the claims SMART Backend Services requires of an assertion.
-type assertionClaims struct {
-	jwt.Claims
-}
-
 // ByAssertion is the SMART Backend Services grant: assertion is the client's JWT, tokenURL
 // the URL the client was meant to send it to (its aud), namedClient the request's client_id
-// when it sent one (then it must be the assertion's iss, RFC 7523 section 3.2). Every way it can fail is
-// invalid_client (RFC 7523 section 3.2 and SMART say so for a client assertion), but for a
-// client that authenticated and may not use the grant (invalid_grant); nothing is written
-// unless a token is issued.
+// when it sent one (then it must be the assertion's iss, RFC 7523 section 3.2). Every way it
+// can fail is invalid_client (RFC 7523 section 3.2 and SMART say so for a client assertion),
+// but for a client that authenticated and may not use the grant (invalid_grant); nothing is
+// written unless a token is issued.
 func (i *Issuer) ByAssertion(ctx context.Context, assertion, namedClient, scope, tokenURL string) (Token, error) {
 	token, err := jwt.ParseSigned(assertion, SigningAlgorithms)
 	if err != nil {
 		return Token{}, InvalidClient("client_assertion is not a JWS signed with %s: %s", algorithmNames(), joseMessage(err))
 	}
-	var unverified assertionClaims
+	var unverified jwt.Claims
 	if err := token.UnsafeClaimsWithoutVerification(&unverified); err != nil {
 		return Token{}, InvalidClient("client_assertion claims are not a JSON object of JWT claims")
 	}
@@ -217,7 +212,7 @@ func (i *Issuer) issue(ctx context.Context, clientID, requested string, jti pgty
 		return Token{}, err
 	}
 	if accessToken == "" {
-		return Token{}, InvalidClient("client_assertion: its jti was used before")
+		return Token{}, InvalidClient("client_assertion: its jti was used before (or, by the database's clock, it has expired)")
 	}
 	return Token{AccessToken: accessToken, TokenType: "Bearer", ExpiresIn: int(i.lifetime.Seconds()), Scope: granted}, nil
 }
@@ -292,7 +287,7 @@ func sourceMessage(err error) string {
 // header when it names one, else all; of a type that fits the algorithm (RSA of at least
 // 2048 bits for RS384, P-384 for ES384), with no other use or alg declared. The claims come
 // from the verified payload only.
-func verify(token *jwt.JSONWebToken, keys clientKeys) (assertionClaims, error) {
+func verify(token *jwt.JSONWebToken, keys clientKeys) (jwt.Claims, error) {
 	header := token.Headers[0]
 	candidates := keys.set.Keys
 	if header.KeyID != "" {
@@ -310,13 +305,13 @@ func verify(token *jwt.JSONWebToken, keys clientKeys) (assertionClaims, error) {
 			continue
 		}
 		// Verified: the payload read without verification is the one just verified.
-		var claims assertionClaims
+		var claims jwt.Claims
 		if err := token.UnsafeClaimsWithoutVerification(&claims); err != nil {
-			return assertionClaims{}, InvalidClient("client_assertion claims do not parse: %s", joseMessage(err))
+			return jwt.Claims{}, InvalidClient("client_assertion claims do not parse: %s", joseMessage(err))
 		}
 		return claims, nil
 	}
-	return assertionClaims{}, InvalidClient("client_assertion: the signature does not verify with a key of the client's JWK set")
+	return jwt.Claims{}, InvalidClient("client_assertion: the signature does not verify with a key of the client's JWK set")
 }
 
 // fits reports whether key is a public key for alg.
