@@ -12,12 +12,18 @@ import (
 )
 
 const capabilityStatement = `-- name: CapabilityStatement :one
-select fhir.capability_statement($1::text)::jsonb as statement
+select fhir.capability_statement($1::text, $2::text)::jsonb as statement
 `
 
-// The CapabilityStatement of GET /fhir/metadata; base is the server's FHIR base URL.
-func (q *Queries) CapabilityStatement(ctx context.Context, db DBTX, base string) ([]byte, error) {
-	row := db.QueryRow(ctx, capabilityStatement, base)
+type CapabilityStatementParams struct {
+	Base     string
+	TokenUrl string
+}
+
+// The CapabilityStatement of GET /fhir/metadata; base is the server's FHIR base URL, token_url
+// its token endpoint.
+func (q *Queries) CapabilityStatement(ctx context.Context, db DBTX, arg CapabilityStatementParams) ([]byte, error) {
+	row := db.QueryRow(ctx, capabilityStatement, arg.Base, arg.TokenUrl)
 	var statement []byte
 	err := row.Scan(&statement)
 	return statement, err

@@ -71,6 +71,20 @@ type FhirMetaOwner struct {
 	Kind string
 }
 
+type PolicyAssertionJti struct {
+	ClientID string
+	Jti      string
+	Expires  pgtype.Timestamptz
+}
+
+type PolicyToken struct {
+	Hash     []byte
+	ClientID string
+	Scope    string
+	Issued   pgtype.Timestamptz
+	Expires  pgtype.Timestamptz
+}
+
 type SluiceImportInput struct {
 	Key          int64
 	JobID        string

@@ -5,9 +5,9 @@
 --     (000001: a version's id is the txid of the write that made it; an update copies the
 --     replaced row to history; a delete copies the last row and adds a 'deleted' tombstone
 --     of its own txid);
---   * the CapabilityStatement (GET /fhir/metadata), built from the registered types;
---   * the one request anyone may make without credentials: reading that statement
---     (policy.public_request), which clients fetch before they know how to authenticate.
+--   * the CapabilityStatement (GET /fhir/metadata), built from the registered types: the one
+--     request anyone may make without credentials (policy.public_request, 000002), which
+--     clients fetch before they know how to authenticate.
 --
 -- Errors use SQLSTATE 'SL' || <HTTP status> like 000001: SL404 unknown type, resource or
 -- version, SL410 a version that is a deletion.
@@ -160,17 +160,29 @@ end $$;
 -- rest.security of the CapabilityStatement: how clients authenticate. The one place that
 -- lists the schemes: add SMART-on-FHIR here (the service code and the oauth-uris extension)
 -- when sluice takes Bearer tokens.
-create function fhir.capability_security() returns jsonb
+create function fhir.capability_security(p_token_url text default null) returns jsonb
 language sql immutable parallel safe
-return jsonb_build_object(
+return jsonb_strip_nulls(jsonb_build_object(
   'cors', false,
-  'service', jsonb_build_array(jsonb_build_object(
-    'coding', jsonb_build_array(jsonb_build_object(
-      'system', 'http://terminology.hl7.org/CodeSystem/restful-security-service',
-      'code', 'Basic', 'display', 'Basic')),
-    'text', 'HTTP Basic: a Client''s id and secret')),
-  'description', 'HTTP Basic with the id and secret of a Client resource (grant_types basic); '
-    || 'AccessPolicy resources decide what each client may do. Only this statement is readable without credentials.');
+  'service', jsonb_build_array(
+    jsonb_build_object(
+      'coding', jsonb_build_array(jsonb_build_object(
+        'system', 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+        'code', 'SMART-on-FHIR', 'display', 'SMART-on-FHIR')),
+      'text', 'Bearer tokens from the token endpoint: client_credentials with a Client''s secret, '
+        || 'or a SMART Backend Services assertion signed RS384 or ES384'),
+    jsonb_build_object(
+      'coding', jsonb_build_array(jsonb_build_object(
+        'system', 'http://terminology.hl7.org/CodeSystem/restful-security-service',
+        'code', 'Basic', 'display', 'Basic')),
+      'text', 'HTTP Basic: a Client''s id and secret')),
+  -- Where SMART clients find the token endpoint (the SMART App Launch oauth-uris extension).
+  'extension', case when p_token_url is not null then jsonb_build_array(jsonb_build_object(
+    'url', 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+    'extension', jsonb_build_array(jsonb_build_object('url', 'token', 'valueUri', p_token_url)))) end,
+  'description', 'HTTP Basic with the id and secret of a Client resource, or a Bearer token from the token '
+    || 'endpoint; AccessPolicy resources (and a token''s scope) decide what each client may do. '
+    || 'Only this statement is readable without credentials.'));
 
 -- The operations sluice serves, as the CapabilityStatement lists them: the Bulk Data export
 -- (IG v2) at the system level (resource_type null) and on Patient and Group.
@@ -189,8 +201,9 @@ end;
 -- routes them: create, read, vread, update, delete, history-instance; no search), transaction
 -- and batch Bundles at the system level, the operations of fhir.capability_operations and the
 -- security of fhir.capability_security. p_base, when given, is the server's FHIR base URL
--- (implementation.url). date is the time of the call: the statement is made, not stored.
-create function fhir.capability_statement(p_base text default null) returns jsonb
+-- (implementation.url), p_token_url its token endpoint (the security extension). date is the
+-- time of the call: the statement is made, not stored.
+create function fhir.capability_statement(p_base text default null, p_token_url text default null) returns jsonb
 language sql stable parallel safe
 return jsonb_build_object(
   'resourceType', 'CapabilityStatement',
@@ -207,7 +220,7 @@ return jsonb_build_object(
   'format', jsonb_build_array('application/fhir+json', 'json', 'application/fhir+ndjson', 'ndjson'),
   'rest', jsonb_build_array(jsonb_build_object(
     'mode', 'server',
-    'security', fhir.capability_security(),
+    'security', fhir.capability_security(p_token_url),
     'resource', (
       select coalesce(jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
                'type', t.name,
@@ -226,33 +239,3 @@ return jsonb_build_object(
     'interaction', jsonb_build_array(jsonb_build_object('code', 'transaction'), jsonb_build_object('code', 'batch')),
     'operation', (select jsonb_agg(jsonb_build_object('name', o.name, 'definition', o.definition))
                   from fhir.capability_operations() o where o.resource_type is null))));
-
--- The requests anyone may make, without credentials (and a client with credentials whatever
--- its policies): GET /fhir/metadata, the CapabilityStatement, which says how to authenticate.
--- The one exception to "every request needs credentials" (docs/access.md); p_request is the
--- request object of policy.decide.
-create function policy.public_request(p_request jsonb) returns boolean
-language sql immutable parallel safe
-return coalesce(lower(p_request ->> 'request-method') = 'get'
-                and p_request ->> 'uri' in ('/fhir/metadata', '/fhir/metadata/'), false);
-
--- The decision on a request that came without credentials: 'allowed' for a public request,
--- else 'unauthenticated' (401).
-create function policy.decide_anonymous(p_request jsonb) returns text
-language sql immutable parallel safe
-return case when policy.public_request(p_request) then 'allowed' else 'unauthenticated' end;
-
--- policy.decide of 000002, and a public request is allowed to every client that
--- authenticates (wrong credentials are still 401).
-create or replace function policy.decide(p_client_id text, p_secret text, p_request jsonb, p_verified text default null)
-returns table (decision text, verified text)
-language sql stable parallel safe
-begin atomic
-  select case
-           when v.fingerprint is null then 'unauthenticated'
-           when policy.public_request(p_request) or policy.allowed(p_client_id, p_request) is true then 'allowed'
-           else 'forbidden'
-         end,
-         v.fingerprint
-  from (select policy.verified_secret(p_client_id, p_secret, p_verified)) as v(fingerprint);
-end;

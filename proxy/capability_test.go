@@ -26,6 +26,13 @@ type capabilityStatement struct {
 			Service []struct {
 				Coding []struct{ System, Code string } `json:"coding"`
 			} `json:"service"`
+			Extension []struct {
+				URL       string `json:"url"`
+				Extension []struct {
+					URL      string `json:"url"`
+					ValueURI string `json:"valueUri"`
+				} `json:"extension"`
+			} `json:"extension"`
 		} `json:"security"`
 		Interaction []struct{ Code string } `json:"interaction"`
 		Operation   []capabilityOperation   `json:"operation"`
@@ -77,10 +84,29 @@ func TestCapabilityStatement(t *testing.T) {
 		t.Fatalf("rest: %+v", cs.Rest)
 	}
 	rest := cs.Rest[0]
-	if len(rest.Security.Service) != 1 || len(rest.Security.Service[0].Coding) != 1 ||
-		rest.Security.Service[0].Coding[0].Code != "Basic" ||
-		rest.Security.Service[0].Coding[0].System != "http://terminology.hl7.org/CodeSystem/restful-security-service" {
-		t.Errorf("rest.security: %+v", rest.Security)
+	var services []string
+	for _, service := range rest.Security.Service {
+		for _, c := range service.Coding {
+			if c.System == "http://terminology.hl7.org/CodeSystem/restful-security-service" {
+				services = append(services, c.Code)
+			}
+		}
+	}
+	if !slices.Equal(services, []string{"SMART-on-FHIR", "Basic"}) {
+		t.Errorf("rest.security services %v, want SMART-on-FHIR and Basic", services)
+	}
+	// SMART clients find the token endpoint here (oauth-uris) or in the discovery document:
+	// both must name the same one.
+	var discovery struct {
+		TokenEndpoint string `json:"token_endpoint"`
+	}
+	if err := json.Unmarshal(ts.expect(http.StatusOK, request{method: "GET", path: "/fhir/.well-known/smart-configuration", auth: []string{}}), &discovery); err != nil {
+		t.Fatal(err)
+	}
+	if len(rest.Security.Extension) != 1 || rest.Security.Extension[0].URL != "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris" ||
+		len(rest.Security.Extension[0].Extension) != 1 || rest.Security.Extension[0].Extension[0].URL != "token" ||
+		rest.Security.Extension[0].Extension[0].ValueURI != discovery.TokenEndpoint || discovery.TokenEndpoint == "" {
+		t.Errorf("rest.security extension %+v does not name the token endpoint %q", rest.Security.Extension, discovery.TokenEndpoint)
 	}
 	if !slices.Contains(rest.Operation, capabilityOperation{"export", exportDefinition}) {
 		t.Errorf("system operations %v lack export", rest.Operation)

@@ -61,7 +61,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, rt route) error
 		before = pgtype.Int8{Int64: n, Valid: true}
 	}
 	bundle, err := s.q.HistoryPage(r.Context(), s.pool, gen.HistoryPageParams{
-		Fhir: rt.fhir, ResourceType: rt.resourceType, ID: rt.id, Base: requestBase(r, rt),
+		Fhir: rt.fhir, ResourceType: rt.resourceType, ID: rt.id, Base: s.requestBase(r, rt),
 		Count: int32(count), Before: before, MaxBytes: historyPageMaxBytes})
 	if err != nil {
 		return err
@@ -73,14 +73,9 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, rt route) error
 // requestBase is the absolute URL the route's resources live under, as the client reached
 // the server: http(s)://<Host>, then /fhir for a FHIR route. It makes the absolute URLs FHIR
 // wants in Bundles (fullUrl, links) and the CapabilityStatement.
-func requestBase(r *http.Request, rt route) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	base := scheme + "://" + r.Host
+func (s *Server) requestBase(r *http.Request, rt route) string {
 	if rt.fhir {
-		base += "/fhir"
+		return s.baseURL(r) + "/fhir"
 	}
-	return base
+	return s.baseURL(r)
 }

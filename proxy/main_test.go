@@ -50,6 +50,7 @@ type request struct {
 	body         string
 	contentType  string   // default application/json when there is a body
 	auth         []string // {id, secret}; nil means the operator; {} means none
+	bearer       string   // when set, "Authorization: Bearer <bearer>" instead of auth
 }
 
 // do sends a request and returns the response with its whole body read.
@@ -71,6 +72,8 @@ func (s *testServer) do(req request) (*http.Response, []byte) {
 		r.Header.Set("Content-Type", ct)
 	}
 	switch {
+	case req.bearer != "":
+		r.Header.Set("Authorization", "Bearer "+req.bearer)
 	case req.auth == nil:
 		r.SetBasicAuth(adminID, adminSecret)
 	case len(req.auth) == 2:

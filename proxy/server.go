@@ -16,6 +16,7 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/bulk"
 	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/oauth"
 	"github.com/sluice-fhir/sluice/internal/source"
 )
 
@@ -43,6 +44,8 @@ type Server struct {
 	sources *source.Fetcher
 	// auth caches verified credentials and slows down repeated failures (auth.go).
 	auth *authGuard
+	// tokens issues the access tokens of POST /auth/token (token.go, internal/oauth).
+	tokens *oauth.Issuer
 }
 
 // New returns a Server on a migrated database.
@@ -50,6 +53,7 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	cfg = cfg.WithDefaults()
 	s := &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg),
 		loadLimits: bulk.Limits{MaxBytes: cfg.LoadMaxBytes, MaxLines: cfg.LoadMaxLines, MaxDuration: cfg.BulkMaxDuration}}
+	s.tokens = oauth.NewIssuer(s.pool, s.q, s.sources, cfg.TokenLifetime)
 	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
 		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
 	return s
@@ -179,8 +183,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/health" && r.Method == http.MethodGet {
+	switch {
+	case r.URL.Path == "/health" && r.Method == http.MethodGet:
 		s.health(w, r)
+		return
+	case r.URL.Path == oauth.TokenPath: // authenticates its clients itself
+		s.token(w, r)
+		return
+	case smartConfigurationPaths[r.URL.Path]: // discovery needs no credentials
+		s.smartConfiguration(w, r)
 		return
 	}
 	rt, ok := parseRoute(r.URL.Path)

@@ -1,6 +1,7 @@
 -- name: CapabilityStatement :one
--- The CapabilityStatement of GET /fhir/metadata; base is the server's FHIR base URL.
-select fhir.capability_statement(@base::text)::jsonb as statement;
+-- The CapabilityStatement of GET /fhir/metadata; base is the server's FHIR base URL, token_url
+-- its token endpoint.
+select fhir.capability_statement(@base::text, @token_url::text)::jsonb as statement;
 
 -- name: PolicyDecideAnonymous :one
 -- The decision on a request without credentials: 'allowed' (a public request) or

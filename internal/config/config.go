@@ -6,6 +6,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -109,6 +110,14 @@ type Server struct {
 	AuthMaxFailures int
 	// AuthBackoffMax is the longest such wait (default when zero or negative).
 	AuthBackoffMax time.Duration
+
+	// TokenLifetime is how long an access token of POST /auth/token is valid (default when
+	// zero or negative).
+	TokenLifetime time.Duration
+	// BaseURL is the URL clients reach the server at (scheme, host, port, no trailing slash):
+	// the token endpoint an assertion's aud must name, and what discovery shows. Empty: each
+	// request's own, from its Host header and whether it came over TLS.
+	BaseURL string
 }
 
 // Setting is one environment variable.
@@ -195,6 +204,10 @@ var Settings = []Setting{
 		set: integer(func(c *Config) *int { return &c.Server.AuthMaxFailures }, anyValue)},
 	{Name: "SLUICE_AUTH_BACKOFF_MAX", Default: "5m", Doc: "longest backoff wait",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthBackoffMax }, positive)},
+	{Name: "SLUICE_TOKEN_LIFETIME", Default: "5m", Doc: "how long an access token of POST /auth/token is valid",
+		set: duration(func(c *Config) *time.Duration { return &c.Server.TokenLifetime }, positive)},
+	{Name: "SLUICE_BASE_URL", Unset: "from each request", Doc: "the URL clients reach the server at (the token endpoint an assertion's aud names); unset: each request's Host",
+		set: baseURL(func(c *Config) *string { return &c.Server.BaseURL })},
 }
 
 // Load reads every setting through getenv (os.Getenv); an unset or empty variable takes its
@@ -290,6 +303,9 @@ func (s Server) WithDefaults() Server {
 	if s.HistoryMaxCount <= 0 {
 		s.HistoryMaxCount = d.HistoryMaxCount
 	}
+	if s.TokenLifetime <= 0 {
+		s.TokenLifetime = d.TokenLifetime
+	}
 	return s
 }
 
@@ -331,6 +347,19 @@ var (
 
 func text(field func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *field(c) = v; return nil }
+}
+
+// baseURL takes an absolute http(s) URL without query or fragment, stored without a trailing
+// slash (paths are appended to it).
+func baseURL(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("want an http(s) URL like https://fhir.example.org, got %q", v)
+		}
+		*field(c) = strings.TrimRight(v, "/")
+		return nil
+	}
 }
 
 func integer(field func(*Config) *int, r rule) func(*Config, string) error {

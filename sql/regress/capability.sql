@@ -3,7 +3,7 @@
 -- call, left out here.
 \set SHOW_CONTEXT never
 
-select jsonb_pretty(fhir.capability_statement('http://h/fhir') - 'date' #- '{rest,0,resource}') as statement;
+select jsonb_pretty(fhir.capability_statement('http://h/fhir', 'http://h/auth/token') - 'date' #- '{rest,0,resource}') as statement;
 
 -- One entry per FHIR type, none for sluice's own types; the export operation on Patient and
 -- Group only.
