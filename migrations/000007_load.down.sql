@@ -14,7 +14,7 @@ drop table sluice.import_job;
 drop function sluice.import_notify_cancel();
 drop function sluice.import_notify_input();
 drop function sluice.load_merge(text[], boolean, boolean, boolean, jsonb, boolean);
-drop function sluice.load_check_cts(text);
+drop function sluice.load_check_lines(text);
 drop function sluice.load_convert(text, text, jsonb, jsonb);
 drop function sluice.load_merge_type(text, text, text, jsonb, bigint, boolean, boolean);
 drop function sluice.load_stage();

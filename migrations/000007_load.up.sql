@@ -9,7 +9,7 @@
 -- The proxy fills the staging table from the source's lines: it takes each line apart once
 -- (line number, resourceType, id, meta.createdAt) and, for the Aidbox format, leaves in
 -- `resource` exactly the body the resource table stores, so PostgreSQL parses every line into
--- jsonb once and never rewrites it. A psql user can fill the table the same way.
+-- jsonb once, at the merge, and never rewrites it. A psql user can fill the table the same way.
 --
 -- The staging table is an ordinary unlogged table, not a temporary one, so that parallel
 -- workers can read it: FHIR lines are converted by a parallel CREATE TABLE AS (PostgreSQL 15
@@ -25,12 +25,12 @@ language sql stable
 return format('sluice.%I', 'load:' || pg_backend_pid() || p_part);
 
 -- Creates the staging table of one load in the caller's transaction and returns its name.
--- line_no is the line of the source (blank lines counted), which errors name. Aidbox-format
--- lines fill resource (jsonb, the body as stored: the COPY parses it while the proxy reads the
--- source on, and the proxy sends only lines jsonb takes, so the COPY does not fail on one);
--- FHIR lines fill line, the text as it came: parsing it is left to the parallel workers that
--- convert it (sluice.load_convert), not done by the COPY on one core. cts, meta.createdAt, is
--- text cast by the merge: when the cast fails, sluice.load_check_cts names the line.
+-- line_no is the line of the source (blank lines counted), which errors name. Everything is
+-- staged as text, which a COPY takes without parsing: the body as stored in resource (Aidbox
+-- format) or the line as it came in line (FHIR), and meta.createdAt in cts. The merge casts
+-- them (the FHIR lines in the parallel workers that convert them, sluice.load_convert), and
+-- only when a cast fails does sluice.load_check_lines look for the line to name: a COPY error
+-- would name it only in its CONTEXT text.
 create function sluice.load_stage() returns text
 language plpgsql volatile as $$
 declare
@@ -43,7 +43,7 @@ begin
       resource_type text,
       id            text,
       cts           text,
-      resource      jsonb,
+      resource      text,
       line          text
     );
     -- ANALYZE (run for multi-type and update loads) then skips the documents themselves.
@@ -154,20 +154,27 @@ begin
   return v_table;
 end $$;
 
--- Raises SL422 naming the first staged line of p_stage whose meta.createdAt (cts) is not a
--- date-time, and returns when there is none. The merge calls it after its cast failed: row by
--- row, so only then.
-create function sluice.load_check_cts(p_stage text) returns void
+-- Raises SL422 naming the first staged line of p_stage whose body (resource) is not JSON or
+-- whose meta.createdAt (cts) is not a date-time, and returns when there is none. The merge
+-- calls it after one of its casts failed: row by row, so only then.
+create function sluice.load_check_lines(p_stage text) returns void
 language plpgsql volatile as $$
 declare
   v_row    record;
   v_detail text;
 begin
   for v_row in execute format(
-      'select line_no, cts from %s where resource_type is not null and cts is not null order by line_no', p_stage) loop
+      'select line_no, resource, cts from %s where resource_type is not null order by line_no', p_stage) loop
     begin
-      perform v_row.cts::timestamptz;
+      perform v_row.resource::jsonb, v_row.cts::timestamptz;
     exception when others then
+      begin
+        perform v_row.resource::jsonb;
+      exception when others then
+        get stacked diagnostics v_detail = pg_exception_detail;
+        raise exception using errcode = 'SL422', message = format(
+          'line %s: not JSON: %s%s', v_row.line_no, sqlerrm, ' (' || nullif(v_detail, '') || ')');
+      end;
       get stacked diagnostics v_detail = pg_exception_detail;
       raise exception using errcode = 'SL422', message = format(
         'line %s: meta.createdAt is not a date-time: %s%s', v_row.line_no, sqlerrm, ' (' || nullif(v_detail, '') || ')');
@@ -195,7 +202,7 @@ declare
   v_source  text := v_stage;
   v_type    text;
   v_line    bigint;
-  v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource' end;
+  v_expr    text := case when p_fhir then 's.line::jsonb' else 's.resource::jsonb' end;
   v_txid    bigint := nextval('public.transaction_id_seq');
   v_count   bigint;
   v_plain   boolean;
@@ -264,8 +271,8 @@ begin
           v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
       end;
     exception when data_exception then
-      -- A createdAt that is not a date-time: name its line.
-      perform sluice.load_check_cts(v_stage);
+      -- A body that is not JSON, a createdAt that is not a date-time: name its line.
+      perform sluice.load_check_lines(v_stage);
       raise;
     end;
     resource_type := v_type;

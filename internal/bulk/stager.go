@@ -17,10 +17,9 @@ import (
 )
 
 // stageCopySQL is the COPY that fills the staging table sluice.load_stage() made (its name is
-// an SQL identifier PostgreSQL quoted): the body into resource (jsonb, parsed by the COPY as
-// the stager sends it) for the Aidbox format, the whole FHIR line into line (text, parsed by
-// the workers that convert it), in the format of copyformat, which passes each line untouched.
-// Blank lines stage no row; line_no keeps the source's numbering.
+// an SQL identifier PostgreSQL quoted): the body into resource for the Aidbox format, the whole
+// FHIR line into line, both as text, in the format of copyformat, which passes each line
+// untouched. Blank lines stage no row; line_no keeps the source's numbering.
 func stageCopySQL(table string, fhir bool) string {
 	column := "resource"
 	if fhir {
@@ -211,8 +210,8 @@ func (s *stager) stage(line []byte) error {
 	fail := func(format string, args ...any) error {
 		return &lineError{s.line, fmt.Sprintf(format, args...)}
 	}
-	// A COPY refuses text that is not UTF-8 (PostgreSQL's rule and Go's agree:
-	// TestStagerUTF8MatchesSQL).
+	// The one thing a COPY of text could still refuse: what PostgreSQL's UTF-8 check and
+	// Go's agree on (TestStagerUTF8MatchesSQL).
 	if !utf8.Valid(line) {
 		return fail("not UTF-8: %s", invalidUTF8(line))
 	}
@@ -330,14 +329,6 @@ func (s *stager) stage(line []byte) error {
 			// Dropped too, unparsed by PostgreSQL: a line that is not JSON must not load.
 			return fail("not JSON: meta is %s", clip(value))
 		}
-	}
-	// The body goes into a jsonb column: the whole line must be JSON that jsonb takes, or the
-	// COPY would fail naming the line only in its CONTEXT text.
-	if !json.Valid(line) {
-		return fail("not JSON: %v", json.Unmarshal(line, new(json.RawMessage)))
-	}
-	if err := checkJSONB(line); err != nil {
-		return fail("not JSON for PostgreSQL: %v", err)
 	}
 	s.out = append(s.out, copyformat.Delimiter, '{')
 	first := true

@@ -53,8 +53,15 @@ insert into :stage (line_no, resource_type, id, resource) values (3, 'Client', '
 select sluice.load_merge(null, false, false, false, null, false);
 \echo :LAST_ERROR_SQLSTATE
 rollback;
--- cts (meta.createdAt) is staged as text and cast by the merge: one that is not a date-time
--- is named by its line.
+-- Everything is staged as text, and the merge casts it: a body that is not JSON, or a cts
+-- (meta.createdAt) that is not a date-time, is named by its line.
+begin;
+select sluice.load_stage() as stage \gset
+insert into :stage (line_no, resource_type, id, resource) values
+  (1, 'Patient', 'ok', '{}'), (2, 'Patient', 'bad', '{"active": tru}');
+select sluice.load_merge(null, false, false, false, null, false);
+\echo :LAST_ERROR_SQLSTATE
+rollback;
 begin;
 select sluice.load_stage() as stage \gset
 insert into :stage (line_no, resource_type, id, cts, resource) values
