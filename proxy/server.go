@@ -16,6 +16,7 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/bulk"
 	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/export"
 	"github.com/sluice-fhir/sluice/internal/source"
 )
 
@@ -33,8 +34,10 @@ type Server struct {
 	cfg  Config
 	// loadLimits bound each $load (and each $import input: imports).
 	loadLimits bulk.Limits
-	// imports are this server's $import workers (internal/bulk).
+	// imports are this server's $import workers (internal/bulk), exports its $export workers
+	// (internal/export).
 	imports *bulk.Workers
+	exports *export.Jobs
 	// bulkRunning and dumpSQLRunning count the bulk operations and the $dump-sql queries
 	// running (admission.go; zero values ready).
 	bulkRunning    admission
@@ -52,6 +55,8 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 		loadLimits: bulk.Limits{MaxBytes: cfg.LoadMaxBytes, MaxLines: cfg.LoadMaxLines, MaxDuration: cfg.BulkMaxDuration}}
 	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
 		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
+	s.exports = export.NewJobs(s.pool, s.bulk, s.q, export.JobsConfig{Dir: cfg.ExportDir, MaxLines: cfg.ExportMaxLines,
+		Keep: cfg.ExportExpires, Workers: cfg.ExportJobs, PartWorkers: cfg.ExportParallel, MaxDuration: cfg.BulkMaxDuration})
 	return s
 }
 
@@ -62,10 +67,11 @@ func newSourceFetcher(cfg Config) *source.Fetcher {
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for
-// the clients' bulk operations, the operator's and the import workers. Its connections are made on demand.
+// the clients' bulk operations, the operator's, the import workers and the export workers (a
+// connection per job and one per type written at once). Its connections are made on demand.
 func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 	config := pool.Config()
-	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers)
+	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers + cfg.ExportJobs*(1+cfg.ExportParallel))
 	config.MinConns = 0
 	if config.ConnConfig.RuntimeParams == nil {
 		config.ConnConfig.RuntimeParams = map[string]string{}
@@ -81,13 +87,18 @@ func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 // Close releases the bulk pool (the caller's pool is the caller's to close).
 func (s *Server) Close() { s.bulk.Close() }
 
-// route is what a request's path names: /[fhir/][<type>[/<id>|/$op]] or /[fhir/]$op.
+// route is what a request's path names: /[fhir/][<type>[/<id>][/$op]], /[fhir/]$op, or
+// /[fhir/]$op/<id>[/<file>] (the $export status and files).
 type route struct {
 	fhir         bool   // under /fhir: FHIR format in and out
 	resourceType string // e.g. Patient
-	id           string // e.g. pt-1
+	id           string // e.g. pt-1; of $export-status and $export-file: the job
 	operation    string // e.g. $dump, $load
+	file         string // of $export-file: the file's name
 }
+
+// jobOperations are the operations whose path goes on with a job id (and a file name).
+var jobOperations = map[string]bool{"$export-status": true, "$export-file": true}
 
 // parseRoute splits a path into its route; ok is false for shapes sluice does not serve.
 func parseRoute(path string) (rt route, ok bool) {
@@ -114,13 +125,26 @@ func parseRoute(path string) (rt route, ok bool) {
 		}
 	case 2:
 		if strings.HasPrefix(segments[0], "$") {
-			return rt, false
+			if !jobOperations[segments[0]] || strings.HasPrefix(segments[1], "$") {
+				return rt, false
+			}
+			rt.operation, rt.id = segments[0], segments[1]
+			break
 		}
 		rt.resourceType = segments[0]
 		if strings.HasPrefix(segments[1], "$") {
 			rt.operation = segments[1]
 		} else {
 			rt.id = segments[1]
+		}
+	case 3:
+		switch {
+		case jobOperations[segments[0]] && !strings.HasPrefix(segments[1], "$") && !strings.HasPrefix(segments[2], "$"):
+			rt.operation, rt.id, rt.file = segments[0], segments[1], segments[2]
+		case !strings.HasPrefix(segments[0], "$") && !strings.HasPrefix(segments[1], "$") && strings.HasPrefix(segments[2], "$"):
+			rt.resourceType, rt.id, rt.operation = segments[0], segments[1], segments[2]
+		default:
+			return rt, false
 		}
 	default:
 		return rt, false
@@ -219,6 +243,21 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 // operationHandler picks the handler of a $-operation of the bulk API, or nil.
 func (s *Server) operationHandler(method string, rt route) handlerFunc {
 	typed := rt.resourceType != ""
+	if rt.operation == "$export" && rt.fhir && (method == http.MethodGet || method == http.MethodPost) &&
+		(rt.resourceType == "" && rt.id == "" || rt.resourceType == "Patient" && rt.id == "" || rt.resourceType == "Group" && rt.id != "") {
+		return s.exportStart
+	}
+	if rt.id != "" || rt.file != "" {
+		switch {
+		case rt.operation == "$export-status" && !typed && rt.fhir && rt.file == "" && method == http.MethodGet:
+			return s.exportStatus
+		case rt.operation == "$export-status" && !typed && rt.fhir && rt.file == "" && method == http.MethodDelete:
+			return s.exportCancel
+		case rt.operation == "$export-file" && !typed && rt.fhir && rt.file != "" && method == http.MethodGet:
+			return s.exportFile
+		}
+		return nil
+	}
 	switch {
 	case rt.operation == "$dump" && typed && method == http.MethodGet:
 		return s.admitBulk(s.boundedExport(s.dump))

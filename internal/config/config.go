@@ -6,6 +6,8 @@ package config
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -90,6 +92,22 @@ type Server struct {
 	// negative.
 	BulkConnections int
 	BulkPerClient   int
+
+	// BaseURL is the server's URL as clients reach it (https://fhir.example.org), for the
+	// absolute URLs of $export; empty: the scheme and Host of each request.
+	BaseURL string
+	// ExportDir holds the $export files, a folder per job (empty: an export folder of the
+	// system's temporary folder; sluice serve sets it to <data>/export).
+	ExportDir string
+	// ExportMaxLines is the most lines one $export file holds; larger types are split.
+	ExportMaxLines int64
+	// ExportExpires is how long the files of a finished $export are kept.
+	ExportExpires time.Duration
+	// ExportJobs is how many $export jobs may wait or run at once, all clients and servers
+	// together (more: 429), and how many this server writes at once; ExportParallel how many
+	// types of one job are written at once. Defaults when zero or negative.
+	ExportJobs     int
+	ExportParallel int
 
 	// AuthCacheTTL is how long a client's verified credential spares it bcrypt (default when
 	// zero, negative: no cache). A changed secret or a deleted Client is refused at once
@@ -179,6 +197,18 @@ var Settings = []Setting{
 		set: integer(func(c *Config) *int { return &c.Server.DumpSQLMaxRowBytes }, anyValue)},
 	{Name: "SLUICE_DUMP_SQL_MAX_BYTES", Default: "10737418240", Doc: "largest $dump-sql result in bytes before compression (10 GiB; -1: no limit)",
 		set: bytes64(func(c *Config) *int64 { return &c.Server.DumpSQLMaxBytes }, anyValue)},
+	{Name: "SLUICE_BASE_URL", Unset: "from the request", Doc: "the server's URL as clients reach it, for $export's absolute URLs; unset: each request's scheme and Host",
+		set: text(func(c *Config) *string { return &c.Server.BaseURL })},
+	{Name: "SLUICE_EXPORT_DIR", Unset: "<data>/export", Doc: "folder of the $export files, one folder per job",
+		set: text(func(c *Config) *string { return &c.Server.ExportDir })},
+	{Name: "SLUICE_EXPORT_MAX_LINES", Default: "100000", Doc: "most lines of one $export file; larger types are split into several",
+		set: bytes64(func(c *Config) *int64 { return &c.Server.ExportMaxLines }, positive)},
+	{Name: "SLUICE_EXPORT_EXPIRES", Default: "24h", Doc: "how long the files of a finished $export are kept",
+		set: duration(func(c *Config) *time.Duration { return &c.Server.ExportExpires }, positive)},
+	{Name: "SLUICE_EXPORT_JOBS", Default: "2", Doc: "$export jobs waiting or running at once, all clients (more: 429); also how many this server writes at once",
+		set: integer(func(c *Config) *int { return &c.Server.ExportJobs }, positive)},
+	{Name: "SLUICE_EXPORT_PARALLEL", Default: "2", Doc: "types of one $export written at once, each on a connection of its own",
+		set: integer(func(c *Config) *int { return &c.Server.ExportParallel }, positive)},
 	{Name: "SLUICE_AUTH_CACHE_TTL", Default: "1m", Doc: "how long a verified client secret spares bcrypt (negative: never)",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthCacheTTL }, anyValue)},
 	{Name: "SLUICE_AUTH_MAX_FAILURES", Default: "5", Doc: "failed logins of a client id from one address before 429 and a backoff of 1s doubling (negative: no backoff)",
@@ -270,6 +300,21 @@ func (s Server) WithDefaults() Server {
 	}
 	if s.DumpSQLMaxRowBytes <= 0 {
 		s.DumpSQLMaxRowBytes = d.DumpSQLMaxRowBytes
+	}
+	if s.ExportDir == "" {
+		s.ExportDir = filepath.Join(os.TempDir(), "sluice-export")
+	}
+	if s.ExportMaxLines <= 0 {
+		s.ExportMaxLines = d.ExportMaxLines
+	}
+	if s.ExportExpires <= 0 {
+		s.ExportExpires = d.ExportExpires
+	}
+	if s.ExportJobs <= 0 {
+		s.ExportJobs = d.ExportJobs
+	}
+	if s.ExportParallel <= 0 {
+		s.ExportParallel = d.ExportParallel
 	}
 	if s.DumpSQLMaxBytes == 0 {
 		s.DumpSQLMaxBytes = d.DumpSQLMaxBytes
