@@ -162,7 +162,8 @@ begin
   end if;
   -- One advisory lock for the count and the insert, so that two kick-offs do not both pass.
   perform pg_advisory_xact_lock(hashtextextended('sluice-export-create', 0));
-  if (select count(*) from sluice.export_job where finished is null and failed is null) >= p_max_jobs then
+  if (select count(*) from sluice.export_job j where j.finished is null and j.failed is null
+        and not exists (select from sluice.export_cancel c where c.job_id = j.id)) >= p_max_jobs then
     raise exception using errcode = 'SL429', message = format(
       '%s exports are waiting or running, the limit (SLUICE_EXPORT_JOBS): retry later', p_max_jobs);
   end if;
