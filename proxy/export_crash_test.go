@@ -1,0 +1,106 @@
+package proxy_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sluice-fhir/sluice/internal/pgtest"
+)
+
+// The server dies (SIGKILL) while an export runs; started again, it writes the job again from
+// a new snapshot, and the manifest has the same counts as $dump and no file of the first try.
+func TestExportCrashRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the sluice binary")
+	}
+	bin := filepath.Join(t.TempDir(), "sluice")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/sluice").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dbURL := pgtest.NewMigratedDatabase(t)
+	pool, err := pgxpool.New(context.Background(), dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	synthea, err := filepath.Abs("../testdata/synthea-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exportDir := t.TempDir()
+	env := []string{"SLUICE_SOURCE_DIR=" + synthea, "SLUICE_EXPORT_DIR=" + exportDir, "SLUICE_EXPORT_PARALLEL=1"}
+
+	first := startSluice(t, bin, dbURL, env...)
+	ts := &testServer{URL: first.url, Pool: pool, t: t}
+	files, _ := filepath.Glob(filepath.Join(synthea, "*.ndjson.gz"))
+	for _, f := range files {
+		ts.expect(http.StatusOK, request{method: "POST", path: "/fhir/$load", body: fmt.Sprintf(`{"source": "file://%s"}`, f)})
+	}
+	// A lock the export's COPY of Observation waits for, so the job is surely mid-way when killed.
+	lock, err := pool.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lock.Exec(context.Background(), "lock table public.observation in access exclusive mode"); err != nil {
+		t.Fatal(err)
+	}
+	status := ts.startExport("GET", "/fhir/$export", "", nil)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		var waiting bool
+		pool.QueryRow(context.Background(), `select exists (select from pg_stat_activity
+			where wait_event_type = 'Lock' and query like 'copy (select fhir.row_to_fhir%observation%')`).Scan(&waiting)
+		if waiting {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the export never reached Observation")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	written, _ := os.ReadDir(exportDir)
+	if err := first.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	first.cmd.Wait()
+	lock.Rollback(context.Background())
+	if len(written) != 1 {
+		t.Fatalf("%d job folders before the kill, want 1", len(written))
+	}
+
+	second := startSluice(t, bin, dbURL, env...)
+	ts.URL = second.url
+	status = second.url + status[len(first.url):]
+	m := ts.waitManifest(status)
+	lines := ts.download(m.Output)
+	for typ, got := range lines {
+		sameLines(t, typ, got, ts.dumpFHIR(typ))
+	}
+	if len(lines) != 17 {
+		t.Errorf("%d types after the restart, want 17", len(lines))
+	}
+	// Only the files of the manifest are left.
+	var want, got []string
+	for _, e := range m.Output {
+		want = append(want, filepath.Base(e.URL))
+	}
+	entries, _ := os.ReadDir(filepath.Join(exportDir, written[0].Name()))
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("files after the restart %v, want %v", got, want)
+	}
+}
