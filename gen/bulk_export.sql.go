@@ -176,14 +176,17 @@ func (q *Queries) ExportPartDone(ctx context.Context, db DBTX, arg ExportPartDon
 }
 
 const exportParts = `-- name: ExportParts :many
-select p.kind::text as kind, p.resource_type::text as resource_type from sluice.export_parts($1::text) p
+select p.kind::text as kind, p.resource_type::text as resource_type, p.empty::boolean as empty
+from sluice.export_parts($1::text) p
 `
 
 type ExportPartsRow struct {
 	Kind         string
 	ResourceType string
+	Empty        bool
 }
 
+// In the claiming transaction: empty is as of the job's snapshot.
 func (q *Queries) ExportParts(ctx context.Context, db DBTX, id string) ([]ExportPartsRow, error) {
 	rows, err := db.Query(ctx, exportParts, id)
 	if err != nil {
@@ -193,7 +196,7 @@ func (q *Queries) ExportParts(ctx context.Context, db DBTX, id string) ([]Export
 	var items []ExportPartsRow
 	for rows.Next() {
 		var i ExportPartsRow
-		if err := rows.Scan(&i.Kind, &i.ResourceType); err != nil {
+		if err := rows.Scan(&i.Kind, &i.ResourceType, &i.Empty); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -202,6 +205,21 @@ func (q *Queries) ExportParts(ctx context.Context, db DBTX, id string) ([]Export
 		return nil, err
 	}
 	return items, nil
+}
+
+const exportPartsEmpty = `-- name: ExportPartsEmpty :exec
+select sluice.export_parts_empty($1::text, $2::text[], $3::text[])
+`
+
+type ExportPartsEmptyParams struct {
+	ID            string
+	Kinds         []string
+	ResourceTypes []string
+}
+
+func (q *Queries) ExportPartsEmpty(ctx context.Context, db DBTX, arg ExportPartsEmptyParams) error {
+	_, err := db.Exec(ctx, exportPartsEmpty, arg.ID, arg.Kinds, arg.ResourceTypes)
+	return err
 }
 
 const exportQuery = `-- name: ExportQuery :one

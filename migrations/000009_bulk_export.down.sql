@@ -7,6 +7,7 @@ drop function sluice.export_forget(text);
 drop function sluice.export_fail(text, text, boolean);
 drop function sluice.export_finish(text, timestamptz, interval);
 drop function sluice.export_part_done(text, text, text, jsonb);
+drop function sluice.export_parts_empty(text, text[], text[]);
 drop function sluice.export_parts(text);
 drop function sluice.export_restart(text);
 drop function sluice.export_claim();

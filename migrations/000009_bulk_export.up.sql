@@ -336,13 +336,39 @@ begin atomic
   update sluice.export_part set files = null where job_id = p_id;
 end;
 
--- The parts of a job still to be written.
-create function sluice.export_parts(p_id text) returns table (kind text, resource_type text)
-language sql stable as $$
-  select p.kind, p.resource_type from sluice.export_part p
-  where p.job_id = p_id and p.files is null
-  order by p.kind, p.resource_type
-$$;
+-- The parts of a job still to be written, and whether each has nothing to write (its table, or
+-- history table for 'deleted', is empty) as the caller's snapshot sees it: run in the claiming
+-- transaction, so that those need no transaction and COPY of their own.
+create function sluice.export_parts(p_id text) returns table (kind text, resource_type text, empty boolean)
+language plpgsql stable as $$
+declare
+  v_part record;
+  v_rows boolean;
+begin
+  for v_part in select p.kind, p.resource_type from sluice.export_part p
+                where p.job_id = p_id and p.files is null order by p.kind, p.resource_type loop
+    kind := v_part.kind;
+    resource_type := v_part.resource_type;
+    if v_part.kind = 'error' then
+      empty := false;
+    else
+      execute format('select exists (select from public.%I)',
+                     sluice.table_of(v_part.resource_type) || case when v_part.kind = 'deleted' then '_history' else '' end)
+        into v_rows;
+      empty := not v_rows;
+    end if;
+    return next;
+  end loop;
+end $$;
+
+-- Parts with nothing to write: written, without files.
+create function sluice.export_parts_empty(p_id text, p_kinds text[], p_types text[]) returns void
+language sql volatile
+begin atomic
+  update sluice.export_part p set files = '[]'
+  from unnest(p_kinds, p_types) as e(kind, resource_type)
+  where p.job_id = p_id and p.kind = e.kind and p.resource_type = e.resource_type;
+end;
 
 -- A part was written: its files ([{name, count}]).
 create function sluice.export_part_done(p_id text, p_kind text, p_type text, p_files jsonb) returns void

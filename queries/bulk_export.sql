@@ -22,7 +22,12 @@ select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_
 select sluice.export_restart(@id::text);
 
 -- name: ExportParts :many
-select p.kind::text as kind, p.resource_type::text as resource_type from sluice.export_parts(@id::text) p;
+-- In the claiming transaction: empty is as of the job's snapshot.
+select p.kind::text as kind, p.resource_type::text as resource_type, p.empty::boolean as empty
+from sluice.export_parts(@id::text) p;
+
+-- name: ExportPartsEmpty :exec
+select sluice.export_parts_empty(@id::text, @kinds::text[], @resource_types::text[]);
 
 -- name: ExportQuery :one
 select sluice.export_query(@id::text, @kind::text, @resource_type::text, @transaction_time::timestamptz)::text as query;

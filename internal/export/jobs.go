@@ -267,7 +267,7 @@ func (j *Jobs) runOne(ctx context.Context) (bool, error) {
 		cancel(errJobCancelled)
 	}
 
-	err = j.write(jobCtx, id, snapshot, claim.TransactionTime)
+	err = j.write(jobCtx, tx, id, snapshot, claim.TransactionTime)
 	if err == nil {
 		err = j.q.ExportFinish(jobCtx, tx, gen.ExportFinishParams{ID: id, TransactionTime: claim.TransactionTime,
 			Keep: pgtype.Interval{Microseconds: j.cfg.Keep.Microseconds(), Valid: true}})
@@ -303,7 +303,7 @@ func (j *Jobs) runOne(ctx context.Context) (bool, error) {
 
 // write writes every part of job id still to be written, PartWorkers at a time, each in a
 // transaction that imports snapshot.
-func (j *Jobs) write(ctx context.Context, id, snapshot string, transactionTime pgtype.Timestamptz) error {
+func (j *Jobs) write(ctx context.Context, claim pgx.Tx, id, snapshot string, transactionTime pgtype.Timestamptz) error {
 	if err := j.q.ExportRestart(ctx, j.pool, id); err != nil {
 		return err
 	}
@@ -311,8 +311,21 @@ func (j *Jobs) write(ctx context.Context, id, snapshot string, transactionTime p
 	if err := os.MkdirAll(j.Dir(id), 0o750); err != nil {
 		return err
 	}
-	parts, err := j.q.ExportParts(ctx, j.pool, id)
+	all, err := j.q.ExportParts(ctx, claim, id)
 	if err != nil {
+		return err
+	}
+	// Most of the ~150 types are usually empty: those are recorded at once.
+	var parts []gen.ExportPartsRow
+	var emptyKinds, emptyTypes []string
+	for _, p := range all {
+		if p.Empty {
+			emptyKinds, emptyTypes = append(emptyKinds, p.Kind), append(emptyTypes, p.ResourceType)
+		} else {
+			parts = append(parts, p)
+		}
+	}
+	if err := j.q.ExportPartsEmpty(ctx, j.pool, gen.ExportPartsEmptyParams{ID: id, Kinds: emptyKinds, ResourceTypes: emptyTypes}); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
