@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -55,6 +57,9 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 		loadLimits: bulk.Limits{MaxBytes: cfg.LoadMaxBytes, MaxLines: cfg.LoadMaxLines, MaxDuration: cfg.BulkMaxDuration}}
 	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
 		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
+	if cfg.ExportDir == "" {
+		cfg.ExportDir = filepath.Join(os.TempDir(), "sluice-export")
+	}
 	s.exports = export.NewJobs(s.pool, s.bulk, s.q, export.JobsConfig{Dir: cfg.ExportDir, MaxLines: cfg.ExportMaxLines,
 		Keep: cfg.ExportExpires, Workers: cfg.ExportJobs, PartWorkers: cfg.ExportParallel, MaxDuration: cfg.BulkMaxDuration})
 	return s

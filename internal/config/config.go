@@ -6,8 +6,6 @@ package config
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -96,8 +94,8 @@ type Server struct {
 	// BaseURL is the server's URL as clients reach it (https://fhir.example.org), for the
 	// absolute URLs of $export; empty: the scheme and Host of each request.
 	BaseURL string
-	// ExportDir holds the $export files, a folder per job (empty: an export folder of the
-	// system's temporary folder; sluice serve sets it to <data>/export).
+	// ExportDir holds the $export files, a folder per job (sluice serve: <data>/export when
+	// empty; a server made without it uses sluice-export in the system's temporary folder).
 	ExportDir string
 	// ExportMaxLines is the most lines one $export file holds; larger types are split.
 	ExportMaxLines int64
@@ -300,9 +298,6 @@ func (s Server) WithDefaults() Server {
 	}
 	if s.DumpSQLMaxRowBytes <= 0 {
 		s.DumpSQLMaxRowBytes = d.DumpSQLMaxRowBytes
-	}
-	if s.ExportDir == "" {
-		s.ExportDir = filepath.Join(os.TempDir(), "sluice-export")
 	}
 	if s.ExportMaxLines <= 0 {
 		s.ExportMaxLines = d.ExportMaxLines
