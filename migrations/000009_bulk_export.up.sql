@@ -307,7 +307,8 @@ end $$;
 -- just before the oldest transaction of this database that was still open then, when that is
 -- earlier than now. A resource's lastUpdated is its writer's transaction start, so every
 -- resource with a lastUpdated up to it had committed, and is in the snapshot, and the parts
--- leave out (sluice.export_query) the few later ones the snapshot holds.
+-- leave out (sluice.export_query) the few later ones the snapshot holds. The claims of other
+-- jobs are not counted: they are open while their job runs and write no resource.
 create function sluice.export_claim(out job_id text, out transaction_time timestamptz) returns setof record
 language plpgsql volatile as $$
 begin
@@ -324,7 +325,9 @@ begin
     into transaction_time
   from pg_catalog.pg_stat_activity a
   where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
-    and a.backend_type = 'client backend';
+    and a.backend_type = 'client backend'
+    -- Other jobs' claims stay open for as long as their job runs, and write no resource.
+    and not (a.usename = current_user and a.application_name like 'sluice-export:%');
   perform set_config('application_name', 'sluice-export:' || job_id, true);
   return next;
 end $$;

@@ -604,3 +604,47 @@ func TestExportJobLimit(t *testing.T) {
 		t.Fatalf("second kick-off: %d %s (Retry-After %q), want 429", resp.StatusCode, body, resp.Header.Get("Retry-After"))
 	}
 }
+
+// transactionTime is exact: a resource written by a transaction that was open when the job took
+// its snapshot, and committed after, is not in the export, its lastUpdated is after the
+// transactionTime, and an export with _since=transactionTime has it.
+func TestExportTransactionTime(t *testing.T) {
+	t.Parallel()
+	ts, _ := newExportServer(t, proxy.Config{})
+	ctx := context.Background()
+	late, err := ts.Pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Rollback(ctx)
+	if _, err := late.Exec(ctx, `select sluice.resource_write('Patient', 'late', '{"gender": "female"}', 'update')`); err != nil {
+		t.Fatal(err)
+	}
+	status := ts.startExport("GET", "/fhir/$export?_type=Patient", "", nil)
+	// The job's snapshot is taken while the writer is open; it commits once the job has claimed.
+	deadline := time.Now().Add(time.Minute)
+	for ts.loadValue("select count(*) from pg_stat_activity where application_name like 'sluice-export:%'").(int64) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the job was never claimed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := late.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := ts.waitManifest(status)
+	for _, line := range ts.download(m.Output)["Patient"] {
+		if strings.Contains(line, `"late"`) {
+			t.Fatalf("the late patient is in the export of transactionTime %s", m.TransactionTime)
+		}
+	}
+	var lastUpdated string
+	json.Unmarshal([]byte(`"`+ts.loadValue("select sluice.iso_instant(ts) from public.patient where id = 'late'").(string)+`"`), &lastUpdated)
+	if lastUpdated <= m.TransactionTime {
+		t.Errorf("lastUpdated %s of the late patient is not after transactionTime %s", lastUpdated, m.TransactionTime)
+	}
+	m = ts.waitManifest(ts.startExport("GET", "/fhir/$export?_type=Patient&_since="+m.TransactionTime, "", nil))
+	if lines := ts.download(m.Output)["Patient"]; len(lines) != 1 || !strings.Contains(lines[0], `"late"`) {
+		t.Errorf("_since=transactionTime: %v", lines)
+	}
+}
