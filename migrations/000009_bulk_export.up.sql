@@ -339,9 +339,10 @@ begin atomic
   update sluice.export_part set files = null where job_id = p_id;
 end;
 
--- The parts of a job still to be written, and whether each has nothing to write (its table, or
--- history table for 'deleted', is empty) as the caller's snapshot sees it: run in the claiming
--- transaction, so that those need no transaction and COPY of their own.
+-- Every part of a job (a claim writes them all again), and whether each has nothing to write
+-- (its table, or history table for 'deleted', is empty) as the caller's snapshot sees it: run
+-- in the claiming transaction, so that those need no transaction and COPY of their own. (That
+-- snapshot predates sluice.export_restart, so it must not go by the parts' files.)
 create function sluice.export_parts(p_id text) returns table (kind text, resource_type text, empty boolean)
 language plpgsql stable as $$
 declare
@@ -349,7 +350,7 @@ declare
   v_rows boolean;
 begin
   for v_part in select p.kind, p.resource_type from sluice.export_part p
-                where p.job_id = p_id and p.files is null order by p.kind, p.resource_type loop
+                where p.job_id = p_id order by p.kind, p.resource_type loop
     kind := v_part.kind;
     resource_type := v_part.resource_type;
     if v_part.kind = 'error' then
