@@ -17,7 +17,9 @@ end;
 
 -- The SQL condition, on a row aliased t (a resource or history table of p_type), that it is in
 -- the Patient compartment of one of p_patients (null: of any patient), from the generated
--- fhir_meta.patient_compartment rows (000004); null when no resource of p_type ever is.
+-- fhir_meta.patient_compartment rows (000004); null when no resource of p_type ever is. Lax
+-- jsonpath walks the arrays on the way; the final [*] the array of a repeating element (and is
+-- the value itself for a single one).
 create function sluice.patient_compartment_condition(p_type text, p_patients text[]) returns text
 language plpgsql stable as $$
 declare
@@ -28,7 +30,7 @@ begin
   select array_agg(format(
            'exists (select from jsonb_path_query(t.resource, %L) as r(ref) where sluice.patient_reference_id(r.ref)%s)',
            'lax $' || (select string_agg('.' || to_json(seg)::text, '' order by n)
-                       from unnest(string_to_array(c.path, '.')) with ordinality as s(seg, n)),
+                       from unnest(string_to_array(c.path, '.')) with ordinality as s(seg, n)) || '[*]',
            v_match) order by c.path)
     into v_conds
   from (select distinct path from fhir_meta.patient_compartment where resource_type = p_type) as c;
