@@ -371,4 +371,3 @@ func Discovery(baseURL string) Configuration {
 		Capabilities:    []string{"client-confidential-asymmetric"},
 	}
 }
-
