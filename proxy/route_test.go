@@ -26,6 +26,10 @@ func TestParseRoute(t *testing.T) {
 		{"/fhir/Patient/$load", route{fhir: true, resourceType: "Patient", operation: "$load"}},
 		{"/fhir/$import", route{fhir: true, operation: "$import"}},
 		{"/BulkImportStatus/synthea", route{resourceType: "BulkImportStatus", id: "synthea"}},
+		{"/fhir/Group/g1/$export", route{fhir: true, resourceType: "Group", id: "g1", operation: "$export"}},
+		{"/Patient/pt-1/$dump", route{resourceType: "Patient", id: "pt-1", operation: "$dump"}}, // the handler refuses it
+		{"/fhir/$export-status/j1", route{fhir: true, operation: "$export-status", id: "j1"}},
+		{"/fhir/$export-file/j1/Patient-1.ndjson", route{fhir: true, operation: "$export-file", id: "j1", file: "Patient-1.ndjson"}},
 		// The parser does not judge names: an unknown type or a bad id is the handler's 404/422.
 		{"/NoSuchType/x y", route{resourceType: "NoSuchType", id: "x y"}},
 		{"/$nope", route{operation: "$nope"}},
@@ -61,7 +65,6 @@ func TestParseRoute(t *testing.T) {
 		"Patient",                    // no leading slash
 		"/Patient/pt-1//",            // more than one trailing slash
 		"/Patient//",                 //
-		"/Patient/pt-1/$dump",        // three segments other than _history
 		"/fhir/Patient/pt-1/x",       //
 		"/Patient/pt-1/history",      //
 		"/Patient/pt-1/_history/1/x", // more than four segments
@@ -74,6 +77,8 @@ func TestParseRoute(t *testing.T) {
 		"/fhir/$import/x",            //
 		"/metadata",                  // the CapabilityStatement is under /fhir only
 		"/metadata/",                 //
+		"/$export-status/$x",         // an operation as the job
+		"/fhir/$export-file/j/$x",    // an operation as the file
 	} {
 		if got, ok := parseRoute(path); ok {
 			t.Errorf("parseRoute(%q) = %+v, want refused", path, got)

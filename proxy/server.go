@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/bulk"
 	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/export"
 	"github.com/sluice-fhir/sluice/internal/oauth"
 	"github.com/sluice-fhir/sluice/internal/source"
 )
@@ -34,8 +37,10 @@ type Server struct {
 	cfg  Config
 	// loadLimits bound each $load (and each $import input: imports).
 	loadLimits bulk.Limits
-	// imports are this server's $import workers (internal/bulk).
+	// imports are this server's $import workers (internal/bulk), exports its $export workers
+	// (internal/export).
 	imports *bulk.Workers
+	exports *export.Jobs
 	// bulkRunning and dumpSQLRunning count the bulk operations and the $dump-sql queries
 	// running (admission.go; zero values ready).
 	bulkRunning    admission
@@ -56,6 +61,11 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	s.tokens = oauth.NewIssuer(s.pool, s.q, s.sources, cfg.TokenLifetime)
 	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
 		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
+	if cfg.ExportDir == "" {
+		cfg.ExportDir = filepath.Join(os.TempDir(), "sluice-export")
+	}
+	s.exports = export.NewJobs(s.pool, s.bulk, s.q, export.JobsConfig{Dir: cfg.ExportDir, MaxLines: cfg.ExportMaxLines,
+		Keep: cfg.ExportExpires, Workers: cfg.ExportJobs, PartWorkers: cfg.ExportParallel, MaxDuration: cfg.BulkMaxDuration})
 	return s
 }
 
@@ -66,10 +76,11 @@ func newSourceFetcher(cfg Config) *source.Fetcher {
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for
-// the clients' bulk operations, the operator's and the import workers. Its connections are made on demand.
+// the clients' bulk operations, the operator's, the import workers and the export workers (a
+// connection per job and one per type written at once). Its connections are made on demand.
 func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 	config := pool.Config()
-	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers)
+	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers + cfg.ExportJobs*(1+cfg.ExportParallel))
 	config.MinConns = 0
 	if config.ConnConfig.RuntimeParams == nil {
 		config.ConnConfig.RuntimeParams = map[string]string{}
@@ -85,22 +96,26 @@ func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 // Close releases the bulk pool (the caller's pool is the caller's to close).
 func (s *Server) Close() { s.bulk.Close() }
 
-// route is what a request's path names: /[fhir/][<type>[/<id>[/_history[/<vid>]]|/$op]],
-// /[fhir/]$op, or /fhir/metadata.
+// route is what a request's path names: /[fhir/][<type>[/<id>[/_history[/<vid>]]][/$op]],
+// /[fhir/]$op, /[fhir/]$op/<id>[/<file>] (the $export status and files), or /fhir/metadata.
 type route struct {
 	fhir         bool   // under /fhir: FHIR format in and out
 	metadata     bool   // /fhir/metadata: the CapabilityStatement
 	resourceType string // e.g. Patient
-	id           string // e.g. pt-1
+	id           string // e.g. pt-1; of $export-status and $export-file: the job
 	history      bool   // <type>/<id>/_history: the versions of a resource
 	version      string // <type>/<id>/_history/<vid>: one version (vread)
 	operation    string // e.g. $dump, $load
+	file         string // of $export-file: the file's name
 }
+
+// jobOperations are the operations whose path goes on with a job id (and a file name).
+var jobOperations = map[string]bool{"$export-status": true, "$export-file": true}
 
 // parseRoute splits a path into its route; ok is false for shapes sluice does not serve:
 // a path that does not start with one slash, empty segments (one trailing slash is fine), an
-// operation anywhere but last, more than four segments, and /metadata without /fhir (Aidbox
-// answers it in a format of its own).
+// operation anywhere but last (but the job operations' id and file), more than four segments,
+// and /metadata without /fhir (Aidbox answers it in a format of its own).
 func parseRoute(path string) (rt route, ok bool) {
 	rest, rooted := strings.CutPrefix(path, "/")
 	if !rooted && path != "" {
@@ -136,7 +151,11 @@ func parseRoute(path string) (rt route, ok bool) {
 		}
 	case 2:
 		if isOperation(segments[0]) {
-			return rt, false
+			if !jobOperations[segments[0]] || isOperation(segments[1]) {
+				return rt, false
+			}
+			rt.operation, rt.id = segments[0], segments[1]
+			break
 		}
 		rt.resourceType = segments[0]
 		if isOperation(segments[1]) {
@@ -145,15 +164,21 @@ func parseRoute(path string) (rt route, ok bool) {
 			rt.id = segments[1]
 		}
 	case 3, 4:
-		if isOperation(segments[0]) || isOperation(segments[1]) || segments[2] != "_history" {
+		switch {
+		case len(segments) == 3 && jobOperations[segments[0]] && !isOperation(segments[1]) && !isOperation(segments[2]):
+			rt.operation, rt.id, rt.file = segments[0], segments[1], segments[2]
+		case len(segments) == 3 && !isOperation(segments[0]) && !isOperation(segments[1]) && isOperation(segments[2]):
+			rt.resourceType, rt.id, rt.operation = segments[0], segments[1], segments[2]
+		case isOperation(segments[0]) || isOperation(segments[1]) || segments[2] != "_history":
 			return rt, false
-		}
-		rt.resourceType, rt.id, rt.history = segments[0], segments[1], true
-		if len(segments) == 4 {
-			if isOperation(segments[3]) {
-				return rt, false
+		default:
+			rt.resourceType, rt.id, rt.history = segments[0], segments[1], true
+			if len(segments) == 4 {
+				if isOperation(segments[3]) {
+					return rt, false
+				}
+				rt.version = segments[3]
 			}
-			rt.version = segments[3]
 		}
 	default:
 		return rt, false
@@ -271,6 +296,21 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 // operationHandler picks the handler of a $-operation of the bulk API, or nil.
 func (s *Server) operationHandler(method string, rt route) handlerFunc {
 	typed := rt.resourceType != ""
+	if rt.operation == "$export" && rt.fhir && (method == http.MethodGet || method == http.MethodPost) &&
+		(rt.resourceType == "" && rt.id == "" || rt.resourceType == "Patient" && rt.id == "" || rt.resourceType == "Group" && rt.id != "") {
+		return s.exportStart
+	}
+	if rt.id != "" || rt.file != "" {
+		switch {
+		case rt.operation == "$export-status" && !typed && rt.fhir && rt.file == "" && method == http.MethodGet:
+			return s.exportStatus
+		case rt.operation == "$export-status" && !typed && rt.fhir && rt.file == "" && method == http.MethodDelete:
+			return s.exportCancel
+		case rt.operation == "$export-file" && !typed && rt.fhir && rt.file != "" && method == http.MethodGet:
+			return s.exportFile
+		}
+		return nil
+	}
 	switch {
 	case rt.operation == "$dump" && typed && method == http.MethodGet:
 		return s.admitBulk(s.boundedExport(s.dump))

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -140,6 +141,23 @@ func (b *bench) operations() []*operation {
 			target: 0.9, targetFrom: "#5", memTarget: 100 * mb,
 		})
 	}
+
+	// System $export of every type, kick-off to manifest, against one raw COPY of every table
+	// and against sluice's own $dump?fhir=true of each type one after the other.
+	var everyTable []string
+	for _, t := range b.data.Types {
+		everyTable = append(everyTable, "select resource from "+pgx.Identifier{"public", strings.ToLower(t)}.Sanitize())
+	}
+	ops = append(ops,
+		&operation{group: "export", name: "/fhir/$export (all types)", resources: all.Lines,
+			sluice:    b.exportSide(all.Lines),
+			base:      b.copyOutSide("copy ("+strings.Join(everyTable, " union all ")+") to stdout", all.Lines),
+			memTarget: 100 * mb},
+		&operation{group: "export", name: "/fhir/$export (all types) vs sequential $dump?fhir=true", resources: all.Lines,
+			sluice: b.exportSide(all.Lines),
+			base:   b.sequentialDumpSide(),
+			target: 1.5, targetFrom: "#12", memTarget: 100 * mb},
+	)
 
 	// Conversion inside PostgreSQL, both sides through psql: the sluice process takes no part.
 	for _, t := range b.types {
@@ -412,6 +430,82 @@ func (b *bench) dumpSide(path string, lines int64) side {
 		run: func(ctx context.Context) (int64, error) {
 			c, err := b.sluice.fetch(ctx, http.MethodGet, path, nil)
 			return c.bytes, checkLines(c, lines, err)
+		}}
+}
+
+// exportSide kicks off a system /fhir/$export, polls its status until the manifest, whose
+// counts must add up to want, and cancels the job (removing its files) once measured. The
+// bytes are those of the files the manifest lists, which it does not read.
+func (b *bench) exportSide(want int64) side {
+	return side{name: "sluice /fhir/$export", prepare: b.checkpoint, server: true, run: func(ctx context.Context) (int64, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.sluice.url+"/fhir/$export", nil)
+		if err != nil {
+			return 0, err
+		}
+		req.SetBasicAuth("admin", b.sluice.secret)
+		req.Header.Set("Prefer", "respond-async")
+		resp, err := b.sluice.client.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		resp.Body.Close()
+		if err := statusError(http.MethodPost, "/fhir/$export", resp, http.StatusAccepted); err != nil {
+			return 0, err
+		}
+		status := strings.TrimPrefix(resp.Header.Get("Content-Location"), b.sluice.url)
+		defer b.sluice.call(context.WithoutCancel(ctx), http.MethodDelete, status, nil, http.StatusAccepted, nil)
+		for {
+			resp, err := b.sluice.do(ctx, http.MethodGet, status, nil)
+			if err != nil {
+				return 0, err
+			}
+			if resp.StatusCode == http.StatusAccepted {
+				resp.Body.Close()
+				select {
+				case <-ctx.Done():
+					return 0, ctx.Err()
+				case <-time.After(50 * time.Millisecond):
+				}
+				continue
+			}
+			var manifest struct {
+				Output []struct {
+					Count int64 `json:"count"`
+				} `json:"output"`
+			}
+			err = statusError(http.MethodGet, status, resp, http.StatusOK)
+			if err == nil {
+				err = json.NewDecoder(resp.Body).Decode(&manifest)
+			}
+			resp.Body.Close()
+			if err != nil {
+				return 0, err
+			}
+			var lines int64
+			for _, o := range manifest.Output {
+				lines += o.Count
+			}
+			if lines != want {
+				return 0, fmt.Errorf("the manifest counts %d resources, want %d", lines, want)
+			}
+			return b.data.Files[allTypes].Bytes, nil
+		}
+	}}
+}
+
+// sequentialDumpSide GETs /<type>/$dump?fhir=true of every type, one after the other.
+func (b *bench) sequentialDumpSide() side {
+	return side{name: "sluice $dump?fhir=true, each type in turn", prepare: b.checkpoint, server: true,
+		run: func(ctx context.Context) (int64, error) {
+			var bytes int64
+			for _, t := range b.data.Types {
+				c, err := b.sluice.fetch(ctx, http.MethodGet, "/"+t+"/$dump?fhir=true", nil)
+				if err = checkLines(c, b.data.Files[t].Lines, err); err != nil {
+					return 0, err
+				}
+				bytes += c.bytes
+			}
+			return bytes, nil
 		}}
 }
 

@@ -97,6 +97,18 @@ type Server struct {
 	// lowered to it). Defaults when zero or negative.
 	HistoryCount    int
 	HistoryMaxCount int
+	// ExportDir holds the $export files, a folder per job (sluice serve: <data>/export when
+	// empty; a server made without it uses sluice-export in the system's temporary folder).
+	ExportDir string
+	// ExportMaxLines is the most lines one $export file holds; larger types are split.
+	ExportMaxLines int64
+	// ExportExpires is how long the files of a finished $export are kept.
+	ExportExpires time.Duration
+	// ExportJobs is how many $export jobs may wait or run at once, all clients and servers
+	// together (more: 429), and how many this server writes at once; ExportParallel how many
+	// types of one job are written at once. Defaults when zero or negative.
+	ExportJobs     int
+	ExportParallel int
 
 	// AuthCacheTTL is how long a client's verified credential spares it bcrypt (default when
 	// zero, negative: no cache). A changed secret or a deleted Client is refused at once
@@ -198,6 +210,16 @@ var Settings = []Setting{
 		set: integer(func(c *Config) *int { return &c.Server.HistoryCount }, positive)},
 	{Name: "SLUICE_HISTORY_MAX_COUNT", Default: "1000", Doc: "most versions in a page of GET .../_history, whatever _count asks",
 		set: integer(func(c *Config) *int { return &c.Server.HistoryMaxCount }, positive)},
+	{Name: "SLUICE_EXPORT_DIR", Unset: "<data>/export", Doc: "folder of the $export files, one folder per job",
+		set: text(func(c *Config) *string { return &c.Server.ExportDir })},
+	{Name: "SLUICE_EXPORT_MAX_LINES", Default: "100000", Doc: "most lines of one $export file; larger types are split into several",
+		set: bytes64(func(c *Config) *int64 { return &c.Server.ExportMaxLines }, positive)},
+	{Name: "SLUICE_EXPORT_EXPIRES", Default: "24h", Doc: "how long the files of a finished $export are kept",
+		set: duration(func(c *Config) *time.Duration { return &c.Server.ExportExpires }, positive)},
+	{Name: "SLUICE_EXPORT_JOBS", Default: "2", Doc: "$export jobs waiting or running at once, all clients (more: 429); also how many this server writes at once",
+		set: integer(func(c *Config) *int { return &c.Server.ExportJobs }, positive)},
+	{Name: "SLUICE_EXPORT_PARALLEL", Default: "2", Doc: "types of one $export written at once, each on a connection of its own",
+		set: integer(func(c *Config) *int { return &c.Server.ExportParallel }, positive)},
 	{Name: "SLUICE_AUTH_CACHE_TTL", Default: "1m", Doc: "how long a verified client secret spares bcrypt (negative: never)",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthCacheTTL }, anyValue)},
 	{Name: "SLUICE_AUTH_MAX_FAILURES", Default: "5", Doc: "failed logins of a client id from one address before 429 and a backoff of 1s doubling (negative: no backoff)",
@@ -206,7 +228,7 @@ var Settings = []Setting{
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthBackoffMax }, positive)},
 	{Name: "SLUICE_TOKEN_LIFETIME", Default: "5m", Doc: "how long an access token of POST /auth/token is valid",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.TokenLifetime }, positive)},
-	{Name: "SLUICE_BASE_URL", Unset: "from each request", Doc: "the URL clients reach the server at (the token endpoint an assertion's aud names); unset: each request's Host",
+	{Name: "SLUICE_BASE_URL", Unset: "from each request", Doc: "the URL clients reach the server at: the token endpoint an assertion's aud names, $export's absolute URLs, links; unset: each request's Host",
 		set: baseURL(func(c *Config) *string { return &c.Server.BaseURL })},
 }
 
@@ -293,6 +315,18 @@ func (s Server) WithDefaults() Server {
 	}
 	if s.DumpSQLMaxRowBytes <= 0 {
 		s.DumpSQLMaxRowBytes = d.DumpSQLMaxRowBytes
+	}
+	if s.ExportMaxLines <= 0 {
+		s.ExportMaxLines = d.ExportMaxLines
+	}
+	if s.ExportExpires <= 0 {
+		s.ExportExpires = d.ExportExpires
+	}
+	if s.ExportJobs <= 0 {
+		s.ExportJobs = d.ExportJobs
+	}
+	if s.ExportParallel <= 0 {
+		s.ExportParallel = d.ExportParallel
 	}
 	if s.DumpSQLMaxBytes == 0 {
 		s.DumpSQLMaxBytes = d.DumpSQLMaxBytes
