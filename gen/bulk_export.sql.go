@@ -40,7 +40,8 @@ func (q *Queries) ExportCancelled(ctx context.Context, db DBTX, id string) (bool
 }
 
 const exportClaim = `-- name: ExportClaim :one
-select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_time from sluice.export_claim() c
+select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_time
+from sluice.export_claim($1::timestamptz) c
 `
 
 type ExportClaimRow struct {
@@ -49,8 +50,8 @@ type ExportClaimRow struct {
 }
 
 // In the worker's repeatable-read transaction, which then holds the job and its snapshot.
-func (q *Queries) ExportClaim(ctx context.Context, db DBTX) (ExportClaimRow, error) {
-	row := db.QueryRow(ctx, exportClaim)
+func (q *Queries) ExportClaim(ctx context.Context, db DBTX, horizon pgtype.Timestamptz) (ExportClaimRow, error) {
+	row := db.QueryRow(ctx, exportClaim, horizon)
 	var i ExportClaimRow
 	err := row.Scan(&i.JobID, &i.TransactionTime)
 	return i, err
@@ -152,6 +153,18 @@ select sluice.export_forget($1::text)
 func (q *Queries) ExportForget(ctx context.Context, db DBTX, id string) error {
 	_, err := db.Exec(ctx, exportForget, id)
 	return err
+}
+
+const exportHorizon = `-- name: ExportHorizon :one
+select sluice.export_horizon()::timestamptz as horizon
+`
+
+// Before the worker's transaction begins: the transaction time of its snapshot.
+func (q *Queries) ExportHorizon(ctx context.Context, db DBTX) (pgtype.Timestamptz, error) {
+	row := db.QueryRow(ctx, exportHorizon)
+	var horizon pgtype.Timestamptz
+	err := row.Scan(&horizon)
+	return horizon, err
 }
 
 const exportPartDone = `-- name: ExportPartDone :exec

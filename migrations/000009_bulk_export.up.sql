@@ -303,15 +303,27 @@ begin
   return null;
 end $$;
 
+-- The latest time up to which every resource is committed, for a snapshot taken after this
+-- call returns: just before the oldest transaction of this database that is still open, when
+-- that is earlier than this statement's start. A resource's lastUpdated is its writer's
+-- transaction start, so every resource with a lastUpdated up to it is in any later snapshot.
+-- It must be read before the snapshot, not in its transaction: a writer open when the snapshot
+-- is taken but committed before pg_stat_activity is read would be missed, and its resources,
+-- older than the time, left out of this export and of the next one's _since. The claims of
+-- other jobs are not counted: they are open while their job runs and write no resource.
+create function sluice.export_horizon() returns timestamptz
+language sql volatile
+return (select least(statement_timestamp(), min(a.xact_start) - interval '1 microsecond')
+        from pg_catalog.pg_stat_activity a
+        where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
+          and a.backend_type = 'client backend'
+          and not (a.usename = current_user and a.application_name like 'sluice-export:%'));
+
 -- Claims a waiting job for the caller's transaction, which must be repeatable read and stays
--- open while the job is written (see sluice.export_job): the job's id and its transaction time,
--- or no row. The transaction time is exact for the snapshot this transaction has just taken:
--- just before the oldest transaction of this database that was still open then, when that is
--- earlier than now. A resource's lastUpdated is its writer's transaction start, so every
--- resource with a lastUpdated up to it had committed, and is in the snapshot, and the parts
--- leave out (sluice.export_query) the few later ones the snapshot holds. The claims of other
--- jobs are not counted: they are open while their job runs and write no resource.
-create function sluice.export_claim(out job_id text, out transaction_time timestamptz) returns setof record
+-- open while the job is written (see sluice.export_job): the job's id, or no row. Its
+-- transaction time is p_horizon, which sluice.export_horizon() gave before this transaction
+-- began; the parts leave out (sluice.export_query) the few later resources its snapshot holds.
+create function sluice.export_claim(p_horizon timestamptz, out job_id text, out transaction_time timestamptz) returns setof record
 language plpgsql volatile as $$
 begin
   select j.id into job_id from sluice.export_job j
@@ -323,13 +335,7 @@ begin
   if job_id is null then
     return;
   end if;
-  select least(statement_timestamp(), min(a.xact_start) - interval '1 microsecond')
-    into transaction_time
-  from pg_catalog.pg_stat_activity a
-  where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
-    and a.backend_type = 'client backend'
-    -- Other jobs' claims stay open for as long as their job runs, and write no resource.
-    and not (a.usename = current_user and a.application_name like 'sluice-export:%');
+  transaction_time := p_horizon;
   perform set_config('application_name', 'sluice-export:' || job_id, true);
   return next;
 end $$;

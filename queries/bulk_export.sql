@@ -14,9 +14,14 @@ select sluice.export_file(@id::text, sqlc.narg(client)::text, @name::text);
 -- The id when the job was deleted now (its files are the caller's to remove), else ''.
 select coalesce(sluice.export_cancel(@id::text, sqlc.narg(client)::text), '')::text as deleted;
 
+-- name: ExportHorizon :one
+-- Before the worker's transaction begins: the transaction time of its snapshot.
+select sluice.export_horizon()::timestamptz as horizon;
+
 -- name: ExportClaim :one
 -- In the worker's repeatable-read transaction, which then holds the job and its snapshot.
-select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_time from sluice.export_claim() c;
+select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_time
+from sluice.export_claim(@horizon::timestamptz) c;
 
 -- name: ExportRestart :exec
 select sluice.export_restart(@id::text);

@@ -226,6 +226,11 @@ func (j *Jobs) runOne(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	defer conn.Release()
+	// Read before the transaction, whose snapshot is taken by its first statement.
+	horizon, err := j.q.ExportHorizon(ctx, conn)
+	if err != nil {
+		return false, err
+	}
 	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead})
 	if err != nil {
 		return false, err
@@ -235,7 +240,7 @@ func (j *Jobs) runOne(ctx context.Context) (bool, error) {
 		defer cancel()
 		tx.Rollback(cctx)
 	}()
-	claim, err := j.q.ExportClaim(ctx, tx)
+	claim, err := j.q.ExportClaim(ctx, tx, horizon)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
