@@ -38,13 +38,15 @@ func (s *Server) dump(w http.ResponseWriter, r *http.Request, rt route) error {
 	}
 
 	var stream *exportStream
-	err = export.Dump(r.Context(), s.bulk, s.q, rt.resourceType, fhir, since, func() io.Writer {
+	rows, err := export.Dump(r.Context(), s.bulk, s.q, rt.resourceType, fhir, since, func() io.Writer {
 		stream = s.newExportStream(w, "application/ndjson", compress)
 		return stream
 	})
 	if stream == nil {
 		return err
 	}
+	// Counted also when finish aborts the response: those bytes and rows were sent.
+	defer func() { s.metrics.streamed("$dump", stream.sent, rows) }()
 	stream.finish(w, r, err)
 	return nil
 }
@@ -63,6 +65,7 @@ func (s *Server) dumpCSV(w http.ResponseWriter, r *http.Request, rt route) error
 	if stream == nil {
 		return err
 	}
+	defer func() { s.metrics.streamed("$dump-csv", stream.sent, 0) }()
 	stream.finish(w, r, err)
 	return nil
 }

@@ -51,6 +51,8 @@ type exportStream struct {
 	committed   bool         // status and headers are sent: errors can only abort now
 	lastFlush   time.Time
 	pace        clientPace
+	// sent is the bytes sent to the client so far, counted per buffer (the metrics).
+	sent int64
 }
 
 // clientPace holds a client to the minimum transfer rate (Config.MinTransferRate) while the
@@ -207,6 +209,7 @@ func (r *responseSink) Write(p []byte) (int, error) {
 		n, err = s.w.Write(p)
 		return err
 	})
+	s.sent += int64(n)
 	return n, err
 }
 

@@ -61,6 +61,7 @@ func (s *Server) load(w http.ResponseWriter, r *http.Request, rt route) error {
 	if err != nil {
 		return bulk.Failure(ctx, err)
 	}
+	s.metrics.streamed("$load", 0, written.Total)
 	if spec.ResourceType == "" {
 		writeJSON(w, http.StatusOK, written.Counts)
 		return nil

@@ -51,6 +51,8 @@ type Server struct {
 	auth *authGuard
 	// tokens issues the access tokens of POST /auth/token (token.go, internal/oauth).
 	tokens *oauth.Issuer
+	// metrics are GET /metrics (metrics.go).
+	metrics *metrics
 }
 
 // New returns a Server on a migrated database.
@@ -58,9 +60,11 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	cfg = cfg.WithDefaults()
 	s := &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg),
 		loadLimits: bulk.Limits{MaxBytes: cfg.LoadMaxBytes, MaxLines: cfg.LoadMaxLines, MaxDuration: cfg.BulkMaxDuration}}
+	s.metrics = newMetrics(s)
 	s.tokens = oauth.NewIssuer(s.pool, s.q, s.sources, cfg.TokenLifetime)
 	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
-		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
+		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits,
+			Loaded: func(rows int64) { s.metrics.streamed("$import", 0, rows) }})
 	if cfg.ExportDir == "" {
 		cfg.ExportDir = filepath.Join(os.TempDir(), "sluice-export")
 	}
@@ -193,7 +197,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w}
 	completed := false
+	pattern := "unknown"
 	defer func() {
+		s.metrics.observe(pattern, r.Method, rec.status, time.Since(start))
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds()}
 		switch {
 		case rec.clientGone || (!completed && r.Context().Err() != nil):
@@ -203,19 +209,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		slog.Info("request", attrs...)
 	}()
-	s.serve(rec, r)
+	s.serve(rec, r, &pattern)
 	completed = true
 }
 
-func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+// serve answers r and sets *pattern to its route pattern for the metrics once it is known
+// to be one sluice serves (else it stays "unknown").
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, pattern *string) {
 	switch {
 	case r.URL.Path == "/health" && r.Method == http.MethodGet:
+		*pattern = "/health"
 		s.health(w, r)
 		return
 	case r.URL.Path == oauth.TokenPath: // authenticates its clients itself
+		*pattern = oauth.TokenPath
 		s.token(w, r)
 		return
 	case smartConfigurationPaths[r.URL.Path]: // discovery needs no credentials
+		*pattern = r.URL.Path
 		s.smartConfiguration(w, r)
 		return
 	}
@@ -223,6 +234,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		writeError(w, r, errorf(http.StatusNotFound, "no such endpoint: %s", r.URL.Path))
 		return
+	}
+	handler := s.handler(r.Method, rt)
+	if handler != nil {
+		*pattern = rt.pattern()
 	}
 	authorized, err := s.authorize(r, rt)
 	if err != nil {
@@ -234,7 +249,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err) // the operator's requests too: such text cannot reach the database
 		return
 	}
-	handler := s.handler(r.Method, rt)
 	if handler == nil {
 		writeError(w, r, errorf(http.StatusMethodNotAllowed, "%s is not supported on %s", r.Method, r.URL.Path))
 		return
@@ -265,6 +279,12 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 		default:
 			return s.history
 		}
+	case rt.resourceType == metricsPath && rt.id == "" && !rt.fhir:
+		// GET /metrics; no resource type is lower-case.
+		if method == http.MethodGet {
+			return s.serveMetrics
+		}
+		return nil
 	case rt.resourceType == "BulkImportStatus" && rt.id != "" && !rt.fhir:
 		switch method {
 		case http.MethodGet:

@@ -105,6 +105,8 @@ type Config struct {
 	// sharing the database; zero or negative: no limit. The operator's inputs have none.
 	ImportPerClient int
 	Limits          Limits
+	// Loaded, when set, is told the rows of each input committed (the server's metrics).
+	Loaded func(rows int64)
 }
 
 // Workers load the waiting $import inputs (docs/import.md): the job and its inputs are rows,
@@ -252,6 +254,9 @@ func (w *Workers) importOne(ctx context.Context) (bool, error) {
 		err = tx.Commit(runCtx)
 	}
 	if err == nil {
+		if w.cfg.Loaded != nil {
+			w.cfg.Loaded(total)
+		}
 		slog.Info("import input finished", "job", in.JobID, "type", in.ResourceType, "total", total, "ms", duration)
 		return true, nil
 	}

@@ -36,9 +36,9 @@ const CopyJSONLines = " to stdout with (" + copyformat.Options + ")"
 // Dump streams the resources of resourceType, one per line: Aidbox format, or FHIR format
 // when fhir; only those created after since when it is not zero. open is called once the type
 // is known to exist, before the first byte, and returns where the lines go: an unknown type
-// fails (404) with nothing opened.
-func Dump(ctx context.Context, pool *pgxpool.Pool, q *gen.Queries, resourceType string, fhir bool, since time.Time, open func() io.Writer) error {
-	return Tx(ctx, pool, func(tx pgx.Tx) error {
+// fails (404) with nothing opened. rows is how many lines COPY sent.
+func Dump(ctx context.Context, pool *pgxpool.Pool, q *gen.Queries, resourceType string, fhir bool, since time.Time, open func() io.Writer) (rows int64, err error) {
+	err = Tx(ctx, pool, func(tx pgx.Tx) error {
 		table, err := q.DumpTable(ctx, tx, resourceType)
 		if err != nil {
 			return err // 404 for an unknown type: nothing is sent yet
@@ -56,9 +56,11 @@ func Dump(ctx context.Context, pool *pgxpool.Pool, q *gen.Queries, resourceType 
 				resourceType + "')))"
 		}
 		sql := "copy (select " + line + " from " + from + " where t.status <> 'deleted'" + sinceCondition(since) + ")" + CopyJSONLines
-		_, err = tx.Conn().PgConn().CopyTo(ctx, open(), sql)
+		tag, err := tx.Conn().PgConn().CopyTo(ctx, open(), sql)
+		rows = tag.RowsAffected()
 		return err
 	})
+	return rows, err
 }
 
 // Tx runs an export in a read-only repeatable-read transaction (one snapshot for all its
