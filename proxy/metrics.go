@@ -28,8 +28,8 @@ type metrics struct {
 	registry *prometheus.Registry
 	// exposition serves the registry in the Prometheus text format.
 	exposition http.Handler
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
 	// streamedBytes and streamedResources are added once per request or $import input: the
 	// streams count into plain fields per buffer, never a metric per row.
 	streamedBytes     *prometheus.CounterVec
@@ -117,6 +117,8 @@ func (rt route) pattern() string {
 	switch {
 	case rt.metadata:
 		return p + "/metadata"
+	case rt.resourceType == metricsPath && !rt.fhir:
+		return "/metrics"
 	case rt.resourceType == "" && rt.operation != "": // /$op, /$op/<job>[/<file>]
 		p += "/" + rt.operation
 		if rt.id != "" {

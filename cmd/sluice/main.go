@@ -135,8 +135,19 @@ func serve(ctx context.Context) error {
 		return err
 	}
 	slog.Info("sluice serving", "url", "http://"+listener.Addr().String(), "admin", cfg.Server.AdminID)
-	served := make(chan error, 1)
+	served := make(chan error, 2)
 	go func() { served <- server.Serve(listener) }()
+	if cfg.MetricsListen != "" {
+		// A scraper's listener: GET /metrics only, no credentials (docs/metrics.md).
+		metricsListener, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			return err
+		}
+		metricsServer := &http.Server{Handler: api.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		defer metricsServer.Close()
+		slog.Info("sluice metrics", "url", "http://"+metricsListener.Addr().String()+"/metrics")
+		go func() { served <- metricsServer.Serve(metricsListener) }()
+	}
 	select {
 	case err := <-served:
 		return err

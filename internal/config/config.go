@@ -21,6 +21,9 @@ type Config struct {
 	DataDir string
 	// Listen is the HTTP listen address.
 	Listen string
+	// MetricsListen, when set, is a second listen address serving only GET /metrics, without
+	// credentials, for a Prometheus scraper; unset, /metrics is on Listen, authorized like the API.
+	MetricsListen string
 	// PGBin holds the PostgreSQL programs of the embedded cluster.
 	PGBin string
 	// DBConnections is the size of the pool for authentication, REST, status and health.
@@ -160,6 +163,8 @@ var Settings = []Setting{
 		set: text(func(c *Config) *string { return &c.DataDir })},
 	{Name: "SLUICE_LISTEN", Default: "127.0.0.1:8080", Doc: "HTTP listen address",
 		set: text(func(c *Config) *string { return &c.Listen })},
+	{Name: "SLUICE_METRICS_ADDR", Unset: "unset", Doc: "listen address serving only GET /metrics without credentials, for a scraper; unset: /metrics is on SLUICE_LISTEN with the API's credentials",
+		set: text(func(c *Config) *string { return &c.MetricsListen })},
 	{Name: "SLUICE_ADMIN_ID", Default: "admin", Doc: "operator client id (bypasses access policies)",
 		set: text(func(c *Config) *string { return &c.Server.AdminID })},
 	{Name: "SLUICE_ADMIN_SECRET", Unset: "generated", Doc: "operator secret; unset: generated once into <data>/admin-secret (mode 0600)",
