@@ -182,13 +182,26 @@ func TestMetricsProtection(t *testing.T) {
 	ts.expect(http.StatusUnauthorized, request{method: "GET", path: "/metrics", auth: []string{}})
 	ts.expect(http.StatusUnauthorized, request{method: "GET", path: "/metrics", auth: []string{adminID, "wrong"}})
 	ts.expect(http.StatusMethodNotAllowed, request{method: "POST", path: "/metrics"})
+	// A Client whose policy allows GET /metrics scrapes; one whose policy allows something else
+	// is forbidden.
+	addClient(ts, "scraper", "s1", `"engine":"matcho","matcho":{"uri":"/metrics","request-method":"get"}`)
+	addClient(ts, "reader", "s2", `"engine":"matcho","matcho":{"uri":"/Patient","request-method":"get"}`)
+	parseMetrics(t, ts.expect(http.StatusOK, request{method: "GET", path: "/metrics", auth: []string{"scraper", "s1"}}))
+	ts.expect(http.StatusForbidden, request{method: "GET", path: "/metrics", auth: []string{"reader", "s2"}})
 	scrape(t, ts)
 
 	open := &testServer{URL: scraper.URL, Pool: pool, t: t}
 	families := parseMetrics(t, open.expect(http.StatusOK, request{method: "GET", path: "/metrics", auth: []string{}}))
-	// The operator's scrape above is counted, in the same registry.
-	if got := metricValue(families, "sluice_http_requests_total", map[string]string{"route": "/metrics", "method": "GET", "status": "200"}); got != 1 {
-		t.Errorf("GET /metrics 200 counted %v times, want 1", got)
+	// The scrapes above (the scraper Client's and the operator's) are counted, in the same
+	// registry, and the refused ones by their status; the POST, which nothing serves, under
+	// route "unknown".
+	for status, want := range map[string]float64{"200": 2, "401": 2, "403": 1, "405": 0} {
+		if got := metricValue(families, "sluice_http_requests_total", map[string]string{"route": "/metrics", "status": status}); got != want {
+			t.Errorf("/metrics %s counted %v times, want %v", status, got, want)
+		}
+	}
+	if got := metricValue(families, "sluice_http_requests_total", map[string]string{"route": "unknown", "method": "POST", "status": "405"}); got != 1 {
+		t.Errorf("POST /metrics counted %v times under unknown, want 1", got)
 	}
 	open.expect(http.StatusNotFound, request{method: "GET", path: "/Patient", auth: []string{}})
 }
