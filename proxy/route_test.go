@@ -85,3 +85,31 @@ func TestParseRoute(t *testing.T) {
 		}
 	}
 }
+
+// The metrics' route label is the route's shape: never the type, id, version or file of the path.
+func TestRoutePattern(t *testing.T) {
+	for path, want := range map[string]string{
+		"/":                                 "/",
+		"/metrics":                          "/metrics",
+		"/fhir/metadata":                    "/fhir/metadata",
+		"/Patient":                          "/{type}",
+		"/fhir/Patient/pt-1":                "/fhir/{type}/{id}",
+		"/Patient/pt-1/_history":            "/{type}/{id}/_history",
+		"/fhir/Patient/pt-1/_history/3":     "/fhir/{type}/{id}/_history/{vid}",
+		"/Observation/$dump":                "/{type}/$dump",
+		"/$load":                            "/$load",
+		"/fhir/Group/g-1/$export":           "/fhir/{type}/{id}/$export",
+		"/fhir/$export-status/job-1":        "/fhir/$export-status/{id}",
+		"/fhir/$export-file/job-1/a.ndjson": "/fhir/$export-file/{id}/{file}",
+		"/BulkImportStatus/job-1":           "/BulkImportStatus/{id}",
+		"/fhir/BulkImportStatus/job-1":      "/fhir/{type}/{id}",
+	} {
+		rt, ok := parseRoute(path)
+		if !ok {
+			t.Fatalf("%s does not parse", path)
+		}
+		if got := rt.pattern(); got != want {
+			t.Errorf("%s: pattern %q, want %q", path, got, want)
+		}
+	}
+}
