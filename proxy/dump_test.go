@@ -559,6 +559,9 @@ func TestDumpSQLSeed(t *testing.T) {
 	}{
 		{"", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
 		{"tsv", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
+		// Aidbox's rule: json/ndjson are NDJSON, csv is CSV, anything else is TSV.
+		{"yaml", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
+		{"xml", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
 		{"ndjson", "application/ndjson", `{"id":"pt-1","given":"Alice","positive":true,"nothing":null,"esc":"tab\there"}` + "\n" +
 			`{"id":"pt-2","given":"Bob","positive":true,"nothing":null,"esc":"tab\there"}` + "\n" +
 			`{"id":"pt-3","given":"Charles","positive":true,"nothing":null,"esc":"tab\there"}` + "\n"},
@@ -582,7 +585,7 @@ func TestDumpSQLSeed(t *testing.T) {
 		ts.expectStream(http.StatusOK, request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "` + q + `"}`}, nil)
 	}
 	for _, c := range []struct{ body, format string }{
-		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{"query": "select 1"}`, "xml"},
+		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{}`, "yaml"},
 	} {
 		expectOutcome(t, c.body+" "+c.format, ts.stream(request{method: "POST", path: "/$dump-sql?_format=" + c.format, auth: bulkClient, body: c.body}, nil), http.StatusBadRequest)
 	}
