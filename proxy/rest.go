@@ -46,12 +46,11 @@ func locationPrefix(rt route) string {
 	return "/"
 }
 
-// writeResource answers with a resource or bundle: FHIR JSON under /fhir, else Aidbox JSON.
+// writeResource answers with a resource or bundle: FHIR JSON under /fhir, else Aidbox JSON
+// (YAML when asked: writeAnswer).
 func writeResource(w http.ResponseWriter, rt route, status int, body []byte) {
 	if rt.fhir {
-		w.Header().Set("Content-Type", "application/fhir+json")
-		w.WriteHeader(status)
-		w.Write(body)
+		writeAnswer(w, status, "application/fhir+json", body)
 		return
 	}
 	writeJSON(w, status, body)

@@ -133,7 +133,7 @@ func parseRoute(path string) (rt route, ok bool) {
 // which is no server error.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &statusRecorder{ResponseWriter: w, yaml: wantsYAML(r)}
 	completed := false
 	defer func() {
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds()}
@@ -244,12 +244,15 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 // statusRecorder remembers the status for the request log, and whether writeError found that
-// the client had gone away.
+// the client had gone away; it carries the answer format the request asked for (answer.go).
 type statusRecorder struct {
 	http.ResponseWriter
 	status     int
 	clientGone bool
+	yaml       bool
 }
+
+func (s *statusRecorder) answersYAML() bool { return s.yaml }
 
 func (s *statusRecorder) markClientGone() { s.clientGone = true }
 
