@@ -65,6 +65,9 @@ func (s *testServer) openContext(ctx context.Context, req request, header http.H
 		}
 		r.Header.Set("Content-Type", ct)
 	}
+	if req.accept != "" {
+		r.Header.Set("Accept", req.accept)
+	}
 	for k, v := range header {
 		r.Header[k] = v
 	}
