@@ -73,3 +73,25 @@ func (q *Queries) ResourcesPut(ctx context.Context, db DBTX, resources []byte) (
 	err := row.Scan(&resources_2)
 	return resources_2, err
 }
+
+const toFormat = `-- name: ToFormat :one
+select case when sluice.table_of(r.body ->> 'resourceType') is null then null
+            when $1::boolean then fhir.to_fhir(r.body)
+            else fhir.from_fhir(r.body) end::jsonb as resource
+from (select $2::jsonb as body) as r
+`
+
+type ToFormatParams struct {
+	ToFhir   bool
+	Resource []byte
+}
+
+// POST /to-format/fhir (an Aidbox-format resource to FHIR) and /to-format/aidbox (FHIR to
+// Aidbox format): the conversion loads and $dump use, the type's Attributes included. An
+// unknown resourceType is SL404 (sluice.table_of), as on every other route.
+func (q *Queries) ToFormat(ctx context.Context, db DBTX, arg ToFormatParams) ([]byte, error) {
+	row := db.QueryRow(ctx, toFormat, arg.ToFhir, arg.Resource)
+	var resource []byte
+	err := row.Scan(&resource)
+	return resource, err
+}

@@ -240,3 +240,33 @@ func (s *Server) checkPutItems(r *http.Request, rt route, resources []byte) erro
 	}
 	return nil
 }
+
+// toFormat serves POST /to-format/fhir and POST /to-format/aidbox: the resource in the body
+// (JSON or YAML) converted to FHIR or to Aidbox format by the SQL functions everything else
+// converts with (fhir.to_fhir, fhir.from_fhir: the type's Attributes apply). Nothing is stored.
+func (s *Server) toFormat(w http.ResponseWriter, r *http.Request, rt route) error {
+	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	toFHIR := rt.operation == "to-format/fhir"
+	var head struct {
+		ResourceType any `json:"resourceType"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil {
+		return errorf(http.StatusUnprocessableEntity, "%s takes a resource: a JSON or YAML object with a resourceType", r.URL.Path)
+	}
+	if _, ok := head.ResourceType.(string); !ok {
+		return errorf(http.StatusUnprocessableEntity, "%s takes a resource: the body has no resourceType string", r.URL.Path)
+	}
+	converted, err := s.q.ToFormat(r.Context(), s.pool, gen.ToFormatParams{ToFhir: toFHIR, Resource: body})
+	if err != nil {
+		return err
+	}
+	contentType := "application/json"
+	if toFHIR {
+		contentType = "application/fhir+json"
+	}
+	writeAnswer(w, http.StatusOK, contentType, converted)
+	return nil
+}

@@ -86,7 +86,7 @@ type route struct {
 	fhir         bool   // under /fhir: FHIR format in and out
 	resourceType string // e.g. Patient
 	id           string // e.g. pt-1
-	operation    string // e.g. $dump, $load
+	operation    string // e.g. $dump, $load; to-format/fhir and to-format/aidbox for /to-format/<format>
 }
 
 // parseRoute splits a path into its route; ok is false for shapes sluice does not serve.
@@ -103,6 +103,13 @@ func parseRoute(path string) (rt route, ok bool) {
 		if s == "" {
 			return rt, false
 		}
+	}
+	if !rt.fhir && len(segments) == 2 && segments[0] == "to-format" { // Aidbox's conversion endpoints
+		if segments[1] != "fhir" && segments[1] != "aidbox" {
+			return rt, false
+		}
+		rt.operation = "to-format/" + segments[1]
+		return rt, true
 	}
 	switch len(segments) {
 	case 0:
@@ -230,6 +237,8 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 		return s.admitBulk(s.load)
 	case rt.operation == "$import" && !typed && method == http.MethodPost:
 		return s.importStart
+	case strings.HasPrefix(rt.operation, "to-format/") && method == http.MethodPost:
+		return s.toFormat
 	}
 	return nil
 }
