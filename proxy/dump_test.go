@@ -588,7 +588,7 @@ func TestDumpSQLSeed(t *testing.T) {
 		ts.expectStream(http.StatusOK, request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "` + q + `"}`}, nil)
 	}
 	for _, c := range []struct{ body, format string }{
-		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{}`, "xml"}, // an unknown _format is TSV, and its errors JSON
+		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{}`, "yaml"},
 	} {
 		expectOutcome(t, c.body+" "+c.format, ts.stream(request{method: "POST", path: "/$dump-sql?_format=" + c.format, auth: bulkClient, body: c.body}, nil), http.StatusBadRequest)
 	}
