@@ -14,6 +14,9 @@ FHIR_DEFS := $(TOOLS)/fhir/package/dist/fhir/r4
 # The golang-migrate CLI at go.mod's version, for the test that migrates with it alone.
 MIGRATE_VERSION := $(shell go list -m -f '{{.Version}}' github.com/golang-migrate/migrate/v4)
 MIGRATE := $(TOOLS)/bin/migrate-$(MIGRATE_VERSION)
+# @medplum/core (Apache-2.0), the third-party Bulk Data client a test drives in node, pinned.
+MEDPLUM_CORE_VERSION := 4.5.2
+MEDPLUM := $(TOOLS)/medplum/.installed-$(MEDPLUM_CORE_VERSION)
 
 .PHONY: help
 help: ## list the targets
@@ -29,7 +32,7 @@ run: ## run the server (embedded PostgreSQL in ./.sluice unless DATABASE_URL is 
 	SLUICE_SOURCE_ALLOW_PRIVATE=$(SLUICE_SOURCE_ALLOW_PRIVATE) $(TOOLS)/bin/sluice serve
 
 .PHONY: test
-test: $(MIGRATE) ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
+test: $(MIGRATE) $(FHIR_DEFS) $(MEDPLUM) ## run every test against a throwaway PostgreSQL (Go API tests and SQL-level tests)
 	go vet ./...
 	go test -count=1 ./...
 
@@ -87,6 +90,15 @@ $(MIGRATE):
 	mkdir -p $(TOOLS)/bin
 	GOBIN=$(TOOLS)/bin go install -tags postgres github.com/golang-migrate/migrate/v4/cmd/migrate@$(MIGRATE_VERSION)
 	mv $(TOOLS)/bin/migrate $(MIGRATE)
+
+.PHONY: medplum
+medplum: $(MEDPLUM) ## install the pinned @medplum/core that the bulk export client test drives (make test does)
+
+$(MEDPLUM):
+	rm -rf $(TOOLS)/medplum && mkdir -p $(TOOLS)/medplum
+	cd $(TOOLS)/medplum && echo '{"private": true}' > package.json && \
+	  npm install --silent --no-audit --no-fund --save-exact @medplum/core@$(MEDPLUM_CORE_VERSION)
+	touch $@
 
 .PHONY: migrate-cli
 migrate-cli: $(MIGRATE) ## build the golang-migrate CLI that a test migrates with (make test does)

@@ -71,6 +71,55 @@ type FhirMetaOwner struct {
 	Kind string
 }
 
+type FhirMetaPatientCompartment struct {
+	ResourceType string
+	Param        string
+	Path         string
+}
+
+type PolicyAssertionJti struct {
+	ClientID string
+	Jti      string
+	Expires  pgtype.Timestamptz
+}
+
+type PolicyToken struct {
+	Hash     []byte
+	ClientID string
+	Scope    string
+	Issued   pgtype.Timestamptz
+	Expires  pgtype.Timestamptz
+}
+
+type SluiceExportCancel struct {
+	JobID string
+	Ts    pgtype.Timestamptz
+}
+
+type SluiceExportJob struct {
+	ID              string
+	ClientID        pgtype.Text
+	Level           string
+	GroupID         pgtype.Text
+	Request         string
+	Params          []byte
+	Patients        []string
+	Errors          []string
+	Created         pgtype.Timestamptz
+	TransactionTime pgtype.Timestamptz
+	Finished        pgtype.Timestamptz
+	Expires         pgtype.Timestamptz
+	Failed          pgtype.Text
+	FailedTransient pgtype.Bool
+}
+
+type SluiceExportPart struct {
+	JobID        string
+	Kind         string
+	ResourceType string
+	Files        []byte
+}
+
 type SluiceImportInput struct {
 	Key          int64
 	JobID        string

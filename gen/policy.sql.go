@@ -11,6 +11,25 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const policyClientKeys = `-- name: PolicyClientKeys :one
+select k.jwks::jsonb as jwks, coalesce(k.jwks_uri, '')::text as jwks_uri, k.client_credentials::bool as client_credentials
+from policy.client_keys($1::text) as k
+`
+
+type PolicyClientKeysRow struct {
+	Jwks              []byte
+	JwksUri           string
+	ClientCredentials bool
+}
+
+// A Client's SMART Backend Services keys (no row: no such Client).
+func (q *Queries) PolicyClientKeys(ctx context.Context, db DBTX, clientID string) (PolicyClientKeysRow, error) {
+	row := db.QueryRow(ctx, policyClientKeys, clientID)
+	var i PolicyClientKeysRow
+	err := row.Scan(&i.Jwks, &i.JwksUri, &i.ClientCredentials)
+	return i, err
+}
+
 const policyDecide = `-- name: PolicyDecide :one
 select d.decision::text as decision, coalesce(d.verified, '')::text as verified
 from policy.decide($1::text, $2::text, $3::jsonb, $4::text) as d
@@ -43,15 +62,49 @@ func (q *Queries) PolicyDecide(ctx context.Context, db DBTX, arg PolicyDecidePar
 	return i, err
 }
 
+const policyDecideToken = `-- name: PolicyDecideToken :one
+select d.decision::text as decision, coalesce(d.client_id, '')::text as client_id,
+       coalesce(d.scope, '')::text as scope, coalesce(d.in_scope, false)::bool as in_scope
+from policy.decide_token($1::text, $2::jsonb) as d
+`
+
+type PolicyDecideTokenParams struct {
+	Token   string
+	Request []byte
+}
+
+type PolicyDecideTokenRow struct {
+	Decision string
+	ClientID string
+	Scope    string
+	InScope  bool
+}
+
+// A request with a Bearer token: decision 'allowed', 'forbidden' or 'unauthenticated' (unknown,
+// expired or revoked token); the token's client and scope (empty when unauthenticated), and
+// whether the scope covers the request.
+func (q *Queries) PolicyDecideToken(ctx context.Context, db DBTX, arg PolicyDecideTokenParams) (PolicyDecideTokenRow, error) {
+	row := db.QueryRow(ctx, policyDecideToken, arg.Token, arg.Request)
+	var i PolicyDecideTokenRow
+	err := row.Scan(
+		&i.Decision,
+		&i.ClientID,
+		&i.Scope,
+		&i.InScope,
+	)
+	return i, err
+}
+
 const policyRefusedEntries = `-- name: PolicyRefusedEntries :many
 select r.entry::int as entry, r.method::text as method, r.uri::text as uri, r.guarded::bool as guarded
-from policy.refused_entries($1::text, $2::jsonb, $3::jsonb) as r
+from policy.refused_entries($1::text, $2::jsonb, $3::jsonb, $4::text) as r
 `
 
 type PolicyRefusedEntriesParams struct {
 	ClientID string
 	Request  []byte
 	Entries  []byte
+	Scope    pgtype.Text
 }
 
 type PolicyRefusedEntriesRow struct {
@@ -62,9 +115,15 @@ type PolicyRefusedEntriesRow struct {
 }
 
 // The entries of a Bundle the client may not run (no policy allows the request the entry
-// stands for; guarded: it writes Client or AccessPolicy), 0-based.
+// stands for, or a token's scope does not cover it; guarded: it writes Client or
+// AccessPolicy), 0-based. scope: the token's, null for HTTP Basic.
 func (q *Queries) PolicyRefusedEntries(ctx context.Context, db DBTX, arg PolicyRefusedEntriesParams) ([]PolicyRefusedEntriesRow, error) {
-	rows, err := db.Query(ctx, policyRefusedEntries, arg.ClientID, arg.Request, arg.Entries)
+	rows, err := db.Query(ctx, policyRefusedEntries,
+		arg.ClientID,
+		arg.Request,
+		arg.Entries,
+		arg.Scope,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -90,13 +149,14 @@ func (q *Queries) PolicyRefusedEntries(ctx context.Context, db DBTX, arg PolicyR
 
 const policyRefusedItems = `-- name: PolicyRefusedItems :many
 select r.entry::int as entry, r.method::text as method, r.uri::text as uri, r.guarded::bool as guarded
-from policy.refused_items($1::text, $2::jsonb, $3::jsonb) as r
+from policy.refused_items($1::text, $2::jsonb, $3::jsonb, $4::text) as r
 `
 
 type PolicyRefusedItemsParams struct {
 	ClientID  string
 	Request   []byte
 	Resources []byte
+	Scope     pgtype.Text
 }
 
 type PolicyRefusedItemsRow struct {
@@ -108,7 +168,12 @@ type PolicyRefusedItemsRow struct {
 
 // The same for the items of PUT /.
 func (q *Queries) PolicyRefusedItems(ctx context.Context, db DBTX, arg PolicyRefusedItemsParams) ([]PolicyRefusedItemsRow, error) {
-	rows, err := db.Query(ctx, policyRefusedItems, arg.ClientID, arg.Request, arg.Resources)
+	rows, err := db.Query(ctx, policyRefusedItems,
+		arg.ClientID,
+		arg.Request,
+		arg.Resources,
+		arg.Scope,
+	)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +195,75 @@ func (q *Queries) PolicyRefusedItems(ctx context.Context, db DBTX, arg PolicyRef
 		return nil, err
 	}
 	return items, nil
+}
+
+const policyScopeGrant = `-- name: PolicyScopeGrant :one
+select coalesce(policy.scope_grant($1::text), '')::text as scope
+`
+
+// The scope a token gets for the requested one (empty when none is understood: invalid_scope).
+func (q *Queries) PolicyScopeGrant(ctx context.Context, db DBTX, requested pgtype.Text) (string, error) {
+	row := db.QueryRow(ctx, policyScopeGrant, requested)
+	var scope string
+	err := row.Scan(&scope)
+	return scope, err
+}
+
+const policyTokenClient = `-- name: PolicyTokenClient :one
+select coalesce((select t.client_id from policy.token_client($1::text) as t), '')::text as client_id
+`
+
+// Authentication alone of a Bearer token (for a request refused whatever the policies say):
+// its client, empty when the token is not live.
+func (q *Queries) PolicyTokenClient(ctx context.Context, db DBTX, token string) (string, error) {
+	row := db.QueryRow(ctx, policyTokenClient, token)
+	var client_id string
+	err := row.Scan(&client_id)
+	return client_id, err
+}
+
+const policyTokenIssue = `-- name: PolicyTokenIssue :one
+select coalesce(policy.token_issue($1::text, $2::text, make_interval(secs => $3::float8),
+                                   $4::text, $5::timestamptz), '')::text as access_token
+`
+
+type PolicyTokenIssueParams struct {
+	ClientID        string
+	Scope           string
+	LifetimeSeconds float64
+	Jti             pgtype.Text
+	JtiExpires      pgtype.Timestamptz
+}
+
+// A new access token, or empty when the assertion's jti was used before (or has expired).
+func (q *Queries) PolicyTokenIssue(ctx context.Context, db DBTX, arg PolicyTokenIssueParams) (string, error) {
+	row := db.QueryRow(ctx, policyTokenIssue,
+		arg.ClientID,
+		arg.Scope,
+		arg.LifetimeSeconds,
+		arg.Jti,
+		arg.JtiExpires,
+	)
+	var access_token string
+	err := row.Scan(&access_token)
+	return access_token, err
+}
+
+const policyTokenSecret = `-- name: PolicyTokenSecret :one
+select policy.token_secret($1::text, $2::text)::text as outcome
+`
+
+type PolicyTokenSecretParams struct {
+	ClientID string
+	Secret   string
+}
+
+// The token endpoint's secret check: 'ok', 'invalid_client' or 'invalid_grant'.
+func (q *Queries) PolicyTokenSecret(ctx context.Context, db DBTX, arg PolicyTokenSecretParams) (string, error) {
+	row := db.QueryRow(ctx, policyTokenSecret, arg.ClientID, arg.Secret)
+	var outcome string
+	err := row.Scan(&outcome)
+	return outcome, err
 }
 
 const policyVerifiedSecret = `-- name: PolicyVerifiedSecret :one

@@ -273,6 +273,18 @@ create function policy.secret_fingerprint(p_hash text) returns text
 language sql immutable parallel safe
 return encode(public.digest(p_hash, 'sha256'), 'hex');
 
+-- Does p_secret match p_stored, a bcrypt hash (null: no stored secret, never a match)? bcrypt
+-- runs even then (against a fixed salt of the same cost), so the time taken does not tell
+-- whether there was a hash to compare with. Every secret check goes through here: HTTP Basic
+-- (policy.verified_secret) and the token endpoint (policy.token_secret, 000010).
+create function policy.secret_matches(p_stored text, p_secret text) returns boolean
+language sql stable parallel safe
+-- (crypt comes first in the expression: it runs whatever the rest says)
+return coalesce(public.crypt(coalesce(p_secret, ''),
+                             coalesce(p_stored, format('$2a$%s$%s', lpad(policy.bcrypt_cost()::text, 2, '0'), repeat('.', 22))))
+                = p_stored, false)
+   and p_secret is not null;
+
 -- Is p_secret the secret of Client p_client_id, and may that client use HTTP Basic (basic in
 -- grant_types)? Returns the fingerprint of the stored hash (policy.secret_fingerprint) when
 -- so, else null.
@@ -297,9 +309,7 @@ begin
     v_fingerprint := policy.secret_fingerprint(v_stored);
   end if;
   if p_verified is null or p_verified is distinct from v_fingerprint then
-    if public.crypt(coalesce(p_secret, ''),
-                    coalesce(v_stored, format('$2a$%s$%s', lpad(policy.bcrypt_cost()::text, 2, '0'), repeat('.', 22))))
-       is distinct from v_stored then
+    if not policy.secret_matches(v_stored, p_secret) then
       return null;
     end if;
   end if;
@@ -391,8 +401,24 @@ return exists (
             or (ap.resource ->> 'engine' = 'matcho' and policy.matcho(ap.resource -> 'matcho', p_request))
         end);
 
+-- The requests anyone may make, without credentials (and a client with credentials whatever
+-- its policies): GET /fhir/metadata, the CapabilityStatement, which says how to authenticate.
+-- The one exception to "every request needs credentials" (docs/access.md); p_request is the
+-- request object of policy.decide.
+create function policy.public_request(p_request jsonb) returns boolean
+language sql immutable parallel safe
+return coalesce(lower(p_request ->> 'request-method') = 'get'
+                and p_request ->> 'uri' in ('/fhir/metadata', '/fhir/metadata/'), false);
+
+-- The decision on a request that came without credentials: 'allowed' for a public request,
+-- else 'unauthenticated' (401).
+create function policy.decide_anonymous(p_request jsonb) returns text
+language sql immutable parallel safe
+return case when policy.public_request(p_request) then 'allowed' else 'unauthenticated' end;
+
 -- The proxy's one question per request: decision 'unauthenticated' (401) when the
--- credentials are wrong, else 'allowed' or 'forbidden' (403), and verified, the fingerprint
+-- credentials are wrong, else 'allowed' (a public request, or one a policy allows) or
+-- 'forbidden' (403), and verified, the fingerprint
 -- to pass back as p_verified next time (policy.verified_secret; null when unauthenticated).
 -- p_request is the request object of docs/access.md (uri, request-method, params,
 -- query-string, headers, client).
@@ -402,7 +428,7 @@ language sql stable parallel safe
 begin atomic
   select case
            when v.fingerprint is null then 'unauthenticated'
-           when policy.allowed(p_client_id, p_request) is true then 'allowed'
+           when policy.public_request(p_request) or policy.allowed(p_client_id, p_request) is true then 'allowed'
            else 'forbidden'
          end,
          v.fingerprint

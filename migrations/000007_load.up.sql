@@ -270,8 +270,9 @@ begin
             using v_type;
           v_count := sluice.load_merge_type(v_source, v_type, v_expr, p_merge, v_txid, p_update, false);
       end;
-    exception when data_exception then
-      -- A body that is not JSON, a createdAt that is not a date-time: name its line.
+    exception when data_exception or program_limit_exceeded then
+      -- A body that is not JSON (or nested deeper than the parser's stack allows), a createdAt
+      -- that is not a date-time: name its line.
       perform sluice.load_check_lines(v_stage);
       raise;
     end;

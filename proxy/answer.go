@@ -73,6 +73,15 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	writeAnswer(w, status, "application/json", body)
 }
 
+// writeJSONOnly answers with a JSON body whatever the request asked for: the token endpoint
+// and SMART discovery, whose answers OAuth 2.0 (RFC 6749 section 5.1) and SMART App Launch
+// define as application/json, which their clients parse as such.
+func writeJSONOnly(w http.ResponseWriter, status int, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
 // jsonToYAML converts one JSON document to YAML 1.2 in block style. The node tree is built
 // from the JSON token stream, so keys keep their order; number literals are kept as written
 // and strings are quoted where a plain scalar would read as something else (true, 1, null).

@@ -179,3 +179,68 @@ func TestSeedScenarioYAML(t *testing.T) {
 		}
 	}
 }
+
+// TestExportAndHistoryYAML: the answers $export, history and the CapabilityStatement added are
+// YAML when asked too, and the OAuth answers stay JSON, as RFC 6749 has them.
+func TestExportAndHistoryYAML(t *testing.T) {
+	t.Parallel()
+	ts, _ := newExportServer(t, proxy.Config{})
+	ask := func(status int, req request) any {
+		t.Helper()
+		req.accept = "text/yaml"
+		resp, body := ts.do(req)
+		if resp.StatusCode != status {
+			t.Fatalf("%s %s: %d, want %d: %s", req.method, req.path, resp.StatusCode, status, body)
+		}
+		return yamlAnswer(t, req.method+" "+req.path, resp, body)
+	}
+	field := func(v any, key string) any {
+		m, _ := v.(map[string]any)
+		return m[key]
+	}
+	if cs := ask(http.StatusOK, request{method: "GET", path: "/fhir/metadata", auth: []string{}}); field(cs, "resourceType") != "CapabilityStatement" {
+		t.Errorf("metadata: %v", cs)
+	}
+	ts.expect(http.StatusCreated, request{method: "PUT", path: "/Patient/h-1", body: `{"name":[{"given":["A"]}]}`})
+	ts.expect(http.StatusOK, request{method: "PUT", path: "/Patient/h-1", body: `{"name":[{"given":["B"]}]}`})
+	if b := ask(http.StatusOK, request{method: "GET", path: "/fhir/Patient/h-1/_history"}); field(b, "type") != "history" {
+		t.Errorf("history: %v", b)
+	}
+	ask(http.StatusNotFound, request{method: "GET", path: "/fhir/$export-status/nope"})
+
+	statusURL := ts.startExport("GET", "/fhir/Patient/$export?_type=Patient", "", nil)
+	path := strings.TrimPrefix(statusURL, ts.URL)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, body := ts.do(request{method: "GET", path: path, accept: "text/yaml"})
+		if resp.StatusCode == http.StatusAccepted && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("export status: %d %s", resp.StatusCode, body)
+		}
+		manifest := yamlAnswer(t, "export manifest", resp, body)
+		if out, _ := field(manifest, "output").([]any); len(out) == 0 || field(manifest, "transactionTime") == nil {
+			t.Errorf("manifest: %v", manifest)
+		}
+		break
+	}
+
+	// The token endpoint answers JSON whatever Accept says (here an error: no grant_type).
+	r, _ := http.NewRequest("POST", ts.URL+"/auth/token", strings.NewReader("scope=system%2F*.read"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("Accept", "text/yaml")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var oauthErr struct {
+		Error string `json:"error"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&oauthErr)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Type") != "application/json" || err != nil || oauthErr.Error == "" {
+		t.Errorf("token endpoint with Accept: text/yaml: %d %q %v %+v", resp.StatusCode, resp.Header.Get("Content-Type"), err, oauthErr)
+	}
+}

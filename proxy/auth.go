@@ -6,8 +6,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -29,16 +31,20 @@ const (
 	authBackoffStart = time.Second
 )
 
-// authorize lets the request through or returns a 400/401/403/429 error. The operator
+// authorize lets the request through or returns a 400/401/403/429 error. A Bearer token is
+// checked by authorizeBearer; HTTP Basic here. The operator
 // credential (SLUICE_ADMIN_ID/SLUICE_ADMIN_SECRET) bypasses policies; every other client is
 // checked by policy.decide in the database: its hashed secret, then its AccessPolicies.
 // Credentials that cannot be right (a NUL or invalid UTF-8) are refused without asking the
 // database, and so is a client id that failed too often from the same address (429).
 // On success it returns r carrying its caller (callerOf).
 func (s *Server) authorize(r *http.Request, rt route) (*http.Request, error) {
+	if token, ok := bearerToken(r); ok {
+		return s.authorizeBearer(r, rt, token)
+	}
 	id, secret, ok := r.BasicAuth()
 	if !ok {
-		return nil, errorf(http.StatusUnauthorized, "authentication required: send HTTP Basic credentials")
+		return s.authorizeAnonymous(r, rt)
 	}
 	attempt := failureKey{clientID: id, addr: remoteHost(r)}
 	if wait := s.auth.blocked(attempt); wait > 0 {
@@ -92,6 +98,88 @@ func (s *Server) authorize(r *http.Request, rt route) (*http.Request, error) {
 	}
 }
 
+// authorizeAnonymous decides on a request without credentials: a public request
+// (policy.public_request: GET /fhir/metadata) passes as an anonymous caller, any other is 401.
+// A path or query the database cannot take is 401 too, unasked.
+func (s *Server) authorizeAnonymous(r *http.Request, rt route) (*http.Request, error) {
+	unauthenticated := errorf(http.StatusUnauthorized, "authentication required: send HTTP Basic credentials or a Bearer token (POST /auth/token)")
+	if checkRequestText(r) != nil {
+		return nil, unauthenticated
+	}
+	request, err := policyRequest(r, rt, "")
+	if err != nil {
+		return nil, err
+	}
+	decision, err := s.q.PolicyDecideAnonymous(r.Context(), s.pool, request)
+	if err != nil {
+		return nil, err
+	}
+	if decision != "allowed" {
+		return nil, unauthenticated
+	}
+	return withCaller(r, caller{anonymous: true}), nil
+}
+
+// tokenShape is what policy.token_issue makes: 32 random bytes in base64url, 43 characters.
+// Anything else cannot be a token and is refused without asking the database.
+var tokenShape = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
+
+// bearerToken is the token of an "Authorization: Bearer <token>" header (the scheme in any
+// case, RFC 6750), and whether the request has one.
+func bearerToken(r *http.Request) (string, bool) {
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	return strings.TrimSpace(token), true
+}
+
+// authorizeBearer is authorize for a Bearer token: policy.decide_token checks the token, its
+// scope and its client's AccessPolicies in one call. An unknown, expired, revoked or
+// malformed token is 401 with the invalid_token challenge; a request outside the token's
+// scope 403 with insufficient_scope (RFC 6750 section 3.1). No failure backoff: a token is
+// 256 random bits, not something to guess.
+func (s *Server) authorizeBearer(r *http.Request, rt route, token string) (*http.Request, error) {
+	if !tokenShape.MatchString(token) {
+		return nil, invalidToken("the Bearer token is malformed")
+	}
+	if err := checkRequestText(r); err != nil {
+		// As for Basic: such a request is refused once the token is known to be good.
+		clientID, dbErr := s.q.PolicyTokenClient(r.Context(), s.pool, token)
+		if dbErr != nil {
+			return nil, dbErr
+		}
+		if clientID == "" {
+			return nil, invalidToken("the Bearer token is unknown, expired or revoked")
+		}
+		return nil, err
+	}
+	request, err := policyRequest(r, rt, "") // the client comes from the token, in SQL
+	if err != nil {
+		return nil, err
+	}
+	row, err := s.q.PolicyDecideToken(r.Context(), s.pool, gen.PolicyDecideTokenParams{Token: token, Request: request})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case row.Decision == "allowed":
+		return withCaller(r, caller{id: row.ClientID, scope: pgtype.Text{String: row.Scope, Valid: true}}), nil
+	case row.Decision == "forbidden" && !row.InScope:
+		return nil, &httpError{Code: http.StatusForbidden, Challenge: `Bearer error="insufficient_scope"`,
+			Message: fmt.Sprintf("the token's scope (%s) does not cover %s %s", row.Scope, r.Method, r.URL.Path)}
+	case row.Decision == "forbidden":
+		return nil, errorf(http.StatusForbidden, "client %s is not allowed to %s %s", row.ClientID, r.Method, r.URL.Path)
+	default:
+		return nil, invalidToken("the Bearer token is unknown, expired or revoked")
+	}
+}
+
+// invalidToken is the 401 of a Bearer token that cannot be used.
+func invalidToken(message string) error {
+	return &httpError{Code: http.StatusUnauthorized, Message: message, Challenge: `Bearer error="invalid_token"`}
+}
+
 // authFailed books a failed authentication and returns its 401.
 func (s *Server) authFailed(attempt failureKey, credential [sha256.Size]byte) error {
 	s.auth.forget(credential)
@@ -103,7 +191,8 @@ func (s *Server) authFailed(attempt failureKey, credential [sha256.Size]byte) er
 // the same name never reaches a policy (POST /?resource/type=Patient is no Patient request).
 var routeParams = []string{"resource/type", "resource/id"}
 
-// policyRequest is the request object an AccessPolicy sees (docs/access.md, "The request object").
+// policyRequest is the request object an AccessPolicy sees (docs/access.md, "The request
+// object"); clientID "" is a request without credentials, whose client is null.
 func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 	params := map[string]any{}
 	for k, v := range r.URL.Query() {
@@ -122,6 +211,10 @@ func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 	if rt.id != "" {
 		params["resource/id"] = rt.id
 	}
+	var client any
+	if clientID != "" {
+		client = map[string]string{"id": clientID}
+	}
 	headers := map[string]string{}
 	for k, v := range r.Header {
 		if k == "Authorization" {
@@ -135,7 +228,7 @@ func policyRequest(r *http.Request, rt route, clientID string) ([]byte, error) {
 		"params":         params,
 		"query-string":   r.URL.RawQuery,
 		"headers":        headers,
-		"client":         map[string]string{"id": clientID},
+		"client":         client,
 	})
 }
 

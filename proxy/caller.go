@@ -3,12 +3,19 @@ package proxy
 import (
 	"context"
 	"net/http"
+
+	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// caller is who made a request, once authenticated: the operator, or a Client by id.
+// caller is who made a request, once authenticated: the operator, a Client by id, or nobody
+// (anonymous) for a public request that came without credentials.
 type caller struct {
-	id       string
-	operator bool // the SLUICE_ADMIN_ID credential: bypasses access policies
+	id        string
+	operator  bool // the SLUICE_ADMIN_ID credential: bypasses access policies
+	anonymous bool // no credentials: only policy.public_request lets such a request through
+	// scope is the granted scope of the Bearer token the request came with (what a Bundle's
+	// entries are checked against too); not Valid for HTTP Basic, which has policies only.
+	scope pgtype.Text
 }
 
 type callerKey struct{}

@@ -588,9 +588,14 @@ func TestDumpSQLSeed(t *testing.T) {
 		ts.expectStream(http.StatusOK, request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "` + q + `"}`}, nil)
 	}
 	for _, c := range []struct{ body, format string }{
-		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{}`, "yaml"},
+		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{}`, "xml"}, // an unknown _format is TSV; its errors stay JSON
 	} {
 		expectOutcome(t, c.body+" "+c.format, ts.stream(request{method: "POST", path: "/$dump-sql?_format=" + c.format, auth: bulkClient, body: c.body}, nil), http.StatusBadRequest)
+	}
+	// _format=yaml streams TSV too, but asks for YAML answers: its OperationOutcome is YAML.
+	yresp, ybody := ts.do(request{method: "POST", path: "/$dump-sql?_format=yaml", auth: bulkClient, body: `{}`})
+	if oo := yamlAnswer(t, "$dump-sql _format=yaml {}", yresp, ybody); yresp.StatusCode != http.StatusBadRequest || oo.(map[string]any)["resourceType"] != "OperationOutcome" {
+		t.Errorf("$dump-sql _format=yaml {}: %d %v", yresp.StatusCode, oo)
 	}
 }
 

@@ -25,7 +25,8 @@ type sluiceProcess struct {
 	log *os.File
 }
 
-func startSluice(t *testing.T, bin, dbURL string) *sluiceProcess {
+// startSluice starts the binary bin over dbURL; env adds variables (NAME=value).
+func startSluice(t *testing.T, bin, dbURL string, env ...string) *sluiceProcess {
 	t.Helper()
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -42,6 +43,7 @@ func startSluice(t *testing.T, bin, dbURL string) *sluiceProcess {
 		"SLUICE_ADMIN_ID="+adminID, "SLUICE_ADMIN_SECRET="+adminSecret, "SLUICE_IMPORT_WORKERS=1",
 		// The slow source is on loopback and, on a busy machine, near the default minimum rate.
 		"SLUICE_SOURCE_ALLOW_PRIVATE=true", "SLUICE_BULK_MIN_RATE=-1")
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -51,6 +51,7 @@ type request struct {
 	contentType  string   // default application/json when there is a body
 	auth         []string // {id, secret}; nil means the operator; {} means none
 	accept       string   // the Accept header; none when empty
+	bearer       string   // when set, "Authorization: Bearer <bearer>" instead of auth
 }
 
 // do sends a request and returns the response with its whole body read.
@@ -75,6 +76,8 @@ func (s *testServer) do(req request) (*http.Response, []byte) {
 		r.Header.Set("Accept", req.accept)
 	}
 	switch {
+	case req.bearer != "":
+		r.Header.Set("Authorization", "Bearer "+req.bearer)
 	case req.auth == nil:
 		r.SetBasicAuth(adminID, adminSecret)
 	case len(req.auth) == 2:

@@ -30,6 +30,7 @@ var issueCodes = map[int]string{
 	http.StatusNotFound:              "not-found",
 	http.StatusMethodNotAllowed:      "not-supported",
 	http.StatusConflict:              "conflict",
+	http.StatusGone:                  "deleted",
 	http.StatusRequestEntityTooLarge: "too-costly",
 	http.StatusUnsupportedMediaType:  "not-supported",
 	http.StatusUnprocessableEntity:   "processing",
@@ -69,11 +70,15 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		slog.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	if status == http.StatusUnauthorized {
+	var he *httpError
+	isHTTPError := errors.As(err, &he)
+	switch {
+	case isHTTPError && he.Challenge != "":
+		w.Header().Set("WWW-Authenticate", he.Challenge)
+	case status == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Basic realm="sluice"`)
 	}
-	var he *httpError
-	if errors.As(err, &he) && he.RetryAfter > 0 {
+	if isHTTPError && he.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(he.RetryAfter.Seconds()))))
 	}
 	writeJSON(w, status, outcome(status, message))

@@ -185,6 +185,9 @@ func refusals(c caller, what string, rows []gen.PolicyRefusedEntriesRow) []refus
 	refused := make([]refusedWrite, len(rows))
 	for i, row := range rows {
 		why := "no AccessPolicy of the client allows it"
+		if c.scope.Valid {
+			why = "its token's scope (" + c.scope.String + ") does not cover it, or no AccessPolicy of the client allows it"
+		}
 		if row.Guarded {
 			why = "writing Client or AccessPolicy needs an AccessPolicy that names the type (params resource/type)"
 		}
@@ -209,7 +212,7 @@ func (s *Server) refusedEntries(r *http.Request, rt route, entries []json.RawMes
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.q.PolicyRefusedEntries(r.Context(), s.pool, gen.PolicyRefusedEntriesParams{ClientID: c.id, Request: request, Entries: all})
+	rows, err := s.q.PolicyRefusedEntries(r.Context(), s.pool, gen.PolicyRefusedEntriesParams{ClientID: c.id, Request: request, Entries: all, Scope: c.scope})
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +230,7 @@ func (s *Server) checkPutItems(r *http.Request, rt route, resources []byte) erro
 	if err != nil {
 		return err
 	}
-	rows, err := s.q.PolicyRefusedItems(r.Context(), s.pool, gen.PolicyRefusedItemsParams{ClientID: c.id, Request: request, Resources: resources})
+	rows, err := s.q.PolicyRefusedItems(r.Context(), s.pool, gen.PolicyRefusedItemsParams{ClientID: c.id, Request: request, Resources: resources, Scope: c.scope})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,6 +18,8 @@ import (
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/bulk"
 	"github.com/sluice-fhir/sluice/internal/config"
+	"github.com/sluice-fhir/sluice/internal/export"
+	"github.com/sluice-fhir/sluice/internal/oauth"
 	"github.com/sluice-fhir/sluice/internal/source"
 )
 
@@ -33,8 +37,10 @@ type Server struct {
 	cfg  Config
 	// loadLimits bound each $load (and each $import input: imports).
 	loadLimits bulk.Limits
-	// imports are this server's $import workers (internal/bulk).
+	// imports are this server's $import workers (internal/bulk), exports its $export workers
+	// (internal/export).
 	imports *bulk.Workers
+	exports *export.Jobs
 	// bulkRunning and dumpSQLRunning count the bulk operations and the $dump-sql queries
 	// running (admission.go; zero values ready).
 	bulkRunning    admission
@@ -43,6 +49,8 @@ type Server struct {
 	sources *source.Fetcher
 	// auth caches verified credentials and slows down repeated failures (auth.go).
 	auth *authGuard
+	// tokens issues the access tokens of POST /auth/token (token.go, internal/oauth).
+	tokens *oauth.Issuer
 }
 
 // New returns a Server on a migrated database.
@@ -50,8 +58,14 @@ func New(pool *pgxpool.Pool, cfg Config) *Server {
 	cfg = cfg.WithDefaults()
 	s := &Server{pool: pool, bulk: newBulkPool(pool, cfg), q: gen.New(), cfg: cfg, sources: newSourceFetcher(cfg), auth: newAuthGuard(cfg),
 		loadLimits: bulk.Limits{MaxBytes: cfg.LoadMaxBytes, MaxLines: cfg.LoadMaxLines, MaxDuration: cfg.BulkMaxDuration}}
+	s.tokens = oauth.NewIssuer(s.pool, s.q, s.sources, cfg.TokenLifetime)
 	s.imports = bulk.NewWorkers(s.pool, s.bulk, s.q, s.sources,
 		bulk.Config{ImportWorkers: cfg.ImportWorkers, ImportPerClient: cfg.ImportPerClient, Limits: s.loadLimits})
+	if cfg.ExportDir == "" {
+		cfg.ExportDir = filepath.Join(os.TempDir(), "sluice-export")
+	}
+	s.exports = export.NewJobs(s.pool, s.bulk, s.q, export.JobsConfig{Dir: cfg.ExportDir, MaxLines: cfg.ExportMaxLines,
+		Keep: cfg.ExportExpires, Workers: cfg.ExportJobs, PartWorkers: cfg.ExportParallel, MaxDuration: cfg.BulkMaxDuration})
 	return s
 }
 
@@ -62,10 +76,11 @@ func newSourceFetcher(cfg Config) *source.Fetcher {
 }
 
 // newBulkPool is the pool of the bulk operations: the same database as pool, sized for
-// the clients' bulk operations, the operator's and the import workers. Its connections are made on demand.
+// the clients' bulk operations, the operator's, the import workers and the export workers (a
+// connection per job and one per type written at once). Its connections are made on demand.
 func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 	config := pool.Config()
-	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers)
+	config.MaxConns = int32(cfg.BulkConnections + cfg.BulkPerClient + cfg.ImportWorkers + cfg.ExportJobs*(1+cfg.ExportParallel))
 	config.MinConns = 0
 	if config.ConnConfig.RuntimeParams == nil {
 		config.ConnConfig.RuntimeParams = map[string]string{}
@@ -81,23 +96,38 @@ func newBulkPool(pool *pgxpool.Pool, cfg Config) *pgxpool.Pool {
 // Close releases the bulk pool (the caller's pool is the caller's to close).
 func (s *Server) Close() { s.bulk.Close() }
 
-// route is what a request's path names: /[fhir/][<type>[/<id>|/$op]] or /[fhir/]$op.
+// route is what a request's path names: /[fhir/][<type>[/<id>[/_history[/<vid>]]][/$op]],
+// /[fhir/]$op, /[fhir/]$op/<id>[/<file>] (the $export status and files), or /fhir/metadata.
 type route struct {
 	fhir         bool   // under /fhir: FHIR format in and out
+	metadata     bool   // /fhir/metadata: the CapabilityStatement
 	resourceType string // e.g. Patient
-	id           string // e.g. pt-1
+	id           string // e.g. pt-1; of $export-status and $export-file: the job
+	history      bool   // <type>/<id>/_history: the versions of a resource
+	version      string // <type>/<id>/_history/<vid>: one version (vread)
 	operation    string // e.g. $dump, $load; to-format/fhir and to-format/aidbox for /to-format/<format>
+	file         string // of $export-file: the file's name
 }
 
-// parseRoute splits a path into its route; ok is false for shapes sluice does not serve.
+// jobOperations are the operations whose path goes on with a job id (and a file name).
+var jobOperations = map[string]bool{"$export-status": true, "$export-file": true}
+
+// parseRoute splits a path into its route; ok is false for shapes sluice does not serve:
+// a path that does not start with one slash, empty segments (one trailing slash is fine), an
+// operation anywhere but last (but the job operations' id and file), more than four segments,
+// and /metadata without /fhir (Aidbox answers it in a format of its own).
 func parseRoute(path string) (rt route, ok bool) {
-	segments := strings.Split(strings.Trim(path, "/"), "/")
-	if segments[0] == "fhir" {
+	rest, rooted := strings.CutPrefix(path, "/")
+	if !rooted && path != "" {
+		return rt, false
+	}
+	var segments []string
+	if rest = strings.TrimSuffix(rest, "/"); rest != "" {
+		segments = strings.Split(rest, "/")
+	}
+	if len(segments) > 0 && segments[0] == "fhir" {
 		rt.fhir = true
 		segments = segments[1:]
-	}
-	if len(segments) == 1 && segments[0] == "" {
-		segments = nil
 	}
 	for _, s := range segments {
 		if s == "" {
@@ -111,23 +141,51 @@ func parseRoute(path string) (rt route, ok bool) {
 		rt.operation = "to-format/" + segments[1]
 		return rt, true
 	}
+	isOperation := func(s string) bool { return strings.HasPrefix(s, "$") }
 	switch len(segments) {
 	case 0:
 	case 1:
-		if strings.HasPrefix(segments[0], "$") {
+		switch {
+		case isOperation(segments[0]):
 			rt.operation = segments[0]
-		} else {
+		case segments[0] == "metadata":
+			if !rt.fhir {
+				return rt, false
+			}
+			rt.metadata = true
+		default:
 			rt.resourceType = segments[0]
 		}
 	case 2:
-		if strings.HasPrefix(segments[0], "$") {
-			return rt, false
+		if isOperation(segments[0]) {
+			if !jobOperations[segments[0]] || isOperation(segments[1]) {
+				return rt, false
+			}
+			rt.operation, rt.id = segments[0], segments[1]
+			break
 		}
 		rt.resourceType = segments[0]
-		if strings.HasPrefix(segments[1], "$") {
+		if isOperation(segments[1]) {
 			rt.operation = segments[1]
 		} else {
 			rt.id = segments[1]
+		}
+	case 3, 4:
+		switch {
+		case len(segments) == 3 && jobOperations[segments[0]] && !isOperation(segments[1]) && !isOperation(segments[2]):
+			rt.operation, rt.id, rt.file = segments[0], segments[1], segments[2]
+		case len(segments) == 3 && !isOperation(segments[0]) && !isOperation(segments[1]) && isOperation(segments[2]):
+			rt.resourceType, rt.id, rt.operation = segments[0], segments[1], segments[2]
+		case isOperation(segments[0]) || isOperation(segments[1]) || segments[2] != "_history":
+			return rt, false
+		default:
+			rt.resourceType, rt.id, rt.history = segments[0], segments[1], true
+			if len(segments) == 4 {
+				if isOperation(segments[3]) {
+					return rt, false
+				}
+				rt.version = segments[3]
+			}
 		}
 	default:
 		return rt, false
@@ -157,8 +215,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path == "/health" && r.Method == http.MethodGet {
+	switch {
+	case r.URL.Path == "/health" && r.Method == http.MethodGet:
 		s.health(w, r)
+		return
+	case r.URL.Path == oauth.TokenPath: // authenticates its clients itself
+		s.token(w, r)
+		return
+	case smartConfigurationPaths[r.URL.Path]: // discovery needs no credentials
+		s.smartConfiguration(w, r)
 		return
 	}
 	rt, ok := parseRoute(r.URL.Path)
@@ -195,6 +260,18 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 	switch {
 	case rt.operation != "":
 		return s.operationHandler(method, rt)
+	case rt.metadata:
+		if method == http.MethodGet {
+			return s.capabilities
+		}
+	case rt.history:
+		switch {
+		case method != http.MethodGet:
+		case rt.version != "":
+			return s.vread
+		default:
+			return s.history
+		}
 	case rt.resourceType == "BulkImportStatus" && rt.id != "" && !rt.fhir:
 		switch method {
 		case http.MethodGet:
@@ -226,6 +303,21 @@ func (s *Server) handler(method string, rt route) handlerFunc {
 // operationHandler picks the handler of a $-operation of the bulk API, or nil.
 func (s *Server) operationHandler(method string, rt route) handlerFunc {
 	typed := rt.resourceType != ""
+	if rt.operation == "$export" && rt.fhir && (method == http.MethodGet || method == http.MethodPost) &&
+		(rt.resourceType == "" && rt.id == "" || rt.resourceType == "Patient" && rt.id == "" || rt.resourceType == "Group" && rt.id != "") {
+		return s.exportStart
+	}
+	if rt.id != "" || rt.file != "" {
+		switch {
+		case rt.operation == "$export-status" && !typed && rt.fhir && rt.file == "" && method == http.MethodGet:
+			return s.exportStatus
+		case rt.operation == "$export-status" && !typed && rt.fhir && rt.file == "" && method == http.MethodDelete:
+			return s.exportCancel
+		case rt.operation == "$export-file" && !typed && rt.fhir && rt.file != "" && method == http.MethodGet:
+			return s.exportFile
+		}
+		return nil
+	}
 	switch {
 	case rt.operation == "$dump" && typed && method == http.MethodGet:
 		return s.admitBulk(s.boundedExport(s.dump))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -74,6 +75,7 @@ var groups = []struct{ name, title string }{
 	{"load", "Load"},
 	{"export", "Export"},
 	{"conversion", "Conversion (inside PostgreSQL, both sides through psql)"},
+	{"workers", "Conversion by parallel workers (inside PostgreSQL, through psql)"},
 }
 
 // markdown renders a suite run: the conditions, then one table per group.
@@ -107,12 +109,32 @@ func (r *report) markdown() string {
 			continue
 		}
 		fmt.Fprintf(&b, "\n### %s\n\n", g.title)
-		b.WriteString("| operation | runs | sluice s | res/s | MB/s | baseline | baseline s | baseline res/s | ratio | target | met | sluice peak RSS |\n")
-		b.WriteString("|---|--:|--:|--:|--:|---|--:|--:|--:|---|---|--:|\n")
+		if g.name == "workers" {
+			b.WriteString(workersNote)
+			b.WriteString("| conversion | runs | s | res/s | baseline | baseline s | ratio | parallel efficiency |\n")
+			b.WriteString("|---|--:|--:|--:|---|--:|--:|--:|\n")
+			for _, res := range rows {
+				b.WriteString(res.workersRow(r.Machine.Cores))
+			}
+			b.WriteString(workersModel(rows))
+			continue
+		}
+		withRef := false
 		for _, res := range rows {
-			b.WriteString(res.row())
+			withRef = withRef || res.op.ref.run != nil
+		}
+		head := "| operation | runs | sluice s | res/s | MB/s | baseline | baseline s | baseline res/s | ratio | target | met | sluice peak RSS |"
+		rule := "|---|--:|--:|--:|--:|---|--:|--:|--:|---|---|--:|"
+		if withRef {
+			head += " ratio vs PostgreSQL's defaults |"
+			rule += "--:|"
+		}
+		b.WriteString(head + "\n" + rule + "\n")
+		for _, res := range rows {
+			b.WriteString(res.row(withRef))
 		}
 	}
+	b.WriteString(r.perCore())
 	var missing, failed []string
 	for _, res := range r.Results {
 		if res.missing != "" {
@@ -156,8 +178,98 @@ func (r *report) group(name string) []*result {
 	return out
 }
 
-// row is one table row; see the column headers in markdown.
-func (r *result) row() string {
+// workersNote explains the workers table.
+const workersNote = "To FHIR: the `$dump?fhir=true` conversion over a table, `copy (select ...) to stdout`. From FHIR: a FHIR load's conversion of staged text lines, `create unlogged table ... as select fhir.body_from_fhir(line::jsonb, ...)`. Both in a transaction with sluice.bulk_parallel()'s settings and `max_parallel_workers_per_gather` = the workers (the leader works too). A 0-worker row's baseline is the same data unconverted (its ratio: what the conversion costs); a worker row's baseline is its 0-worker row, so its ratio is the speedup, and the parallel efficiency is that speedup over the processes the machine can run at once, min(workers + 1, cores).\n\n"
+
+// workersRow is one row of the workers table.
+func (r *result) workersRow(cores int) string {
+	cells := []string{cell(r.op.name), fmt.Sprint(len(r.sluice))}
+	if !r.ok() {
+		why := r.failed
+		if why == "" {
+			why = r.missing
+		}
+		return "| " + strings.Join(append(cells, "**failed**", "", cell(r.op.base.name), "", "", cell(why)), " | ") + " |\n"
+	}
+	st, bt := r.sluiceTime().Seconds(), r.baseTime().Seconds()
+	efficiency := "—"
+	if r.op.workers > 0 {
+		efficiency = fmt.Sprintf("%.0f%%", 100*r.ratio()/float64(min(r.op.workers+1, cores)))
+	}
+	cells = append(cells, fmt.Sprintf("%.2f", st), thousands(int64(float64(r.op.resources)/st)),
+		cell(r.op.base.name), fmt.Sprintf("%.2f", bt), fmt.Sprintf("**%.2fx**", r.ratio()), efficiency)
+	return "| " + strings.Join(cells, " | ") + " |\n"
+}
+
+// workersModel fits each conversion's 0- and 1-worker times to T(n) = S + P / (n + 1), n
+// workers besides the leader (docs/performance.md, "Conversion and cores"): S the part no
+// worker shares (the leader's COPY output, the gather, the start), P the part they split. On
+// two cores the 1-worker run is the last one without oversubscription, so it is the one
+// fitted; the 2-worker row shows what oversubscribing gives.
+func workersModel(rows []*result) string {
+	times := map[string]map[int]float64{}
+	var order []string
+	for _, res := range rows {
+		if !res.ok() {
+			continue
+		}
+		name, _, _ := strings.Cut(res.op.name, ", ")
+		if times[name] == nil {
+			times[name] = map[int]float64{}
+			order = append(order, name)
+		}
+		times[name][res.op.workers] = res.sluiceTime().Seconds()
+	}
+	var lines []string
+	for _, name := range order {
+		t0, ok0 := times[name][0]
+		t1, ok1 := times[name][1]
+		if !ok0 || !ok1 {
+			continue
+		}
+		parallel := 2 * (t0 - t1)
+		serial := max(t0-parallel, 0)
+		predict := func(processes float64) string {
+			return fmt.Sprintf("%.1fx", t0/(serial+max(parallel, 0)/processes))
+		}
+		limit := "unbounded (no serial part measured)"
+		if serial > 0 {
+			limit = fmt.Sprintf("%.1fx", t0/serial)
+		}
+		lines = append(lines, fmt.Sprintf("| %s | %.0f%% | %s | %s | %s |", cell(name), 100*serial/t0, predict(4), predict(16), limit))
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\nFitted from the 0- and 1-worker times: the share no worker splits, and the speedup the fit predicts with 4 and 16 processes (workers + leader, each on its own core) and its limit.\n\n" +
+		"| conversion | serial share | 4 processes | 16 processes | limit |\n|---|--:|--:|--:|--:|\n" + strings.Join(lines, "\n") + "\n"
+}
+
+// perCoreOps are the operations whose rates the published figures are compared with.
+var perCoreOps = regexp.MustCompile(`^/\$import|^/fhir/\$import|^/fhir/\$load \(all|^/\$load \(Aidbox|\$export|\$dump\?fhir=true$`)
+
+// perCore is the table of resources per second per core of the operations the published
+// figures (BENCHMARKS.md, below the runs) are compared with: sluice and its PostgreSQL share
+// the machine's cores, so the rate is divided by all of them.
+func (r *report) perCore() string {
+	var rows []string
+	for _, res := range r.Results {
+		if !res.ok() || !perCoreOps.MatchString(res.op.name) {
+			continue
+		}
+		rate := float64(res.op.resources) / res.sluiceTime().Seconds()
+		rows = append(rows, fmt.Sprintf("| %s | %s | %s |", cell(res.op.name), thousands(int64(rate)), thousands(int64(rate/float64(r.Machine.Cores)))))
+	}
+	if len(rows) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n### Per core\n\nThe rates to set beside published figures: sluice and its PostgreSQL ran on the same %d cores.\n\n| operation | res/s | res/s per core |\n|---|--:|--:|\n%s\n",
+		r.Machine.Cores, strings.Join(rows, "\n"))
+}
+
+// row is one table row; see the column headers in markdown. withRef adds the ratio against
+// the reference baseline.
+func (r *result) row(withRef bool) string {
 	op := r.op
 	target := "—"
 	if op.target > 0 {
@@ -178,8 +290,14 @@ func (r *result) row() string {
 	switch {
 	case r.missing != "":
 		cells = append(cells, "**missing**", "", "", cell(op.base.name), "", "", "", target, "—", "")
+		if withRef {
+			cells = append(cells, "")
+		}
 	case r.failed != "":
 		cells = append(cells, "**failed**", "", "", cell(op.base.name), "", "", "", target, "—", "")
+		if withRef {
+			cells = append(cells, "")
+		}
 	default:
 		st, bt := r.sluiceTime().Seconds(), r.baseTime().Seconds()
 		rss := "— (psql only)"
@@ -195,6 +313,13 @@ func (r *result) row() string {
 			thousands(int64(float64(op.resources)/bt)),
 			fmt.Sprintf("**%.2fx**", r.ratio()),
 			target, r.met(), rss)
+		if withRef {
+			refCell := "—"
+			if len(r.ref) > 0 {
+				refCell = fmt.Sprintf("%.2fx (%.2f s)", r.refRatio(), medianDur(r.ref).Seconds())
+			}
+			cells = append(cells, refCell)
+		}
 	}
 	return "| " + strings.Join(cells, " | ") + " |\n"
 }

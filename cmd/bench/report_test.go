@@ -68,3 +68,16 @@ func TestUpdateBenchmarksKeepsTheOtherSection(t *testing.T) {
 		t.Errorf("unexpected document:\n%s", doc)
 	}
 }
+
+// The fit of workersModel: with T(0) = 1.0 s and T(1) = 0.6 s, the workers split P = 0.8 s and
+// S = 0.2 s is serial, so 16 processes give 1 / (0.2 + 0.05) = 4.0x and the limit is 5.0x.
+func TestWorkersModel(t *testing.T) {
+	row := func(name string, workers int, seconds float64) *result {
+		return &result{op: &operation{name: name, workers: workers}, sluice: []sample{{dur: time.Duration(seconds * float64(time.Second))}}}
+	}
+	got := workersModel([]*result{row("to FHIR: Claim, 0 workers", 0, 1.0), row("to FHIR: Claim, 1 worker", 1, 0.6), row("to FHIR: Claim, 2 workers", 2, 0.55)})
+	want := "| to FHIR: Claim | 20% | 2.5x | 4.0x | 5.0x |"
+	if !strings.Contains(got, want) {
+		t.Errorf("got\n%s\nwant a row %s", got, want)
+	}
+}

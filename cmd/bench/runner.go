@@ -12,12 +12,14 @@ type result struct {
 	op      *operation
 	sluice  []sample
 	base    []sample
-	missing string // why sluice cannot do it yet; empty when it can
-	failed  string // what went wrong; empty when nothing did
+	ref     []sample // the reference baseline's runs, when the operation has one
+	missing string   // why sluice cannot do it yet; empty when it can
+	failed  string   // what went wrong; empty when nothing did
 }
 
-// measure runs both sides of an operation runs times, alternating which goes first, so slow
-// drift on a shared machine hits both alike. A slow operation gets fewer runs: another run is
+// measure runs the sides of an operation (sluice, the baseline, and the reference baseline when
+// there is one) runs times, rotating which goes first, so slow drift on a shared machine hits
+// them alike. A slow operation gets fewer runs: another run is
 // started only when, at the pace of the runs so far, it would end within budget.
 func (b *bench) measure(ctx context.Context, op *operation, runs int, budget time.Duration) *result {
 	r := &result{op: op}
@@ -27,15 +29,13 @@ func (b *bench) measure(ctx context.Context, op *operation, runs int, budget tim
 			logf("  %d run(s) took %s: no more within the budget of %s", i, spent.Round(time.Second), budget)
 			break
 		}
-		order := []bool{true, false}
-		if i%2 == 1 {
-			order = []bool{false, true}
+		sides := []*side{&op.sluice, &op.base}
+		if op.ref.run != nil {
+			sides = append(sides, &op.ref)
 		}
-		for _, isSluice := range order {
-			s := op.base
-			if isSluice {
-				s = op.sluice
-			}
+		for k := range sides {
+			s := sides[(i+k)%len(sides)]
+			isSluice := s == &op.sluice
 			if err := s.prepare(ctx); err != nil {
 				r.failed = fmt.Sprintf("preparing %s: %v", s.name, err)
 				return r
@@ -60,8 +60,10 @@ func (b *bench) measure(ctx context.Context, op *operation, runs int, budget tim
 				return r
 			case isSluice:
 				r.sluice = append(r.sluice, smp)
-			default:
+			case s == &op.base:
 				r.base = append(r.base, smp)
+			default:
+				r.ref = append(r.ref, smp)
 			}
 		}
 		logf("  run %d/%d: sluice %.2f s, baseline %.2f s", i+1, runs,
@@ -78,10 +80,15 @@ func (r *result) baseTime() time.Duration   { return medianDur(r.base) }
 
 // ratio is the median over runs of baseline time / sluice time: a throughput ratio, 1.0 when
 // sluice is as fast as its baseline. Each run's pair ran back to back.
-func (r *result) ratio() float64 {
+func (r *result) ratio() float64 { return ratioOf(r.base, r.sluice) }
+
+// refRatio is ratio against the reference baseline.
+func (r *result) refRatio() float64 { return ratioOf(r.ref, r.sluice) }
+
+func ratioOf(base, sluice []sample) float64 {
 	var xs []float64
-	for i := range min(len(r.sluice), len(r.base)) {
-		xs = append(xs, r.base[i].dur.Seconds()/r.sluice[i].dur.Seconds())
+	for i := range min(len(sluice), len(base)) {
+		xs = append(xs, base[i].dur.Seconds()/sluice[i].dur.Seconds())
 	}
 	return median(xs)
 }

@@ -280,6 +280,23 @@ func (s *sluiceServer) psql(ctx context.Context, command string, out io.Writer) 
 	return c.bytes, nil
 }
 
+// psqlScript runs a script of several commands (psql's own included) through psql, given on
+// its standard input, as psql does; output as for psql.
+func (s *sluiceServer) psqlScript(ctx context.Context, script string, out io.Writer) (int64, error) {
+	c := &countingWriter{}
+	w := io.Writer(c)
+	if out != nil {
+		w = io.MultiWriter(c, out)
+	}
+	cmd := exec.CommandContext(ctx, psqlBin, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", s.conn, "-f", "-")
+	var stderr bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(script), w, &stderr
+	if err := cmd.Run(); err != nil {
+		return c.bytes, fmt.Errorf("psql script %q: %v: %s", shorten(script, 160), err, strings.TrimSpace(stderr.String()))
+	}
+	return c.bytes, nil
+}
+
 // psqlValue runs a query and returns its output unaligned, without headers.
 func (s *sluiceServer) psqlValue(ctx context.Context, query string) (string, error) {
 	var out bytes.Buffer

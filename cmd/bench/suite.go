@@ -92,12 +92,21 @@ func runSuite(ctx context.Context, cfg config, scale int) (*report, error) {
 // setup creates the raw baseline's table, fills sluice's tables with the whole data set, and
 // makes the Aidbox-format copies of the data the Aidbox $load forms read.
 func (b *bench) setup(ctx context.Context, rep *report) error {
-	if _, err := b.sluice.psql(ctx, "create table bench_raw (id text primary key, resource jsonb)", nil); err != nil {
+	// The raw load's tables: one stores bodies as sluice's tables do, one with PostgreSQL's
+	// default compression.
+	compression, err := b.sluice.psqlValue(ctx, "select sluice.body_compression()")
+	if err != nil {
+		return err
+	}
+	b.rawCompression = compression
+	b.staged = map[string]bool{}
+	if _, err := b.sluice.psql(ctx, fmt.Sprintf(`create table %s (id text primary key, resource jsonb compression %s);
+		create table %s (id text primary key, resource jsonb)`, rawTable, compression, rawDefaultTable), nil); err != nil {
 		return err
 	}
 	logf("filling the tables: /fhir/$load of all types")
 	start := time.Now()
-	err := b.sluice.call(ctx, http.MethodPost, "/fhir/$load", map[string]any{"source": b.dataURL(allTypes)}, http.StatusOK, nil)
+	err = b.sluice.call(ctx, http.MethodPost, "/fhir/$load", map[string]any{"source": b.dataURL(allTypes)}, http.StatusOK, nil)
 	if err == nil {
 		rep.Filled = fmt.Sprintf("`/fhir/$load` of all.ndjson (%.1f s, untimed)", time.Since(start).Seconds())
 	} else {

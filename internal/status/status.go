@@ -20,6 +20,9 @@ type Error struct {
 	Message string
 	// RetryAfter, when positive, is sent as Retry-After (rounded up to whole seconds).
 	RetryAfter time.Duration
+	// Challenge, when set, is sent as WWW-Authenticate (a Bearer token's 401 and 403,
+	// RFC 6750); a 401 without one gets HTTP Basic's.
+	Challenge string
 }
 
 func (e *Error) Error() string { return e.Message }

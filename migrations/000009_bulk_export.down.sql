@@ -1,0 +1,28 @@
+-- Undoes 000009: bulk $export.
+drop function sluice.export_query(text, text, text, timestamptz);
+drop function sluice.export_elements(text, text[]);
+drop function sluice.export_expire();
+drop function sluice.export_cancelled(text);
+drop function sluice.export_forget(text);
+drop function sluice.export_fail(text, text, boolean);
+drop function sluice.export_finish(text, timestamptz, interval);
+drop function sluice.export_part_done(text, text, text, jsonb);
+drop function sluice.export_parts_empty(text, text[], text[]);
+drop function sluice.export_parts(text);
+drop function sluice.export_restart(text);
+drop function sluice.export_claim(timestamptz);
+drop function sluice.export_horizon();
+drop function sluice.export_cancel(text, text);
+drop function sluice.export_file(text, text, text);
+drop function sluice.export_status(text, text, text);
+drop function sluice.export_job_of(text, text);
+drop function sluice.export_create(jsonb, text, int);
+drop table sluice.export_cancel;
+drop table sluice.export_part;
+drop table sluice.export_job;
+drop function sluice.export_notify_cancel();
+drop function sluice.export_notify_job();
+drop function sluice.patient_compartment(text, text);
+drop function sluice.patient_compartment_types();
+drop function sluice.patient_compartment_condition(text, text[]);
+drop function sluice.patient_reference_id(jsonb);
