@@ -27,6 +27,19 @@ func (q *Queries) BundleEntry(ctx context.Context, db DBTX, arg BundleEntryParam
 	return response, err
 }
 
+const patientPurge = `-- name: PatientPurge :one
+select sluice.patient_purge($1::text)::jsonb as removed
+`
+
+// POST /fhir/Patient/<id>/$purge: the patient and its compartment, history included; the
+// resources removed per type.
+func (q *Queries) PatientPurge(ctx context.Context, db DBTX, patient string) ([]byte, error) {
+	row := db.QueryRow(ctx, patientPurge, patient)
+	var removed []byte
+	err := row.Scan(&removed)
+	return removed, err
+}
+
 const requestRun = `-- name: RequestRun :one
 select r.resource::jsonb as resource, r.http_status::int as status, r.location::text as location
 from sluice.request_run($1::boolean, jsonb_build_object(

@@ -273,3 +273,16 @@ func (s *Server) toFormat(w http.ResponseWriter, r *http.Request, rt route) erro
 	writeAnswer(w, http.StatusOK, contentType, converted)
 	return nil
 }
+
+// patientPurge serves POST [/fhir]/Patient/<id>/$purge, as Aidbox has it: the patient and every
+// resource of its compartment, history included, removed in one transaction by
+// sluice.patient_purge; the answer is the resources removed per type ({} when none: a
+// missing patient is no error, so a purge can be repeated).
+func (s *Server) patientPurge(w http.ResponseWriter, r *http.Request, rt route) error {
+	removed, err := s.q.PatientPurge(r.Context(), s.pool, rt.id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, removed)
+	return nil
+}

@@ -315,6 +315,8 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 			return s.exportCancel
 		case rt.operation == "$export-file" && !typed && rt.fhir && rt.file != "" && method == http.MethodGet:
 			return s.exportFile
+		case rt.operation == "$purge" && rt.resourceType == "Patient" && rt.file == "" && method == http.MethodPost:
+			return s.patientPurge
 		}
 		return nil
 	}

@@ -24,3 +24,8 @@ select case when sluice.table_of(r.body ->> 'resourceType') is null then null
             when @to_fhir::boolean then fhir.to_fhir(r.body)
             else fhir.from_fhir(r.body) end::jsonb as resource
 from (select @resource::jsonb as body) as r;
+
+-- name: PatientPurge :one
+-- POST /fhir/Patient/<id>/$purge: the patient and its compartment, history included; the
+-- resources removed per type.
+select sluice.patient_purge(@patient::text)::jsonb as removed;

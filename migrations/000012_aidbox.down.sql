@@ -1,0 +1,1 @@
+drop function sluice.patient_purge(text);
