@@ -31,16 +31,17 @@ func TestDumpAndCSVIntoAWriter(t *testing.T) {
 	var out bytes.Buffer
 	opened := 0
 	open := func() io.Writer { opened++; return &out }
-	if err := Dump(ctx, pool, q, "Patient", false, time.Time{}, open); err != nil {
+	rows, err := Dump(ctx, pool, q, "Patient", false, time.Time{}, open)
+	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
-	if opened != 1 || len(lines) != 2 || !strings.Contains(out.String(), `"family"`) {
+	if opened != 1 || len(lines) != 2 || rows != 2 || !strings.Contains(out.String(), `"family"`) {
 		t.Errorf("opened %d times, dump:\n%s", opened, out.String())
 	}
 
 	out.Reset()
-	if err := Dump(ctx, pool, q, "Patient", true, time.Now().Add(time.Hour), open); err != nil || out.Len() != 0 {
+	if _, err := Dump(ctx, pool, q, "Patient", true, time.Now().Add(time.Hour), open); err != nil || out.Len() != 0 {
 		t.Errorf("_since in the future: %v, %q", err, out.String())
 	}
 
@@ -56,7 +57,7 @@ func TestDumpAndCSVIntoAWriter(t *testing.T) {
 	// An unknown type fails before anything is opened, with its status for the caller.
 	opened = 0
 	for _, run := range []func() error{
-		func() error { return Dump(ctx, pool, q, "NoSuchType", false, time.Time{}, open) },
+		func() error { _, err := Dump(ctx, pool, q, "NoSuchType", false, time.Time{}, open); return err },
 		func() error { return CSV(ctx, pool, q, "NoSuchType", open) },
 	} {
 		if err := run(); err == nil || opened != 0 {
