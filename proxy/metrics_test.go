@@ -153,7 +153,7 @@ func TestMetricsJobsQueued(t *testing.T) {
 	if q, r := jobs(); q != 0 || r != 0 {
 		t.Fatalf("before any $import: %v queued, %v running", q, r)
 	}
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"queued","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Patient","url":%q}]}`,
 		"http://127.0.0.1:1/a.ndjson", "http://127.0.0.1:1/b.ndjson")})
 	if q, r := jobs(); q != 2 || r != 0 {
