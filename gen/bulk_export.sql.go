@@ -41,8 +41,13 @@ func (q *Queries) ExportCancelled(ctx context.Context, db DBTX, id string) (bool
 
 const exportClaim = `-- name: ExportClaim :one
 select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_time
-from sluice.export_claim($1::timestamptz) c
+from sluice.export_claim($1::timestamptz, $2::timestamptz) c
 `
+
+type ExportClaimParams struct {
+	Horizon pgtype.Timestamptz
+	ReadAt  pgtype.Timestamptz
+}
 
 type ExportClaimRow struct {
 	JobID           string
@@ -50,8 +55,8 @@ type ExportClaimRow struct {
 }
 
 // In the worker's repeatable-read transaction, which then holds the job and its snapshot.
-func (q *Queries) ExportClaim(ctx context.Context, db DBTX, horizon pgtype.Timestamptz) (ExportClaimRow, error) {
-	row := db.QueryRow(ctx, exportClaim, horizon)
+func (q *Queries) ExportClaim(ctx context.Context, db DBTX, arg ExportClaimParams) (ExportClaimRow, error) {
+	row := db.QueryRow(ctx, exportClaim, arg.Horizon, arg.ReadAt)
 	var i ExportClaimRow
 	err := row.Scan(&i.JobID, &i.TransactionTime)
 	return i, err
@@ -156,15 +161,20 @@ func (q *Queries) ExportForget(ctx context.Context, db DBTX, id string) error {
 }
 
 const exportHorizon = `-- name: ExportHorizon :one
-select sluice.export_horizon()::timestamptz as horizon
+select h.horizon::timestamptz as horizon, h.read_at::timestamptz as read_at from sluice.export_horizon() h
 `
 
+type ExportHorizonRow struct {
+	Horizon pgtype.Timestamptz
+	ReadAt  pgtype.Timestamptz
+}
+
 // Before the worker's transaction begins: the transaction time of its snapshot.
-func (q *Queries) ExportHorizon(ctx context.Context, db DBTX) (pgtype.Timestamptz, error) {
+func (q *Queries) ExportHorizon(ctx context.Context, db DBTX) (ExportHorizonRow, error) {
 	row := db.QueryRow(ctx, exportHorizon)
-	var horizon pgtype.Timestamptz
-	err := row.Scan(&horizon)
-	return horizon, err
+	var i ExportHorizonRow
+	err := row.Scan(&i.Horizon, &i.ReadAt)
+	return i, err
 }
 
 const exportPartDone = `-- name: ExportPartDone :exec

@@ -10,7 +10,7 @@ drop function sluice.export_part_done(text, text, text, jsonb);
 drop function sluice.export_parts_empty(text, text[], text[]);
 drop function sluice.export_parts(text);
 drop function sluice.export_restart(text);
-drop function sluice.export_claim(timestamptz);
+drop function sluice.export_claim(timestamptz, timestamptz);
 drop function sluice.export_horizon();
 drop function sluice.export_cancel(text, text);
 drop function sluice.export_file(text, text, text);

@@ -304,30 +304,36 @@ begin
 end $$;
 
 -- The latest time up to which every resource is committed, for a snapshot taken after this
--- call returns: just before the oldest transaction of this database that is still open, when
--- that is earlier than this statement's start. A resource's lastUpdated is its writer's
--- transaction start, so every resource with a lastUpdated up to it is in any later snapshot.
--- It must be read before the snapshot, not in its transaction: a writer open when the snapshot
--- is taken but committed before pg_stat_activity is read would be missed, and its resources,
--- older than the time, left out of this export and of the next one's _since. The claims of
--- other jobs are not counted: they are open while their job runs and write no resource.
-create function sluice.export_horizon() returns timestamptz
+-- call returns (horizon), and when it was read (read_at). The horizon is just before the
+-- oldest transaction of this database that is still open, when that is earlier than read_at,
+-- else read_at. A resource's lastUpdated is its writer's transaction start, so every resource
+-- with a lastUpdated up to the horizon is in any later snapshot. It must be read before the
+-- snapshot, not in its transaction: a writer open when the snapshot is taken but committed
+-- before pg_stat_activity is read would be missed, and its resources, older than the horizon,
+-- left out of this export and of the next one's _since. The claims of other jobs are not
+-- counted: they are open while their job runs and write no resource.
+create function sluice.export_horizon(out horizon timestamptz, out read_at timestamptz)
 language sql volatile
-return (select least(statement_timestamp(), min(a.xact_start) - interval '1 microsecond')
-        from pg_catalog.pg_stat_activity a
-        where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
-          and a.backend_type = 'client backend'
-          and not (a.usename = current_user and a.application_name like 'sluice-export:%'));
+begin atomic
+  select least(statement_timestamp(), min(a.xact_start) - interval '1 microsecond'), statement_timestamp()
+  from pg_catalog.pg_stat_activity a
+  where a.datname = current_database() and a.pid <> pg_backend_pid() and a.xact_start is not null
+    and a.backend_type = 'client backend'
+    and not (a.usename = current_user and a.application_name like 'sluice-export:%');
+end;
 
 -- Claims a waiting job for the caller's transaction, which must be repeatable read and stays
--- open while the job is written (see sluice.export_job): the job's id, or no row. Its
--- transaction time is p_horizon, which sluice.export_horizon() gave before this transaction
--- began; the parts leave out (sluice.export_query) the few later resources its snapshot holds.
-create function sluice.export_claim(p_horizon timestamptz, out job_id text, out transaction_time timestamptz) returns setof record
+-- open while the job is written (see sluice.export_job): the job's id, or no row. p_horizon
+-- and p_read_at are what sluice.export_horizon() gave before this transaction began; the
+-- horizon is the job's transaction time, and the parts leave out (sluice.export_query) the
+-- few later resources its snapshot holds. Only jobs created before p_read_at are claimed, so
+-- that everything committed before a kick-off is in its export (a job created after it waits
+-- for the worker's next look, with a horizon of its own).
+create function sluice.export_claim(p_horizon timestamptz, p_read_at timestamptz, out job_id text, out transaction_time timestamptz) returns setof record
 language plpgsql volatile as $$
 begin
   select j.id into job_id from sluice.export_job j
-  where j.finished is null and j.failed is null
+  where j.finished is null and j.failed is null and j.created <= p_read_at
     and not exists (select from sluice.export_cancel c where c.job_id = j.id)
   order by j.created
   limit 1

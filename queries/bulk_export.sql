@@ -16,12 +16,12 @@ select coalesce(sluice.export_cancel(@id::text, sqlc.narg(client)::text), '')::t
 
 -- name: ExportHorizon :one
 -- Before the worker's transaction begins: the transaction time of its snapshot.
-select sluice.export_horizon()::timestamptz as horizon;
+select h.horizon::timestamptz as horizon, h.read_at::timestamptz as read_at from sluice.export_horizon() h;
 
 -- name: ExportClaim :one
 -- In the worker's repeatable-read transaction, which then holds the job and its snapshot.
 select c.job_id::text as job_id, c.transaction_time::timestamptz as transaction_time
-from sluice.export_claim(@horizon::timestamptz) c;
+from sluice.export_claim(@horizon::timestamptz, @read_at::timestamptz) c;
 
 -- name: ExportRestart :exec
 select sluice.export_restart(@id::text);

@@ -240,7 +240,7 @@ func (j *Jobs) runOne(ctx context.Context) (bool, error) {
 		defer cancel()
 		tx.Rollback(cctx)
 	}()
-	claim, err := j.q.ExportClaim(ctx, tx, horizon)
+	claim, err := j.q.ExportClaim(ctx, tx, gen.ExportClaimParams{Horizon: horizon.Horizon, ReadAt: horizon.ReadAt})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return false, nil
 	}
