@@ -28,7 +28,7 @@ func stageAll(t testing.TB, source, resourceType string, fhir bool, limits loadL
 		d := config.Default().Server
 		limits = loadLimits{maxBytes: d.LoadMaxBytes, maxLines: d.LoadMaxLines}
 	}
-	out, err := io.ReadAll(newStager(strings.NewReader(source), resourceType, fhir, limits))
+	out, err := io.ReadAll(newStager(strings.NewReader(source), resourceType, fhir, false, limits))
 	if err != nil {
 		return nil, err
 	}
