@@ -151,7 +151,7 @@ end $$;
 
 drop function sluice.load_merge(text[], boolean, boolean, boolean, jsonb, boolean);
 
--- As in 000007, and with p_skip a line whose body or meta.createdAt does not cast (or that
+-- As in 000007, and with p_skip a line of an unknown type, or whose body or meta.createdAt does not cast (or that
 -- the FHIR conversion refuses) becomes a bad line instead of failing the load: found only
 -- after a cast of the whole type failed, then the type is merged again without it. Rows the
 -- stager refused are never read (no resource_type). The bad lines stay in
@@ -181,6 +181,12 @@ begin
                    v_stage) into p_types;
   end if;
   foreach v_type in array p_types loop
+    if sluice.resource_type_of(v_type) is null and p_skip then
+      execute format('update %s set problem = $2, resource_type = null where resource_type = $1', v_stage)
+        using v_type, format('unknown resourceType %s', v_type);
+      p_types := array_remove(p_types, v_type);
+      continue;
+    end if;
     if sluice.resource_type_of(v_type) is null then
       execute format('select min(line_no) from %s where resource_type = $1', v_stage) into v_line using v_type;
       raise exception using errcode = 'SL422',
