@@ -46,13 +46,14 @@ func (q *Queries) ImportCreate(ctx context.Context, db DBTX, arg ImportCreatePar
 }
 
 const importErrors = `-- name: ImportErrors :many
-select line_no, problem from sluice.import_error
-where input_key = $1::bigint and line_no > $2::bigint
-order by line_no limit $3::int
+select line_no::bigint as line_no, problem::text as problem
+from sluice.import_errors($1::text, $2::text, $3::int, $4::bigint, $5::int)
 `
 
 type ImportErrorsParams struct {
-	InputKey int64
+	ID       string
+	Client   pgtype.Text
+	Position int32
 	After    int64
 	MaxRows  int32
 }
@@ -62,9 +63,15 @@ type ImportErrorsRow struct {
 	Problem string
 }
 
-// Every bad line of an $import input, in line order, after key (paging).
+// The bad lines of one input of a job, as its client sees it (sluice.import_errors), one page.
 func (q *Queries) ImportErrors(ctx context.Context, db DBTX, arg ImportErrorsParams) ([]ImportErrorsRow, error) {
-	rows, err := db.Query(ctx, importErrors, arg.InputKey, arg.After, arg.MaxRows)
+	rows, err := db.Query(ctx, importErrors,
+		arg.ID,
+		arg.Client,
+		arg.Position,
+		arg.After,
+		arg.MaxRows,
+	)
 	if err != nil {
 		return nil, err
 	}

@@ -1,4 +1,5 @@
 -- Back to 000007's load functions (their text as there), without the bad-line columns and tables.
+drop function sluice.import_errors(text, text, int, bigint, int);
 drop table sluice.import_error;
 drop function sluice.load_problems(int, bigint);
 drop function sluice.load_merge(text[], boolean, boolean, boolean, jsonb, boolean, boolean);
@@ -211,3 +212,47 @@ begin
   end if;
 end $$;
 
+
+create or replace function sluice.import_status(p_id text, p_client text) returns jsonb
+language plpgsql stable as $$
+declare
+  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
+  v_inputs jsonb;
+  v_status text;
+  v_end    timestamptz;
+begin
+  select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+           'resourceType', i.resource_type,
+           'url', sluice.url_redacted(i.url),
+           'status', i.shown,
+           'total', coalesce(i.total, i.running),
+           'duration', i.duration,
+           'ts', sluice.iso_instant(i.ts),
+           'error', i.error)) order by i.position),
+         case
+           when v_job.cancelled is not null then 'cancelled'
+           when bool_or(i.shown in ('waiting', 'in-progress')) then 'active'
+           when bool_or(i.shown = 'failed') then 'failed'
+           else 'finished'
+         end,
+         max(i.ts)
+    into v_inputs, v_status, v_end
+  from (select r.*,
+               case when r.running is not null then 'in-progress'
+                    when r.status = 'waiting' and v_job.cancelled is not null then 'cancelled'
+                    else r.status end as shown
+        from (select x.*, case when x.status = 'waiting' then sluice.import_running(x.key) end as running
+              from sluice.import_input x
+              where x.job_id = p_id) r) i;
+  return jsonb_strip_nulls(jsonb_build_object(
+    'resourceType', 'BulkImportStatus',
+    'id', v_job.id,
+    'type', v_job.type,
+    'status', v_status,
+    'time', jsonb_build_object(
+      'start', sluice.iso_instant(v_job.created),
+      'end', case when v_status <> 'active' then sluice.iso_instant(coalesce(v_job.cancelled, v_end)) end),
+    'contentEncoding', v_job.content_encoding,
+    'update', v_job.update,
+    'inputs', coalesce(v_inputs, '[]')));
+end $$;

@@ -310,3 +310,71 @@ create table sluice.import_error (
   problem   text not null,
   primary key (input_key, line_no)
 );
+
+-- The status as in 000007, and for a job with "on-error": "skip" each finished input's count of
+-- bad lines (errors) and where to read them as NDJSON (errorsUrl, sluice.import_errors).
+create or replace function sluice.import_status(p_id text, p_client text) returns jsonb
+language plpgsql stable as $$
+declare
+  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
+  v_inputs jsonb;
+  v_status text;
+  v_end    timestamptz;
+begin
+  select jsonb_agg(jsonb_strip_nulls(jsonb_build_object(
+           'resourceType', i.resource_type,
+           'url', sluice.url_redacted(i.url),
+           'status', i.shown,
+           'total', coalesce(i.total, i.running),
+           'duration', i.duration,
+           'ts', sluice.iso_instant(i.ts),
+           'error', i.error,
+           'errors', i.errors,
+           'errorsUrl', case when i.errors is not null then format('/$import-errors/%s/%s', p_id, i.position) end
+         )) order by i.position),
+         case
+           when v_job.cancelled is not null then 'cancelled'
+           when bool_or(i.shown in ('waiting', 'in-progress')) then 'active'
+           when bool_or(i.shown = 'failed') then 'failed'
+           else 'finished'
+         end,
+         max(i.ts)
+    into v_inputs, v_status, v_end
+  from (select r.*,
+               case when r.running is not null then 'in-progress'
+                    when r.status = 'waiting' and v_job.cancelled is not null then 'cancelled'
+                    else r.status end as shown
+        from (select x.*, case when x.status = 'waiting' then sluice.import_running(x.key) end as running,
+                     case when x.status = 'finished' and v_job.request ->> 'on-error' = 'skip' then
+                       (select count(*) from sluice.import_error e where e.input_key = x.key) end as errors
+              from sluice.import_input x
+              where x.job_id = p_id) r) i;
+  return jsonb_strip_nulls(jsonb_build_object(
+    'resourceType', 'BulkImportStatus',
+    'id', v_job.id,
+    'type', v_job.type,
+    'status', v_status,
+    'time', jsonb_build_object(
+      'start', sluice.iso_instant(v_job.created),
+      'end', case when v_status <> 'active' then sluice.iso_instant(coalesce(v_job.cancelled, v_end)) end),
+    'contentEncoding', v_job.content_encoding,
+    'update', v_job.update,
+    'inputs', coalesce(v_inputs, '[]')));
+end $$;
+
+-- The bad lines of input p_position of job p_id as p_client sees it (SL404 as
+-- sluice.import_job_of), after line p_after, at most p_limit, in line order.
+create function sluice.import_errors(p_id text, p_client text, p_position int, p_after bigint, p_limit int)
+returns table (line_no bigint, problem text)
+language plpgsql stable as $$
+declare
+  v_job sluice.import_job := sluice.import_job_of(p_id, p_client);
+  v_key bigint;
+begin
+  select i.key into v_key from sluice.import_input i where i.job_id = v_job.id and i.position = p_position;
+  if v_key is null then
+    raise exception using errcode = 'SL404', message = format('BulkImportStatus/%s has no input %s', p_id, p_position);
+  end if;
+  return query select e.line_no, e.problem from sluice.import_error e
+    where e.input_key = v_key and e.line_no > p_after order by e.line_no limit p_limit;
+end $$;

@@ -199,3 +199,60 @@ func TestLoadSkipManyBadLines(t *testing.T) {
 		t.Errorf("%d patients", n)
 	}
 }
+
+// $import with "on-error": "skip": each input's good lines written, its bad lines counted in the
+// status and all of them readable as NDJSON at its errorsUrl (more than one page of them).
+func TestImportSkipErrors(t *testing.T) {
+	t.Parallel()
+	src := newSources(t)
+	ts := newLoadServer(t, proxy.Config{})
+	var ls []string
+	var want []string
+	for i := 1; i <= 1205; i++ { // more than a page of importErrors
+		if i%3 == 0 {
+			ls = append(ls, `{"name":[]}`)
+			want = append(want, fmt.Sprintf("line %d: no id", i))
+		} else {
+			ls = append(ls, fmt.Sprintf(`{"id":"p%d"}`, i))
+		}
+	}
+	patients := src.add("/p.ndjson", lines(ls...))
+	orgs := src.add("/o.ndjson", lines(`{"id":"o1"}`, `{"id":"o2","meta":{"createdAt":"never"}}`))
+	ts.expect(http.StatusUnprocessableEntity, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+		`{"on-error":"maybe","inputs":[{"resourceType":"Patient","url":%q}]}`, patients)})
+	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+		`{"id":"skip","on-error":"skip","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Organization","url":%q}]}`,
+		patients, orgs)})
+	status := waitImport(t, ts, "skip")
+	inputs := status["inputs"].([]any)
+	p, o := inputs[0].(map[string]any), inputs[1].(map[string]any)
+	if status["status"] != "finished" || p["total"] != float64(1205-len(want)) || p["errors"] != float64(len(want)) ||
+		p["errorsUrl"] != "/$import-errors/skip/0" || o["total"] != float64(1) || o["errors"] != float64(1) {
+		t.Fatalf("status: %v", status)
+	}
+	if n := ts.loadRows("public.patient"); n != int64(1205-len(want)) {
+		t.Errorf("%d patients", n)
+	}
+	for url, wantLines := range map[string][]string{"/$import-errors/skip/0": want, "/$import-errors/skip/1": {"line 2: meta.createdAt"}} {
+		resp, body := ts.do(request{method: "GET", path: url})
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/fhir+ndjson" {
+			t.Fatalf("%s: %d %s", url, resp.StatusCode, body)
+		}
+		got := strings.Split(strings.TrimSuffix(string(body), "\n"), "\n")
+		if len(got) != len(wantLines) {
+			t.Fatalf("%s: %d lines, want %d", url, len(got), len(wantLines))
+		}
+		for i, l := range got {
+			var oo struct {
+				ResourceType string
+				Issue        []struct{ Diagnostics string }
+			}
+			if err := json.Unmarshal([]byte(l), &oo); err != nil || oo.ResourceType != "OperationOutcome" || len(oo.Issue) != 1 ||
+				!strings.HasPrefix(oo.Issue[0].Diagnostics, wantLines[i]) {
+				t.Fatalf("%s line %d: %s, want %q", url, i+1, l, wantLines[i])
+			}
+		}
+	}
+	ts.expect(http.StatusNotFound, request{method: "GET", path: "/$import-errors/skip/7"})
+	ts.expect(http.StatusNotFound, request{method: "GET", path: "/$import-errors/nope/0"})
+}

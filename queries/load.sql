@@ -17,10 +17,9 @@ from sluice.load_merge(@types::text[], @fhir::boolean, @update::boolean, @strip_
 select sluice.load_problems(@max_shown::int, sqlc.narg(input_key)::bigint)::jsonb as problems;
 
 -- name: ImportErrors :many
--- Every bad line of an $import input, in line order, after key (paging).
-select line_no, problem from sluice.import_error
-where input_key = @input_key::bigint and line_no > @after::bigint
-order by line_no limit @max_rows::int;
+-- The bad lines of one input of a job, as its client sees it (sluice.import_errors), one page.
+select line_no::bigint as line_no, problem::text as problem
+from sluice.import_errors(@id::text, sqlc.narg(client)::text, @position::int, @after::bigint, @max_rows::int);
 
 -- name: LoadTypeInfo :one
 -- Whether a type exists, and whether only the operator may load it.
