@@ -108,6 +108,7 @@ func TestLoadSkipBadLines(t *testing.T) {
 			1: {`{"id":"x"}`, "no resourceType"},
 			4: {`{"resourceType":"Nonsense","id":"x"}`, "unknown resourceType"},
 			7: {`{"resourceType":"Patient","id":"x","meta":{"createdAt":"2020-01-01 10:00 Mars"}}`, "meta.createdAt"},
+			8: {`{"resourceType":"Organization","id":"x","meta":{"createdAt":7}}`, "meta.createdAt"}, // its type on no good line
 		}, func(id string) string { return fmt.Sprintf(`{"resourceType":"Patient","id":%q}`, id) }},
 		{"FHIR", "/fhir/Patient/$load", "public.patient", map[int]badLine{
 			3: {`{"resourceType":"Patient","id":"x","name":[{"given":[tru]}]}`, "not JSON"},
@@ -159,7 +160,7 @@ func TestLoadSkipBadLines(t *testing.T) {
 			if c.path == "/$load" {
 				var counts map[string]any
 				json.Unmarshal(body, &counts)
-				if counts["Patient"] != float64(len(good)) {
+				if counts["Patient"] != float64(len(good)) || counts["Organization"] != nil {
 					t.Errorf("counts: %s", body)
 				}
 			} else if answer.Total != int64(len(good)) || answer.DryRun {

@@ -300,8 +300,6 @@ func (s *stager) stage(line []byte) error {
 	if !ok || !rules.IsValidID(id) {
 		return fail(`invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."`, clip(line[m.valStart:m.valEnd]))
 	}
-	s.types[resourceType]++
-	s.resource++
 
 	s.out = append(s.out, copyformat.Delimiter)
 	s.out = append(s.out, resourceType...)
@@ -321,6 +319,7 @@ func (s *stager) stage(line []byte) error {
 		}
 		s.out = append(s.out, line...)
 		s.out = append(s.out, '\n')
+		s.staged(resourceType)
 		return nil
 	}
 
@@ -395,7 +394,15 @@ func (s *stager) stage(line []byte) error {
 		s.out = append(s.out, '}')
 	}
 	s.out = append(s.out, '}', '\n')
+	s.staged(resourceType)
 	return nil
+}
+
+// staged counts a line staged whole; a bad line (with skip) is not counted, so its type does
+// not reach the merge unless a good line has it.
+func (s *stager) staged(resourceType string) {
+	s.types[resourceType]++
+	s.resource++
 }
 
 // scanObject finds the members of the object at b[start:], which must end the slice (trailing
