@@ -27,6 +27,19 @@ func (q *Queries) BundleEntry(ctx context.Context, db DBTX, arg BundleEntryParam
 	return response, err
 }
 
+const patientPurge = `-- name: PatientPurge :one
+select sluice.patient_purge($1::text)::jsonb as removed
+`
+
+// POST /fhir/Patient/<id>/$purge: the patient and its compartment, history included; the
+// resources removed per type.
+func (q *Queries) PatientPurge(ctx context.Context, db DBTX, patient string) ([]byte, error) {
+	row := db.QueryRow(ctx, patientPurge, patient)
+	var removed []byte
+	err := row.Scan(&removed)
+	return removed, err
+}
+
 const requestRun = `-- name: RequestRun :one
 select r.resource::jsonb as resource, r.http_status::int as status, r.location::text as location
 from sluice.request_run($1::boolean, jsonb_build_object(
@@ -72,4 +85,26 @@ func (q *Queries) ResourcesPut(ctx context.Context, db DBTX, resources []byte) (
 	var resources_2 []byte
 	err := row.Scan(&resources_2)
 	return resources_2, err
+}
+
+const toFormat = `-- name: ToFormat :one
+select case when sluice.table_of(r.body ->> 'resourceType') is null then null
+            when $1::boolean then fhir.to_fhir(r.body)
+            else fhir.from_fhir(r.body) end::jsonb as resource
+from (select $2::jsonb as body) as r
+`
+
+type ToFormatParams struct {
+	ToFhir   bool
+	Resource []byte
+}
+
+// POST /to-format/fhir (an Aidbox-format resource to FHIR) and /to-format/aidbox (FHIR to
+// Aidbox format): the conversion loads and $dump use, the type's Attributes included. An
+// unknown resourceType is SL404 (sluice.table_of), as on every other route.
+func (q *Queries) ToFormat(ctx context.Context, db DBTX, arg ToFormatParams) ([]byte, error) {
+	row := db.QueryRow(ctx, toFormat, arg.ToFhir, arg.Resource)
+	var resource []byte
+	err := row.Scan(&resource)
+	return resource, err
 }

@@ -3,6 +3,7 @@ drop function sluice.import_slot_lock(text, int);
 drop function sluice.import_cancel(text, text);
 drop function sluice.import_create(text, jsonb, text);
 drop function sluice.import_status(text, text);
+drop function sluice.import_status_body(sluice.import_job, boolean);
 drop function sluice.import_job_of(text, text);
 drop function sluice.import_running(bigint);
 drop function sluice.import_backends();

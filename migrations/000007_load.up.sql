@@ -448,12 +448,15 @@ begin
   return v_job;
 end $$;
 
--- A job as its BulkImportStatus resource (docs/api.md), for p_client (null: the
--- operator); SL404 when there is none or it is another client's.
-create function sluice.import_status(p_id text, p_client text) returns jsonb
+-- The body of job p_job's BulkImportStatus (docs/api.md) from the job tables. With p_running,
+-- as it is read: an input a backend is loading is in-progress with its running count. Without,
+-- as it is stored (sluice.import_record, 000012): such an input is still waiting there, since
+-- what is stored changes only when the job tables do.
+create function sluice.import_status_body(p_job sluice.import_job, p_running boolean) returns jsonb
 language plpgsql stable as $$
 declare
-  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
+  v_job    sluice.import_job := p_job;
+  p_id     text := p_job.id;
   v_inputs jsonb;
   v_status text;
   v_end    timestamptz;
@@ -478,7 +481,7 @@ begin
                case when r.running is not null then 'in-progress'
                     when r.status = 'waiting' and v_job.cancelled is not null then 'cancelled'
                     else r.status end as shown
-        from (select x.*, case when x.status = 'waiting' then sluice.import_running(x.key) end as running
+        from (select x.*, case when p_running and x.status = 'waiting' then sluice.import_running(x.key) end as running
               from sluice.import_input x
               where x.job_id = p_id) r) i;
   return jsonb_strip_nulls(jsonb_build_object(
@@ -493,6 +496,17 @@ begin
     'update', v_job.update,
     'inputs', coalesce(v_inputs, '[]')));
 end $$;
+
+-- A job as its BulkImportStatus resource, for p_client (null: the operator); SL404 when there
+-- is none or it is another client's. The stored resource's meta (versionId, lastUpdated,
+-- createdAt: the job tables' last change) and the running counts of the inputs being loaded.
+create function sluice.import_status(p_id text, p_client text) returns jsonb
+language sql stable as $$
+  select sluice.import_status_body(j, true)
+         || coalesce((select jsonb_build_object('meta', sluice.resource_full(s.resource_type, s.id, s.txid, s.cts, s.ts, s.resource) -> 'meta')
+                      from public.bulkimportstatus s where s.id = j.id), '{}')
+  from sluice.import_job_of(p_id, p_client) as j
+$$;
 
 -- Creates a job of p_client (null: the operator) from a $import body ({id, contentEncoding,
 -- inputs: [{resourceType, url}], update, inputFormat, mode}) and returns its status. A missing

@@ -213,10 +213,11 @@ begin
 end $$;
 
 
-create or replace function sluice.import_status(p_id text, p_client text) returns jsonb
+create or replace function sluice.import_status_body(p_job sluice.import_job, p_running boolean) returns jsonb
 language plpgsql stable as $$
 declare
-  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
+  v_job    sluice.import_job := p_job;
+  p_id     text := p_job.id;
   v_inputs jsonb;
   v_status text;
   v_end    timestamptz;
@@ -241,7 +242,7 @@ begin
                case when r.running is not null then 'in-progress'
                     when r.status = 'waiting' and v_job.cancelled is not null then 'cancelled'
                     else r.status end as shown
-        from (select x.*, case when x.status = 'waiting' then sluice.import_running(x.key) end as running
+        from (select x.*, case when p_running and x.status = 'waiting' then sluice.import_running(x.key) end as running
               from sluice.import_input x
               where x.job_id = p_id) r) i;
   return jsonb_strip_nulls(jsonb_build_object(

@@ -311,12 +311,13 @@ create table sluice.import_error (
   primary key (input_key, line_no)
 );
 
--- The status as in 000007, and for a job with "on-error": "skip" each finished input's count of
+-- The status body as in 000007, and for a job with "on-error": "skip" each finished input's count of
 -- bad lines (errors) and where to read them as NDJSON (errorsUrl, sluice.import_errors).
-create or replace function sluice.import_status(p_id text, p_client text) returns jsonb
+create or replace function sluice.import_status_body(p_job sluice.import_job, p_running boolean) returns jsonb
 language plpgsql stable as $$
 declare
-  v_job    sluice.import_job := sluice.import_job_of(p_id, p_client);
+  v_job    sluice.import_job := p_job;
+  p_id     text := p_job.id;
   v_inputs jsonb;
   v_status text;
   v_end    timestamptz;
@@ -344,7 +345,7 @@ begin
                case when r.running is not null then 'in-progress'
                     when r.status = 'waiting' and v_job.cancelled is not null then 'cancelled'
                     else r.status end as shown
-        from (select x.*, case when x.status = 'waiting' then sluice.import_running(x.key) end as running,
+        from (select x.*, case when p_running and x.status = 'waiting' then sluice.import_running(x.key) end as running,
                      case when x.status = 'finished' and v_job.request ->> 'on-error' = 'skip' then
                        (select count(*) from sluice.import_error e where e.input_key = x.key) end as errors
               from sluice.import_input x

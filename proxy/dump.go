@@ -76,10 +76,7 @@ const (
 
 // dumpSQL serves POST /$dump-sql with {query} in JSON or YAML.
 func (s *Server) dumpSQL(w http.ResponseWriter, r *http.Request, rt route) error {
-	format, ok := export.DumpSQLFormats[r.URL.Query().Get("_format")]
-	if !ok {
-		return errorf(http.StatusBadRequest, "_format must be tsv (the default), csv, ndjson or json, got %q", r.URL.Query().Get("_format"))
-	}
+	format := export.DumpSQLFormatOf(r.URL.Query().Get("_format"))
 	compress, err := wantsGzip(r)
 	if err != nil {
 		return err

@@ -65,6 +65,9 @@ func (s *testServer) openContext(ctx context.Context, req request, header http.H
 		}
 		r.Header.Set("Content-Type", ct)
 	}
+	if req.accept != "" {
+		r.Header.Set("Accept", req.accept)
+	}
 	for k, v := range header {
 		r.Header[k] = v
 	}
@@ -559,6 +562,9 @@ func TestDumpSQLSeed(t *testing.T) {
 	}{
 		{"", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
 		{"tsv", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
+		// Aidbox's rule: json/ndjson are NDJSON, csv is CSV, anything else is TSV.
+		{"yaml", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
+		{"xml", "text/tab-separated-values", "pt-1\tAlice\tt\t\\N\ttab\\there\npt-2\tBob\tt\t\\N\ttab\\there\npt-3\tCharles\tt\t\\N\ttab\\there\n"},
 		{"ndjson", "application/ndjson", `{"id":"pt-1","given":"Alice","positive":true,"nothing":null,"esc":"tab\there"}` + "\n" +
 			`{"id":"pt-2","given":"Bob","positive":true,"nothing":null,"esc":"tab\there"}` + "\n" +
 			`{"id":"pt-3","given":"Charles","positive":true,"nothing":null,"esc":"tab\there"}` + "\n"},
@@ -582,9 +588,14 @@ func TestDumpSQLSeed(t *testing.T) {
 		ts.expectStream(http.StatusOK, request{method: "POST", path: "/$dump-sql", auth: bulkClient, body: `{"query": "` + q + `"}`}, nil)
 	}
 	for _, c := range []struct{ body, format string }{
-		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{"query": "select 1"}`, "xml"},
+		{`{}`, ""}, {`{"query": 1}`, ""}, {`[]`, ""}, {`{}`, "xml"}, // an unknown _format is TSV; its errors stay JSON
 	} {
 		expectOutcome(t, c.body+" "+c.format, ts.stream(request{method: "POST", path: "/$dump-sql?_format=" + c.format, auth: bulkClient, body: c.body}, nil), http.StatusBadRequest)
+	}
+	// _format=yaml streams TSV too, but asks for YAML answers: its OperationOutcome is YAML.
+	yresp, ybody := ts.do(request{method: "POST", path: "/$dump-sql?_format=yaml", auth: bulkClient, body: `{}`})
+	if oo := yamlAnswer(t, "$dump-sql _format=yaml {}", yresp, ybody); yresp.StatusCode != http.StatusBadRequest || oo.(map[string]any)["resourceType"] != "OperationOutcome" {
+		t.Errorf("$dump-sql _format=yaml {}: %d %v", yresp.StatusCode, oo)
 	}
 }
 

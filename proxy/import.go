@@ -30,7 +30,10 @@ type importRequest struct {
 }
 
 // importStart serves POST /[fhir/]$import: the job and its inputs become rows, which the
-// workers of any server sharing the database load (docs/import.md).
+// workers of any server sharing the database load (docs/import.md). As in Aidbox the answer is
+// 200 at once with the status URL in Content-Location; the body is the job's status as created
+// (Aidbox sends none; a client that ignores bodies is unaffected, and one that did not choose
+// an id reads it there).
 func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) error {
 	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
 	if err != nil {
@@ -73,7 +76,7 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) e
 	}
 	s.imports.Wake()
 	w.Header().Set("Content-Location", "/BulkImportStatus/"+job.ID)
-	writeJSON(w, http.StatusAccepted, status)
+	writeJSON(w, http.StatusOK, status)
 	return nil
 }
 

@@ -99,7 +99,7 @@ func TestImportCrashRestart(t *testing.T) {
 
 	first := startSluice(t, bin, dbURL)
 	ts := &testServer{URL: first.url, Pool: pool, t: t}
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"crash","inputs":[{"resourceType":"Patient","url":%q}]}`, slowURL)})
 
 	// Kill it once lines are flowing into the COPY.

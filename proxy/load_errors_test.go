@@ -221,7 +221,7 @@ func TestImportSkipErrors(t *testing.T) {
 	orgs := src.add("/o.ndjson", lines(`{"id":"o1"}`, `{"id":"o2","meta":{"createdAt":"never"}}`))
 	ts.expect(http.StatusUnprocessableEntity, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"on-error":"maybe","inputs":[{"resourceType":"Patient","url":%q}]}`, patients)})
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"skip","on-error":"skip","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Organization","url":%q}]}`,
 		patients, orgs)})
 	status := waitImport(t, ts, "skip")

@@ -291,9 +291,13 @@ func TestLoadSynthea10FHIR(t *testing.T) {
 	ts3 := newLoadServer(t, proxy.Config{})
 	patients := src.add("/fhir/import/Patient.ndjson", gzipBytes(lines(set["Patient"]...)))
 	encounters := src.add("/fhir/import/Encounter.ndjson", lines(set["Encounter"]...))
-	ts3.expect(http.StatusAccepted, request{method: "POST", path: "/fhir/$import", body: fmt.Sprintf(
+	// Aidbox answers 200 at once, the status URL in Content-Location (the same form under /fhir).
+	resp, created := ts3.do(request{method: "POST", path: "/fhir/$import", body: fmt.Sprintf(
 		`{"id":"f1","contentEncoding":"gzip","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Encounter","url":%q}]}`,
 		patients, encounters)})
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Location") != "/BulkImportStatus/f1" || !strings.Contains(string(created), `"resourceType": "BulkImportStatus"`) {
+		t.Errorf("/fhir/$import: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Location"), created)
+	}
 	if status := waitImport(t, ts3, "f1"); status["status"] != "finished" || status["type"] != "fhir" {
 		t.Errorf("/fhir/$import: %v", status)
 	}
@@ -630,7 +634,7 @@ func TestImportSynthea10(t *testing.T) {
 	}
 	req, _ := json.Marshal(map[string]any{"id": "synthea", "contentEncoding": "gzip", "inputFormat": "application/fhir+ndjson", "mode": "bulk", "inputs": inputs})
 	resp, body := ts.do(request{method: "POST", path: "/$import", body: string(req)})
-	if resp.StatusCode != http.StatusAccepted || resp.Header.Get("Content-Location") != "/BulkImportStatus/synthea" {
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Location") != "/BulkImportStatus/synthea" {
 		t.Fatalf("%d %q: %s", resp.StatusCode, resp.Header.Get("Content-Location"), body)
 	}
 	status := waitImport(t, ts, "synthea")
@@ -657,7 +661,7 @@ func TestImportSynthea10(t *testing.T) {
 	var created map[string]any
 	json.Unmarshal(body, &created)
 	id, _ := created["id"].(string)
-	if resp.StatusCode != http.StatusAccepted || id == "" || resp.Header.Get("Content-Location") != "/BulkImportStatus/"+id {
+	if resp.StatusCode != http.StatusOK || id == "" || resp.Header.Get("Content-Location") != "/BulkImportStatus/"+id {
 		t.Fatalf("%d %q: %s", resp.StatusCode, resp.Header.Get("Content-Location"), body)
 	}
 	waitImport(t, ts, id)
@@ -674,7 +678,7 @@ func TestImportFailedInput(t *testing.T) {
 	ts := newLoadServer(t, proxy.Config{})
 	good := src.add("/good.ndjson", lines(`{"id":"a"}`))
 	bad := src.add("/bad.ndjson", lines(`{"id":"b"}`, `{"id":"c"`))
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"mixed","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Organization","url":%q},{"resourceType":"Practitioner","url":%q}]}`,
 		good, bad, src.URL+"/missing")})
 	status := waitImport(t, ts, "mixed")
@@ -736,7 +740,7 @@ func TestImportCancel(t *testing.T) {
 	defer close(slow.release)
 	slowURL := src.handle("/slow.ndjson", slow.serve(100000))
 	other := src.add("/other.ndjson", lines(`{"id":"o"}`))
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"c1","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Organization","url":%q}]}`, slowURL, other)})
 
 	// Wait for a running count.
@@ -790,7 +794,7 @@ func TestImportCancel(t *testing.T) {
 	ts.expect(http.StatusNotFound, request{method: "DELETE", path: "/BulkImportStatus/nope"})
 
 	// A finished job cannot be cancelled.
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"c2","inputs":[{"resourceType":"Organization","url":%q}]}`, other)})
 	waitImport(t, ts, "c2")
 	ts.expect(http.StatusConflict, request{method: "DELETE", path: "/BulkImportStatus/c2"})

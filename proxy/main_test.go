@@ -50,6 +50,7 @@ type request struct {
 	body         string
 	contentType  string   // default application/json when there is a body
 	auth         []string // {id, secret}; nil means the operator; {} means none
+	accept       string   // the Accept header; none when empty
 	bearer       string   // when set, "Authorization: Bearer <bearer>" instead of auth
 }
 
@@ -70,6 +71,9 @@ func (s *testServer) do(req request) (*http.Response, []byte) {
 			ct = "application/json"
 		}
 		r.Header.Set("Content-Type", ct)
+	}
+	if req.accept != "" {
+		r.Header.Set("Accept", req.accept)
 	}
 	switch {
 	case req.bearer != "":

@@ -46,12 +46,11 @@ func locationPrefix(rt route) string {
 	return "/"
 }
 
-// writeResource answers with a resource or bundle: FHIR JSON under /fhir, else Aidbox JSON.
+// writeResource answers with a resource or bundle: FHIR JSON under /fhir, else Aidbox JSON
+// (YAML when asked: writeAnswer).
 func writeResource(w http.ResponseWriter, rt route, status int, body []byte) {
 	if rt.fhir {
-		w.Header().Set("Content-Type", "application/fhir+json")
-		w.WriteHeader(status)
-		w.Write(body)
+		writeAnswer(w, status, "application/fhir+json", body)
 		return
 	}
 	writeJSON(w, status, body)
@@ -242,5 +241,48 @@ func (s *Server) checkPutItems(r *http.Request, rt route, resources []byte) erro
 		}
 		return refusals(c, "item", converted)[0].err
 	}
+	return nil
+}
+
+// toFormat serves POST /to-format/fhir and POST /to-format/aidbox: the resource in the body
+// (JSON or YAML) converted to FHIR or to Aidbox format by the SQL functions everything else
+// converts with (fhir.to_fhir, fhir.from_fhir: the type's Attributes apply). Nothing is stored.
+func (s *Server) toFormat(w http.ResponseWriter, r *http.Request, rt route) error {
+	body, err := readBody(r, w, s.cfg.MaxBodyBytes)
+	if err != nil {
+		return err
+	}
+	toFHIR := rt.operation == "to-format/fhir"
+	var head struct {
+		ResourceType any `json:"resourceType"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil {
+		return errorf(http.StatusUnprocessableEntity, "%s takes a resource: a JSON or YAML object with a resourceType", r.URL.Path)
+	}
+	if _, ok := head.ResourceType.(string); !ok {
+		return errorf(http.StatusUnprocessableEntity, "%s takes a resource: the body has no resourceType string", r.URL.Path)
+	}
+	converted, err := s.q.ToFormat(r.Context(), s.pool, gen.ToFormatParams{ToFhir: toFHIR, Resource: body})
+	if err != nil {
+		return err
+	}
+	contentType := "application/json"
+	if toFHIR {
+		contentType = "application/fhir+json"
+	}
+	writeAnswer(w, http.StatusOK, contentType, converted)
+	return nil
+}
+
+// patientPurge serves POST [/fhir]/Patient/<id>/$purge, as Aidbox has it: the patient and every
+// resource of its compartment, history included, removed in one transaction by
+// sluice.patient_purge; the answer is the resources removed per type ({} when none: a
+// missing patient is no error, so a purge can be repeated).
+func (s *Server) patientPurge(w http.ResponseWriter, r *http.Request, rt route) error {
+	removed, err := s.q.PatientPurge(r.Context(), s.pool, rt.id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, removed)
 	return nil
 }

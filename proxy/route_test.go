@@ -50,6 +50,10 @@ func TestParseRoute(t *testing.T) {
 		// Only the first segment can say fhir.
 		{"/fhir/fhir", route{fhir: true, resourceType: "fhir"}},
 		{"/Patient/fhir", route{resourceType: "Patient", id: "fhir"}},
+		// Aidbox's conversion endpoints; under /fhir the path is a type and an id as any other.
+		{"/to-format/fhir", route{operation: "to-format/fhir"}},
+		{"/to-format/aidbox", route{operation: "to-format/aidbox"}},
+		{"/fhir/to-format/fhir", route{fhir: true, resourceType: "to-format", id: "fhir"}},
 	}
 	for _, c := range cases {
 		got, ok := parseRoute(c.path)
@@ -79,6 +83,8 @@ func TestParseRoute(t *testing.T) {
 		"/metadata/",                 //
 		"/$export-status/$x",         // an operation as the job
 		"/fhir/$export-file/j/$x",    // an operation as the file
+		"/to-format/xml",             // only fhir and aidbox
+		"/to-format/fhir/x",          //
 	} {
 		if got, ok := parseRoute(path); ok {
 			t.Errorf("parseRoute(%q) = %+v, want refused", path, got)

@@ -150,7 +150,7 @@ func TestSecurityBulkCannotWriteAccessTypes(t *testing.T) {
 	}
 	ts.expect(http.StatusForbidden, request{method: "POST", path: "/fhir/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"attack","inputs":[{"resourceType":"Client","url":%q}]}`, src.add("/i-client.ndjson", lines(clientLine)))})
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"smuggle","inputs":[{"resourceType":"Patient","url":%q}]}`, src.add("/i-smuggle.ndjson", lines(policyLine)))})
 	status := waitImport(t, ts, "smuggle")
 	if in := status["inputs"].([]any)[0].(map[string]any); in["status"] != "failed" || !strings.Contains(fmt.Sprint(in["error"]), "does not match") {
@@ -180,7 +180,7 @@ func TestSecurityBulkCannotWriteAccessTypes(t *testing.T) {
 		`{"resourceType":"Client","id":"op-client","secret":"s3cret","grant_types":["basic"]}`)), `"update": true`)})
 	ts.expect(http.StatusOK, request{method: "POST", path: "/fhir/$load", body: loadBody(src.add("/op-3.ndjson", lines(
 		`{"resourceType":"AccessPolicy","id":"op-fhir","engine":"matcho","matcho":{"uri":"/nothing"}}`)), "")})
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"op-import","inputs":[{"resourceType":"AccessPolicy","url":%q}]}`,
 		src.add("/op-4.ndjson", lines(`{"id":"op-imported","engine":"matcho","matcho":{"uri":"/nothing"}}`)))})
 	if status := waitImport(t, ts, "op-import"); status["status"] != "finished" {
@@ -255,12 +255,12 @@ func TestSecurityLoadLimits(t *testing.T) {
 	}
 
 	// $import: the input fails with the same messages.
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"too-many","inputs":[{"resourceType":"Patient","url":%q}]}`, src.add("/four-again.ndjson", lines(`{"id":"l1"}`, `{"id":"l2"}`, `{"id":"l3"}`, `{"id":"l4"}`)))})
 	if e := failOf(t, ts, "too-many"); !strings.Contains(e, "SLUICE_LOAD_MAX_LINES") {
 		t.Errorf("$import lines: %s", e)
 	}
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"too-big","inputs":[{"resourceType":"Patient","url":%q}]}`, endless)})
 	if e := failOf(t, ts, "too-big"); !strings.Contains(e, "SLUICE_LOAD_MAX_BYTES") {
 		t.Errorf("$import bytes: %s", e)
@@ -373,9 +373,9 @@ func TestSecurityLoadMaxDuration(t *testing.T) {
 	if d := diagnostics(t, body); !strings.Contains(d, "SLUICE_BULK_MAX_DURATION") || !strings.Contains(d, "1s") {
 		t.Errorf("duration: %s", d)
 	}
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"slow","inputs":[{"resourceType":"Patient","url":%q}]}`, url)})
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: other, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: other, body: fmt.Sprintf(
 		`{"id":"after","inputs":[{"resourceType":"Organization","url":%q}]}`, src.add("/org.ndjson", lines(`{"id":"o1"}`)))})
 	if e := failOf(t, ts, "slow"); !strings.Contains(e, "SLUICE_BULK_MAX_DURATION") {
 		t.Errorf("$import: %s", e)
@@ -409,7 +409,7 @@ func TestSecurityImportFairAcrossClients(t *testing.T) {
 	src := newSources(t)
 	ts := newSecurityServer(t, proxy.Config{ImportWorkers: 2, MinTransferRate: -1})
 	var started atomic.Int32
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"hog","inputs":[{"resourceType":"Patient","url":%q},{"resourceType":"Patient","url":%q}]}`,
 		src.handle("/hog-1.ndjson", trickle(&started)), src.handle("/hog-2.ndjson", trickle(&started)))})
 	deadline := time.Now().Add(10 * time.Second)
@@ -425,7 +425,7 @@ func TestSecurityImportFairAcrossClients(t *testing.T) {
 	}
 
 	begin := time.Now()
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: other, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: other, body: fmt.Sprintf(
 		`{"id":"fair","inputs":[{"resourceType":"Organization","url":%q}]}`, src.add("/fair.ndjson", lines(`{"id":"o1"}`)))})
 	for {
 		if got := importInputs(t, ts, "fair", other); fmt.Sprint(got) == "[finished]" {
@@ -461,7 +461,7 @@ func TestSecurityImportStatusOwner(t *testing.T) {
 		w.Write(lines(`{"id":"signed"}`))
 	})
 	signed := strings.Replace(src.URL, "http://", "http://reader:hunter2@", 1) + "/signed.ndjson?X-Amz-Signature=s3cr3t&X-Amz-Credential=key"
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: bulkClient, body: fmt.Sprintf(
 		`{"id":"mine","inputs":[{"resourceType":"Patient","url":%q}]}`, signed)})
 	status := waitImport(t, ts, "mine")
 	if status["status"] != "finished" || gotQuery.Load() != "X-Amz-Signature=s3cr3t&X-Amz-Credential=key" {
@@ -491,7 +491,7 @@ func TestSecurityImportStatusOwner(t *testing.T) {
 		if job.owner == "operator" {
 			auth = nil
 		}
-		noWorkers.expect(http.StatusAccepted, request{method: "POST", path: "/$import", auth: auth, body: fmt.Sprintf(
+		noWorkers.expect(http.StatusOK, request{method: "POST", path: "/$import", auth: auth, body: fmt.Sprintf(
 			`{"id":%q,"inputs":[{"resourceType":"Patient","url":%q}]}`, job.id, signed)})
 		noWorkers.expect(http.StatusNotFound, request{method: "DELETE", path: "/BulkImportStatus/" + job.id, auth: other})
 		if job.owner == "operator" {

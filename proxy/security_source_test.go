@@ -99,7 +99,7 @@ func TestSourceLoopbackRefusedByDefault(t *testing.T) {
 	if message := loadFails(t, ts, ts.URL+"/health"); !strings.Contains(message, "SLUICE_SOURCE_ALLOW_PRIVATE") {
 		t.Errorf("sluice itself: %s", message)
 	}
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"ssrf","inputs":[{"resourceType":"Patient","url":%q}]}`, files.URL+"/p.ndjson")})
 	status := waitImport(t, ts, "ssrf")
 	if in := status["inputs"].([]any)[0].(map[string]any); in["status"] != "failed" ||
@@ -219,7 +219,7 @@ func TestSourceURLRedacted(t *testing.T) {
 		t.Errorf("the log shows a secret:\n%s", log)
 	}
 
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"signed","inputs":[{"resourceType":"Patient","url":%q}]}`, signed(files.URL))})
 	status := waitImport(t, ts, "signed")
 	if in := status["inputs"].([]any)[0].(map[string]any); in["status"] != "failed" ||
@@ -314,7 +314,7 @@ func TestSourceTrickleCutOff(t *testing.T) {
 	ts.noStagingTables()
 
 	importSource, _ := trickleSource(t)
-	ts.expect(http.StatusAccepted, request{method: "POST", path: "/$import", body: fmt.Sprintf(
+	ts.expect(http.StatusOK, request{method: "POST", path: "/$import", body: fmt.Sprintf(
 		`{"id":"trickle","inputs":[{"resourceType":"Patient","url":%q}]}`, importSource)})
 	status := waitImport(t, ts, "trickle")
 	if in := status["inputs"].([]any)[0].(map[string]any); in["status"] != "failed" ||

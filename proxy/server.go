@@ -105,7 +105,7 @@ type route struct {
 	id           string // e.g. pt-1; of $export-status and $export-file: the job
 	history      bool   // <type>/<id>/_history: the versions of a resource
 	version      string // <type>/<id>/_history/<vid>: one version (vread)
-	operation    string // e.g. $dump, $load
+	operation    string // e.g. $dump, $load; to-format/fhir and to-format/aidbox for /to-format/<format>
 	file         string // of $export-file: the file's name
 }
 
@@ -133,6 +133,13 @@ func parseRoute(path string) (rt route, ok bool) {
 		if s == "" {
 			return rt, false
 		}
+	}
+	if !rt.fhir && len(segments) == 2 && segments[0] == "to-format" { // Aidbox's conversion endpoints
+		if segments[1] != "fhir" && segments[1] != "aidbox" {
+			return rt, false
+		}
+		rt.operation = "to-format/" + segments[1]
+		return rt, true
 	}
 	isOperation := func(s string) bool { return strings.HasPrefix(s, "$") }
 	switch len(segments) {
@@ -191,7 +198,7 @@ func parseRoute(path string) (rt route, ok bool) {
 // which is no server error.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &statusRecorder{ResponseWriter: w, yaml: wantsYAML(r)}
 	completed := false
 	defer func() {
 		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", rec.status, "ms", time.Since(start).Milliseconds()}
@@ -310,6 +317,8 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 			return s.exportFile
 		case rt.operation == "$import-errors" && !typed && !rt.fhir && rt.file != "" && method == http.MethodGet:
 			return s.importErrors
+		case rt.operation == "$purge" && rt.resourceType == "Patient" && rt.file == "" && method == http.MethodPost:
+			return s.patientPurge
 		}
 		return nil
 	}
@@ -324,6 +333,8 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 		return s.admitBulk(s.load)
 	case rt.operation == "$import" && !typed && method == http.MethodPost:
 		return s.importStart
+	case strings.HasPrefix(rt.operation, "to-format/") && method == http.MethodPost:
+		return s.toFormat
 	}
 	return nil
 }
@@ -338,12 +349,15 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 // statusRecorder remembers the status for the request log, and whether writeError found that
-// the client had gone away.
+// the client had gone away; it carries the answer format the request asked for (answer.go).
 type statusRecorder struct {
 	http.ResponseWriter
 	status     int
 	clientGone bool
+	yaml       bool
 }
+
+func (s *statusRecorder) answersYAML() bool { return s.yaml }
 
 func (s *statusRecorder) markClientGone() { s.clientGone = true }
 

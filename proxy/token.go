@@ -46,7 +46,7 @@ func (s *Server) smartConfiguration(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSONOnly(w, http.StatusOK, body)
 }
 
 // token answers POST /auth/token: the client_credentials grant (internal/oauth), as OAuth2
@@ -69,7 +69,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	// RFC 6749 section 5.1: a token answer is never cached.
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Pragma", "no-cache")
-	writeJSON(w, http.StatusOK, body)
+	writeJSONOnly(w, http.StatusOK, body)
 }
 
 // issueToken reads a token request and has it granted or refused.
@@ -202,5 +202,5 @@ func writeOAuthError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	body, _ := json.Marshal(map[string]string{"error": oe.Code, "error_description": oe.Description})
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, oe.Status, body)
+	writeJSONOnly(w, oe.Status, body)
 }

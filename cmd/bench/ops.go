@@ -278,7 +278,7 @@ func (b *bench) importAll(path string, url func(string) string, want fileInfo) f
 			inputs = append(inputs, input{t, url(t)})
 		}
 		body := map[string]any{"id": id, "contentEncoding": "plain", "inputs": inputs}
-		if err := b.sluice.call(ctx, http.MethodPost, path, body, http.StatusAccepted, nil); err != nil {
+		if err := b.sluice.call(ctx, http.MethodPost, path, body, http.StatusOK, nil); err != nil {
 			return 0, err
 		}
 		for {

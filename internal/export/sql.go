@@ -87,14 +87,19 @@ type DumpSQLFormat struct {
 	before, with string
 }
 
-// DumpSQLFormats are the formats of DumpSQL by their _format name. TSV is PostgreSQL's text
-// format (its escaping, no header); JSON is one object per row keyed by column name.
-var DumpSQLFormats = map[string]DumpSQLFormat{
-	"":       {"text/tab-separated-values", "copy (\n", "\n) to stdout"},
-	"tsv":    {"text/tab-separated-values", "copy (\n", "\n) to stdout"},
-	"csv":    {"text/csv", "copy (\n", "\n) to stdout with (format csv, header)"},
-	"ndjson": {"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + CopyJSONLines},
-	"json":   {"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + CopyJSONLines},
+// DumpSQLFormatOf is the format of DumpSQL a _format name asks for, by Aidbox's rule: json
+// and ndjson are one JSON object per row keyed by column name, csv is CSV with a header, and
+// anything else (absent, tsv, yaml, ...) is TSV, PostgreSQL's text format (its escaping, no
+// header).
+func DumpSQLFormatOf(name string) DumpSQLFormat {
+	switch name {
+	case "json", "ndjson":
+		return DumpSQLFormat{"application/ndjson", "copy (select row_to_json(q) from (\n", "\n) as q)" + CopyJSONLines}
+	case "csv":
+		return DumpSQLFormat{"text/csv", "copy (\n", "\n) to stdout with (format csv, header)"}
+	default:
+		return DumpSQLFormat{"text/tab-separated-values", "copy (\n", "\n) to stdout"}
+	}
 }
 
 // DumpSQL runs a user's query (a single statement that returns rows) in the sandbox described

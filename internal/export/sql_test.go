@@ -40,7 +40,7 @@ func TestDumpSQLIntoAWriter(t *testing.T) {
 
 	// Trailing semicolons go; the session is a member of the reader group, not the pool's user.
 	err := DumpSQL(ctx, pool, q, cfg, " select id, pg_has_role(session_user, 'sluice_reader', 'member') as reader, session_user = current_user as same from patient ;; ",
-		DumpSQLFormats["csv"], open)
+		DumpSQLFormatOf("csv"), open)
 	if err != nil || opened != 1 || out.String() != "id,reader,same\na,t,t\n" {
 		t.Errorf("csv: %v, opened %d, %q", err, opened, out.String())
 	}
@@ -51,19 +51,19 @@ func TestDumpSQLIntoAWriter(t *testing.T) {
 	// A statement without rows is refused before anything is opened, and changes nothing.
 	out.Reset()
 	opened = 0
-	err = DumpSQL(ctx, pool, q, cfg, "delete from patient", DumpSQLFormats[""], open)
+	err = DumpSQL(ctx, pool, q, cfg, "delete from patient", DumpSQLFormatOf(""), open)
 	var se *status.Error
 	if !errors.As(err, &se) || se.Code != http.StatusBadRequest || opened != 0 {
 		t.Errorf("delete: %v, opened %d", err, opened)
 	}
-	if err := DumpSQL(ctx, pool, q, cfg, "select count(*) from patient", DumpSQLFormats["tsv"], open); err != nil || out.String() != "1\n" {
+	if err := DumpSQL(ctx, pool, q, cfg, "select count(*) from patient", DumpSQLFormatOf("tsv"), open); err != nil || out.String() != "1\n" {
 		t.Errorf("after the delete: %v, %q", err, out.String())
 	}
 	out.Reset()
 
 	// The result limit cuts the result and says why.
 	cfg.MaxBytes = 10
-	err = DumpSQL(ctx, pool, q, cfg, "select repeat('x', 100)", DumpSQLFormats["tsv"], open)
+	err = DumpSQL(ctx, pool, q, cfg, "select repeat('x', 100)", DumpSQLFormatOf("tsv"), open)
 	if !errors.As(err, &se) || se.Code != http.StatusUnprocessableEntity || out.Len() > 10 {
 		t.Errorf("over MaxBytes: %v, %d bytes written", err, out.Len())
 	}
