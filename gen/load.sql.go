@@ -45,9 +45,55 @@ func (q *Queries) ImportCreate(ctx context.Context, db DBTX, arg ImportCreatePar
 	return status, err
 }
 
+const importErrors = `-- name: ImportErrors :many
+select line_no::bigint as line_no, problem::text as problem
+from sluice.import_errors($1::text, $2::text, $3::int, $4::bigint, $5::int)
+`
+
+type ImportErrorsParams struct {
+	ID       string
+	Client   pgtype.Text
+	Position int32
+	After    int64
+	MaxRows  int32
+}
+
+type ImportErrorsRow struct {
+	LineNo  int64
+	Problem string
+}
+
+// The bad lines of one input of a job, as its client sees it (sluice.import_errors), one page.
+func (q *Queries) ImportErrors(ctx context.Context, db DBTX, arg ImportErrorsParams) ([]ImportErrorsRow, error) {
+	rows, err := db.Query(ctx, importErrors,
+		arg.ID,
+		arg.Client,
+		arg.Position,
+		arg.After,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []ImportErrorsRow
+	for rows.Next() {
+		var i ImportErrorsRow
+		if err := rows.Scan(&i.LineNo, &i.Problem); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const importInputClaim = `-- name: ImportInputClaim :one
 with claimed as (select sluice.import_claim($1::int) as key)
-select i.key, i.job_id, i.resource_type, i.url, j.type, j.update, j.client_id
+select i.key, i.job_id, i.resource_type, i.url, j.type, j.update, j.client_id,
+       (j.request ->> 'on-error' is not distinct from 'skip')::boolean as skip
 from claimed c
 join sluice.import_input i on i.key = c.key
 join sluice.import_job j on j.id = i.job_id
@@ -61,6 +107,7 @@ type ImportInputClaimRow struct {
 	Type         string
 	Update       bool
 	ClientID     pgtype.Text
+	Skip         bool
 }
 
 // A waiting input, claimed fairly across clients and locked for the caller's transaction (the
@@ -76,6 +123,7 @@ func (q *Queries) ImportInputClaim(ctx context.Context, db DBTX, perClient pgtyp
 		&i.Type,
 		&i.Update,
 		&i.ClientID,
+		&i.Skip,
 	)
 	return i, err
 }
@@ -184,7 +232,7 @@ const loadMerge = `-- name: LoadMerge :one
 select coalesce(jsonb_object_agg(m.resource_type, m.written), '{}')::jsonb as counts,
        coalesce(sum(m.written) filter (where m.resource_type = $1::text), 0)::bigint as total
 from sluice.load_merge($2::text[], $3::boolean, $4::boolean, $5::boolean,
-                       $6::jsonb, $7::boolean) as m
+                       $6::jsonb, $7::boolean, $8::boolean) as m
 `
 
 type LoadMergeParams struct {
@@ -195,6 +243,7 @@ type LoadMergeParams struct {
 	StripNulls   bool
 	Merge        []byte
 	Operator     bool
+	Skip         bool
 }
 
 type LoadMergeRow struct {
@@ -213,10 +262,30 @@ func (q *Queries) LoadMerge(ctx context.Context, db DBTX, arg LoadMergeParams) (
 		arg.StripNulls,
 		arg.Merge,
 		arg.Operator,
+		arg.Skip,
 	)
 	var i LoadMergeRow
 	err := row.Scan(&i.Counts, &i.Total)
 	return i, err
+}
+
+const loadProblems = `-- name: LoadProblems :one
+select sluice.load_problems($1::int, $2::bigint)::jsonb as problems
+`
+
+type LoadProblemsParams struct {
+	MaxShown int32
+	InputKey pgtype.Int8
+}
+
+// The bad lines of the load just merged with skip: their total and the first max_shown
+// ({"total": n, "problems": [{"line": n, "problem": text}]}); all of them kept for the $import
+// input input_key when it is not null.
+func (q *Queries) LoadProblems(ctx context.Context, db DBTX, arg LoadProblemsParams) ([]byte, error) {
+	row := db.QueryRow(ctx, loadProblems, arg.MaxShown, arg.InputKey)
+	var problems []byte
+	err := row.Scan(&problems)
+	return problems, err
 }
 
 const loadStage = `-- name: LoadStage :one

@@ -120,6 +120,12 @@ type SluiceExportPart struct {
 	Files        []byte
 }
 
+type SluiceImportError struct {
+	InputKey int64
+	LineNo   int64
+	Problem  string
+}
+
 type SluiceImportInput struct {
 	Key          int64
 	JobID        string

@@ -3,7 +3,9 @@ package proxy
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -23,6 +25,8 @@ type importRequest struct {
 	Inputs []struct {
 		URL string `json:"url"`
 	} `json:"inputs"`
+	OnError string `json:"on-error"`
+	DryRun  bool   `json:"dry-run"`
 }
 
 // importStart serves POST /[fhir/]$import: the job and its inputs become rows, which the
@@ -38,6 +42,12 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request, rt route) e
 	var req importRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		return errorf(http.StatusUnprocessableEntity, "$import body: %v", err)
+	}
+	if _, err := skipOf(req.OnError); err != nil {
+		return err // the workers read "on-error" from the stored request
+	}
+	if req.DryRun {
+		return errorf(http.StatusUnprocessableEntity, `$import has no "dry-run": check a file with $load and "dry-run": true`)
 	}
 	for _, in := range req.Inputs {
 		if in.URL == "" {
@@ -98,4 +108,38 @@ func (s *Server) importCancel(w http.ResponseWriter, r *http.Request, rt route) 
 // stopped.
 func (s *Server) StartImportWorkers(ctx context.Context) (wait func()) {
 	return s.imports.Start(ctx)
+}
+
+// importErrorsPage is how many bad lines importErrors reads at a time.
+const importErrorsPage = 1000
+
+// importErrors serves GET /$import-errors/<id>/<position>: every bad line of that input of a
+// job with "on-error": "skip" as NDJSON, an OperationOutcome a line ("line 3: no id" in its
+// diagnostics), in line order; 404 as for its status. Read a page at a time, so memory stays
+// flat however many there are.
+func (s *Server) importErrors(w http.ResponseWriter, r *http.Request, rt route) error {
+	position, err := strconv.ParseInt(rt.file, 10, 32)
+	if err != nil || position < 0 {
+		return errorf(http.StatusNotFound, "BulkImportStatus/%s has no input %s", rt.id, rt.file)
+	}
+	params := gen.ImportErrorsParams{ID: rt.id, Client: clientArg(r.Context()), Position: int32(position), After: 0, MaxRows: importErrorsPage}
+	rows, err := s.q.ImportErrors(r.Context(), s.pool, params)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/fhir+ndjson")
+	w.WriteHeader(http.StatusOK)
+	for len(rows) > 0 {
+		for _, row := range rows {
+			w.Write(append(outcome(http.StatusUnprocessableEntity, fmt.Sprintf("line %d: %s", row.LineNo, row.Problem)), '\n'))
+		}
+		if len(rows) < importErrorsPage {
+			return nil
+		}
+		params.After = rows[len(rows)-1].LineNo
+		if rows, err = s.q.ImportErrors(r.Context(), s.pool, params); err != nil {
+			panic(http.ErrAbortHandler) // the status is sent: cut the stream short
+		}
+	}
+	return nil
 }

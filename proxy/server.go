@@ -114,7 +114,7 @@ type route struct {
 }
 
 // jobOperations are the operations whose path goes on with a job id (and a file name).
-var jobOperations = map[string]bool{"$export-status": true, "$export-file": true}
+var jobOperations = map[string]bool{"$export-status": true, "$export-file": true, "$import-errors": true}
 
 // parseRoute splits a path into its route; ok is false for shapes sluice does not serve:
 // a path that does not start with one slash, empty segments (one trailing slash is fine), an
@@ -335,6 +335,8 @@ func (s *Server) operationHandler(method string, rt route) handlerFunc {
 			return s.exportCancel
 		case rt.operation == "$export-file" && !typed && rt.fhir && rt.file != "" && method == http.MethodGet:
 			return s.exportFile
+		case rt.operation == "$import-errors" && !typed && !rt.fhir && rt.file != "" && method == http.MethodGet:
+			return s.importErrors
 		case rt.operation == "$purge" && rt.resourceType == "Patient" && rt.file == "" && method == http.MethodPost:
 			return s.patientPurge
 		}

@@ -8,7 +8,18 @@ select sluice.load_stage()::text as staging_table;
 select coalesce(jsonb_object_agg(m.resource_type, m.written), '{}')::jsonb as counts,
        coalesce(sum(m.written) filter (where m.resource_type = @resource_type::text), 0)::bigint as total
 from sluice.load_merge(@types::text[], @fhir::boolean, @update::boolean, @strip_nulls::boolean,
-                       sqlc.narg(merge)::jsonb, @operator::boolean) as m;
+                       sqlc.narg(merge)::jsonb, @operator::boolean, @skip::boolean) as m;
+
+-- name: LoadProblems :one
+-- The bad lines of the load just merged with skip: their total and the first max_shown
+-- ({"total": n, "problems": [{"line": n, "problem": text}]}); all of them kept for the $import
+-- input input_key when it is not null.
+select sluice.load_problems(@max_shown::int, sqlc.narg(input_key)::bigint)::jsonb as problems;
+
+-- name: ImportErrors :many
+-- The bad lines of one input of a job, as its client sees it (sluice.import_errors), one page.
+select line_no::bigint as line_no, problem::text as problem
+from sluice.import_errors(@id::text, sqlc.narg(client)::text, @position::int, @after::bigint, @max_rows::int);
 
 -- name: LoadTypeInfo :one
 -- Whether a type exists, and whether only the operator may load it.
@@ -33,7 +44,8 @@ select sluice.import_cancel(@id::text, sqlc.narg(client)::text)::jsonb as status
 -- A waiting input, claimed fairly across clients and locked for the caller's transaction (the
 -- one that loads it); see sluice.import_claim.
 with claimed as (select sluice.import_claim(sqlc.narg(per_client)::int) as key)
-select i.key, i.job_id, i.resource_type, i.url, j.type, j.update, j.client_id
+select i.key, i.job_id, i.resource_type, i.url, j.type, j.update, j.client_id,
+       (j.request ->> 'on-error' is not distinct from 'skip')::boolean as skip
 from claimed c
 join sluice.import_input i on i.key = c.key
 join sluice.import_job j on j.id = i.job_id;

@@ -284,14 +284,16 @@ func (w *Workers) importOne(ctx context.Context) (bool, error) {
 // importInput fetches an input and loads it in tx (whose backend the claim named), as the
 // operator when the operator created the job; once the lines are staged it records their
 // count for the status's running count (sluice.import_progress).
-func (w *Workers) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) (gen.LoadMergeRow, error) {
+// With "on-error": "skip" its bad lines are kept in sluice.import_error, with the data.
+func (w *Workers) importInput(ctx context.Context, tx pgx.Tx, in gen.ImportInputClaimRow) (Result, error) {
 	src, err := w.sources.Open(ctx, in.Url)
 	if err != nil {
-		return gen.LoadMergeRow{}, err
+		return Result{}, err
 	}
 	defer src.Close()
-	spec := Spec{ResourceType: in.ResourceType, FHIR: in.Type == "fhir", Update: in.Update, Operator: !in.ClientID.Valid}
-	return loadInto(ctx, tx, w.q, spec, src, w.cfg.Limits, func(lines int64) error {
+	spec := Spec{ResourceType: in.ResourceType, FHIR: in.Type == "fhir", Update: in.Update, Operator: !in.ClientID.Valid,
+		Skip: in.Skip}
+	return loadInto(ctx, tx, w.q, spec, src, w.cfg.Limits, pgtype.Int8{Int64: in.Key, Valid: true}, func(lines int64) error {
 		return w.q.ImportProgress(ctx, w.pool, gen.ImportProgressParams{Key: in.Key, Pid: int32(tx.Conn().PgConn().PID()), Lines: lines})
 	})
 }

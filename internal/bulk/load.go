@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/sluice-fhir/sluice/gen"
 	"github.com/sluice-fhir/sluice/internal/status"
@@ -30,6 +31,20 @@ type Spec struct {
 	// Operator: the load is the operator's, who alone may load the types that grant or
 	// configure access (sluice.guards_access); sluice.load_merge refuses them to anyone else.
 	Operator bool
+	// Skip ("on-error": "skip"): a bad line is reported (Result.Problems), not fatal; the good
+	// lines are written. Otherwise the first bad line fails the whole load.
+	Skip bool
+}
+
+// MaxProblemsShown is how many bad lines a $load answer lists (all of them are counted).
+const MaxProblemsShown = 100
+
+// Result is what one load wrote, and with Spec.Skip its bad lines.
+type Result struct {
+	gen.LoadMergeRow
+	// Problems is {"total": n, "problems": [{"line": n, "problem": text}, ...]} (the first
+	// MaxProblemsShown, in line order); nil unless Spec.Skip.
+	Problems []byte
 }
 
 // Limits bound one load ($load, or one $import input).
@@ -81,22 +96,23 @@ func Preflight(ctx context.Context, db gen.DBTX, q *gen.Queries, spec Spec) erro
 }
 
 // Load runs one load in tx: the source's lines staged with COPY, then merged. It returns the
-// counts per type (as JSON) and the count of spec's type.
-func Load(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.Reader, limits Limits) (gen.LoadMergeRow, error) {
-	return loadInto(ctx, tx, q, spec, src, limits, nil)
+// counts per type (as JSON), the count of spec's type and, with spec.Skip, the bad lines.
+func Load(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.Reader, limits Limits) (Result, error) {
+	return loadInto(ctx, tx, q, spec, src, limits, pgtype.Int8{}, nil)
 }
 
 // loadInto runs one load in tx: stage the source's lines with COPY, then merge them. It
-// returns the counts per type (as JSON) and the count of spec's type. staged, when not nil, is
-// told how many lines were staged once the COPY is done.
-func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.Reader, limits Limits, staged func(lines int64) error) (gen.LoadMergeRow, error) {
-	var none gen.LoadMergeRow
+// returns what Load does; with spec.Skip the bad lines of input (an $import input's key) are
+// kept in sluice.import_error too. staged, when not nil, is told how many lines were staged
+// once the COPY is done.
+func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.Reader, limits Limits, input pgtype.Int8, staged func(lines int64) error) (Result, error) {
+	var none Result
 	table, err := q.LoadStage(ctx, tx)
 	if err != nil {
 		return none, err
 	}
-	st := newStager(src, spec.ResourceType, spec.FHIR, loadLimits{maxBytes: limits.MaxBytes, maxLines: limits.MaxLines})
-	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.FHIR))
+	st := newStager(src, spec.ResourceType, spec.FHIR, spec.Skip, loadLimits{maxBytes: limits.MaxBytes, maxLines: limits.MaxLines})
+	_, err = tx.Conn().PgConn().CopyFrom(ctx, st, stageCopySQL(table, spec.FHIR, spec.Skip))
 	if failure := st.failure(); failure != nil {
 		var le *lineError
 		if errors.As(failure, &le) {
@@ -112,7 +128,7 @@ func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.
 			return none, err
 		}
 	}
-	return q.LoadMerge(ctx, tx, gen.LoadMergeParams{
+	merged, err := q.LoadMerge(ctx, tx, gen.LoadMergeParams{
 		ResourceType: spec.ResourceType,
 		Types:        st.typeList(),
 		Fhir:         spec.FHIR,
@@ -120,5 +136,11 @@ func loadInto(ctx context.Context, tx pgx.Tx, q *gen.Queries, spec Spec, src io.
 		StripNulls:   spec.StripNulls,
 		Merge:        spec.Merge,
 		Operator:     spec.Operator,
+		Skip:         spec.Skip,
 	})
+	if err != nil || !spec.Skip {
+		return Result{LoadMergeRow: merged}, err
+	}
+	problems, err := q.LoadProblems(ctx, tx, gen.LoadProblemsParams{MaxShown: MaxProblemsShown, InputKey: input})
+	return Result{LoadMergeRow: merged, Problems: problems}, err
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/sluice-fhir/sluice/internal/copyformat"
@@ -20,10 +21,16 @@ import (
 // an SQL identifier PostgreSQL quoted): the body into resource for the Aidbox format, the whole
 // FHIR line into line, both as text, in the format of copyformat, which passes each line
 // untouched. Blank lines stage no row; line_no keeps the source's numbering.
-func stageCopySQL(table string, fhir bool) string {
+//
+// skip adds the problem column: a line the stager refuses is staged as a bad line (no type, the
+// reason in problem) instead of failing the COPY (sluice.load_merge's p_skip).
+func stageCopySQL(table string, fhir, skip bool) string {
 	column := "resource"
 	if fhir {
 		column = "line"
+	}
+	if skip {
+		column += ", problem"
 	}
 	return "copy " + table + " (line_no, resource_type, id, cts, " + column + ") from stdin " +
 		"with (" + copyformat.Options + ")"
@@ -94,6 +101,7 @@ type stager struct {
 	types    map[string]int64
 	resource int64 // non-blank lines staged
 	maxLines int64
+	skip     bool // a bad line is staged as one (problemRow), not an error
 }
 
 // member is one "key": value of an object, as offsets into the line.
@@ -102,8 +110,9 @@ type member struct {
 	name                               string
 }
 
-func newStager(src io.Reader, resourceType string, fhir bool, limits loadLimits) *stager {
+func newStager(src io.Reader, resourceType string, fhir, skip bool, limits loadLimits) *stager {
 	return &stager{
+		skip:     skip,
 		src:      bufio.NewReaderSize(&limitedSource{src: src, left: limits.maxBytes, max: limits.maxBytes}, 256<<10),
 		typ:      resourceType,
 		fhir:     fhir,
@@ -127,7 +136,15 @@ func (s *stager) Read(p []byte) (int, error) {
 				break
 			}
 			rowStart := len(s.out)
-			if err := s.stage(line); err != nil {
+			err = s.stage(line)
+			var bad *lineError
+			switch {
+			case err == nil && s.skip && len(s.out) > rowStart:
+				// An empty problem column (null) before the row's newline.
+				s.out = append(s.out[:len(s.out)-1], copyformat.Delimiter, '\n')
+			case err != nil && s.skip && errors.As(err, &bad):
+				s.out = s.problemRow(s.out[:rowStart], bad)
+			case err != nil:
 				s.out = s.out[:rowStart] // no partial row: the COPY fails with err instead
 				s.err = err
 			}
@@ -136,6 +153,21 @@ func (s *stager) Read(p []byte) (int, error) {
 	n := copy(p, s.out[s.outPos:])
 	s.outPos += n
 	return n, nil
+}
+
+// problemRow appends the staging row of a bad line: its number and reason, no type (so nothing
+// reads it but sluice.load_merge's list of problems). The reason quotes the line, so it is made
+// safe for the COPY row: valid UTF-8, no control characters.
+func (s *stager) problemRow(out []byte, bad *lineError) []byte {
+	out = strconv.AppendInt(out, bad.line, 10)
+	out = append(out, copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter, copyformat.Delimiter)
+	for _, r := range strings.ToValidUTF8(bad.message, "\uFFFD") {
+		if r < 0x20 || r == 0x7f {
+			r = '?'
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	return append(out, '\n')
 }
 
 // failure is what stopped the stager early (a bad line or the source), or nil.
@@ -268,8 +300,6 @@ func (s *stager) stage(line []byte) error {
 	if !ok || !rules.IsValidID(id) {
 		return fail(`invalid id %s: an id is a string of 1 to 64 letters, digits, "-" and "."`, clip(line[m.valStart:m.valEnd]))
 	}
-	s.types[resourceType]++
-	s.resource++
 
 	s.out = append(s.out, copyformat.Delimiter)
 	s.out = append(s.out, resourceType...)
@@ -289,6 +319,7 @@ func (s *stager) stage(line []byte) error {
 		}
 		s.out = append(s.out, line...)
 		s.out = append(s.out, '\n')
+		s.staged(resourceType)
 		return nil
 	}
 
@@ -363,7 +394,15 @@ func (s *stager) stage(line []byte) error {
 		s.out = append(s.out, '}')
 	}
 	s.out = append(s.out, '}', '\n')
+	s.staged(resourceType)
 	return nil
+}
+
+// staged counts a line staged whole; a bad line (with skip) is not counted, so its type does
+// not reach the merge unless a good line has it.
+func (s *stager) staged(resourceType string) {
+	s.types[resourceType]++
+	s.resource++
 }
 
 // scanObject finds the members of the object at b[start:], which must end the slice (trailing

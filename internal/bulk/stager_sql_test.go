@@ -33,7 +33,7 @@ func TestStagedBodyMatchesSQL(t *testing.T) {
 		`{"id":"a","meta":null,"x":1}`,
 		`{"id":"a","meta":[{"tag":1}]}`,
 	} {
-		st := newStager(strings.NewReader(line+"\n"), "Patient", false, loadLimits{maxBytes: 1 << 20, maxLines: 10})
+		st := newStager(strings.NewReader(line+"\n"), "Patient", false, false, loadLimits{maxBytes: 1 << 20, maxLines: 10})
 		out, err := io.ReadAll(st)
 		if failure := st.failure(); failure != nil || err != nil {
 			t.Errorf("%s: the stager refused it: %v %v", line, failure, err)
@@ -69,7 +69,7 @@ func TestStagerUTF8MatchesSQL(t *testing.T) {
 		"\xf4\x90\x80\x80", "\xf8\x88\x80\x80\x80", "\x80", // above U+10FFFF, five bytes, a continuation byte
 	} {
 		line := `{"id":"a","resourceType":"Patient","x":"` + text + `"}`
-		st := newStager(strings.NewReader(line+"\n"), "", false, loadLimits{maxBytes: 1 << 20, maxLines: 10})
+		st := newStager(strings.NewReader(line+"\n"), "", false, false, loadLimits{maxBytes: 1 << 20, maxLines: 10})
 		_, _ = io.ReadAll(st)
 		goAccepts := st.failure() == nil
 		var sqlAccepts bool

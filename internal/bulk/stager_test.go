@@ -28,7 +28,7 @@ func stageAll(t testing.TB, source, resourceType string, fhir bool, limits loadL
 		d := config.Default().Server
 		limits = loadLimits{maxBytes: d.LoadMaxBytes, maxLines: d.LoadMaxLines}
 	}
-	out, err := io.ReadAll(newStager(strings.NewReader(source), resourceType, fhir, limits))
+	out, err := io.ReadAll(newStager(strings.NewReader(source), resourceType, fhir, false, limits))
 	if err != nil {
 		return nil, err
 	}
@@ -350,4 +350,34 @@ func unmarshalNumbers(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	return dec.Decode(v)
+}
+
+// With skip, a bad line is staged as a row with its line number and reason only (no type, so
+// nothing writes it), made safe for the COPY row, and it is not counted; good rows get an empty
+// (null) problem column.
+func TestStagerSkipRows(t *testing.T) {
+	src := "{\"id\":\"a\"}\n{\"id\":\"x\x7fy\"}\n\n{\"id\":\"b\",\"meta\":{\"createdAt\":1}}\n{\"id\":\"c\"}\n"
+	st := newStager(strings.NewReader(src), "Patient", false, true, loadLimits{maxBytes: 1 << 20, maxLines: 10})
+	out, err := io.ReadAll(st)
+	if err != nil || st.failure() != nil {
+		t.Fatal(err, st.failure())
+	}
+	rows := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	want := []string{
+		"1\x02Patient\x02a\x02\x02{}\x02",
+		"2\x02\x02\x02\x02\x02invalid id \"x?y\": an id is a string of 1 to 64 letters, digits, \"-\" and \".\"",
+		"4\x02\x02\x02\x02\x02meta.createdAt must be a date-time string, got 1",
+		"5\x02Patient\x02c\x02\x02{}\x02",
+	}
+	if len(rows) != len(want) {
+		t.Fatalf("rows %q", rows)
+	}
+	for i := range want {
+		if rows[i] != want[i] {
+			t.Errorf("row %d: %q, want %q", i, rows[i], want[i])
+		}
+	}
+	if st.resource != 2 || st.types["Patient"] != 2 {
+		t.Errorf("counted %d lines, %v", st.resource, st.types)
+	}
 }
