@@ -1,8 +1,8 @@
 package main
 
-// sluice load / sluice dump against a running server, through its HTTP API. Unfinished: the
-// direct (no-server) mode, local files and `-` (the $load API takes only a source URL), and the
-// progress bar are not built yet.
+// sluice load / sluice dump against a running server, through its HTTP API; without --url,
+// load runs directly on the database (direct.go). Unfinished: local files and `-` against a
+// server (the $load API takes only a source URL), direct dump, and the progress bar.
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"net/url"
 	"os"
 	"strings"
+
+	"github.com/sluice-fhir/sluice/internal/bulk"
 )
 
 // server is where and as whom the client talks: --url/--user, else SLUICE_URL/SLUICE_USER.
@@ -65,7 +67,13 @@ func loadCommand(ctx context.Context, args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("load: give at least one source URL")
+		return errors.New("load: give at least one FILE, URL or -")
+	}
+	if s.base == "" {
+		if *onError != "" && *onError != "fail" {
+			return errors.New("load: --on-error skip needs a server (--url) for now")
+		}
+		return loadDirect(ctx, bulk.Spec{ResourceType: *typ, FHIR: *fhir, Update: *update}, fs.Args())
 	}
 	path := "/$load"
 	if *typ != "" {
