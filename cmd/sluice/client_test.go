@@ -97,3 +97,56 @@ func TestLoadDumpAgainstServer(t *testing.T) {
 		t.Errorf("sluice dump gave %d bytes (%d lines), $dump %d bytes", len(dumped), bytes.Count(dumped, []byte("\n")), len(direct))
 	}
 }
+
+// lines is the count of non-blank lines of a gzipped synthea-10 file.
+func lines(t *testing.T, name string) int {
+	t.Helper()
+	f, err := os.Open(filepath.Join("../../testdata/synthea-10", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	return bytes.Count(bytes.TrimSpace(plain), []byte("\n")) + 1
+}
+
+// TestLoadDirect: `sluice load` with no server, on the embedded data folder, from a file and
+// from `-` in one call; the answer's counts are the files' line counts.
+func TestLoadDirect(t *testing.T) {
+	bin, data := buildSluice(t), dataDir(t)
+	stdin, err := os.Open("../../testdata/synthea-10/Condition.ndjson.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	c := exec.Command(bin, "load", "--fhir", "../../testdata/synthea-10/Patient.ndjson.gz", "-")
+	c.Env = append(filteredEnv(), "SLUICE_DATA="+data)
+	c.Stdin = stdin
+	var stderr bytes.Buffer
+	c.Stderr = &stderr
+	out, err := c.Output()
+	if err != nil {
+		t.Fatalf("sluice load: %v\n%s", err, stderr.String())
+	}
+	got := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(got) != 2 {
+		t.Fatalf("want one line per source, got %q", out)
+	}
+	for i, want := range []struct {
+		typ  string
+		file string
+	}{{"Patient", "Patient.ndjson.gz"}, {"Condition", "Condition.ndjson.gz"}} {
+		_, answer, _ := strings.Cut(got[i], ": ")
+		var counts map[string]int
+		if err := json.Unmarshal([]byte(answer), &counts); err != nil {
+			t.Fatalf("%q: %v", got[i], err)
+		}
+		if n := lines(t, want.file); counts[want.typ] != n || len(counts) != 1 {
+			t.Errorf("%s: %v, the file has %d lines", want.file, counts, n)
+		}
+	}
+}
