@@ -35,6 +35,8 @@ import (
 var usage = `usage:
   sluice serve
   sluice migrate up | down N | down -all | goto V | version | force V
+  sluice load [--fhir] [--type T] [--update] [--on-error fail|skip] [--url U] [--user id:secret] URL...
+  sluice dump T [--fhir] [--since D] [--gzip] [-o FILE] [--url U] [--user id:secret]
   sluice help            this text (also -h after any command)
 
 environment:
@@ -58,6 +60,10 @@ func main() {
 		err = serve(ctx)
 	case "migrate":
 		err = migrateCommand(ctx, os.Args[2:])
+	case "load":
+		err = loadCommand(ctx, os.Args[2:])
+	case "dump":
+		err = dumpCommand(ctx, os.Args[2:])
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
