@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/sluice-fhir/sluice/internal/bulk"
+	"github.com/sluice-fhir/sluice/internal/config"
 )
 
 // server is where and as whom the client talks: --url/--user, else SLUICE_URL/SLUICE_USER.
@@ -25,8 +26,8 @@ type server struct{ base, user string }
 
 func serverFlags(fs *flag.FlagSet) *server {
 	s := &server{}
-	fs.StringVar(&s.base, "url", os.Getenv("SLUICE_URL"), "server base URL (SLUICE_URL)")
-	fs.StringVar(&s.user, "user", os.Getenv("SLUICE_USER"), "id:secret for basic auth (SLUICE_USER)")
+	fs.StringVar(&s.base, "url", os.Getenv(config.ClientURLVariable), "server base URL ("+config.ClientURLVariable+")")
+	fs.StringVar(&s.user, "user", os.Getenv(config.ClientUserVariable), "id:secret for basic auth ("+config.ClientUserVariable+")")
 	return s
 }
 

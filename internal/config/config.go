@@ -156,6 +156,13 @@ func (s Setting) DefaultText() string {
 }
 
 // Settings is every variable sluice reads, in the order `sluice help` lists them.
+// The environment of the `sluice load` and `sluice dump` clients (not settings of the server):
+// which server they talk to, and as whom (id:secret, as curl's -u).
+const (
+	ClientURLVariable  = "SLUICE_URL"
+	ClientUserVariable = "SLUICE_USER"
+)
+
 var Settings = []Setting{
 	{Name: "DATABASE_URL", Unset: "unset", Doc: "a postgres:// URL; unset: the embedded cluster in the data folder",
 		set: text(func(c *Config) *string { return &c.DatabaseURL })},
